@@ -1,0 +1,47 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** Every error code the API can answer with. Stable: clients switch on these. */
+export const ERROR_CODES = [
+  'invalid_request',
+  'payload_too_large',
+  'unauthorized',
+  'forbidden',
+  'csrf_failed',
+  'not_found',
+  'invalid_enrollment_key',
+  'method_not_allowed',
+  'otp_not_allowed',
+  'otp_interval',
+  'rate_limited',
+  'not_resendable',
+  'not_pending',
+  'access_denied',
+  'invalid_credentials',
+  'login_locked',
+  'directory_unavailable',
+  'directory_user_not_found',
+  'directory_user_disabled',
+  'directory_user_no_mail',
+  'directory_user_ambiguous',
+  'user_exists',
+  'last_admin',
+  'session_ended',
+  'service_unavailable',
+  'internal_error',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const ErrorCodeSchema = Type.Union(ERROR_CODES.map((code) => Type.Literal(code)));
+
+export const ErrorBodySchema = Type.Object(
+  {
+    error: Type.Object({
+      code: ErrorCodeSchema,
+      message: Type.String(),
+    }),
+    retryAfterSeconds: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+export type ErrorBody = Static<typeof ErrorBodySchema>;

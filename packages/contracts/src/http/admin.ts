@@ -1,0 +1,406 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { defineRoute, type RouteAuth } from './route.js';
+import { errorResponses } from './errors-response.js';
+import {
+  CommentSchema,
+  EmailSchema,
+  IdSchema,
+  LoginNameSchema,
+  OsUserSchema,
+  PasswordSchema,
+  QueryIntegerSchema,
+  RoleSchema,
+  TimestampSchema,
+} from './common.js';
+import { OtpRequestMethodSchema, RequestStatusSchema } from './otp.js';
+
+const ADMIN_ONLY: RouteAuth = { kind: 'admin', roles: ['admin'] };
+const STAFF: RouteAuth = { kind: 'admin', roles: ['admin', 'helpdesk'] };
+const adminErrors = errorResponses(401, 403, 404, 409);
+
+// ---- sign-in -------------------------------------------------------------------------------
+
+export const AdminUserRefSchema = Type.Object({ login: Type.String(), role: RoleSchema }, { additionalProperties: false });
+export type AdminUserRef = Static<typeof AdminUserRefSchema>;
+
+export const LoginBodySchema = Type.Object({ login: LoginNameSchema, password: PasswordSchema }, { additionalProperties: false });
+export type LoginBody = Static<typeof LoginBodySchema>;
+
+export const LoginResultSchema = Type.Object(
+  {
+    token: Type.String(),
+    user: AdminUserRefSchema,
+    /** Send back as `X-CSRF-Token` on every change made with the session cookie. */
+    csrfToken: Type.String(),
+    idleTimeoutSeconds: Type.Integer(),
+  },
+  { additionalProperties: false },
+);
+export type LoginResult = Static<typeof LoginResultSchema>;
+
+export const adminLogin = defineRoute({
+  method: 'POST',
+  url: '/api/v1/admin/login',
+  auth: { kind: 'none' },
+  successStatus: 200,
+  schema: { body: LoginBodySchema, response: { 200: LoginResultSchema, ...errorResponses(401) } },
+});
+
+export const MeSchema = Type.Object(
+  { user: AdminUserRefSchema, csrfToken: Type.String(), idleTimeoutSeconds: Type.Integer() },
+  { additionalProperties: false },
+);
+export type Me = Static<typeof MeSchema>;
+
+export const adminMe = defineRoute({
+  method: 'GET',
+  url: '/api/v1/admin/me',
+  auth: STAFF,
+  successStatus: 200,
+  schema: { response: { 200: MeSchema, ...adminErrors } },
+});
+
+export const adminLogout = defineRoute({
+  method: 'POST',
+  url: '/api/v1/admin/logout',
+  auth: STAFF,
+  successStatus: 204,
+  schema: { response: { 204: Type.Null(), ...adminErrors } },
+});
+
+// ---- settings ------------------------------------------------------------------------------
+
+export const SETTINGS_LIMITS = {
+  accessRequestExpirationMinutes: { minimum: 1, maximum: 1440 },
+  otpRequestIntervalMinutes: { minimum: 0, maximum: 1440 },
+  otpLength: { minimum: 6, maximum: 10 },
+  maxVerifyAttempts: { minimum: 1, maximum: 10 },
+} as const;
+
+const settingsProperties = {
+  accessRequestExpirationMinutes: Type.Integer(SETTINGS_LIMITS.accessRequestExpirationMinutes),
+  otpRequestIntervalMinutes: Type.Integer(SETTINGS_LIMITS.otpRequestIntervalMinutes),
+  otpLength: Type.Integer(SETTINGS_LIMITS.otpLength),
+  maxVerifyAttempts: Type.Integer(SETTINGS_LIMITS.maxVerifyAttempts),
+  autoSendToDirectoryUsers: Type.Boolean(),
+  autoSendToInternalUsers: Type.Boolean(),
+  defaultAllowOneTimePasswords: Type.Boolean(),
+};
+
+export const SettingsSchema = Type.Object(settingsProperties, { additionalProperties: false });
+export type Settings = Static<typeof SettingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  accessRequestExpirationMinutes: 30,
+  otpRequestIntervalMinutes: 60,
+  otpLength: 8,
+  maxVerifyAttempts: 5,
+  autoSendToDirectoryUsers: false,
+  autoSendToInternalUsers: false,
+  defaultAllowOneTimePasswords: true,
+};
+
+export const SettingsPatchSchema = Type.Partial(SettingsSchema, { additionalProperties: false });
+export type SettingsPatch = Static<typeof SettingsPatchSchema>;
+
+export const getSettings = defineRoute({
+  method: 'GET',
+  url: '/api/v1/admin/settings',
+  auth: ADMIN_ONLY,
+  successStatus: 200,
+  schema: { response: { 200: SettingsSchema, ...adminErrors } },
+});
+
+export const putSettings = defineRoute({
+  method: 'PUT',
+  url: '/api/v1/admin/settings',
+  auth: ADMIN_ONLY,
+  successStatus: 200,
+  schema: { body: SettingsPatchSchema, response: { 200: SettingsSchema, ...adminErrors } },
+});
+
+// ---- clients -------------------------------------------------------------------------------
+
+export const AdminClientSchema = Type.Object(
+  {
+    clientId: IdSchema,
+    computerName: Type.String(),
+    allowOneTimePasswords: Type.Boolean(),
+    enrolledAt: TimestampSchema,
+    lastSeenAt: Type.Union([TimestampSchema, Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export type AdminClient = Static<typeof AdminClientSchema>;
+
+export const listClients = defineRoute({
+  method: 'GET',
+  url: '/api/v1/admin/clients',
+  auth: STAFF,
+  successStatus: 200,
+  schema: { response: { 200: Type.Array(AdminClientSchema), ...adminErrors } },
+});
+
+export const ClientIdParamsSchema = Type.Object({ clientId: IdSchema }, { additionalProperties: false });
+
+export const patchClient = defineRoute({
+  method: 'PATCH',
+  url: '/api/v1/admin/clients/:clientId',
+  auth: ADMIN_ONLY,
+  successStatus: 200,
+  schema: {
+    params: ClientIdParamsSchema,
+    body: Type.Object({ allowOneTimePasswords: Type.Boolean() }, { additionalProperties: false }),
+    response: { 200: AdminClientSchema, ...adminErrors },
+  },
+});
+
+// ---- sessions ------------------------------------------------------------------------------
+
+export const SessionViaSchema = Type.Union([Type.Literal('otp'), Type.Literal('emergency'), Type.Literal('generated')]);
+export type SessionVia = Static<typeof SessionViaSchema>;
+
+export const AdminSessionSchema = Type.Object(
+  {
+    sessionId: IdSchema,
+    clientId: IdSchema,
+    computerName: Type.String(),
+    userName: Type.String(),
+    osUser: Type.String(),
+    email: Type.String(),
+    via: SessionViaSchema,
+    startedAt: TimestampSchema,
+    lastSeenAt: TimestampSchema,
+    endedAt: Type.Union([TimestampSchema, Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export type AdminSession = Static<typeof AdminSessionSchema>;
+
+export const ListSessionsQuerySchema = Type.Object(
+  {
+    /** Matches computer, osUser or email (substring, case-insensitive). */
+    q: Type.Optional(Type.String({ maxLength: 200 })),
+    active: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+    limit: Type.Optional(QueryIntegerSchema),
+    offset: Type.Optional(QueryIntegerSchema),
+  },
+  { additionalProperties: false },
+);
+
+export const listSessions = defineRoute({
+  method: 'GET',
+  url: '/api/v1/admin/sessions',
+  auth: STAFF,
+  successStatus: 200,
+  schema: { querystring: ListSessionsQuerySchema, response: { 200: Type.Array(AdminSessionSchema), ...adminErrors } },
+});
+
+// ---- access requests -----------------------------------------------------------------------
+
+export const AccessRequestSchema = Type.Object(
+  {
+    requestId: IdSchema,
+    clientId: IdSchema,
+    computerName: Type.String(),
+    osUser: Type.String(),
+    email: Type.String(),
+    method: OtpRequestMethodSchema,
+    reason: Type.Union([Type.String(), Type.Null()]),
+    status: RequestStatusSchema,
+    createdAt: TimestampSchema,
+    /** When a pending request lapses, or when its issued OTP expires. */
+    expiresAt: TimestampSchema,
+    decidedBy: Type.Union([Type.String(), Type.Null()]),
+    decidedAt: Type.Union([TimestampSchema, Type.Null()]),
+    comment: Type.Union([Type.String(), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export type AccessRequest = Static<typeof AccessRequestSchema>;
+
+export const ListAccessRequestsQuerySchema = Type.Object(
+  {
+    status: Type.Optional(RequestStatusSchema),
+    limit: Type.Optional(QueryIntegerSchema),
+  },
+  { additionalProperties: false },
+);
+
+export const listAccessRequests = defineRoute({
+  method: 'GET',
+  url: '/api/v1/admin/access-requests',
+  auth: STAFF,
+  successStatus: 200,
+  schema: { querystring: ListAccessRequestsQuerySchema, response: { 200: Type.Array(AccessRequestSchema), ...adminErrors } },
+});
+
+export const DecisionBodySchema = Type.Object({ comment: Type.Optional(CommentSchema) }, { additionalProperties: false });
+export type DecisionBody = Static<typeof DecisionBodySchema>;
+
+const RequestIdParams = Type.Object({ requestId: IdSchema }, { additionalProperties: false });
+
+export const approveAccessRequest = defineRoute({
+  method: 'POST',
+  url: '/api/v1/admin/access-requests/:requestId/approve',
+  auth: STAFF,
+  successStatus: 200,
+  schema: { params: RequestIdParams, body: DecisionBodySchema, response: { 200: AccessRequestSchema, ...adminErrors } },
+});
+
+export const denyAccessRequest = defineRoute({
+  method: 'POST',
+  url: '/api/v1/admin/access-requests/:requestId/deny',
+  auth: STAFF,
+  successStatus: 200,
+  schema: { params: RequestIdParams, body: DecisionBodySchema, response: { 200: AccessRequestSchema, ...adminErrors } },
+});
+
+// ---- generate password ---------------------------------------------------------------------
+
+export const GenerateOtpBodySchema = Type.Object(
+  { clientId: IdSchema, osUser: OsUserSchema, email: EmailSchema, comment: Type.Optional(CommentSchema) },
+  { additionalProperties: false },
+);
+export type GenerateOtpBody = Static<typeof GenerateOtpBodySchema>;
+
+export const GenerateOtpResultSchema = Type.Object(
+  { requestId: IdSchema, expiresAt: TimestampSchema },
+  { additionalProperties: false },
+);
+
+export const generateOtp = defineRoute({
+  method: 'POST',
+  url: '/api/v1/admin/otp',
+  auth: STAFF,
+  successStatus: 201,
+  schema: { body: GenerateOtpBodySchema, response: { 201: GenerateOtpResultSchema, ...adminErrors } },
+});
+
+// ---- internal users ------------------------------------------------------------------------
+
+export const InternalUserSchema = Type.Object(
+  { login: Type.String(), email: Type.String(), role: RoleSchema, createdAt: TimestampSchema },
+  { additionalProperties: false },
+);
+export type InternalUser = Static<typeof InternalUserSchema>;
+
+export const NEW_PASSWORD_MIN_LENGTH = 10;
+export const NewPasswordSchema = Type.String({ minLength: NEW_PASSWORD_MIN_LENGTH, maxLength: 256 });
+
+export const CreateUserBodySchema = Type.Object(
+  { login: LoginNameSchema, password: NewPasswordSchema, email: EmailSchema, role: RoleSchema },
+  { additionalProperties: false },
+);
+export type CreateUserBody = Static<typeof CreateUserBodySchema>;
+
+export const UpdateUserBodySchema = Type.Object(
+  { password: Type.Optional(NewPasswordSchema), email: Type.Optional(EmailSchema), role: Type.Optional(RoleSchema) },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateUserBody = Static<typeof UpdateUserBodySchema>;
+
+const LoginParams = Type.Object({ login: LoginNameSchema }, { additionalProperties: false });
+
+export const listUsers = defineRoute({
+  method: 'GET',
+  url: '/api/v1/admin/users',
+  auth: ADMIN_ONLY,
+  successStatus: 200,
+  schema: { response: { 200: Type.Array(InternalUserSchema), ...adminErrors } },
+});
+
+export const createUser = defineRoute({
+  method: 'POST',
+  url: '/api/v1/admin/users',
+  auth: ADMIN_ONLY,
+  successStatus: 201,
+  schema: { body: CreateUserBodySchema, response: { 201: InternalUserSchema, ...adminErrors } },
+});
+
+export const updateUser = defineRoute({
+  method: 'PATCH',
+  url: '/api/v1/admin/users/:login',
+  auth: ADMIN_ONLY,
+  successStatus: 200,
+  schema: { params: LoginParams, body: UpdateUserBodySchema, response: { 200: InternalUserSchema, ...adminErrors } },
+});
+
+export const deleteUser = defineRoute({
+  method: 'DELETE',
+  url: '/api/v1/admin/users/:login',
+  auth: ADMIN_ONLY,
+  successStatus: 204,
+  schema: { params: LoginParams, response: { 204: Type.Null(), ...adminErrors } },
+});
+
+// ---- audit ---------------------------------------------------------------------------------
+
+export const AuditEventSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    at: TimestampSchema,
+    type: Type.String(),
+    actor: Type.Union([Type.String(), Type.Null()]),
+    clientId: Type.Union([Type.String(), Type.Null()]),
+    computerName: Type.Union([Type.String(), Type.Null()]),
+    osUser: Type.Union([Type.String(), Type.Null()]),
+    email: Type.Union([Type.String(), Type.Null()]),
+    requestId: Type.Union([Type.String(), Type.Null()]),
+    detail: Type.Union([Type.String(), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export type AuditEvent = Static<typeof AuditEventSchema>;
+
+export const ListAuditQuerySchema = Type.Object(
+  {
+    limit: Type.Optional(QueryIntegerSchema),
+    type: Type.Optional(Type.String({ maxLength: 64 })),
+    computer: Type.Optional(Type.String({ maxLength: 255 })),
+    user: Type.Optional(Type.String({ maxLength: 256 })),
+    since: Type.Optional(QueryIntegerSchema),
+    until: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })),
+  },
+  { additionalProperties: false },
+);
+
+export const listAudit = defineRoute({
+  method: 'GET',
+  url: '/api/v1/admin/audit',
+  auth: STAFF,
+  successStatus: 200,
+  schema: { querystring: ListAuditQuerySchema, response: { 200: Type.Array(AuditEventSchema), ...adminErrors } },
+});
+
+// ---- verification lockouts (100 consecutive failures per Client and osUser) -----------------
+
+export const LockoutSchema = Type.Object(
+  {
+    clientId: IdSchema,
+    computerName: Type.String(),
+    osUser: Type.String(),
+    failures: Type.Integer(),
+    lockedAt: TimestampSchema,
+  },
+  { additionalProperties: false },
+);
+export type Lockout = Static<typeof LockoutSchema>;
+
+export const listLockouts = defineRoute({
+  method: 'GET',
+  url: '/api/v1/admin/lockouts',
+  auth: STAFF,
+  successStatus: 200,
+  schema: { response: { 200: Type.Array(LockoutSchema), ...adminErrors } },
+});
+
+export const ClearLockoutBodySchema = Type.Object({ clientId: IdSchema, osUser: OsUserSchema }, { additionalProperties: false });
+
+export const clearLockout = defineRoute({
+  method: 'POST',
+  url: '/api/v1/admin/lockouts/clear',
+  auth: ADMIN_ONLY,
+  successStatus: 204,
+  schema: { body: ClearLockoutBodySchema, response: { 204: Type.Null(), ...adminErrors } },
+});

@@ -1,0 +1,13 @@
+import type { TSchema } from '@sinclair/typebox';
+import { ErrorBodySchema } from '../errors.js';
+
+/** The statuses every route may answer with the error shape, besides its own. */
+const COMMON_ERROR_STATUSES = [400, 413, 429, 500, 503] as const;
+
+export function errorResponses<const S extends readonly number[]>(
+  ...statuses: S
+): Record<S[number] | (typeof COMMON_ERROR_STATUSES)[number], typeof ErrorBodySchema> {
+  const out: Record<number, TSchema> = {};
+  for (const status of [...COMMON_ERROR_STATUSES, ...statuses]) out[status] = ErrorBodySchema;
+  return out as Record<S[number] | (typeof COMMON_ERROR_STATUSES)[number], typeof ErrorBodySchema>;
+}

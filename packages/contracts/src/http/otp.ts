@@ -1,0 +1,87 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { defineRoute } from './route.js';
+import { errorResponses } from './errors-response.js';
+import { CommentSchema, EmailSchema, IdSchema, LoginNameSchema, OsUserSchema, OtpCodeSchema, PasswordSchema, TimestampSchema } from './common.js';
+
+export const OTP_REQUEST_METHODS = ['directory', 'internal', 'email', 'emergency'] as const;
+export const OtpRequestMethodSchema = Type.Union(OTP_REQUEST_METHODS.map((m) => Type.Literal(m)));
+export type OtpRequestMethod = Static<typeof OtpRequestMethodSchema>;
+
+export const OtpRequestBodySchema = Type.Object(
+  {
+    osUser: OsUserSchema,
+    method: OtpRequestMethodSchema,
+    email: Type.Optional(EmailSchema),
+    login: Type.Optional(LoginNameSchema),
+    password: Type.Optional(PasswordSchema),
+    reason: Type.Optional(CommentSchema),
+  },
+  { additionalProperties: false },
+);
+export type OtpRequestBody = Static<typeof OtpRequestBodySchema>;
+
+export const REQUEST_STATUSES = ['pending', 'sent', 'denied', 'expired', 'used'] as const;
+export const RequestStatusSchema = Type.Union(REQUEST_STATUSES.map((s) => Type.Literal(s)));
+export type RequestStatus = Static<typeof RequestStatusSchema>;
+
+/** What the Client learns of its request. `expiresAt` is set once an OTP was issued. */
+export const OtpRequestStateSchema = Type.Object(
+  {
+    requestId: IdSchema,
+    status: RequestStatusSchema,
+    email: EmailSchema,
+    expiresAt: Type.Optional(TimestampSchema),
+  },
+  { additionalProperties: false },
+);
+export type OtpRequestState = Static<typeof OtpRequestStateSchema>;
+
+export const createOtpRequest = defineRoute({
+  method: 'POST',
+  url: '/api/v1/otp/requests',
+  auth: { kind: 'client' },
+  successStatus: 201,
+  schema: {
+    body: OtpRequestBodySchema,
+    response: { 201: OtpRequestStateSchema, ...errorResponses(401, 403, 404, 409, 422) },
+  },
+});
+
+export const RequestIdParamsSchema = Type.Object({ requestId: IdSchema }, { additionalProperties: false });
+
+export const getOtpRequest = defineRoute({
+  method: 'GET',
+  url: '/api/v1/otp/requests/:requestId',
+  auth: { kind: 'client' },
+  successStatus: 200,
+  schema: { params: RequestIdParamsSchema, response: { 200: OtpRequestStateSchema, ...errorResponses(401, 404) } },
+});
+
+export const resendOtp = defineRoute({
+  method: 'POST',
+  url: '/api/v1/otp/requests/:requestId/resend',
+  auth: { kind: 'client' },
+  successStatus: 202,
+  schema: { params: RequestIdParamsSchema, response: { 202: OtpRequestStateSchema, ...errorResponses(401, 404, 409) } },
+});
+
+export const VerifyBodySchema = Type.Object(
+  { osUser: OsUserSchema, email: EmailSchema, otp: OtpCodeSchema },
+  { additionalProperties: false },
+);
+export type VerifyBody = Static<typeof VerifyBodySchema>;
+
+export const VerifyResultSchema = Type.Object(
+  { allowed: Type.Literal(true), sessionId: IdSchema },
+  { additionalProperties: false },
+);
+export type VerifyResult = Static<typeof VerifyResultSchema>;
+
+export const verifyOtp = defineRoute({
+  method: 'POST',
+  url: '/api/v1/otp/verify',
+  auth: { kind: 'client' },
+  successStatus: 200,
+  schema: { body: VerifyBodySchema, response: { 200: VerifyResultSchema, ...errorResponses(401) } },
+});
+

@@ -1,0 +1,31 @@
+import type { TSchema } from '@sinclair/typebox';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Who may call a route: anyone, an enrolled Client (Bearer clientToken), or a signed-in internal user. */
+export type RouteAuth =
+  | { kind: 'none' }
+  | { kind: 'client' }
+  | { kind: 'admin'; roles: readonly ('admin' | 'helpdesk')[] };
+
+export interface RouteSchema {
+  params?: TSchema;
+  querystring?: TSchema;
+  body?: TSchema;
+  response: Record<number, TSchema>;
+}
+
+export interface RouteDescriptor<S extends RouteSchema = RouteSchema, Ok extends number = number> {
+  method: HttpMethod;
+  url: string;
+  auth: RouteAuth;
+  /** The status answered on success; the typed client returns that status's body. */
+  successStatus: Ok;
+  schema: S;
+}
+
+export function defineRoute<const S extends RouteSchema, const Ok extends keyof S['response'] & number>(
+  route: RouteDescriptor<S, Ok>,
+): RouteDescriptor<S, Ok> {
+  return route;
+}

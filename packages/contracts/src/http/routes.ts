@@ -1,0 +1,58 @@
+import { health } from './health.js';
+import { enroll, getPolicy } from './client.js';
+import { createOtpRequest, getOtpRequest, resendOtp, verifyOtp } from './otp.js';
+import { endSession, heartbeat } from './sessions.js';
+import {
+  adminLogin,
+  adminLogout,
+  adminMe,
+  approveAccessRequest,
+  clearLockout,
+  createUser,
+  deleteUser,
+  denyAccessRequest,
+  generateOtp,
+  getSettings,
+  listAccessRequests,
+  listAudit,
+  listClients,
+  listLockouts,
+  listSessions,
+  listUsers,
+  patchClient,
+  putSettings,
+  updateUser,
+} from './admin.js';
+
+/** Every route of API v1, by name. */
+export const routes = {
+  health,
+  enroll,
+  getPolicy,
+  createOtpRequest,
+  getOtpRequest,
+  resendOtp,
+  verifyOtp,
+  heartbeat,
+  endSession,
+  adminLogin,
+  adminLogout,
+  adminMe,
+  getSettings,
+  putSettings,
+  listClients,
+  patchClient,
+  listSessions,
+  listAccessRequests,
+  approveAccessRequest,
+  denyAccessRequest,
+  generateOtp,
+  listUsers,
+  createUser,
+  updateUser,
+  deleteUser,
+  listAudit,
+  listLockouts,
+  clearLockout,
+} as const;
+export type RouteName = keyof typeof routes;

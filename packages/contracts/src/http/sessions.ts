@@ -1,0 +1,22 @@
+import { Type } from '@sinclair/typebox';
+import { defineRoute } from './route.js';
+import { errorResponses } from './errors-response.js';
+import { IdSchema } from './common.js';
+
+export const SessionIdParamsSchema = Type.Object({ sessionId: IdSchema }, { additionalProperties: false });
+
+export const heartbeat = defineRoute({
+  method: 'POST',
+  url: '/api/v1/sessions/:sessionId/heartbeat',
+  auth: { kind: 'client' },
+  successStatus: 204,
+  schema: { params: SessionIdParamsSchema, response: { 204: Type.Null(), ...errorResponses(401, 404, 409) } },
+});
+
+export const endSession = defineRoute({
+  method: 'POST',
+  url: '/api/v1/sessions/:sessionId/end',
+  auth: { kind: 'client' },
+  successStatus: 204,
+  schema: { params: SessionIdParamsSchema, response: { 204: Type.Null(), ...errorResponses(401, 404) } },
+});
