@@ -1,0 +1,78 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import './types.js';
+import type { Config } from './config.js';
+import { systemClock, type Clock } from './clock.js';
+import services from './plugins/services.js';
+import auth from './plugins/auth.js';
+import rateLimits from './plugins/rate-limits.js';
+import securityHeaders from './plugins/security-headers.js';
+import errorHandler from './plugins/error-handler.js';
+import healthRoutes from './routes/health.js';
+import clientRoutes from './routes/client/index.js';
+import otpRoutes from './routes/otp/index.js';
+import sessionRoutes from './routes/sessions/index.js';
+import adminAuthRoutes from './routes/admin/auth.js';
+import settingsRoutes from './routes/admin/settings.js';
+import adminClientRoutes from './routes/admin/clients.js';
+import adminSessionRoutes from './routes/admin/sessions.js';
+import accessRequestRoutes from './routes/admin/access-requests.js';
+import userRoutes from './routes/admin/users.js';
+import auditRoutes from './routes/admin/audit.js';
+import lockoutRoutes from './routes/admin/lockouts.js';
+import consoleRoutes from './routes/console/index.js';
+import previewRoutes from './routes/preview/index.js';
+
+export interface BuildAppOptions {
+  config: Config;
+  clock?: Clock;
+  logger?: FastifyServerOptions['logger'];
+  /** Where first-start secrets (admin password, enrollment key) are printed. */
+  announce?: (line: string) => void;
+}
+
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const app = Fastify({
+    logger: options.logger ?? {
+      level: config.logLevel,
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'], censor: '[hidden]' },
+    },
+    bodyLimit: MAX_BODY_BYTES,
+    trustProxy: config.trustProxy === false ? false : config.trustProxy,
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 10_000,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(errorHandler);
+  await app.register(securityHeaders);
+  await app.register(cookie);
+  await app.register(services, { config, clock: options.clock ?? systemClock, announce: options.announce ?? ((line) => console.log(line)) });
+  await app.register(auth);
+  await app.register(rateLimits);
+
+  await app.register(healthRoutes);
+  await app.register(clientRoutes);
+  await app.register(otpRoutes);
+  await app.register(sessionRoutes);
+  await app.register(adminAuthRoutes);
+  await app.register(settingsRoutes);
+  await app.register(adminClientRoutes);
+  await app.register(adminSessionRoutes);
+  await app.register(accessRequestRoutes);
+  await app.register(userRoutes);
+  await app.register(auditRoutes);
+  await app.register(lockoutRoutes);
+  await app.register(consoleRoutes);
+  if (config.demo) await app.register(previewRoutes);
+
+  return app;
+}

@@ -1,0 +1,144 @@
+import type { Db } from '../db/database.js';
+import type { Clock } from '../clock.js';
+import { seal, unseal } from '../crypto/seal.js';
+import type { MailMessage } from './mail-message.js';
+import type { MailTransport } from './mail-transport.js';
+
+const SEAL_CONTEXT = 'latchkey mail v1';
+/** A claimed message is retried after this long if the process dies while sending it. */
+const CLAIM_LEASE_MS = 120_000;
+const MAX_BACKOFF_MS = 10 * 60_000;
+
+export interface MailLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+interface QueuedRow {
+  id: number;
+  recipient: string;
+  kind: string;
+  sealedMessage: Buffer;
+  attempts: number;
+}
+
+export type MailQueue = ReturnType<typeof createMailQueue>;
+
+/**
+ * A durable queue: enqueue writes the sealed message in the caller's transaction, and a worker sends
+ * it later with retries and backoff. A slow or absent SMTP server therefore never fails a request, and
+ * nothing is lost across restarts (delivery is at least once).
+ */
+export function createMailQueue(options: {
+  db: Db;
+  clock: Clock;
+  sealKey: Buffer;
+  transport: MailTransport;
+  logger: MailLogger;
+  concurrency?: number;
+  pollIntervalMs?: number;
+}) {
+  const { db, clock, sealKey, transport, logger } = options;
+  const concurrency = options.concurrency ?? 8;
+  const pollIntervalMs = options.pollIntervalMs ?? 1000;
+
+  const insert = db.prepare<[string, string, Buffer, number, number]>(
+    'INSERT INTO mail_queue (recipient, kind, sealed_message, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const due = db.prepare<[number, number], QueuedRow>(
+    `SELECT id, recipient, kind, sealed_message AS sealedMessage, attempts
+       FROM mail_queue WHERE sent_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
+  );
+  const claim = db.prepare<[number, number]>('UPDATE mail_queue SET next_attempt_at = ? WHERE id = ?');
+  const markSent = db.prepare<[number, number]>('UPDATE mail_queue SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?');
+  const markFailed = db.prepare<[number, string, number]>(
+    'UPDATE mail_queue SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?',
+  );
+  const countPending = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM mail_queue WHERE sent_at IS NULL');
+  const claimBatch = db.transaction((limit: number): QueuedRow[] => {
+    const now = clock.now();
+    const rows = due.all(now, limit);
+    for (const row of rows) claim.run(now + CLAIM_LEASE_MS, row.id);
+    return rows;
+  });
+
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  let stopped = true;
+  let rerun = false;
+  let idle: Promise<void> = Promise.resolve();
+
+  async function sendOne(row: QueuedRow): Promise<void> {
+    try {
+      const message = JSON.parse(unseal(sealKey, row.sealedMessage, SEAL_CONTEXT)) as MailMessage;
+      await transport.send(message);
+      markSent.run(clock.now(), row.id);
+      logger.info({ mailId: row.id, kind: row.kind, to: row.recipient }, 'mail sent');
+    } catch (err) {
+      const backoff = Math.min(1000 * 2 ** row.attempts, MAX_BACKOFF_MS);
+      const reason = err instanceof Error ? err.message.slice(0, 200) : 'unknown error';
+      markFailed.run(clock.now() + backoff, reason, row.id);
+      logger.warn({ mailId: row.id, kind: row.kind, attempts: row.attempts + 1, retryInMs: backoff, reason }, 'mail not sent, will retry');
+    }
+  }
+
+  async function drain(): Promise<void> {
+    for (;;) {
+      const batch = claimBatch.immediate(concurrency * 4);
+      if (batch.length === 0) return;
+      const queue = [...batch];
+      await Promise.all(
+        Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+          for (let row = queue.shift(); row; row = queue.shift()) await sendOne(row);
+        }),
+      );
+    }
+  }
+
+  function kick(): void {
+    if (stopped) return;
+    if (running) {
+      rerun = true;
+      return;
+    }
+    running = true;
+    idle = (async () => {
+      try {
+        do {
+          rerun = false;
+          await drain();
+        } while (rerun && !stopped);
+      } catch (err) {
+        logger.warn({ reason: err instanceof Error ? err.message : 'unknown' }, 'mail worker pass failed');
+      } finally {
+        running = false;
+      }
+    })();
+  }
+
+  return {
+    /** Call inside the transaction that creates what the mail is about. */
+    enqueue(kind: string, message: MailMessage): void {
+      insert.run(message.to, kind, seal(sealKey, JSON.stringify(message), SEAL_CONTEXT), clock.now(), clock.now());
+      if (!stopped) setImmediate(kick);
+    },
+    start(): void {
+      stopped = false;
+      timer = setInterval(kick, pollIntervalMs);
+      timer.unref();
+      kick();
+    },
+    async stop(): Promise<void> {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      await idle;
+      transport.close();
+    },
+    /** Sends everything due now; for tests and shutdown. */
+    async flush(): Promise<void> {
+      await idle;
+      await drain();
+    },
+    pendingCount: () => countPending.get()!.n,
+  };
+}

@@ -1,0 +1,51 @@
+import nodemailer from 'nodemailer';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { MailMessage } from './mail-message.js';
+
+export interface MailTransport {
+  send(message: MailMessage): Promise<void>;
+  close(): void;
+}
+
+export interface TransportLogger {
+  info(obj: object, msg: string): void;
+}
+
+/** SMTP through a pool of connections; smtps:// is TLS from the start, smtp:// upgrades with STARTTLS when offered. */
+export function createSmtpTransport(url: URL, from: string): MailTransport {
+  const transporter = nodemailer.createTransport({
+    host: url.hostname,
+    port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 25,
+    secure: url.protocol === 'smtps:',
+    ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+    pool: true,
+    maxConnections: 5,
+    maxMessages: 500,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  });
+  return {
+    async send(message) {
+      await transporter.sendMail({ from, ...message });
+    },
+    close: () => transporter.close(),
+  };
+}
+
+/** Without an SMTP server: each message becomes an .eml file in the outbox, and a log line without its body. */
+export function createOutboxTransport(dir: string, from: string, logger: TransportLogger): MailTransport {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    async send(message) {
+      const info = await transporter.sendMail({ from, ...message });
+      const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.eml`);
+      writeFileSync(file, info.message as Buffer, { mode: 0o600 });
+      logger.info({ to: message.to, file }, 'mail written to the outbox');
+    },
+    close: () => transporter.close(),
+  };
+}

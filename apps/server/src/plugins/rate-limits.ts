@@ -1,0 +1,36 @@
+import fp from 'fastify-plugin';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../app-error.js';
+
+/**
+ * One budget per Client across its endpoints (many Clients share an address behind NAT), one per
+ * signed-in user for the Management Tool, and one per address for what has neither.
+ */
+async function rateLimits(app: FastifyInstance) {
+  const limits = app.config.rateLimits;
+  const keyOf = (request: FastifyRequest): string => {
+    const identity = request.identity;
+    if (identity?.kind === 'client') return `client:${identity.client.id}`;
+    if (identity?.kind === 'admin') return `admin:${identity.admin.login}`;
+    return `address:${request.ip}`;
+  };
+  await app.register(rateLimit, {
+    global: true,
+    hook: 'onRequest',
+    timeWindow: 60_000,
+    keyGenerator: keyOf,
+    max: (request) => {
+      const key = keyOf(request);
+      if (key.startsWith('client:')) return limits.clientPerMinute;
+      if (key.startsWith('admin:')) return limits.adminPerMinute;
+      return limits.anonymousPerMinute;
+    },
+    // Static files, the health probe and unknown URLs are not API work.
+    allowList: (request) => !request.routeOptions.config.auth || request.url === '/api/v1/health',
+    errorResponseBuilder: (_request, context) =>
+      new AppError(429, 'rate_limited', 'Too many requests. Wait a moment and try again.', Math.max(1, Math.ceil(context.ttl / 1000))),
+  });
+}
+
+export default fp(rateLimits, { name: 'rate-limits', dependencies: ['auth'] });

@@ -1,0 +1,93 @@
+import fp from 'fastify-plugin';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import type { Clock } from '../clock.js';
+import { openDatabase } from '../db/database.js';
+import { deriveKeys, loadOrCreateSecret } from '../crypto/secret-key.js';
+import { createSettingsStore } from '../settings/settings-store.js';
+import { createAuditLog } from '../audit/audit-log.js';
+import { createClientStore } from '../clients/client-store.js';
+import { createLoginThrottle } from '../users/login-throttle.js';
+import { createUserService } from '../users/user-service.js';
+import { createAdminSessions } from '../users/admin-sessions.js';
+import { createOtpService } from '../otp/otp-service.js';
+import { createLockoutStore } from '../otp/lockout-store.js';
+import { createSessionStore } from '../sessions/session-store.js';
+import { createMailQueue } from '../mail/mail-queue.js';
+import { createOutboxTransport, createSmtpTransport } from '../mail/mail-transport.js';
+
+export interface ServicesOptions {
+  config: Config;
+  clock: Clock;
+  /** Prints first-start secrets for the operator (never through the logger). */
+  announce: (line: string) => void;
+}
+
+/** Reads `<dataDir>/enrollment.key`, or creates it when LATCHKEY_ENROLLMENT_KEY is not set. */
+function loadEnrollmentKey(config: Config, announce: (line: string) => void): string {
+  if (config.enrollmentKey) return config.enrollmentKey;
+  const file = join(config.dataDir, 'enrollment.key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = randomBytes(24).toString('base64url');
+  writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  announce(`Enrollment key for Clients (also in ${file}): ${key}`);
+  return key;
+}
+
+async function services(app: FastifyInstance, { config, clock, announce }: ServicesOptions) {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const keys = deriveKeys(config.secret ?? loadOrCreateSecret(config.dataDir));
+  const db = openDatabase(join(config.dataDir, 'latchkey.db'));
+
+  const settings = createSettingsStore(db);
+  const audit = createAuditLog(db, clock);
+  const clients = createClientStore(db, clock);
+  const users = createUserService(db, clock, createLoginThrottle(db, clock));
+  const transport = config.smtpUrl
+    ? createSmtpTransport(config.smtpUrl, config.mailFrom)
+    : createOutboxTransport(join(config.dataDir, 'outbox'), config.mailFrom, app.log);
+  const mail = createMailQueue({ db, clock, sealKey: keys.seal, transport, logger: app.log });
+  const otp = createOtpService({
+    db,
+    clock,
+    keys,
+    settings,
+    audit,
+    mail,
+    staffEmails: users.staffEmails,
+    consoleUrl: `${config.publicUrl}/console/`,
+  });
+
+  if (!users.hasAdmin()) {
+    const password = config.adminPassword ?? randomBytes(15).toString('base64url');
+    await users.create({ login: 'admin', password, email: config.adminEmail, role: 'admin' });
+    audit.record({ type: 'user.created', actor: 'system', detail: 'first start: admin' });
+    if (!config.adminPassword) announce(`Management Tool sign-in: login "admin", password "${password}" (change it in Users)`);
+  }
+
+  app.decorate('config', config);
+  app.decorate('clock', clock);
+  app.decorate('db', db);
+  app.decorate('enrollmentKey', loadEnrollmentKey(config, announce));
+  app.decorate('settings', settings);
+  app.decorate('audit', audit);
+  app.decorate('clients', clients);
+  app.decorate('users', users);
+  app.decorate('adminSessions', createAdminSessions(db, clock, config.adminIdleSeconds * 1000));
+  app.decorate('otp', otp);
+  app.decorate('sessions', createSessionStore(db, clock));
+  app.decorate('lockouts', createLockoutStore(db));
+  app.decorate('mail', mail);
+
+  app.addHook('onReady', async () => mail.start());
+  app.addHook('onClose', async () => {
+    await mail.stop();
+    db.close();
+  });
+}
+
+export default fp(services, { name: 'services' });

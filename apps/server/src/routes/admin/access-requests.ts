@@ -1,0 +1,35 @@
+import { routes } from '@latchkey/contracts';
+import { routeOptions, type TypedApp } from '../route-options.js';
+import { AppError } from '../../app-error.js';
+import { adminOf } from '../identity.js';
+
+export default async function accessRequestRoutes(app: TypedApp) {
+  app.route({
+    ...routeOptions(routes.listAccessRequests),
+    handler: async (request) => {
+      const { status, limit } = request.query;
+      return app.otp.listAccessRequests({ ...(status ? { status } : {}), limit: Math.min(Number(limit ?? 200), 1000) });
+    },
+  });
+
+  app.route({
+    ...routeOptions(routes.approveAccessRequest),
+    handler: async (request) => app.otp.approve(request.params.requestId, adminOf(request).login, request.body.comment ?? null),
+  });
+
+  app.route({
+    ...routeOptions(routes.denyAccessRequest),
+    handler: async (request) => app.otp.deny(request.params.requestId, adminOf(request).login, request.body.comment ?? null),
+  });
+
+  app.route({
+    ...routeOptions(routes.generateOtp),
+    handler: async (request, reply) => {
+      const { clientId, osUser, email, comment } = request.body;
+      const client = app.clients.get(clientId);
+      if (!client) throw new AppError(404, 'not_found', 'The Client was not found.');
+      if (!client.allowOtp) throw new AppError(403, 'otp_not_allowed', 'One-time passwords are not allowed on this computer.');
+      return reply.code(201).send(app.otp.generate(client, { osUser, email, comment: comment ?? null }, adminOf(request).login));
+    },
+  });
+}

@@ -1,0 +1,51 @@
+import { routes } from '@latchkey/contracts';
+import { routeOptions, type TypedApp } from '../route-options.js';
+import { AppError } from '../../app-error.js';
+import { adminOf } from '../identity.js';
+import { ADMIN_COOKIE } from '../../plugins/auth.js';
+
+export default async function adminAuthRoutes(app: TypedApp) {
+  const idleTimeoutSeconds = app.config.adminIdleSeconds;
+  const secureCookie = app.config.publicUrl.startsWith('https:');
+
+  app.route({
+    ...routeOptions(routes.adminLogin),
+    handler: async (request, reply) => {
+      const { login, password } = request.body;
+      let user;
+      try {
+        user = await app.users.authenticate(login, password);
+      } catch (err) {
+        if (err instanceof AppError) app.audit.record({ type: 'admin.login_failed', actor: login, detail: `${err.code} from ${request.ip}` });
+        throw err;
+      }
+      if (user.role === 'user') {
+        app.audit.record({ type: 'admin.login_failed', actor: user.login, detail: 'role user has no Management Tool access' });
+        throw new AppError(403, 'forbidden', 'Your account cannot use the Management Tool.');
+      }
+      const { token, csrfToken } = app.adminSessions.create(user.login);
+      app.audit.record({ type: 'admin.login', actor: user.login, detail: `from ${request.ip}` });
+      reply.setCookie(ADMIN_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: secureCookie, path: '/api/v1/admin' });
+      return { token, user: { login: user.login, role: user.role }, csrfToken, idleTimeoutSeconds };
+    },
+  });
+
+  app.route({
+    ...routeOptions(routes.adminMe),
+    handler: async (request) => {
+      const admin = adminOf(request);
+      return { user: { login: admin.login, role: admin.role }, csrfToken: admin.csrfToken, idleTimeoutSeconds };
+    },
+  });
+
+  app.route({
+    ...routeOptions(routes.adminLogout),
+    handler: async (request, reply) => {
+      const admin = adminOf(request);
+      app.adminSessions.end(admin.tokenHash);
+      app.audit.record({ type: 'admin.logout', actor: admin.login });
+      reply.clearCookie(ADMIN_COOKIE, { path: '/api/v1/admin' });
+      return reply.code(204).send(null);
+    },
+  });
+}

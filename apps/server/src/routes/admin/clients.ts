@@ -1,0 +1,24 @@
+import { routes } from '@latchkey/contracts';
+import { routeOptions, type TypedApp } from '../route-options.js';
+import { notFound } from '../../app-error.js';
+import { adminOf } from '../identity.js';
+
+export default async function adminClientRoutes(app: TypedApp) {
+  app.route({ ...routeOptions(routes.listClients), handler: async () => app.clients.list() });
+
+  app.route({
+    ...routeOptions(routes.patchClient),
+    handler: async (request) => {
+      const updated = app.clients.setAllowOtp(request.params.clientId, request.body.allowOneTimePasswords);
+      if (!updated) throw notFound('The Client');
+      app.audit.record({
+        type: 'client.changed',
+        actor: adminOf(request).login,
+        clientId: updated.clientId,
+        computerName: updated.computerName,
+        detail: `allowOneTimePasswords: ${updated.allowOneTimePasswords}`,
+      });
+      return updated;
+    },
+  });
+}

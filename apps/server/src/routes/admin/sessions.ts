@@ -1,0 +1,17 @@
+import { routes } from '@latchkey/contracts';
+import { routeOptions, type TypedApp } from '../route-options.js';
+
+export default async function adminSessionRoutes(app: TypedApp) {
+  app.route({
+    ...routeOptions(routes.listSessions),
+    handler: async (request) => {
+      const q = request.query;
+      return app.sessions.list({
+        ...(q.q ? { q: q.q } : {}),
+        ...(q.active === undefined ? {} : { active: q.active === 'true' }),
+        limit: Math.min(Number(q.limit ?? 100), 500),
+        offset: Number(q.offset ?? 0),
+      });
+    },
+  });
+}

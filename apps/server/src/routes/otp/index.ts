@@ -1,0 +1,71 @@
+import { routes, type OtpRequestBody } from '@latchkey/contracts';
+import { routeOptions, type TypedApp } from '../route-options.js';
+import { AppError, accessDenied } from '../../app-error.js';
+import { clientOf } from '../identity.js';
+import type { ClientRow } from '../../clients/client-store.js';
+import { resolveDirectoryEmail } from './directory-method.js';
+
+const methodNotAllowed = (what: string) =>
+  new AppError(403, 'method_not_allowed', `${what} is not enabled on this server. Use the options the lock window shows.`);
+
+export default async function otpRoutes(app: TypedApp) {
+  async function internalUserEmail(client: ClientRow, body: OtpRequestBody): Promise<string> {
+    if (!body.login || !body.password) throw new AppError(400, 'invalid_request', 'Enter your login name and password.');
+    try {
+      const user = await app.users.authenticate(body.login, body.password);
+      app.audit.record({ type: 'internal_user.lookup', clientId: client.id, computerName: client.computerName, osUser: body.osUser, email: user.email, detail: `found ${user.login}` });
+      return user.email;
+    } catch (err) {
+      if (err instanceof AppError) {
+        app.audit.record({ type: 'internal_user.lookup', clientId: client.id, computerName: client.computerName, osUser: body.osUser, detail: `${err.code} for login ${body.login}` });
+      }
+      throw err;
+    }
+  }
+
+  app.route({
+    ...routeOptions(routes.createOtpRequest),
+    handler: async (request, reply) => {
+      const client = clientOf(request);
+      const body = request.body;
+      if (!client.allowOtp) throw new AppError(403, 'otp_not_allowed', 'One-time passwords are not allowed on this computer.');
+      const settings = app.settings.get();
+
+      if (body.method === 'email' || body.method === 'emergency') {
+        if (body.method === 'email' && (settings.autoSendToDirectoryUsers || settings.autoSendToInternalUsers)) {
+          throw methodNotAllowed('Requesting by email address');
+        }
+        if (!body.email) throw new AppError(400, 'invalid_request', 'Enter your email address.');
+        const state = app.otp.requestApproval(client, { osUser: body.osUser, email: body.email, method: body.method, reason: body.reason ?? null });
+        return reply.code(201).send(state);
+      }
+      if (body.method === 'directory') {
+        if (!settings.autoSendToDirectoryUsers) throw methodNotAllowed('Automatic sending to Active Directory users');
+        const email = await resolveDirectoryEmail(app, client, body.osUser);
+        return reply.code(201).send(app.otp.issueNow(client, { osUser: body.osUser, email, method: 'directory' }));
+      }
+      if (!settings.autoSendToInternalUsers) throw methodNotAllowed('Automatic sending to internal users');
+      const email = await internalUserEmail(client, body);
+      return reply.code(201).send(app.otp.issueNow(client, { osUser: body.osUser, email, method: 'internal' }));
+    },
+  });
+
+  app.route({
+    ...routeOptions(routes.getOtpRequest),
+    handler: async (request) => app.otp.getState(clientOf(request).id, request.params.requestId),
+  });
+
+  app.route({
+    ...routeOptions(routes.resendOtp),
+    handler: async (request, reply) => reply.code(202).send(app.otp.resend(clientOf(request).id, request.params.requestId)),
+  });
+
+  app.route({
+    ...routeOptions(routes.verifyOtp),
+    handler: async (request) => {
+      const outcome = app.otp.verify(clientOf(request), request.body);
+      if (!outcome.allowed) throw accessDenied();
+      return { allowed: true as const, sessionId: outcome.sessionId };
+    },
+  });
+}

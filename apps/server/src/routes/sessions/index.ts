@@ -1,0 +1,24 @@
+import { routes } from '@latchkey/contracts';
+import { routeOptions, type TypedApp } from '../route-options.js';
+import { clientOf } from '../identity.js';
+
+export default async function sessionRoutes(app: TypedApp) {
+  app.route({
+    ...routeOptions(routes.heartbeat),
+    handler: async (request, reply) => {
+      app.sessions.heartbeat(clientOf(request).id, request.params.sessionId);
+      return reply.code(204).send(null);
+    },
+  });
+
+  app.route({
+    ...routeOptions(routes.endSession),
+    handler: async (request, reply) => {
+      const client = clientOf(request);
+      if (app.sessions.end(client.id, request.params.sessionId)) {
+        app.audit.record({ type: 'session.ended', clientId: client.id, computerName: client.computerName, detail: `session ${request.params.sessionId}` });
+      }
+      return reply.code(204).send(null);
+    },
+  });
+}

@@ -1,0 +1,29 @@
+import { DEFAULT_SETTINGS, type Settings, type SettingsPatch } from '@latchkey/contracts';
+import type { Db } from '../db/database.js';
+
+export type SettingsStore = ReturnType<typeof createSettingsStore>;
+
+/** System Settings, stored as JSON values by name; defaults fill whatever was never saved. */
+export function createSettingsStore(db: Db) {
+  const selectAll = db.prepare<[], { key: string; value: string }>('SELECT key, value FROM settings');
+  const upsert = db.prepare<[string, string]>(
+    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  );
+
+  function get(): Settings {
+    const settings: Settings = { ...DEFAULT_SETTINGS };
+    for (const row of selectAll.all()) {
+      if (row.key in settings) (settings as Record<string, unknown>)[row.key] = JSON.parse(row.value);
+    }
+    return settings;
+  }
+
+  const update = db.transaction((patch: SettingsPatch): Settings => {
+    for (const [key, value] of Object.entries(patch)) {
+      if (value !== undefined && key in DEFAULT_SETTINGS) upsert.run(key, JSON.stringify(value));
+    }
+    return get();
+  });
+
+  return { get, update: (patch: SettingsPatch) => update.immediate(patch) };
+}

@@ -1,0 +1,39 @@
+import type { RouteAuth } from '@latchkey/contracts';
+import type { Config } from './config.js';
+import type { Clock } from './clock.js';
+import type { Db } from './db/database.js';
+import type { SettingsStore } from './settings/settings-store.js';
+import type { AuditLog } from './audit/audit-log.js';
+import type { ClientRow, ClientStore } from './clients/client-store.js';
+import type { UserService } from './users/user-service.js';
+import type { AdminIdentity, AdminSessions } from './users/admin-sessions.js';
+import type { OtpService } from './otp/otp-service.js';
+import type { SessionStore } from './sessions/session-store.js';
+import type { MailQueue } from './mail/mail-queue.js';
+import type { LockoutStore } from './otp/lockout-store.js';
+
+export type Identity = { kind: 'client'; client: ClientRow } | { kind: 'admin'; admin: AdminIdentity; viaCookie: boolean };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    clock: Clock;
+    db: Db;
+    enrollmentKey: string;
+    settings: SettingsStore;
+    audit: AuditLog;
+    clients: ClientStore;
+    users: UserService;
+    adminSessions: AdminSessions;
+    otp: OtpService;
+    sessions: SessionStore;
+    lockouts: LockoutStore;
+    mail: MailQueue;
+  }
+  interface FastifyRequest {
+    identity: Identity | null;
+  }
+  interface FastifyContextConfig {
+    auth?: RouteAuth;
+  }
+}

@@ -1,0 +1,54 @@
+import type { Role } from '@latchkey/contracts';
+import type { Db } from '../db/database.js';
+import type { Clock } from '../clock.js';
+import { hashToken, newToken } from '../crypto/tokens.js';
+
+export interface AdminIdentity {
+  login: string;
+  role: Role;
+  csrfToken: string;
+  tokenHash: Buffer;
+}
+
+export type AdminSessions = ReturnType<typeof createAdminSessions>;
+
+/** Signed-in Management Tool users: a random token (stored hashed) with an idle timeout. */
+export function createAdminSessions(db: Db, clock: Clock, idleTimeoutMs: number) {
+  const insert = db.prepare('INSERT INTO admin_sessions (token_hash, login, csrf_token, created_at, last_used_at) VALUES (?, ?, ?, ?, ?)');
+  const select = db.prepare<[Buffer], { login: string; role: Role; csrfToken: string; lastUsedAt: number }>(
+    `SELECT s.login, u.role, s.csrf_token AS csrfToken, s.last_used_at AS lastUsedAt
+       FROM admin_sessions s JOIN users u ON u.login = s.login
+      WHERE s.token_hash = ?`,
+  );
+  const touch = db.prepare<[number, Buffer]>('UPDATE admin_sessions SET last_used_at = ? WHERE token_hash = ?');
+  const remove = db.prepare<[Buffer]>('DELETE FROM admin_sessions WHERE token_hash = ?');
+  const removeIdle = db.prepare<[number]>('DELETE FROM admin_sessions WHERE last_used_at < ?');
+
+  return {
+    idleTimeoutMs,
+    create(login: string): { token: string; csrfToken: string } {
+      const token = newToken();
+      const csrfToken = newToken();
+      const now = clock.now();
+      removeIdle.run(now - idleTimeoutMs);
+      insert.run(hashToken(token), login, csrfToken, now, now);
+      return { token, csrfToken };
+    },
+    /** The session for a token, refreshed; undefined when unknown or idle too long. */
+    resolve(token: string): AdminIdentity | undefined {
+      const tokenHash = hashToken(token);
+      const row = select.get(tokenHash);
+      if (!row) return undefined;
+      const now = clock.now();
+      if (now - row.lastUsedAt > idleTimeoutMs) {
+        remove.run(tokenHash);
+        return undefined;
+      }
+      touch.run(now, tokenHash);
+      return { login: row.login, role: row.role, csrfToken: row.csrfToken, tokenHash };
+    },
+    end(tokenHash: Buffer): void {
+      remove.run(tokenHash);
+    },
+  };
+}

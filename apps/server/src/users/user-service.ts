@@ -1,0 +1,99 @@
+import type { InternalUser, Role } from '@latchkey/contracts';
+import type { Db } from '../db/database.js';
+import type { Clock } from '../clock.js';
+import { AppError } from '../app-error.js';
+import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../crypto/password.js';
+import type { LoginThrottle } from './login-throttle.js';
+
+export interface AuthenticatedUser {
+  login: string;
+  email: string;
+  role: Role;
+}
+
+export type UserService = ReturnType<typeof createUserService>;
+
+export function createUserService(db: Db, clock: Clock, throttle: LoginThrottle) {
+  const insert = db.prepare('INSERT INTO users (login, email, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)');
+  const byLogin = db.prepare<[string], InternalUser & { passwordHash: string }>(
+    'SELECT login, email, role, created_at AS createdAt, password_hash AS passwordHash FROM users WHERE login = ?',
+  );
+  const listAll = db.prepare<[], InternalUser>('SELECT login, email, role, created_at AS createdAt FROM users ORDER BY login');
+  const countAdmins = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM users WHERE role = 'admin'");
+  const staffEmails = db.prepare<[], { email: string }>("SELECT email FROM users WHERE role IN ('admin', 'helpdesk') ORDER BY login");
+  const remove = db.prepare<[string]>('DELETE FROM users WHERE login = ?');
+  const setPassword = db.prepare<[string, string]>('UPDATE users SET password_hash = ? WHERE login = ?');
+  const setEmail = db.prepare<[string, string]>('UPDATE users SET email = ? WHERE login = ?');
+  const setRole = db.prepare<[string, string]>('UPDATE users SET role = ? WHERE login = ?');
+  const endSessions = db.prepare<[string]>('DELETE FROM admin_sessions WHERE login = ?');
+
+  const publicUser = ({ login, email, role, createdAt }: InternalUser): InternalUser => ({ login, email, role, createdAt });
+
+  return {
+    list: () => listAll.all(),
+    get(login: string): InternalUser | undefined {
+      const row = byLogin.get(login);
+      return row && publicUser(row);
+    },
+    hasAdmin: () => countAdmins.get()!.n > 0,
+    staffEmails: () => staffEmails.all().map((r) => r.email),
+
+    async create(user: { login: string; password: string; email: string; role: Role }): Promise<InternalUser> {
+      const passwordHash = await hashPassword(user.password);
+      if (byLogin.get(user.login)) throw new AppError(409, 'user_exists', 'A user with this login name already exists.');
+      insert.run(user.login, user.email, user.role, passwordHash, clock.now());
+      return publicUser(byLogin.get(user.login)!);
+    },
+
+    async update(login: string, change: { password?: string; email?: string; role?: Role }): Promise<InternalUser> {
+      const passwordHash = change.password === undefined ? undefined : await hashPassword(change.password);
+      return db.transaction(() => {
+        const existing = byLogin.get(login);
+        if (!existing) throw new AppError(404, 'not_found', 'No such user.');
+        if (change.role !== undefined && existing.role === 'admin' && change.role !== 'admin' && countAdmins.get()!.n <= 1) {
+          throw new AppError(409, 'last_admin', 'The last admin cannot lose the admin role.');
+        }
+        if (passwordHash !== undefined) {
+          setPassword.run(passwordHash, existing.login);
+          endSessions.run(existing.login);
+        }
+        if (change.email !== undefined) setEmail.run(change.email, existing.login);
+        if (change.role !== undefined) {
+          setRole.run(change.role, existing.login);
+          endSessions.run(existing.login);
+        }
+        return publicUser(byLogin.get(existing.login)!);
+      }).immediate();
+    },
+
+    delete(login: string): void {
+      db.transaction(() => {
+        const existing = byLogin.get(login);
+        if (!existing) throw new AppError(404, 'not_found', 'No such user.');
+        if (existing.role === 'admin' && countAdmins.get()!.n <= 1) {
+          throw new AppError(409, 'last_admin', 'The last admin cannot be deleted.');
+        }
+        remove.run(existing.login);
+      }).immediate();
+    },
+
+    /**
+     * Checks a login and password. Unknown logins cost the same scrypt work as wrong passwords and get
+     * the same answer; failures count toward a lockout kept in the database.
+     */
+    async authenticate(login: string, password: string): Promise<AuthenticatedUser> {
+      const lockedFor = throttle.lockedForSeconds(login);
+      if (lockedFor > 0) {
+        throw new AppError(429, 'login_locked', 'Too many failed sign-ins. Try again later.', lockedFor);
+      }
+      const row = byLogin.get(login);
+      const ok = await verifyPassword(password, row?.passwordHash ?? DUMMY_PASSWORD_HASH);
+      if (!row || !ok) {
+        throttle.recordFailure(login);
+        throw new AppError(401, 'invalid_credentials', 'The login name or password is not correct.');
+      }
+      throttle.recordSuccess(login);
+      return { login: row.login, email: row.email, role: row.role };
+    },
+  };
+}
