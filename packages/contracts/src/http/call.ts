@@ -3,10 +3,13 @@ import { Value } from '@sinclair/typebox/value';
 import { ErrorBodySchema, type ErrorCode } from '../errors.js';
 import type { RouteDescriptor, RouteSchema } from './route.js';
 
-/** The part of `fetch` the client needs; both browsers and Node provide it. */
+/**
+ * The part of `fetch` the client needs; both browsers and Node provide it. A caller that wants a
+ * timeout wraps its fetch (an AbortSignal is outside what contracts may name).
+ */
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: string; credentials?: 'include' | 'same-origin' | 'omit'; signal?: unknown },
+  init: { method: string; headers: Record<string, string>; body?: string; credentials?: 'include' | 'same-origin' | 'omit' },
 ) => Promise<{ status: number; headers: { get(name: string): string | null }; text(): Promise<string> }>;
 
 type StaticOr<T, Fallback> = T extends TSchema ? Static<T> : Fallback;
@@ -45,7 +48,6 @@ export interface ApiClientOptions {
   /** Extra headers, e.g. the console's CSRF token. */
   headers?: () => Record<string, string>;
   credentials?: 'include' | 'same-origin' | 'omit';
-  signal?: () => unknown;
 }
 
 export function buildUrl(url: string, params?: Record<string, string>, query?: Record<string, string | undefined>): string {
@@ -90,7 +92,6 @@ export async function call<R extends RouteDescriptor>(
       headers,
       ...(body === undefined ? {} : { body }),
       ...(options.credentials ? { credentials: options.credentials } : {}),
-      ...(options.signal ? { signal: options.signal() } : {}),
     });
     text = await response.text();
   } catch {
