@@ -1,0 +1,47 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { ConfigError } from '../src/config-error.js';
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 8080, smtpUrl: undefined, mailFrom: 'Latchkey <latchkey@localhost>', demo: false, trustProxy: false });
+    expect(config.dataDir).toMatch(/\/data$/);
+    expect(config.rateLimits).toEqual({ clientPerMinute: 60, anonymousPerMinute: 20, adminPerMinute: 600 });
+  });
+
+  it.each([
+    ['LATCHKEY_PORT', 'eighty'],
+    ['LATCHKEY_PORT', '70000'],
+    ['LATCHKEY_SMTP_URL', 'http://mail.example.com'],
+    ['LATCHKEY_SMTP_URL', 'not a url'],
+    ['LATCHKEY_ENROLLMENT_KEY', 'short'],
+    ['LATCHKEY_ADMIN_PASSWORD', 'short'],
+    ['LATCHKEY_ADMIN_EMAIL', 'a@b.com, c@d.com'],
+    ['LATCHKEY_SECRET', 'c2hvcnQ='],
+    ['LATCHKEY_DEMO', 'maybe'],
+    ['LATCHKEY_TRUST_PROXY', 'proxy.example.com'],
+    ['LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE', '0'],
+    ['LATCHKEY_MAIL_FROM', 'a@b.com\r\nBcc: c@d.com'],
+  ])('refuses %s=%j naming the variable', (name, value) => {
+    let error: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe(name);
+    expect((error as ConfigError).message.startsWith(`${name}:`)).toBe(true);
+  });
+
+  it('stops the built server at start with one line naming the variable', () => {
+    const entry = fileURLToPath(new URL('../dist/server.js', import.meta.url));
+    const run = spawnSync(process.execPath, [entry], { env: { PATH: process.env.PATH, LATCHKEY_PORT: 'eighty' }, encoding: 'utf8', timeout: 20_000 });
+    expect(run.status).toBe(78);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim().split('\n')).toEqual(['latchkey: invalid configuration: LATCHKEY_PORT: must be a whole number, got "eighty"']);
+  });
+});
