@@ -1,0 +1,194 @@
+import { useState } from 'preact/hooks';
+import { REQUEST_STATUSES, routes, type AccessRequest, type RequestStatus } from '@latchkey/contracts';
+import { api, errorMessage } from '../api';
+import { useAsync, useNow } from '../hooks';
+import { formatRelative, formatRemaining } from '../format';
+import { Empty, ErrorState, Loading, Notice } from '../components/states';
+import { Time } from '../components/time';
+import type { PendingFeed } from '../shell';
+
+const METHOD_LABEL: Record<string, string> = { email: 'email', emergency: 'emergency', directory: 'directory', internal: 'internal' };
+
+function PendingRow({ request, now, onDone }: { request: AccessRequest; now: number; onDone: (message: string, ok: boolean) => void }) {
+  const [comment, setComment] = useState('');
+  const [busy, setBusy] = useState(false);
+  const commentId = `comment-${request.requestId}`;
+
+  const decide = async (decision: 'approve' | 'deny') => {
+    setBusy(true);
+    const route = decision === 'approve' ? routes.approveAccessRequest : routes.denyAccessRequest;
+    const body = comment.trim() ? { comment: comment.trim() } : {};
+    try {
+      await api(route, { params: { requestId: request.requestId }, body });
+      onDone(
+        decision === 'approve'
+          ? `Approved the request of ${request.osUser} on ${request.computerName}: the one-time password was emailed to ${request.email}.`
+          : `Denied the request of ${request.osUser} on ${request.computerName}.`,
+        true,
+      );
+    } catch (err) {
+      onDone(errorMessage(err), false);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <tr>
+      <td>{request.computerName}</td>
+      <td>{request.osUser}</td>
+      <td>{request.email}</td>
+      <td>
+        <span class={`tag tag-${request.method}`}>{METHOD_LABEL[request.method] ?? request.method}</span>
+      </td>
+      <td class="wrap">{request.reason ?? <span class="muted">—</span>}</td>
+      <td title={new Date(request.createdAt).toLocaleString()}>{formatRelative(request.createdAt, now)}</td>
+      <td>{formatRemaining(request.expiresAt, now)}</td>
+      <td>
+        <div class="row-actions">
+          <label class="sr-only" for={commentId}>
+            Comment for {request.osUser} on {request.computerName}
+          </label>
+          <input
+            id={commentId}
+            class="comment-input"
+            placeholder="Comment (optional)"
+            maxLength={500}
+            value={comment}
+            onInput={(e) => setComment(e.currentTarget.value)}
+          />
+          <button type="button" class="button-primary" disabled={busy} onClick={() => decide('approve')}>
+            Approve
+          </button>
+          <button type="button" class="button-danger" disabled={busy} onClick={() => decide('deny')}>
+            Deny
+          </button>
+        </div>
+      </td>
+    </tr>
+  );
+}
+
+function PastRequests({ refreshKey }: { refreshKey: number }) {
+  const [status, setStatus] = useState<RequestStatus | ''>('');
+  const now = useNow();
+  const past = useAsync(
+    () => api(routes.listAccessRequests, { query: { ...(status ? { status } : {}), limit: '200' } }),
+    [status, refreshKey],
+  );
+  const rows = (past.data ?? []).filter((r) => status === 'pending' || r.status !== 'pending');
+
+  return (
+    <section aria-labelledby="past-title">
+      <div class="section-head">
+        <h2 id="past-title">Past requests</h2>
+        <label class="inline-field">
+          <span>Status</span>
+          <select value={status} onChange={(e) => setStatus(e.currentTarget.value as RequestStatus | '')}>
+            <option value="">All decided</option>
+            {REQUEST_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {past.loading && !past.data ? (
+        <Loading what="past requests" />
+      ) : past.error ? (
+        <ErrorState error={past.error} onRetry={past.reload} />
+      ) : rows.length === 0 ? (
+        <Empty>No requests with this status.</Empty>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <caption class="sr-only">Past access requests</caption>
+            <thead>
+              <tr>
+                <th scope="col">Computer</th>
+                <th scope="col">User</th>
+                <th scope="col">Email</th>
+                <th scope="col">Method</th>
+                <th scope="col">Status</th>
+                <th scope="col">Requested</th>
+                <th scope="col">Decided by</th>
+                <th scope="col">Comment</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.requestId}>
+                  <td>{r.computerName}</td>
+                  <td>{r.osUser}</td>
+                  <td>{r.email}</td>
+                  <td>{r.method}</td>
+                  <td>
+                    <span class={`tag tag-${r.status}`}>{r.status}</span>
+                  </td>
+                  <td>
+                    <Time ms={r.createdAt} now={now} />
+                  </td>
+                  <td>{r.decidedBy ?? <span class="muted">—</span>}</td>
+                  <td class="wrap">{r.comment ?? <span class="muted">—</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function AccessRequestsPage({ pending }: { pending: PendingFeed }) {
+  const now = useNow(10_000);
+  const [notice, setNotice] = useState<{ text: string; ok: boolean } | undefined>(undefined);
+  const [refreshKey, setRefreshKey] = useState(0);
+
+  const done = (text: string, ok: boolean) => {
+    setNotice({ text, ok });
+    pending.reload();
+    setRefreshKey((k) => k + 1);
+  };
+
+  return (
+    <>
+      <p class="lead">Requests from locked computers waiting for a decision. Approving emails the one-time password at once.</p>
+      {notice && <Notice kind={notice.ok ? 'success' : 'error'}>{notice.text}</Notice>}
+      <section aria-labelledby="pending-title">
+        <h2 id="pending-title">Pending</h2>
+        {pending.loading ? (
+          <Loading what="access requests" />
+        ) : pending.error && !pending.requests ? (
+          <ErrorState error={pending.error} onRetry={pending.reload} />
+        ) : !pending.requests || pending.requests.length === 0 ? (
+          <Empty>No pending access requests. New ones appear here by themselves.</Empty>
+        ) : (
+          <div class="table-wrap">
+            <table>
+              <caption class="sr-only">Pending access requests</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Computer</th>
+                  <th scope="col">User</th>
+                  <th scope="col">Email</th>
+                  <th scope="col">Method</th>
+                  <th scope="col">Reason</th>
+                  <th scope="col">Age</th>
+                  <th scope="col">Time left</th>
+                  <th scope="col">Decision</th>
+                </tr>
+              </thead>
+              <tbody>
+                {pending.requests.map((r) => (
+                  <PendingRow key={r.requestId} request={r} now={now} onDone={done} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <PastRequests refreshKey={refreshKey} />
+    </>
+  );
+}

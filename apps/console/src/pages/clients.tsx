@@ -1,0 +1,169 @@
+import { useEffect, useState } from 'preact/hooks';
+import { routes, type AdminClient } from '@latchkey/contracts';
+import { api, errorMessage } from '../api';
+import { useAsync, useNow } from '../hooks';
+import { Empty, ErrorState, Loading, Notice } from '../components/states';
+import { Time } from '../components/time';
+
+function OtpToggle({ client, canChange, onChanged }: { client: AdminClient; canChange: boolean; onChanged: (c: AdminClient | string) => void }) {
+  const [busy, setBusy] = useState(false);
+  const id = `allow-${client.clientId}`;
+  if (!canChange) return <span class={client.allowOneTimePasswords ? 'tag tag-sent' : 'tag tag-denied'}>{client.allowOneTimePasswords ? 'allowed' : 'not allowed'}</span>;
+  const toggle = async (allow: boolean) => {
+    setBusy(true);
+    try {
+      onChanged(await api(routes.patchClient, { params: { clientId: client.clientId }, body: { allowOneTimePasswords: allow } }));
+    } catch (err) {
+      onChanged(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <span class="switch">
+      <input
+        id={id}
+        type="checkbox"
+        role="switch"
+        checked={client.allowOneTimePasswords}
+        disabled={busy}
+        onChange={(e) => toggle(e.currentTarget.checked)}
+      />
+      <label for={id}>
+        <span class="sr-only">Allow the use of one-time passwords on {client.computerName}</span>
+        <span aria-hidden="true">{client.allowOneTimePasswords ? 'On' : 'Off'}</span>
+      </label>
+    </span>
+  );
+}
+
+function Lockouts({ canClear }: { canClear: boolean }) {
+  const lockouts = useAsync(() => api(routes.listLockouts, {}), []);
+  const now = useNow();
+  const [notice, setNotice] = useState<{ text: string; ok: boolean } | undefined>(undefined);
+  const clear = async (clientId: string, osUser: string, computer: string) => {
+    try {
+      await api(routes.clearLockout, { body: { clientId, osUser } });
+      setNotice({ text: `Cleared the lockout of ${osUser} on ${computer}.`, ok: true });
+      lockouts.reload();
+    } catch (err) {
+      setNotice({ text: errorMessage(err), ok: false });
+    }
+  };
+  return (
+    <section aria-labelledby="lockouts-title">
+      <h2 id="lockouts-title">Verification lockouts</h2>
+      <p class="hint">A user is locked out on a computer after 100 wrong one-time passwords in a row.</p>
+      {notice && <Notice kind={notice.ok ? 'success' : 'error'}>{notice.text}</Notice>}
+      {lockouts.loading && !lockouts.data ? (
+        <Loading what="lockouts" />
+      ) : lockouts.error ? (
+        <ErrorState error={lockouts.error} onRetry={lockouts.reload} />
+      ) : !lockouts.data || lockouts.data.length === 0 ? (
+        <Empty>No one is locked out.</Empty>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <caption class="sr-only">Verification lockouts</caption>
+            <thead>
+              <tr>
+                <th scope="col">Computer</th>
+                <th scope="col">User</th>
+                <th scope="col">Failures</th>
+                <th scope="col">Locked</th>
+                {canClear && <th scope="col">Action</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {lockouts.data.map((l) => (
+                <tr key={`${l.clientId}/${l.osUser}`}>
+                  <td>{l.computerName}</td>
+                  <td>{l.osUser}</td>
+                  <td>{l.failures}</td>
+                  <td>
+                    <Time ms={l.lockedAt} now={now} />
+                  </td>
+                  {canClear && (
+                    <td>
+                      <button type="button" class="button-secondary" onClick={() => clear(l.clientId, l.osUser, l.computerName)}>
+                        Clear lockout
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function ClientsPage({ canChange }: { canChange: boolean }) {
+  const clients = useAsync(() => api(routes.listClients, {}), [], 30_000);
+  const now = useNow();
+  const [overrides, setOverrides] = useState<Record<string, AdminClient>>({});
+  const [notice, setNotice] = useState<{ text: string; ok: boolean } | undefined>(undefined);
+  // A fresh list from the server supersedes what this page changed locally.
+  useEffect(() => setOverrides({}), [clients.data]);
+
+  const changed = (result: AdminClient | string) => {
+    if (typeof result === 'string') {
+      setNotice({ text: result, ok: false });
+      return;
+    }
+    setOverrides((o) => ({ ...o, [result.clientId]: result }));
+    setNotice({
+      text: `One-time passwords are now ${result.allowOneTimePasswords ? 'allowed' : 'not allowed'} on ${result.computerName}.`,
+      ok: true,
+    });
+  };
+
+  const list = (clients.data ?? [])
+    .map((c) => overrides[c.clientId] ?? c)
+    .sort((a, b) => a.computerName.localeCompare(b.computerName));
+
+  return (
+    <>
+      <p class="lead">Computers enrolled with this server.{canChange ? ' Turn one-time passwords off for a computer to refuse every request from it.' : ''}</p>
+      {notice && <Notice kind={notice.ok ? 'success' : 'error'}>{notice.text}</Notice>}
+      {clients.loading && !clients.data ? (
+        <Loading what="clients" />
+      ) : clients.error ? (
+        <ErrorState error={clients.error} onRetry={clients.reload} />
+      ) : list.length === 0 ? (
+        <Empty>No computers are enrolled yet.</Empty>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <caption class="sr-only">Enrolled clients</caption>
+            <thead>
+              <tr>
+                <th scope="col">Computer</th>
+                <th scope="col">Enrolled</th>
+                <th scope="col">Last seen</th>
+                <th scope="col">Allow the use of one-time passwords</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((c) => (
+                <tr key={c.clientId}>
+                  <td>{c.computerName}</td>
+                  <td>
+                    <Time ms={c.enrolledAt} now={now} />
+                  </td>
+                  <td>{c.lastSeenAt === null ? <span class="muted">never</span> : <Time ms={c.lastSeenAt} now={now} />}</td>
+                  <td>
+                    <OtpToggle client={c} canChange={canChange} onChanged={changed} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Lockouts canClear={canChange} />
+    </>
+  );
+}

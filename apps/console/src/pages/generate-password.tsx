@@ -1,0 +1,105 @@
+import { useState } from 'preact/hooks';
+import { isValidEmail, routes } from '@latchkey/contracts';
+import { api, errorMessage } from '../api';
+import { useAsync } from '../hooks';
+import { formatTime } from '../format';
+import { ErrorState, Loading, Notice, Empty } from '../components/states';
+import { Field, described } from '../components/field';
+
+interface Errors {
+  clientId?: string;
+  osUser?: string;
+  email?: string;
+}
+
+export function GeneratePasswordPage() {
+  const clients = useAsync(() => api(routes.listClients, {}), []);
+  const [clientId, setClientId] = useState('');
+  const [osUser, setOsUser] = useState('');
+  const [email, setEmail] = useState('');
+  const [comment, setComment] = useState('');
+  const [errors, setErrors] = useState<Errors>({});
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<{ text: string; ok: boolean } | undefined>(undefined);
+
+  if (clients.loading && !clients.data) return <Loading what="enrolled clients" />;
+  if (clients.error) return <ErrorState error={clients.error} onRetry={clients.reload} />;
+  const list = [...(clients.data ?? [])].sort((a, b) => a.computerName.localeCompare(b.computerName));
+  if (list.length === 0) return <Empty>No computers are enrolled yet. Install the Client on a computer to enroll it.</Empty>;
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const found: Errors = {};
+    if (!clientId) found.clientId = 'Choose the computer.';
+    if (!osUser.trim()) found.osUser = 'Enter the user logged on to the computer, e.g. CORP\\jdoe.';
+    if (!isValidEmail(email.trim())) found.email = 'Enter one valid email address.';
+    setErrors(found);
+    setNotice(undefined);
+    if (Object.keys(found).length > 0) return;
+    setBusy(true);
+    try {
+      const result = await api(routes.generateOtp, {
+        body: { clientId, osUser: osUser.trim(), email: email.trim(), ...(comment.trim() ? { comment: comment.trim() } : {}) },
+      });
+      const computer = list.find((c) => c.clientId === clientId)?.computerName ?? 'the computer';
+      setNotice({
+        text: `A one-time password for ${osUser.trim()} on ${computer} was emailed to ${email.trim()}. It expires ${formatTime(result.expiresAt)}.`,
+        ok: true,
+      });
+      setOsUser('');
+      setEmail('');
+      setComment('');
+    } catch (err) {
+      setNotice({ text: errorMessage(err), ok: false });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <p class="lead">Issue a one-time password without a request, for example when a user calls the helpdesk. It is emailed at once.</p>
+      {notice && <Notice kind={notice.ok ? 'success' : 'error'}>{notice.text}</Notice>}
+      <form class="card form" onSubmit={submit} noValidate>
+        <Field id="gen-client" label="Client" error={errors.clientId}>
+          <select {...described('gen-client', undefined, errors.clientId)} value={clientId} onChange={(e) => setClientId(e.currentTarget.value)}>
+            <option value="">Choose a computer…</option>
+            {list.map((c) => (
+              <option key={c.clientId} value={c.clientId} disabled={!c.allowOneTimePasswords}>
+                {c.computerName}
+                {c.allowOneTimePasswords ? '' : ' (one-time passwords not allowed)'}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="gen-user" label="User" hint="The account logged on to the computer, as DOMAIN\name or name." error={errors.osUser}>
+          <input
+            {...described('gen-user', 'hint', errors.osUser)}
+            value={osUser}
+            maxLength={256}
+            autoComplete="off"
+            onInput={(e) => setOsUser(e.currentTarget.value)}
+          />
+        </Field>
+        <Field id="gen-email" label="Email" hint="The one-time password is sent to this address." error={errors.email}>
+          <input
+            {...described('gen-email', 'hint', errors.email)}
+            type="email"
+            value={email}
+            maxLength={254}
+            autoComplete="off"
+            onInput={(e) => setEmail(e.currentTarget.value)}
+          />
+        </Field>
+        <Field id="gen-comment" label="Comment" hint="Optional; kept in the audit log.">
+          <textarea {...described('gen-comment', 'hint')} rows={2} maxLength={500} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
+        </Field>
+        <div class="form-actions">
+          <button type="submit" class="button-primary" disabled={busy}>
+            {busy ? 'Generating…' : 'Generate Password'}
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}

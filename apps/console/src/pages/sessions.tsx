@@ -1,0 +1,124 @@
+import { useState } from 'preact/hooks';
+import { routes, type AdminSession } from '@latchkey/contracts';
+import { api } from '../api';
+import { useAsync, useNow } from '../hooks';
+import { Empty, ErrorState, Loading } from '../components/states';
+import { Time } from '../components/time';
+
+const PAGE_SIZE = 20;
+/** The server lists newest first; active sessions are fetched apart so they always come first. */
+const MAX_ACTIVE = 500;
+
+interface SessionPage {
+  rows: AdminSession[];
+  hasNext: boolean;
+}
+
+async function loadPage(q: string, page: number): Promise<SessionPage> {
+  const search = q ? { q } : {};
+  const active = await api(routes.listSessions, { query: { ...search, active: 'true', limit: String(MAX_ACTIVE) } });
+  const start = page * PAGE_SIZE;
+  const activeRows = active.slice(start, start + PAGE_SIZE);
+  const endedNeeded = PAGE_SIZE - activeRows.length;
+  const endedOffset = Math.max(0, start - active.length);
+  // One more than needed tells whether a next page exists.
+  const ended = await api(routes.listSessions, {
+    query: { ...search, active: 'false', limit: String(endedNeeded + 1), offset: String(endedOffset) },
+  });
+  const more = active.length > start + PAGE_SIZE || ended.length > endedNeeded;
+  return { rows: [...activeRows, ...ended.slice(0, endedNeeded)], hasNext: more };
+}
+
+export function SessionsPage() {
+  const [draft, setDraft] = useState('');
+  const [q, setQ] = useState('');
+  const [page, setPage] = useState(0);
+  const now = useNow();
+  const result = useAsync(() => loadPage(q, page), [q, page], 15_000);
+
+  const search = (event: Event) => {
+    event.preventDefault();
+    setPage(0);
+    setQ(draft.trim());
+  };
+
+  return (
+    <>
+      <p class="lead">Who unlocked which computer with a one-time password. Active sessions are listed first.</p>
+      <form class="toolbar" role="search" onSubmit={search}>
+        <label class="inline-field">
+          <span>Search</span>
+          <input type="search" value={draft} placeholder="Computer, user or email" maxLength={200} onInput={(e) => setDraft(e.currentTarget.value)} />
+        </label>
+        <button type="submit" class="button-secondary">
+          Search
+        </button>
+        {q && (
+          <button
+            type="button"
+            class="button-link"
+            onClick={() => {
+              setDraft('');
+              setQ('');
+              setPage(0);
+            }}
+          >
+            Clear search
+          </button>
+        )}
+      </form>
+      {result.loading && !result.data ? (
+        <Loading what="sessions" />
+      ) : result.error ? (
+        <ErrorState error={result.error} onRetry={result.reload} />
+      ) : !result.data || result.data.rows.length === 0 ? (
+        <Empty>{q ? `No sessions match “${q}”.` : 'No sessions yet. They appear when someone unlocks a computer with a one-time password.'}</Empty>
+      ) : (
+        <>
+          <div class="table-wrap">
+            <table>
+              <caption class="sr-only">Client sessions, page {page + 1}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Computer</th>
+                  <th scope="col">User Name</th>
+                  <th scope="col">Started</th>
+                  <th scope="col">Last seen</th>
+                  <th scope="col">Ended</th>
+                  <th scope="col">Via</th>
+                </tr>
+              </thead>
+              <tbody>
+                {result.data.rows.map((s) => (
+                  <tr key={s.sessionId} class={s.endedAt === null ? 'row-active' : undefined}>
+                    <td>{s.computerName}</td>
+                    <td>{s.userName}</td>
+                    <td>
+                      <Time ms={s.startedAt} now={now} />
+                    </td>
+                    <td>
+                      <Time ms={s.lastSeenAt} now={now} />
+                    </td>
+                    <td>{s.endedAt === null ? <span class="tag tag-active">active</span> : <Time ms={s.endedAt} now={now} />}</td>
+                    <td>
+                      <span class={`tag tag-${s.via}`}>{s.via}</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <nav class="pager" aria-label="Pages of sessions">
+            <button type="button" class="button-secondary" disabled={page === 0} onClick={() => setPage((p) => Math.max(0, p - 1))}>
+              Previous
+            </button>
+            <span aria-live="polite">Page {page + 1}</span>
+            <button type="button" class="button-secondary" disabled={!result.data.hasNext} onClick={() => setPage((p) => p + 1)}>
+              Next
+            </button>
+          </nav>
+        </>
+      )}
+    </>
+  );
+}

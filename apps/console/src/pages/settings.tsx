@@ -1,0 +1,188 @@
+import { useEffect, useState } from 'preact/hooks';
+import { SETTINGS_LIMITS, routes, type Settings } from '@latchkey/contracts';
+import { api, errorMessage } from '../api';
+import { useAsync } from '../hooks';
+import { ErrorState, Loading, Notice } from '../components/states';
+import { Field, described } from '../components/field';
+
+type NumberKey = keyof typeof SETTINGS_LIMITS;
+type BooleanKey = 'autoSendToDirectoryUsers' | 'autoSendToInternalUsers' | 'defaultAllowOneTimePasswords';
+
+const NUMBER_FIELDS: { key: NumberKey; label: string; unit: string; hint: string }[] = [
+  {
+    key: 'accessRequestExpirationMinutes',
+    label: 'Access Request Expiration Time',
+    unit: 'minutes',
+    hint: 'A one-time password, and a pending access request, expires this long after it is issued.',
+  },
+  {
+    key: 'otpRequestIntervalMinutes',
+    label: 'Interval between new one-time passwords',
+    unit: 'minutes',
+    hint: 'A computer can get a new one-time password at most once in this time. 0 turns the limit off.',
+  },
+  { key: 'otpLength', label: 'One-time password length', unit: 'digits', hint: 'Digits in each one-time password.' },
+  {
+    key: 'maxVerifyAttempts',
+    label: 'Maximum verification attempts',
+    unit: 'attempts',
+    hint: 'Wrong entries before a one-time password can no longer be used.',
+  },
+];
+
+const BOOLEAN_FIELDS: { key: BooleanKey; label: string; hint: string }[] = [
+  {
+    key: 'autoSendToDirectoryUsers',
+    label: 'Automatically send one-time passwords to Active Directory users',
+    hint: 'The server looks the user up in the directory and emails the password without an approval.',
+  },
+  {
+    key: 'autoSendToInternalUsers',
+    label: 'Automatically send one-time passwords to internal users',
+    hint: 'Internal users sign in on the lock screen and get the password by email without an approval.',
+  },
+  {
+    key: 'defaultAllowOneTimePasswords',
+    label: 'Allow the use of one-time passwords',
+    hint: 'The starting value for computers enrolled from now on. Each computer can be changed on the Clients page.',
+  },
+];
+
+type Draft = Record<NumberKey, string> & Record<BooleanKey, boolean>;
+type Errors = Partial<Record<NumberKey, string>>;
+
+function toDraft(s: Settings): Draft {
+  return {
+    accessRequestExpirationMinutes: String(s.accessRequestExpirationMinutes),
+    otpRequestIntervalMinutes: String(s.otpRequestIntervalMinutes),
+    otpLength: String(s.otpLength),
+    maxVerifyAttempts: String(s.maxVerifyAttempts),
+    autoSendToDirectoryUsers: s.autoSendToDirectoryUsers,
+    autoSendToInternalUsers: s.autoSendToInternalUsers,
+    defaultAllowOneTimePasswords: s.defaultAllowOneTimePasswords,
+  };
+}
+
+function validate(draft: Draft): { errors: Errors; settings?: Settings } {
+  const errors: Errors = {};
+  const numbers: Partial<Record<NumberKey, number>> = {};
+  for (const field of NUMBER_FIELDS) {
+    const { minimum, maximum } = SETTINGS_LIMITS[field.key];
+    const raw = draft[field.key].trim();
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < minimum || value > maximum) {
+      errors[field.key] = `Enter a whole number from ${minimum} to ${maximum}.`;
+    } else numbers[field.key] = value;
+  }
+  if (Object.keys(errors).length > 0) return { errors };
+  return {
+    errors,
+    settings: {
+      ...(numbers as Record<NumberKey, number>),
+      autoSendToDirectoryUsers: draft.autoSendToDirectoryUsers,
+      autoSendToInternalUsers: draft.autoSendToInternalUsers,
+      defaultAllowOneTimePasswords: draft.defaultAllowOneTimePasswords,
+    },
+  };
+}
+
+export function SettingsPage() {
+  const loaded = useAsync(() => api(routes.getSettings, {}), []);
+  const [draft, setDraft] = useState<Draft | undefined>(undefined);
+  const [errors, setErrors] = useState<Errors>({});
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<{ text: string; ok: boolean } | undefined>(undefined);
+
+  useEffect(() => {
+    if (loaded.data) setDraft(toDraft(loaded.data));
+  }, [loaded.data]);
+
+  if (loaded.error) return <ErrorState error={loaded.error} onRetry={loaded.reload} />;
+  if (!draft) return <Loading what="settings" />;
+
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
+    setDraft({ ...draft, [key]: value });
+    setNotice(undefined);
+  };
+
+  const save = async (event: Event) => {
+    event.preventDefault();
+    const { errors: found, settings } = validate(draft);
+    setErrors(found);
+    if (!settings) {
+      setNotice({ text: 'Some values are not valid. Correct the highlighted fields and save again.', ok: false });
+      const first = NUMBER_FIELDS.find((f) => found[f.key]);
+      if (first) document.getElementById(`setting-${first.key}`)?.focus();
+      return;
+    }
+    setBusy(true);
+    try {
+      const saved = await api(routes.putSettings, { body: settings });
+      setDraft(toDraft(saved));
+      setNotice({ text: 'Settings saved. Clients use them from their next request.', ok: true });
+    } catch (err) {
+      setNotice({ text: errorMessage(err), ok: false });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <p class="lead">System settings for every computer and every request.</p>
+      {notice && <Notice kind={notice.ok ? 'success' : 'error'}>{notice.text}</Notice>}
+      <form class="card form" onSubmit={save} noValidate>
+        <fieldset>
+          <legend>One-time passwords</legend>
+          <div class="grid-2">
+            {NUMBER_FIELDS.map((f) => {
+              const id = `setting-${f.key}`;
+              const { minimum, maximum } = SETTINGS_LIMITS[f.key];
+              const hint = `${f.hint} ${minimum} to ${maximum} ${f.unit}.`;
+              return (
+                <Field key={f.key} id={id} label={`${f.label} (${f.unit})`} hint={hint} error={errors[f.key]}>
+                  <input
+                    {...described(id, hint, errors[f.key])}
+                    type="number"
+                    inputMode="numeric"
+                    min={minimum}
+                    max={maximum}
+                    step={1}
+                    value={draft[f.key]}
+                    onInput={(e) => set(f.key, e.currentTarget.value)}
+                  />
+                </Field>
+              );
+            })}
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>Delivery and defaults</legend>
+          {BOOLEAN_FIELDS.map((f) => {
+            const id = `setting-${f.key}`;
+            return (
+              <div class="check-field" key={f.key}>
+                <input
+                  id={id}
+                  type="checkbox"
+                  aria-describedby={`${id}-hint`}
+                  checked={draft[f.key]}
+                  onChange={(e) => set(f.key, e.currentTarget.checked)}
+                />
+                <label for={id}>{f.label}</label>
+                <span class="hint" id={`${id}-hint`}>
+                  {f.hint}
+                </span>
+              </div>
+            );
+          })}
+        </fieldset>
+        <div class="form-actions">
+          <button type="submit" class="button-primary" disabled={busy}>
+            {busy ? 'Saving…' : 'Save'}
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,92 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { routes } from '@latchkey/contracts';
+import { ApiError, api, errorMessage } from '../api';
+import type { SessionInfo } from '../app';
+
+function signInMessage(err: unknown): string {
+  // Never say whether the login name or the password was wrong.
+  if (err instanceof ApiError && (err.code === 'invalid_credentials' || err.code === 'invalid_request')) {
+    return 'The login name or password is not correct.';
+  }
+  if (err instanceof ApiError && err.code === 'rate_limited') {
+    return `Too many sign-in attempts. Try again in ${err.retryAfterSeconds ?? 60} seconds.`;
+  }
+  return errorMessage(err);
+}
+
+export function SignInPage({ reason, onSignedIn }: { reason?: string | undefined; onSignedIn: (s: SessionInfo, csrf: string) => void }) {
+  const [login, setLogin] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const loginRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    document.title = 'Sign in · Latchkey';
+    loginRef.current?.focus();
+  }, []);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (!login.trim() || !password) {
+      setError('Enter your login name and password.');
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      const result = await api(routes.adminLogin, { body: { login: login.trim(), password } });
+      onSignedIn({ user: result.user, idleTimeoutSeconds: result.idleTimeoutSeconds }, result.csrfToken);
+    } catch (err) {
+      setError(signInMessage(err));
+      setPassword('');
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main class="center-page">
+      <form class="card sign-in" onSubmit={submit} noValidate aria-labelledby="sign-in-title">
+        <h1 id="sign-in-title">
+          <span class="brand-mark" aria-hidden="true" />
+          Latchkey Management Tool
+        </h1>
+        {reason && !error && (
+          <p class="notice notice-info" role="status">
+            {reason}
+          </p>
+        )}
+        {error && (
+          <p class="notice notice-error" role="alert">
+            {error}
+          </p>
+        )}
+        <label class="field">
+          <span>Login name</span>
+          <input
+            ref={loginRef}
+            name="login"
+            autoComplete="username"
+            value={login}
+            onInput={(e) => setLogin(e.currentTarget.value)}
+            required
+          />
+        </label>
+        <label class="field">
+          <span>Password</span>
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+            required
+          />
+        </label>
+        <button type="submit" class="button-primary" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}

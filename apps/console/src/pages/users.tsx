@@ -1,0 +1,272 @@
+import { useState } from 'preact/hooks';
+import { NEW_PASSWORD_MIN_LENGTH, isValidEmail, routes, type InternalUser, type Role } from '@latchkey/contracts';
+import { api, errorMessage } from '../api';
+import { useAsync, useNow } from '../hooks';
+import { Empty, ErrorState, Loading, Notice } from '../components/states';
+import { Field, described } from '../components/field';
+import { Time } from '../components/time';
+
+const ROLES: { value: Role; label: string }[] = [
+  { value: 'admin', label: 'admin — everything' },
+  { value: 'helpdesk', label: 'helpdesk — requests, passwords, sessions, clients, audit' },
+  { value: 'user', label: 'user — may only request one-time passwords' },
+];
+const LOGIN_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
+
+type Say = (text: string, ok: boolean) => void;
+
+function CreateUser({ onCreated, say }: { onCreated: () => void; say: Say }) {
+  const [login, setLogin] = useState('');
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<Role>('helpdesk');
+  const [password, setPassword] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const found: Record<string, string> = {};
+    if (!LOGIN_PATTERN.test(login.trim())) found.login = 'Use 1 to 64 letters, digits, dots, dashes, underscores or @.';
+    if (!isValidEmail(email.trim())) found.email = 'Enter one valid email address.';
+    if (password.length < NEW_PASSWORD_MIN_LENGTH) found.password = `Use at least ${NEW_PASSWORD_MIN_LENGTH} characters.`;
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+    setBusy(true);
+    try {
+      const user = await api(routes.createUser, { body: { login: login.trim(), email: email.trim(), role, password } });
+      say(`Created ${user.login} (${user.role}).`, true);
+      setLogin('');
+      setEmail('');
+      setPassword('');
+      setRole('helpdesk');
+      onCreated();
+    } catch (err) {
+      say(errorMessage(err), false);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="create-user-title">
+      <h2 id="create-user-title">Create user</h2>
+      <form class="card form" onSubmit={submit} noValidate>
+        <div class="grid-2">
+          <Field id="new-login" label="Login name" error={errors.login}>
+            <input {...described('new-login', undefined, errors.login)} value={login} autoComplete="off" maxLength={64} onInput={(e) => setLogin(e.currentTarget.value)} />
+          </Field>
+          <Field id="new-email" label="Email" error={errors.email}>
+            <input {...described('new-email', undefined, errors.email)} type="email" value={email} autoComplete="off" maxLength={254} onInput={(e) => setEmail(e.currentTarget.value)} />
+          </Field>
+          <Field id="new-role" label="Role">
+            <select id="new-role" value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
+              {ROLES.map((r) => (
+                <option key={r.value} value={r.value}>
+                  {r.label}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field id="new-password" label="Password" hint={`At least ${NEW_PASSWORD_MIN_LENGTH} characters.`} error={errors.password}>
+            <input
+              {...described('new-password', 'hint', errors.password)}
+              type="password"
+              autoComplete="new-password"
+              value={password}
+              onInput={(e) => setPassword(e.currentTarget.value)}
+            />
+          </Field>
+        </div>
+        <div class="form-actions">
+          <button type="submit" class="button-primary" disabled={busy}>
+            Create user
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+type Mode = 'password' | 'edit' | 'delete';
+
+function UserActions({ user, self, onChanged, say }: { user: InternalUser; self: string; onChanged: () => void; say: Say }) {
+  const [mode, setMode] = useState<Mode | undefined>(undefined);
+  const [password, setPassword] = useState('');
+  const [email, setEmail] = useState(user.email);
+  const [role, setRole] = useState<Role>(user.role);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const base = `user-${user.login.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+
+  const open = (next: Mode) => {
+    setMode(mode === next ? undefined : next);
+    setError(undefined);
+    setPassword('');
+    setEmail(user.email);
+    setRole(user.role);
+  };
+
+  const run = async (work: () => Promise<string>) => {
+    setBusy(true);
+    try {
+      say(await work(), true);
+      setMode(undefined);
+      onChanged();
+    } catch (err) {
+      say(errorMessage(err), false);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const submitPassword = (event: Event) => {
+    event.preventDefault();
+    if (password.length < NEW_PASSWORD_MIN_LENGTH) return setError(`Use at least ${NEW_PASSWORD_MIN_LENGTH} characters.`);
+    setError(undefined);
+    void run(async () => {
+      await api(routes.updateUser, { params: { login: user.login }, body: { password } });
+      return `The password of ${user.login} was reset.`;
+    });
+  };
+
+  const submitEdit = (event: Event) => {
+    event.preventDefault();
+    if (!isValidEmail(email.trim())) return setError('Enter one valid email address.');
+    setError(undefined);
+    const body = { ...(email.trim() !== user.email ? { email: email.trim() } : {}), ...(role !== user.role ? { role } : {}) };
+    if (Object.keys(body).length === 0) return setMode(undefined);
+    void run(async () => {
+      await api(routes.updateUser, { params: { login: user.login }, body });
+      return `Saved the changes to ${user.login}.`;
+    });
+  };
+
+  return (
+    <div class="user-actions">
+      <div class="row-actions">
+        <button type="button" class="button-secondary" aria-expanded={mode === 'edit'} onClick={() => open('edit')}>
+          Edit
+        </button>
+        <button type="button" class="button-secondary" aria-expanded={mode === 'password'} onClick={() => open('password')}>
+          Reset password
+        </button>
+        <button type="button" class="button-danger" aria-expanded={mode === 'delete'} onClick={() => open('delete')}>
+          Delete
+        </button>
+      </div>
+      {mode === 'password' && (
+        <form class="inline-form" onSubmit={submitPassword} noValidate>
+          <Field id={`${base}-password`} label={`New password for ${user.login}`} error={error}>
+            <input {...described(`${base}-password`, undefined, error)} type="password" autoComplete="new-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+          </Field>
+          <button type="submit" class="button-primary" disabled={busy}>
+            Set password
+          </button>
+          <button type="button" class="button-link" onClick={() => setMode(undefined)}>
+            Cancel
+          </button>
+        </form>
+      )}
+      {mode === 'edit' && (
+        <form class="inline-form" onSubmit={submitEdit} noValidate>
+          <Field id={`${base}-email`} label={`Email of ${user.login}`} error={error}>
+            <input {...described(`${base}-email`, undefined, error)} type="email" value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+          </Field>
+          <Field id={`${base}-role`} label={`Role of ${user.login}`}>
+            <select id={`${base}-role`} value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
+              {ROLES.map((r) => (
+                <option key={r.value} value={r.value}>
+                  {r.value}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <button type="submit" class="button-primary" disabled={busy}>
+            Save changes
+          </button>
+          <button type="button" class="button-link" onClick={() => setMode(undefined)}>
+            Cancel
+          </button>
+        </form>
+      )}
+      {mode === 'delete' && (
+        <div class="inline-form" role="group" aria-label={`Delete ${user.login}`}>
+          <span>
+            Delete {user.login}
+            {user.login === self ? ' (that is you)' : ''}? This cannot be undone.
+          </span>
+          <button
+            type="button"
+            class="button-danger"
+            disabled={busy}
+            onClick={() =>
+              run(async () => {
+                await api(routes.deleteUser, { params: { login: user.login } });
+                return `Deleted ${user.login}.`;
+              })
+            }
+          >
+            Confirm delete
+          </button>
+          <button type="button" class="button-link" onClick={() => setMode(undefined)}>
+            Cancel
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function UsersPage({ self }: { self: string }) {
+  const users = useAsync(() => api(routes.listUsers, {}), []);
+  const now = useNow();
+  const [notice, setNotice] = useState<{ text: string; ok: boolean } | undefined>(undefined);
+  const say: Say = (text, ok) => setNotice({ text, ok });
+
+  return (
+    <>
+      <p class="lead">Internal users: administrators, helpdesk staff, and users who may request one-time passwords by signing in on the lock screen.</p>
+      {notice && <Notice kind={notice.ok ? 'success' : 'error'}>{notice.text}</Notice>}
+      {users.loading && !users.data ? (
+        <Loading what="users" />
+      ) : users.error ? (
+        <ErrorState error={users.error} onRetry={users.reload} />
+      ) : !users.data || users.data.length === 0 ? (
+        <Empty>No internal users.</Empty>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <caption class="sr-only">Internal users</caption>
+            <thead>
+              <tr>
+                <th scope="col">Login</th>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Created</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.data.map((u) => (
+                <tr key={u.login}>
+                  <td>{u.login}</td>
+                  <td>{u.email}</td>
+                  <td>
+                    <span class={`tag tag-role-${u.role}`}>{u.role}</span>
+                  </td>
+                  <td>
+                    <Time ms={u.createdAt} now={now} />
+                  </td>
+                  <td>
+                    <UserActions user={u} self={self} onChanged={users.reload} say={say} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <CreateUser onCreated={users.reload} say={say} />
+    </>
+  );
+}
