@@ -1,0 +1,76 @@
+import { expect, test } from '@playwright/test';
+import { startConsoleStack, screenshot, signIn, VIEWPORT, watchPageErrors, type ConsoleStack } from './console-helpers.ts';
+
+let stack: ConsoleStack;
+test.use({ viewport: VIEWPORT });
+test.beforeAll(async () => {
+  stack = await startConsoleStack();
+});
+test.afterAll(async () => {
+  await stack?.stop();
+});
+
+test('refuses a wrong password or an unknown login with the same message', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  await page.goto(`${stack.baseUrl}/console/`);
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByLabel('Login name')).toBeFocused();
+
+  await page.getByLabel('Login name').fill('admin');
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const alert = page.getByRole('alert');
+  await expect(alert).toHaveText('The login name or password is not correct.');
+  await screenshot(page, 'sign-in');
+
+  await page.getByLabel('Login name').fill('nobody-here');
+  await page.getByLabel('Password').fill(stack.adminPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(alert).toHaveText('The login name or password is not correct.');
+  await expect(page.getByRole('navigation', { name: 'Main' })).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test('signs in with the keyboard, keeps the session on reload, and signs out', async ({ page, context }) => {
+  const errors = watchPageErrors(page);
+  await page.goto(`${stack.baseUrl}/console/`);
+  await expect(page.getByLabel('Login name')).toBeFocused();
+  await page.keyboard.type('admin');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(stack.adminPassword);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Access Requests' })).toBeVisible();
+  await expect(page).toHaveURL(/\/console\/requests$/);
+
+  // The session is an httpOnly, SameSite=Strict cookie the page cannot read.
+  const cookies = await context.cookies(stack.baseUrl + '/api/v1/admin');
+  const session = cookies.find((c) => c.httpOnly);
+  expect(session?.sameSite).toBe('Strict');
+  expect(await page.evaluate(() => document.cookie)).toBe('');
+
+  // Client-side routes survive a reload (the server answers index.html for them).
+  await page.getByRole('link', { name: 'Audit' }).click();
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'Audit' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('every page is served under the strict CSP without violations', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  const response = await page.goto(`${stack.baseUrl}/console/`);
+  const csp = response?.headers()['content-security-policy'] ?? '';
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).toContain("style-src 'self'");
+  await signIn(page, stack.baseUrl, 'admin', stack.adminPassword);
+  for (const title of ['Access Requests', 'Generate Password', 'Client Sessions', 'Clients', 'Settings', 'Users', 'Audit']) {
+    await page.getByRole('link', { name: title }).click();
+    await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+    await expect(page.locator('.state-loading')).toHaveCount(0);
+  }
+  expect(errors).toEqual([]);
+});
