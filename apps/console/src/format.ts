@@ -16,6 +16,8 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 export function formatRelative(ms: number, now: number = Date.now()): string {
   const diff = ms - now;
   const abs = Math.abs(diff);
+  // Below a minute, "now" reads better than a jittering seconds count (and hides small clock skew).
+  if (abs < 45_000) return relative.format(0, 'second');
   for (const [unit, size] of UNITS) {
     if (abs >= size || unit === 'second') return relative.format(Math.round(diff / size), unit);
   }
@@ -26,7 +28,8 @@ export function formatRelative(ms: number, now: number = Date.now()): string {
 export function formatRemaining(until: number, now: number = Date.now()): string {
   const left = until - now;
   if (left <= 0) return 'expired';
-  const minutes = Math.ceil(left / 60_000);
+  if (left < 60_000) return 'under 1 min';
+  const minutes = Math.floor(left / 60_000);
   if (minutes < 60) return `${minutes} min`;
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;

@@ -21,6 +21,8 @@ export function GeneratePasswordPage() {
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<{ text: string; ok: boolean } | undefined>(undefined);
+  // An error goes away as soon as its field is edited; the next submit checks again.
+  const clearError = (key: keyof Errors) => setErrors((e) => ({ ...e, [key]: undefined }));
 
   if (clients.loading && !clients.data) return <Loading what="enrolled clients" />;
   if (clients.error) return <ErrorState error={clients.error} onRetry={clients.reload} />;
@@ -62,7 +64,10 @@ export function GeneratePasswordPage() {
       {notice && <Notice kind={notice.ok ? 'success' : 'error'}>{notice.text}</Notice>}
       <form class="card form" onSubmit={submit} noValidate>
         <Field id="gen-client" label="Client" error={errors.clientId}>
-          <select {...described('gen-client', undefined, errors.clientId)} value={clientId} onChange={(e) => setClientId(e.currentTarget.value)}>
+          <select {...described('gen-client', undefined, errors.clientId)} value={clientId} onChange={(e) => {
+              setClientId(e.currentTarget.value);
+              clearError('clientId');
+            }}>
             <option value="">Choose a computer…</option>
             {list.map((c) => (
               <option key={c.clientId} value={c.clientId} disabled={!c.allowOneTimePasswords}>
@@ -78,7 +83,10 @@ export function GeneratePasswordPage() {
             value={osUser}
             maxLength={256}
             autoComplete="off"
-            onInput={(e) => setOsUser(e.currentTarget.value)}
+            onInput={(e) => {
+              setOsUser(e.currentTarget.value);
+              clearError('osUser');
+            }}
           />
         </Field>
         <Field id="gen-email" label="Email" hint="The one-time password is sent to this address." error={errors.email}>
@@ -88,7 +96,10 @@ export function GeneratePasswordPage() {
             value={email}
             maxLength={254}
             autoComplete="off"
-            onInput={(e) => setEmail(e.currentTarget.value)}
+            onInput={(e) => {
+              setEmail(e.currentTarget.value);
+              clearError('email');
+            }}
           />
         </Field>
         <Field id="gen-comment" label="Comment" hint="Optional; kept in the audit log.">

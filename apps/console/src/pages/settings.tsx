@@ -149,7 +149,10 @@ export function SettingsPage() {
                     max={maximum}
                     step={1}
                     value={draft[f.key]}
-                    onInput={(e) => set(f.key, e.currentTarget.value)}
+                    onInput={(e) => {
+                      set(f.key, e.currentTarget.value);
+                      setErrors((old) => ({ ...old, [f.key]: undefined }));
+                    }}
                   />
                 </Field>
               );

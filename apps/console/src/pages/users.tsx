@@ -22,6 +22,7 @@ function CreateUser({ onCreated, say }: { onCreated: () => void; say: Say }) {
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
+  const clearError = (key: string) => setErrors(({ [key]: _dropped, ...rest }) => rest);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -53,10 +54,16 @@ function CreateUser({ onCreated, say }: { onCreated: () => void; say: Say }) {
       <form class="card form" onSubmit={submit} noValidate>
         <div class="grid-2">
           <Field id="new-login" label="Login name" error={errors.login}>
-            <input {...described('new-login', undefined, errors.login)} value={login} autoComplete="off" maxLength={64} onInput={(e) => setLogin(e.currentTarget.value)} />
+            <input {...described('new-login', undefined, errors.login)} value={login} autoComplete="off" maxLength={64} onInput={(e) => {
+                setLogin(e.currentTarget.value);
+                clearError('login');
+              }} />
           </Field>
           <Field id="new-email" label="Email" error={errors.email}>
-            <input {...described('new-email', undefined, errors.email)} type="email" value={email} autoComplete="off" maxLength={254} onInput={(e) => setEmail(e.currentTarget.value)} />
+            <input {...described('new-email', undefined, errors.email)} type="email" value={email} autoComplete="off" maxLength={254} onInput={(e) => {
+                setEmail(e.currentTarget.value);
+                clearError('email');
+              }} />
           </Field>
           <Field id="new-role" label="Role">
             <select id="new-role" value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
@@ -73,7 +80,10 @@ function CreateUser({ onCreated, say }: { onCreated: () => void; say: Say }) {
               type="password"
               autoComplete="new-password"
               value={password}
-              onInput={(e) => setPassword(e.currentTarget.value)}
+              onInput={(e) => {
+                setPassword(e.currentTarget.value);
+                clearError('password');
+              }}
             />
           </Field>
         </div>

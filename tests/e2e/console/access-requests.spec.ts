@@ -1,0 +1,82 @@
+import { expect, test } from '@playwright/test';
+import { routes } from '@latchkey/contracts';
+import { otpFromMail, startConsoleStack, screenshot, signIn, VIEWPORT, watchPageErrors, type ConsoleStack } from './console-helpers.ts';
+
+let stack: ConsoleStack;
+test.use({ viewport: VIEWPORT });
+test.beforeAll(async () => {
+  stack = await startConsoleStack();
+});
+test.afterAll(async () => {
+  await stack?.stop();
+});
+
+test('the badge counts pending requests by itself; approving mails the OTP, denying tells the Client', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  await signIn(page, stack.baseUrl, 'admin', stack.adminPassword);
+  const badge = page.getByTestId('pending-badge');
+  await expect(badge).toHaveText('0');
+  await expect(page.getByText('No pending access requests.')).toBeVisible();
+
+  const { client } = await stack.enrollClient('PC-FINANCE-07');
+  const emailRequest = await client(routes.createOtpRequest, {
+    body: { osUser: 'CORP\\jdoe', method: 'email', email: 'jdoe@corp.example.com' },
+  });
+  const emergency = await client(routes.createOtpRequest, {
+    body: { osUser: 'CORP\\asmith', method: 'emergency', email: 'asmith@corp.example.com', reason: 'Payroll run due at noon' },
+  });
+  expect(emailRequest.status).toBe('pending');
+
+  // No reload: the page polls.
+  await expect(badge).toHaveText('2', { timeout: 15_000 });
+  const rows = page.getByRole('table', { name: 'Pending access requests' }).getByRole('row');
+  const jdoe = rows.filter({ hasText: 'CORP\\jdoe' });
+  const asmith = rows.filter({ hasText: 'CORP\\asmith' });
+  await expect(jdoe).toContainText('PC-FINANCE-07');
+  await expect(jdoe).toContainText('jdoe@corp.example.com');
+  await expect(jdoe).toContainText('email');
+  await expect(jdoe).toContainText(/min/);
+  await expect(asmith).toContainText('emergency');
+  await expect(asmith).toContainText('Payroll run due at noon');
+  await screenshot(page, 'access-requests');
+
+  await jdoe.getByLabel(/Comment for/).fill('Called from the front desk');
+  await jdoe.getByRole('button', { name: 'Approve' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Approved' })).toContainText('emailed to jdoe@corp.example.com');
+  const mail = await stack.mailbox.waitFor((m) => m.to.includes('jdoe@corp.example.com'));
+  const otp = otpFromMail(mail);
+  const verified = await client(routes.verifyOtp, { body: { osUser: 'CORP\\jdoe', email: 'jdoe@corp.example.com', otp } });
+  expect(verified.allowed).toBe(true);
+
+  await asmith.getByRole('button', { name: 'Deny' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Denied' })).toBeVisible();
+  await expect(badge).toHaveText('0');
+  const denied = await client(routes.getOtpRequest, { params: { requestId: emergency.requestId } });
+  expect(denied.status).toBe('denied');
+  expect(stack.mailbox.mails.filter((m) => m.to.includes('asmith@corp.example.com')).every((m) => !/^\s{4}\d{6,10}$/m.test(m.text))).toBe(true);
+
+  // Past requests, filtered by status.
+  const past = page.getByRole('table', { name: 'Past access requests' });
+  await expect(past.getByRole('row')).toHaveCount(3);
+  await page.getByLabel('Status').selectOption('denied');
+  await expect(past.getByRole('row')).toHaveCount(2);
+  await expect(past).toContainText('CORP\\asmith');
+  await expect(past).not.toContainText('CORP\\jdoe');
+  await page.getByLabel('Status').selectOption('used');
+  await expect(past).toContainText('CORP\\jdoe');
+  await expect(past).toContainText('Called from the front desk');
+  expect(errors).toEqual([]);
+});
+
+test('a request decided elsewhere disappears, and the error is shown when deciding it again', async ({ page }) => {
+  await signIn(page, stack.baseUrl, 'admin', stack.adminPassword);
+  const { client } = await stack.enrollClient('PC-LAB-01');
+  const request = await client(routes.createOtpRequest, { body: { osUser: 'lab', method: 'email', email: 'lab@corp.example.com' } });
+  const row = page.getByRole('row').filter({ hasText: 'PC-LAB-01' });
+  await expect(row).toBeVisible({ timeout: 15_000 });
+  await stack.admin(routes.denyAccessRequest, { params: { requestId: request.requestId }, body: {} });
+  await row.getByRole('button', { name: 'Approve' }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Pending access requests' })).toHaveCount(0);
+  expect(stack.mailbox.mails.some((m) => m.to.includes('lab@corp.example.com') && /^\s{4}\d{6,10}$/m.test(m.text))).toBe(false);
+});
