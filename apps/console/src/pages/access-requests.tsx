@@ -81,9 +81,9 @@ function PastRequests({ refreshKey }: { refreshKey: number }) {
     <section aria-labelledby="past-title">
       <div class="section-head">
         <h2 id="past-title">Past requests</h2>
-        <label class="inline-field">
-          <span>Status</span>
-          <select value={status} onChange={(e) => setStatus(e.currentTarget.value as RequestStatus | '')}>
+        <div class="inline-field">
+          <label for="past-status">Status</label>
+          <select id="past-status" value={status} onChange={(e) => setStatus(e.currentTarget.value as RequestStatus | '')}>
             <option value="">All decided</option>
             {REQUEST_STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -91,7 +91,7 @@ function PastRequests({ refreshKey }: { refreshKey: number }) {
               </option>
             ))}
           </select>
-        </label>
+        </div>
       </div>
       {past.loading && !past.data ? (
         <Loading what="past requests" />

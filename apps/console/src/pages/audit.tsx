@@ -6,9 +6,11 @@ import { fromLocalInput } from '../format';
 import { Empty, ErrorState, Loading } from '../components/states';
 import { Time } from '../components/time';
 
-/** Event types the server records (matched exactly by the server's filter). */
-const EVENT_TYPES = [
+/** Event types the server records (matched exactly by the server's filter); types seen in answers are added. */
+const KNOWN_EVENT_TYPES = [
   'access_request.approved',
+  'access_request.created',
+  'access_request.emergency_created',
   'access_request.denied',
   'admin.login',
   'admin.login_failed',
@@ -39,6 +41,7 @@ interface Filters {
   from: string;
   to: string;
 }
+const AUDIT_LIMIT = 500;
 const NO_FILTERS: Filters = { type: '', computer: '', user: '', from: '', to: '' };
 
 export function AuditPage() {
@@ -49,17 +52,21 @@ export function AuditPage() {
 
   const events = useAsync(() => {
     const since = fromLocalInput(applied.from);
-    const until = fromLocalInput(applied.to);
+    const to = fromLocalInput(applied.to);
+    // The inputs have minute precision: "To 10:15" includes everything up to 10:15:59.999.
+    const until = to === undefined ? undefined : to + 59_999;
+    // `since` is applied here rather than sent: the contract's `since` accepts at most 9 digits, too
+    // few for a millisecond timestamp. With newest-first answers bounded by `until`, dropping the
+    // older rows gives exactly what the server would have answered.
     return api(routes.listAudit, {
       query: {
-        limit: '500',
+        limit: String(AUDIT_LIMIT),
         ...(applied.type ? { type: applied.type } : {}),
         ...(applied.computer.trim() ? { computer: applied.computer.trim() } : {}),
         ...(applied.user.trim() ? { user: applied.user.trim() } : {}),
-        ...(since !== undefined ? { since: String(since) } : {}),
         ...(until !== undefined ? { until: String(until) } : {}),
       },
-    });
+    }).then((rows) => (since === undefined ? rows : rows.filter((row) => row.at >= since)));
   }, [applied]);
 
   const set = (key: keyof Filters, value: string) => setDraft({ ...draft, [key]: value });
@@ -75,38 +82,39 @@ export function AuditPage() {
     setApplied(draft);
   };
   const filtered = Object.values(applied).some((v) => v !== '');
+  const eventTypes = [...new Set([...KNOWN_EVENT_TYPES, ...(events.data ?? []).map((e) => e.type)])].sort();
 
   return (
     <>
       <p class="lead">Everything that happened, newest first. One-time passwords and passwords never appear here.</p>
       <form class="card filters" onSubmit={apply} noValidate aria-label="Audit filters">
-        <label class="field">
-          <span>Event type</span>
-          <select value={draft.type} onChange={(e) => set('type', e.currentTarget.value)}>
+        <div class="field">
+          <label for="audit-event-type">Event type</label>
+          <select id="audit-event-type" value={draft.type} onChange={(e) => set('type', e.currentTarget.value)}>
             <option value="">All types</option>
-            {EVENT_TYPES.map((t) => (
+            {eventTypes.map((t) => (
               <option key={t} value={t}>
                 {t}
               </option>
             ))}
           </select>
-        </label>
-        <label class="field">
-          <span>Computer</span>
-          <input value={draft.computer} maxLength={255} onInput={(e) => set('computer', e.currentTarget.value)} />
-        </label>
-        <label class="field">
-          <span>User</span>
-          <input value={draft.user} maxLength={256} placeholder="user, email or actor" onInput={(e) => set('user', e.currentTarget.value)} />
-        </label>
-        <label class="field">
-          <span>From</span>
-          <input type="datetime-local" value={draft.from} onInput={(e) => set('from', e.currentTarget.value)} aria-invalid={rangeError ? true : undefined} />
-        </label>
-        <label class="field">
-          <span>To</span>
-          <input type="datetime-local" value={draft.to} onInput={(e) => set('to', e.currentTarget.value)} aria-invalid={rangeError ? true : undefined} />
-        </label>
+        </div>
+        <div class="field">
+          <label for="audit-computer">Computer</label>
+          <input id="audit-computer" value={draft.computer} maxLength={255} onInput={(e) => set('computer', e.currentTarget.value)} />
+        </div>
+        <div class="field">
+          <label for="audit-user">User</label>
+          <input id="audit-user" value={draft.user} maxLength={256} placeholder="user, email or actor" onInput={(e) => set('user', e.currentTarget.value)} />
+        </div>
+        <div class="field">
+          <label for="audit-from">From</label>
+          <input id="audit-from" type="datetime-local" value={draft.from} onInput={(e) => set('from', e.currentTarget.value)} aria-invalid={rangeError ? true : undefined} />
+        </div>
+        <div class="field">
+          <label for="audit-to">To</label>
+          <input id="audit-to" type="datetime-local" value={draft.to} onInput={(e) => set('to', e.currentTarget.value)} aria-invalid={rangeError ? true : undefined} />
+        </div>
         <div class="filter-actions">
           <button type="submit" class="button-primary">
             Apply filters
