@@ -43,14 +43,30 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
     bodyLimit: MAX_BODY_BYTES,
     trustProxy: config.trustProxy === false ? false : config.trustProxy,
-    requestTimeout: 30_000,
-    connectionTimeout: 60_000,
+    requestTimeout: config.requestTimeoutMs,
+    // Node checks request deadlines on this interval (30 s by default), so a short timeout needs it shorter.
+    http: { connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(config.requestTimeoutMs / 4))) },
+    connectionTimeout: Math.max(60_000, config.requestTimeoutMs),
     keepAliveTimeout: 10_000,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Node's requestTimeout stops counting once the headers are in, so a body trickled a byte at a
+  // time would hold its socket for as long as the sender likes. The body gets the same deadline.
+  app.addHook('onRequest', async (request) => {
+    const raw = request.raw;
+    if (raw.complete) return;
+    const timer = setTimeout(() => {
+      if (!raw.complete) raw.socket.destroy();
+    }, config.requestTimeoutMs);
+    timer.unref();
+    const clear = () => clearTimeout(timer);
+    raw.once('end', clear);
+    raw.once('close', clear);
+  });
 
   await app.register(errorHandler);
   await app.register(securityHeaders);

@@ -28,6 +28,8 @@ export interface Config {
   trustProxy: false | string[];
   rateLimits: RateLimitConfig;
   adminIdleSeconds: number;
+  /** A request (headers and body) must arrive completely within this long, or its socket is cut. */
+  requestTimeoutMs: number;
   logLevel: string;
 }
 
@@ -124,6 +126,7 @@ export function loadConfig(env: Env = process.env): Config {
       adminPerMinute: integer(env, 'LATCHKEY_RATE_LIMIT_ADMIN_PER_MINUTE', 600, 1, 1_000_000),
     },
     adminIdleSeconds: integer(env, 'LATCHKEY_ADMIN_IDLE_SECONDS', 1200, 5, 86_400),
+    requestTimeoutMs: integer(env, 'LATCHKEY_REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
     logLevel,
   };
 }

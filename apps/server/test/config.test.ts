@@ -10,6 +10,11 @@ describe('configuration', () => {
     expect(config).toMatchObject({ host: '127.0.0.1', port: 8080, smtpUrl: undefined, mailFrom: 'Latchkey <latchkey@localhost>', demo: false, trustProxy: false });
     expect(config.dataDir).toMatch(/\/data$/);
     expect(config.rateLimits).toEqual({ clientPerMinute: 60, anonymousPerMinute: 20, adminPerMinute: 600 });
+    expect(config.requestTimeoutMs).toBe(30_000);
+  });
+
+  it('takes the request timeout from LATCHKEY_REQUEST_TIMEOUT_MS', () => {
+    expect(loadConfig({ LATCHKEY_REQUEST_TIMEOUT_MS: '2000' }).requestTimeoutMs).toBe(2000);
   });
 
   it.each([
@@ -25,6 +30,8 @@ describe('configuration', () => {
     ['LATCHKEY_TRUST_PROXY', 'proxy.example.com'],
     ['LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE', '0'],
     ['LATCHKEY_MAIL_FROM', 'a@b.com\r\nBcc: c@d.com'],
+    ['LATCHKEY_REQUEST_TIMEOUT_MS', '500'],
+    ['LATCHKEY_REQUEST_TIMEOUT_MS', 'soon'],
   ])('refuses %s=%j naming the variable', (name, value) => {
     let error: unknown;
     try {

@@ -54,6 +54,8 @@ export function createMailQueue(options: {
   const markFailed = db.prepare<[number, string, number]>(
     'UPDATE mail_queue SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?',
   );
+  // Only one server owns the database, so at start any lease still running belongs to a process that died.
+  const releaseClaims = db.prepare<[number, number]>('UPDATE mail_queue SET next_attempt_at = ? WHERE sent_at IS NULL AND next_attempt_at > ?');
   const countPending = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM mail_queue WHERE sent_at IS NULL');
   const claimBatch = db.transaction((limit: number): QueuedRow[] => {
     const now = clock.now();
@@ -123,6 +125,9 @@ export function createMailQueue(options: {
       if (!stopped) setImmediate(kick);
     },
     start(): void {
+      // Mail claimed by a process killed mid-send goes out now, not when its 2-minute lease ends.
+      const now = clock.now();
+      releaseClaims.run(now, now);
       stopped = false;
       timer = setInterval(kick, pollIntervalMs);
       timer.unref();

@@ -1,0 +1,190 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The built server; turbo builds it before the tests run. */
+export const SERVER_ENTRY = fileURLToPath(new URL('../../dist/server.js', import.meta.url));
+export const ADMIN_PASSWORD = 'admin-password-for-attacks';
+export const ENROLLMENT_KEY = 'enrollment-key-for-attacks-01';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  json: any;
+  ms: number;
+}
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  /** Sent as is, instead of JSON of `body`. */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export interface ServerProcess {
+  baseUrl: string;
+  port: number;
+  dataDir: string;
+  /** What the server printed. */
+  output: string[];
+  pid: number;
+  call(method: string, path: string, options?: CallOptions): Promise<HttpAnswer>;
+  enroll(computerName?: string): Promise<{ clientId: string; clientToken: string }>;
+  login(login?: string, password?: string): Promise<string>;
+  /** SIGKILL, no shutdown of any kind. */
+  kill9(): Promise<void>;
+  /** SIGTERM and wait for exit. */
+  stop(): Promise<void>;
+  /** Stops (if running) and starts again on the same data dir and port. */
+  restart(): Promise<ServerProcess>;
+  /** Stops and deletes the data dir. */
+  destroy(): Promise<void>;
+}
+
+export interface ServerProcessOptions {
+  smtpUrl?: string;
+  dataDir?: string;
+  port?: number;
+  env?: Record<string, string>;
+}
+
+async function waitForHealth(baseUrl: string, child: ChildProcess, output: string[], timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited (${child.exitCode ?? child.signalCode}):\n${output.join('')}`);
+    try {
+      const res = await fetch(`${baseUrl}/api/v1/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`server did not become healthy:\n${output.join('')}`);
+}
+
+/** The built server as its own process on a temp data dir and a free loopback port. */
+export async function startServerProcess(options: ServerProcessOptions = {}, ownsDataDir = !options.dataDir): Promise<ServerProcess> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'latchkey-proc-'));
+  const port = options.port ?? (await freePort());
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const output: string[] = [];
+  const child = spawn(process.execPath, [SERVER_ENTRY], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      LATCHKEY_HOST: '127.0.0.1',
+      LATCHKEY_PORT: String(port),
+      LATCHKEY_DATA_DIR: dataDir,
+      ...(options.smtpUrl ? { LATCHKEY_SMTP_URL: options.smtpUrl } : {}),
+      LATCHKEY_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      LATCHKEY_ADMIN_EMAIL: 'admin@corp.example.com',
+      LATCHKEY_ENROLLMENT_KEY: ENROLLMENT_KEY,
+      LATCHKEY_LOG_LEVEL: 'warn',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    await waitForHealth(baseUrl, child, output);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const stop = async () => {
+    if (!running()) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  const call = async (method: string, path: string, o: CallOptions = {}): Promise<HttpAnswer> => {
+    const headers: Record<string, string> = { ...o.headers };
+    if (o.token) headers.authorization = `Bearer ${o.token}`;
+    let body: string | undefined = o.rawBody;
+    if (body === undefined && o.body !== undefined) body = JSON.stringify(o.body);
+    if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    const started = performance.now();
+    const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
+    const text = await res.text();
+    const ms = performance.now() - started;
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, headers: res.headers, text, json, ms };
+  };
+
+  const proc: ServerProcess = {
+    baseUrl,
+    port,
+    dataDir,
+    output,
+    pid: child.pid!,
+    call,
+    async enroll(computerName = 'PC-0001') {
+      const res = await call('POST', '/api/v1/clients/enroll', { body: { enrollmentKey: ENROLLMENT_KEY, computerName } });
+      if (res.status !== 201) throw new Error(`enroll failed: ${res.status} ${res.text}`);
+      return res.json;
+    },
+    async login(login = 'admin', password = ADMIN_PASSWORD) {
+      const res = await call('POST', '/api/v1/admin/login', { body: { login, password } });
+      if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.text}`);
+      return res.json.token as string;
+    },
+    async kill9() {
+      if (!running()) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+    stop,
+    async restart() {
+      await stop();
+      return startServerProcess({ ...options, dataDir, port }, ownsDataDir);
+    },
+    async destroy() {
+      await stop();
+      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return proc;
+}
+
+/** Runs `task(i)` for i in [0, n) with at most `concurrency` in flight. */
+export async function runPool(n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, n) }, async () => {
+      for (let i = next++; i < n; i = next++) await task(i);
+    }),
+  );
+}
+
+export const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+};
