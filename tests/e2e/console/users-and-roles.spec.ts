@@ -97,6 +97,14 @@ test('a helpdesk user sees only its pages, and the server refuses the rest', asy
   await expect(nav.getByRole('link', { name: 'Settings' })).toHaveCount(0);
   await expect(nav.getByRole('link', { name: 'Users' })).toHaveCount(0);
 
+  // The helpdesk decides access requests.
+  const { client } = await stack.enrollClient('PC-HELPDESK-REQ');
+  await client(routes.createOtpRequest, { body: { osUser: 'CORP\\caller', method: 'emergency', email: 'caller@corp.example.com' } });
+  const pending = page.getByRole('row').filter({ hasText: 'CORP\\caller' });
+  await pending.getByRole('button', { name: 'Approve' }).click({ timeout: 15_000 });
+  await expect(page.getByRole('status').filter({ hasText: 'Approved' })).toBeVisible();
+  await stack.mailbox.waitFor((m) => m.to.includes('caller@corp.example.com') && /^\s{4}\d{6,10}$/m.test(m.text));
+
   // Clients are read-only for the helpdesk.
   await openPage(page, 'Clients');
   const row = page.getByRole('row').filter({ hasText: 'PC-HELPDESK-VIEW' });
