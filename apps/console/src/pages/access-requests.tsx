@@ -157,6 +157,11 @@ export function AccessRequestsPage({ pending }: { pending: PendingFeed }) {
       {notice && <Notice kind={notice.ok ? 'success' : 'error'}>{notice.text}</Notice>}
       <section aria-labelledby="pending-title">
         <h2 id="pending-title">Pending</h2>
+        {pending.error !== undefined && pending.requests && (
+          <p class="notice notice-error" role="alert">
+            Could not refresh the list: {errorMessage(pending.error)} It is retried every few seconds.
+          </p>
+        )}
         {pending.loading ? (
           <Loading what="access requests" />
         ) : pending.error && !pending.requests ? (

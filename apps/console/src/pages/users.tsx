@@ -6,11 +6,8 @@ import { Empty, ErrorState, Loading, Notice } from '../components/states';
 import { Field, described } from '../components/field';
 import { Time } from '../components/time';
 
-const ROLES: { value: Role; label: string }[] = [
-  { value: 'admin', label: 'admin — everything' },
-  { value: 'helpdesk', label: 'helpdesk — requests, passwords, sessions, clients, audit' },
-  { value: 'user', label: 'user — may only request one-time passwords' },
-];
+const ROLES: Role[] = ['admin', 'helpdesk', 'user'];
+const ROLE_HINT = 'admin: everything. helpdesk: requests, passwords, sessions, clients, audit. user: may only request one-time passwords.';
 const LOGIN_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
 
 type Say = (text: string, ok: boolean) => void;
@@ -65,11 +62,11 @@ function CreateUser({ onCreated, say }: { onCreated: () => void; say: Say }) {
                 clearError('email');
               }} />
           </Field>
-          <Field id="new-role" label="Role">
-            <select id="new-role" value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
+          <Field id="new-role" label="Role" hint={ROLE_HINT}>
+            <select {...described('new-role', ROLE_HINT)} value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
               {ROLES.map((r) => (
-                <option key={r.value} value={r.value}>
-                  {r.label}
+                <option key={r} value={r}>
+                  {r}
                 </option>
               ))}
             </select>
@@ -185,8 +182,8 @@ function UserActions({ user, self, onChanged, say }: { user: InternalUser; self:
           <Field id={`${base}-role`} label={`Role of ${user.login}`}>
             <select id={`${base}-role`} value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
               {ROLES.map((r) => (
-                <option key={r.value} value={r.value}>
-                  {r.value}
+                <option key={r} value={r}>
+                  {r}
                 </option>
               ))}
             </select>
