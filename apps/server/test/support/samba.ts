@@ -1,0 +1,138 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { canConnect, kill, requireExecutable, waitForPort } from './slapd.js';
+
+const run = promisify(execFile);
+
+const SAMBA = '/usr/sbin/samba';
+const SAMBA_TOOL = '/usr/bin/samba-tool';
+const AD_SCHEMA = '/usr/share/samba/setup/ad-schema';
+/** Samba has no setting for its LDAP port, so the DC listens on 389 of 127.0.0.1 only. */
+const LDAP_PORT = 389;
+
+export const SAMBA_REALM = 'LATCHKEY.TEST';
+export const SAMBA_DOMAIN = 'LATCHKEY';
+export const SAMBA_BASE_DN = 'DC=latchkey,DC=test';
+
+export interface SambaUser {
+  name: string;
+  mail?: string;
+  disabled?: boolean;
+}
+
+export interface SambaDc {
+  /** ldap://127.0.0.1:389 */
+  url: string;
+  realm: string;
+  domain: string;
+  baseDn: string;
+  /** `Administrator@LATCHKEY.TEST`: AD accepts the UPN as a simple bind name. */
+  adminUpn: string;
+  adminDn: string;
+  adminPassword: string;
+  dnOf(name: string): string;
+  /** Kills samba and removes the domain's files. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A throwaway Active Directory domain controller: `samba-tool domain provision` into a temp dir
+ * (about 4 s), users made with `samba-tool user create`, then `samba` in the foreground with only
+ * its LDAP service, on loopback. Needs root (port 389) and the Debian packages samba,
+ * samba-ad-dc and samba-ad-provision; it fails, never skips, when they are missing.
+ */
+export async function startSambaDc(users: SambaUser[]): Promise<SambaDc> {
+  requireExecutable(SAMBA, 'samba-ad-dc');
+  requireExecutable(SAMBA_TOOL, 'samba');
+  if (!existsSync(AD_SCHEMA)) throw new Error(`${AD_SCHEMA} is missing: install the Debian package samba-ad-provision`);
+  if (process.getuid?.() !== 0) throw new Error('Samba AD tests must run as root: the DC can only listen on port 389');
+  if (await canConnect(LDAP_PORT)) {
+    throw new Error(`127.0.0.1:${LDAP_PORT} is already in use; stop that LDAP server (a Samba left over from an earlier run?)`);
+  }
+
+  const dir = await mkdtemp(join(tmpdir(), 'latchkey-samba-'));
+  const adminPassword = 'Adm1n-Latchkey-Passw0rd';
+  const conf = join(dir, 'etc', 'smb.conf');
+  const tool = async (args: string[]): Promise<void> => {
+    try {
+      await run(SAMBA_TOOL, args, { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
+    } catch (err) {
+      const { stderr, stdout } = err as { stderr?: string; stdout?: string };
+      throw new Error(`samba-tool ${args.slice(0, 2).join(' ')} failed: ${(stderr || stdout || String(err)).slice(-2000)}`);
+    }
+  };
+
+  try {
+    await tool([
+      'domain',
+      'provision',
+      '--use-rfc2307',
+      `--realm=${SAMBA_REALM}`,
+      `--domain=${SAMBA_DOMAIN}`,
+      '--server-role=dc',
+      '--dns-backend=NONE',
+      `--adminpass=${adminPassword}`,
+      `--targetdir=${dir}`,
+      '--option=interfaces = lo',
+      '--option=bind interfaces only = yes',
+      '--option=server services = ldap',
+    ]);
+    // Not every --option lands in the generated smb.conf: these are added to [global] directly.
+    // Plain simple binds on loopback are what the tests make; pid and logs stay in the temp dir.
+    await mkdir(join(dir, 'run'));
+    const extra = [
+      'ldap server require strong auth = no',
+      `pid directory = ${join(dir, 'run')}`,
+      `log file = ${join(dir, 'log.%m')}`,
+      'log level = 0',
+    ];
+    const text = await readFile(conf, 'utf8');
+    await writeFile(conf, text.replace(/^\[global\]$/m, `[global]\n${extra.map((line) => `\t${line}`).join('\n')}`));
+
+    for (const user of users) {
+      // AD refuses a password that contains the account name, so all share one that names none.
+      const args = ['user', 'create', user.name, 'Us3r-Latchkey-Passw0rd', '-s', conf];
+      if (user.mail) args.push(`--mail-address=${user.mail}`);
+      await tool(args);
+      if (user.disabled) await tool(['user', 'disable', user.name, '-s', conf]);
+    }
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+
+  const child = spawn(SAMBA, ['--foreground', '--no-process-group', '-M', 'single', '-s', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString('utf8')).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  try {
+    await waitForPort(child, LDAP_PORT, () => output, 30_000);
+  } catch (err) {
+    await kill(child);
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url: `ldap://127.0.0.1:${LDAP_PORT}`,
+    realm: SAMBA_REALM,
+    domain: SAMBA_DOMAIN,
+    baseDn: SAMBA_BASE_DN,
+    adminUpn: `Administrator@${SAMBA_REALM}`,
+    adminDn: `CN=Administrator,CN=Users,${SAMBA_BASE_DN}`,
+    adminPassword,
+    dnOf: (name) => `CN=${name},CN=Users,${SAMBA_BASE_DN}`,
+    stop() {
+      stopped ??= kill(child).then(() => rm(dir, { recursive: true, force: true }));
+      return stopped;
+    },
+  };
+}
