@@ -62,7 +62,9 @@ export async function startSambaDc(users: SambaUser[]): Promise<SambaDc> {
       await run(SAMBA_TOOL, args, { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
     } catch (err) {
       const { stderr, stdout } = err as { stderr?: string; stdout?: string };
-      throw new Error(`samba-tool ${args.slice(0, 2).join(' ')} failed: ${(stderr || stdout || String(err)).slice(-2000)}`);
+      // Not attached as cause: the execFile error's cmd holds --adminpass.
+      // eslint-disable-next-line preserve-caught-error
+      throw new Error(`samba-tool ${args.slice(0, 2).join(' ')} failed: ${(stderr || stdout || 'no output').slice(-2000)}`);
     }
   };
 
