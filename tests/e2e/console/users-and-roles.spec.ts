@@ -105,6 +105,8 @@ test('a helpdesk user sees only its pages, and the server refuses the rest', asy
   await expect(page.getByRole('status').filter({ hasText: 'Approved' })).toBeVisible();
   await stack.mailbox.waitFor((m) => m.to.includes('caller@corp.example.com') && /^\s{4}\d{6,10}$/m.test(m.text));
 
+  await screenshot(page, 'helpdesk-access-requests');
+
   // Clients are read-only for the helpdesk.
   await openPage(page, 'Clients');
   const row = page.getByRole('row').filter({ hasText: 'PC-HELPDESK-VIEW' });
@@ -136,4 +138,14 @@ test('a helpdesk user sees only its pages, and the server refuses the rest', asy
   }, csrf);
   expect(answers).toEqual([403, 403, 403, 403]);
   expect(errors).toEqual([]);
+});
+
+test('an account with the user role cannot use the Management Tool', async ({ page }) => {
+  await stack.admin(routes.createUser, { body: { login: 'plain.user', password: 'plain-user-pass-1', email: 'plain.user@corp.example.com', role: 'user' } });
+  await page.goto(`${stack.baseUrl}/console/`);
+  await page.getByLabel('Login name').fill('plain.user');
+  await page.getByLabel('Password').fill('plain-user-pass-1');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Your account cannot use the Management Tool.');
+  await expect(page.getByRole('navigation', { name: 'Main' })).toHaveCount(0);
 });
