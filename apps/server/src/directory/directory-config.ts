@@ -120,7 +120,8 @@ function readText(name: string, path: string): string {
 
 function parseBoolean(env: NodeJS.ProcessEnv, name: string): boolean {
   const value = env[name]?.trim().toLowerCase();
-  if (value === undefined || value === '' || value === 'false') return false;
-  if (value === 'true') return true;
-  throw new ConfigError(name, 'must be true or false');
+  // The same spellings as the server's other switches.
+  if (value === undefined || value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1') return true;
+  throw new ConfigError(name, 'must be 1/true or 0/false');
 }
