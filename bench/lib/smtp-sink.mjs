@@ -41,6 +41,8 @@ export async function startSmtpSink() {
       });
     },
   });
+  // A sender killed mid-session resets its socket; that is not the sink's failure.
+  server.on('error', () => {});
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = server.server.address().port;
   return {

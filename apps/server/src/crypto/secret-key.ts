@@ -1,5 +1,5 @@
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { hkdfSync, randomBytes } from 'node:crypto';
 
 /** Keys derived from the one server secret that lives outside the database. */
@@ -15,6 +15,28 @@ export function deriveKeys(secret: Buffer): ServerKeys {
   return { otpHash: derive('latchkey otp hash v1'), seal: derive('latchkey seal v1') };
 }
 
+/**
+ * Creates a file (it must not exist) and makes it durable, contents and directory entry, before
+ * anything depends on it: the database is fsynced, so rows sealed under a key that was still only in
+ * the page cache would be unreadable after a crash or an emergency read-only remount.
+ */
+export function writeNewFileDurably(file: string, content: string, mode: number): void {
+  const fd = openSync(file, 'wx', mode);
+  try {
+    writeSync(fd, content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  chmodSync(file, mode);
+  const dir = openSync(dirname(file), 'r');
+  try {
+    fsyncSync(dir);
+  } finally {
+    closeSync(dir);
+  }
+}
+
 /** Reads `<dataDir>/secret.key`, creating it (mode 0600) on first start. */
 export function loadOrCreateSecret(dataDir: string): Buffer {
   const file = join(dataDir, 'secret.key');
@@ -24,7 +46,6 @@ export function loadOrCreateSecret(dataDir: string): Buffer {
     return secret;
   }
   const secret = randomBytes(32);
-  writeFileSync(file, `${secret.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-  chmodSync(file, 0o600);
+  writeNewFileDurably(file, `${secret.toString('base64')}\n`, 0o600);
   return secret;
 }

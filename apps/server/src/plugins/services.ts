@@ -1,12 +1,12 @@
 import fp from 'fastify-plugin';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
 import { openDatabase } from '../db/database.js';
-import { deriveKeys, loadOrCreateSecret } from '../crypto/secret-key.js';
+import { deriveKeys, loadOrCreateSecret, writeNewFileDurably } from '../crypto/secret-key.js';
 import { createSettingsStore } from '../settings/settings-store.js';
 import { createAuditLog } from '../audit/audit-log.js';
 import { createClientStore } from '../clients/client-store.js';
@@ -32,8 +32,7 @@ function loadEnrollmentKey(config: Config, announce: (line: string) => void): st
   const file = join(config.dataDir, 'enrollment.key');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const key = randomBytes(24).toString('base64url');
-  writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
-  chmodSync(file, 0o600);
+  writeNewFileDurably(file, `${key}\n`, 0o600);
   announce(`Enrollment key for Clients (also in ${file}): ${key}`);
   return key;
 }

@@ -1,0 +1,208 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSmtpSink, otpFromMail, type SmtpSink } from '../support/smtp-sink.js';
+import { startServerProcess, type HttpAnswer, type ServerProcess } from '../support/server-process.js';
+
+/**
+ * A small tmpfs of its own is the real thing: writes fail with ENOSPC or EROFS from the kernel.
+ * Mounting needs root (or CAP_SYS_ADMIN); without it these tests are skipped and say so.
+ */
+function tryMount(dir: string): boolean {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m,mode=0700', 'tmpfs', dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const mountPoint = mkdtempSync(join(tmpdir(), 'latchkey-smallfs-'));
+const mounted = tryMount(mountPoint);
+if (!mounted) console.warn(`disk-full tests skipped: cannot mount a tmpfs at ${mountPoint} (needs root)`);
+
+/** Fills the filesystem to the last byte with a file that can be deleted to give the space back. */
+function fill(file: string): void {
+  const fd = openSync(file, 'w');
+  const chunk = Buffer.alloc(64 * 1024, 1);
+  try {
+    for (;;) writeSync(fd, chunk);
+  } catch {
+    // ENOSPC: full. Top up the remainder with small writes.
+    const small = Buffer.alloc(512, 1);
+    try {
+      for (;;) writeSync(fd, small);
+    } catch {
+      // full to the block
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function integrity(dataDir: string): string {
+  const db = new Database(join(dataDir, 'latchkey.db'), { readonly: true, fileMustExist: true });
+  try {
+    return db.pragma('integrity_check', { simple: true }) as string;
+  } finally {
+    db.close();
+  }
+}
+
+const expectUnavailable = (res: HttpAnswer, what: string) => {
+  expect(res.status, `${what}: ${res.text}`).toBe(503);
+  expect(res.json, what).toEqual({ error: { code: 'service_unavailable', message: expect.any(String) } });
+  expect(res.headers.get('retry-after'), what).toBe('30');
+  expect(res.text).not.toMatch(/SQLITE|disk|full|readonly/i);
+};
+
+describe.skipIf(!mounted)('a full disk (small tmpfs)', () => {
+  let smtp: SmtpSink;
+  let server: ServerProcess;
+  let dataDir: string;
+  let admin: string;
+  let client: { clientId: string; clientToken: string };
+  beforeAll(async () => {
+    dataDir = join(mountPoint, 'data');
+    mkdirSync(dataDir);
+    smtp = await startSmtpSink();
+    server = await startServerProcess({
+      smtpUrl: smtp.url,
+      dataDir,
+      env: { LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000', LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE: '1000' },
+    });
+    admin = await server.login();
+    client = await server.enroll('PC-FULL');
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await smtp?.stop();
+    if (mounted) {
+      try {
+        execFileSync('mount', ['-o', 'remount,rw', mountPoint], { stdio: 'ignore' });
+      } catch {
+        // already writable
+      }
+      execFileSync('umount', [mountPoint], { stdio: 'ignore' });
+    }
+    rmSync(mountPoint, { recursive: true, force: true });
+  });
+
+  let n = 0;
+  const logon = async () => {
+    n++;
+    const osUser = `CORP\\full${n}`;
+    const email = `full${n}@corp.example.com`;
+    const gen = await server.call('POST', '/api/v1/admin/otp', { token: admin, body: { clientId: client.clientId, osUser, email } });
+    return { gen, osUser, email };
+  };
+  const verifyFromMail = async (osUser: string, email: string) => {
+    const otp = otpFromMail(await smtp.waitFor((m) => m.to.includes(email), 15_000));
+    return server.call('POST', '/api/v1/otp/verify', { token: client.clientToken, body: { osUser, email, otp } });
+  };
+
+  it('answers 503 service_unavailable while the disk is full, stays intact, and recovers when space returns', async () => {
+    const before = await logon();
+    expect(before.gen.status).toBe(201);
+
+    const filler = join(mountPoint, 'filler');
+    fill(filler);
+    // A burst of writes: each must fail cleanly, none may crash the server or half-apply.
+    const answers: HttpAnswer[] = [];
+    for (let i = 0; i < 20; i++) answers.push((await logon()).gen);
+    const unavailable = answers.filter((a) => a.status === 503);
+    expect(unavailable.length, answers.map((a) => a.status).join(',')).toBeGreaterThan(0);
+    for (const a of answers) expect([201, 503]).toContain(a.status);
+    for (const a of unavailable) expectUnavailable(a, 'generate on a full disk');
+    expect((await server.call('GET', '/api/v1/health')).status).toBe(200);
+
+    rmSync(filler);
+    expect(integrity(dataDir)).toBe('ok');
+    const after = await logon();
+    expect(after.gen.status).toBe(201);
+    expect((await verifyFromMail(after.osUser, after.email)).status).toBe(200);
+    // The OTP issued before the disk filled still works too.
+    expect((await verifyFromMail(before.osUser, before.email)).status).toBe(200);
+  }, 60_000);
+});
+
+/**
+ * A filesystem that turns read-only under the running server, as ext4 does after an I/O error
+ * (errors=remount-ro): a loop-mounted ext4 image and the kernel's trigger_fs_error switch.
+ */
+function tryLoopExt4(image: string, dir: string): string | undefined {
+  try {
+    execFileSync('truncate', ['-s', '32M', image]);
+    execFileSync('mkfs.ext4', ['-q', '-F', image], { stdio: 'ignore' });
+    execFileSync('mount', ['-o', 'loop,errors=remount-ro', image, dir], { stdio: 'ignore' });
+    const device = execFileSync('findmnt', ['-no', 'SOURCE', dir], { encoding: 'utf8' }).trim();
+    const trigger = `/sys/fs/ext4/${device.split('/').pop()}/trigger_fs_error`;
+    if (!existsSync(trigger)) {
+      execFileSync('umount', [dir], { stdio: 'ignore' });
+      return undefined;
+    }
+    return trigger;
+  } catch {
+    return undefined;
+  }
+}
+
+const roDir = mkdtempSync(join(tmpdir(), 'latchkey-rofs-'));
+const roImage = `${roDir}.img`;
+const trigger = tryLoopExt4(roImage, roDir);
+if (!trigger) console.warn('read-only tests skipped: cannot loop-mount an ext4 image with trigger_fs_error (needs root)');
+
+describe.skipIf(!trigger)('a database whose filesystem turns read-only under the server (ext4 errors=remount-ro)', () => {
+  let smtp: SmtpSink;
+  let server: ServerProcess;
+  const dataDir = join(roDir, 'data');
+  beforeAll(async () => {
+    mkdirSync(dataDir);
+    smtp = await startSmtpSink();
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await smtp?.stop();
+    try {
+      execFileSync('umount', [roDir], { stdio: 'ignore' });
+    } catch {
+      // not mounted
+    }
+    rmSync(roDir, { recursive: true, force: true });
+    rmSync(roImage, { force: true });
+  });
+
+  it('answers 503 service_unavailable, and after fsck and a restart the database is intact and the OTP still unused', async () => {
+    const start = () =>
+      startServerProcess({ smtpUrl: smtp.url, dataDir, env: { LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000', LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE: '1000' } });
+    server = await start();
+    const admin = await server.login();
+    const client = await server.enroll('PC-RO');
+    const generate = (osUser: string, email: string) =>
+      server.call('POST', '/api/v1/admin/otp', { token: admin, body: { clientId: client.clientId, osUser, email } });
+    expect((await generate('CORP\\ro1', 'ro1@corp.example.com')).status).toBe(201);
+    const otp = otpFromMail(await smtp.waitFor((m) => m.to.includes('ro1@'), 15_000));
+
+    writeFileSync(trigger!, '1');
+    expect(execFileSync('findmnt', ['-no', 'OPTIONS', roDir], { encoding: 'utf8' })).toMatch(/\bro\b|emergency_ro/);
+    expectUnavailable(await generate('CORP\\ro2', 'ro2@corp.example.com'), 'generate on a read-only filesystem');
+    const verify = () => server.call('POST', '/api/v1/otp/verify', { token: client.clientToken, body: { osUser: 'CORP\\ro1', email: 'ro1@corp.example.com', otp } });
+    expectUnavailable(await verify(), 'verify on a read-only filesystem');
+    expect((await server.call('GET', '/api/v1/health')).status).toBe(200);
+
+    // What an operator does: stop, repair, mount again, start.
+    await server.stop();
+    execFileSync('umount', [roDir], { stdio: 'ignore' });
+    const fsck = spawnSync('e2fsck', ['-fy', roImage], { stdio: 'ignore' });
+    expect([0, 1]).toContain(fsck.status);
+    execFileSync('mount', ['-o', 'loop,errors=remount-ro', roImage, roDir], { stdio: 'ignore' });
+    expect(integrity(dataDir)).toBe('ok');
+
+    server = await start();
+    expect((await verify()).status).toBe(200);
+    expect((await generate('CORP\\ro3', 'ro3@corp.example.com')).status).toBe(201);
+  }, 60_000);
+});

@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSmtpSink, otpFromMail, type SmtpSink } from '../support/smtp-sink.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+
+const ROUNDS = 10;
+const WORKERS = 8;
+const HIGH_LIMITS = {
+  LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE: '100000',
+  LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
+  LATCHKEY_RATE_LIMIT_ADMIN_PER_MINUTE: '100000',
+};
+
+interface Accepted {
+  round: number;
+  clientToken: string;
+  osUser: string;
+  email: string;
+  otp: string;
+  sessionId: string;
+}
+
+describe('kill -9 during a logon storm, ten times', () => {
+  let smtp: SmtpSink;
+  let dataDir: string;
+  let server: ServerProcess | undefined;
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+    dataDir = mkdtempSync(join(tmpdir(), 'latchkey-kill9-'));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await smtp?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps the database intact, every answered verification has its session, no OTP is accepted twice, and every queued mail arrives', async () => {
+    const start = () => startServerProcess({ smtpUrl: smtp.url, dataDir, env: HIGH_LIMITS });
+    server = await start();
+    const clients: { clientId: string; clientToken: string }[] = [];
+    for (let i = 0; i < WORKERS; i++) clients.push(await server.enroll(`PC-K${i}`));
+    let admin = await server.login();
+
+    const accepted: Accepted[] = [];
+    const generatedFor: string[] = [];
+    const doubleAccepts: string[] = [];
+    let killedAt: number[] = [];
+
+    for (let round = 0; round < ROUNDS; round++) {
+      if (round > 0) {
+        server = await start();
+        admin = await server.login();
+      }
+      const current = server;
+      let killed = false;
+      let onKill: () => void = () => {};
+      const killSignal = new Promise<null>((resolve) => (onKill = () => resolve(null)));
+      const worker = async (w: number) => {
+        const client = clients[w]!;
+        for (let k = 0; !killed; k++) {
+          const osUser = `CORP\\u${round}-${w}-${k}`;
+          const email = `u${round}.${w}.${k}@corp.example.com`;
+          try {
+            const gen = await current.call('POST', '/api/v1/admin/otp', { token: admin, body: { clientId: client.clientId, osUser, email } });
+            if (gen.status !== 201) throw new Error(`generate answered ${gen.status} ${gen.text}`);
+            generatedFor.push(email);
+            const mail = smtp.waitFor((m) => m.to.includes(email), 5000);
+            mail.catch(() => {});
+            const received = await Promise.race([mail, killSignal]);
+            if (killed || !received) return;
+            const otp = otpFromMail(received);
+            const verify = () => current.call('POST', '/api/v1/otp/verify', { token: client.clientToken, body: { osUser, email, otp } });
+            const first = await verify();
+            if (first.status !== 200) throw new Error(`verify answered ${first.status} ${first.text}`);
+            accepted.push({ round, clientToken: client.clientToken, osUser, email, otp, sessionId: first.json.sessionId });
+            const again = await verify();
+            if (again.status === 200) doubleAccepts.push(email);
+          } catch (err) {
+            if (killed) return; // the process died under this request: its outcome is unknown
+            throw err;
+          }
+        }
+      };
+      const storm = Promise.all(Array.from({ length: WORKERS }, (_, w) => worker(w)));
+      const delay = 150 + Math.floor(Math.random() * 450);
+      await new Promise((r) => setTimeout(r, delay));
+      killed = true;
+      onKill();
+      await current.kill9();
+      killedAt = [...killedAt, delay];
+      await storm;
+
+      const db = new Database(join(dataDir, 'latchkey.db'));
+      try {
+        expect(db.pragma('integrity_check', { simple: true }), `round ${round}`).toBe('ok');
+        expect(db.pragma('foreign_key_check')).toEqual([]);
+        const hasSession = db.prepare<[string], { id: string }>('SELECT id FROM sessions WHERE id = ?');
+        for (const a of accepted) expect(hasSession.get(a.sessionId), `session of ${a.email}`).toBeDefined();
+        const usedTwice = db.prepare("SELECT request_id, count(*) AS n FROM sessions GROUP BY request_id HAVING n > 1").all();
+        expect(usedTwice).toEqual([]);
+      } finally {
+        db.close();
+      }
+    }
+
+    expect(doubleAccepts).toEqual([]);
+    expect(accepted.length, `kills after ${killedAt.join(', ')} ms`).toBeGreaterThan(ROUNDS);
+
+    // After the last crash: no accepted code works again, and every mail that was queued is delivered.
+    server = await start();
+    for (const a of accepted) {
+      const replay = await server.call('POST', '/api/v1/otp/verify', { token: a.clientToken, body: { osUser: a.osUser, email: a.email, otp: a.otp } });
+      expect(replay.status, `replay of ${a.email}`).toBe(401);
+    }
+    for (const email of generatedFor) await smtp.waitFor((m) => m.to.includes(email), 15_000);
+    const db = new Database(join(dataDir, 'latchkey.db'), { readonly: true });
+    try {
+      const start = Date.now();
+      while ((db.prepare('SELECT count(*) AS n FROM mail_queue WHERE sent_at IS NULL').get() as { n: number }).n > 0 && Date.now() - start < 15_000) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(db.prepare('SELECT count(*) AS n FROM mail_queue WHERE sent_at IS NULL').get()).toEqual({ n: 0 });
+    } finally {
+      db.close();
+    }
+  }, 90_000);
+});
