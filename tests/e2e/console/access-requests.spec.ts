@@ -74,9 +74,13 @@ test('a request decided elsewhere disappears, and the error is shown when decidi
   const request = await client(routes.createOtpRequest, { body: { osUser: 'lab', method: 'email', email: 'lab@corp.example.com' } });
   const row = page.getByRole('row').filter({ hasText: 'PC-LAB-01' });
   await expect(row).toBeVisible({ timeout: 15_000 });
+  // Hold the page's refreshes so the row is surely stale when it is clicked.
+  const pendingList = /\/api\/v1\/admin\/access-requests\?status=pending/;
+  await page.route(pendingList, () => undefined);
   await stack.admin(routes.denyAccessRequest, { params: { requestId: request.requestId }, body: {} });
   await row.getByRole('button', { name: 'Approve' }).click();
   await expect(page.getByRole('alert')).toBeVisible();
-  await expect(page.getByRole('table', { name: 'Pending access requests' })).toHaveCount(0);
+  await page.unroute(pendingList);
+  await expect(page.getByRole('table', { name: 'Pending access requests' })).toHaveCount(0, { timeout: 15_000 });
   expect(stack.mailbox.mails.some((m) => m.to.includes('lab@corp.example.com') && /^\s{4}\d{6,10}$/m.test(m.text))).toBe(false);
 });
