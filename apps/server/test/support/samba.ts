@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +13,7 @@ const SAMBA_TOOL = '/usr/bin/samba-tool';
 const AD_SCHEMA = '/usr/share/samba/setup/ad-schema';
 /** Samba has no setting for its LDAP port, so the DC listens on 389 of 127.0.0.1 only. */
 const LDAP_PORT = 389;
+const PID_FILE = join(tmpdir(), 'latchkey-samba-dc.pid');
 
 export const SAMBA_REALM = 'LATCHKEY.TEST';
 export const SAMBA_DOMAIN = 'LATCHKEY';
@@ -50,6 +51,7 @@ export async function startSambaDc(users: SambaUser[]): Promise<SambaDc> {
   requireExecutable(SAMBA_TOOL, 'samba');
   if (!existsSync(AD_SCHEMA)) throw new Error(`${AD_SCHEMA} is missing: install the Debian package samba-ad-provision`);
   if (process.getuid?.() !== 0) throw new Error('Samba AD tests must run as root: the DC can only listen on port 389');
+  await stopLeftover();
   if (await canConnect(LDAP_PORT)) {
     throw new Error(`127.0.0.1:${LDAP_PORT} is already in use; stop that LDAP server (a Samba left over from an earlier run?)`);
   }
@@ -114,6 +116,7 @@ export async function startSambaDc(users: SambaUser[]): Promise<SambaDc> {
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
+  if (child.pid !== undefined) await writeFile(PID_FILE, `${child.pid} ${dir}`);
   try {
     await waitForPort(child, LDAP_PORT, () => output, 30_000);
   } catch (err) {
@@ -133,8 +136,33 @@ export async function startSambaDc(users: SambaUser[]): Promise<SambaDc> {
     adminPassword,
     dnOf: (name) => `CN=${name},CN=Users,${SAMBA_BASE_DN}`,
     stop() {
-      stopped ??= kill(child).then(() => rm(dir, { recursive: true, force: true }));
+      stopped ??= kill(child).then(async () => {
+        await rm(PID_FILE, { force: true });
+        await rm(dir, { recursive: true, force: true });
+      });
       return stopped;
     },
   };
+}
+
+/**
+ * A run that was killed (timeout, Ctrl-C) cannot stop its DC, which would then hold port 389 for
+ * the next run. Its pid and dir are kept in PID_FILE; the pid is ended only if it is still a samba
+ * with files open in that dir (samba rewrites its command line, so that cannot tell).
+ */
+async function stopLeftover(): Promise<void> {
+  const saved = await readFile(PID_FILE, 'utf8').catch(() => '');
+  await rm(PID_FILE, { force: true });
+  const match = /^(\d+) (\/.*latchkey-samba-[^/]+)$/.exec(saved.trim());
+  if (!match) return;
+  const pid = Number(match[1]);
+  const dir = match[2] as string;
+  const exe = await readlink(`/proc/${pid}/exe`).catch(() => '');
+  const fds = await readdir(`/proc/${pid}/fd`).catch(() => []);
+  const targets = await Promise.all(fds.map((fd) => readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')));
+  if (exe === SAMBA && targets.some((target) => target.startsWith(`${dir}/`))) {
+    process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 100 && existsSync(`/proc/${pid}/exe`); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await rm(dir, { recursive: true, force: true });
 }
