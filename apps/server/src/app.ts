@@ -9,6 +9,7 @@ import auth from './plugins/auth.js';
 import rateLimits from './plugins/rate-limits.js';
 import securityHeaders from './plugins/security-headers.js';
 import errorHandler from './plugins/error-handler.js';
+import directory from './plugins/directory.js';
 import healthRoutes from './routes/health.js';
 import clientRoutes from './routes/client/index.js';
 import otpRoutes from './routes/otp/index.js';
@@ -72,6 +73,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(securityHeaders);
   await app.register(cookie);
   await app.register(services, { config, clock: options.clock ?? systemClock, announce: options.announce ?? ((line) => console.log(line)) });
+  await app.register(directory);
   await app.register(auth);
   await app.register(rateLimits);
 

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { isValidEmail } from '@latchkey/contracts';
 import { ConfigError } from './config-error.js';
+import { parseDirectoryConfig, type DirectoryConfig } from './directory/index.js';
 
 export interface RateLimitConfig {
   /** Calls a minute per enrolled Client, across its endpoints. */
@@ -31,6 +32,8 @@ export interface Config {
   /** A request (headers and body) must arrive completely within this long, or its socket is cut. */
   requestTimeoutMs: number;
   logLevel: string;
+  /** Active Directory over LDAP for the `directory` method; undefined when LATCHKEY_LDAP_URL is unset. */
+  directory: DirectoryConfig | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -128,5 +131,6 @@ export function loadConfig(env: Env = process.env): Config {
     adminIdleSeconds: integer(env, 'LATCHKEY_ADMIN_IDLE_SECONDS', 1200, 5, 86_400),
     requestTimeoutMs: integer(env, 'LATCHKEY_REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
     logLevel,
+    directory: parseDirectoryConfig(env),
   };
 }

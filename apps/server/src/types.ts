@@ -2,6 +2,7 @@ import type { RouteAuth } from '@latchkey/contracts';
 import type { Config } from './config.js';
 import type { Clock } from './clock.js';
 import type { Db } from './db/database.js';
+import type { GroupCommit } from './db/group-commit.js';
 import type { SettingsStore } from './settings/settings-store.js';
 import type { AuditLog } from './audit/audit-log.js';
 import type { ClientRow, ClientStore } from './clients/client-store.js';
@@ -11,6 +12,7 @@ import type { OtpService } from './otp/otp-service.js';
 import type { SessionStore } from './sessions/session-store.js';
 import type { MailQueue } from './mail/mail-queue.js';
 import type { LockoutStore } from './otp/lockout-store.js';
+import type { Directory } from './directory/index.js';
 
 export type Identity = { kind: 'client'; client: ClientRow } | { kind: 'admin'; admin: AdminIdentity; viaCookie: boolean };
 
@@ -19,6 +21,8 @@ declare module 'fastify' {
     config: Config;
     clock: Clock;
     db: Db;
+    /** Durable writes of hot routes, committed in groups (one fsync per group). */
+    writes: GroupCommit;
     enrollmentKey: string;
     settings: SettingsStore;
     audit: AuditLog;
@@ -29,6 +33,8 @@ declare module 'fastify' {
     sessions: SessionStore;
     lockouts: LockoutStore;
     mail: MailQueue;
+    /** Undefined when no directory is configured. */
+    directory: Directory | undefined;
   }
   interface FastifyRequest {
     identity: Identity | null;

@@ -359,7 +359,7 @@ export const ListAuditQuerySchema = Type.Object(
     type: Type.Optional(Type.String({ maxLength: 64 })),
     computer: Type.Optional(Type.String({ maxLength: 255 })),
     user: Type.Optional(Type.String({ maxLength: 256 })),
-    since: Type.Optional(QueryIntegerSchema),
+    since: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })),
     until: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })),
   },
   { additionalProperties: false },
