@@ -9,3 +9,4 @@ export * from './http/otp.js';
 export * from './http/sessions.js';
 export * from './http/admin.js';
 export * from './http/routes.js';
+export * from './ipc.js';

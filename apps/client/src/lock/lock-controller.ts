@@ -1,0 +1,433 @@
+import {
+  ApiError,
+  createApiClient,
+  isValidEmail,
+  routes,
+  type ApiClient,
+  type ClientPolicy,
+  type FetchLike,
+  type LockState,
+  type Notice,
+  type OtpRequestBody,
+  type OtpRequestState,
+  type RequestMode,
+  type RequestOtpInput,
+  type VerifyInput,
+} from '@latchkey/contracts';
+import { backoffDelay, systemTimers, type Timers } from './timers.js';
+import { errorNotice, inputNotice, intervalNotice, resentNotice, statusNotice, unreachable } from './messages.js';
+
+/** What survives a restart of the lock (so "Resend" still works after the program was restarted). */
+export interface SavedRequest {
+  requestId: string;
+  email: string;
+}
+export interface RequestStore {
+  load(): SavedRequest | undefined;
+  save(value: SavedRequest | undefined): void;
+}
+
+export interface UnlockedSession {
+  sessionId: string;
+  email: string;
+}
+
+export interface LockControllerOptions {
+  /** Server origin; '' for a same-origin page. */
+  baseUrl: string;
+  fetch: FetchLike;
+  clientToken: () => string | undefined;
+  osUser: string;
+  computerName?: string;
+  timers?: Timers;
+  random?: () => number;
+  store?: RequestStore;
+  /** Status polling of a request waiting for approval. */
+  pollIntervalMs?: number;
+  heartbeatIntervalMs?: number;
+  backoff?: { initialMs: number; maxMs: number };
+  /** The host hides the lock (Electron: closes the windows; preview: shows "Unlocked"). */
+  onUnlocked?: (session: UnlockedSession) => void;
+  /** The host signs the OS user out. */
+  onSignOut?: () => void | Promise<void>;
+}
+
+type Listener = (state: LockState) => void;
+
+const DEFAULT_POLICY: ClientPolicy = {
+  allowOneTimePasswords: true,
+  autoSendToDirectoryUsers: false,
+  autoSendToInternalUsers: false,
+  accessRequestExpirationMinutes: 30,
+  otpRequestIntervalMinutes: 60,
+  otpLength: 8,
+};
+
+export function requestModeOf(policy: ClientPolicy): RequestMode {
+  if (policy.autoSendToDirectoryUsers) return 'directory';
+  if (policy.autoSendToInternalUsers) return 'internal';
+  return 'email';
+}
+
+/** A failure that means "no usable answer from the server" rather than "the server said no". */
+function isUnreachable(err: unknown): boolean {
+  return err instanceof ApiError && (err.status === 0 || err.status === 502 || err.status === 504 || err.code === 'bad_response' && err.status >= 500);
+}
+
+/**
+ * The lock's logic, with no Electron or DOM in it: policy, OTP requests per method, status polling,
+ * verification, session reporting and reconnecting. It only ever unlocks on a verified OTP; every
+ * failure leaves it locked with a notice saying what happened.
+ */
+export class LockController {
+  private readonly api: ApiClient;
+  private readonly timers: Timers;
+  private readonly random: () => number;
+  private readonly options: LockControllerOptions;
+  private readonly listeners = new Set<Listener>();
+  private policy: ClientPolicy = DEFAULT_POLICY;
+  private current: LockState;
+  private reconnectTimer: unknown;
+  private reconnectAttempt = 0;
+  private pollTimer: unknown;
+  private pollFailures = 0;
+  private heartbeatTimer: unknown;
+  private session: UnlockedSession | undefined;
+  private disposed = false;
+
+  constructor(options: LockControllerOptions) {
+    this.options = options;
+    this.timers = options.timers ?? systemTimers;
+    this.random = options.random ?? Math.random;
+    this.api = createApiClient({ baseUrl: options.baseUrl, fetch: options.fetch, token: options.clientToken });
+    this.current = {
+      phase: 'starting',
+      popup: 'lock',
+      osUser: options.osUser,
+      ...(options.computerName ? { computerName: options.computerName } : {}),
+      requestMode: 'email',
+      otpAllowed: true,
+      otpLength: DEFAULT_POLICY.otpLength,
+      canResend: false,
+    };
+  }
+
+  get state(): LockState {
+    return structuredClone(this.current);
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private update(patch: Partial<LockState>, remove: (keyof LockState)[] = []): void {
+    const next: LockState = { ...this.current, ...patch };
+    for (const key of remove) delete next[key];
+    const request = next.request;
+    next.canResend = !!request && request.status === 'sent' && (request.expiresAt === undefined || request.expiresAt > this.timers.now());
+    this.current = next;
+    const snapshot = this.state;
+    for (const listener of this.listeners) listener(snapshot);
+  }
+
+  private setNotice(notice: Notice | undefined): void {
+    if (notice) this.update({ notice });
+    else this.update({}, ['notice']);
+  }
+
+  // ---- start and reconnect ----
+
+  /** Fetches the policy (retrying with backoff while the server cannot be reached) and restores a saved request. */
+  async start(): Promise<void> {
+    const saved = this.options.store?.load();
+    if (saved) this.update({ email: saved.email, request: { requestId: saved.requestId, status: 'sent', email: saved.email } });
+    await this.refreshPolicy();
+    if (saved && this.current.phase === 'locked') await this.refreshRequest();
+  }
+
+  private applyPolicy(policy: ClientPolicy): void {
+    this.policy = policy;
+    this.update({
+      requestMode: requestModeOf(policy),
+      otpAllowed: policy.allowOneTimePasswords,
+      otpLength: policy.otpLength,
+      ...(policy.computerName ? { computerName: policy.computerName } : {}),
+    });
+  }
+
+  /** true when the server answered. */
+  private async refreshPolicy(): Promise<boolean> {
+    if (this.current.phase === 'unlocked') return true;
+    this.update({ busy: 'policy' });
+    try {
+      this.applyPolicy(await this.api(routes.getPolicy, {}));
+      this.timers.clearTimeout(this.reconnectTimer);
+      this.reconnectAttempt = 0;
+      const wasOffline = this.current.phase !== 'locked';
+      this.update({ phase: 'locked' }, ['busy', 'retry']);
+      if (wasOffline && this.current.notice?.code === 'server_unreachable') this.setNotice(undefined);
+      if (!this.policy.allowOneTimePasswords) this.setNotice(errorNotice('otp_not_allowed'));
+      return true;
+    } catch (err) {
+      this.update({}, ['busy']);
+      this.handleFailure(err);
+      return false;
+    }
+  }
+
+  /** Server unreachable: stay locked, say so, try again later. Anything else: show what it said. */
+  private handleFailure(err: unknown): void {
+    if (isUnreachable(err) || (err instanceof ApiError && err.status >= 500)) {
+      this.scheduleReconnect();
+      return;
+    }
+    if (err instanceof ApiError) {
+      this.setNotice(errorNotice(err.code, err.retryAfterSeconds));
+      if (this.current.phase === 'starting') this.update({ phase: 'locked' });
+      return;
+    }
+    this.setNotice(errorNotice('internal_error'));
+  }
+
+  private scheduleReconnect(): void {
+    if (this.disposed || this.current.phase === 'unlocked') return;
+    this.timers.clearTimeout(this.reconnectTimer);
+    this.reconnectAttempt += 1;
+    const delay = backoffDelay(this.reconnectAttempt, this.options.backoff ?? { initialMs: 2_000, maxMs: 60_000 }, this.random);
+    const at = this.timers.now() + delay;
+    this.update({ phase: 'offline', retry: { attempt: this.reconnectAttempt, at }, notice: unreachable(delay) });
+    this.reconnectTimer = this.timers.setTimeout(() => void this.refreshPolicy(), delay);
+  }
+
+  /** "Try again now" while offline. */
+  async retryNow(): Promise<void> {
+    this.timers.clearTimeout(this.reconnectTimer);
+    await this.refreshPolicy();
+  }
+
+  // ---- pop-ups ----
+
+  /** Opens the request pop-up, with the policy fetched again so the form matches the server's settings. */
+  async showRequest(): Promise<void> {
+    if (this.current.phase === 'unlocked') return;
+    this.update({ popup: 'request' });
+    if (this.current.notice?.code !== 'otp_interval') this.setNotice(undefined);
+    await this.refreshPolicy();
+  }
+
+  showLock(): void {
+    if (this.current.phase === 'unlocked') return;
+    const keep = this.current.request && this.current.notice?.code !== 'otp_interval' ? statusNotice(this.current.request) : undefined;
+    this.update({ popup: 'lock' });
+    this.setNotice(keep);
+  }
+
+  // ---- requesting ----
+
+  async requestOtp(input: RequestOtpInput): Promise<void> {
+    if (this.current.busy === 'request' || this.current.phase === 'unlocked') return;
+    const problem = this.checkRequestInput(input);
+    if (problem) return this.setNotice(problem);
+    const body: OtpRequestBody = { osUser: this.options.osUser, method: input.method };
+    if (input.method === 'email' || input.method === 'emergency') body.email = input.email!.trim();
+    if (input.method === 'emergency' && input.reason?.trim()) body.reason = input.reason.trim();
+    if (input.method === 'internal') {
+      body.login = input.login!.trim();
+      body.password = input.password!;
+    }
+    this.update({ busy: 'request' }, ['notice']);
+    try {
+      const request = await this.api(routes.createOtpRequest, { body });
+      this.acceptRequest(request);
+    } catch (err) {
+      this.update({}, ['busy']);
+      if (err instanceof ApiError && err.code === 'otp_interval') {
+        const nextRequestAt = this.timers.now() + (err.retryAfterSeconds ?? 60) * 1000;
+        this.update({ nextRequestAt });
+        this.setNotice(intervalNotice(nextRequestAt, this.timers.now(), this.current.canResend));
+        return;
+      }
+      if (err instanceof ApiError && err.code === 'method_not_allowed') void this.refreshPolicy().then(() => this.setNotice(errorNotice('method_not_allowed')));
+      this.handleFailure(err);
+    }
+  }
+
+  private checkRequestInput(input: RequestOtpInput): Notice | undefined {
+    if (!this.policy.allowOneTimePasswords) return errorNotice('otp_not_allowed');
+    const mode = this.current.requestMode;
+    if (input.method === 'email' && mode !== 'email') return errorNotice('method_not_allowed');
+    if ((input.method === 'directory' || input.method === 'internal') && input.method !== mode) return errorNotice('method_not_allowed');
+    if (input.method === 'email' || input.method === 'emergency') {
+      const email = input.email?.trim() ?? '';
+      if (!email) return inputNotice('email_missing', 'Enter your email address.');
+      if (!isValidEmail(email)) return inputNotice('email_invalid', 'Enter a valid email address, like name@example.com.');
+    }
+    if (input.method === 'internal') {
+      if (!input.login?.trim()) return inputNotice('login_missing', 'Enter your login name.');
+      if (!/^[A-Za-z0-9._@-]{1,64}$/.test(input.login.trim())) return errorNotice('invalid_credentials');
+      if (!input.password) return inputNotice('password_missing', 'Enter your password.');
+    }
+    return undefined;
+  }
+
+  private acceptRequest(request: OtpRequestState): void {
+    this.options.store?.save({ requestId: request.requestId, email: request.email });
+    this.update({ request, email: request.email, popup: 'lock', notice: statusNotice(request) }, ['busy', 'nextRequestAt']);
+    this.schedulePoll();
+  }
+
+  private schedulePoll(): void {
+    this.timers.clearTimeout(this.pollTimer);
+    if (this.disposed || this.current.request?.status !== 'pending') return;
+    const interval = this.options.pollIntervalMs ?? 3_000;
+    const delay = this.pollFailures === 0 ? interval : backoffDelay(this.pollFailures, { initialMs: interval, maxMs: 60_000 }, this.random);
+    this.pollTimer = this.timers.setTimeout(() => void this.refreshRequest(), delay);
+  }
+
+  /** Asks the server for the status of the last request; polls on while it is pending. */
+  async refreshRequest(): Promise<void> {
+    const known = this.current.request;
+    if (!known || this.current.phase === 'unlocked') return;
+    try {
+      const request = await this.api(routes.getOtpRequest, { params: { requestId: known.requestId } });
+      this.pollFailures = 0;
+      if (this.current.request?.requestId !== request.requestId) return;
+      const changed = request.status !== known.status || known.expiresAt === undefined;
+      this.update({ request });
+      if (changed && this.current.notice?.code !== 'otp_interval') this.setNotice(statusNotice(request));
+      if (request.status === 'denied' || request.status === 'expired' || request.status === 'used') {
+        this.options.store?.save(undefined);
+        if (request.status !== 'used') this.update({}, ['email']);
+      }
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) {
+        this.options.store?.save(undefined);
+        this.update({}, ['request', 'email']);
+        return;
+      }
+      this.pollFailures += 1;
+      if (isUnreachable(err) && this.current.phase !== 'offline') this.scheduleReconnect();
+    }
+    this.schedulePoll();
+  }
+
+  async resend(): Promise<void> {
+    const request = this.current.request;
+    if (!request || this.current.busy === 'resend' || this.current.phase === 'unlocked') return;
+    this.update({ busy: 'resend' });
+    try {
+      const resent = await this.api(routes.resendOtp, { params: { requestId: request.requestId } });
+      this.update({ request: resent, email: resent.email, popup: 'lock', notice: resentNotice(resent.email) }, ['busy']);
+    } catch (err) {
+      this.update({}, ['busy']);
+      if (err instanceof ApiError && err.code === 'not_resendable') {
+        await this.refreshRequest();
+        this.setNotice(errorNotice('not_resendable'));
+        return;
+      }
+      this.handleFailure(err);
+    }
+  }
+
+  // ---- verifying and the session ----
+
+  async verify(input: VerifyInput): Promise<void> {
+    if (this.current.busy === 'verify' || this.current.phase === 'unlocked') return;
+    const email = (this.current.email ?? input.email).trim();
+    const otp = input.otp.replace(/[\s-]/g, '');
+    if (!email) return this.setNotice(inputNotice('email_missing', 'Enter your email address.'));
+    if (!isValidEmail(email)) return this.setNotice(inputNotice('email_invalid', 'Enter a valid email address, like name@example.com.'));
+    if (!new RegExp(`^[0-9]{${this.current.otpLength}}$`).test(otp)) {
+      return this.setNotice(inputNotice('otp_format', `Enter the ${this.current.otpLength}-digit one-time password from the email.`));
+    }
+    this.update({ busy: 'verify' }, ['notice']);
+    let result;
+    try {
+      result = await this.api(routes.verifyOtp, { body: { osUser: this.options.osUser, email, otp } });
+    } catch (err) {
+      this.update({}, ['busy']);
+      if (err instanceof ApiError && err.code === 'access_denied') {
+        this.setNotice(errorNotice('access_denied'));
+        void this.refreshRequest();
+        return;
+      }
+      this.handleFailure(err);
+      return;
+    }
+    this.unlock({ sessionId: result.sessionId, email });
+  }
+
+  private unlock(session: UnlockedSession): void {
+    this.session = session;
+    for (const timer of [this.reconnectTimer, this.pollTimer]) this.timers.clearTimeout(timer);
+    this.options.store?.save(undefined);
+    this.update({ phase: 'unlocked', email: session.email }, ['busy', 'notice', 'retry', 'nextRequestAt']);
+    this.scheduleHeartbeat();
+    this.options.onUnlocked?.(session);
+  }
+
+  private scheduleHeartbeat(): void {
+    this.timers.clearTimeout(this.heartbeatTimer);
+    if (!this.session || this.disposed) return;
+    this.heartbeatTimer = this.timers.setTimeout(() => void this.heartbeat(), this.options.heartbeatIntervalMs ?? 60_000);
+  }
+
+  /** One heartbeat; a session the server has ended (404/409) stops them, a network failure does not. */
+  async heartbeat(): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    try {
+      await this.api(routes.heartbeat, { params: { sessionId: session.sessionId } });
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 404 || err.status === 409 || err.status === 401)) {
+        this.session = undefined;
+        return;
+      }
+    }
+    this.scheduleHeartbeat();
+  }
+
+  /** Logoff or shutdown: report the end of the session (best effort, once). */
+  async endSession(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    this.timers.clearTimeout(this.heartbeatTimer);
+    if (!session) return;
+    try {
+      await this.api(routes.endSession, { params: { sessionId: session.sessionId } });
+    } catch {
+      // The server closes sessions that stop sending heartbeats.
+    }
+  }
+
+  get sessionId(): string | undefined {
+    return this.session?.sessionId;
+  }
+
+  async signOut(): Promise<void> {
+    if (this.current.phase === 'unlocked') return;
+    this.update({ phase: 'signing_out' });
+    this.dispose();
+    await this.options.onSignOut?.();
+  }
+
+  /** Stops every timer; the state stays readable. */
+  dispose(): void {
+    this.disposed = true;
+    for (const timer of [this.reconnectTimer, this.pollTimer, this.heartbeatTimer]) this.timers.clearTimeout(timer);
+  }
+}
+
+/** A fetch that gives up after `timeoutMs` (a hung connection must not freeze the lock). */
+export function fetchWithTimeout(fetchImpl: typeof globalThis.fetch, timeoutMs = 15_000): FetchLike {
+  return async (url, init) => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      return await fetchImpl(url, { ...init, signal: controller.signal });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}

@@ -1,0 +1,275 @@
+import { createServer, type AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { LockState } from '@latchkey/contracts';
+import { LockController, fetchWithTimeout, type RequestStore, type SavedRequest, type UnlockedSession } from '../../src/lock/lock-controller.js';
+import { ManualTimers } from '../support/manual-timers.js';
+import { otpFromMail, startServer, type LiveServer } from '../support/server.js';
+
+const OS_USER = 'CORP\\alice';
+
+let server: LiveServer;
+let timers: ManualTimers;
+
+beforeEach(async () => {
+  server = await startServer();
+  timers = new ManualTimers();
+});
+afterEach(async () => {
+  await server.stop();
+});
+
+function memoryStore(): RequestStore & { value: SavedRequest | undefined } {
+  return {
+    value: undefined,
+    load() {
+      return this.value;
+    },
+    save(value) {
+      this.value = value;
+    },
+  };
+}
+
+async function controllerFor(options: { baseUrl?: () => string; store?: RequestStore; computerName?: string } = {}) {
+  const token = await server.enroll(options.computerName);
+  const unlocked: UnlockedSession[] = [];
+  const controller = new LockController({
+    baseUrl: '',
+    // The base URL is read per call so a test can move the "network" under the controller.
+    fetch: (url, init) => fetchWithTimeout(fetch, 5_000)((options.baseUrl?.() ?? server.baseUrl) + url, init),
+    clientToken: () => token,
+    osUser: OS_USER,
+    timers,
+    random: () => 0.5,
+    pollIntervalMs: 3_000,
+    heartbeatIntervalMs: 60_000,
+    backoff: { initialMs: 1_000, maxMs: 30_000 },
+    ...(options.store ? { store: options.store } : {}),
+    onUnlocked: (session) => unlocked.push(session),
+  });
+  return { controller, unlocked, token };
+}
+
+const until = (check: () => boolean) => vi.waitFor(() => expect(check()).toBe(true), { timeout: 10_000, interval: 20 });
+
+async function setSettings(settings: Record<string, unknown>) {
+  const res = await server.admin('PUT', '/api/v1/admin/settings', settings);
+  expect(res.status).toBe(200);
+}
+
+async function mailFor(email: string, count = 1) {
+  await until(() => server.test.smtp.mails.filter((m) => m.to.includes(email) && /\d{8}/.test(m.text)).length >= count);
+  const mails = server.test.smtp.mails.filter((m) => m.to.includes(email) && /\d{8}/.test(m.text));
+  return otpFromMail(mails[count - 1]!);
+}
+
+describe('lock controller against the real server', () => {
+  it('starts locked with the email form when neither auto option is on', async () => {
+    const { controller } = await controllerFor();
+    await controller.start();
+    expect(controller.state).toMatchObject({ phase: 'locked', popup: 'lock', requestMode: 'email', otpAllowed: true, otpLength: 8, canResend: false });
+  });
+
+  it('email request waits for approval, polls the status, then unlocks only with the right code', async () => {
+    const { controller, unlocked } = await controllerFor();
+    const seen: LockState[] = [];
+    controller.subscribe((s) => seen.push(s));
+    await controller.start();
+    await controller.showRequest();
+    expect(controller.state.popup).toBe('request');
+
+    await controller.requestOtp({ method: 'email', email: 'alice@corp.example.com' });
+    expect(controller.state).toMatchObject({ popup: 'lock', email: 'alice@corp.example.com', request: { status: 'pending' }, notice: { code: 'waiting_for_approval' } });
+
+    const requestId = controller.state.request!.requestId;
+    expect((await server.admin('POST', `/api/v1/admin/access-requests/${requestId}/approve`, {})).status).toBe(200);
+    timers.advance(3_000);
+    await until(() => controller.state.request?.status === 'sent');
+    expect(controller.state.notice?.code).toBe('otp_sent');
+    expect(controller.state.canResend).toBe(true);
+    expect(timers.delays()).toEqual([]); // polling stops once the request is settled
+
+    const code = await mailFor('alice@corp.example.com');
+    const wrong = code === '00000000' ? '11111111' : '00000000';
+    await controller.verify({ email: 'ignored@example.com', otp: wrong });
+    expect(controller.state).toMatchObject({ phase: 'locked', notice: { code: 'access_denied' } });
+    expect(unlocked).toEqual([]);
+
+    await controller.verify({ email: '', otp: code });
+    expect(controller.state.phase).toBe('unlocked');
+    expect(unlocked).toHaveLength(1);
+    expect(seen.some((s) => s.busy === 'verify')).toBe(true);
+
+    const sessions = (await server.admin('GET', '/api/v1/admin/sessions')).body as { userName: string; endedAt: number | null }[];
+    expect(sessions[0]?.userName).toBe(`${OS_USER} (alice@corp.example.com)`);
+  });
+
+  it('sends heartbeats while unlocked and ends the session on logoff', async () => {
+    await setSettings({ autoSendToInternalUsers: true });
+    await server.admin('POST', '/api/v1/admin/users', { login: 'bob', password: 'bob-password-123', email: 'bob@corp.example.com', role: 'user' });
+    const { controller } = await controllerFor();
+    await controller.start();
+    await controller.requestOtp({ method: 'internal', login: 'bob', password: 'bob-password-123' });
+    await controller.verify({ email: '', otp: await mailFor('bob@corp.example.com') });
+    expect(controller.state.phase).toBe('unlocked');
+    expect(timers.delays()).toEqual([60_000]);
+
+    server.test.clock.advance(60_000);
+    timers.advance(60_000);
+    await until(() => timers.delays().length === 1);
+    let sessions = (await server.admin('GET', '/api/v1/admin/sessions')).body as { lastSeenAt: number; startedAt: number; endedAt: number | null }[];
+    expect(sessions[0]!.lastSeenAt).toBeGreaterThan(sessions[0]!.startedAt);
+
+    await controller.endSession();
+    expect(timers.delays()).toEqual([]);
+    sessions = (await server.admin('GET', '/api/v1/admin/sessions')).body as typeof sessions;
+    expect(sessions[0]!.endedAt).not.toBeNull();
+  });
+
+  it('internal mode: a wrong password is refused, the right one sends the code at once', async () => {
+    await setSettings({ autoSendToInternalUsers: true });
+    await server.admin('POST', '/api/v1/admin/users', { login: 'carol', password: 'carol-password-1', email: 'carol@corp.example.com', role: 'user' });
+    const { controller } = await controllerFor();
+    await controller.start();
+    expect(controller.state.requestMode).toBe('internal');
+
+    await controller.requestOtp({ method: 'internal', login: 'carol', password: 'wrong-password' });
+    expect(controller.state).toMatchObject({ phase: 'locked', notice: { code: 'invalid_credentials' } });
+    expect(controller.state.email).toBeUndefined();
+
+    await controller.requestOtp({ method: 'email', email: 'carol@corp.example.com' });
+    expect(controller.state.notice?.code).toBe('method_not_allowed');
+
+    await controller.requestOtp({ method: 'internal', login: 'carol', password: 'carol-password-1' });
+    expect(controller.state).toMatchObject({ email: 'carol@corp.example.com', request: { status: 'sent' }, notice: { code: 'otp_sent' }, canResend: true });
+    await controller.verify({ email: '', otp: await mailFor('carol@corp.example.com') });
+    expect(controller.state.phase).toBe('unlocked');
+  });
+
+  it('emergency access is offered in the auto modes and goes through approval with its reason', async () => {
+    await setSettings({ autoSendToInternalUsers: true });
+    const { controller } = await controllerFor();
+    await controller.start();
+    await controller.requestOtp({ method: 'emergency', email: 'dave@corp.example.com', reason: 'Forgot my password, server room' });
+    expect(controller.state).toMatchObject({ request: { status: 'pending' }, email: 'dave@corp.example.com' });
+    const pending = (await server.admin('GET', '/api/v1/admin/access-requests?status=pending')).body as { method: string; reason: string }[];
+    expect(pending[0]).toMatchObject({ method: 'emergency', reason: 'Forgot my password, server room' });
+  });
+
+  it('a denied request says so and stops polling', async () => {
+    const { controller } = await controllerFor();
+    await controller.start();
+    await controller.requestOtp({ method: 'email', email: 'erin@corp.example.com' });
+    await server.admin('POST', `/api/v1/admin/access-requests/${controller.state.request!.requestId}/deny`, {});
+    timers.advance(3_000);
+    await until(() => controller.state.notice?.code === 'request_denied');
+    expect(controller.state.email).toBeUndefined();
+    expect(timers.delays()).toEqual([]);
+  });
+
+  it('a new request within the interval is refused with the time left, and the code already sent can be resent', async () => {
+    await setSettings({ autoSendToInternalUsers: true, otpRequestIntervalMinutes: 60 });
+    await server.admin('POST', '/api/v1/admin/users', { login: 'frank', password: 'frank-password-1', email: 'frank@corp.example.com', role: 'user' });
+    const store = memoryStore();
+    const { controller } = await controllerFor({ store });
+    await controller.start();
+    await controller.requestOtp({ method: 'internal', login: 'frank', password: 'frank-password-1' });
+    const first = await mailFor('frank@corp.example.com');
+    expect(store.value?.email).toBe('frank@corp.example.com');
+
+    await controller.showRequest();
+    await controller.requestOtp({ method: 'internal', login: 'frank', password: 'frank-password-1' });
+    expect(controller.state.notice).toMatchObject({ code: 'otp_interval' });
+    expect(controller.state.notice?.text).toContain('60 minutes');
+    expect(controller.state.nextRequestAt).toBe(timers.now() + 3600_000);
+    expect(controller.state.canResend).toBe(true);
+
+    await controller.resend();
+    expect(controller.state).toMatchObject({ popup: 'lock', notice: { code: 'otp_resent' } });
+    expect(await mailFor('frank@corp.example.com', 2)).toBe(first);
+  });
+
+  it('remembers the last request across a restart so it can still be resent', async () => {
+    await setSettings({ autoSendToInternalUsers: true });
+    await server.admin('POST', '/api/v1/admin/users', { login: 'gina', password: 'gina-password-1', email: 'gina@corp.example.com', role: 'user' });
+    const store = memoryStore();
+    const { controller, token } = await controllerFor({ store });
+    await controller.start();
+    await controller.requestOtp({ method: 'internal', login: 'gina', password: 'gina-password-1' });
+    controller.dispose();
+
+    const again = new LockController({ baseUrl: server.baseUrl, fetch, clientToken: () => token, osUser: OS_USER, timers, store });
+    await again.start();
+    expect(again.state).toMatchObject({ email: 'gina@corp.example.com', request: { status: 'sent' }, canResend: true });
+    await again.resend();
+    expect(again.state.notice?.code).toBe('otp_resent');
+  });
+
+  it('checks the code format before asking the server', async () => {
+    const { controller } = await controllerFor();
+    await controller.start();
+    await controller.verify({ email: 'alice@corp.example.com', otp: '12ab' });
+    expect(controller.state.notice).toMatchObject({ code: 'otp_format', text: 'Enter the 8-digit one-time password from the email.' });
+    await controller.verify({ email: 'not-an-email', otp: '12345678' });
+    expect(controller.state.notice?.code).toBe('email_invalid');
+  });
+
+  it('says so when the computer may not use one-time passwords', async () => {
+    const { controller } = await controllerFor({ computerName: 'PC-NO-OTP' });
+    const clients = (await server.admin('GET', '/api/v1/admin/clients')).body as { clientId: string; computerName: string }[];
+    const client = clients.find((c) => c.computerName === 'PC-NO-OTP')!;
+    await server.admin('PATCH', `/api/v1/admin/clients/${client.clientId}`, { allowOneTimePasswords: false });
+    await controller.start();
+    expect(controller.state).toMatchObject({ phase: 'locked', otpAllowed: false, notice: { code: 'otp_not_allowed' } });
+  });
+});
+
+describe('lock controller when the server cannot be reached', () => {
+  async function closedPort(): Promise<number> {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((r) => probe.close(r));
+    return port;
+  }
+
+  it('stays locked, says so, retries with growing delays and recovers when the server is back', async () => {
+    let target = `http://127.0.0.1:${await closedPort()}`;
+    const { controller, unlocked } = await controllerFor({ baseUrl: () => target });
+    await controller.start();
+    expect(controller.state).toMatchObject({ phase: 'offline', popup: 'lock', retry: { attempt: 1 }, notice: { code: 'server_unreachable' } });
+    expect(timers.delays()).toEqual([1_000]);
+
+    timers.advance(1_000);
+    await until(() => controller.state.retry?.attempt === 2);
+    expect(timers.delays()).toEqual([2_000]);
+    timers.advance(2_000);
+    await until(() => controller.state.retry?.attempt === 3);
+    expect(timers.delays()).toEqual([4_000]);
+
+    // Verifying while offline never unlocks.
+    await controller.verify({ email: 'alice@corp.example.com', otp: '12345678' });
+    expect(controller.state.phase).toBe('offline');
+    expect(unlocked).toEqual([]);
+
+    target = server.baseUrl;
+    await controller.retryNow();
+    expect(controller.state.phase).toBe('locked');
+    expect(controller.state.notice).toBeUndefined();
+    expect(controller.state.retry).toBeUndefined();
+    expect(timers.delays()).toEqual([]);
+  });
+
+  it('caps the backoff', async () => {
+    const target = `http://127.0.0.1:${await closedPort()}`;
+    const { controller } = await controllerFor({ baseUrl: () => target });
+    await controller.start();
+    for (let attempt = 1; attempt < 8; attempt++) {
+      timers.advance(timers.delays()[0]!);
+      await until(() => controller.state.retry?.attempt === attempt + 1);
+    }
+    expect(timers.delays()).toEqual([30_000]);
+    controller.dispose();
+    expect(timers.delays()).toEqual([]);
+  });
+});

@@ -1,0 +1,34 @@
+import type { AddressInfo } from 'node:net';
+import { buildTestApp, bearer, type TestApp } from '../../../server/test/helper.js';
+import { otpFromMail } from '../../../server/test/support/smtp-sink.js';
+
+export { otpFromMail };
+
+/** The real Application Server (test helper: temp data dir, real SMTP sink), listening on loopback. */
+export interface LiveServer {
+  test: TestApp;
+  baseUrl: string;
+  enroll(computerName?: string): Promise<string>;
+  admin(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown): Promise<{ status: number; body: unknown }>;
+  stop(): Promise<void>;
+}
+
+export async function startServer(): Promise<LiveServer> {
+  const test = await buildTestApp();
+  await test.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = test.app.server.address() as AddressInfo;
+  let adminToken: string | undefined;
+  return {
+    test,
+    baseUrl: `http://127.0.0.1:${port}`,
+    async enroll(computerName = 'PC-LOCK-01') {
+      return (await test.enroll(computerName)).clientToken;
+    },
+    async admin(method, url, payload) {
+      adminToken ??= await test.adminToken();
+      const res = await test.app.inject({ method, url, headers: bearer(adminToken), ...(payload === undefined ? {} : { payload: payload as object }) });
+      return { status: res.statusCode, body: res.body ? res.json() : null };
+    },
+    stop: () => test.destroy(),
+  };
+}

@@ -1,0 +1,123 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { OtpRequestMethodSchema, OtpRequestStateSchema } from './http/otp.js';
+import { TimestampSchema } from './http/common.js';
+
+/**
+ * The lock window's IPC contract: main hosts the lock controller, the preload turns this map into
+ * narrow named functions, the renderer sees only those. Payloads are loosely typed strings on
+ * purpose (bounded lengths only): the controller checks formats and answers with a message the
+ * person can act on, instead of an IPC rejection nobody sees.
+ */
+
+/** What the lock window is showing. */
+export const LockPhaseSchema = Type.Union([
+  Type.Literal('starting'),
+  Type.Literal('offline'),
+  Type.Literal('locked'),
+  Type.Literal('unlocked'),
+  Type.Literal('signing_out'),
+]);
+export type LockPhase = Static<typeof LockPhaseSchema>;
+
+export const LockPopupSchema = Type.Union([Type.Literal('lock'), Type.Literal('request')]);
+export type LockPopup = Static<typeof LockPopupSchema>;
+
+/** Which request form the policy calls for: email (neither auto option), directory (AD) or internal. */
+export const RequestModeSchema = Type.Union([Type.Literal('email'), Type.Literal('directory'), Type.Literal('internal')]);
+export type RequestMode = Static<typeof RequestModeSchema>;
+
+export const NoticeSchema = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('info'), Type.Literal('success'), Type.Literal('error')]),
+    /** Stable code the UI and tests can switch on (`otp_sent`, `access_denied`, `server_unreachable`, ...). */
+    code: Type.String({ maxLength: 64 }),
+    text: Type.String({ maxLength: 1000 }),
+  },
+  { additionalProperties: false },
+);
+export type Notice = Static<typeof NoticeSchema>;
+
+export const LockBusySchema = Type.Union([
+  Type.Literal('policy'),
+  Type.Literal('request'),
+  Type.Literal('verify'),
+  Type.Literal('resend'),
+]);
+
+export const LockStateSchema = Type.Object(
+  {
+    phase: LockPhaseSchema,
+    popup: LockPopupSchema,
+    osUser: Type.String(),
+    computerName: Type.Optional(Type.String()),
+    requestMode: RequestModeSchema,
+    otpAllowed: Type.Boolean(),
+    otpLength: Type.Integer(),
+    /** Set once a request was made: shown in the lock pop-up, read-only. */
+    email: Type.Optional(Type.String()),
+    /** The last request for an OTP (for status and resend). */
+    request: Type.Optional(OtpRequestStateSchema),
+    /** After a refused new request (`otp_interval`): when a new one can be requested, epoch ms. */
+    nextRequestAt: Type.Optional(TimestampSchema),
+    canResend: Type.Boolean(),
+    busy: Type.Optional(LockBusySchema),
+    notice: Type.Optional(NoticeSchema),
+    /** While the server cannot be reached: the next automatic attempt. */
+    retry: Type.Optional(Type.Object({ attempt: Type.Integer({ minimum: 1 }), at: TimestampSchema }, { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+);
+export type LockState = Static<typeof LockStateSchema>;
+
+const Text = (maxLength: number) => Type.String({ maxLength });
+
+export const RequestOtpInputSchema = Type.Object(
+  {
+    method: OtpRequestMethodSchema,
+    email: Type.Optional(Text(254)),
+    login: Type.Optional(Text(64)),
+    password: Type.Optional(Text(256)),
+    reason: Type.Optional(Text(500)),
+  },
+  { additionalProperties: false },
+);
+export type RequestOtpInput = Static<typeof RequestOtpInputSchema>;
+
+export const VerifyInputSchema = Type.Object({ email: Text(254), otp: Text(32) }, { additionalProperties: false });
+export type VerifyInput = Static<typeof VerifyInputSchema>;
+
+const NoPayload = Type.Null();
+
+interface InvokeChannel {
+  /** The preload's function name for this channel. */
+  fn: string;
+  request: TSchema;
+  response: TSchema;
+}
+
+/** renderer → main, answered (ipcRenderer.invoke / ipcMain.handle). */
+export const lockInvokeChannels = {
+  'lock:get-state': { fn: 'getState', request: NoPayload, response: LockStateSchema },
+  'lock:show-request': { fn: 'showRequest', request: NoPayload, response: NoPayload },
+  'lock:show-lock': { fn: 'showLock', request: NoPayload, response: NoPayload },
+  'lock:request-otp': { fn: 'requestOtp', request: RequestOtpInputSchema, response: NoPayload },
+  'lock:verify': { fn: 'verify', request: VerifyInputSchema, response: NoPayload },
+  'lock:resend': { fn: 'resend', request: NoPayload, response: NoPayload },
+  'lock:retry-now': { fn: 'retryNow', request: NoPayload, response: NoPayload },
+  'lock:sign-out': { fn: 'signOut', request: NoPayload, response: NoPayload },
+} as const satisfies Record<`lock:${string}`, InvokeChannel>;
+
+/** main → renderer, no answer (webContents.send / ipcRenderer.on). */
+export const lockEventChannels = {
+  'lock:state-changed': { fn: 'onStateChanged', payload: LockStateSchema },
+} as const satisfies Record<`lock:${string}`, { fn: string; payload: TSchema }>;
+
+export type LockInvokeChannels = typeof lockInvokeChannels;
+export type LockInvokeChannel = keyof LockInvokeChannels;
+export type LockEventChannel = keyof typeof lockEventChannels;
+export type IpcRequest<C extends LockInvokeChannel> = Static<LockInvokeChannels[C]['request']>;
+export type IpcResponse<C extends LockInvokeChannel> = Static<LockInvokeChannels[C]['response']>;
+export type IpcEventPayload<C extends LockEventChannel> = Static<(typeof lockEventChannels)[C]['payload']>;
+
+/** One handler per invoke channel, as main (or the preview page) implements them. */
+export type LockIpcHandlers = { [C in LockInvokeChannel]: (payload: IpcRequest<C>) => Promise<IpcResponse<C>> };
