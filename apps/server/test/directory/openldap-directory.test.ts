@@ -201,6 +201,24 @@ describe('LDAP directory against OpenLDAP (slapd)', () => {
     }
   });
 
+  it('unbinds and closes every connection it opened, after a refused bind too', async () => {
+    const connectionsBefore = new Set(slapd.log().match(/conn=\d+/g));
+    const good = createDirectory(configFor(slapd));
+    const badBind = createDirectory(configFor(slapd, { LATCHKEY_LDAP_BIND_PASSWORD: 'wrong' }));
+    await good.lookupEmail('alice');
+    await good.lookupEmail('nobody');
+    await badBind.lookupEmail('alice').catch(() => undefined);
+    await Promise.all([good.close(), badBind.close()]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const log = slapd.log();
+    const ours = [...new Set(log.match(/conn=\d+/g))].filter((conn) => !connectionsBefore.has(conn));
+    expect(ours).toHaveLength(3);
+    for (const conn of ours) {
+      expect(log).toMatch(new RegExp(`${conn} op=\\d+ UNBIND`));
+      expect(log).toMatch(new RegExp(`${conn} fd=\\d+ closed\n`));
+    }
+  });
+
   it('leaves no socket open after lookups that succeed, fail to bind or fail TLS', async () => {
     const before = openTcpSockets();
     const good = createDirectory(configFor(slapd));
@@ -235,10 +253,16 @@ describe('LDAP directory when the server is down or hangs', () => {
     }
   });
 
-  it('times out against a server that accepts the connection and never answers, and closes the connection', async () => {
+  it.each([
+    ['ldap://', {}],
+    ['ldaps://', { ldaps: true }],
+    ['StartTLS', { LATCHKEY_LDAP_STARTTLS: 'true' }],
+  ])('times out over %s against a server that accepts the connection and never answers, and closes it', async (_label, variant) => {
     const silent = await startSilentServer();
+    const { ldaps, ...env } = variant as { ldaps?: boolean } & Record<string, string>;
     const config = parseDirectoryConfig({
-      LATCHKEY_LDAP_URL: silent.url,
+      ...env,
+      LATCHKEY_LDAP_URL: ldaps ? silent.url.replace('ldap://', 'ldaps://') : silent.url,
       LATCHKEY_LDAP_BIND_DN: 'cn=admin,dc=latchkey,dc=test',
       LATCHKEY_LDAP_BIND_PASSWORD: 'secret',
       LATCHKEY_LDAP_BASE_DN: 'dc=latchkey,dc=test',

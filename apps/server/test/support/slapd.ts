@@ -29,6 +29,8 @@ export interface Slapd {
   bindPassword: string;
   /** PEM file of the CA that signed the server certificate, when started with `tls: true`. */
   caFile: string;
+  /** slapd's stats log so far (connections, BIND, SRCH, UNBIND, closed): what the server saw. */
+  log(): string;
   /** The DN of each user, by uid. */
   dnOf(uid: string): string;
   /** Kills slapd (SIGTERM, then SIGKILL) and removes its files. Safe to call twice. */
@@ -92,15 +94,16 @@ export async function startSlapd(options: { users: SlapdUser[]; tls?: boolean })
   const port = await freePort();
   const tlsPort = tls ? await freePort() : 0;
   const urls = [`ldap://127.0.0.1:${port}/`, ...(tls ? [`ldaps://127.0.0.1:${tlsPort}/`] : [])];
-  // -d keeps slapd in the foreground as our child, so killing it is certain.
-  const child = spawn(SLAPD, ['-f', confFile, '-h', urls.join(' '), '-d', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // -d keeps slapd in the foreground as our child, so killing it is certain; level "stats" logs
+  // each operation to stderr, which lets tests see what the server received.
+  const child = spawn(SLAPD, ['-f', confFile, '-h', urls.join(' '), '-d', 'stats'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+    stderr = (stderr + chunk.toString('utf8')).slice(-256 * 1024);
   });
   try {
-    await waitForPort(child, port, () => stderr);
-    if (tls) await waitForPort(child, tlsPort, () => stderr);
+    await waitForPort(child, port, () => stderr.slice(-4000));
+    if (tls) await waitForPort(child, tlsPort, () => stderr.slice(-4000));
   } catch (err) {
     await kill(child);
     await rm(dir, { recursive: true, force: true });
@@ -115,6 +118,7 @@ export async function startSlapd(options: { users: SlapdUser[]; tls?: boolean })
     bindDn,
     bindPassword,
     caFile,
+    log: () => stderr,
     dnOf(uid) {
       const dn = dns.get(uid);
       if (!dn) throw new Error(`no user ${uid}`);
