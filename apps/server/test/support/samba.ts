@@ -81,6 +81,9 @@ export async function startSambaDc(users: SambaUser[]): Promise<SambaDc> {
       '--dns-backend=NONE',
       `--adminpass=${adminPassword}`,
       `--targetdir=${dir}`,
+      // The machine's own host name may be too long or odd for a NetBIOS name (containers, CI).
+      '--host-name=latchkeydc',
+      '--option=netbios name = LATCHKEYDC',
       '--option=interfaces = lo',
       '--option=bind interfaces only = yes',
       '--option=server services = ldap',
