@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isValidEmail } from '@latchkey/contracts';
 import { ConfigError } from './config-error.js';
@@ -17,6 +18,8 @@ export interface Config {
   port: number;
   dataDir: string;
   smtpUrl: URL | undefined;
+  /** PEM of the CA that signed the SMTP server's certificate; the system CAs when unset. */
+  smtpCa: string | undefined;
   mailFrom: string;
   enrollmentKey: string | undefined;
   adminPassword: string | undefined;
@@ -70,6 +73,16 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
 
+  let smtpCa: string | undefined;
+  if (env.LATCHKEY_SMTP_CA_FILE) {
+    try {
+      smtpCa = readFileSync(env.LATCHKEY_SMTP_CA_FILE, 'utf8');
+    } catch {
+      throw new ConfigError('LATCHKEY_SMTP_CA_FILE', `cannot read ${env.LATCHKEY_SMTP_CA_FILE}`);
+    }
+    if (!smtpCa.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError('LATCHKEY_SMTP_CA_FILE', 'must hold a PEM certificate');
+  }
+
   const mailFrom = env.LATCHKEY_MAIL_FROM || 'Latchkey <latchkey@localhost>';
   if (/[\r\n]/.test(mailFrom)) throw new ConfigError('LATCHKEY_MAIL_FROM', 'must be one line');
 
@@ -115,6 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     dataDir: resolve(env.LATCHKEY_DATA_DIR || './data'),
     smtpUrl,
+    smtpCa,
     mailFrom,
     enrollmentKey,
     adminPassword,

@@ -41,7 +41,7 @@ function connectNoDelay(
 }
 
 /** SMTP through a pool of connections; smtps:// is TLS from the start, smtp:// upgrades with STARTTLS when offered. */
-export function createSmtpTransport(url: URL, from: string): MailTransport {
+export function createSmtpTransport(url: URL, from: string, options: { ca?: string | undefined } = {}): MailTransport {
   const transporter = nodemailer.createTransport({
     host: url.hostname,
     port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 25,
@@ -54,6 +54,7 @@ export function createSmtpTransport(url: URL, from: string): MailTransport {
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
     getSocket: connectNoDelay,
+    ...(options.ca ? { tls: { ca: options.ca } } : {}),
   });
   return {
     async send(message) {
