@@ -156,8 +156,11 @@ function step<T = void>(
       settled = true;
       clearTimeout(timer);
       for (const [event, listener] of listeners) client.removeListener(event, listener);
-      if (err) reject(err instanceof DirectoryUnavailableError ? err : new DirectoryUnavailableError(`LDAP ${what} failed: ${describe(err)}`, { cause: err }));
-      else resolve(value as T);
+      if (!err) resolve(value as T);
+      else if (err instanceof DirectoryUnavailableError) reject(err);
+      // ldapjs's own request timer runs alongside ours; either way it is the same timeout.
+      else if (err.name === 'TimeoutError') reject(new DirectoryUnavailableError(`LDAP ${what} timed out after ${timeoutMs} ms`, { cause: err }));
+      else reject(new DirectoryUnavailableError(`LDAP ${what} failed: ${describe(err)}`, { cause: err }));
     };
     const timer = setTimeout(() => finish(new DirectoryUnavailableError(`LDAP ${what} timed out after ${timeoutMs} ms`)), timeoutMs);
     const listeners: Array<[string, (err?: unknown) => void]> = [
