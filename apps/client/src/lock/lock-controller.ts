@@ -346,12 +346,12 @@ export class LockController {
     try {
       result = await this.api(routes.verifyOtp, { body: { osUser: this.options.osUser, email, otp } });
     } catch (err) {
-      this.update({}, ['busy']);
       if (err instanceof ApiError && err.code === 'access_denied') {
-        this.setNotice(errorNotice('access_denied'));
+        this.update({ notice: errorNotice('access_denied') }, ['busy']);
         void this.refreshRequest();
         return;
       }
+      this.update({}, ['busy']);
       this.handleFailure(err);
       return;
     }

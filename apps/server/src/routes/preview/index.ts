@@ -1,7 +1,94 @@
-import type { FastifyInstance } from 'fastify';
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ErrorBody } from '@latchkey/contracts';
+import { AppError } from '../../app-error.js';
+
+/** apps/client/dist/renderer, seen from apps/server/{src,dist}/routes/preview/. */
+const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../../../client/dist/renderer/', import.meta.url));
+
+export function rendererDir(env: NodeJS.ProcessEnv = process.env): string {
+  const override = env.LATCHKEY_PREVIEW_DIR?.trim();
+  if (!override) return DEFAULT_RENDERER_DIR;
+  return isAbsolute(override) ? override : resolve(override);
+}
+
+const NOT_BUILT: ErrorBody = {
+  error: {
+    code: 'service_unavailable',
+    message: 'The lock window is not built. Run "npx turbo run build --filter=@latchkey/client" and reload.',
+  },
+};
+
+/** More demo Clients than a person trying the product needs; a cap so the open page cannot fill the database. */
+const MAX_DEMO_CLIENTS = 200;
+
+const PreviewQuerySchema = Type.Object(
+  {
+    computer: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' })),
+    user: Type.Optional(Type.String({ minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001f\\u007f]+$' })),
+  },
+  { additionalProperties: false },
+);
+interface PreviewQuery {
+  computer?: string;
+  user?: string;
+}
 
 /**
- * The lock-window preview at /preview/lock, registered only when LATCHKEY_DEMO=1.
- * (Placeholder until the Client work fills it in.)
+ * The lock-window preview, registered only when LATCHKEY_DEMO=1: GET /preview/lock?computer=&user=
+ * serves the built renderer's preview page, which runs the real lock controller in the browser as a
+ * demo Client enrolled under that computer name. The page fetches its clientToken from
+ * /preview/lock/session (the CSP forbids handing it over in an inline script). Anyone who can open
+ * the page gets a demo Client's token: that is what the demo is, and why it is off by default.
  */
-export default async function previewRoutes(_app: FastifyInstance): Promise<void> {}
+export default async function previewRoutes(app: FastifyInstance): Promise<void> {
+  const root = rendererDir();
+  await app.register(fastifyStatic, { serve: false, decorateReply: true });
+
+  let built = false;
+  const isBuilt = () => (built ||= existsSync(resolve(root, 'preview.html')));
+  const notBuilt = (reply: FastifyReply) => reply.code(503).header('retry-after', '30').send(NOT_BUILT);
+
+  /** computerName → clientToken of the demo Clients enrolled since start. */
+  const demoClients = new Map<string, string>();
+
+  async function demoToken(computerName: string): Promise<string> {
+    const known = demoClients.get(computerName);
+    if (known) return known;
+    if (demoClients.size >= MAX_DEMO_CLIENTS) throw new AppError(429, 'rate_limited', 'Too many demo computers. Restart the server to start over.');
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/clients/enroll',
+      payload: { enrollmentKey: app.enrollmentKey, computerName },
+    });
+    if (res.statusCode !== 201) {
+      app.log.warn({ status: res.statusCode }, 'preview: demo enrollment failed');
+      throw new AppError(503, 'service_unavailable', 'The demo computer could not be enrolled. Try again in a moment.');
+    }
+    const { clientToken } = res.json<{ clientToken: string }>();
+    demoClients.set(computerName, clientToken);
+    return clientToken;
+  }
+
+  app.get<{ Querystring: PreviewQuery }>('/preview/lock', { schema: { querystring: PreviewQuerySchema } }, async (_request, reply) => {
+    if (!isBuilt()) return notBuilt(reply);
+    return reply.header('cache-control', 'no-cache').sendFile('preview.html', root, { cacheControl: false });
+  });
+
+  app.get<{ Querystring: PreviewQuery }>('/preview/lock/session', { schema: { querystring: PreviewQuerySchema } }, async (request, reply) => {
+    const computerName = request.query.computer ?? 'DEMO-PC';
+    const osUser = request.query.user ?? 'demo';
+    const clientToken = await demoToken(computerName);
+    return reply.header('cache-control', 'no-store').send({ clientToken, osUser, computerName });
+  });
+
+  app.get<{ Params: { '*': string } }>('/preview/assets/*', async (request, reply) => {
+    if (!isBuilt()) return notBuilt(reply);
+    // `send` confines the path to the assets folder (no `..`, no dotfiles); a missing file is a 404.
+    return reply.sendFile(request.params['*'], resolve(root, 'assets'), { maxAge: '365d', immutable: true, dotfiles: 'deny', index: false });
+  });
+}

@@ -1,0 +1,138 @@
+import { expect, test } from '@playwright/test';
+import { routes } from '@latchkey/contracts';
+import {
+  OS_USER,
+  SCREENSHOT_DIR,
+  VIEWPORT,
+  expectUnlocked,
+  logIn,
+  lockPopup,
+  openLock,
+  requestPopup,
+  startLockStack,
+  watchPageErrors,
+  wrongCode,
+  type LockStack,
+} from './lock-helpers.ts';
+
+let stack: LockStack;
+test.beforeAll(async () => {
+  stack = await startLockStack();
+  await stack.settings({ otpRequestIntervalMinutes: 0 });
+});
+test.afterAll(async () => stack?.stop());
+test.use({ viewport: VIEWPORT });
+
+test.describe('email mode (neither auto option): request, approval, log in', () => {
+  test('the lock pop-up has the labelled fields and buttons', async ({ page }) => {
+    const problems = watchPageErrors(page);
+    const popup = await openLock(page, stack, 'PC-EMAIL-01');
+    await expect(popup.getByRole('heading', { name: 'A one-time password is required' })).toBeVisible();
+    await expect(popup.getByLabel('Email')).toBeEditable();
+    await expect(popup.getByLabel('One-time password')).toBeEditable();
+    for (const name of ['Log in', 'Request One-Time Password', 'Sign out']) await expect(popup.getByRole('button', { name })).toBeVisible();
+    await expect(popup).toContainText(`PC-EMAIL-01 is locked for ${OS_USER}`);
+    await expect(popup.getByLabel('Email')).toBeFocused();
+    await page.screenshot({ path: `${SCREENSHOT_DIR}lock-popup.png` });
+    expect(problems).toEqual([]);
+  });
+
+  test('a person requests by email, waits for approval with live status, and logs in by keyboard alone', async ({ page }) => {
+    const problems = watchPageErrors(page);
+    await openLock(page, stack, 'PC-EMAIL-02');
+    const lock = lockPopup(page);
+
+    // Keyboard only: Tab from the email field to the request button.
+    await page.keyboard.press('Tab'); // One-time password
+    await page.keyboard.press('Tab'); // Log in
+    await page.keyboard.press('Tab'); // Request One-Time Password
+    await expect(lock.getByRole('button', { name: 'Request One-Time Password' })).toBeFocused();
+    await page.keyboard.press('Enter');
+
+    const request = requestPopup(page);
+    await expect(request).toBeVisible();
+    await expect(request.getByLabel('Email')).toBeFocused();
+    await expect(request.getByLabel('Login name')).toBeHidden();
+    await expect(request.getByLabel('I need emergency access to computer')).toBeHidden();
+    await page.screenshot({ path: `${SCREENSHOT_DIR}lock-request-email.png` });
+
+    await page.keyboard.type('not an email');
+    await page.keyboard.press('Enter');
+    await expect(request.getByRole('status')).toHaveText('Enter a valid email address, like name@example.com.');
+
+    await request.getByLabel('Email').fill('alice@corp.example.com');
+    await page.keyboard.press('Enter');
+
+    await expect(lock).toBeVisible();
+    await expect(lock.getByRole('status')).toContainText('waiting for approval');
+    await expect(lock.getByLabel('Email')).toHaveValue('alice@corp.example.com');
+    await expect(lock.getByLabel('Email')).not.toBeEditable();
+    await expect(lock.getByLabel('One-time password')).toBeFocused();
+    await page.screenshot({ path: `${SCREENSHOT_DIR}lock-waiting-for-approval.png` });
+
+    const requestId = await stack.pendingRequestId('alice@corp.example.com');
+    await stack.admin(routes.approveAccessRequest, { params: { requestId }, body: {} });
+    await expect(lock.getByRole('status')).toHaveText(
+      'A one-time password has been sent to alice@corp.example.com. Enter it below to log in.',
+      { timeout: 15_000 },
+    );
+    await page.screenshot({ path: `${SCREENSHOT_DIR}lock-otp-sent.png` });
+
+    const code = await stack.otpFor('alice@corp.example.com');
+    await page.keyboard.type(wrongCode(code));
+    await page.keyboard.press('Enter');
+    await expect(lock.getByRole('status')).toHaveText('Access denied. The one-time password is wrong, has expired or was already used.');
+    await expect(lock.getByLabel('One-time password')).toHaveValue('');
+    await expect(lock.getByLabel('One-time password')).toBeFocused();
+    await page.screenshot({ path: `${SCREENSHOT_DIR}lock-access-denied.png` });
+
+    await page.keyboard.type(code);
+    await page.keyboard.press('Enter');
+    await expectUnlocked(page);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}lock-unlocked.png` });
+
+    const sessions = await stack.admin(routes.listSessions, {});
+    expect(sessions[0]).toMatchObject({ computerName: 'PC-EMAIL-02', userName: `${OS_USER} (alice@corp.example.com)`, endedAt: null });
+    expect(problems).toEqual([]);
+  });
+
+  test('a used code does not unlock a second time', async ({ page }) => {
+    await openLock(page, stack, 'PC-EMAIL-03');
+    await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).click();
+    await requestPopup(page).getByLabel('Email').fill('bob@corp.example.com');
+    await requestPopup(page).getByRole('button', { name: 'Request' }).click();
+    const requestId = await stack.pendingRequestId('bob@corp.example.com');
+    await stack.admin(routes.approveAccessRequest, { params: { requestId }, body: {} });
+    const code = await stack.otpFor('bob@corp.example.com');
+    await logIn(page, code);
+    await expectUnlocked(page);
+
+    await page.evaluate(() => sessionStorage.clear());
+    await openLock(page, stack, 'PC-EMAIL-03');
+    await lockPopup(page).getByLabel('Email').fill('bob@corp.example.com');
+    await logIn(page, code);
+    await expect(lockPopup(page).getByRole('status')).toContainText('Access denied');
+  });
+
+  test('a denied request says so', async ({ page }) => {
+    await openLock(page, stack, 'PC-EMAIL-04');
+    await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).click();
+    await requestPopup(page).getByLabel('Email').fill('carol@corp.example.com');
+    await requestPopup(page).getByRole('button', { name: 'Request' }).click();
+    const requestId = await stack.pendingRequestId('carol@corp.example.com');
+    await stack.admin(routes.denyAccessRequest, { params: { requestId }, body: { comment: 'not known' } });
+    await expect(lockPopup(page).getByRole('status')).toHaveText('Your request for a one-time password was denied. Contact your helpdesk.', { timeout: 15_000 });
+    await expect(lockPopup(page).getByLabel('Email')).toBeEditable();
+  });
+
+  test('Cancel and Escape go back to the lock pop-up', async ({ page }) => {
+    await openLock(page, stack, 'PC-EMAIL-05');
+    await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).click();
+    await requestPopup(page).getByRole('button', { name: 'Cancel' }).click();
+    await expect(lockPopup(page)).toBeVisible();
+    await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).click();
+    await expect(requestPopup(page)).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(lockPopup(page)).toBeVisible();
+  });
+});
