@@ -13,7 +13,9 @@ const SAMBA_TOOL = '/usr/bin/samba-tool';
 const AD_SCHEMA = '/usr/share/samba/setup/ad-schema';
 /** Samba has no setting for its LDAP port, so the DC listens on 389 of 127.0.0.1 only. */
 const LDAP_PORT = 389;
-const PID_FILE = join(tmpdir(), 'latchkey-samba-dc.pid');
+/** Who holds the one DC port: "<test process pid> [<samba pid> <dir>]". */
+const OWNER_FILE = join(tmpdir(), 'latchkey-samba-dc.owner');
+const WAIT_FOR_OTHER_RUN_MS = 90_000;
 
 export const SAMBA_REALM = 'LATCHKEY.TEST';
 export const SAMBA_DOMAIN = 'LATCHKEY';
@@ -51,9 +53,18 @@ export async function startSambaDc(users: SambaUser[]): Promise<SambaDc> {
   requireExecutable(SAMBA_TOOL, 'samba');
   if (!existsSync(AD_SCHEMA)) throw new Error(`${AD_SCHEMA} is missing: install the Debian package samba-ad-provision`);
   if (process.getuid?.() !== 0) throw new Error('Samba AD tests must run as root: the DC can only listen on port 389');
-  await stopLeftover();
+  await claimPort();
+  try {
+    return await startClaimed(users);
+  } catch (err) {
+    await rm(OWNER_FILE, { force: true });
+    throw err;
+  }
+}
+
+async function startClaimed(users: SambaUser[]): Promise<SambaDc> {
   if (await canConnect(LDAP_PORT)) {
-    throw new Error(`127.0.0.1:${LDAP_PORT} is already in use; stop that LDAP server (a Samba left over from an earlier run?)`);
+    throw new Error(`127.0.0.1:${LDAP_PORT} is already in use by another LDAP server; stop it to run the Samba AD tests`);
   }
 
   const dir = await mkdtemp(join(tmpdir(), 'latchkey-samba-'));
@@ -119,7 +130,7 @@ export async function startSambaDc(users: SambaUser[]): Promise<SambaDc> {
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  if (child.pid !== undefined) await writeFile(PID_FILE, `${child.pid} ${dir}`);
+  await writeFile(OWNER_FILE, `${process.pid} ${child.pid ?? 0} ${dir}`);
   try {
     await waitForPort(child, LDAP_PORT, () => output, 30_000);
   } catch (err) {
@@ -140,7 +151,7 @@ export async function startSambaDc(users: SambaUser[]): Promise<SambaDc> {
     dnOf: (name) => `CN=${name},CN=Users,${SAMBA_BASE_DN}`,
     stop() {
       stopped ??= kill(child).then(async () => {
-        await rm(PID_FILE, { force: true });
+        await rm(OWNER_FILE, { force: true });
         await rm(dir, { recursive: true, force: true });
       });
       return stopped;
@@ -149,17 +160,46 @@ export async function startSambaDc(users: SambaUser[]): Promise<SambaDc> {
 }
 
 /**
- * A run that was killed (timeout, Ctrl-C) cannot stop its DC, which would then hold port 389 for
- * the next run. Its pid and dir are kept in PID_FILE; the pid is ended only if it is still a samba
- * with files open in that dir (samba rewrites its command line, so that cannot tell).
+ * Only one DC can have port 389. Test runs in the same checkout (two people, or a run that was
+ * killed) take turns through OWNER_FILE: a live owner is waited for; a dead one's DC is ended.
  */
-async function stopLeftover(): Promise<void> {
-  const saved = await readFile(PID_FILE, 'utf8').catch(() => '');
-  await rm(PID_FILE, { force: true });
-  const match = /^(\d+) (\/.*latchkey-samba-[^/]+)$/.exec(saved.trim());
-  if (!match) return;
-  const pid = Number(match[1]);
-  const dir = match[2] as string;
+async function claimPort(): Promise<void> {
+  const deadline = Date.now() + WAIT_FOR_OTHER_RUN_MS;
+  for (;;) {
+    try {
+      await writeFile(OWNER_FILE, String(process.pid), { flag: 'wx' });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const [ownerText = '', sambaText = '', dir = ''] = (await readFile(OWNER_FILE, 'utf8').catch(() => '')).trim().split(' ');
+    const owner = Number(ownerText);
+    if (owner && isAlive(owner)) {
+      if (Date.now() > deadline) throw new Error(`another test run (pid ${owner}) has held the Samba DC on port ${LDAP_PORT} for ${WAIT_FOR_OTHER_RUN_MS / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      continue;
+    }
+    await stopLeftover(Number(sambaText), dir);
+    await rm(OWNER_FILE, { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The DC of a run that died. Ended only if the pid is still a samba with files open in that run's
+ * dir (samba rewrites its command line, so that cannot tell).
+ */
+async function stopLeftover(pid: number, dir: string): Promise<void> {
+  if (!/\/latchkey-samba-[^/]+$/.test(dir)) return;
+  if (!Number.isInteger(pid) || pid <= 0) return rm(dir, { recursive: true, force: true });
   const exe = await readlink(`/proc/${pid}/exe`).catch(() => '');
   const fds = await readdir(`/proc/${pid}/fd`).catch(() => []);
   const targets = await Promise.all(fds.map((fd) => readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')));
