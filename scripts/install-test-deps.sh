@@ -13,6 +13,9 @@ declare -A NEEDED=(
   [/usr/bin/xauth]=xauth
   [/usr/bin/kinit]=krb5-user
   [/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf]=fonts-dejavu-core
+  # only a Recommends of samba-ad-dc, which --no-install-recommends leaves out; provisioning needs it
+  [/usr/share/samba/setup/ad-schema]=samba-ad-provision
+  [/usr/bin/openssl]=openssl
 )
 
 missing=()
