@@ -59,9 +59,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // time would hold its socket for as long as the sender likes. The body gets the same deadline.
   app.addHook('onRequest', async (request) => {
     const raw = request.raw;
-    if (raw.complete) return;
+    if (raw.complete || (raw.headers['content-length'] === undefined && raw.headers['transfer-encoding'] === undefined)) return;
     const timer = setTimeout(() => {
-      if (!raw.complete) raw.socket.destroy();
+      if (!raw.complete) raw.destroy();
     }, config.requestTimeoutMs);
     timer.unref();
     const clear = () => clearTimeout(timer);

@@ -51,12 +51,19 @@ export function createClientStore(db: Db, clock: Clock) {
       insert.run(clientId, computerName, hashToken(clientToken), allowOtp ? 1 : 0, clock.now());
       return { clientId, clientToken };
     },
-    authenticate(token: string): ClientRow | undefined {
+    /**
+     * The Client holding `token`, and, when "last seen" is due for a refresh, the write that does it
+     * (the caller commits it, grouped with other writes).
+     */
+    authenticate(token: string): { client: ClientRow; markSeen: (() => void) | undefined } | undefined {
       const row = byToken.get(hashToken(token));
       if (!row) return undefined;
       const now = clock.now();
-      if (row.lastSeenAt === null || now - row.lastSeenAt >= LAST_SEEN_RESOLUTION_MS) touch.run(now, row.id);
-      return { id: row.id, computerName: row.computerName, allowOtp: row.allowOtp === 1, lastOtpIssuedAt: row.lastOtpIssuedAt };
+      const due = row.lastSeenAt === null || now - row.lastSeenAt >= LAST_SEEN_RESOLUTION_MS;
+      return {
+        client: { id: row.id, computerName: row.computerName, allowOtp: row.allowOtp === 1, lastOtpIssuedAt: row.lastOtpIssuedAt },
+        markSeen: due ? () => void touch.run(now, row.id) : undefined,
+      };
     },
     get(clientId: string): ClientRow | undefined {
       const row = byId.get(clientId);

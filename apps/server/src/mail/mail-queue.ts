@@ -37,10 +37,13 @@ export function createMailQueue(options: {
   logger: MailLogger;
   concurrency?: number;
   pollIntervalMs?: number;
+  /** Runs a write durably, e.g. in the next group commit; by default at once in its own transaction. */
+  commit?: <T>(write: () => T) => Promise<T>;
 }) {
   const { db, clock, sealKey, transport, logger } = options;
   const concurrency = options.concurrency ?? 8;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const commit = options.commit ?? (async <T>(write: () => T) => write());
 
   const insert = db.prepare<[string, string, Buffer, number, number]>(
     'INSERT INTO mail_queue (recipient, kind, sealed_message, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)',
@@ -74,12 +77,14 @@ export function createMailQueue(options: {
     try {
       const message = JSON.parse(unseal(sealKey, row.sealedMessage, SEAL_CONTEXT)) as MailMessage;
       await transport.send(message);
-      markSent.run(clock.now(), row.id);
+      await commit(() => markSent.run(clock.now(), row.id));
       logger.info({ mailId: row.id, kind: row.kind, to: row.recipient }, 'mail sent');
     } catch (err) {
       const backoff = Math.min(1000 * 2 ** row.attempts, MAX_BACKOFF_MS);
       const reason = err instanceof Error ? err.message.slice(0, 200) : 'unknown error';
-      markFailed.run(clock.now() + backoff, reason, row.id);
+      await commit(() => markFailed.run(clock.now() + backoff, reason, row.id)).catch(() => {
+        // the database refused the write (disk full): the lease runs out and the message is retried
+      });
       logger.warn({ mailId: row.id, kind: row.kind, attempts: row.attempts + 1, retryInMs: backoff, reason }, 'mail not sent, will retry');
     }
   }

@@ -24,8 +24,10 @@ async function auth(app: FastifyInstance) {
     if (!routeAuth || routeAuth.kind === 'none') return;
     const token = bearer(request);
     if (routeAuth.kind === 'client') {
-      const client = token ? app.clients.authenticate(token) : undefined;
-      if (client) request.identity = { kind: 'client', client };
+      const found = token ? app.clients.authenticate(token) : undefined;
+      if (!found) return;
+      if (found.markSeen) await app.writes.run(found.markSeen);
+      request.identity = { kind: 'client', client: found.client };
       return;
     }
     const cookie = request.cookies[ADMIN_COOKIE];

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
 import { openDatabase } from '../db/database.js';
+import { createGroupCommit } from '../db/group-commit.js';
 import { deriveKeys, loadOrCreateSecret, writeNewFileDurably } from '../crypto/secret-key.js';
 import { createSettingsStore } from '../settings/settings-store.js';
 import { createAuditLog } from '../audit/audit-log.js';
@@ -47,9 +48,10 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
   const clients = createClientStore(db, clock);
   const users = createUserService(db, clock, createLoginThrottle(db, clock));
   const transport = config.smtpUrl
-    ? createSmtpTransport(config.smtpUrl, config.mailFrom)
+    ? createSmtpTransport(config.smtpUrl, config.mailFrom, { ca: config.smtpCa })
     : createOutboxTransport(join(config.dataDir, 'outbox'), config.mailFrom, app.log);
-  const mail = createMailQueue({ db, clock, sealKey: keys.seal, transport, logger: app.log });
+  const writes = createGroupCommit(db);
+  const mail = createMailQueue({ db, clock, sealKey: keys.seal, transport, logger: app.log, commit: writes.run });
   const otp = createOtpService({
     db,
     clock,
@@ -71,6 +73,7 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
   app.decorate('config', config);
   app.decorate('clock', clock);
   app.decorate('db', db);
+  app.decorate('writes', writes);
   app.decorate('enrollmentKey', loadEnrollmentKey(config, announce));
   app.decorate('settings', settings);
   app.decorate('audit', audit);

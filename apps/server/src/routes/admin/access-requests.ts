@@ -29,7 +29,8 @@ export default async function accessRequestRoutes(app: TypedApp) {
       const client = app.clients.get(clientId);
       if (!client) throw new AppError(404, 'not_found', 'The Client was not found.');
       if (!client.allowOtp) throw new AppError(403, 'otp_not_allowed', 'One-time passwords are not allowed on this computer.');
-      return reply.code(201).send(app.otp.generate(client, { osUser, email, comment: comment ?? null }, adminOf(request).login));
+      const actor = adminOf(request).login;
+      return reply.code(201).send(await app.writes.run(() => app.otp.generate(client, { osUser, email, comment: comment ?? null }, actor)));
     },
   });
 }

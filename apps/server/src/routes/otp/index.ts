@@ -63,7 +63,8 @@ export default async function otpRoutes(app: TypedApp) {
   app.route({
     ...routeOptions(routes.verifyOtp),
     handler: async (request) => {
-      const outcome = app.otp.verify(clientOf(request), request.body);
+      const client = clientOf(request);
+      const outcome = await app.writes.run(() => app.otp.verify(client, request.body));
       if (!outcome.allowed) throw accessDenied();
       return { allowed: true as const, sessionId: outcome.sessionId };
     },

@@ -6,7 +6,8 @@ export default async function sessionRoutes(app: TypedApp) {
   app.route({
     ...routeOptions(routes.heartbeat),
     handler: async (request, reply) => {
-      app.sessions.heartbeat(clientOf(request).id, request.params.sessionId);
+      const client = clientOf(request);
+      await app.writes.run(() => app.sessions.heartbeat(client.id, request.params.sessionId));
       return reply.code(204).send(null);
     },
   });
