@@ -71,7 +71,10 @@ export function requestModeOf(policy: ClientPolicy): RequestMode {
 
 /** A failure that means "no usable answer from the server" rather than "the server said no". */
 function isUnreachable(err: unknown): boolean {
-  return err instanceof ApiError && (err.status === 0 || err.status === 502 || err.status === 504 || err.code === 'bad_response' && err.status >= 500);
+  if (!(err instanceof ApiError)) return false;
+  if (err.status === 0 || err.status === 502 || err.status === 504) return true;
+  // A 5xx that names a cause the person can act on (directory_unavailable) is shown as such.
+  return err.status >= 500 && (err.code === 'bad_response' || err.code === 'internal_error' || err.code === 'service_unavailable');
 }
 
 /**
@@ -178,7 +181,7 @@ export class LockController {
 
   /** Server unreachable: stay locked, say so, try again later. Anything else: show what it said. */
   private handleFailure(err: unknown): void {
-    if (isUnreachable(err) || (err instanceof ApiError && err.status >= 500)) {
+    if (isUnreachable(err)) {
       this.scheduleReconnect();
       return;
     }

@@ -94,7 +94,7 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
     intro,
     requestNotice,
     nextRequest,
-    h('div', { class: 'actions secondary' }, requestResend),
+    h('div', { class: 'actions refusal' }, requestResend),
     requestForm,
   );
 

@@ -1,0 +1,132 @@
+import { expect, test } from '@playwright/test';
+import { routes } from '@latchkey/contracts';
+import {
+  OS_USER,
+  SCREENSHOT_DIR,
+  VIEWPORT,
+  expectUnlocked,
+  logIn,
+  lockPopup,
+  openLock,
+  requestPopup,
+  startLockStack,
+  watchPageErrors,
+  wrongCode,
+  type LockStack,
+} from './lock-helpers.ts';
+
+let stack: LockStack;
+test.beforeAll(async () => {
+  stack = await startLockStack();
+  await stack.addUser('dana', 'dana-password-1', 'dana@corp.example.com');
+});
+test.afterAll(async () => stack?.stop());
+test.use({ viewport: VIEWPORT });
+
+test.describe('internal-user auto-send', () => {
+  test.beforeAll(async () => {
+    await stack.settings({ autoSendToInternalUsers: true, autoSendToDirectoryUsers: false, otpRequestIntervalMinutes: 0 });
+  });
+
+  test('login name and password send the code at once; a wrong password is refused', async ({ page }) => {
+    const problems = watchPageErrors(page);
+    await openLock(page, stack, 'PC-INT-01');
+    await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).click();
+    const request = requestPopup(page);
+    await expect(request.getByLabel('Login name')).toBeFocused();
+    await expect(request.getByLabel('Password', { exact: true })).toBeVisible();
+    await expect(request.getByLabel('I need emergency access to computer')).not.toBeChecked();
+    await expect(request.getByLabel('Email')).toBeHidden();
+    await expect(request.getByRole('button', { name: 'Request' })).toBeVisible();
+    await page.screenshot({ path: `${SCREENSHOT_DIR}lock-request-internal.png` });
+
+    await request.getByLabel('Login name').fill('dana');
+    await request.getByLabel('Password', { exact: true }).fill('not-her-password');
+    await request.getByRole('button', { name: 'Request' }).click();
+    await expect(request.getByRole('status')).toHaveText('The login name or password is wrong.');
+
+    await request.getByLabel('Password', { exact: true }).fill('dana-password-1');
+    await page.keyboard.press('Enter');
+    const lock = lockPopup(page);
+    await expect(lock.getByRole('status')).toHaveText('A one-time password has been sent to dana@corp.example.com. Enter it below to log in.');
+    await expect(lock.getByLabel('Email')).toHaveValue('dana@corp.example.com');
+    await expect(lock.getByLabel('Email')).not.toBeEditable();
+
+    const code = await stack.otpFor('dana@corp.example.com');
+    await logIn(page, wrongCode(code));
+    await expect(lock.getByRole('status')).toContainText('Access denied');
+    await logIn(page, code);
+    await expectUnlocked(page);
+    const sessions = await stack.admin(routes.listSessions, {});
+    expect(sessions[0]).toMatchObject({ computerName: 'PC-INT-01', userName: `${OS_USER} (dana@corp.example.com)`, via: 'otp' });
+    expect(problems).toEqual([]);
+  });
+
+  test('emergency access swaps in Email and Reason and goes through approval', async ({ page }) => {
+    await openLock(page, stack, 'PC-INT-02');
+    await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).click();
+    const request = requestPopup(page);
+    await request.getByLabel('I need emergency access to computer').check();
+    await expect(request.getByLabel('Email')).toBeFocused();
+    await expect(request.getByLabel('Login name')).toBeHidden();
+    await expect(request.getByLabel('Password', { exact: true })).toBeHidden();
+    await expect(request.getByLabel('Reason')).toBeVisible();
+    await request.getByLabel('Email').fill('erik@corp.example.com');
+    await request.getByLabel('Reason').fill('Locked out before a deadline');
+    await page.screenshot({ path: `${SCREENSHOT_DIR}lock-request-emergency.png` });
+    await request.getByRole('button', { name: 'Request' }).click();
+
+    const lock = lockPopup(page);
+    await expect(lock.getByRole('status')).toContainText('waiting for approval');
+    const pending = await stack.admin(routes.listAccessRequests, { query: { status: 'pending' } });
+    expect(pending.find((r) => r.email === 'erik@corp.example.com')).toMatchObject({ method: 'emergency', reason: 'Locked out before a deadline', osUser: OS_USER });
+    const requestId = await stack.pendingRequestId('erik@corp.example.com');
+    await stack.admin(routes.approveAccessRequest, { params: { requestId }, body: {} });
+    await expect(lock.getByRole('status')).toContainText('has been sent to erik@corp.example.com', { timeout: 15_000 });
+    await logIn(page, await stack.otpFor('erik@corp.example.com'));
+    await expectUnlocked(page);
+    const sessions = await stack.admin(routes.listSessions, {});
+    expect(sessions[0]).toMatchObject({ computerName: 'PC-INT-02', via: 'emergency' });
+  });
+});
+
+test.describe('Active Directory auto-send (no directory configured on this server)', () => {
+  test.beforeAll(async () => {
+    await stack.settings({ autoSendToInternalUsers: false, autoSendToDirectoryUsers: true, otpRequestIntervalMinutes: 0 });
+  });
+
+  test('only a Request button and the emergency option; an unreachable directory is said plainly', async ({ page }) => {
+    await openLock(page, stack, 'PC-AD-01');
+    await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).click();
+    const request = requestPopup(page);
+    await expect(request.getByRole('button', { name: 'Request' })).toBeVisible();
+    await expect(request.getByLabel('I need emergency access to computer')).toBeVisible();
+    await expect(request.getByRole('textbox')).toHaveCount(0);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}lock-request-directory.png` });
+
+    await request.getByRole('button', { name: 'Request' }).click();
+    await expect(request.getByRole('status')).toContainText(/directory/i);
+    await expect(lockPopup(page)).toBeHidden();
+  });
+
+  test('emergency access works in directory mode too', async ({ page }) => {
+    await openLock(page, stack, 'PC-AD-02');
+    await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).click();
+    const request = requestPopup(page);
+    await request.getByLabel('I need emergency access to computer').check();
+    await request.getByLabel('Email').fill('fay@corp.example.com');
+    await request.getByRole('button', { name: 'Request' }).click();
+    await expect(lockPopup(page).getByRole('status')).toContainText('waiting for approval');
+  });
+});
+
+test('a computer not allowed to use one-time passwords says so and cannot request', async ({ page }) => {
+  await stack.settings({ autoSendToInternalUsers: false, autoSendToDirectoryUsers: false });
+  await page.goto(`${stack.baseUrl}/preview/lock?computer=PC-NO-OTP`);
+  await expect(lockPopup(page).getByRole('button', { name: 'Request One-Time Password' })).toBeVisible();
+  const client = (await stack.admin(routes.listClients, {})).find((c) => c.computerName === 'PC-NO-OTP')!;
+  await stack.admin(routes.patchClient, { params: { clientId: client.clientId }, body: { allowOneTimePasswords: false } });
+  await page.reload();
+  await expect(lockPopup(page).getByRole('status')).toHaveText('One-time passwords are not allowed on this computer. Contact your administrator.');
+  await expect(lockPopup(page).getByRole('button', { name: 'Request One-Time Password' })).toBeDisabled();
+});

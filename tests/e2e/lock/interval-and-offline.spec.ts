@@ -1,0 +1,95 @@
+import { expect, test } from '@playwright/test';
+import {
+  SCREENSHOT_DIR,
+  VIEWPORT,
+  expectUnlocked,
+  logIn,
+  lockPopup,
+  openLock,
+  requestPopup,
+  startLockStack,
+  type LockStack,
+} from './lock-helpers.ts';
+
+let stack: LockStack;
+test.beforeAll(async () => {
+  stack = await startLockStack();
+  await stack.addUser('gus', 'gus-password-1', 'gus@corp.example.com');
+  await stack.settings({ autoSendToInternalUsers: true, otpRequestIntervalMinutes: 60 });
+});
+test.afterAll(async () => stack?.stop());
+test.use({ viewport: VIEWPORT });
+
+test('a second request within the interval shows when a new one is possible and offers Resend of the same code', async ({ page }) => {
+  await openLock(page, stack, 'PC-INTERVAL-01');
+  const lock = lockPopup(page);
+  const request = requestPopup(page);
+  await lock.getByRole('button', { name: 'Request One-Time Password' }).click();
+  await request.getByLabel('Login name').fill('gus');
+  await request.getByLabel('Password', { exact: true }).fill('gus-password-1');
+  await request.getByRole('button', { name: 'Request' }).click();
+  await expect(lock.getByRole('status')).toContainText('has been sent to gus@corp.example.com');
+  const first = await stack.otpFor('gus@corp.example.com');
+
+  await lock.getByRole('button', { name: 'Request One-Time Password' }).click();
+  await request.getByLabel('Login name').fill('gus');
+  await request.getByLabel('Password', { exact: true }).fill('gus-password-1');
+  await request.getByRole('button', { name: 'Request' }).click();
+  await expect(request.getByRole('status')).toHaveText(
+    'A new one-time password for this computer can be requested in 60 minutes. You can resend the one already sent.',
+  );
+  await expect(request.getByText(/You can request a new one-time password at \d{1,2}:\d{2}/)).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOT_DIR}lock-request-interval.png` });
+
+  await request.getByRole('button', { name: 'Resend' }).click();
+  await expect(lock.getByRole('status')).toHaveText('The one-time password has been sent to gus@corp.example.com again.');
+  const second = await stack.otpFor('gus@corp.example.com', 2);
+  expect(second).toBe(first);
+
+  // The lock pop-up offers Resend too while the code is valid, and a reload keeps it.
+  await page.reload();
+  await expect(lock.getByLabel('Email')).toHaveValue('gus@corp.example.com');
+  await expect(lock.getByRole('button', { name: 'Resend' })).toBeVisible();
+  await logIn(page, first);
+  await expectUnlocked(page);
+});
+
+test('server unreachable: stays locked, says so, retries, and recovers', async ({ page }) => {
+  await openLock(page, stack, 'PC-OFFLINE-01');
+  const lock = lockPopup(page);
+  await lock.getByLabel('Email').fill('gus@corp.example.com');
+
+  // The network goes away under the page (every API call fails as a dropped connection).
+  await page.route('**/api/v1/**', (route) => route.abort('connectionrefused'));
+  await logIn(page, '12345678');
+  await expect(lock.getByRole('status')).toContainText('The Latchkey server cannot be reached, so this computer stays locked.');
+  await expect(lock.getByRole('status')).toContainText(/Trying again in \d+ seconds?/);
+  await expect(lock.getByRole('button', { name: 'Try again now' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Unlocked' })).toBeHidden();
+  await page.screenshot({ path: `${SCREENSHOT_DIR}lock-server-unreachable.png` });
+
+  await lock.getByRole('button', { name: 'Try again now' }).click();
+  await expect(lock.getByRole('status')).toContainText('cannot be reached');
+
+  await page.unroute('**/api/v1/**');
+  await lock.getByRole('button', { name: 'Try again now' }).click();
+  await expect(lock.getByRole('button', { name: 'Try again now' })).toBeHidden();
+  await expect(lock.getByRole('status')).toBeHidden();
+  await logIn(page, '12345678');
+  await expect(lock.getByRole('status')).toContainText('Access denied');
+});
+
+test('the server process stopping leaves the page locked', async ({ page }) => {
+  const own = await startLockStack();
+  try {
+    await openLock(page, own, 'PC-OFFLINE-02');
+    await own.stop();
+    const lock = lockPopup(page);
+    await lock.getByLabel('Email').fill('gus@corp.example.com');
+    await logIn(page, '12345678');
+    await expect(lock.getByRole('status')).toContainText('cannot be reached');
+    await expect(page.getByRole('heading', { name: 'Unlocked' })).toBeHidden();
+  } finally {
+    await own.stop().catch(() => undefined);
+  }
+});
