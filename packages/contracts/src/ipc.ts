@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { OtpRequestMethodSchema, OtpRequestStateSchema } from './http/otp.js';
 import { TimestampSchema } from './http/common.js';
 
@@ -121,3 +122,9 @@ export type IpcEventPayload<C extends LockEventChannel> = Static<(typeof lockEve
 
 /** One handler per invoke channel, as main (or the preview page) implements them. */
 export type LockIpcHandlers = { [C in LockInvokeChannel]: (payload: IpcRequest<C>) => Promise<IpcResponse<C>> };
+
+/** Whether a payload fits a channel's request schema (main checks every call with it). */
+export function isIpcRequest<C extends LockInvokeChannel>(channel: C, payload: unknown): payload is IpcRequest<C> {
+  const entry = (lockInvokeChannels as Record<string, InvokeChannel>)[channel];
+  return entry !== undefined && Value.Check(entry.request, payload);
+}

@@ -1,0 +1,85 @@
+/** The Windows "Users" group: every interactive user of the computer. */
+export const USERS_GROUP_SID = 'S-1-5-32-545';
+export const TASK_NAME = 'Latchkey\\Lock';
+
+export interface TaskXmlInput {
+  /** Full path of the installed executable. */
+  command: string;
+  arguments?: string;
+  workingDirectory?: string;
+  description?: string;
+}
+
+const escapeXml = (value: string) =>
+  value.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+
+/**
+ * Task Scheduler definition that starts the lock at every logon: a logon trigger for any user, the
+ * Users group as principal (so it runs in each user's own interactive session, with that user's
+ * rights), restarted on failure, no execution time limit, and one instance at a time.
+ * schtasks /Create /XML wants the file in UTF-16 (see encodeTaskXml).
+ */
+export function taskXml(input: TaskXmlInput): string {
+  const description = input.description ?? 'Latchkey: asks for a one-time password after logon.';
+  const optional = (tag: string, value: string | undefined) => (value ? `\n      <${tag}>${escapeXml(value)}</${tag}>` : '');
+  return `<?xml version="1.0" encoding="UTF-16"?>
+<Task version="1.3" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">
+  <RegistrationInfo>
+    <Author>Latchkey</Author>
+    <Description>${escapeXml(description)}</Description>
+    <URI>\\${escapeXml(TASK_NAME)}</URI>
+  </RegistrationInfo>
+  <Triggers>
+    <LogonTrigger>
+      <Enabled>true</Enabled>
+    </LogonTrigger>
+  </Triggers>
+  <Principals>
+    <Principal id="Users">
+      <GroupId>${USERS_GROUP_SID}</GroupId>
+      <RunLevel>LeastPrivilege</RunLevel>
+    </Principal>
+  </Principals>
+  <Settings>
+    <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>
+    <DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>
+    <StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>
+    <AllowHardTerminate>false</AllowHardTerminate>
+    <StartWhenAvailable>true</StartWhenAvailable>
+    <RunOnlyIfNetworkAvailable>false</RunOnlyIfNetworkAvailable>
+    <IdleSettings>
+      <StopOnIdleEnd>false</StopOnIdleEnd>
+      <RestartOnIdle>false</RestartOnIdle>
+    </IdleSettings>
+    <AllowStartOnDemand>true</AllowStartOnDemand>
+    <Enabled>true</Enabled>
+    <Hidden>false</Hidden>
+    <RunOnlyIfIdle>false</RunOnlyIfIdle>
+    <WakeToRun>false</WakeToRun>
+    <ExecutionTimeLimit>PT0S</ExecutionTimeLimit>
+    <Priority>4</Priority>
+    <RestartOnFailure>
+      <Interval>PT1M</Interval>
+      <Count>999</Count>
+    </RestartOnFailure>
+  </Settings>
+  <Actions Context="Users">
+    <Exec>
+      <Command>${escapeXml(input.command)}</Command>${optional('Arguments', input.arguments)}${optional('WorkingDirectory', input.workingDirectory)}
+    </Exec>
+  </Actions>
+</Task>
+`;
+}
+
+/** UTF-16 LE with a byte-order mark and CRLF line ends, as schtasks expects. */
+export function encodeTaskXml(xml: string): Uint8Array {
+  const text = '\ufeff' + xml.replace(/\r?\n/g, '\r\n');
+  const bytes = new Uint8Array(text.length * 2);
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    bytes[i * 2] = unit & 0xff;
+    bytes[i * 2 + 1] = unit >> 8;
+  }
+  return bytes;
+}
