@@ -1,0 +1,2 @@
+#!/bin/bash
+rm -f '/usr/bin/latchkey' /etc/xdg/autostart/latchkey.desktop

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { FuseV1Options } from '@electron/fuses';
+import { xdgAutostartEntry } from '../../src/main/autostart.js';
+import { TASK_NAME } from '../../src/main/task-xml.js';
+
+const require = createRequire(import.meta.url);
+const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+
+describe('packaging', () => {
+  it('turns off RunAsNode, NODE_OPTIONS and the inspector', () => {
+    const { lockFuses } = require('../../build/fuses.cjs') as { lockFuses: (o: typeof FuseV1Options) => Record<number, boolean> };
+    const fuses = lockFuses(FuseV1Options);
+    expect(fuses[FuseV1Options.RunAsNode]).toBe(false);
+    expect(fuses[FuseV1Options.EnableNodeOptionsEnvironmentVariable]).toBe(false);
+    expect(fuses[FuseV1Options.EnableNodeCliInspectArguments]).toBe(false);
+    expect(fuses[FuseV1Options.OnlyLoadAppFromAsar]).toBe(true);
+  });
+
+  it('the deb post-install writes the same autostart entry as the generator', () => {
+    const script = read('build/linux-after-install.sh');
+    const body = /<<'DESKTOP'\n([\s\S]*?)DESKTOP\n/.exec(script)?.[1];
+    expect(body).toBe(xdgAutostartEntry({ exec: '/opt/Latchkey/latchkey' }));
+  });
+
+  it('the NSIS include registers the logon task on install and deletes it on uninstall', () => {
+    const nsh = read('build/installer.nsh');
+    const install = /!macro customInstall([\s\S]*?)!macroend/.exec(nsh)?.[1] ?? '';
+    const uninstall = /!macro customUnInstall([\s\S]*?)!macroend/.exec(nsh)?.[1] ?? '';
+    expect(install).toContain('--write-task-xml');
+    expect(install).toContain(`schtasks.exe /Create /F /TN "${TASK_NAME}" /XML`);
+    expect(uninstall).toContain(`schtasks.exe /Delete /F /TN "${TASK_NAME}"`);
+  });
+
+  it('electron-builder builds per-machine NSIS, AppImage and deb, with asar and the fuses hook', () => {
+    const yml = readFileSync(new URL('../../../../electron-builder.yml', import.meta.url), 'utf8');
+    expect(yml).toMatch(/^asar: true$/m);
+    expect(yml).toMatch(/^ {2}perMachine: true$/m);
+    expect(yml).toMatch(/target: AppImage/);
+    expect(yml).toMatch(/target: deb/);
+    expect(yml).toMatch(/^afterPack: apps\/client\/build\/after-pack.cjs$/m);
+    expect(yml).toMatch(/include: apps\/client\/build\/installer.nsh/);
+  });
+});
