@@ -1,0 +1,86 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, buildTestApp, type TestApp } from '../helper.js';
+
+// A stand-in renderer build (the real one is exercised by the Playwright lock specs).
+const dir = mkdtempSync(join(tmpdir(), 'latchkey-preview-'));
+mkdirSync(join(dir, 'assets'));
+writeFileSync(join(dir, 'preview.html'), '<!doctype html><title>preview</title>');
+writeFileSync(join(dir, 'assets', 'preview-abc.js'), 'console.log(1)');
+writeFileSync(join(dir, '.secret'), 'no');
+
+let t: TestApp | undefined;
+beforeAll(() => {
+  process.env.LATCHKEY_PREVIEW_DIR = dir;
+});
+afterEach(async () => {
+  await t?.destroy();
+  t = undefined;
+});
+afterAll(() => {
+  delete process.env.LATCHKEY_PREVIEW_DIR;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('lock preview (LATCHKEY_DEMO=1)', () => {
+  it('is not there without LATCHKEY_DEMO', async () => {
+    t = await buildTestApp();
+    expect((await t.app.inject({ url: '/preview/lock' })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: '/preview/lock/session' })).statusCode).toBe(404);
+  });
+
+  it('serves the page uncached under the strict CSP, and hashed assets for a year', async () => {
+    t = await buildTestApp({ env: { LATCHKEY_DEMO: '1' } });
+    const page = await t.app.inject({ url: '/preview/lock?computer=PC-1&user=CORP%5Calice' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['cache-control']).toBe('no-cache');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    const asset = await t.app.inject({ url: '/preview/assets/preview-abc.js' });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['cache-control']).toContain('immutable');
+    for (const url of ['/preview/assets/../preview.html', '/preview/assets/%2e%2e/.secret', '/preview/assets/missing.js']) {
+      expect((await t.app.inject({ url })).statusCode, url).toBe(404);
+    }
+  });
+
+  it('enrolls one demo Client per computer name and hands its token to the page', async () => {
+    t = await buildTestApp({ env: { LATCHKEY_DEMO: '1' } });
+    const first = await t.app.inject({ url: '/preview/lock/session?computer=PC-DEMO-1&user=CORP%5Calice' });
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['cache-control']).toBe('no-store');
+    const body = first.json<{ clientToken: string; osUser: string; computerName: string }>();
+    expect(body).toMatchObject({ osUser: 'CORP\\alice', computerName: 'PC-DEMO-1' });
+    const again = await t.app.inject({ url: '/preview/lock/session?computer=PC-DEMO-1&user=bob' });
+    expect(again.json().clientToken).toBe(body.clientToken);
+
+    const policy = await t.app.inject({ url: '/api/v1/client/policy', headers: bearer(body.clientToken) });
+    expect(policy.statusCode).toBe(200);
+    const token = await t.adminToken();
+    const clients = (await t.app.inject({ url: '/api/v1/admin/clients', headers: bearer(token) })).json<{ computerName: string }[]>();
+    expect(clients.filter((c) => c.computerName === 'PC-DEMO-1')).toHaveLength(1);
+  });
+
+  it('defaults the names and rejects odd ones', async () => {
+    t = await buildTestApp({ env: { LATCHKEY_DEMO: '1' } });
+    expect((await t.app.inject({ url: '/preview/lock/session' })).json()).toMatchObject({ computerName: 'DEMO-PC', osUser: 'demo' });
+    for (const query of ['computer=%0Aevil', 'computer=' + 'x'.repeat(65), 'user=a%00b', 'other=1']) {
+      const res = await t.app.inject({ url: `/preview/lock/session?${query}` });
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json().error.code).toBe('invalid_request');
+    }
+  });
+
+  it('answers 503 while the renderer is not built', async () => {
+    process.env.LATCHKEY_PREVIEW_DIR = join(dir, 'nowhere');
+    try {
+      t = await buildTestApp({ env: { LATCHKEY_DEMO: '1' } });
+      const res = await t.app.inject({ url: '/preview/lock' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json().error.code).toBe('service_unavailable');
+    } finally {
+      process.env.LATCHKEY_PREVIEW_DIR = dir;
+    }
+  });
+});
