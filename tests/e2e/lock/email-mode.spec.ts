@@ -125,6 +125,18 @@ test.describe('email mode (neither auto option): request, approval, log in', () 
     await expect(lockPopup(page).getByLabel('Email')).toBeEditable();
   });
 
+  test('a code the helpdesk generated (no request) unlocks with the email typed in', async ({ page }) => {
+    const lock = await openLock(page, stack, 'PC-EMAIL-06');
+    const client = (await stack.admin(routes.listClients, {})).find((c) => c.computerName === 'PC-EMAIL-06')!;
+    await stack.admin(routes.generateOtp, { body: { clientId: client.clientId, osUser: OS_USER, email: 'ivan@corp.example.com' } });
+    const code = await stack.otpFor('ivan@corp.example.com');
+    await lock.getByLabel('Email').fill('ivan@corp.example.com');
+    await logIn(page, code);
+    await expectUnlocked(page);
+    const sessions = await stack.admin(routes.listSessions, {});
+    expect(sessions[0]).toMatchObject({ computerName: 'PC-EMAIL-06', via: 'generated' });
+  });
+
   test('Cancel and Escape go back to the lock pop-up', async ({ page }) => {
     await openLock(page, stack, 'PC-EMAIL-05');
     await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).click();

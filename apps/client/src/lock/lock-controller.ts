@@ -159,12 +159,19 @@ export class LockController {
     });
   }
 
+  /** Unlocked, signing out or disposed: late answers must not change the state any more. */
+  private settled(): boolean {
+    return this.disposed || this.current.phase === 'unlocked' || this.current.phase === 'signing_out';
+  }
+
   /** true when the server answered. */
   private async refreshPolicy(): Promise<boolean> {
     if (this.current.phase === 'unlocked') return true;
     this.update({ busy: 'policy' });
     try {
-      this.applyPolicy(await this.api(routes.getPolicy, {}));
+      const policy = await this.api(routes.getPolicy, {});
+      if (this.settled()) return true;
+      this.applyPolicy(policy);
       this.timers.clearTimeout(this.reconnectTimer);
       this.reconnectAttempt = 0;
       const wasOffline = this.current.phase !== 'locked';
@@ -174,7 +181,7 @@ export class LockController {
       return true;
     } catch (err) {
       this.update({}, ['busy']);
-      this.handleFailure(err);
+      if (!this.settled()) this.handleFailure(err);
       return false;
     }
   }
@@ -213,14 +220,14 @@ export class LockController {
 
   /** Opens the request pop-up, with the policy fetched again so the form matches the server's settings. */
   async showRequest(): Promise<void> {
-    if (this.current.phase === 'unlocked') return;
+    if (this.settled()) return;
     this.update({ popup: 'request' });
     if (this.current.notice?.code !== 'otp_interval') this.setNotice(undefined);
     await this.refreshPolicy();
   }
 
   showLock(): void {
-    if (this.current.phase === 'unlocked') return;
+    if (this.settled()) return;
     const keep = this.current.request && this.current.notice?.code !== 'otp_interval' ? statusNotice(this.current.request) : undefined;
     this.update({ popup: 'lock' });
     this.setNotice(keep);
@@ -229,7 +236,7 @@ export class LockController {
   // ---- requesting ----
 
   async requestOtp(input: RequestOtpInput): Promise<void> {
-    if (this.current.busy === 'request' || this.current.phase === 'unlocked') return;
+    if (this.current.busy === 'request' || this.settled()) return;
     const problem = this.checkRequestInput(input);
     if (problem) return this.setNotice(problem);
     const body: OtpRequestBody = { osUser: this.options.osUser, method: input.method };
@@ -317,7 +324,7 @@ export class LockController {
 
   async resend(): Promise<void> {
     const request = this.current.request;
-    if (!request || this.current.busy === 'resend' || this.current.phase === 'unlocked') return;
+    if (!request || this.current.busy === 'resend' || this.settled()) return;
     this.update({ busy: 'resend' });
     try {
       const resent = await this.api(routes.resendOtp, { params: { requestId: request.requestId } });
@@ -336,7 +343,7 @@ export class LockController {
   // ---- verifying and the session ----
 
   async verify(input: VerifyInput): Promise<void> {
-    if (this.current.busy === 'verify' || this.current.phase === 'unlocked') return;
+    if (this.current.busy === 'verify' || this.settled()) return;
     const email = (this.current.email ?? input.email).trim();
     const otp = input.otp.replace(/[\s-]/g, '');
     if (!email) return this.setNotice(inputNotice('email_missing', 'Enter your email address.'));
@@ -358,6 +365,7 @@ export class LockController {
       this.handleFailure(err);
       return;
     }
+    if (this.settled()) return;
     this.unlock({ sessionId: result.sessionId, email });
   }
 
@@ -409,7 +417,7 @@ export class LockController {
   }
 
   async signOut(): Promise<void> {
-    if (this.current.phase === 'unlocked') return;
+    if (this.settled()) return;
     this.update({ phase: 'signing_out' });
     this.dispose();
     await this.options.onSignOut?.();

@@ -63,7 +63,7 @@ export function parseMachineConfig(text: string): MachineConfig {
   if (typeof enrollmentKey !== 'string' || enrollmentKey.length < 16 || enrollmentKey.length > 256) {
     throw new MachineConfigError('enrollmentKey is missing or not 16 to 256 characters long.');
   }
-  if (computerName !== undefined && (typeof computerName !== 'string' || !/^[^\u0000-\u001f\u007f]{1,255}$/.test(computerName))) {
+  if (computerName !== undefined && (typeof computerName !== 'string' || !/^[^\p{Cc}]{1,255}$/u.test(computerName))) {
     throw new MachineConfigError('computerName must be 1 to 255 printable characters.');
   }
   return { serverUrl: checkServerUrl(serverUrl), enrollmentKey, ...(computerName ? { computerName } : {}) };

@@ -104,12 +104,24 @@ function main(): void {
       if (!config) throw new Error('not configured');
       if (!token) {
         const anonymous = createApiClient({ baseUrl: config.serverUrl, fetch: netFetch });
-        const enrolled = await anonymous(routes.enroll, { body: { enrollmentKey: config.enrollmentKey, computerName } });
-        token = enrolled.clientToken;
+        try {
+          token = (await anonymous(routes.enroll, { body: { enrollmentKey: config.enrollmentKey, computerName } })).clientToken;
+        } catch (err) {
+          log(`enrollment failed: ${(err as { code?: string }).code ?? 'error'}`);
+          throw err;
+        }
         if (!tokens.save(token)) log('safeStorage unavailable: the client token is kept in memory only');
         init.headers.authorization = `Bearer ${token}`;
       }
-      return netFetch(url, init);
+      const response = await netFetch(url, init);
+      // A token the server no longer knows (its data was reset): enroll again on the next call. The
+      // two routes whose 401 means something else (wrong code, wrong password) are left alone.
+      if (response.status === 401 && !/\/otp\/(verify|requests)$/.test(new URL(url).pathname)) {
+        log('client token refused; enrolling again on the next call');
+        token = undefined;
+        tokens.clear();
+      }
+      return response;
     };
 
     const windows = createLockWindows({ preloadPath: PRELOAD, onGiveUp: () => void controller.signOut(), log });

@@ -224,6 +224,31 @@ describe('lock controller against the real server', () => {
   });
 });
 
+describe('signing out', () => {
+  it('signs out through the host, stops every timer and ignores later actions', async () => {
+    const token = await server.enroll('PC-SIGN-OUT');
+    let signedOut = 0;
+    const controller = new LockController({
+      baseUrl: server.baseUrl,
+      fetch,
+      clientToken: () => token,
+      osUser: OS_USER,
+      timers,
+      onSignOut: () => void signedOut++,
+    });
+    await controller.start();
+    await controller.requestOtp({ method: 'email', email: 'hal@corp.example.com' });
+    expect(timers.delays()).toEqual([3_000]); // polling the pending request
+    await controller.signOut();
+    expect(signedOut).toBe(1);
+    expect(controller.state.phase).toBe('signing_out');
+    expect(timers.delays()).toEqual([]);
+    await controller.verify({ email: 'hal@corp.example.com', otp: '12345678' });
+    await controller.showRequest();
+    expect(controller.state).toMatchObject({ phase: 'signing_out', popup: 'lock' });
+  });
+});
+
 describe('lock controller when the server cannot be reached', () => {
   async function closedPort(): Promise<number> {
     const probe = createServer();

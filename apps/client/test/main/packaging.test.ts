@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { FuseV1Options } from '@electron/fuses';
 import { xdgAutostartEntry } from '../../src/main/autostart.js';
 import { TASK_NAME } from '../../src/main/task-xml.js';
 
-const require = createRequire(import.meta.url);
+// A path in a variable: the hook is plain JavaScript without type declarations.
+const FUSES_MODULE = '../../build/fuses.mjs';
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
 describe('packaging', () => {
-  it('turns off RunAsNode, NODE_OPTIONS and the inspector', () => {
-    const { lockFuses } = require('../../build/fuses.cjs') as { lockFuses: (o: typeof FuseV1Options) => Record<number, boolean> };
+  it('turns off RunAsNode, NODE_OPTIONS and the inspector', async () => {
+    const { lockFuses } = (await import(FUSES_MODULE)) as { lockFuses: (o: typeof FuseV1Options) => Record<number, boolean> };
     const fuses = lockFuses(FuseV1Options);
     expect(fuses[FuseV1Options.RunAsNode]).toBe(false);
     expect(fuses[FuseV1Options.EnableNodeOptionsEnvironmentVariable]).toBe(false);
@@ -39,7 +39,7 @@ describe('packaging', () => {
     expect(yml).toMatch(/^ {2}perMachine: true$/m);
     expect(yml).toMatch(/target: AppImage/);
     expect(yml).toMatch(/target: deb/);
-    expect(yml).toMatch(/^afterPack: apps\/client\/build\/after-pack.cjs$/m);
+    expect(yml).toMatch(/^afterPack: apps\/client\/build\/after-pack.mjs$/m);
     expect(yml).toMatch(/include: apps\/client\/build\/installer.nsh/);
   });
 });

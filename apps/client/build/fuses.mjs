@@ -1,9 +1,8 @@
 // The Electron fuses of the packaged lock, flipped in the afterPack hook. Kept as data so a unit
 // test can check them without an Electron binary.
-'use strict';
 
 /** @param {typeof import('@electron/fuses').FuseV1Options} FuseV1Options */
-function lockFuses(FuseV1Options) {
+export function lockFuses(FuseV1Options) {
   return {
     // `Latchkey.exe` must never become a general Node runtime (ELECTRON_RUN_AS_NODE).
     [FuseV1Options.RunAsNode]: false,
@@ -17,5 +16,3 @@ function lockFuses(FuseV1Options) {
     [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
   };
 }
-
-module.exports = { lockFuses };
