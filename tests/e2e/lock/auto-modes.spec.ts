@@ -38,7 +38,7 @@ test.describe('internal-user auto-send', () => {
     await expect(request.getByLabel('I need emergency access to computer')).not.toBeChecked();
     await expect(request.getByLabel('Email')).toBeHidden();
     await expect(request.getByRole('button', { name: 'Request' })).toBeVisible();
-    await page.screenshot({ path: `${SCREENSHOT_DIR}lock-request-internal.png` });
+    await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-request-internal.png` });
 
     await request.getByLabel('Login name').fill('dana');
     await request.getByLabel('Password', { exact: true }).fill('not-her-password');
@@ -73,7 +73,7 @@ test.describe('internal-user auto-send', () => {
     await expect(request.getByLabel('Reason')).toBeVisible();
     await request.getByLabel('Email').fill('erik@corp.example.com');
     await request.getByLabel('Reason').fill('Locked out before a deadline');
-    await page.screenshot({ path: `${SCREENSHOT_DIR}lock-request-emergency.png` });
+    await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-request-emergency.png` });
     await request.getByRole('button', { name: 'Request' }).click();
 
     const lock = lockPopup(page);
@@ -102,7 +102,7 @@ test.describe('Active Directory auto-send (no directory configured on this serve
     await expect(request.getByRole('button', { name: 'Request' })).toBeVisible();
     await expect(request.getByLabel('I need emergency access to computer')).toBeVisible();
     await expect(request.getByRole('textbox')).toHaveCount(0);
-    await page.screenshot({ path: `${SCREENSHOT_DIR}lock-request-directory.png` });
+    await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-request-directory.png` });
 
     await request.getByRole('button', { name: 'Request' }).click();
     await expect(request.getByRole('status')).toContainText(/directory/i);

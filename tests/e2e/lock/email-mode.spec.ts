@@ -33,7 +33,7 @@ test.describe('email mode (neither auto option): request, approval, log in', () 
     for (const name of ['Log in', 'Request One-Time Password', 'Sign out']) await expect(popup.getByRole('button', { name })).toBeVisible();
     await expect(popup).toContainText(`PC-EMAIL-01 is locked for ${OS_USER}`);
     await expect(popup.getByLabel('Email')).toBeFocused();
-    await page.screenshot({ path: `${SCREENSHOT_DIR}lock-popup.png` });
+    await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-popup.png` });
     expect(problems).toEqual([]);
   });
 
@@ -54,7 +54,7 @@ test.describe('email mode (neither auto option): request, approval, log in', () 
     await expect(request.getByLabel('Email')).toBeFocused();
     await expect(request.getByLabel('Login name')).toBeHidden();
     await expect(request.getByLabel('I need emergency access to computer')).toBeHidden();
-    await page.screenshot({ path: `${SCREENSHOT_DIR}lock-request-email.png` });
+    await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-request-email.png` });
 
     await page.keyboard.type('not an email');
     await page.keyboard.press('Enter');
@@ -68,7 +68,7 @@ test.describe('email mode (neither auto option): request, approval, log in', () 
     await expect(lock.getByLabel('Email')).toHaveValue('alice@corp.example.com');
     await expect(lock.getByLabel('Email')).not.toBeEditable();
     await expect(lock.getByLabel('One-time password')).toBeFocused();
-    await page.screenshot({ path: `${SCREENSHOT_DIR}lock-waiting-for-approval.png` });
+    await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-waiting-for-approval.png` });
 
     const requestId = await stack.pendingRequestId('alice@corp.example.com');
     await stack.admin(routes.approveAccessRequest, { params: { requestId }, body: {} });
@@ -76,7 +76,7 @@ test.describe('email mode (neither auto option): request, approval, log in', () 
       'A one-time password has been sent to alice@corp.example.com. Enter it below to log in.',
       { timeout: 15_000 },
     );
-    await page.screenshot({ path: `${SCREENSHOT_DIR}lock-otp-sent.png` });
+    await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-otp-sent.png` });
 
     const code = await stack.otpFor('alice@corp.example.com');
     await page.keyboard.type(wrongCode(code));
@@ -84,12 +84,12 @@ test.describe('email mode (neither auto option): request, approval, log in', () 
     await expect(lock.getByRole('status')).toHaveText('Access denied. The one-time password is wrong, has expired or was already used.');
     await expect(lock.getByLabel('One-time password')).toHaveValue('');
     await expect(lock.getByLabel('One-time password')).toBeFocused();
-    await page.screenshot({ path: `${SCREENSHOT_DIR}lock-access-denied.png` });
+    await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-access-denied.png` });
 
     await page.keyboard.type(code);
     await page.keyboard.press('Enter');
     await expectUnlocked(page);
-    await page.screenshot({ path: `${SCREENSHOT_DIR}lock-unlocked.png` });
+    await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-unlocked.png` });
 
     const sessions = await stack.admin(routes.listSessions, {});
     expect(sessions[0]).toMatchObject({ computerName: 'PC-EMAIL-02', userName: `${OS_USER} (alice@corp.example.com)`, endedAt: null });

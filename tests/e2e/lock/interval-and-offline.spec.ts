@@ -39,7 +39,7 @@ test('a second request within the interval shows when a new one is possible and 
     'A new one-time password for this computer can be requested in 60 minutes. You can resend the one already sent.',
   );
   await expect(request.getByText(/You can request a new one-time password at \d{1,2}:\d{2}/)).toBeVisible();
-  await page.screenshot({ path: `${SCREENSHOT_DIR}lock-request-interval.png` });
+  await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-request-interval.png` });
 
   await request.getByRole('button', { name: 'Resend' }).click();
   await expect(lock.getByRole('status')).toHaveText('The one-time password has been sent to gus@corp.example.com again.');
@@ -66,7 +66,7 @@ test('server unreachable: stays locked, says so, retries, and recovers', async (
   await expect(lock.getByRole('status')).toContainText(/Trying again in \d+ seconds?/);
   await expect(lock.getByRole('button', { name: 'Try again now' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Unlocked' })).toBeHidden();
-  await page.screenshot({ path: `${SCREENSHOT_DIR}lock-server-unreachable.png` });
+  await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-server-unreachable.png` });
 
   await lock.getByRole('button', { name: 'Try again now' }).click();
   await expect(lock.getByRole('status')).toContainText('cannot be reached');
