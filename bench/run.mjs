@@ -3,7 +3,7 @@
 // dir, a real SMTP server on loopback, and the load from this process (50 keep-alive connections).
 // The last line printed is one JSON object with the headline figures.
 import { mkdtempSync, rmSync, statSync, existsSync } from 'node:fs';
-import { cpus, totalmem, tmpdir, release } from 'node:os';
+import { cpus, loadavg, totalmem, tmpdir, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -197,10 +197,21 @@ async function verifyBurst(http, sink, server, clients, helpdesk, run) {
   await runPool(jobs.length, CONNECTIONS, async (j) => {
     const { i, osUser, email, otp } = jobs[j];
     const res = await http.call('POST', '/api/v1/otp/verify', { token: clients[i].clientToken, body: { osUser, email, otp } });
-    expect(res, 200, 'verify');
+    jobs[j].sessionId = expect(res, 200, 'verify').sessionId;
     verifyLat.add(res.ms);
   });
   const seconds = (performance.now() - started) / 1000;
+
+  // Steady state after the storm: every open session sends a heartbeat (the Client's default is one a minute).
+  const heartbeatLat = new Latencies();
+  const hbStarted = performance.now();
+  await runPool(jobs.length, CONNECTIONS, async (j) => {
+    const { i, sessionId } = jobs[j];
+    const res = await http.call('POST', `/api/v1/sessions/${sessionId}/heartbeat`, { token: clients[i].clientToken });
+    expect(res, 204, 'heartbeat');
+    heartbeatLat.add(res.ms);
+  });
+  const heartbeatsPerSecond = jobs.length / ((performance.now() - hbStarted) / 1000);
   return {
     verifies: jobs.length,
     verifyPerSecond: jobs.length / seconds,
@@ -210,6 +221,8 @@ async function verifyBurst(http, sink, server, clients, helpdesk, run) {
     genLat,
     mailsPerSecond: jobs.length / mailSeconds,
     backlogAfterGenerate,
+    heartbeatsPerSecond,
+    heartbeatLat,
   };
 }
 
@@ -250,7 +263,9 @@ async function main() {
   const m = machine();
   const dataDir = mkdtempSync(join(tmpdir(), 'latchkey-bench-'));
   log(`Latchkey logon-storm benchmark: ${CLIENTS} Clients, ${CONNECTIONS} connections, ${HISTORY_ROWS.toLocaleString('en')} history rows`);
+  const loadBefore = loadavg()[0];
   log(`machine: ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}, Linux ${m.kernel}, data dir ${dataDir} on ${m.disk}`);
+  log(`load average before the run: ${loadBefore.toFixed(2)} (other work on the machine skews every figure; compare runs at similar load)`);
   log(`rate limits: ON. Raised through documented configuration only: ${Object.entries(RATE_LIMIT_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}; LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE at its default (60).`);
   log('durability: journal_mode=WAL, synchronous=FULL (unchanged). Server log level: warn (LATCHKEY_LOG_LEVEL).');
 
@@ -291,6 +306,8 @@ async function main() {
       [`${name}: verify/s (burst of ${r.burst.verifies})`, round(r.burst.verifyPerSecond), ''],
       [`${name}: verify p50/p99 ms (burst)`, `${ms(r.burst.verifyLat.percentile(50))} / ${ms(r.burst.verifyLat.percentile(99))}`, 'p99 < 25'],
       [`${name}: verify server CPU (cores busy)`, round(r.burst.serverCpu, 2), ''],
+      [`${name}: heartbeats/s (burst)`, round(r.burst.heartbeatsPerSecond), ''],
+      [`${name}: heartbeat p50/p99 ms (burst)`, `${ms(r.burst.heartbeatLat.percentile(50))} / ${ms(r.burst.heartbeatLat.percentile(99))}`, ''],
     ];
 
     const verifyPerSecond = full.burst.verifyPerSecond;
@@ -324,6 +341,7 @@ async function main() {
         ['database bytes (empty history, after its run)', emptyBytes.toLocaleString('en'), ''],
         ['history load time s', round(loadSeconds, 1), ''],
         ['whole benchmark s', round((performance.now() - benchStarted) / 1000, 1), ''],
+        ['load average before / after (1 min)', `${loadBefore.toFixed(2)} / ${loadavg()[0].toFixed(2)}`, ''],
       ]),
     );
     log('');
@@ -341,18 +359,23 @@ async function main() {
       clients: CLIENTS,
       connections: CONNECTIONS,
       stormVerifyP99Ms: ms(full.storm.lat.verify.percentile(99)),
+      generatePerSecond: round(full.burst.generatePerSecond),
+      heartbeatsPerSecond: round(full.burst.heartbeatsPerSecond),
       empty: {
         verifyPerSecond: round(empty.burst.verifyPerSecond),
         logonsPerSecond: round(empty.storm.logonsPerSecond, 1),
         p50Ms: ms(empty.burst.verifyLat.percentile(50)),
         p99Ms: ms(empty.burst.verifyLat.percentile(99)),
         mailsPerSecond: round(empty.burst.mailsPerSecond),
+        generatePerSecond: round(empty.burst.generatePerSecond),
+        heartbeatsPerSecond: round(empty.burst.heartbeatsPerSecond),
         dbBytes: emptyBytes,
       },
       historySlowdown: round(slowdown, 3),
       goals,
       rateLimitsRaised: RATE_LIMIT_ENV,
       machine: m,
+      loadAverage: { before: round(loadBefore, 2), after: round(loadavg()[0], 2) },
     };
     console.log(JSON.stringify(result));
   } finally {
