@@ -13,8 +13,8 @@ export interface LiveServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(): Promise<LiveServer> {
-  const test = await buildTestApp();
+export async function startServer(env: Record<string, string> = {}): Promise<LiveServer> {
+  const test = await buildTestApp({ env });
   await test.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = test.app.server.address() as AddressInfo;
   let adminToken: string | undefined;

@@ -1,0 +1,53 @@
+import { expect, test } from '@playwright/test';
+import { routes } from '@latchkey/contracts';
+import { startSlapd, type Slapd } from '../../../apps/server/test/support/slapd.ts';
+import { SCREENSHOT_DIR, VIEWPORT, expectUnlocked, logIn, lockPopup, openLock, requestPopup, startLockStack, type LockStack } from './lock-helpers.ts';
+
+// Active Directory auto-send with a real directory: OpenLDAP (slapd) answering the server's lookup.
+let slapd: Slapd;
+let stack: LockStack;
+test.beforeAll(async () => {
+  slapd = await startSlapd({ users: [{ uid: 'alice', mail: 'alice@corp.example.com' }] });
+  stack = await startLockStack({
+    LATCHKEY_LDAP_URL: slapd.url,
+    LATCHKEY_LDAP_BIND_DN: slapd.bindDn,
+    LATCHKEY_LDAP_BIND_PASSWORD: slapd.bindPassword,
+    LATCHKEY_LDAP_BASE_DN: slapd.baseDn,
+    LATCHKEY_LDAP_USER_FILTER: '(uid={user})',
+  });
+  await stack.settings({ autoSendToDirectoryUsers: true, otpRequestIntervalMinutes: 0 });
+});
+test.afterAll(async () => {
+  await stack?.stop();
+  await slapd?.stop();
+});
+test.use({ viewport: VIEWPORT });
+
+test('one click on Request sends the code to the directory mail of CORP\\alice, and it unlocks', async ({ page }) => {
+  await openLock(page, stack, 'PC-AD-LDAP-01');
+  await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).click();
+  const request = requestPopup(page);
+  await expect(request.getByRole('textbox')).toHaveCount(0);
+  await request.getByRole('button', { name: 'Request' }).click();
+
+  const lock = lockPopup(page);
+  await expect(lock.getByRole('status')).toHaveText('A one-time password has been sent to alice@corp.example.com. Enter it below to log in.');
+  await expect(lock.getByLabel('Email')).toHaveValue('alice@corp.example.com');
+  await expect(lock.getByLabel('Email')).not.toBeEditable();
+  await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-directory-sent.png` });
+  await logIn(page, await stack.otpFor('alice@corp.example.com'));
+  await expectUnlocked(page);
+  const sessions = await stack.admin(routes.listSessions, {});
+  expect(sessions[0]).toMatchObject({ computerName: 'PC-AD-LDAP-01', userName: 'CORP\\alice (alice@corp.example.com)' });
+});
+
+test('a user the directory does not know is told to use emergency access', async ({ page }) => {
+  await page.goto(`${stack.baseUrl}/preview/lock?computer=PC-AD-LDAP-02&user=${encodeURIComponent('CORP\\mallory')}`);
+  await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).click();
+  await requestPopup(page).getByRole('button', { name: 'Request' }).click();
+  await expect(requestPopup(page).getByRole('status')).toHaveText('Your account was not found in the company directory. Use emergency access instead.');
+  await requestPopup(page).getByLabel('I need emergency access to computer').check();
+  await requestPopup(page).getByLabel('Email').fill('mallory@corp.example.com');
+  await requestPopup(page).getByRole('button', { name: 'Request' }).click();
+  await expect(lockPopup(page).getByRole('status')).toContainText('waiting for approval');
+});
