@@ -15,7 +15,7 @@ import {
   type VerifyInput,
 } from '@latchkey/contracts';
 import { backoffDelay, systemTimers, type Timers } from './timers.js';
-import { errorNotice, inputNotice, intervalNotice, resentNotice, statusNotice, unreachable } from './messages.js';
+import { accessDeniedBecause, errorNotice, inputNotice, intervalNotice, resentNotice, statusNotice, unreachable } from './messages.js';
 
 /** What survives a restart of the lock (so "Resend" still works after the program was restarted). */
 export interface SavedRequest {
@@ -358,7 +358,11 @@ export class LockController {
     } catch (err) {
       if (err instanceof ApiError && err.code === 'access_denied') {
         this.update({ notice: errorNotice('access_denied') }, ['busy']);
-        void this.refreshRequest();
+        // The server says the same for every failure; the request's status can tell the person more.
+        await this.refreshRequest();
+        const status = this.current.request?.status;
+        if (status === 'expired' || status === 'used') this.setNotice(accessDeniedBecause(status));
+        else this.setNotice(errorNotice('access_denied'));
         return;
       }
       this.update({}, ['busy']);

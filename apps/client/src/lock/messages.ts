@@ -39,6 +39,11 @@ export function statusNotice(request: OtpRequestState): Notice {
   }
 }
 
+export function accessDeniedBecause(status: 'expired' | 'used'): Notice {
+  const why = status === 'expired' ? 'The one-time password has expired.' : 'That one-time password has already been used.';
+  return { kind: 'error', code: 'access_denied', text: `Access denied. ${why} Request a new one.` };
+}
+
 export function resentNotice(email: string): Notice {
   return { kind: 'success', code: 'otp_resent', text: `The one-time password has been sent to ${email} again.` };
 }

@@ -189,6 +189,25 @@ describe('lock controller against the real server', () => {
     expect(await mailFor('frank@corp.example.com', 2)).toBe(first);
   });
 
+  it('an expired code is refused, says why, and can no longer be resent', async () => {
+    await setSettings({ autoSendToInternalUsers: true, accessRequestExpirationMinutes: 30 });
+    await server.admin('POST', '/api/v1/admin/users', { login: 'kim', password: 'kim-password-12', email: 'kim@corp.example.com', role: 'user' });
+    const { controller, unlocked } = await controllerFor();
+    await controller.start();
+    await controller.requestOtp({ method: 'internal', login: 'kim', password: 'kim-password-12' });
+    const code = await mailFor('kim@corp.example.com');
+    server.test.clock.advance(31 * 60_000);
+    timers.advance(31 * 60_000);
+    await controller.verify({ email: '', otp: code });
+    expect(controller.state).toMatchObject({
+      phase: 'locked',
+      request: { status: 'expired' },
+      canResend: false,
+      notice: { code: 'access_denied', text: 'Access denied. The one-time password has expired. Request a new one.' },
+    });
+    expect(unlocked).toEqual([]);
+  });
+
   it('remembers the last request across a restart so it can still be resent', async () => {
     await setSettings({ autoSendToInternalUsers: true });
     await server.admin('POST', '/api/v1/admin/users', { login: 'gina', password: 'gina-password-1', email: 'gina@corp.example.com', role: 'user' });
