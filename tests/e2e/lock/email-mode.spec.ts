@@ -137,6 +137,14 @@ test.describe('email mode (neither auto option): request, approval, log in', () 
     expect(sessions[0]).toMatchObject({ computerName: 'PC-EMAIL-06', via: 'generated' });
   });
 
+  test('Sign out leaves the lock for the OS to end the session', async ({ page }) => {
+    const lock = await openLock(page, stack, 'PC-EMAIL-07');
+    await lock.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByRole('heading', { name: 'Signing out…' })).toBeVisible();
+    await expect(lock).toBeHidden();
+    await expect(page.getByRole('heading', { name: 'Unlocked' })).toBeHidden();
+  });
+
   test('Cancel and Escape go back to the lock pop-up', async ({ page }) => {
     await openLock(page, stack, 'PC-EMAIL-05');
     await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).click();
