@@ -119,7 +119,11 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
     event.preventDefault();
     run(() => api.verify({ email: lockEmail.control.value, otp: lockOtp.control.value }));
   });
-  openRequest.addEventListener('click', () => run(() => api.showRequest()));
+  openRequest.addEventListener('click', () => {
+    // An address typed into the lock pop-up is the likely one to request with.
+    if (!requestEmail.control.value && !lockEmail.control.readOnly) requestEmail.control.value = lockEmail.control.value.trim();
+    run(() => api.showRequest());
+  });
   lockResend.addEventListener('click', () => run(() => api.resend()));
   requestResend.addEventListener('click', () => run(() => api.resend()));
   retryNow.addEventListener('click', () => run(() => api.retryNow()));
