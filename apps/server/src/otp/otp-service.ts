@@ -240,6 +240,28 @@ export function createOtpService(deps: {
     return row;
   };
 
+  /** An access request (email or emergency) still waiting for a decision. */
+  const requirePending = (requestId: string) => {
+    const row = requireRow(requestId);
+    if (row.method !== 'email' && row.method !== 'emergency') throw new AppError(404, 'not_found', 'No such access request.');
+    if (effectiveStatus(row, clock.now(), settings.get().maxVerifyAttempts) !== 'pending') {
+      throw new AppError(409, 'not_pending', 'This request is no longer waiting for a decision.');
+    }
+    return row;
+  };
+
+  const auditDecision = (type: string, row: RequestRow, actor: string, comment: string | null) =>
+    audit.record({
+      type,
+      actor,
+      clientId: row.clientId,
+      computerName: row.computerName,
+      osUser: row.osUser,
+      email: row.email,
+      requestId: row.id,
+      detail: comment,
+    });
+
   return {
     /** `directory` and `internal`: the email is known, so the OTP is issued and mailed at once. */
     issueNow: (client: ClientRow, input: { osUser: string; email: string; method: 'directory' | 'internal' }): OtpRequestState =>
@@ -377,22 +399,9 @@ export function createOtpService(deps: {
     approve: (requestId: string, actor: string, comment: string | null): AccessRequest =>
       db
         .transaction(() => {
-          const row = requireRow(requestId);
-          if (row.method !== 'email' && row.method !== 'emergency') throw new AppError(404, 'not_found', 'No such access request.');
-          if (effectiveStatus(row, clock.now(), settings.get().maxVerifyAttempts) !== 'pending') {
-            throw new AppError(409, 'not_pending', 'This request is no longer waiting for a decision.');
-          }
+          const row = requirePending(requestId);
           issue(row, { by: actor, comment });
-          audit.record({
-            type: 'access_request.approved',
-            actor,
-            clientId: row.clientId,
-            computerName: row.computerName,
-            osUser: row.osUser,
-            email: row.email,
-            requestId,
-            detail: comment,
-          });
+          auditDecision('access_request.approved', row, actor, comment);
           return accessRequest(requireRow(requestId));
         })
         .immediate(),
@@ -400,23 +409,10 @@ export function createOtpService(deps: {
     deny: (requestId: string, actor: string, comment: string | null): AccessRequest =>
       db
         .transaction(() => {
-          const row = requireRow(requestId);
-          if (row.method !== 'email' && row.method !== 'emergency') throw new AppError(404, 'not_found', 'No such access request.');
-          if (effectiveStatus(row, clock.now(), settings.get().maxVerifyAttempts) !== 'pending') {
-            throw new AppError(409, 'not_pending', 'This request is no longer waiting for a decision.');
-          }
+          const row = requirePending(requestId);
           setDenied.run(actor, clock.now(), comment, requestId);
           mail.enqueue('request-denied', deniedMail({ to: row.email, computerName: row.computerName, comment }));
-          audit.record({
-            type: 'access_request.denied',
-            actor,
-            clientId: row.clientId,
-            computerName: row.computerName,
-            osUser: row.osUser,
-            email: row.email,
-            requestId,
-            detail: comment,
-          });
+          auditDecision('access_request.denied', row, actor, comment);
           return accessRequest(requireRow(requestId));
         })
         .immediate(),
