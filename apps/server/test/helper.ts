@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { Role, SettingsPatch } from '@latchkey/contracts';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { ManualClock } from '../src/clock.js';
@@ -19,6 +20,10 @@ export interface TestApp {
   logs: string[];
   enroll(computerName?: string): Promise<{ clientId: string; clientToken: string }>;
   adminToken(login?: string, password?: string): Promise<string>;
+  /** Creates an internal user through the admin API; password and email default from the login. */
+  createUser(admin: string, user: { login: string; role: Role; password?: string; email?: string }): Promise<void>;
+  /** Changes System Settings through the admin API. */
+  updateSettings(admin: string, patch: SettingsPatch): Promise<void>;
   /** Closes the app; the data dir stays so a test can reopen it. */
   close(): Promise<void>;
   /** Closes the app and builds a new one on the same data dir and SMTP server. */
@@ -77,6 +82,14 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       const res = await app.inject({ method: 'POST', url: '/api/v1/admin/login', payload: { login, password } });
       if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
       return res.json().token as string;
+    },
+    async createUser(admin, { login, role, password = `${login}-password-1`, email = `${login}@corp.example.com` }) {
+      const res = await app.inject({ method: 'POST', url: '/api/v1/admin/users', headers: bearer(admin), payload: { login, password, email, role } });
+      if (res.statusCode !== 201) throw new Error(`creating user ${login} failed: ${res.statusCode} ${res.body}`);
+    },
+    async updateSettings(admin, patch) {
+      const res = await app.inject({ method: 'PUT', url: '/api/v1/admin/settings', headers: bearer(admin), payload: patch });
+      if (res.statusCode !== 200) throw new Error(`changing settings failed: ${res.statusCode} ${res.body}`);
     },
     close: () => app.close(),
     async restart() {

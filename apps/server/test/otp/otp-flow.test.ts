@@ -37,12 +37,7 @@ function verify(token: string, body: Record<string, unknown>) {
 describe('the email method', () => {
   it('creates a pending request and tells every helpdesk and admin user, with a link to the console', async () => {
     const admin = await t.adminToken();
-    await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/admin/users',
-      headers: bearer(admin),
-      payload: { login: 'helen', password: 'helpdesk-password', email: 'helen@corp.example.com', role: 'helpdesk' },
-    });
+    await t.createUser(admin, { login: 'helen', role: 'helpdesk', password: 'helpdesk-password' });
     const { clientToken } = await t.enroll('FIN-LAPTOP-7');
     const res = await requestByEmail(clientToken, { osUser: 'CORP\\bob', method: 'emergency', email: 'bob@corp.example.com', reason: 'lost phone' });
     expect(res.statusCode).toBe(201);
@@ -161,7 +156,7 @@ describe('verification', () => {
 
   it('accepts an OTP just before it expires, under a changed expiration setting', async () => {
     const admin = await t.adminToken();
-    await t.app.inject({ method: 'PUT', url: '/api/v1/admin/settings', headers: bearer(admin), payload: { accessRequestExpirationMinutes: 5 } });
+    await t.updateSettings(admin, { accessRequestExpirationMinutes: 5 });
     const { clientToken, osUser, email, otp } = await approvedOtp();
     t.clock.advance(5 * MINUTE - 1);
     expect((await verify(clientToken, { osUser, email, otp })).statusCode).toBe(200);
@@ -241,7 +236,7 @@ describe('the one-hour rule', () => {
 
   it('follows otpRequestIntervalMinutes, and 0 turns the rule off', async () => {
     const admin = await t.adminToken();
-    await t.app.inject({ method: 'PUT', url: '/api/v1/admin/settings', headers: bearer(admin), payload: { otpRequestIntervalMinutes: 0 } });
+    await t.updateSettings(admin, { otpRequestIntervalMinutes: 0 });
     const { clientToken } = await approvedOtp();
     const res = await requestByEmail(clientToken, { osUser: 'CORP\\alice', method: 'email', email: 'other@corp.example.com' });
     expect(res.statusCode).toBe(201);
@@ -282,7 +277,7 @@ describe('methods and policy', () => {
     expect(internal.json().error.code).toBe('method_not_allowed');
 
     const admin = await t.adminToken();
-    await t.app.inject({ method: 'PUT', url: '/api/v1/admin/settings', headers: bearer(admin), payload: { autoSendToInternalUsers: true } });
+    await t.updateSettings(admin, { autoSendToInternalUsers: true });
     const email = await requestByEmail(clientToken, { osUser: 'ann', method: 'email', email: 'ann@corp.example.com' });
     expect(email.json().error.code).toBe('method_not_allowed');
     const emergency = await requestByEmail(clientToken, { osUser: 'ann', method: 'emergency', email: 'ann@corp.example.com' });
@@ -303,7 +298,7 @@ describe('methods and policy', () => {
   it('serves the policy from the settings', async () => {
     const { clientToken } = await t.enroll();
     const admin = await t.adminToken();
-    await t.app.inject({ method: 'PUT', url: '/api/v1/admin/settings', headers: bearer(admin), payload: { autoSendToDirectoryUsers: true, otpLength: 6 } });
+    await t.updateSettings(admin, { autoSendToDirectoryUsers: true, otpLength: 6 });
     const policy = await t.app.inject({ method: 'GET', url: '/api/v1/client/policy', headers: bearer(clientToken) });
     expect(policy.json()).toMatchObject({
       allowOneTimePasswords: true,
@@ -317,13 +312,8 @@ describe('methods and policy', () => {
 
   it('sends the OTP of the internal method to the internal user\'s email at once', async () => {
     const admin = await t.adminToken();
-    await t.app.inject({ method: 'PUT', url: '/api/v1/admin/settings', headers: bearer(admin), payload: { autoSendToInternalUsers: true, otpLength: 10 } });
-    await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/admin/users',
-      headers: bearer(admin),
-      payload: { login: 'carol', password: 'carol-password-1', email: 'carol@corp.example.com', role: 'user' },
-    });
+    await t.updateSettings(admin, { autoSendToInternalUsers: true, otpLength: 10 });
+    await t.createUser(admin, { login: 'carol', role: 'user' });
     const { clientToken } = await t.enroll();
     const wrong = await requestByEmail(clientToken, { osUser: 'carol', method: 'internal', login: 'carol', password: 'nope' });
     expect(wrong.statusCode).toBe(401);
@@ -343,12 +333,7 @@ describe('methods and policy', () => {
 describe('Generate Password', () => {
   it('lets helpdesk issue an OTP without a request; the session is listed as generated', async () => {
     const admin = await t.adminToken();
-    await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/admin/users',
-      headers: bearer(admin),
-      payload: { login: 'helen', password: 'helpdesk-password', email: 'helen@corp.example.com', role: 'helpdesk' },
-    });
+    await t.createUser(admin, { login: 'helen', role: 'helpdesk', password: 'helpdesk-password' });
     const helpdesk = await t.adminToken('helen', 'helpdesk-password');
     const { clientId, clientToken } = await t.enroll('KIOSK-3');
     const res = await t.app.inject({

@@ -4,22 +4,12 @@ import { buildTestApp, bearer, ADMIN_PASSWORD, type TestApp } from '../helper.js
 let t: TestApp;
 afterEach(async () => t?.destroy());
 
-async function createUser(admin: string, login: string, role: 'admin' | 'helpdesk' | 'user') {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/admin/users',
-    headers: bearer(admin),
-    payload: { login, password: `${login}-password-1`, email: `${login}@corp.example.com`, role },
-  });
-  expect(res.statusCode).toBe(201);
-}
-
 describe('roles', () => {
   it('lets helpdesk read and decide but not change settings or users; the user role cannot sign in', async () => {
     t = await buildTestApp();
     const admin = await t.adminToken();
-    await createUser(admin, 'helen', 'helpdesk');
-    await createUser(admin, 'uma', 'user');
+    await t.createUser(admin, { login: 'helen', role: 'helpdesk' });
+    await t.createUser(admin, { login: 'uma', role: 'user' });
     const helpdesk = await t.adminToken('helen', 'helen-password-1');
     for (const url of ['/api/v1/admin/access-requests', '/api/v1/admin/sessions', '/api/v1/admin/clients', '/api/v1/admin/audit']) {
       expect((await t.app.inject({ method: 'GET', url, headers: bearer(helpdesk) })).statusCode).toBe(200);
@@ -112,7 +102,7 @@ describe('audit', () => {
     t = await buildTestApp();
     const admin = await t.adminToken();
     await t.enroll('AUDIT-PC');
-    await t.app.inject({ method: 'PUT', url: '/api/v1/admin/settings', headers: bearer(admin), payload: { otpLength: 9 } });
+    await t.updateSettings(admin, { otpLength: 9 });
     const events = (await t.app.inject({ method: 'GET', url: '/api/v1/admin/audit?limit=10', headers: bearer(admin) })).json();
     expect(events.map((e: { type: string }) => e.type).slice(0, 3)).toEqual(['settings.changed', 'client.enrolled', 'admin.login']);
     expect(events[0]).toMatchObject({ actor: 'admin', detail: 'otpLength: 8 -> 9' });

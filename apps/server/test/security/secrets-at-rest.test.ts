@@ -16,13 +16,8 @@ describe('secrets at rest', () => {
   it('never stores or logs an issued OTP, a password or a token in clear', async () => {
     t = await buildTestApp({ env: { LATCHKEY_SECRET: Buffer.alloc(32, 7).toString('base64') } });
     const admin = await t.adminToken();
-    await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/admin/users',
-      headers: bearer(admin),
-      payload: { login: 'carol', password: 'carol-secret-password', email: 'carol@corp.example.com', role: 'user' },
-    });
-    await t.app.inject({ method: 'PUT', url: '/api/v1/admin/settings', headers: bearer(admin), payload: { autoSendToInternalUsers: true, otpRequestIntervalMinutes: 0 } });
+    await t.createUser(admin, { login: 'carol', role: 'user', password: 'carol-secret-password' });
+    await t.updateSettings(admin, { autoSendToInternalUsers: true, otpRequestIntervalMinutes: 0 });
     const { clientToken } = await t.enroll();
     const codes: string[] = [];
     for (let i = 0; i < 3; i++) {

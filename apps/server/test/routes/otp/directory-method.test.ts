@@ -26,12 +26,7 @@ beforeAll(async () => {
     },
   });
   const admin = await t.adminToken();
-  await t.app.inject({
-    method: 'PUT',
-    url: '/api/v1/admin/settings',
-    headers: bearer(admin),
-    payload: { autoSendToDirectoryUsers: true, otpRequestIntervalMinutes: 0 },
-  });
+  await t.updateSettings(admin, { autoSendToDirectoryUsers: true, otpRequestIntervalMinutes: 0 });
 });
 afterAll(async () => {
   await t?.destroy();
