@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSmtpSink, type SmtpSink } from '../../../apps/server/test/support/smtp-sink.ts';
+import { freePort } from '../../../apps/server/test/support/free-port.ts';
 
 export { otpFromMail, type ReceivedMail, type SmtpSink } from '../../../apps/server/test/support/smtp-sink.ts';
 
@@ -23,17 +23,6 @@ export interface Stack {
   /** What the server printed, for assertions and for debugging a failed test. */
   output: string[];
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolvePort(port));
-    });
-  });
 }
 
 async function waitForHealth(baseUrl: string, child: ChildProcess, output: string[], timeoutMs = 20_000): Promise<void> {

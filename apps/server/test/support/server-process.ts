@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { freePort } from './free-port.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,17 +9,6 @@ import { fileURLToPath } from 'node:url';
 export const SERVER_ENTRY = fileURLToPath(new URL('../../dist/server.js', import.meta.url));
 export const ADMIN_PASSWORD = 'admin-password-for-attacks';
 export const ENROLLMENT_KEY = 'enrollment-key-for-attacks-01';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface HttpAnswer {
   status: number;
