@@ -2,8 +2,15 @@ import { loadConfig } from './config.js';
 import { ConfigError } from './config-error.js';
 import { DatabaseTooNewError } from './db/database.js';
 import { buildApp } from './app.js';
+import { nativeModuleProblem } from './db/native-module-check.js';
 
 async function main(): Promise<void> {
+  // Before the configuration is read: loading it may create files in the data dir.
+  const problem = nativeModuleProblem();
+  if (problem !== null) {
+    console.error(`latchkey: ${problem}`);
+    process.exit(1);
+  }
   let config;
   try {
     config = loadConfig(process.env);
