@@ -36,6 +36,16 @@ export function statusNotice(request: OtpRequestState): Notice {
       return { kind: 'error', code: 'request_expired', text: 'The one-time password has expired. Request a new one.' };
     case 'used':
       return { kind: 'info', code: 'request_used', text: 'That one-time password has already been used. Request a new one.' };
+    case 'burnt':
+      return {
+        kind: 'error',
+        code: 'request_burnt',
+        text: 'Too many wrong codes were entered, so this one-time password no longer works. Request a new one.',
+      };
+    case 'superseded':
+      return { kind: 'info', code: 'request_superseded', text: 'A newer request from this computer replaced this one.' };
+    case 'cancelled':
+      return { kind: 'info', code: 'request_cancelled', text: 'This request was cancelled. You can request a new one-time password.' };
   }
 }
 

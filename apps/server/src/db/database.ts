@@ -25,17 +25,29 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
     .map((name) => ({ version: Number(name.slice(0, 4)), sql: readFileSync(`${dir}/${name}`, 'utf8') }));
 }
 
-/** Applies every migration newer than `user_version`, all in one transaction. */
+/**
+ * Applies every migration newer than `user_version`, all in one transaction. Foreign keys are off
+ * while it runs (SQLite's procedure for rebuilding a table others refer to) and checked before the
+ * commit: a migration that leaves a dangling reference rolls back whole.
+ */
 export function migrate(db: Db, migrations = loadMigrations()): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   const latest = migrations.at(-1)?.version ?? 0;
   if (current > latest) throw new DatabaseTooNewError(current, latest);
   const pending = migrations.filter((m) => m.version > current);
   if (pending.length === 0) return;
-  db.transaction(() => {
-    for (const m of pending) db.exec(m.sql);
-    db.pragma(`user_version = ${latest}`);
-  }).immediate();
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    db.transaction(() => {
+      for (const m of pending) db.exec(m.sql);
+      const dangling = db.pragma('foreign_key_check') as unknown[];
+      if (dangling.length > 0) throw new Error(`migration to ${latest} leaves ${dangling.length} broken references`);
+      db.pragma(`user_version = ${latest}`);
+    }).immediate();
+  } finally {
+    db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+  }
 }
 
 export function openDatabase(file: string): Db {

@@ -1,7 +1,7 @@
 import type { RequestStatus } from '@latchkey/contracts';
 
 export interface StatusFields {
-  status: 'pending' | 'sent' | 'denied' | 'used';
+  status: 'pending' | 'sent' | 'denied' | 'used' | 'superseded' | 'burnt' | 'cancelled';
   expiresAt: number;
   failedAttempts: number;
 }

@@ -20,7 +20,11 @@ export const OtpRequestBodySchema = Type.Object(
 );
 export type OtpRequestBody = Static<typeof OtpRequestBodySchema>;
 
-export const REQUEST_STATUSES = ['pending', 'sent', 'denied', 'expired', 'used'] as const;
+/**
+ * `superseded`: a newer request of the same Client and osUser replaced it; `burnt`: too many wrong
+ * codes; `cancelled`: the Client withdrew it. `expired` is read, never stored.
+ */
+export const REQUEST_STATUSES = ['pending', 'sent', 'denied', 'expired', 'used', 'superseded', 'burnt', 'cancelled'] as const;
 export const RequestStatusSchema = Type.Union(REQUEST_STATUSES.map((s) => Type.Literal(s)));
 export type RequestStatus = Static<typeof RequestStatusSchema>;
 
