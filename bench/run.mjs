@@ -109,7 +109,11 @@ async function setUp(http) {
     });
     clients[i] = expect(res, 201, 'enroll');
   });
-  const admin = expect(await http.call('POST', '/api/v1/admin/login', { body: { login: 'admin', password: ADMIN_PASSWORD } }), 200, 'admin login');
+  const admin = expect(
+    await http.call('POST', '/api/v1/admin/login', { body: { login: 'admin', password: ADMIN_PASSWORD } }),
+    200,
+    'admin login',
+  );
   expect(
     await http.call('POST', '/api/v1/admin/users', {
       token: admin.token,
@@ -132,7 +136,14 @@ async function helpdeskToken(http) {
  * mail, the verification, then heartbeats of the new session.
  */
 async function storm(http, sink, server, clients, helpdesk, run) {
-  const lat = { policy: new Latencies(), generate: new Latencies(), mail: new Latencies(), verify: new Latencies(), heartbeat: new Latencies(), logon: new Latencies() };
+  const lat = {
+    policy: new Latencies(),
+    generate: new Latencies(),
+    mail: new Latencies(),
+    verify: new Latencies(),
+    heartbeat: new Latencies(),
+    logon: new Latencies(),
+  };
   const cpu0 = server.cpuSeconds();
   const started = performance.now();
   await runPool(clients.length, CONNECTIONS, async (i) => {
@@ -177,7 +188,10 @@ async function verifyBurst(http, sink, server, clients, helpdesk, run) {
   const genStarted = performance.now();
   await runPool(jobs.length, CONNECTIONS, async (j) => {
     const job = jobs[j];
-    const res = await http.call('POST', '/api/v1/admin/otp', { token: helpdesk, body: { clientId: clients[job.i].clientId, osUser: job.osUser, email: job.email } });
+    const res = await http.call('POST', '/api/v1/admin/otp', {
+      token: helpdesk,
+      body: { clientId: clients[job.i].clientId, osUser: job.osUser, email: job.email },
+    });
     expect(res, 201, 'generate');
     genLat.add(res.ms);
   });
@@ -252,10 +266,12 @@ function dbBytes(dataDir) {
 
 function table(rows) {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
-  return rows.map((r, n) => {
-    const line = r.map((cell, c) => (c === 0 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join('  ');
-    return n === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
-  }).join('\n');
+  return rows
+    .map((r, n) => {
+      const line = r.map((cell, c) => (c === 0 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join('  ');
+      return n === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
+    })
+    .join('\n');
 }
 
 async function main() {
@@ -266,7 +282,11 @@ async function main() {
   const loadBefore = loadavg()[0];
   log(`machine: ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}, Linux ${m.kernel}, data dir ${dataDir} on ${m.disk}`);
   log(`load average before the run: ${loadBefore.toFixed(2)} (other work on the machine skews every figure; compare runs at similar load)`);
-  log(`rate limits: ON. Raised through documented configuration only: ${Object.entries(RATE_LIMIT_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}; LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE at its default (60).`);
+  log(
+    `rate limits: ON. Raised through documented configuration only: ${Object.entries(RATE_LIMIT_ENV)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}; LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE at its default (60).`,
+  );
   log('durability: journal_mode=WAL, synchronous=FULL (unchanged). Server log level: warn (LATCHKEY_LOG_LEVEL).');
 
   const sink = await startSmtpSink();
@@ -293,21 +313,45 @@ async function main() {
     const ms = (x) => round(x, 1);
     const rowsFor = (name, r) => [
       [`${name}: logons/s (storm)`, round(r.storm.logonsPerSecond), ''],
-      [`${name}: storm latency policy p50/p99 ms`, `${ms(r.storm.lat.policy.percentile(50))} / ${ms(r.storm.lat.policy.percentile(99))}`, ''],
-      [`${name}: storm latency generate p50/p99 ms`, `${ms(r.storm.lat.generate.percentile(50))} / ${ms(r.storm.lat.generate.percentile(99))}`, ''],
+      [
+        `${name}: storm latency policy p50/p99 ms`,
+        `${ms(r.storm.lat.policy.percentile(50))} / ${ms(r.storm.lat.policy.percentile(99))}`,
+        '',
+      ],
+      [
+        `${name}: storm latency generate p50/p99 ms`,
+        `${ms(r.storm.lat.generate.percentile(50))} / ${ms(r.storm.lat.generate.percentile(99))}`,
+        '',
+      ],
       [`${name}: storm mail delivery p50/p99 ms`, `${ms(r.storm.lat.mail.percentile(50))} / ${ms(r.storm.lat.mail.percentile(99))}`, ''],
-      [`${name}: storm latency verify p50/p99 ms`, `${ms(r.storm.lat.verify.percentile(50))} / ${ms(r.storm.lat.verify.percentile(99))}`, ''],
-      [`${name}: storm latency heartbeat p50/p99 ms`, `${ms(r.storm.lat.heartbeat.percentile(50))} / ${ms(r.storm.lat.heartbeat.percentile(99))}`, ''],
+      [
+        `${name}: storm latency verify p50/p99 ms`,
+        `${ms(r.storm.lat.verify.percentile(50))} / ${ms(r.storm.lat.verify.percentile(99))}`,
+        '',
+      ],
+      [
+        `${name}: storm latency heartbeat p50/p99 ms`,
+        `${ms(r.storm.lat.heartbeat.percentile(50))} / ${ms(r.storm.lat.heartbeat.percentile(99))}`,
+        '',
+      ],
       [`${name}: storm whole logon p50/p99 ms`, `${ms(r.storm.lat.logon.percentile(50))} / ${ms(r.storm.lat.logon.percentile(99))}`, ''],
       [`${name}: storm server CPU (cores busy)`, round(r.storm.serverCpu, 2), ''],
       [`${name}: generate/s (burst)`, round(r.burst.generatePerSecond), ''],
       [`${name}: mails/s drained to SMTP (burst)`, round(r.burst.mailsPerSecond), '≥ 200'],
       [`${name}: mail backlog when generation ended`, r.burst.backlogAfterGenerate, ''],
       [`${name}: verify/s (burst of ${r.burst.verifies})`, round(r.burst.verifyPerSecond), ''],
-      [`${name}: verify p50/p99 ms (burst)`, `${ms(r.burst.verifyLat.percentile(50))} / ${ms(r.burst.verifyLat.percentile(99))}`, 'p99 < 25'],
+      [
+        `${name}: verify p50/p99 ms (burst)`,
+        `${ms(r.burst.verifyLat.percentile(50))} / ${ms(r.burst.verifyLat.percentile(99))}`,
+        'p99 < 25',
+      ],
       [`${name}: verify server CPU (cores busy)`, round(r.burst.serverCpu, 2), ''],
       [`${name}: heartbeats/s (burst)`, round(r.burst.heartbeatsPerSecond), ''],
-      [`${name}: heartbeat p50/p99 ms (burst)`, `${ms(r.burst.heartbeatLat.percentile(50))} / ${ms(r.burst.heartbeatLat.percentile(99))}`, ''],
+      [
+        `${name}: heartbeat p50/p99 ms (burst)`,
+        `${ms(r.burst.heartbeatLat.percentile(50))} / ${ms(r.burst.heartbeatLat.percentile(99))}`,
+        '',
+      ],
     ];
 
     const verifyPerSecond = full.burst.verifyPerSecond;

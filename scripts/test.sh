@@ -9,7 +9,8 @@ bash scripts/install-test-deps.sh
 
 echo "== build"
 npx turbo run build --output-logs=errors-only
-echo "== lint"
+echo "== lint (Prettier, then ESLint)"
+npx prettier --check . --log-level=warn
 npx eslint --max-warnings=0 .
 echo "== typecheck"
 npx turbo run typecheck --output-logs=errors-only

@@ -59,7 +59,17 @@ export function preload(file, { requests, sessions, auditEvents }) {
   });
   fill(auditEvents, (i) => {
     const { c, osUser, email } = who(i);
-    insertAudit.run(at(i, auditEvents), auditTypes[i % auditTypes.length], 'helpdesk', c.id, c.name, osUser, email, id('r', i), 'past event');
+    insertAudit.run(
+      at(i, auditEvents),
+      auditTypes[i % auditTypes.length],
+      'helpdesk',
+      c.id,
+      c.name,
+      osUser,
+      email,
+      id('r', i),
+      'past event',
+    );
   });
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.exec('ANALYZE');

@@ -12,8 +12,12 @@ if (!dist) {
   process.exit(2);
 }
 const cli = createRequire(import.meta.url).resolve('electron-builder/cli.js');
-const result = spawnSync(process.execPath, [cli, '--projectDir', root, '--config', 'electron-builder.yml', `-c.electronDist=${dist}`, ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  cwd: root,
-});
+const result = spawnSync(
+  process.execPath,
+  [cli, '--projectDir', root, '--config', 'electron-builder.yml', `-c.electronDist=${dist}`, ...process.argv.slice(2)],
+  {
+    stdio: 'inherit',
+    cwd: root,
+  },
+);
 process.exit(result.status ?? 1);

@@ -75,9 +75,12 @@ export function useIdleTimeout(timeoutSeconds: number, onIdle: () => void): void
     };
     for (const name of ACTIVITY_EVENTS) window.addEventListener(name, mark, { passive: true, capture: true });
     // Checked on a short interval rather than one long timer: timers are throttled in background tabs.
-    const timer = setInterval(() => {
-      if (Date.now() - lastActivity >= timeoutSeconds * 1000) onIdleRef.current();
-    }, Math.min(5000, Math.max(250, (timeoutSeconds * 1000) / 4)));
+    const timer = setInterval(
+      () => {
+        if (Date.now() - lastActivity >= timeoutSeconds * 1000) onIdleRef.current();
+      },
+      Math.min(5000, Math.max(250, (timeoutSeconds * 1000) / 4)),
+    );
     return () => {
       clearInterval(timer);
       for (const name of ACTIVITY_EVENTS) window.removeEventListener(name, mark, { capture: true });

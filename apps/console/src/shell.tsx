@@ -32,7 +32,12 @@ export function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut:
 
   const pending = useAsync(() => api(routes.listAccessRequests, { query: { status: 'pending' } }), [], PENDING_POLL_MS);
   const pendingCount = pending.data?.length;
-  const feed: PendingFeed = { requests: pending.data, error: pending.error, loading: pending.loading && !pending.data, reload: pending.reload };
+  const feed: PendingFeed = {
+    requests: pending.data,
+    error: pending.error,
+    loading: pending.loading && !pending.data,
+    reload: pending.reload,
+  };
 
   const minutes = Math.round(session.idleTimeoutSeconds / 60);
   useIdleTimeout(session.idleTimeoutSeconds, () =>
@@ -97,14 +102,14 @@ export function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut:
           <ul class="nav">
             {visible.map((p) => (
               <li key={p.id}>
-                <a
-                  href={BASE + p.path}
-                  aria-current={p.id === page?.id ? 'page' : undefined}
-                  onClick={(e) => linkClick(e, p.path)}
-                >
+                <a href={BASE + p.path} aria-current={p.id === page?.id ? 'page' : undefined} onClick={(e) => linkClick(e, p.path)}>
                   {p.title}
                   {p.id === 'requests' && pendingCount !== undefined && (
-                    <span class={pendingCount > 0 ? 'badge badge-alert' : 'badge'} aria-label={`${pendingCount} pending`} data-testid="pending-badge">
+                    <span
+                      class={pendingCount > 0 ? 'badge badge-alert' : 'badge'}
+                      aria-label={`${pendingCount} pending`}
+                      data-testid="pending-badge"
+                    >
                       {pendingCount}
                     </span>
                   )}

@@ -40,7 +40,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const app = Fastify({
     logger: options.logger ?? {
       level: config.logLevel,
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'], censor: '[hidden]' },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
+        censor: '[hidden]',
+      },
     },
     bodyLimit: MAX_BODY_BYTES,
     trustProxy: config.trustProxy === false ? false : config.trustProxy,
@@ -72,7 +75,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(errorHandler);
   await app.register(securityHeaders);
   await app.register(cookie);
-  await app.register(services, { config, clock: options.clock ?? systemClock, announce: options.announce ?? ((line) => console.log(line)) });
+  await app.register(services, {
+    config,
+    clock: options.clock ?? systemClock,
+    announce: options.announce ?? ((line) => console.log(line)),
+  });
   await app.register(directory);
   await app.register(auth);
   await app.register(rateLimits);

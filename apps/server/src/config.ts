@@ -112,7 +112,9 @@ export function loadConfig(env: Env = process.env): Config {
 
   let trustProxy: false | string[] = false;
   if (env.LATCHKEY_TRUST_PROXY) {
-    trustProxy = env.LATCHKEY_TRUST_PROXY.split(',').map((s) => s.trim()).filter(Boolean);
+    trustProxy = env.LATCHKEY_TRUST_PROXY.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (trustProxy.some((a) => !/^[0-9a-fA-F:./]+$/.test(a))) {
       throw new ConfigError('LATCHKEY_TRUST_PROXY', 'must be a comma-separated list of proxy addresses or CIDR ranges');
     }

@@ -7,7 +7,14 @@ import { ConfigError } from '../src/config-error.js';
 describe('configuration', () => {
   it('has the documented defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ host: '127.0.0.1', port: 8080, smtpUrl: undefined, mailFrom: 'Latchkey <latchkey@localhost>', demo: false, trustProxy: false });
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      smtpUrl: undefined,
+      mailFrom: 'Latchkey <latchkey@localhost>',
+      demo: false,
+      trustProxy: false,
+    });
     expect(config.dataDir).toMatch(/\/data$/);
     expect(config.rateLimits).toEqual({ clientPerMinute: 60, anonymousPerMinute: 20, adminPerMinute: 600 });
     expect(config.requestTimeoutMs).toBe(30_000);
@@ -46,7 +53,11 @@ describe('configuration', () => {
 
   it('stops the built server at start with one line naming the variable', () => {
     const entry = fileURLToPath(new URL('../dist/server.js', import.meta.url));
-    const run = spawnSync(process.execPath, [entry], { env: { PATH: process.env.PATH, LATCHKEY_PORT: 'eighty' }, encoding: 'utf8', timeout: 20_000 });
+    const run = spawnSync(process.execPath, [entry], {
+      env: { PATH: process.env.PATH, LATCHKEY_PORT: 'eighty' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(run.status).toBe(78);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim().split('\n')).toEqual(['latchkey: invalid configuration: LATCHKEY_PORT: must be a whole number, got "eighty"']);

@@ -74,7 +74,11 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     smtp,
     logs,
     async enroll(computerName = 'PC-0001') {
-      const res = await app.inject({ method: 'POST', url: '/api/v1/clients/enroll', payload: { enrollmentKey: ENROLLMENT_KEY, computerName } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/clients/enroll',
+        payload: { enrollmentKey: ENROLLMENT_KEY, computerName },
+      });
       if (res.statusCode !== 201) throw new Error(`enroll failed: ${res.statusCode} ${res.body}`);
       return res.json();
     },
@@ -84,7 +88,12 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       return res.json().token as string;
     },
     async createUser(admin, { login, role, password = `${login}-password-1`, email = `${login}@corp.example.com` }) {
-      const res = await app.inject({ method: 'POST', url: '/api/v1/admin/users', headers: bearer(admin), payload: { login, password, email, role } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/admin/users',
+        headers: bearer(admin),
+        payload: { login, password, email, role },
+      });
       if (res.statusCode !== 201) throw new Error(`creating user ${login} failed: ${res.statusCode} ${res.body}`);
     },
     async updateSettings(admin, patch) {

@@ -38,12 +38,7 @@ export const NoticeSchema = Type.Object(
 );
 export type Notice = Static<typeof NoticeSchema>;
 
-export const LockBusySchema = Type.Union([
-  Type.Literal('policy'),
-  Type.Literal('request'),
-  Type.Literal('verify'),
-  Type.Literal('resend'),
-]);
+export const LockBusySchema = Type.Union([Type.Literal('policy'), Type.Literal('request'), Type.Literal('verify'), Type.Literal('resend')]);
 
 export const LockStateSchema = Type.Object(
   {

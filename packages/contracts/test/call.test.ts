@@ -56,7 +56,9 @@ describe('call()', () => {
 
   it('rejects a success answer that does not match the contract', async () => {
     answer = { status: 200, body: JSON.stringify({ allowed: 'yes' }) };
-    const err = await api()(routes.verifyOtp, { body: { osUser: 'ann', email: 'ann@corp.example.com', otp: '01234567' } }).catch((e: unknown) => e);
+    const err = await api()(routes.verifyOtp, { body: { osUser: 'ann', email: 'ann@corp.example.com', otp: '01234567' } }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ code: 'bad_response' });
   });
 

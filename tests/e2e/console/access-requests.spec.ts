@@ -53,7 +53,9 @@ test('the badge counts pending requests by itself; approving mails the OTP, deny
   await expect(badge).toHaveText('0');
   const denied = await client(routes.getOtpRequest, { params: { requestId: emergency.requestId } });
   expect(denied.status).toBe('denied');
-  expect(stack.mailbox.mails.filter((m) => m.to.includes('asmith@corp.example.com')).every((m) => !/^\s{4}\d{6,10}$/m.test(m.text))).toBe(true);
+  expect(stack.mailbox.mails.filter((m) => m.to.includes('asmith@corp.example.com')).every((m) => !/^\s{4}\d{6,10}$/m.test(m.text))).toBe(
+    true,
+  );
 
   // Past requests, filtered by status.
   const past = page.getByRole('table', { name: 'Past access requests' });

@@ -16,7 +16,9 @@ test('Audit lists events newest first and filters by type, computer, user and ti
   const { client, clientId } = await stack.enrollClient('PC-AUDIT-05');
   await stack.enrollClient('PC-OTHER-06');
   await client(routes.createOtpRequest, { body: { osUser: 'CORP\\auditee', method: 'email', email: 'auditee@corp.example.com' } });
-  await stack.admin(routes.generateOtp, { body: { clientId, osUser: 'CORP\\gen.user', email: 'gen.user@corp.example.com', comment: 'audit test' } });
+  await stack.admin(routes.generateOtp, {
+    body: { clientId, osUser: 'CORP\\gen.user', email: 'gen.user@corp.example.com', comment: 'audit test' },
+  });
   await signIn(page, stack.baseUrl, 'admin', stack.adminPassword);
   await openPage(page, 'Audit');
 

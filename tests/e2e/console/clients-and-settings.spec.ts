@@ -33,7 +33,9 @@ test('the Clients toggle turns one-time passwords off for that computer only', a
   expect((await office.client(routes.getPolicy, {})).allowOneTimePasswords).toBe(true);
 
   await page.reload();
-  await expect(page.getByRole('row').filter({ hasText: 'PC-KIOSK-03' }).getByLabel('Allow the use of one-time passwords')).not.toBeChecked();
+  await expect(
+    page.getByRole('row').filter({ hasText: 'PC-KIOSK-03' }).getByLabel('Allow the use of one-time passwords'),
+  ).not.toBeChecked();
   expect(errors).toEqual([]);
 });
 

@@ -1,6 +1,15 @@
 import { expect, test } from '@playwright/test';
 import { routes } from '@latchkey/contracts';
-import { openPage, otpFromMail, startConsoleStack, screenshot, signIn, VIEWPORT, watchPageErrors, type ConsoleStack } from './console-helpers.ts';
+import {
+  openPage,
+  otpFromMail,
+  startConsoleStack,
+  screenshot,
+  signIn,
+  VIEWPORT,
+  watchPageErrors,
+  type ConsoleStack,
+} from './console-helpers.ts';
 
 let stack: ConsoleStack;
 test.use({ viewport: VIEWPORT });

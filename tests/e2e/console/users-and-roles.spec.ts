@@ -88,7 +88,9 @@ test('an admin creates, edits, resets and deletes users, but cannot delete the l
 
 test('a helpdesk user sees only its pages, and the server refuses the rest', async ({ page }) => {
   const errors = watchPageErrors(page);
-  await stack.admin(routes.createUser, { body: { login: 'helpdesk1', password: 'helpdesk-pass-01', email: 'helpdesk1@corp.example.com', role: 'helpdesk' } });
+  await stack.admin(routes.createUser, {
+    body: { login: 'helpdesk1', password: 'helpdesk-pass-01', email: 'helpdesk1@corp.example.com', role: 'helpdesk' },
+  });
   await stack.enrollClient('PC-HELPDESK-VIEW');
   await signIn(page, stack.baseUrl, 'helpdesk1', 'helpdesk-pass-01');
 
@@ -126,7 +128,12 @@ test('a helpdesk user sees only its pages, and the server refuses the rest', asy
   const answers = await page.evaluate(async (token) => {
     const headers = { 'content-type': 'application/json', 'x-csrf-token': token };
     const settings = await fetch('/api/v1/admin/settings', { credentials: 'same-origin' });
-    const put = await fetch('/api/v1/admin/settings', { method: 'PUT', headers, body: JSON.stringify({ otpLength: 6 }), credentials: 'same-origin' });
+    const put = await fetch('/api/v1/admin/settings', {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({ otpLength: 6 }),
+      credentials: 'same-origin',
+    });
     const users = await fetch('/api/v1/admin/users', { credentials: 'same-origin' });
     const noCsrf = await fetch('/api/v1/admin/otp', {
       method: 'POST',
@@ -141,7 +148,9 @@ test('a helpdesk user sees only its pages, and the server refuses the rest', asy
 });
 
 test('an account with the user role cannot use the Management Tool', async ({ page }) => {
-  await stack.admin(routes.createUser, { body: { login: 'plain.user', password: 'plain-user-pass-1', email: 'plain.user@corp.example.com', role: 'user' } });
+  await stack.admin(routes.createUser, {
+    body: { login: 'plain.user', password: 'plain-user-pass-1', email: 'plain.user@corp.example.com', role: 'user' },
+  });
   await page.goto(`${stack.baseUrl}/console/`);
   await page.getByLabel('Login name').fill('plain.user');
   await page.getByLabel('Password').fill('plain-user-pass-1');

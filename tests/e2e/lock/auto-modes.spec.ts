@@ -48,7 +48,9 @@ test.describe('internal-user auto-send', () => {
     await request.getByLabel('Password', { exact: true }).fill('dana-password-1');
     await page.keyboard.press('Enter');
     const lock = lockPopup(page);
-    await expect(lock.getByRole('status')).toHaveText('A one-time password has been sent to dana@corp.example.com. Enter it below to log in.');
+    await expect(lock.getByRole('status')).toHaveText(
+      'A one-time password has been sent to dana@corp.example.com. Enter it below to log in.',
+    );
     await expect(lock.getByLabel('Email')).toHaveValue('dana@corp.example.com');
     await expect(lock.getByLabel('Email')).not.toBeEditable();
 
@@ -79,7 +81,11 @@ test.describe('internal-user auto-send', () => {
     const lock = lockPopup(page);
     await expect(lock.getByRole('status')).toContainText('waiting for approval');
     const pending = await stack.admin(routes.listAccessRequests, { query: { status: 'pending' } });
-    expect(pending.find((r) => r.email === 'erik@corp.example.com')).toMatchObject({ method: 'emergency', reason: 'Locked out before a deadline', osUser: OS_USER });
+    expect(pending.find((r) => r.email === 'erik@corp.example.com')).toMatchObject({
+      method: 'emergency',
+      reason: 'Locked out before a deadline',
+      osUser: OS_USER,
+    });
     const requestId = await stack.pendingRequestId('erik@corp.example.com');
     await stack.admin(routes.approveAccessRequest, { params: { requestId }, body: {} });
     await expect(lock.getByRole('status')).toContainText('has been sent to erik@corp.example.com', { timeout: 15_000 });
@@ -127,6 +133,8 @@ test('a computer not allowed to use one-time passwords says so and cannot reques
   const client = (await stack.admin(routes.listClients, {})).find((c) => c.computerName === 'PC-NO-OTP')!;
   await stack.admin(routes.patchClient, { params: { clientId: client.clientId }, body: { allowOneTimePasswords: false } });
   await page.reload();
-  await expect(lockPopup(page).getByRole('status')).toHaveText('One-time passwords are not allowed on this computer. Contact your administrator.');
+  await expect(lockPopup(page).getByRole('status')).toHaveText(
+    'One-time passwords are not allowed on this computer. Contact your administrator.',
+  );
   await expect(lockPopup(page).getByRole('button', { name: 'Request One-Time Password' })).toBeDisabled();
 });

@@ -1,7 +1,17 @@
 import { expect, test } from '@playwright/test';
 import { routes } from '@latchkey/contracts';
 import { startSlapd, type Slapd } from '../../../apps/server/test/support/slapd.ts';
-import { SCREENSHOT_DIR, VIEWPORT, expectUnlocked, logIn, lockPopup, openLock, requestPopup, startLockStack, type LockStack } from './lock-helpers.ts';
+import {
+  SCREENSHOT_DIR,
+  VIEWPORT,
+  expectUnlocked,
+  logIn,
+  lockPopup,
+  openLock,
+  requestPopup,
+  startLockStack,
+  type LockStack,
+} from './lock-helpers.ts';
 
 // Active Directory auto-send with a real directory: OpenLDAP (slapd) answering the server's lookup.
 let slapd: Slapd;
@@ -31,7 +41,9 @@ test('one click on Request sends the code to the directory mail of CORP\\alice, 
   await request.getByRole('button', { name: 'Request' }).click();
 
   const lock = lockPopup(page);
-  await expect(lock.getByRole('status')).toHaveText('A one-time password has been sent to alice@corp.example.com. Enter it below to log in.');
+  await expect(lock.getByRole('status')).toHaveText(
+    'A one-time password has been sent to alice@corp.example.com. Enter it below to log in.',
+  );
   await expect(lock.getByLabel('Email')).toHaveValue('alice@corp.example.com');
   await expect(lock.getByLabel('Email')).not.toBeEditable();
   await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-directory-sent.png` });
@@ -45,7 +57,9 @@ test('a user the directory does not know is told to use emergency access', async
   await page.goto(`${stack.baseUrl}/preview/lock?computer=PC-AD-LDAP-02&user=${encodeURIComponent('CORP\\mallory')}`);
   await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).click();
   await requestPopup(page).getByRole('button', { name: 'Request' }).click();
-  await expect(requestPopup(page).getByRole('status')).toHaveText('Your account was not found in the company directory. Use emergency access instead.');
+  await expect(requestPopup(page).getByRole('status')).toHaveText(
+    'Your account was not found in the company directory. Use emergency access instead.',
+  );
   await requestPopup(page).getByLabel('I need emergency access to computer').check();
   await requestPopup(page).getByLabel('Email').fill('mallory@corp.example.com');
   await requestPopup(page).getByRole('button', { name: 'Request' }).click();

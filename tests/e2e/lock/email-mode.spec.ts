@@ -121,7 +121,10 @@ test.describe('email mode (neither auto option): request, approval, log in', () 
     await requestPopup(page).getByRole('button', { name: 'Request' }).click();
     const requestId = await stack.pendingRequestId('carol@corp.example.com');
     await stack.admin(routes.denyAccessRequest, { params: { requestId }, body: { comment: 'not known' } });
-    await expect(lockPopup(page).getByRole('status')).toHaveText('Your request for a one-time password was denied. Contact your helpdesk.', { timeout: 15_000 });
+    await expect(lockPopup(page).getByRole('status')).toHaveText(
+      'Your request for a one-time password was denied. Contact your helpdesk.',
+      { timeout: 15_000 },
+    );
     await expect(lockPopup(page).getByLabel('Email')).toBeEditable();
   });
 

@@ -35,7 +35,8 @@ for (const size of sizes) {
 
     test('both pop-ups fit and every control can be reached', async ({ page }) => {
       await openLock(page, stack, `PC-LAYOUT-${size.name}`.slice(0, 60));
-      if (size.name === '200-percent') await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-popup-200-percent.png`, fullPage: true });
+      if (size.name === '200-percent')
+        await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-popup-200-percent.png`, fullPage: true });
       await expectFits(page, 'lock');
       await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).click();
       await expect(requestPopup(page)).toBeVisible();

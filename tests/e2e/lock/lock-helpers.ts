@@ -25,7 +25,8 @@ export async function startLockStack(env: Record<string, string> = {}): Promise<
     body: { login: 'admin', password: stack.adminPassword },
   });
   const admin = createApiClient({ baseUrl: stack.baseUrl, fetch: nodeFetch, token: () => login.token });
-  const codeMails = (email: string) => stack.mailbox.mails.filter((m: ReceivedMail) => m.to.includes(email) && /^\s{4}\d{6,10}$/m.test(m.text));
+  const codeMails = (email: string) =>
+    stack.mailbox.mails.filter((m: ReceivedMail) => m.to.includes(email) && /^\s{4}\d{6,10}$/m.test(m.text));
   return {
     ...stack,
     admin,
@@ -40,7 +41,9 @@ export async function startLockStack(env: Record<string, string> = {}): Promise<
       return otpFromMail(codeMails(email).at(-1)!);
     },
     async pendingRequestId(email) {
-      await expect.poll(async () => (await admin(routes.listAccessRequests, { query: { status: 'pending' } })).some((r) => r.email === email)).toBe(true);
+      await expect
+        .poll(async () => (await admin(routes.listAccessRequests, { query: { status: 'pending' } })).some((r) => r.email === email))
+        .toBe(true);
       const list = await admin(routes.listAccessRequests, { query: { status: 'pending' } });
       return list.find((r) => r.email === email)!.requestId;
     },

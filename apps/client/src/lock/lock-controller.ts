@@ -258,7 +258,8 @@ export class LockController {
         this.setNotice(intervalNotice(nextRequestAt, this.timers.now(), this.current.canResend));
         return;
       }
-      if (err instanceof ApiError && err.code === 'method_not_allowed') void this.refreshPolicy().then(() => this.setNotice(errorNotice('method_not_allowed')));
+      if (err instanceof ApiError && err.code === 'method_not_allowed')
+        void this.refreshPolicy().then(() => this.setNotice(errorNotice('method_not_allowed')));
       this.handleFailure(err);
     }
   }

@@ -29,7 +29,11 @@ export function statusNotice(request: OtpRequestState): Notice {
         text: `Your request is waiting for approval by the helpdesk. Once it is approved, the one-time password is emailed to ${request.email}.`,
       };
     case 'sent':
-      return { kind: 'success', code: 'otp_sent', text: `A one-time password has been sent to ${request.email}. Enter it below to log in.` };
+      return {
+        kind: 'success',
+        code: 'otp_sent',
+        text: `A one-time password has been sent to ${request.email}. Enter it below to log in.`,
+      };
     case 'denied':
       return { kind: 'error', code: 'request_denied', text: 'Your request for a one-time password was denied. Contact your helpdesk.' };
     case 'expired':

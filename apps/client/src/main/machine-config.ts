@@ -55,7 +55,8 @@ export function parseMachineConfig(text: string): MachineConfig {
   } catch {
     throw new MachineConfigError('The machine configuration is not valid JSON.');
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new MachineConfigError('The machine configuration must be a JSON object.');
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new MachineConfigError('The machine configuration must be a JSON object.');
   const { serverUrl, enrollmentKey, computerName, ...rest } = raw as Record<string, unknown>;
   const unknown = Object.keys(rest);
   if (unknown.length) throw new MachineConfigError(`Unknown setting(s) in the machine configuration: ${unknown.join(', ')}.`);

@@ -11,9 +11,27 @@ export interface KeyInput {
 
 /** Keys a person needs to fill in the pop-ups, with or without Shift. */
 const EDITING_KEYS = new Set([
-  'Tab', 'Enter', 'Escape', 'Backspace', 'Delete', ' ', 'Spacebar',
-  'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End',
-  'Shift', 'Control', 'CapsLock', 'NumLock', 'Dead', 'Process', 'Unidentified', 'AltGraph',
+  'Tab',
+  'Enter',
+  'Escape',
+  'Backspace',
+  'Delete',
+  ' ',
+  'Spacebar',
+  'ArrowLeft',
+  'ArrowRight',
+  'ArrowUp',
+  'ArrowDown',
+  'Home',
+  'End',
+  'Shift',
+  'Control',
+  'CapsLock',
+  'NumLock',
+  'Dead',
+  'Process',
+  'Unidentified',
+  'AltGraph',
 ]);
 
 /** Ctrl+key combinations that only edit the focused field (select all, copy, paste, cut, undo, redo). */

@@ -10,7 +10,8 @@ import type { RequestStore, SavedRequest } from '../lock/lock-controller.js';
  */
 export function createTokenStore(userDataDir: string, safeStorage: SafeStorage, platform: NodeJS.Platform = process.platform) {
   const file = join(userDataDir, 'client-token.bin');
-  const usable = () => safeStorage.isEncryptionAvailable() && !(platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text');
+  const usable = () =>
+    safeStorage.isEncryptionAvailable() && !(platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text');
   return {
     load(): string | undefined {
       if (!usable()) return undefined;

@@ -10,7 +10,11 @@ export interface WatchdogPolicy {
 
 export const DEFAULT_WATCHDOG: WatchdogPolicy = { maxRestarts: 3, windowMs: 60_000 };
 
-export function watchdogDecision(crashTimes: readonly number[], now: number, policy: WatchdogPolicy = DEFAULT_WATCHDOG): 'restart' | 'sign-out' {
+export function watchdogDecision(
+  crashTimes: readonly number[],
+  now: number,
+  policy: WatchdogPolicy = DEFAULT_WATCHDOG,
+): 'restart' | 'sign-out' {
   const recent = crashTimes.filter((t) => now - t < policy.windowMs);
   return recent.length > policy.maxRestarts ? 'sign-out' : 'restart';
 }

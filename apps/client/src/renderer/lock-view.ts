@@ -45,7 +45,13 @@ function formatTime(at: number): string {
 export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
   // ---- lock pop-up ----
   const lockEmail = field('lock-email', 'Email', { type: 'email', autocomplete: 'email', spellcheck: 'false', maxlength: '254' });
-  const lockOtp = field('lock-otp', 'One-time password', { type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', spellcheck: 'false', maxlength: '16' });
+  const lockOtp = field('lock-otp', 'One-time password', {
+    type: 'text',
+    inputmode: 'numeric',
+    autocomplete: 'one-time-code',
+    spellcheck: 'false',
+    maxlength: '16',
+  });
   const logIn = h('button', { type: 'submit', class: 'primary' }, 'Log in');
   const openRequest = h('button', { type: 'button' }, 'Request One-Time Password');
   const lockResend = h('button', { type: 'button', hidden: true }, 'Resend');
@@ -56,7 +62,14 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
   const lockForm = h('form', { novalidate: true }, lockEmail.wrapper, lockOtp.wrapper, h('div', { class: 'actions' }, logIn));
   const lockPopup = h(
     'section',
-    { class: 'popup', id: 'lock-popup', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'lock-title', 'aria-describedby': 'lock-context' },
+    {
+      class: 'popup',
+      id: 'lock-popup',
+      role: 'dialog',
+      'aria-modal': 'true',
+      'aria-labelledby': 'lock-title',
+      'aria-describedby': 'lock-context',
+    },
     h('h1', { id: 'lock-title' }, 'A one-time password is required'),
     lockContext,
     lockNotice,
@@ -69,7 +82,12 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
   const login = field('request-login', 'Login name', { type: 'text', autocomplete: 'username', spellcheck: 'false', maxlength: '64' });
   const password = field('request-password', 'Password', { type: 'password', autocomplete: 'current-password', maxlength: '256' });
   const emergencyBox = h('input', { type: 'checkbox', id: 'request-emergency', name: 'request-emergency' });
-  const emergency = h('div', { class: 'field checkbox' }, emergencyBox, h('label', { for: 'request-emergency' }, 'I need emergency access to computer'));
+  const emergency = h(
+    'div',
+    { class: 'field checkbox' },
+    emergencyBox,
+    h('label', { for: 'request-emergency' }, 'I need emergency access to computer'),
+  );
   const requestEmail = field('request-email', 'Email', { type: 'email', autocomplete: 'email', spellcheck: 'false', maxlength: '254' });
   const reason = field('request-reason', 'Reason', { type: 'text', maxlength: '500' }, 'Optional: tell the helpdesk why you need access.');
   const requestButton = h('button', { type: 'submit', class: 'primary' }, 'Request');
@@ -89,7 +107,15 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
   );
   const requestPopup = h(
     'section',
-    { class: 'popup', id: 'request-popup', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'request-title', 'aria-describedby': 'request-intro', hidden: true },
+    {
+      class: 'popup',
+      id: 'request-popup',
+      role: 'dialog',
+      'aria-modal': 'true',
+      'aria-labelledby': 'request-title',
+      'aria-describedby': 'request-intro',
+      hidden: true,
+    },
     h('h1', { id: 'request-title' }, 'Request One-Time Password'),
     intro,
     requestNotice,
@@ -100,8 +126,17 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
 
   // ---- after the lock ----
   const unlockedTitle = h('h1', { id: 'unlocked-title', tabindex: '-1' }, 'Unlocked');
-  const unlocked = h('section', { class: 'popup', id: 'unlocked', role: 'dialog', 'aria-labelledby': 'unlocked-title', hidden: true }, unlockedTitle, h('p', { class: 'context', id: 'unlocked-detail' }));
-  const signingOut = h('section', { class: 'popup', id: 'signing-out', role: 'dialog', 'aria-labelledby': 'signing-out-title', hidden: true }, h('h1', { id: 'signing-out-title', tabindex: '-1' }, 'Signing out…'));
+  const unlocked = h(
+    'section',
+    { class: 'popup', id: 'unlocked', role: 'dialog', 'aria-labelledby': 'unlocked-title', hidden: true },
+    unlockedTitle,
+    h('p', { class: 'context', id: 'unlocked-detail' }),
+  );
+  const signingOut = h(
+    'section',
+    { class: 'popup', id: 'signing-out', role: 'dialog', 'aria-labelledby': 'signing-out-title', hidden: true },
+    h('h1', { id: 'signing-out-title', tabindex: '-1' }, 'Signing out…'),
+  );
 
   root.replaceChildren(h('main', { class: 'backdrop' }, lockPopup, requestPopup, unlocked, signingOut));
 

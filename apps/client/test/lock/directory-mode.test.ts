@@ -44,7 +44,10 @@ describe('directory mode against a real LDAP server', () => {
   it('explains a directory account without mail, and a user the directory does not know', async () => {
     const noMail = await controllerFor('CORP\\nomail', 'PC-AD-UNIT-2');
     await noMail.requestOtp({ method: 'directory' });
-    expect(noMail.state.notice).toMatchObject({ code: 'directory_user_no_mail', text: 'Your directory account has no email address. Use emergency access instead.' });
+    expect(noMail.state.notice).toMatchObject({
+      code: 'directory_user_no_mail',
+      text: 'Your directory account has no email address. Use emergency access instead.',
+    });
     const unknown = await controllerFor('CORP\\ghost', 'PC-AD-UNIT-3');
     await unknown.requestOtp({ method: 'directory' });
     expect(unknown.state.notice?.code).toBe('directory_user_not_found');

@@ -1,7 +1,13 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LockState } from '@latchkey/contracts';
-import { LockController, fetchWithTimeout, type RequestStore, type SavedRequest, type UnlockedSession } from '../../src/lock/lock-controller.js';
+import {
+  LockController,
+  fetchWithTimeout,
+  type RequestStore,
+  type SavedRequest,
+  type UnlockedSession,
+} from '../../src/lock/lock-controller.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { otpFromMail, startServer, type LiveServer } from '../support/server.js';
 
@@ -67,7 +73,14 @@ describe('lock controller against the real server', () => {
   it('starts locked with the email form when neither auto option is on', async () => {
     const { controller } = await controllerFor();
     await controller.start();
-    expect(controller.state).toMatchObject({ phase: 'locked', popup: 'lock', requestMode: 'email', otpAllowed: true, otpLength: 8, canResend: false });
+    expect(controller.state).toMatchObject({
+      phase: 'locked',
+      popup: 'lock',
+      requestMode: 'email',
+      otpAllowed: true,
+      otpLength: 8,
+      canResend: false,
+    });
   });
 
   it('email request waits for approval, polls the status, then unlocks only with the right code', async () => {
@@ -79,7 +92,12 @@ describe('lock controller against the real server', () => {
     expect(controller.state.popup).toBe('request');
 
     await controller.requestOtp({ method: 'email', email: 'alice@corp.example.com' });
-    expect(controller.state).toMatchObject({ popup: 'lock', email: 'alice@corp.example.com', request: { status: 'pending' }, notice: { code: 'waiting_for_approval' } });
+    expect(controller.state).toMatchObject({
+      popup: 'lock',
+      email: 'alice@corp.example.com',
+      request: { status: 'pending' },
+      notice: { code: 'waiting_for_approval' },
+    });
 
     const requestId = controller.state.request!.requestId;
     expect((await server.admin('POST', `/api/v1/admin/access-requests/${requestId}/approve`, {})).status).toBe(200);
@@ -106,7 +124,12 @@ describe('lock controller against the real server', () => {
 
   it('sends heartbeats while unlocked and ends the session on logoff', async () => {
     await setSettings({ autoSendToInternalUsers: true });
-    await server.admin('POST', '/api/v1/admin/users', { login: 'bob', password: 'bob-password-123', email: 'bob@corp.example.com', role: 'user' });
+    await server.admin('POST', '/api/v1/admin/users', {
+      login: 'bob',
+      password: 'bob-password-123',
+      email: 'bob@corp.example.com',
+      role: 'user',
+    });
     const { controller } = await controllerFor();
     await controller.start();
     await controller.requestOtp({ method: 'internal', login: 'bob', password: 'bob-password-123' });
@@ -117,7 +140,11 @@ describe('lock controller against the real server', () => {
     server.test.clock.advance(60_000);
     timers.advance(60_000);
     await until(() => timers.delays().length === 1);
-    let sessions = (await server.admin('GET', '/api/v1/admin/sessions')).body as { lastSeenAt: number; startedAt: number; endedAt: number | null }[];
+    let sessions = (await server.admin('GET', '/api/v1/admin/sessions')).body as {
+      lastSeenAt: number;
+      startedAt: number;
+      endedAt: number | null;
+    }[];
     expect(sessions[0]!.lastSeenAt).toBeGreaterThan(sessions[0]!.startedAt);
 
     await controller.endSession();
@@ -128,7 +155,12 @@ describe('lock controller against the real server', () => {
 
   it('internal mode: a wrong password is refused, the right one sends the code at once', async () => {
     await setSettings({ autoSendToInternalUsers: true });
-    await server.admin('POST', '/api/v1/admin/users', { login: 'carol', password: 'carol-password-1', email: 'carol@corp.example.com', role: 'user' });
+    await server.admin('POST', '/api/v1/admin/users', {
+      login: 'carol',
+      password: 'carol-password-1',
+      email: 'carol@corp.example.com',
+      role: 'user',
+    });
     const { controller } = await controllerFor();
     await controller.start();
     expect(controller.state.requestMode).toBe('internal');
@@ -141,7 +173,12 @@ describe('lock controller against the real server', () => {
     expect(controller.state.notice?.code).toBe('method_not_allowed');
 
     await controller.requestOtp({ method: 'internal', login: 'carol', password: 'carol-password-1' });
-    expect(controller.state).toMatchObject({ email: 'carol@corp.example.com', request: { status: 'sent' }, notice: { code: 'otp_sent' }, canResend: true });
+    expect(controller.state).toMatchObject({
+      email: 'carol@corp.example.com',
+      request: { status: 'sent' },
+      notice: { code: 'otp_sent' },
+      canResend: true,
+    });
     await controller.verify({ email: '', otp: await mailFor('carol@corp.example.com') });
     expect(controller.state.phase).toBe('unlocked');
   });
@@ -152,7 +189,10 @@ describe('lock controller against the real server', () => {
     await controller.start();
     await controller.requestOtp({ method: 'emergency', email: 'dave@corp.example.com', reason: 'Forgot my password, server room' });
     expect(controller.state).toMatchObject({ request: { status: 'pending' }, email: 'dave@corp.example.com' });
-    const pending = (await server.admin('GET', '/api/v1/admin/access-requests?status=pending')).body as { method: string; reason: string }[];
+    const pending = (await server.admin('GET', '/api/v1/admin/access-requests?status=pending')).body as {
+      method: string;
+      reason: string;
+    }[];
     expect(pending[0]).toMatchObject({ method: 'emergency', reason: 'Forgot my password, server room' });
   });
 
@@ -169,7 +209,12 @@ describe('lock controller against the real server', () => {
 
   it('a new request within the interval is refused with the time left, and the code already sent can be resent', async () => {
     await setSettings({ autoSendToInternalUsers: true, otpRequestIntervalMinutes: 60 });
-    await server.admin('POST', '/api/v1/admin/users', { login: 'frank', password: 'frank-password-1', email: 'frank@corp.example.com', role: 'user' });
+    await server.admin('POST', '/api/v1/admin/users', {
+      login: 'frank',
+      password: 'frank-password-1',
+      email: 'frank@corp.example.com',
+      role: 'user',
+    });
     const store = memoryStore();
     const { controller } = await controllerFor({ store });
     await controller.start();
@@ -191,7 +236,12 @@ describe('lock controller against the real server', () => {
 
   it('an expired code is refused, says why, and can no longer be resent', async () => {
     await setSettings({ autoSendToInternalUsers: true, accessRequestExpirationMinutes: 30 });
-    await server.admin('POST', '/api/v1/admin/users', { login: 'kim', password: 'kim-password-12', email: 'kim@corp.example.com', role: 'user' });
+    await server.admin('POST', '/api/v1/admin/users', {
+      login: 'kim',
+      password: 'kim-password-12',
+      email: 'kim@corp.example.com',
+      role: 'user',
+    });
     const { controller, unlocked } = await controllerFor();
     await controller.start();
     await controller.requestOtp({ method: 'internal', login: 'kim', password: 'kim-password-12' });
@@ -210,7 +260,12 @@ describe('lock controller against the real server', () => {
 
   it('remembers the last request across a restart so it can still be resent', async () => {
     await setSettings({ autoSendToInternalUsers: true });
-    await server.admin('POST', '/api/v1/admin/users', { login: 'gina', password: 'gina-password-1', email: 'gina@corp.example.com', role: 'user' });
+    await server.admin('POST', '/api/v1/admin/users', {
+      login: 'gina',
+      password: 'gina-password-1',
+      email: 'gina@corp.example.com',
+      role: 'user',
+    });
     const store = memoryStore();
     const { controller, token } = await controllerFor({ store });
     await controller.start();
@@ -281,7 +336,12 @@ describe('lock controller when the server cannot be reached', () => {
     let target = `http://127.0.0.1:${await closedPort()}`;
     const { controller, unlocked } = await controllerFor({ baseUrl: () => target });
     await controller.start();
-    expect(controller.state).toMatchObject({ phase: 'offline', popup: 'lock', retry: { attempt: 1 }, notice: { code: 'server_unreachable' } });
+    expect(controller.state).toMatchObject({
+      phase: 'offline',
+      popup: 'lock',
+      retry: { attempt: 1 },
+      notice: { code: 'server_unreachable' },
+    });
     expect(timers.delays()).toEqual([1_000]);
 
     timers.advance(1_000);

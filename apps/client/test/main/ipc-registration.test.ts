@@ -14,11 +14,17 @@ function registry() {
 }
 
 function recordingHandlers(calls: [string, unknown][]): LockIpcHandlers {
-  const entries = Object.keys(lockInvokeChannels).map((channel) => [channel, async (payload: unknown) => (calls.push([channel, payload]), null)]);
+  const entries = Object.keys(lockInvokeChannels).map((channel) => [
+    channel,
+    async (payload: unknown) => (calls.push([channel, payload]), null),
+  ]);
   return Object.fromEntries(entries) as LockIpcHandlers;
 }
 
-const lockEvent = (url = `${LOCK_ORIGIN}/index.html`, parent: unknown = null, id = 7): InvokeEvent => ({ senderFrame: { url, parent }, sender: { id } });
+const lockEvent = (url = `${LOCK_ORIGIN}/index.html`, parent: unknown = null, id = 7): InvokeEvent => ({
+  senderFrame: { url, parent },
+  sender: { id },
+});
 
 describe('IPC registration', () => {
   it('registers every channel of the contract and removes them again', () => {

@@ -21,15 +21,19 @@ describe('machine configuration', () => {
     expect(() => checkServerUrl('not a url')).toThrow(/not a URL/);
   });
 
-  it('parses the installer\'s file (BOM tolerated) and rejects unknown or missing settings', () => {
+  it("parses the installer's file (BOM tolerated) and rejects unknown or missing settings", () => {
     const config = parseMachineConfig('\ufeff{"serverUrl":"https://lk.example.com","enrollmentKey":"0123456789abcdef"}');
     expect(config).toEqual({ serverUrl: 'https://lk.example.com', enrollmentKey: '0123456789abcdef' });
-    expect(parseMachineConfig('{"serverUrl":"https://lk.example.com","enrollmentKey":"0123456789abcdef","computerName":"PC-7"}').computerName).toBe('PC-7');
+    expect(
+      parseMachineConfig('{"serverUrl":"https://lk.example.com","enrollmentKey":"0123456789abcdef","computerName":"PC-7"}').computerName,
+    ).toBe('PC-7');
     expect(() => parseMachineConfig('{')).toThrow(/JSON/);
     expect(() => parseMachineConfig('[]')).toThrow(/object/);
     expect(() => parseMachineConfig('{"serverUrl":"https://lk.example.com"}')).toThrow(/enrollmentKey/);
     expect(() => parseMachineConfig('{"serverUrl":"https://lk.example.com","enrollmentKey":"short"}')).toThrow(/enrollmentKey/);
-    expect(() => parseMachineConfig('{"serverUrl":"https://lk.example.com","enrollmentKey":"0123456789abcdef","proxy":"x"}')).toThrow(/proxy/);
+    expect(() => parseMachineConfig('{"serverUrl":"https://lk.example.com","enrollmentKey":"0123456789abcdef","proxy":"x"}')).toThrow(
+      /proxy/,
+    );
   });
 
   it('names the OS user as DOMAIN\\name on Windows', () => {

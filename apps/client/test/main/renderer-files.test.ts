@@ -5,7 +5,10 @@ const root = '/app/dist/renderer';
 
 describe('renderer files over latchkey://lock/', () => {
   it('maps the page and its assets into the renderer folder', () => {
-    expect(rendererFileFor('latchkey://lock/index.html', root)).toEqual({ path: '/app/dist/renderer/index.html', type: 'text/html; charset=utf-8' });
+    expect(rendererFileFor('latchkey://lock/index.html', root)).toEqual({
+      path: '/app/dist/renderer/index.html',
+      type: 'text/html; charset=utf-8',
+    });
     expect(rendererFileFor('latchkey://lock/', root)?.path).toBe('/app/dist/renderer/index.html');
     expect(rendererFileFor('latchkey://lock/assets/lock-view-abc.js', root)?.type).toBe('text/javascript; charset=utf-8');
   });

@@ -4,11 +4,17 @@ import { createWatchdog, watchdogDecision } from '../../src/main/watchdog.js';
 
 describe('sign-out command', () => {
   it('logs the user off on Windows with shutdown /l', () => {
-    expect(signOutCommand('win32', { SystemRoot: 'C:\\Windows' })).toEqual({ command: 'C:\\Windows\\System32\\shutdown.exe', args: ['/l'] });
+    expect(signOutCommand('win32', { SystemRoot: 'C:\\Windows' })).toEqual({
+      command: 'C:\\Windows\\System32\\shutdown.exe',
+      args: ['/l'],
+    });
   });
   it('terminates the logind session on Linux, never with a session id it did not validate', () => {
     expect(signOutCommand('linux', { XDG_SESSION_ID: '3' })).toEqual({ command: 'loginctl', args: ['terminate-session', '3'] });
-    expect(signOutCommand('linux', { XDG_SESSION_ID: '3; rm -rf /', USER: 'alice' })).toEqual({ command: 'loginctl', args: ['terminate-user', 'alice'] });
+    expect(signOutCommand('linux', { XDG_SESSION_ID: '3; rm -rf /', USER: 'alice' })).toEqual({
+      command: 'loginctl',
+      args: ['terminate-user', 'alice'],
+    });
   });
 });
 

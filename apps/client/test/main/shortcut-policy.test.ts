@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { shouldSwallowKey, type KeyInput } from '../../src/main/shortcut-policy.js';
 
-const key = (k: string, mods: Partial<KeyInput> = {}): KeyInput => ({ type: 'keyDown', key: k, alt: false, control: false, meta: false, shift: false, ...mods });
+const key = (k: string, mods: Partial<KeyInput> = {}): KeyInput => ({
+  type: 'keyDown',
+  key: k,
+  alt: false,
+  control: false,
+  meta: false,
+  shift: false,
+  ...mods,
+});
 
 describe('shortcut policy', () => {
   it.each([

@@ -6,7 +6,7 @@ const xml = taskXml({ command: 'C:\\Program Files\\Latchkey\\Latchkey.exe', argu
 const python = spawnSync('python3', ['--version']).status === 0;
 
 describe('Task Scheduler XML', () => {
-  it('starts at logon of any user of the Users group, in that user\'s session, without elevation', () => {
+  it("starts at logon of any user of the Users group, in that user's session, without elevation", () => {
     expect(xml).toMatch(/<LogonTrigger>\s*<Enabled>true<\/Enabled>\s*<\/LogonTrigger>/);
     expect(xml).not.toMatch(/<UserId>/); // no UserId in the trigger: every user
     expect(xml).toContain(`<GroupId>${USERS_GROUP_SID}</GroupId>`);
@@ -33,9 +33,13 @@ describe('Task Scheduler XML', () => {
   });
 
   it.skipIf(!python)('is well-formed XML in the Task Scheduler namespace', () => {
-    const check = spawnSync('python3', ['-c', 'import sys,xml.dom.minidom as m; d=m.parseString(sys.stdin.buffer.read()); print(d.documentElement.namespaceURI)'], {
-      input: Buffer.from(xml.replace('encoding="UTF-16"', 'encoding="UTF-8"')),
-    });
+    const check = spawnSync(
+      'python3',
+      ['-c', 'import sys,xml.dom.minidom as m; d=m.parseString(sys.stdin.buffer.read()); print(d.documentElement.namespaceURI)'],
+      {
+        input: Buffer.from(xml.replace('encoding="UTF-16"', 'encoding="UTF-8"')),
+      },
+    );
     expect(check.stderr.toString()).toBe('');
     expect(check.stdout.toString().trim()).toBe('http://schemas.microsoft.com/windows/2004/02/mit/task');
   });

@@ -5,8 +5,24 @@ describe('lock window options', () => {
   const options = lockWindowOptions({ bounds: { x: 1920, y: 0, width: 2560, height: 1440 }, preloadPath: '/app/dist/preload/preload.cjs' });
 
   it('covers its display in kiosk full screen, on top, and cannot be closed, moved or minimised', () => {
-    expect(options).toMatchObject({ x: 1920, y: 0, width: 2560, height: 1440, kiosk: true, fullscreen: true, alwaysOnTop: true, frame: false });
-    expect(options).toMatchObject({ closable: false, minimizable: false, maximizable: false, movable: false, resizable: false, skipTaskbar: true });
+    expect(options).toMatchObject({
+      x: 1920,
+      y: 0,
+      width: 2560,
+      height: 1440,
+      kiosk: true,
+      fullscreen: true,
+      alwaysOnTop: true,
+      frame: false,
+    });
+    expect(options).toMatchObject({
+      closable: false,
+      minimizable: false,
+      maximizable: false,
+      movable: false,
+      resizable: false,
+      skipTaskbar: true,
+    });
     expect(LOCK_WINDOW_LEVEL).toBe('screen-saver');
   });
 

@@ -26,7 +26,12 @@ export async function startServer(env: Record<string, string> = {}): Promise<Liv
     },
     async admin(method, url, payload) {
       adminToken ??= await test.adminToken();
-      const res = await test.app.inject({ method, url, headers: bearer(adminToken), ...(payload === undefined ? {} : { payload: payload as object }) });
+      const res = await test.app.inject({
+        method,
+        url,
+        headers: bearer(adminToken),
+        ...(payload === undefined ? {} : { payload: payload as object }),
+      });
       return { status: res.statusCode, body: res.body ? res.json() : null };
     },
     stop: () => test.destroy(),

@@ -105,15 +105,33 @@ export function AuditPage() {
         </div>
         <div class="field">
           <label for="audit-user">User</label>
-          <input id="audit-user" value={draft.user} maxLength={256} placeholder="user, email or actor" onInput={(e) => set('user', e.currentTarget.value)} />
+          <input
+            id="audit-user"
+            value={draft.user}
+            maxLength={256}
+            placeholder="user, email or actor"
+            onInput={(e) => set('user', e.currentTarget.value)}
+          />
         </div>
         <div class="field">
           <label for="audit-from">From</label>
-          <input id="audit-from" type="datetime-local" value={draft.from} onInput={(e) => set('from', e.currentTarget.value)} aria-invalid={rangeError ? true : undefined} />
+          <input
+            id="audit-from"
+            type="datetime-local"
+            value={draft.from}
+            onInput={(e) => set('from', e.currentTarget.value)}
+            aria-invalid={rangeError ? true : undefined}
+          />
         </div>
         <div class="field">
           <label for="audit-to">To</label>
-          <input id="audit-to" type="datetime-local" value={draft.to} onInput={(e) => set('to', e.currentTarget.value)} aria-invalid={rangeError ? true : undefined} />
+          <input
+            id="audit-to"
+            type="datetime-local"
+            value={draft.to}
+            onInput={(e) => set('to', e.currentTarget.value)}
+            aria-invalid={rangeError ? true : undefined}
+          />
         </div>
         <div class="filter-actions">
           <button type="submit" class="button-primary">
@@ -168,7 +186,13 @@ export function AuditPage() {
                   </td>
                   <td>{e.actor ?? <span class="muted">—</span>}</td>
                   <td>{e.computerName ?? <span class="muted">—</span>}</td>
-                  <td>{e.osUser || e.email ? [e.osUser, e.email ? `(${e.email})` : ''].filter(Boolean).join(' ') : <span class="muted">—</span>}</td>
+                  <td>
+                    {e.osUser || e.email ? (
+                      [e.osUser, e.email ? `(${e.email})` : ''].filter(Boolean).join(' ')
+                    ) : (
+                      <span class="muted">—</span>
+                    )}
+                  </td>
                   <td class="wrap">{e.detail ?? <span class="muted">—</span>}</td>
                 </tr>
               ))}

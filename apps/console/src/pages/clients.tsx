@@ -5,10 +5,23 @@ import { useAsync, useNow } from '../hooks';
 import { Empty, ErrorState, Loading, Notice } from '../components/states';
 import { Time } from '../components/time';
 
-function OtpToggle({ client, canChange, onChanged }: { client: AdminClient; canChange: boolean; onChanged: (c: AdminClient | string) => void }) {
+function OtpToggle({
+  client,
+  canChange,
+  onChanged,
+}: {
+  client: AdminClient;
+  canChange: boolean;
+  onChanged: (c: AdminClient | string) => void;
+}) {
   const [busy, setBusy] = useState(false);
   const id = `allow-${client.clientId}`;
-  if (!canChange) return <span class={client.allowOneTimePasswords ? 'tag tag-sent' : 'tag tag-denied'}>{client.allowOneTimePasswords ? 'allowed' : 'not allowed'}</span>;
+  if (!canChange)
+    return (
+      <span class={client.allowOneTimePasswords ? 'tag tag-sent' : 'tag tag-denied'}>
+        {client.allowOneTimePasswords ? 'allowed' : 'not allowed'}
+      </span>
+    );
   const toggle = async (allow: boolean) => {
     setBusy(true);
     try {
@@ -120,13 +133,14 @@ export function ClientsPage({ canChange }: { canChange: boolean }) {
     });
   };
 
-  const list = (clients.data ?? [])
-    .map((c) => overrides[c.clientId] ?? c)
-    .sort((a, b) => a.computerName.localeCompare(b.computerName));
+  const list = (clients.data ?? []).map((c) => overrides[c.clientId] ?? c).sort((a, b) => a.computerName.localeCompare(b.computerName));
 
   return (
     <>
-      <p class="lead">Computers enrolled with this server.{canChange ? ' Turn one-time passwords off for a computer to refuse every request from it.' : ''}</p>
+      <p class="lead">
+        Computers enrolled with this server.
+        {canChange ? ' Turn one-time passwords off for a computer to refuse every request from it.' : ''}
+      </p>
       {notice && <Notice kind={notice.ok ? 'success' : 'error'}>{notice.text}</Notice>}
       {clients.loading && !clients.data ? (
         <Loading what="clients" />

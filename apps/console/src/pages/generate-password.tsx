@@ -64,10 +64,14 @@ export function GeneratePasswordPage() {
       {notice && <Notice kind={notice.ok ? 'success' : 'error'}>{notice.text}</Notice>}
       <form class="card form" onSubmit={submit} noValidate>
         <Field id="gen-client" label="Client" error={errors.clientId}>
-          <select {...described('gen-client', undefined, errors.clientId)} value={clientId} onChange={(e) => {
+          <select
+            {...described('gen-client', undefined, errors.clientId)}
+            value={clientId}
+            onChange={(e) => {
               setClientId(e.currentTarget.value);
               clearError('clientId');
-            }}>
+            }}
+          >
             <option value="">Choose a computer…</option>
             {list.map((c) => (
               <option key={c.clientId} value={c.clientId} disabled={!c.allowOneTimePasswords}>
@@ -103,7 +107,13 @@ export function GeneratePasswordPage() {
           />
         </Field>
         <Field id="gen-comment" label="Comment" hint="Optional; kept in the audit log.">
-          <textarea {...described('gen-comment', 'hint')} rows={2} maxLength={500} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
+          <textarea
+            {...described('gen-comment', 'hint')}
+            rows={2}
+            maxLength={500}
+            value={comment}
+            onInput={(e) => setComment(e.currentTarget.value)}
+          />
         </Field>
         <div class="form-actions">
           <button type="submit" class="button-primary" disabled={busy}>

@@ -48,7 +48,13 @@ export function SessionsPage() {
       <form class="toolbar" role="search" onSubmit={search}>
         <label class="inline-field">
           <span>Search</span>
-          <input type="search" value={draft} placeholder="Computer, user or email" maxLength={200} onInput={(e) => setDraft(e.currentTarget.value)} />
+          <input
+            type="search"
+            value={draft}
+            placeholder="Computer, user or email"
+            maxLength={200}
+            onInput={(e) => setDraft(e.currentTarget.value)}
+          />
         </label>
         <button type="submit" class="button-secondary">
           Search
@@ -72,7 +78,9 @@ export function SessionsPage() {
       ) : result.error ? (
         <ErrorState error={result.error} onRetry={result.reload} />
       ) : !result.data || result.data.rows.length === 0 ? (
-        <Empty>{q ? `No sessions match “${q}”.` : 'No sessions yet. They appear when someone unlocks a computer with a one-time password.'}</Empty>
+        <Empty>
+          {q ? `No sessions match “${q}”.` : 'No sessions yet. They appear when someone unlocks a computer with a one-time password.'}
+        </Empty>
       ) : (
         <>
           <div class="table-wrap">

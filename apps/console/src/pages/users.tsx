@@ -51,16 +51,29 @@ function CreateUser({ onCreated, say }: { onCreated: () => void; say: Say }) {
       <form class="card form" onSubmit={submit} noValidate>
         <div class="grid-2">
           <Field id="new-login" label="Login name" error={errors.login}>
-            <input {...described('new-login', undefined, errors.login)} value={login} autoComplete="off" maxLength={64} onInput={(e) => {
+            <input
+              {...described('new-login', undefined, errors.login)}
+              value={login}
+              autoComplete="off"
+              maxLength={64}
+              onInput={(e) => {
                 setLogin(e.currentTarget.value);
                 clearError('login');
-              }} />
+              }}
+            />
           </Field>
           <Field id="new-email" label="Email" error={errors.email}>
-            <input {...described('new-email', undefined, errors.email)} type="email" value={email} autoComplete="off" maxLength={254} onInput={(e) => {
+            <input
+              {...described('new-email', undefined, errors.email)}
+              type="email"
+              value={email}
+              autoComplete="off"
+              maxLength={254}
+              onInput={(e) => {
                 setEmail(e.currentTarget.value);
                 clearError('email');
-              }} />
+              }}
+            />
           </Field>
           <Field id="new-role" label="Role" hint={ROLE_HINT}>
             <select {...described('new-role', ROLE_HINT)} value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
@@ -164,7 +177,13 @@ function UserActions({ user, self, onChanged, say }: { user: InternalUser; self:
       {mode === 'password' && (
         <form class="inline-form" onSubmit={submitPassword} noValidate>
           <Field id={`${base}-password`} label={`New password for ${user.login}`} error={error}>
-            <input {...described(`${base}-password`, undefined, error)} type="password" autoComplete="new-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+            <input
+              {...described(`${base}-password`, undefined, error)}
+              type="password"
+              autoComplete="new-password"
+              value={password}
+              onInput={(e) => setPassword(e.currentTarget.value)}
+            />
           </Field>
           <button type="submit" class="button-primary" disabled={busy}>
             Set password
@@ -177,7 +196,12 @@ function UserActions({ user, self, onChanged, say }: { user: InternalUser; self:
       {mode === 'edit' && (
         <form class="inline-form" onSubmit={submitEdit} noValidate>
           <Field id={`${base}-email`} label={`Email of ${user.login}`} error={error}>
-            <input {...described(`${base}-email`, undefined, error)} type="email" value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+            <input
+              {...described(`${base}-email`, undefined, error)}
+              type="email"
+              value={email}
+              onInput={(e) => setEmail(e.currentTarget.value)}
+            />
           </Field>
           <Field id={`${base}-role`} label={`Role of ${user.login}`}>
             <select id={`${base}-role`} value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
@@ -232,7 +256,9 @@ export function UsersPage({ self }: { self: string }) {
 
   return (
     <>
-      <p class="lead">Internal users: administrators, helpdesk staff, and users who may request one-time passwords by signing in on the lock screen.</p>
+      <p class="lead">
+        Internal users: administrators, helpdesk staff, and users who may request one-time passwords by signing in on the lock screen.
+      </p>
       {notice && <Notice kind={notice.ok ? 'success' : 'error'}>{notice.text}</Notice>}
       {users.loading && !users.data ? (
         <Loading what="users" />

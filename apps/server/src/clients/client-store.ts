@@ -13,10 +13,11 @@ export interface ClientRow {
 export type ClientStore = ReturnType<typeof createClientStore>;
 
 export function createClientStore(db: Db, clock: Clock) {
-  const insert = db.prepare(
-    'INSERT INTO clients (id, computer_name, token_hash, allow_otp, enrolled_at) VALUES (?, ?, ?, ?, ?)',
-  );
-  const byToken = db.prepare<[Buffer], { id: string; computerName: string; allowOtp: number; lastOtpIssuedAt: number | null; lastSeenAt: number | null }>(
+  const insert = db.prepare('INSERT INTO clients (id, computer_name, token_hash, allow_otp, enrolled_at) VALUES (?, ?, ?, ?, ?)');
+  const byToken = db.prepare<
+    [Buffer],
+    { id: string; computerName: string; allowOtp: number; lastOtpIssuedAt: number | null; lastSeenAt: number | null }
+  >(
     `SELECT id, computer_name AS computerName, allow_otp AS allowOtp, last_otp_issued_at AS lastOtpIssuedAt,
             last_seen_at AS lastSeenAt
        FROM clients WHERE token_hash = ?`,

@@ -105,7 +105,8 @@ function readBindPassword(env: NodeJS.ProcessEnv): string {
     return password;
   }
   // An empty password would make a simple bind anonymous (RFC 4513 5.1.2), which is never meant.
-  if (!direct) throw new ConfigError('LATCHKEY_LDAP_BIND_PASSWORD', 'must be set (or LATCHKEY_LDAP_BIND_PASSWORD_FILE) when LATCHKEY_LDAP_URL is set');
+  if (!direct)
+    throw new ConfigError('LATCHKEY_LDAP_BIND_PASSWORD', 'must be set (or LATCHKEY_LDAP_BIND_PASSWORD_FILE) when LATCHKEY_LDAP_URL is set');
   return direct;
 }
 

@@ -107,7 +107,11 @@ function classify(entries: Entry[] | { truncated: number }, mailAttribute: strin
 }
 
 /** All entries, or how many arrived before the server's size limit stopped the search. */
-function search(client: ldap.Client, config: DirectoryConfig, filter: ldap.SearchOptions['filter']): Promise<Entry[] | { truncated: number }> {
+function search(
+  client: ldap.Client,
+  config: DirectoryConfig,
+  filter: ldap.SearchOptions['filter'],
+): Promise<Entry[] | { truncated: number }> {
   const entries: Entry[] = [];
   return step(client, config.timeoutMs, 'search', (done) => {
     const options: ldap.SearchOptions = {
@@ -159,7 +163,8 @@ function step<T = void>(
       if (!err) resolve(value as T);
       else if (err instanceof DirectoryUnavailableError) reject(err);
       // ldapjs's own request timer runs alongside ours; either way it is the same timeout.
-      else if (err.name === 'TimeoutError') reject(new DirectoryUnavailableError(`LDAP ${what} timed out after ${timeoutMs} ms`, { cause: err }));
+      else if (err.name === 'TimeoutError')
+        reject(new DirectoryUnavailableError(`LDAP ${what} timed out after ${timeoutMs} ms`, { cause: err }));
       else reject(new DirectoryUnavailableError(`LDAP ${what} failed: ${describe(err)}`, { cause: err }));
     };
     const timer = setTimeout(() => finish(new DirectoryUnavailableError(`LDAP ${what} timed out after ${timeoutMs} ms`)), timeoutMs);

@@ -53,12 +53,16 @@ export function createMailQueue(options: {
        FROM mail_queue WHERE sent_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
   );
   const claim = db.prepare<[number, number]>('UPDATE mail_queue SET next_attempt_at = ? WHERE id = ?');
-  const markSent = db.prepare<[number, number]>('UPDATE mail_queue SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?');
+  const markSent = db.prepare<[number, number]>(
+    'UPDATE mail_queue SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?',
+  );
   const markFailed = db.prepare<[number, string, number]>(
     'UPDATE mail_queue SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?',
   );
   // Only one server owns the database, so at start any lease still running belongs to a process that died.
-  const releaseClaims = db.prepare<[number, number]>('UPDATE mail_queue SET next_attempt_at = ? WHERE sent_at IS NULL AND next_attempt_at > ?');
+  const releaseClaims = db.prepare<[number, number]>(
+    'UPDATE mail_queue SET next_attempt_at = ? WHERE sent_at IS NULL AND next_attempt_at > ?',
+  );
   const countPending = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM mail_queue WHERE sent_at IS NULL');
   const claimBatch = db.transaction((limit: number): QueuedRow[] => {
     const now = clock.now();

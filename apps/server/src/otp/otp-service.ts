@@ -37,8 +37,7 @@ interface RequestRow {
 }
 
 export type VerifyOutcome =
-  | { allowed: true; sessionId: string; requestId: string; via: SessionVia }
-  | { allowed: false; reason: FailureReason };
+  { allowed: true; sessionId: string; requestId: string; via: SessionVia } | { allowed: false; reason: FailureReason };
 
 type FailureReason = 'otp_not_allowed' | 'locked' | 'no_match' | 'lost_race';
 const FAILURE_DETAIL: Record<FailureReason, string> = {
@@ -187,7 +186,10 @@ export function createOtpService(deps: {
   }
 
   /** Creates the code, stores only its HMAC and a sealed copy, and queues the mail. Inside a transaction. */
-  function issue(row: Pick<RequestRow, 'id' | 'clientId' | 'computerName' | 'osUser' | 'email'>, decision?: { by: string; comment: string | null }) {
+  function issue(
+    row: Pick<RequestRow, 'id' | 'clientId' | 'computerName' | 'osUser' | 'email'>,
+    decision?: { by: string; comment: string | null },
+  ) {
     const now = clock.now();
     const code = generateOtp(settings.get().otpLength);
     const expiresAt = now + expirationMs();
@@ -339,7 +341,10 @@ export function createOtpService(deps: {
             throw new AppError(409, 'not_resendable', 'This one-time password can no longer be resent. Request a new one.');
           }
           const code = unseal(keys.seal, row.otpSealed, row.id);
-          mail.enqueue('otp', otpMail({ to: row.email, code, computerName: row.computerName, osUser: row.osUser, expiresAt: row.expiresAt }));
+          mail.enqueue(
+            'otp',
+            otpMail({ to: row.email, code, computerName: row.computerName, osUser: row.osUser, expiresAt: row.expiresAt }),
+          );
           audit.record({
             type: 'otp.resent',
             clientId,
@@ -378,12 +383,24 @@ export function createOtpService(deps: {
 
           const candidates = selectCandidates.all(client.id, input.osUser, input.email, now, maxAttempts);
           const match = candidates.find((c) => otpMatches(keys.otpHash, c.id, input.otp, c.otpHash));
-          if (!match) return fail('no_match', candidates.map((c) => c.id));
+          if (!match)
+            return fail(
+              'no_match',
+              candidates.map((c) => c.id),
+            );
           if (!consume.get(now, match.id, now, maxAttempts)) return fail('lost_race', []);
 
           const sessionId = newId();
           const via: SessionVia = match.method === 'emergency' ? 'emergency' : match.method === 'generated' ? 'generated' : 'otp';
-          insertSession.run({ id: sessionId, clientId: client.id, requestId: match.id, osUser: input.osUser, email: input.email, via, now });
+          insertSession.run({
+            id: sessionId,
+            clientId: client.id,
+            requestId: match.id,
+            osUser: input.osUser,
+            email: input.email,
+            via,
+            now,
+          });
           resetVerifyFailures.run(client.id, input.osUser);
           audit.record({ type: 'otp.verified', ...auditBase, requestId: match.id, detail: `session ${sessionId} via ${via}` });
           return { allowed: true, sessionId, requestId: match.id, via };
@@ -393,7 +410,12 @@ export function createOtpService(deps: {
     listAccessRequests(query: { status?: RequestStatus; limit: number }): AccessRequest[] {
       const now = clock.now();
       if (query.status === 'pending') return listPendingRequests.all({ now, limit: query.limit }) as AccessRequest[];
-      return listRequests.all({ now, maxAttempts: settings.get().maxVerifyAttempts, status: query.status ?? null, limit: query.limit }) as AccessRequest[];
+      return listRequests.all({
+        now,
+        maxAttempts: settings.get().maxVerifyAttempts,
+        status: query.status ?? null,
+        limit: query.limit,
+      }) as AccessRequest[];
     },
 
     approve: (requestId: string, actor: string, comment: string | null): AccessRequest =>

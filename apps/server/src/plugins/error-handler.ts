@@ -33,9 +33,12 @@ async function errorHandler(app: FastifyInstance) {
       return reply.code(error.statusCode).send(body(error.code, error.message, error.retryAfterSeconds));
     }
     if (error.validation) {
-      return reply.code(400).send(body('invalid_request', describeValidation(error.validationContext, error.validation[0] as ValidationIssue)));
+      return reply
+        .code(400)
+        .send(body('invalid_request', describeValidation(error.validationContext, error.validation[0] as ValidationIssue)));
     }
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(body('payload_too_large', 'The request body is too large.'));
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return reply.code(413).send(body('payload_too_large', 'The request body is too large.'));
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       return reply.code(415).send(body('invalid_request', 'Send the request body as application/json.'));
     }

@@ -47,23 +47,25 @@ export function createUserService(db: Db, clock: Clock, throttle: LoginThrottle)
 
     async update(login: string, change: { password?: string; email?: string; role?: Role }): Promise<InternalUser> {
       const passwordHash = change.password === undefined ? undefined : await hashPassword(change.password);
-      return db.transaction(() => {
-        const existing = byLogin.get(login);
-        if (!existing) throw new AppError(404, 'not_found', 'No such user.');
-        if (change.role !== undefined && existing.role === 'admin' && change.role !== 'admin' && countAdmins.get()!.n <= 1) {
-          throw new AppError(409, 'last_admin', 'The last admin cannot lose the admin role.');
-        }
-        if (passwordHash !== undefined) {
-          setPassword.run(passwordHash, existing.login);
-          endSessions.run(existing.login);
-        }
-        if (change.email !== undefined) setEmail.run(change.email, existing.login);
-        if (change.role !== undefined) {
-          setRole.run(change.role, existing.login);
-          endSessions.run(existing.login);
-        }
-        return publicUser(byLogin.get(existing.login)!);
-      }).immediate();
+      return db
+        .transaction(() => {
+          const existing = byLogin.get(login);
+          if (!existing) throw new AppError(404, 'not_found', 'No such user.');
+          if (change.role !== undefined && existing.role === 'admin' && change.role !== 'admin' && countAdmins.get()!.n <= 1) {
+            throw new AppError(409, 'last_admin', 'The last admin cannot lose the admin role.');
+          }
+          if (passwordHash !== undefined) {
+            setPassword.run(passwordHash, existing.login);
+            endSessions.run(existing.login);
+          }
+          if (change.email !== undefined) setEmail.run(change.email, existing.login);
+          if (change.role !== undefined) {
+            setRole.run(change.role, existing.login);
+            endSessions.run(existing.login);
+          }
+          return publicUser(byLogin.get(existing.login)!);
+        })
+        .immediate();
     },
 
     delete(login: string): void {

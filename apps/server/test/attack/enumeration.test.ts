@@ -43,14 +43,18 @@ describe('known and unknown emails and logins are answered alike', () => {
     const known: HttpAnswer[] = [];
     const unknown: HttpAnswer[] = [];
     for (let i = 0; i < 20; i++) {
-      const verify = (email: string) => server.call('POST', '/api/v1/otp/verify', { token: client.clientToken, body: { osUser, email, otp: '00000000' } });
+      const verify = (email: string) =>
+        server.call('POST', '/api/v1/otp/verify', { token: client.clientToken, body: { osUser, email, otp: '00000000' } });
       known.push(await verify('ann@corp.example.com'));
       unknown.push(await verify('nobody@corp.example.com'));
     }
     for (let i = 0; i < known.length; i++) expect(answer(known[i]!)).toEqual(answer(unknown[i]!));
     expect(known[0]!.status).toBe(401);
     expect(known[0]!.json.error.code).toBe('access_denied');
-    expectSimilarTiming(known.map((r) => r.ms), unknown.map((r) => r.ms));
+    expectSimilarTiming(
+      known.map((r) => r.ms),
+      unknown.map((r) => r.ms),
+    );
   });
 
   it('answers an access request by email alike for an address that is a user and one that is not', async () => {
@@ -90,7 +94,10 @@ describe('known and unknown emails and logins are answered alike', () => {
     expect(known[0]!.json.error.code).toBe('invalid_credentials');
     // The failure throttle is per login name, existing or not: both lock at the same point.
     expect(known.map((r) => r.status)).toContain(429);
-    expectSimilarTiming(known.filter((r) => r.status === 401).map((r) => r.ms), unknown.filter((r) => r.status === 401).map((r) => r.ms));
+    expectSimilarTiming(
+      known.filter((r) => r.status === 401).map((r) => r.ms),
+      unknown.filter((r) => r.status === 401).map((r) => r.ms),
+    );
   });
 
   it('answers Management Tool sign-in for a known login with a wrong password like an unknown login', async () => {
@@ -102,6 +109,9 @@ describe('known and unknown emails and logins are answered alike', () => {
     }
     for (let i = 0; i < known.length; i++) expect(answer(known[i]!)).toEqual(answer(unknown[i]!));
     expect(known[0]!.status).toBe(401);
-    expectSimilarTiming(known.map((r) => r.ms), unknown.map((r) => r.ms));
+    expectSimilarTiming(
+      known.map((r) => r.ms),
+      unknown.map((r) => r.ms),
+    );
   });
 });

@@ -24,25 +24,41 @@ describe('hostile request bodies over HTTP', () => {
 
   it.each([
     ['__proto__ at the top', '{"__proto__":{"isAdmin":true},"osUser":"ann","email":"ann@corp.example.com","otp":"12345678"}'],
-    ['constructor.prototype at the top', '{"constructor":{"prototype":{"isAdmin":true}},"osUser":"ann","email":"ann@corp.example.com","otp":"12345678"}'],
+    [
+      'constructor.prototype at the top',
+      '{"constructor":{"prototype":{"isAdmin":true}},"osUser":"ann","email":"ann@corp.example.com","otp":"12345678"}',
+    ],
     ['__proto__ nested', '{"osUser":"ann","email":"ann@corp.example.com","otp":"12345678","x":{"__proto__":{"a":1}}}'],
-    ['__proto__ with unicode escapes', '{"\\u005f\\u005fproto__":{"isAdmin":true},"osUser":"ann","email":"ann@corp.example.com","otp":"12345678"}'],
+    [
+      '__proto__ with unicode escapes',
+      '{"\\u005f\\u005fproto__":{"isAdmin":true},"osUser":"ann","email":"ann@corp.example.com","otp":"12345678"}',
+    ],
   ])('refuses a body with %s with 400 and pollutes nothing', async (_name, rawBody) => {
     expectError(await verify(rawBody), 400, 'invalid_request');
     // The process is unharmed: ordinary requests behave as before.
     expect((await server.call('GET', '/api/v1/client/policy', { token: client.clientToken })).status).toBe(200);
-    const enroll = await server.call('POST', '/api/v1/clients/enroll', { rawBody: `{"enrollmentKey":"${ENROLLMENT_KEY}","computerName":"PC-AFTER","__proto__":{"x":1}}` });
+    const enroll = await server.call('POST', '/api/v1/clients/enroll', {
+      rawBody: `{"enrollmentKey":"${ENROLLMENT_KEY}","computerName":"PC-AFTER","__proto__":{"x":1}}`,
+    });
     expectError(enroll, 400, 'invalid_request');
   });
 
   it('refuses enrollment and user creation carrying constructor or __proto__ keys', async () => {
-    expectError(await server.call('POST', '/api/v1/clients/enroll', { body: { enrollmentKey: ENROLLMENT_KEY, computerName: 'X', constructor: { prototype: { y: 1 } } } }), 400, 'invalid_request');
+    expectError(
+      await server.call('POST', '/api/v1/clients/enroll', {
+        body: { enrollmentKey: ENROLLMENT_KEY, computerName: 'X', constructor: { prototype: { y: 1 } } },
+      }),
+      400,
+      'invalid_request',
+    );
     const user = await server.call('POST', '/api/v1/admin/users', {
       token: admin,
       rawBody: '{"login":"eve","password":"password-12345","email":"eve@corp.example.com","role":"user","__proto__":{"role":"admin"}}',
     });
     expectError(user, 400, 'invalid_request');
-    expect((await server.call('GET', '/api/v1/admin/users', { token: admin })).json.map((u: { login: string }) => u.login)).toEqual(['admin']);
+    expect((await server.call('GET', '/api/v1/admin/users', { token: admin })).json.map((u: { login: string }) => u.login)).toEqual([
+      'admin',
+    ]);
   });
 
   it.each([

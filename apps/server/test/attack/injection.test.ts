@@ -59,25 +59,97 @@ describe('injection strings in every string field', () => {
     for (const [n, p] of PAYLOADS.entries()) {
       const osUser = `CORP\\user${n}`;
       // email
-      record('email (emergency request)', p, await server.call('POST', '/api/v1/otp/requests', { token: clientToken, body: { osUser, method: 'emergency', email: p } }));
-      record('email (verify)', p, await server.call('POST', '/api/v1/otp/verify', { token: clientToken, body: { osUser, email: p, otp: '12345678' } }));
+      record(
+        'email (emergency request)',
+        p,
+        await server.call('POST', '/api/v1/otp/requests', { token: clientToken, body: { osUser, method: 'emergency', email: p } }),
+      );
+      record(
+        'email (verify)',
+        p,
+        await server.call('POST', '/api/v1/otp/verify', { token: clientToken, body: { osUser, email: p, otp: '12345678' } }),
+      );
       record('email (generate)', p, await server.call('POST', '/api/v1/admin/otp', { token: admin, body: { clientId, osUser, email: p } }));
-      record('email (create user)', p, await server.call('POST', '/api/v1/admin/users', { token: admin, body: { login: `u${n}`, password: 'password-12345', email: p, role: 'user' } }));
+      record(
+        'email (create user)',
+        p,
+        await server.call('POST', '/api/v1/admin/users', {
+          token: admin,
+          body: { login: `u${n}`, password: 'password-12345', email: p, role: 'user' },
+        }),
+      );
       // osUser
-      record('osUser (emergency request)', p, await server.call('POST', '/api/v1/otp/requests', { token: clientToken, body: { osUser: p, method: 'emergency', email: `req${n}@corp.example.com` } }));
-      record('osUser (verify)', p, await server.call('POST', '/api/v1/otp/verify', { token: clientToken, body: { osUser: p, email: 'ann@corp.example.com', otp: '12345678' } }));
-      record('osUser (generate)', p, await server.call('POST', '/api/v1/admin/otp', { token: admin, body: { clientId, osUser: p, email: `gen${n}@corp.example.com` } }));
+      record(
+        'osUser (emergency request)',
+        p,
+        await server.call('POST', '/api/v1/otp/requests', {
+          token: clientToken,
+          body: { osUser: p, method: 'emergency', email: `req${n}@corp.example.com` },
+        }),
+      );
+      record(
+        'osUser (verify)',
+        p,
+        await server.call('POST', '/api/v1/otp/verify', {
+          token: clientToken,
+          body: { osUser: p, email: 'ann@corp.example.com', otp: '12345678' },
+        }),
+      );
+      record(
+        'osUser (generate)',
+        p,
+        await server.call('POST', '/api/v1/admin/otp', { token: admin, body: { clientId, osUser: p, email: `gen${n}@corp.example.com` } }),
+      );
       // reason and comment (free text, mailed to staff and requesters)
-      record('reason (emergency request)', p, await server.call('POST', '/api/v1/otp/requests', { token: clientToken, body: { osUser: `CORP\\why${n}`, method: 'emergency', email: `why${n}@corp.example.com`, reason: p } }));
-      record('comment (generate)', p, await server.call('POST', '/api/v1/admin/otp', { token: admin, body: { clientId, osUser: `CORP\\c${n}`, email: `comment${n}@corp.example.com`, comment: p } }));
+      record(
+        'reason (emergency request)',
+        p,
+        await server.call('POST', '/api/v1/otp/requests', {
+          token: clientToken,
+          body: { osUser: `CORP\\why${n}`, method: 'emergency', email: `why${n}@corp.example.com`, reason: p },
+        }),
+      );
+      record(
+        'comment (generate)',
+        p,
+        await server.call('POST', '/api/v1/admin/otp', {
+          token: admin,
+          body: { clientId, osUser: `CORP\\c${n}`, email: `comment${n}@corp.example.com`, comment: p },
+        }),
+      );
       // login
-      record('login (internal method)', p, await server.call('POST', '/api/v1/otp/requests', { token: clientToken, body: { osUser, method: 'internal', login: p, password: 'x' } }));
+      record(
+        'login (internal method)',
+        p,
+        await server.call('POST', '/api/v1/otp/requests', {
+          token: clientToken,
+          body: { osUser, method: 'internal', login: p, password: 'x' },
+        }),
+      );
       record('login (admin sign-in)', p, await server.call('POST', '/api/v1/admin/login', { body: { login: p, password: 'x' } }));
-      record('login (create user)', p, await server.call('POST', '/api/v1/admin/users', { token: admin, body: { login: p, password: 'password-12345', email: 'x@corp.example.com', role: 'user' } }));
+      record(
+        'login (create user)',
+        p,
+        await server.call('POST', '/api/v1/admin/users', {
+          token: admin,
+          body: { login: p, password: 'password-12345', email: 'x@corp.example.com', role: 'user' },
+        }),
+      );
       // computer name (appears in mail subjects)
-      const enrolled = record('computerName (enroll)', p, await server.call('POST', '/api/v1/clients/enroll', { body: { enrollmentKey: 'enrollment-key-for-attacks-01', computerName: p } }));
+      const enrolled = record(
+        'computerName (enroll)',
+        p,
+        await server.call('POST', '/api/v1/clients/enroll', { body: { enrollmentKey: 'enrollment-key-for-attacks-01', computerName: p } }),
+      );
       if (enrolled.status === 201) {
-        record('computerName (generate mail subject)', p, await server.call('POST', '/api/v1/admin/otp', { token: admin, body: { clientId: enrolled.json.clientId, osUser: 'CORP\\ann', email: `pc${n}@corp.example.com` } }));
+        record(
+          'computerName (generate mail subject)',
+          p,
+          await server.call('POST', '/api/v1/admin/otp', {
+            token: admin,
+            body: { clientId: enrolled.json.clientId, osUser: 'CORP\\ann', email: `pc${n}@corp.example.com` },
+          }),
+        );
       }
     }
 
@@ -116,7 +188,12 @@ describe('injection strings in every string field', () => {
         .split(/\r?\n/)
         .filter((line) => !/^[ \t]/.test(line))
         .map((line) => line.slice(0, line.indexOf(':')).toLowerCase());
-      expect(names.filter((n) => !['from', 'to', 'subject', 'message-id', 'date', 'mime-version', 'content-type', 'content-transfer-encoding'].includes(n)), headerBlock).toEqual([]);
+      expect(
+        names.filter(
+          (n) => !['from', 'to', 'subject', 'message-id', 'date', 'mime-version', 'content-type', 'content-transfer-encoding'].includes(n),
+        ),
+        headerBlock,
+      ).toEqual([]);
       expect(names.filter((n) => n === 'to' || n === 'subject')).toHaveLength(2);
       expect(mail.to).toMatch(/^[a-z0-9.]+@corp\.example\.com$/);
     }

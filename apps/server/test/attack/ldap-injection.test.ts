@@ -47,7 +47,10 @@ describe('LDAP filter injection through the directory method (real slapd)', () =
       },
     });
     const admin = await server.login();
-    const settings = await server.call('PUT', '/api/v1/admin/settings', { token: admin, body: { autoSendToDirectoryUsers: true, otpRequestIntervalMinutes: 0 } });
+    const settings = await server.call('PUT', '/api/v1/admin/settings', {
+      token: admin,
+      body: { autoSendToDirectoryUsers: true, otpRequestIntervalMinutes: 0 },
+    });
     expect(settings.status).toBe(200);
     client = await server.enroll('PC-LDAP');
   });
@@ -58,7 +61,8 @@ describe('LDAP filter injection through the directory method (real slapd)', () =
   });
 
   it('never resolves an injected osUser to someone else, and answers each with a clean 4xx', async () => {
-    const request = (osUser: string) => server.call('POST', '/api/v1/otp/requests', { token: client.clientToken, body: { osUser, method: 'directory' } });
+    const request = (osUser: string) =>
+      server.call('POST', '/api/v1/otp/requests', { token: client.clientToken, body: { osUser, method: 'directory' } });
     for (const osUser of FILTER_INJECTION) {
       const res = await request(osUser);
       expect([400, 404], `${JSON.stringify(osUser)}: ${res.text}`).toContain(res.status);
@@ -72,7 +76,10 @@ describe('LDAP filter injection through the directory method (real slapd)', () =
     await new Promise((r) => setTimeout(r, 500));
     expect(smtp.mails.map((m) => m.to)).toEqual(['ann@corp.example.com']);
     // slapd saw the metacharacters escaped (RFC 4515), never as filter syntax.
-    const searches = slapd.log().split('\n').filter((line) => / SRCH .*filter=/.test(line));
+    const searches = slapd
+      .log()
+      .split('\n')
+      .filter((line) => / SRCH .*filter=/.test(line));
     expect(searches.length).toBeGreaterThan(0);
     for (const line of searches) {
       const filter = /filter="([^"]*)"/.exec(line)![1]!;

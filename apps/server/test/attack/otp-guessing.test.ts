@@ -26,7 +26,9 @@ describe('10,000 guesses at one OTP over HTTP (default rate limits, no trusted p
 
     const counts = new Map<number, number>();
     await runPool(10_000, 32, async (i) => {
-      let guess = String(i * 7919).padStart(8, '0').slice(-8);
+      let guess = String(i * 7919)
+        .padStart(8, '0')
+        .slice(-8);
       if (guess === realCode) guess = realCode === '00000000' ? '00000001' : '00000000';
       const res = await server.call('POST', '/api/v1/otp/verify', {
         token: clientToken,
@@ -43,7 +45,10 @@ describe('10,000 guesses at one OTP over HTTP (default rate limits, no trusted p
     expect(counts.get(429)).toBeGreaterThanOrEqual(10_000 - 60);
 
     // The limit still holds for the right code from the same Client.
-    const withRealCode = await server.call('POST', '/api/v1/otp/verify', { token: clientToken, body: { osUser: OS_USER, email: EMAIL, otp: realCode } });
+    const withRealCode = await server.call('POST', '/api/v1/otp/verify', {
+      token: clientToken,
+      body: { osUser: OS_USER, email: EMAIL, otp: realCode },
+    });
     expect(withRealCode.status).toBe(429);
     expect(withRealCode.json.error.code).toBe('rate_limited');
 
@@ -71,4 +76,3 @@ describe('10,000 guesses at one OTP over HTTP (default rate limits, no trusted p
     expect(statuses.slice(firstLimited).every((s) => s === 429)).toBe(true);
   });
 });
-

@@ -52,7 +52,9 @@ describe('slow clients', () => {
   });
 
   it('keeps answering other clients while twenty slow ones hold sockets', async () => {
-    const slow = Array.from({ length: 20 }, () => dribble(server.port, 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Pad: '.concat('b'.repeat(100)).split(''), 100));
+    const slow = Array.from({ length: 20 }, () =>
+      dribble(server.port, 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Pad: '.concat('b'.repeat(100)).split(''), 100),
+    );
     await new Promise((r) => setTimeout(r, 300));
     const started = Date.now();
     const res = await server.call('GET', '/api/v1/health');

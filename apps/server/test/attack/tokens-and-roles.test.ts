@@ -57,7 +57,10 @@ describe('one Client against another, and roles against admin routes', () => {
     const body = (email: string) => ({ clientId: a.clientId, osUser: 'CORP\\ann', email });
     const first = await server.call('POST', '/api/v1/admin/otp', { token: admin, body: body('ann1@corp.example.com') });
     const code1 = otpFromMail(await smtp.waitFor((m) => m.to.includes('ann1@')));
-    const verified = await server.call('POST', '/api/v1/otp/verify', { token: a.clientToken, body: { osUser: 'CORP\\ann', email: 'ann1@corp.example.com', otp: code1 } });
+    const verified = await server.call('POST', '/api/v1/otp/verify', {
+      token: a.clientToken,
+      body: { osUser: 'CORP\\ann', email: 'ann1@corp.example.com', otp: code1 },
+    });
     expect(verified.status).toBe(200);
     const { sessionId } = verified.json;
 
@@ -70,13 +73,22 @@ describe('one Client against another, and roles against admin routes', () => {
     // B presents A's live code with A's user and email: refused, and A can still use it.
     await server.call('POST', '/api/v1/admin/otp', { token: admin, body: body('ann2@corp.example.com') });
     const code2 = otpFromMail(await smtp.waitFor((m) => m.to.includes('ann2@')));
-    const stolen = await server.call('POST', '/api/v1/otp/verify', { token: b.clientToken, body: { osUser: 'CORP\\ann', email: 'ann2@corp.example.com', otp: code2 } });
+    const stolen = await server.call('POST', '/api/v1/otp/verify', {
+      token: b.clientToken,
+      body: { osUser: 'CORP\\ann', email: 'ann2@corp.example.com', otp: code2 },
+    });
     expect(stolen.status).toBe(401);
     expect(stolen.json.error.code).toBe('access_denied');
-    const own = await server.call('POST', '/api/v1/otp/verify', { token: a.clientToken, body: { osUser: 'CORP\\ann', email: 'ann2@corp.example.com', otp: code2 } });
+    const own = await server.call('POST', '/api/v1/otp/verify', {
+      token: a.clientToken,
+      body: { osUser: 'CORP\\ann', email: 'ann2@corp.example.com', otp: code2 },
+    });
     expect(own.status).toBe(200);
     // A replay of a used code is refused.
-    const replay = await server.call('POST', '/api/v1/otp/verify', { token: a.clientToken, body: { osUser: 'CORP\\ann', email: 'ann2@corp.example.com', otp: code2 } });
+    const replay = await server.call('POST', '/api/v1/otp/verify', {
+      token: a.clientToken,
+      body: { osUser: 'CORP\\ann', email: 'ann2@corp.example.com', otp: code2 },
+    });
     expect(replay.status).toBe(401);
   });
 
@@ -88,7 +100,10 @@ describe('one Client against another, and roles against admin routes', () => {
 
   it('answers helpdesk 403 on every admin-only route and lets it do its own work', async () => {
     const mk = (login: string, role: string) =>
-      server.call('POST', '/api/v1/admin/users', { token: admin, body: { login, password: `${login}-password-1`, email: `${login}@corp.example.com`, role } });
+      server.call('POST', '/api/v1/admin/users', {
+        token: admin,
+        body: { login, password: `${login}-password-1`, email: `${login}@corp.example.com`, role },
+      });
     expect((await mk('helen', 'helpdesk')).status).toBe(201);
     const helpdesk = await server.login('helen', 'helen-password-1');
     const { clientId } = await server.enroll('PC-D');
@@ -115,16 +130,25 @@ describe('one Client against another, and roles against admin routes', () => {
     }
     // Nothing changed.
     expect((await server.call('GET', '/api/v1/admin/settings', { token: admin })).json).toEqual(before);
-    expect((await server.call('GET', '/api/v1/admin/users', { token: admin })).json.map((u: { login: string; role: string }) => `${u.login}:${u.role}`)).toEqual([
-      'admin:admin',
-      'helen:helpdesk',
-    ]);
-    expect((await server.call('GET', '/api/v1/admin/clients', { token: admin })).json.find((c: { clientId: string }) => c.clientId === clientId).allowOneTimePasswords).toBe(true);
+    expect(
+      (await server.call('GET', '/api/v1/admin/users', { token: admin })).json.map(
+        (u: { login: string; role: string }) => `${u.login}:${u.role}`,
+      ),
+    ).toEqual(['admin:admin', 'helen:helpdesk']);
+    expect(
+      (await server.call('GET', '/api/v1/admin/clients', { token: admin })).json.find((c: { clientId: string }) => c.clientId === clientId)
+        .allowOneTimePasswords,
+    ).toBe(true);
   });
 
   it('refuses the user role any Management Tool session, and anonymous callers every admin route', async () => {
     expect(
-      (await server.call('POST', '/api/v1/admin/users', { token: admin, body: { login: 'ulla', password: 'ulla-password-1', email: 'ulla@corp.example.com', role: 'user' } })).status,
+      (
+        await server.call('POST', '/api/v1/admin/users', {
+          token: admin,
+          body: { login: 'ulla', password: 'ulla-password-1', email: 'ulla@corp.example.com', role: 'user' },
+        })
+      ).status,
     ).toBe(201);
     const login = await server.call('POST', '/api/v1/admin/login', { body: { login: 'ulla', password: 'ulla-password-1' } });
     expect(login.status).toBe(403);

@@ -50,7 +50,10 @@ describe('the database', () => {
     const all = loadMigrations();
     const first = new Database(file);
     first.pragma('foreign_keys = ON');
-    migrate(first, all.filter((m) => m.version === 10));
+    migrate(
+      first,
+      all.filter((m) => m.version === 10),
+    );
     first.exec(`
       INSERT INTO clients (id, computer_name, token_hash, allow_otp, enrolled_at) VALUES ('c1', 'PC-1', x'00', 1, 1);
       INSERT INTO otp_requests (id, client_id, os_user, email, method, status, created_at, expires_at)
@@ -69,8 +72,10 @@ describe('the database', () => {
       { id: 'r1', status: 'burnt' },
     ]);
     expect(db.prepare("SELECT request_id FROM sessions WHERE id = 's0'").get()).toEqual({ request_id: 'r0' });
-    expect(() => db.exec(`INSERT INTO sessions (id, client_id, request_id, os_user, email, via, started_at, last_seen_at)
-      VALUES ('s2', 'nope', 'r1', 'u', 'e', 'otp', 1, 1)`)).toThrow(/FOREIGN KEY/);
+    expect(() =>
+      db.exec(`INSERT INTO sessions (id, client_id, request_id, os_user, email, via, started_at, last_seen_at)
+      VALUES ('s2', 'nope', 'r1', 'u', 'e', 'otp', 1, 1)`),
+    ).toThrow(/FOREIGN KEY/);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     db.close();
   });

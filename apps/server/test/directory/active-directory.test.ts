@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDirectory, DirectoryUnavailableError, parseDirectoryConfig, type Directory, type DirectoryConfig } from '../../src/directory/index.js';
+import {
+  createDirectory,
+  DirectoryUnavailableError,
+  parseDirectoryConfig,
+  type Directory,
+  type DirectoryConfig,
+} from '../../src/directory/index.js';
 import { startSambaDc, type SambaDc } from '../support/samba.js';
 
 // One provisioned domain for the whole file (this is the only test file that uses Samba), so the
@@ -71,7 +77,9 @@ describe('LDAP directory against Active Directory (Samba AD DC)', () => {
   });
 
   it('refuses to guess when a custom filter matches several accounts', async () => {
-    const wide = createDirectory(configFor({ LATCHKEY_LDAP_USER_FILTER: '(&(objectClass=user)(|(sAMAccountName={user})(sAMAccountName=dave)))' }));
+    const wide = createDirectory(
+      configFor({ LATCHKEY_LDAP_USER_FILTER: '(&(objectClass=user)(|(sAMAccountName={user})(sAMAccountName=dave)))' }),
+    );
     try {
       await expect(wide.lookupEmail('alice')).resolves.toEqual({ kind: 'ambiguous', count: 2 });
     } finally {

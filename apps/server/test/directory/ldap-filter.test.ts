@@ -79,7 +79,9 @@ describe('fillUserFilter and parseLdapFilter', () => {
       'NotFilter',
       'ExtensibleFilter',
     ]);
-    const ldapFilter = parseLdapFilter('(|(uid=a)(mail=a@*)(cn=*x*y)(description=*)(uidNumber>=1000)(uidNumber<=2000)(sn~=smith)(cn:dn:=people))');
+    const ldapFilter = parseLdapFilter(
+      '(|(uid=a)(mail=a@*)(cn=*x*y)(description=*)(uidNumber>=1000)(uidNumber<=2000)(sn~=smith)(cn:dn:=people))',
+    );
     expect((ldapFilter as unknown as { filters: LdapFilter[] }).filters.map((f) => f.type)).toEqual([
       'EqualityFilter',
       'SubstringFilter',

@@ -48,7 +48,11 @@ describe('LDAP directory against OpenLDAP (slapd)', () => {
   it('finds a user by name and answers its mail and DN', async () => {
     const directory = createDirectory(configFor(slapd));
     try {
-      await expect(directory.lookupEmail('alice')).resolves.toEqual({ kind: 'found', email: 'alice@latchkey.test', dn: slapd.dnOf('alice') });
+      await expect(directory.lookupEmail('alice')).resolves.toEqual({
+        kind: 'found',
+        email: 'alice@latchkey.test',
+        dn: slapd.dnOf('alice'),
+      });
     } finally {
       await directory.close();
     }
@@ -95,7 +99,9 @@ describe('LDAP directory against OpenLDAP (slapd)', () => {
   });
 
   it('reads the mail from the configured attribute', async () => {
-    const directory = createDirectory(configFor(slapd, { LATCHKEY_LDAP_MAIL_ATTRIBUTE: 'employeeType', LATCHKEY_LDAP_USER_FILTER: '(uid={user})' }));
+    const directory = createDirectory(
+      configFor(slapd, { LATCHKEY_LDAP_MAIL_ATTRIBUTE: 'employeeType', LATCHKEY_LDAP_USER_FILTER: '(uid={user})' }),
+    );
     try {
       // twin1's employeeType is "twin", not an address: the mail attribute is really the one read.
       await expect(directory.lookupEmail('twin1')).resolves.toMatchObject({ kind: 'no_mail' });
@@ -140,7 +146,9 @@ describe('LDAP directory against OpenLDAP (slapd)', () => {
   });
 
   it('refuses to guess when a custom filter matches two entries', async () => {
-    const directory = createDirectory(configFor(slapd, { LATCHKEY_LDAP_USER_FILTER: '(&(objectClass=inetOrgPerson)(employeeType={user}))' }));
+    const directory = createDirectory(
+      configFor(slapd, { LATCHKEY_LDAP_USER_FILTER: '(&(objectClass=inetOrgPerson)(employeeType={user}))' }),
+    );
     try {
       await expect(directory.lookupEmail('twin')).resolves.toEqual({ kind: 'ambiguous', count: 2 });
     } finally {
@@ -211,9 +219,12 @@ describe('LDAP directory against OpenLDAP (slapd)', () => {
     await Promise.all([good.close(), badBind.close()]);
     // slapd writes its log from its own threads: give the last lines a moment to appear.
     const ours = (): string[] =>
-      [...new Set(Array.from(slapd.log().matchAll(/(conn=\d+) op=\d+ BIND/g), (m) => m[1] as string))].filter((conn) => !connectionsBefore.has(conn));
+      [...new Set(Array.from(slapd.log().matchAll(/(conn=\d+) op=\d+ BIND/g), (m) => m[1] as string))].filter(
+        (conn) => !connectionsBefore.has(conn),
+      );
     const finished = (conn: string): boolean => new RegExp(`${conn} op=\\d+ UNBIND\n[^]*${conn} fd=\\d+ closed\n`).test(slapd.log());
-    for (let i = 0; i < 100 && !(ours().length === 3 && ours().every(finished)); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let i = 0; i < 100 && !(ours().length === 3 && ours().every(finished)); i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     // Connections that bound (the harness's readiness probes never do): each was unbound, then closed.
     expect(ours()).toHaveLength(3);
     for (const conn of ours()) expect(finished(conn), `${conn} unbound and closed`).toBe(true);

@@ -177,7 +177,11 @@ describe.skipIf(!trigger)('a database whose filesystem turns read-only under the
 
   it('answers 503 service_unavailable, and after fsck and a restart the database is intact and the OTP still unused', async () => {
     const start = () =>
-      startServerProcess({ smtpUrl: smtp.url, dataDir, env: { LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000', LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE: '1000' } });
+      startServerProcess({
+        smtpUrl: smtp.url,
+        dataDir,
+        env: { LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000', LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE: '1000' },
+      });
     server = await start();
     const admin = await server.login();
     const client = await server.enroll('PC-RO');
@@ -189,7 +193,11 @@ describe.skipIf(!trigger)('a database whose filesystem turns read-only under the
     writeFileSync(trigger!, '1');
     expect(execFileSync('findmnt', ['-no', 'OPTIONS', roDir], { encoding: 'utf8' })).toMatch(/\bro\b|emergency_ro/);
     expectUnavailable(await generate('CORP\\ro2', 'ro2@corp.example.com'), 'generate on a read-only filesystem');
-    const verify = () => server.call('POST', '/api/v1/otp/verify', { token: client.clientToken, body: { osUser: 'CORP\\ro1', email: 'ro1@corp.example.com', otp } });
+    const verify = () =>
+      server.call('POST', '/api/v1/otp/verify', {
+        token: client.clientToken,
+        body: { osUser: 'CORP\\ro1', email: 'ro1@corp.example.com', otp },
+      });
     expectUnavailable(await verify(), 'verify on a read-only filesystem');
     expect((await server.call('GET', '/api/v1/health')).status).toBe(200);
 

@@ -64,7 +64,10 @@ describe('kill -9 during a logon storm, ten times', () => {
           const osUser = `CORP\\u${round}-${w}-${k}`;
           const email = `u${round}.${w}.${k}@corp.example.com`;
           try {
-            const gen = await current.call('POST', '/api/v1/admin/otp', { token: admin, body: { clientId: client.clientId, osUser, email } });
+            const gen = await current.call('POST', '/api/v1/admin/otp', {
+              token: admin,
+              body: { clientId: client.clientId, osUser, email },
+            });
             if (gen.status !== 201) throw new Error(`generate answered ${gen.status} ${gen.text}`);
             generatedFor.push(email);
             const mail = smtp.waitFor((m) => m.to.includes(email), 5000);
@@ -99,7 +102,7 @@ describe('kill -9 during a logon storm, ten times', () => {
         expect(db.pragma('foreign_key_check')).toEqual([]);
         const hasSession = db.prepare<[string], { id: string }>('SELECT id FROM sessions WHERE id = ?');
         for (const a of accepted) expect(hasSession.get(a.sessionId), `session of ${a.email}`).toBeDefined();
-        const usedTwice = db.prepare("SELECT request_id, count(*) AS n FROM sessions GROUP BY request_id HAVING n > 1").all();
+        const usedTwice = db.prepare('SELECT request_id, count(*) AS n FROM sessions GROUP BY request_id HAVING n > 1').all();
         expect(usedTwice).toEqual([]);
       } finally {
         db.close();
@@ -114,14 +117,20 @@ describe('kill -9 during a logon storm, ten times', () => {
     // After the last crash: no accepted code works again, and every mail that was queued is delivered.
     server = await start();
     for (const a of accepted) {
-      const replay = await server.call('POST', '/api/v1/otp/verify', { token: a.clientToken, body: { osUser: a.osUser, email: a.email, otp: a.otp } });
+      const replay = await server.call('POST', '/api/v1/otp/verify', {
+        token: a.clientToken,
+        body: { osUser: a.osUser, email: a.email, otp: a.otp },
+      });
       expect(replay.status, `replay of ${a.email}`).toBe(401);
     }
     for (const email of generatedFor) await smtp.waitFor((m) => m.to.includes(email), 15_000);
     const db = new Database(join(dataDir, 'latchkey.db'), { readonly: true });
     try {
       const start = Date.now();
-      while ((db.prepare('SELECT count(*) AS n FROM mail_queue WHERE sent_at IS NULL').get() as { n: number }).n > 0 && Date.now() - start < 15_000) {
+      while (
+        (db.prepare('SELECT count(*) AS n FROM mail_queue WHERE sent_at IS NULL').get() as { n: number }).n > 0 &&
+        Date.now() - start < 15_000
+      ) {
         await new Promise((r) => setTimeout(r, 100));
       }
       expect(db.prepare('SELECT count(*) AS n FROM mail_queue WHERE sent_at IS NULL').get()).toEqual({ n: 0 });

@@ -10,7 +10,12 @@ afterEach(async () => t?.destroy());
 async function generate(to: string) {
   const admin = await t.adminToken();
   const { clientId } = await t.enroll();
-  const res = await t.app.inject({ method: 'POST', url: '/api/v1/admin/otp', headers: bearer(admin), payload: { clientId, osUser: 'ann', email: to } });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/admin/otp',
+    headers: bearer(admin),
+    payload: { clientId, osUser: 'ann', email: to },
+  });
   expect(res.statusCode).toBe(201);
   return res;
 }

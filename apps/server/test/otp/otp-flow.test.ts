@@ -24,7 +24,12 @@ async function approvedOtp(opts: { computer?: string; osUser?: string; email?: s
   expect(created.statusCode).toBe(201);
   const requestId = created.json().requestId as string;
   const admin = await t.adminToken();
-  const approved = await t.app.inject({ method: 'POST', url: `/api/v1/admin/access-requests/${requestId}/approve`, headers: bearer(admin), payload: {} });
+  const approved = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/admin/access-requests/${requestId}/approve`,
+    headers: bearer(admin),
+    payload: {},
+  });
   expect(approved.statusCode).toBe(200);
   const mail = await t.smtp.waitFor((m) => m.to.includes(email) && m.subject.startsWith('Your one-time password'));
   return { clientId, clientToken, osUser, email, requestId, otp: otpFromMail(mail), admin, mail };
@@ -39,7 +44,12 @@ describe('the email method', () => {
     const admin = await t.adminToken();
     await t.createUser(admin, { login: 'helen', role: 'helpdesk', password: 'helpdesk-password' });
     const { clientToken } = await t.enroll('FIN-LAPTOP-7');
-    const res = await requestByEmail(clientToken, { osUser: 'CORP\\bob', method: 'emergency', email: 'bob@corp.example.com', reason: 'lost phone' });
+    const res = await requestByEmail(clientToken, {
+      osUser: 'CORP\\bob',
+      method: 'emergency',
+      email: 'bob@corp.example.com',
+      reason: 'lost phone',
+    });
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ status: 'pending', email: 'bob@corp.example.com' });
     for (const staff of ['admin@corp.example.com', 'helen@corp.example.com']) {
@@ -68,17 +78,28 @@ describe('the email method', () => {
     expect(again.json()).toEqual({ error: { code: 'access_denied', message: 'Access denied.' } });
 
     const sessions = await t.app.inject({ method: 'GET', url: '/api/v1/admin/sessions', headers: bearer(admin) });
-    expect(sessions.json()[0]).toMatchObject({ userName: 'CORP\\alice (alice@corp.example.com)', via: 'otp', endedAt: null, computerName: 'PC-0001' });
+    expect(sessions.json()[0]).toMatchObject({
+      userName: 'CORP\\alice (alice@corp.example.com)',
+      via: 'otp',
+      endedAt: null,
+      computerName: 'PC-0001',
+    });
   });
 
   it('shows the request status to the Client: pending, then sent with an expiry, then used', async () => {
     const { clientToken } = await t.enroll();
     const created = await requestByEmail(clientToken, { osUser: 'ann', method: 'email', email: 'ann@corp.example.com' });
     const id = created.json().requestId;
-    const status = async () => (await t.app.inject({ method: 'GET', url: `/api/v1/otp/requests/${id}`, headers: bearer(clientToken) })).json();
+    const status = async () =>
+      (await t.app.inject({ method: 'GET', url: `/api/v1/otp/requests/${id}`, headers: bearer(clientToken) })).json();
     expect((await status()).status).toBe('pending');
     const admin = await t.adminToken();
-    await t.app.inject({ method: 'POST', url: `/api/v1/admin/access-requests/${id}/approve`, headers: bearer(admin), payload: { comment: 'ok by phone' } });
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/admin/access-requests/${id}/approve`,
+      headers: bearer(admin),
+      payload: { comment: 'ok by phone' },
+    });
     const sent = await status();
     expect(sent.status).toBe('sent');
     expect(sent.expiresAt).toBe(t.clock.now() + 30 * MINUTE);
@@ -91,7 +112,11 @@ describe('the email method', () => {
     const a = await t.enroll('A-PC');
     const b = await t.enroll('B-PC');
     const created = await requestByEmail(a.clientToken, { osUser: 'ann', method: 'email', email: 'ann@corp.example.com' });
-    const res = await t.app.inject({ method: 'GET', url: `/api/v1/otp/requests/${created.json().requestId}`, headers: bearer(b.clientToken) });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/otp/requests/${created.json().requestId}`,
+      headers: bearer(b.clientToken),
+    });
     expect(res.statusCode).toBe(404);
   });
 
@@ -100,11 +125,21 @@ describe('the email method', () => {
     const created = await requestByEmail(clientToken, { osUser: 'ann', method: 'email', email: 'ann@corp.example.com' });
     const id = created.json().requestId;
     const admin = await t.adminToken();
-    const denied = await t.app.inject({ method: 'POST', url: `/api/v1/admin/access-requests/${id}/deny`, headers: bearer(admin), payload: { comment: 'unknown caller' } });
+    const denied = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/admin/access-requests/${id}/deny`,
+      headers: bearer(admin),
+      payload: { comment: 'unknown caller' },
+    });
     expect(denied.json()).toMatchObject({ status: 'denied', decidedBy: 'admin', comment: 'unknown caller' });
     const mail = await t.smtp.waitFor((m) => m.to.includes('ann@') && m.subject.startsWith('Request denied'));
     expect(mail.text).toContain('unknown caller');
-    const approve = await t.app.inject({ method: 'POST', url: `/api/v1/admin/access-requests/${id}/approve`, headers: bearer(admin), payload: {} });
+    const approve = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/admin/access-requests/${id}/approve`,
+      headers: bearer(admin),
+      payload: {},
+    });
     expect(approve.statusCode).toBe(409);
     expect(approve.json().error.code).toBe('not_pending');
   });
@@ -119,7 +154,12 @@ describe('the email method', () => {
     const admin = await t.adminToken();
     const pending = await t.app.inject({ method: 'GET', url: '/api/v1/admin/access-requests?status=pending', headers: bearer(admin) });
     expect(pending.json()).toEqual([]);
-    const approve = await t.app.inject({ method: 'POST', url: `/api/v1/admin/access-requests/${id}/approve`, headers: bearer(admin), payload: {} });
+    const approve = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/admin/access-requests/${id}/approve`,
+      headers: bearer(admin),
+      payload: {},
+    });
     expect(approve.statusCode).toBe(409);
   });
 
@@ -199,7 +239,12 @@ describe('verification', () => {
     const admin = await t.adminToken();
     const locks = await t.app.inject({ method: 'GET', url: '/api/v1/admin/lockouts', headers: bearer(admin) });
     expect(locks.json()).toEqual([expect.objectContaining({ clientId, osUser, failures: 101 })]);
-    const cleared = await t.app.inject({ method: 'POST', url: '/api/v1/admin/lockouts/clear', headers: bearer(admin), payload: { clientId, osUser } });
+    const cleared = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/lockouts/clear',
+      headers: bearer(admin),
+      payload: { clientId, osUser },
+    });
     expect(cleared.statusCode).toBe(204);
     expect((await verify(clientToken, { osUser, email, otp })).statusCode).toBe(200);
   });
@@ -262,7 +307,11 @@ describe('resend', () => {
   it('refuses to resend a request that is still pending', async () => {
     const { clientToken } = await t.enroll();
     const created = await requestByEmail(clientToken, { osUser: 'ann', method: 'email', email: 'ann@corp.example.com' });
-    const res = await t.app.inject({ method: 'POST', url: `/api/v1/otp/requests/${created.json().requestId}/resend`, headers: bearer(clientToken) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/otp/requests/${created.json().requestId}/resend`,
+      headers: bearer(clientToken),
+    });
     expect(res.statusCode).toBe(409);
   });
 });
@@ -287,7 +336,12 @@ describe('methods and policy', () => {
   it('refuses every request from a Client whose one-time passwords are turned off', async () => {
     const { clientId, clientToken } = await t.enroll();
     const admin = await t.adminToken();
-    await t.app.inject({ method: 'PATCH', url: `/api/v1/admin/clients/${clientId}`, headers: bearer(admin), payload: { allowOneTimePasswords: false } });
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/admin/clients/${clientId}`,
+      headers: bearer(admin),
+      payload: { allowOneTimePasswords: false },
+    });
     const policy = await t.app.inject({ method: 'GET', url: '/api/v1/client/policy', headers: bearer(clientToken) });
     expect(policy.json().allowOneTimePasswords).toBe(false);
     const res = await requestByEmail(clientToken, { osUser: 'ann', method: 'emergency', email: 'ann@corp.example.com' });
@@ -310,7 +364,7 @@ describe('methods and policy', () => {
     });
   });
 
-  it('sends the OTP of the internal method to the internal user\'s email at once', async () => {
+  it("sends the OTP of the internal method to the internal user's email at once", async () => {
     const admin = await t.adminToken();
     await t.updateSettings(admin, { autoSendToInternalUsers: true, otpLength: 10 });
     await t.createUser(admin, { login: 'carol', role: 'user' });

@@ -25,7 +25,11 @@ describe('roles', () => {
       expect(res.statusCode, `${method} ${url}`).toBe(403);
       expect(res.json().error.code).toBe('forbidden');
     }
-    const userLogin = await t.app.inject({ method: 'POST', url: '/api/v1/admin/login', payload: { login: 'uma', password: 'uma-password-1' } });
+    const userLogin = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/login',
+      payload: { login: 'uma', password: 'uma-password-1' },
+    });
     expect(userLogin.statusCode).toBe(403);
   });
 
@@ -42,7 +46,12 @@ describe('roles', () => {
     const del = await t.app.inject({ method: 'DELETE', url: '/api/v1/admin/users/admin', headers: bearer(admin) });
     expect(del.statusCode).toBe(409);
     expect(del.json().error.code).toBe('last_admin');
-    const demote = await t.app.inject({ method: 'PATCH', url: '/api/v1/admin/users/admin', headers: bearer(admin), payload: { role: 'helpdesk' } });
+    const demote = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/admin/users/admin',
+      headers: bearer(admin),
+      payload: { role: 'helpdesk' },
+    });
     expect(demote.json().error.code).toBe('last_admin');
   });
 });
@@ -50,18 +59,37 @@ describe('roles', () => {
 describe('sign-in', () => {
   it('gives the same answer for an unknown login and a wrong password, and locks after repeated failures', async () => {
     t = await buildTestApp();
-    const wrong = await t.app.inject({ method: 'POST', url: '/api/v1/admin/login', payload: { login: 'admin', password: 'wrong-password' } });
-    const unknown = await t.app.inject({ method: 'POST', url: '/api/v1/admin/login', payload: { login: 'ghost', password: 'wrong-password' } });
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/login',
+      payload: { login: 'admin', password: 'wrong-password' },
+    });
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/login',
+      payload: { login: 'ghost', password: 'wrong-password' },
+    });
     expect(wrong.statusCode).toBe(401);
     expect(unknown.body).toBe(wrong.body);
-    for (let i = 0; i < 5; i++) await t.app.inject({ method: 'POST', url: '/api/v1/admin/login', payload: { login: 'admin', password: 'wrong-password' } });
-    const locked = await t.app.inject({ method: 'POST', url: '/api/v1/admin/login', payload: { login: 'admin', password: ADMIN_PASSWORD } });
+    for (let i = 0; i < 5; i++)
+      await t.app.inject({ method: 'POST', url: '/api/v1/admin/login', payload: { login: 'admin', password: 'wrong-password' } });
+    const locked = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/login',
+      payload: { login: 'admin', password: ADMIN_PASSWORD },
+    });
     expect(locked.statusCode).toBe(429);
     expect(locked.json().error.code).toBe('login_locked');
     t = await t.restart();
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/admin/login', payload: { login: 'admin', password: ADMIN_PASSWORD } })).statusCode).toBe(429);
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/api/v1/admin/login', payload: { login: 'admin', password: ADMIN_PASSWORD } }))
+        .statusCode,
+    ).toBe(429);
     t.clock.advance(15 * 60_000);
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/admin/login', payload: { login: 'admin', password: ADMIN_PASSWORD } })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/api/v1/admin/login', payload: { login: 'admin', password: ADMIN_PASSWORD } }))
+        .statusCode,
+    ).toBe(200);
   });
 
   it('sets an httpOnly SameSite=Strict cookie that needs the CSRF token for changes, and expires after 20 idle minutes', async () => {
@@ -78,7 +106,12 @@ describe('sign-in', () => {
     const noCsrf = await t.app.inject({ method: 'PUT', url: '/api/v1/admin/settings', headers: { cookie }, payload: { otpLength: 6 } });
     expect(noCsrf.statusCode).toBe(403);
     expect(noCsrf.json().error.code).toBe('csrf_failed');
-    const withCsrf = await t.app.inject({ method: 'PUT', url: '/api/v1/admin/settings', headers: { cookie, 'x-csrf-token': csrfToken }, payload: { otpLength: 6 } });
+    const withCsrf = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/admin/settings',
+      headers: { cookie, 'x-csrf-token': csrfToken },
+      payload: { otpLength: 6 },
+    });
     expect(withCsrf.statusCode).toBe(200);
 
     t.clock.advance(19 * 60_000);
@@ -90,7 +123,13 @@ describe('sign-in', () => {
   it('validates settings ranges', async () => {
     t = await buildTestApp();
     const admin = await t.adminToken();
-    for (const payload of [{ accessRequestExpirationMinutes: 0 }, { otpLength: 5 }, { otpLength: 11 }, { otpRequestIntervalMinutes: 1441 }, { maxVerifyAttempts: 0 }]) {
+    for (const payload of [
+      { accessRequestExpirationMinutes: 0 },
+      { otpLength: 5 },
+      { otpLength: 11 },
+      { otpRequestIntervalMinutes: 1441 },
+      { maxVerifyAttempts: 0 },
+    ]) {
       const res = await t.app.inject({ method: 'PUT', url: '/api/v1/admin/settings', headers: bearer(admin), payload });
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);
     }
@@ -106,7 +145,9 @@ describe('audit', () => {
     const events = (await t.app.inject({ method: 'GET', url: '/api/v1/admin/audit?limit=10', headers: bearer(admin) })).json();
     expect(events.map((e: { type: string }) => e.type).slice(0, 3)).toEqual(['settings.changed', 'client.enrolled', 'admin.login']);
     expect(events[0]).toMatchObject({ actor: 'admin', detail: 'otpLength: 8 -> 9' });
-    const enrolled = (await t.app.inject({ method: 'GET', url: '/api/v1/admin/audit?type=client.enrolled', headers: bearer(admin) })).json();
+    const enrolled = (
+      await t.app.inject({ method: 'GET', url: '/api/v1/admin/audit?type=client.enrolled', headers: bearer(admin) })
+    ).json();
     expect(enrolled).toHaveLength(1);
     expect(enrolled[0].computerName).toBe('AUDIT-PC');
   });

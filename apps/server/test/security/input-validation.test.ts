@@ -38,21 +38,39 @@ describe('bad input', () => {
   });
 
   it('rejects __proto__ and constructor keys', async () => {
-    for (const raw of ['{"osUser":"ann","method":"emergency","email":"ann@corp.example.com","__proto__":{"x":1}}', '{"constructor":{"prototype":{"x":1}}}']) {
-      const res = await t.app.inject({ method: 'POST', url: '/api/v1/otp/requests', headers: { ...bearer(clientToken), 'content-type': 'application/json' }, payload: raw });
+    for (const raw of [
+      '{"osUser":"ann","method":"emergency","email":"ann@corp.example.com","__proto__":{"x":1}}',
+      '{"constructor":{"prototype":{"x":1}}}',
+    ]) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/otp/requests',
+        headers: { ...bearer(clientToken), 'content-type': 'application/json' },
+        payload: raw,
+      });
       expect(res.statusCode).toBe(400);
       expect(res.json().error.code).toBe('invalid_request');
     }
   });
 
   it('answers 413 to a body over 16 KiB', async () => {
-    const res = await post('/api/v1/otp/requests', { osUser: 'ann', method: 'emergency', email: 'ann@corp.example.com', reason: 'x'.repeat(17 * 1024) });
+    const res = await post('/api/v1/otp/requests', {
+      osUser: 'ann',
+      method: 'emergency',
+      email: 'ann@corp.example.com',
+      reason: 'x'.repeat(17 * 1024),
+    });
     expect(res.statusCode).toBe(413);
     expect(res.json().error.code).toBe('payload_too_large');
   });
 
   it('answers malformed JSON with invalid_request and no parser text', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/otp/verify', headers: { ...bearer(clientToken), 'content-type': 'application/json' }, payload: '{"osUser": "ann",' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/otp/verify',
+      headers: { ...bearer(clientToken), 'content-type': 'application/json' },
+      payload: '{"osUser": "ann",',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({ error: { code: 'invalid_request', message: 'The request is not valid.' } });
   });

@@ -33,7 +33,11 @@ describe('rate limits', () => {
       statuses.push(res.statusCode);
     }
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
-    const ok = await t.app.inject({ method: 'POST', url: '/api/v1/clients/enroll', payload: { enrollmentKey: ENROLLMENT_KEY, computerName: 'X' } });
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/clients/enroll',
+      payload: { enrollmentKey: ENROLLMENT_KEY, computerName: 'X' },
+    });
     expect(ok.statusCode).toBe(429);
   });
 });

@@ -9,7 +9,11 @@ afterEach(async () => t?.destroy());
 
 /** Every byte the server keeps: the database, its WAL, and anything else in the data dir. */
 function dataDirBytes(dir: string): Buffer {
-  return Buffer.concat(readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => readFileSync(join(e.parentPath, e.name))));
+  return Buffer.concat(
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => readFileSync(join(e.parentPath, e.name))),
+  );
 }
 
 describe('secrets at rest', () => {
@@ -31,9 +35,19 @@ describe('secrets at rest', () => {
       await t.smtp.waitFor(() => t.smtp.mails.length >= i + 1);
       codes.push(otpFromMail(t.smtp.mails[i]!));
       // a failed verification puts the wrong code through every code path too
-      await t.app.inject({ method: 'POST', url: '/api/v1/otp/verify', headers: bearer(clientToken), payload: { osUser: 'carol', email: 'carol@corp.example.com', otp: codes[i]!.split('').reverse().join('') } });
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/otp/verify',
+        headers: bearer(clientToken),
+        payload: { osUser: 'carol', email: 'carol@corp.example.com', otp: codes[i]!.split('').reverse().join('') },
+      });
     }
-    await t.app.inject({ method: 'POST', url: '/api/v1/otp/verify', headers: bearer(clientToken), payload: { osUser: 'carol', email: 'carol@corp.example.com', otp: codes[2] } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/otp/verify',
+      headers: bearer(clientToken),
+      payload: { osUser: 'carol', email: 'carol@corp.example.com', otp: codes[2] },
+    });
     await t.close();
 
     const stored = dataDirBytes(t.dataDir).toString('latin1');

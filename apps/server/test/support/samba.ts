@@ -175,7 +175,8 @@ async function claimPort(): Promise<void> {
     const [ownerText = '', sambaText = '', dir = ''] = (await readFile(OWNER_FILE, 'utf8').catch(() => '')).trim().split(' ');
     const owner = Number(ownerText);
     if (owner && isAlive(owner)) {
-      if (Date.now() > deadline) throw new Error(`another test run (pid ${owner}) has held the Samba DC on port ${LDAP_PORT} for ${WAIT_FOR_OTHER_RUN_MS / 1000} s`);
+      if (Date.now() > deadline)
+        throw new Error(`another test run (pid ${owner}) has held the Samba DC on port ${LDAP_PORT} for ${WAIT_FOR_OTHER_RUN_MS / 1000} s`);
       await new Promise((resolve) => setTimeout(resolve, 250));
       continue;
     }

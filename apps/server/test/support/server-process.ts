@@ -57,7 +57,8 @@ export interface ServerProcessOptions {
 async function waitForHealth(baseUrl: string, child: ChildProcess, output: string[], timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited (${child.exitCode ?? child.signalCode}):\n${output.join('')}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`server exited (${child.exitCode ?? child.signalCode}):\n${output.join('')}`);
     try {
       const res = await fetch(`${baseUrl}/api/v1/health`);
       if (res.ok) return;
@@ -114,7 +115,8 @@ export async function startServerProcess(options: ServerProcessOptions = {}, own
     if (o.token) headers.authorization = `Bearer ${o.token}`;
     let body: string | undefined = o.rawBody;
     if (body === undefined && o.body !== undefined) body = JSON.stringify(o.body);
-    if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+      headers['content-type'] = 'application/json';
     const started = performance.now();
     const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
     const text = await res.text();

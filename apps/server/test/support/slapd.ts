@@ -47,7 +47,8 @@ export const SLAPD_BASE_DN = 'dc=latchkey,dc=test';
 export async function startSlapd(options: { users: SlapdUser[]; tls?: boolean }): Promise<Slapd> {
   requireExecutable(SLAPD, 'slapd');
   requireExecutable(SLAPADD, 'slapd');
-  if (!existsSync(join(MODULE_PATH, 'back_mdb.so'))) throw new Error(`${MODULE_PATH}/back_mdb.so is missing: install the Debian package slapd`);
+  if (!existsSync(join(MODULE_PATH, 'back_mdb.so')))
+    throw new Error(`${MODULE_PATH}/back_mdb.so is missing: install the Debian package slapd`);
   const dir = await mkdtemp(join(tmpdir(), 'latchkey-slapd-'));
   const dataDir = join(dir, 'data');
   await mkdir(dataDir);
@@ -62,7 +63,13 @@ export async function startSlapd(options: { users: SlapdUser[]; tls?: boolean })
     `modulepath ${MODULE_PATH}`,
     'moduleload back_mdb',
     `pidfile ${join(dir, 'slapd.pid')}`,
-    ...(tls ? [`TLSCACertificateFile ${caFile}`, `TLSCertificateFile ${join(dir, 'server.pem')}`, `TLSCertificateKeyFile ${join(dir, 'server.key')}`] : []),
+    ...(tls
+      ? [
+          `TLSCACertificateFile ${caFile}`,
+          `TLSCertificateFile ${join(dir, 'server.pem')}`,
+          `TLSCertificateKeyFile ${join(dir, 'server.key')}`,
+        ]
+      : []),
     'database mdb',
     'maxsize 16777216',
     `suffix "${SLAPD_BASE_DN}"`,
@@ -85,7 +92,9 @@ export async function startSlapd(options: { users: SlapdUser[]; tls?: boolean })
     const dn = `cn=user${index},ou=people,${SLAPD_BASE_DN}`;
     dns.set(user.uid, dn);
     const mails = user.mail === undefined ? [] : [user.mail].flat();
-    ldif.push(entry(dn, { objectClass: ['inetOrgPerson'], cn: [`user${index}`], sn: ['Test'], uid: [user.uid], mail: mails, ...user.extra }));
+    ldif.push(
+      entry(dn, { objectClass: ['inetOrgPerson'], cn: [`user${index}`], sn: ['Test'], uid: [user.uid], mail: mails, ...user.extra }),
+    );
   });
   const ldifFile = join(dir, 'data.ldif');
   await writeFile(ldifFile, ldif.join('\n'));
@@ -133,7 +142,11 @@ export async function startSlapd(options: { users: SlapdUser[]; tls?: boolean })
 }
 
 /** A TCP server that accepts connections and never answers: a directory that hangs. */
-export async function startSilentServer(): Promise<{ url: string; /** Connections still open. */ connections(): number; stop(): Promise<void> }> {
+export async function startSilentServer(): Promise<{
+  url: string;
+  /** Connections still open. */ connections(): number;
+  stop(): Promise<void>;
+}> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
@@ -211,9 +224,55 @@ function makeCertificates(dir: string): void {
     const result = spawnSync(OPENSSL, args, { cwd: dir, encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`openssl ${args[0]} failed: ${result.stderr}`);
   };
-  run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=Latchkey test CA', '-keyout', 'ca.key', '-out', 'ca.pem']);
-  run(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=localhost', '-keyout', 'server.key', '-out', 'server.csr']);
-  const ext = 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n';
+  run([
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=Latchkey test CA',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+  ]);
+  run([
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-subj',
+    '/CN=localhost',
+    '-keyout',
+    'server.key',
+    '-out',
+    'server.csr',
+  ]);
+  const ext =
+    'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n';
   writeFileSync(join(dir, 'server.ext'), ext);
-  run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'server.ext', '-out', 'server.pem']);
+  run([
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    'server.ext',
+    '-out',
+    'server.pem',
+  ]);
 }

@@ -42,7 +42,13 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
           simpleParser(raw).then(
             (parsed: ParsedMail) => {
               const to = Array.isArray(parsed.to) ? parsed.to.map((a) => a.text).join(', ') : (parsed.to?.text ?? '');
-              mails.push({ to, subject: parsed.subject ?? '', text: parsed.text ?? '', html: typeof parsed.html === 'string' ? parsed.html : '', raw });
+              mails.push({
+                to,
+                subject: parsed.subject ?? '',
+                text: parsed.text ?? '',
+                html: typeof parsed.html === 'string' ? parsed.html : '',
+                raw,
+              });
               for (const w of waiters) w();
               callback();
             },

@@ -264,10 +264,7 @@ export const GenerateOtpBodySchema = Type.Object(
 );
 export type GenerateOtpBody = Static<typeof GenerateOtpBodySchema>;
 
-export const GenerateOtpResultSchema = Type.Object(
-  { requestId: IdSchema, expiresAt: TimestampSchema },
-  { additionalProperties: false },
-);
+export const GenerateOtpResultSchema = Type.Object({ requestId: IdSchema, expiresAt: TimestampSchema }, { additionalProperties: false });
 
 export const generateOtp = defineRoute({
   method: 'POST',

@@ -20,9 +20,8 @@ export type RouteInput<R extends RouteDescriptor> = (R['schema']['params'] exten
   (R['schema']['querystring'] extends TSchema ? { query?: Static<R['schema']['querystring']> } : { query?: undefined }) &
   (R['schema']['body'] extends TSchema ? { body: Static<R['schema']['body']> } : { body?: undefined });
 
-export type RouteOutput<R extends RouteDescriptor> = R extends RouteDescriptor<infer S extends RouteSchema, infer Ok>
-  ? StaticOr<S['response'][Ok], never>
-  : never;
+export type RouteOutput<R extends RouteDescriptor> =
+  R extends RouteDescriptor<infer S extends RouteSchema, infer Ok> ? StaticOr<S['response'][Ok], never> : never;
 
 export type ClientErrorCode = ErrorCode | 'network_error' | 'bad_response';
 
@@ -67,11 +66,7 @@ export function buildUrl(url: string, params?: Record<string, string>, query?: R
  * Calls one route of the contract and returns its success body, validated against the route's
  * schema. Every other outcome becomes an `ApiError` carrying the server's error code.
  */
-export async function call<R extends RouteDescriptor>(
-  options: ApiClientOptions,
-  route: R,
-  input: RouteInput<R>,
-): Promise<RouteOutput<R>> {
+export async function call<R extends RouteDescriptor>(options: ApiClientOptions, route: R, input: RouteInput<R>): Promise<RouteOutput<R>> {
   const headers: Record<string, string> = { accept: 'application/json', ...(options.headers?.() ?? {}) };
   const token = options.token?.();
   if (token) headers.authorization = `Bearer ${token}`;

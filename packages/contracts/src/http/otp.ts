@@ -1,7 +1,16 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { defineRoute } from './route.js';
 import { errorResponses } from './errors-response.js';
-import { CommentSchema, EmailSchema, IdSchema, LoginNameSchema, OsUserSchema, OtpCodeSchema, PasswordSchema, TimestampSchema } from './common.js';
+import {
+  CommentSchema,
+  EmailSchema,
+  IdSchema,
+  LoginNameSchema,
+  OsUserSchema,
+  OtpCodeSchema,
+  PasswordSchema,
+  TimestampSchema,
+} from './common.js';
 
 export const OTP_REQUEST_METHODS = ['directory', 'internal', 'email', 'emergency'] as const;
 export const OtpRequestMethodSchema = Type.Union(OTP_REQUEST_METHODS.map((m) => Type.Literal(m)));
@@ -75,10 +84,7 @@ export const VerifyBodySchema = Type.Object(
 );
 export type VerifyBody = Static<typeof VerifyBodySchema>;
 
-export const VerifyResultSchema = Type.Object(
-  { allowed: Type.Literal(true), sessionId: IdSchema },
-  { additionalProperties: false },
-);
+export const VerifyResultSchema = Type.Object({ allowed: Type.Literal(true), sessionId: IdSchema }, { additionalProperties: false });
 export type VerifyResult = Static<typeof VerifyResultSchema>;
 
 export const verifyOtp = defineRoute({
@@ -88,4 +94,3 @@ export const verifyOtp = defineRoute({
   successStatus: 200,
   schema: { body: VerifyBodySchema, response: { 200: VerifyResultSchema, ...errorResponses(401) } },
 });
-

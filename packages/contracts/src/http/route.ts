@@ -3,10 +3,7 @@ import type { TSchema } from '@sinclair/typebox';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Who may call a route: anyone, an enrolled Client (Bearer clientToken), or a signed-in internal user. */
-export type RouteAuth =
-  | { kind: 'none' }
-  | { kind: 'client' }
-  | { kind: 'admin'; roles: readonly ('admin' | 'helpdesk')[] };
+export type RouteAuth = { kind: 'none' } | { kind: 'client' } | { kind: 'admin'; roles: readonly ('admin' | 'helpdesk')[] };
 
 export interface RouteSchema {
   params?: TSchema;

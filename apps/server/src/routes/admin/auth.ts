@@ -16,7 +16,8 @@ export default async function adminAuthRoutes(app: TypedApp) {
       try {
         user = await app.users.authenticate(login, password);
       } catch (err) {
-        if (err instanceof AppError) app.audit.record({ type: 'admin.login_failed', actor: login, detail: `${err.code} from ${request.ip}` });
+        if (err instanceof AppError)
+          app.audit.record({ type: 'admin.login_failed', actor: login, detail: `${err.code} from ${request.ip}` });
         throw err;
       }
       if (user.role === 'user') {

@@ -13,11 +13,24 @@ export default async function otpRoutes(app: TypedApp) {
     if (!body.login || !body.password) throw new AppError(400, 'invalid_request', 'Enter your login name and password.');
     try {
       const user = await app.users.authenticate(body.login, body.password);
-      app.audit.record({ type: 'internal_user.lookup', clientId: client.id, computerName: client.computerName, osUser: body.osUser, email: user.email, detail: `found ${user.login}` });
+      app.audit.record({
+        type: 'internal_user.lookup',
+        clientId: client.id,
+        computerName: client.computerName,
+        osUser: body.osUser,
+        email: user.email,
+        detail: `found ${user.login}`,
+      });
       return user.email;
     } catch (err) {
       if (err instanceof AppError) {
-        app.audit.record({ type: 'internal_user.lookup', clientId: client.id, computerName: client.computerName, osUser: body.osUser, detail: `${err.code} for login ${body.login}` });
+        app.audit.record({
+          type: 'internal_user.lookup',
+          clientId: client.id,
+          computerName: client.computerName,
+          osUser: body.osUser,
+          detail: `${err.code} for login ${body.login}`,
+        });
       }
       throw err;
     }
@@ -36,7 +49,12 @@ export default async function otpRoutes(app: TypedApp) {
           throw methodNotAllowed('Requesting by email address');
         }
         if (!body.email) throw new AppError(400, 'invalid_request', 'Enter your email address.');
-        const state = app.otp.requestApproval(client, { osUser: body.osUser, email: body.email, method: body.method, reason: body.reason ?? null });
+        const state = app.otp.requestApproval(client, {
+          osUser: body.osUser,
+          email: body.email,
+          method: body.method,
+          reason: body.reason ?? null,
+        });
         return reply.code(201).send(state);
       }
       if (body.method === 'directory') {

@@ -59,7 +59,8 @@ export default async function previewRoutes(app: FastifyInstance): Promise<void>
   async function demoToken(computerName: string): Promise<string> {
     const known = demoClients.get(computerName);
     if (known) return known;
-    if (demoClients.size >= MAX_DEMO_CLIENTS) throw new AppError(429, 'rate_limited', 'Too many demo computers. Restart the server to start over.');
+    if (demoClients.size >= MAX_DEMO_CLIENTS)
+      throw new AppError(429, 'rate_limited', 'Too many demo computers. Restart the server to start over.');
     const res = await app.inject({
       method: 'POST',
       url: '/api/v1/clients/enroll',
@@ -79,16 +80,25 @@ export default async function previewRoutes(app: FastifyInstance): Promise<void>
     return reply.header('cache-control', 'no-cache').sendFile('preview.html', root, { cacheControl: false });
   });
 
-  app.get<{ Querystring: PreviewQuery }>('/preview/lock/session', { schema: { querystring: PreviewQuerySchema } }, async (request, reply) => {
-    const computerName = request.query.computer ?? 'DEMO-PC';
-    const osUser = request.query.user ?? 'demo';
-    const clientToken = await demoToken(computerName);
-    return reply.header('cache-control', 'no-store').send({ clientToken, osUser, computerName });
-  });
+  app.get<{ Querystring: PreviewQuery }>(
+    '/preview/lock/session',
+    { schema: { querystring: PreviewQuerySchema } },
+    async (request, reply) => {
+      const computerName = request.query.computer ?? 'DEMO-PC';
+      const osUser = request.query.user ?? 'demo';
+      const clientToken = await demoToken(computerName);
+      return reply.header('cache-control', 'no-store').send({ clientToken, osUser, computerName });
+    },
+  );
 
   app.get<{ Params: { '*': string } }>('/preview/assets/*', async (request, reply) => {
     if (!isBuilt()) return notBuilt(reply);
     // `send` confines the path to the assets folder (no `..`, no dotfiles); a missing file is a 404.
-    return reply.sendFile(request.params['*'], resolve(root, 'assets'), { maxAge: '365d', immutable: true, dotfiles: 'deny', index: false });
+    return reply.sendFile(request.params['*'], resolve(root, 'assets'), {
+      maxAge: '365d',
+      immutable: true,
+      dotfiles: 'deny',
+      index: false,
+    });
   });
 }

@@ -17,7 +17,12 @@ export default async function sessionRoutes(app: TypedApp) {
     handler: async (request, reply) => {
       const client = clientOf(request);
       if (app.sessions.end(client.id, request.params.sessionId)) {
-        app.audit.record({ type: 'session.ended', clientId: client.id, computerName: client.computerName, detail: `session ${request.params.sessionId}` });
+        app.audit.record({
+          type: 'session.ended',
+          clientId: client.id,
+          computerName: client.computerName,
+          detail: `session ${request.params.sessionId}`,
+        });
       }
       return reply.code(204).send(null);
     },

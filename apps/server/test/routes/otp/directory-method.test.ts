@@ -69,7 +69,9 @@ describe('the directory method', () => {
 
   it('audits every lookup and its outcome without passwords', async () => {
     const admin = await t.adminToken();
-    const events = (await t.app.inject({ method: 'GET', url: '/api/v1/admin/audit?type=directory.lookup&limit=50', headers: bearer(admin) })).json();
+    const events = (
+      await t.app.inject({ method: 'GET', url: '/api/v1/admin/audit?type=directory.lookup&limit=50', headers: bearer(admin) })
+    ).json();
     const details = events.map((e: { detail: string }) => e.detail).join('\n');
     expect(details).toContain(`found ${slapd.dnOf('alice')}`);
     expect(details).toMatch(/not found/);
