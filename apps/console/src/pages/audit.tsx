@@ -23,6 +23,7 @@ const KNOWN_EVENT_TYPES = [
   'otp.generated',
   'otp.issued',
   'otp.lock_cleared',
+  'otp.relock_allowance',
   'otp.resent',
   'otp.verified',
   'otp.verify_failed',

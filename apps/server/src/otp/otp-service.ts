@@ -11,6 +11,7 @@ import { newId } from '../crypto/tokens.js';
 import { seal, unseal } from '../crypto/seal.js';
 import { generateOtp, hashOtp, otpMatches } from './otp-code.js';
 import { EFFECTIVE_STATUS_SQL, effectiveStatus } from './request-status.js';
+import { createRelockAllowance } from './relock-allowance.js';
 import { deniedMail, otpMail, pendingRequestMail } from '../mail/mail-templates.js';
 
 /** Consecutive failed verifications that lock a Client and osUser pair until an admin clears it. */
@@ -136,6 +137,29 @@ export function createOtpService(deps: {
       ORDER BY r.created_at
       LIMIT @limit`,
   );
+
+  const relock = createRelockAllowance(db);
+
+  /** The interval check, unless the request uses a re-locked session's allowance (returned, to be used once the request exists). */
+  function intervalOrRelock(client: ClientRow, input: { osUser: string; email: string; relockOf?: string }): string | undefined {
+    const sessionId = relock.usable({ sessionId: input.relockOf, clientId: client.id, osUser: input.osUser, email: input.email });
+    if (!sessionId) assertIntervalPassed(client.id);
+    return sessionId;
+  }
+
+  function useRelock(sessionId: string | undefined, client: ClientRow, input: { osUser: string; email: string }, requestId: string) {
+    if (!sessionId) return;
+    relock.use(sessionId, requestId);
+    audit.record({
+      type: 'otp.relock_allowance',
+      clientId: client.id,
+      computerName: client.computerName,
+      osUser: input.osUser,
+      email: input.email,
+      requestId,
+      detail: `re-lock of session ${sessionId}: not refused by the interval`,
+    });
+  }
 
   const expirationMs = () => settings.get().accessRequestExpirationMinutes * 60_000;
 
@@ -266,11 +290,15 @@ export function createOtpService(deps: {
 
   return {
     /** `directory` and `internal`: the email is known, so the OTP is issued and mailed at once. */
-    issueNow: (client: ClientRow, input: { osUser: string; email: string; method: 'directory' | 'internal' }): OtpRequestState =>
+    issueNow: (
+      client: ClientRow,
+      input: { osUser: string; email: string; method: 'directory' | 'internal'; relockOf?: string },
+    ): OtpRequestState =>
       db
         .transaction(() => {
-          assertIntervalPassed(client.id);
+          const relockSession = intervalOrRelock(client, input);
           const id = insertNew({ clientId: client.id, osUser: input.osUser, email: input.email, method: input.method });
+          useRelock(relockSession, client, input, id);
           issue({ id, clientId: client.id, computerName: client.computerName, osUser: input.osUser, email: input.email });
           audit.record({
             type: 'otp.issued',
@@ -288,14 +316,16 @@ export function createOtpService(deps: {
     /** `email` and `emergency`: an access request that waits for an approver; staff are notified. */
     requestApproval: (
       client: ClientRow,
-      input: { osUser: string; email: string; method: 'email' | 'emergency'; reason: string | null },
+      input: { osUser: string; email: string; method: 'email' | 'emergency'; reason: string | null; relockOf?: string },
     ): OtpRequestState =>
       db
         .transaction(() => {
-          assertIntervalPassed(client.id);
+          const relockSession = intervalOrRelock(client, input);
           const open = selectOpenPending.get(client.id, input.osUser, input.email, clock.now());
           if (open) return state(requireRow(open.id));
-          const id = insertNew({ clientId: client.id, ...input });
+          const { relockOf: _relockOf, ...fields } = input;
+          const id = insertNew({ clientId: client.id, ...fields });
+          useRelock(relockSession, client, input, id);
           const row = requireRow(id);
           for (const to of new Set(deps.staffEmails())) {
             mail.enqueue(
@@ -402,7 +432,13 @@ export function createOtpService(deps: {
             now,
           });
           resetVerifyFailures.run(client.id, input.osUser);
-          audit.record({ type: 'otp.verified', ...auditBase, requestId: match.id, detail: `session ${sessionId} via ${via}` });
+          const replaced = relock.endReplacedBy(match.id, now);
+          audit.record({
+            type: 'otp.verified',
+            ...auditBase,
+            requestId: match.id,
+            detail: `session ${sessionId} via ${via}${replaced ? `, replacing re-locked session ${replaced}` : ''}`,
+          });
           return { allowed: true, sessionId, requestId: match.id, via };
         })
         .immediate(),

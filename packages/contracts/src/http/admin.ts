@@ -75,6 +75,8 @@ export const SETTINGS_LIMITS = {
   otpRequestIntervalMinutes: { minimum: 0, maximum: 1440 },
   otpLength: { minimum: 6, maximum: 10 },
   maxVerifyAttempts: { minimum: 1, maximum: 10 },
+  // issue 9 (the lock holds): ask again when the session comes back
+  unlockGraceMinutes: { minimum: 0, maximum: 480 },
 } as const;
 
 const settingsProperties = {
@@ -85,6 +87,9 @@ const settingsProperties = {
   autoSendToDirectoryUsers: Type.Boolean(),
   autoSendToInternalUsers: Type.Boolean(),
   defaultAllowOneTimePasswords: Type.Boolean(),
+  // issue 9 (the lock holds): ask again when the session comes back
+  askAgainOnUnlock: Type.Boolean(),
+  unlockGraceMinutes: Type.Integer(SETTINGS_LIMITS.unlockGraceMinutes),
 };
 
 export const SettingsSchema = Type.Object(settingsProperties, { additionalProperties: false });
@@ -98,6 +103,9 @@ export const DEFAULT_SETTINGS: Settings = {
   autoSendToDirectoryUsers: false,
   autoSendToInternalUsers: false,
   defaultAllowOneTimePasswords: true,
+  // issue 9 (the lock holds): ask again when the session comes back
+  askAgainOnUnlock: true,
+  unlockGraceMinutes: 0,
 };
 
 export const SettingsPatchSchema = Type.Partial(SettingsSchema, { additionalProperties: false });

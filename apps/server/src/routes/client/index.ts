@@ -31,6 +31,8 @@ export default async function clientRoutes(app: TypedApp) {
         accessRequestExpirationMinutes: s.accessRequestExpirationMinutes,
         otpRequestIntervalMinutes: s.otpRequestIntervalMinutes,
         otpLength: s.otpLength,
+        askAgainOnUnlock: s.askAgainOnUnlock,
+        unlockGraceMinutes: s.unlockGraceMinutes,
         computerName: client.computerName,
       };
     },

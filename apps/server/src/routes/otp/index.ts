@@ -54,17 +54,18 @@ export default async function otpRoutes(app: TypedApp) {
           email: body.email,
           method: body.method,
           reason: body.reason ?? null,
+          ...(body.relockOf ? { relockOf: body.relockOf } : {}),
         });
         return reply.code(201).send(state);
       }
       if (body.method === 'directory') {
         if (!settings.autoSendToDirectoryUsers) throw methodNotAllowed('Automatic sending to Active Directory users');
         const email = await resolveDirectoryEmail(app, client, body.osUser);
-        return reply.code(201).send(app.otp.issueNow(client, { osUser: body.osUser, email, method: 'directory' }));
+        return reply.code(201).send(app.otp.issueNow(client, { osUser: body.osUser, email, method: 'directory', relockOf: body.relockOf }));
       }
       if (!settings.autoSendToInternalUsers) throw methodNotAllowed('Automatic sending to internal users');
       const email = await internalUserEmail(client, body);
-      return reply.code(201).send(app.otp.issueNow(client, { osUser: body.osUser, email, method: 'internal' }));
+      return reply.code(201).send(app.otp.issueNow(client, { osUser: body.osUser, email, method: 'internal', relockOf: body.relockOf }));
     },
   });
 
