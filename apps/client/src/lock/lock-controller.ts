@@ -15,6 +15,7 @@ import {
   type VerifyInput,
 } from '@latchkey/contracts';
 import { backoffDelay, systemTimers, type Timers } from './timers.js';
+import { relockNotice, type Relockable, type SessionEvent } from './relock.js';
 import { accessDeniedBecause, errorNotice, inputNotice, intervalNotice, resentNotice, statusNotice, unreachable } from './messages.js';
 
 /** What survives a restart of the lock (so "Resend" still works after the program was restarted). */
@@ -61,6 +62,8 @@ const DEFAULT_POLICY: ClientPolicy = {
   accessRequestExpirationMinutes: 30,
   otpRequestIntervalMinutes: 60,
   otpLength: 8,
+  askAgainOnUnlock: true,
+  unlockGraceMinutes: 0,
 };
 
 export function requestModeOf(policy: ClientPolicy): RequestMode {
@@ -82,7 +85,7 @@ function isUnreachable(err: unknown): boolean {
  * verification, session reporting and reconnecting. It only ever unlocks on a verified OTP; every
  * failure leaves it locked with a notice saying what happened.
  */
-export class LockController {
+export class LockController implements Relockable {
   private readonly api: ApiClient;
   private readonly timers: Timers;
   private readonly random: () => number;
@@ -97,6 +100,9 @@ export class LockController {
   private heartbeatTimer: unknown;
   private session: UnlockedSession | undefined;
   private disposed = false;
+  /** Set while a session unlocked earlier is locked again; its id goes with the next OTP request (relock.ts). */
+  private relockOf: string | undefined;
+  private lastUnlock: number | undefined;
 
   constructor(options: LockControllerOptions) {
     this.options = options;
@@ -242,6 +248,7 @@ export class LockController {
     const body: OtpRequestBody = { osUser: this.options.osUser, method: input.method };
     if (input.method === 'email' || input.method === 'emergency') body.email = input.email!.trim();
     if (input.method === 'emergency' && input.reason?.trim()) body.reason = input.reason.trim();
+    if (this.relockOf) body.relockOf = this.relockOf;
     if (input.method === 'internal') {
       body.login = input.login!.trim();
       body.password = input.password!;
@@ -375,7 +382,11 @@ export class LockController {
   }
 
   private unlock(session: UnlockedSession): void {
+    // The server ended the re-locked session if this OTP used its allowance; otherwise end it here.
+    if (this.session && this.session.sessionId !== session.sessionId) void this.endSession();
     this.session = session;
+    this.relockOf = undefined;
+    this.lastUnlock = this.timers.now();
     for (const timer of [this.reconnectTimer, this.pollTimer]) this.timers.clearTimeout(timer);
     this.options.store?.save(undefined);
     this.update({ phase: 'unlocked', email: session.email }, ['busy', 'notice', 'retry', 'nextRequestAt']);
@@ -415,6 +426,30 @@ export class LockController {
     } catch {
       // The server closes sessions that stop sending heartbeats.
     }
+  }
+
+  // ---- asking again (relock.ts) ----
+
+  get unlocked(): boolean {
+    return this.current.phase === 'unlocked';
+  }
+
+  get lastUnlockAt(): number | undefined {
+    return this.lastUnlock;
+  }
+
+  get askAgain(): { askAgainOnUnlock: boolean; unlockGraceMinutes: number } {
+    return { askAgainOnUnlock: this.policy.askAgainOnUnlock, unlockGraceMinutes: this.policy.unlockGraceMinutes };
+  }
+
+  /** Locks an unlocked session again; its heartbeats go on until a new OTP unlocks it or it ends. */
+  relock(event: SessionEvent): void {
+    if (this.disposed || this.current.phase !== 'unlocked') return;
+    this.relockOf = this.session?.sessionId;
+    this.update({ phase: 'locked', popup: 'lock', notice: relockNotice(event) }, ['request', 'busy', 'retry', 'nextRequestAt']);
+    void this.refreshPolicy().then(() => {
+      if (this.current.phase === 'locked' && !this.current.notice) this.setNotice(relockNotice(event));
+    });
   }
 
   get sessionId(): string | undefined {

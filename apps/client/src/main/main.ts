@@ -8,11 +8,13 @@ import { app, ipcMain, net, powerMonitor, protocol, safeStorage, session, type W
 import { createApiClient, routes, type FetchLike } from '@latchkey/contracts';
 import { LockController, fetchWithTimeout } from '../lock/lock-controller.js';
 import { createLockHandlers } from '../lock/ipc-handlers.js';
+import { createRelockGate, type SessionEvent } from '../lock/relock.js';
 import { xdgAutostartEntry } from './autostart.js';
 import { isLockSender, registerLockIpc } from './ipc-registration.js';
 import { createLockWindows } from './lock-windows.js';
 import { machineConfigPath, osUserName, parseMachineConfig, type MachineConfig } from './machine-config.js';
 import { LOCK_ORIGIN, LOCK_SCHEME, RENDERER_CSP, rendererFileFor } from './renderer-files.js';
+import { parseTasklistSessionId, sessionScopeName, tasklistCommand } from './session-scope.js';
 import { signOutCommand } from './sign-out.js';
 import { encodeTaskXml, taskXml } from './task-xml.js';
 import { createRequestFileStore, createTokenStore } from './token-store.js';
@@ -48,6 +50,18 @@ function signOutNow(): void {
   }
 }
 
+/** This process's Windows session id, read once at start; undefined off Windows or when tasklist fails. */
+function windowsSessionId(): number | undefined {
+  if (process.platform !== 'win32') return undefined;
+  const { command, args } = tasklistCommand(process.pid);
+  try {
+    return parseTasklistSessionId(execFileSync(command, args, { encoding: 'utf8', timeout: 10_000, windowsHide: true }), process.pid);
+  } catch (err) {
+    log(`session id unknown: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
 function main(): void {
   let unlocked = false;
   // Fail closed: a crash of main before unlock signs the user out (Task Scheduler starts us again).
@@ -57,10 +71,22 @@ function main(): void {
     app.exit(1);
   });
 
-  if (!app.requestSingleInstanceLock()) {
-    app.exit(0);
-    return;
-  }
+  // One lock per OS session (session-scope.ts): the per-user directory keeps the client token; the
+  // single-instance lock and Chromium's profile move to a per-session directory below it.
+  const userDir = app.getPath('userData');
+  const scope = sessionScopeName(process.platform, process.env, windowsSessionId());
+  if (scope) {
+    app.setPath('userData', join(userDir, scope));
+    // A second start in this session is a Task Scheduler session trigger (unlock, remote or console
+    // connect): the running lock hears it as 'second-instance' and this one ends.
+    if (!app.requestSingleInstanceLock()) {
+      app.exit(0);
+      return;
+    }
+  } else log('OS session not known: running without the one-lock-per-session guard');
+  const pendingEvents: SessionEvent[] = [];
+  let sessionEvent = (event: SessionEvent) => void pendingEvents.push(event);
+  app.on('second-instance', () => sessionEvent('reconnect'));
   protocol.registerSchemesAsPrivileged([{ scheme: LOCK_SCHEME, privileges: { standard: true, secure: true } }]);
 
   app.on('web-contents-created', (_event, contents: WebContents) => {
@@ -94,7 +120,7 @@ function main(): void {
     }
 
     const userData = app.getPath('userData');
-    const tokens = createTokenStore(userData, safeStorage);
+    const tokens = createTokenStore(userDir, safeStorage);
     let token = tokens.load();
     const computerName = config?.computerName ?? hostname();
     const netFetch = fetchWithTimeout(net.fetch as unknown as typeof fetch);
@@ -135,14 +161,35 @@ function main(): void {
       onUnlocked: () => {
         unlocked = true;
         const keeper = windows.release();
-        // Windows reports logoff to windows only; the hidden one carries it.
-        keeper?.on('session-end', () => void controller.endSession());
+        // Windows reports logoff to windows only; the hidden one carries it (once: unlocks repeat after a re-lock).
+        if (keeper && !keeper.listenerCount('session-end')) keeper.on('session-end', () => void controller.endSession());
       },
       onSignOut: () => signOutNow(),
     });
     registerLockIpc(ipcMain, createLockHandlers(controller), (event) => isLockSender(event, windows.ids(), LOCK_ORIGIN));
     controller.subscribe((state) => windows.broadcast(state));
     powerMonitor.on('shutdown', () => void controller.endSession());
+
+    // Asking again (relock.ts): cover every display first, then lock the controller again.
+    const gate = createRelockGate({
+      controller,
+      cover: () => {
+        unlocked = false;
+        windows.relock();
+      },
+      now: () => Date.now(),
+      log,
+    });
+    sessionEvent = (event) => void gate.onSessionEvent(event);
+    // Windows unlock and resume in the running instance. Locking and suspending cover the displays
+    // already when the answer would be "lock again" (it cannot change to "no" as time passes), so
+    // nothing of the desktop shows after the unlock. Electron has no remote/console connect event:
+    // the task's SessionStateChangeTriggers start us again, which arrives as 'second-instance'.
+    powerMonitor.on('lock-screen', () => sessionEvent('windows-unlock'));
+    powerMonitor.on('unlock-screen', () => sessionEvent('windows-unlock'));
+    powerMonitor.on('suspend', () => sessionEvent('resume'));
+    powerMonitor.on('resume', () => sessionEvent('resume'));
+    for (const event of pendingEvents.splice(0)) sessionEvent(event);
     app.on('before-quit', () => void controller.endSession());
     windows.showAll();
     await controller.start();
