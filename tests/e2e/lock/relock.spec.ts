@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import {
+  SCREENSHOT_DIR,
   VIEWPORT,
   expectUnlocked,
   logIn,
@@ -61,6 +62,8 @@ for (const [index, { button, because }] of EVENTS.entries()) {
     await expect(page.getByRole('status').filter({ hasText: `${button}: locked again.` })).toBeVisible();
     // The keyboard is in the lock card again, not left on the button outside it.
     await expect(lock.getByLabel('One-time password')).toBeFocused();
+    await expect(lock.getByLabel('One-time password')).toHaveValue('');
+    if (index === 0) await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-relocked.png` });
     const axe = await new AxeBuilder({ page }).analyze();
     expect(axe.violations.map((v) => v.id)).toEqual([]);
 
