@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -62,6 +62,25 @@ function windowsSessionId(): number | undefined {
   }
 }
 
+/**
+ * One lock per OS session (session-scope.ts): the per-user directory keeps the client token; the
+ * single-instance lock and Chromium's profile move to a per-session directory below it. false when
+ * this session has a lock already: a second start here is a Task Scheduler session trigger (unlock,
+ * remote or console connect), which the running lock hears as 'second-instance'.
+ */
+function takeSessionLock(userDir: string): boolean {
+  const scope = sessionScopeName(process.platform, process.env, windowsSessionId());
+  try {
+    if (!scope) throw new Error('OS session not known');
+    mkdirSync(join(userDir, scope), { recursive: true });
+    app.setPath('userData', join(userDir, scope));
+  } catch (err) {
+    log(`${(err as Error).message}: running without the one-lock-per-session guard`);
+    return true;
+  }
+  return app.requestSingleInstanceLock();
+}
+
 function main(): void {
   let unlocked = false;
   // Fail closed: a crash of main before unlock signs the user out (Task Scheduler starts us again).
@@ -71,19 +90,11 @@ function main(): void {
     app.exit(1);
   });
 
-  // One lock per OS session (session-scope.ts): the per-user directory keeps the client token; the
-  // single-instance lock and Chromium's profile move to a per-session directory below it.
   const userDir = app.getPath('userData');
-  const scope = sessionScopeName(process.platform, process.env, windowsSessionId());
-  if (scope) {
-    app.setPath('userData', join(userDir, scope));
-    // A second start in this session is a Task Scheduler session trigger (unlock, remote or console
-    // connect): the running lock hears it as 'second-instance' and this one ends.
-    if (!app.requestSingleInstanceLock()) {
-      app.exit(0);
-      return;
-    }
-  } else log('OS session not known: running without the one-lock-per-session guard');
+  if (!takeSessionLock(userDir)) {
+    app.exit(0);
+    return;
+  }
   const pendingEvents: SessionEvent[] = [];
   let sessionEvent = (event: SessionEvent) => void pendingEvents.push(event);
   app.on('second-instance', () => sessionEvent('reconnect'));
