@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
-import { routes, type AccessRequest } from '@latchkey/contracts';
+import { routes } from '@latchkey/contracts';
 import { api } from './api';
-import type { SessionInfo } from './app';
+import type { PendingFeed, SessionInfo } from './session';
 import { useAsync, useIdleTimeout } from './hooks';
 import { PAGES, linkClick, navigate, usePath, BASE, type PageInfo } from './router';
 import { AccessRequestsPage } from './pages/access-requests';
@@ -14,13 +14,6 @@ import { AuditPage } from './pages/audit';
 
 /** How often the pending-request badge asks the server. */
 const PENDING_POLL_MS = 5000;
-
-export interface PendingFeed {
-  requests: AccessRequest[] | undefined;
-  error: unknown;
-  loading: boolean;
-  reload: () => void;
-}
 
 export function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut: (reason?: string) => void }) {
   const path = usePath();

@@ -1,7 +1,9 @@
 import {
   ApiError,
   createApiClient,
+  DEFAULT_POLICY,
   isValidEmail,
+  isValidLoginName,
   routes,
   type ApiClient,
   type ClientPolicy,
@@ -54,17 +56,6 @@ export interface LockControllerOptions {
 }
 
 type Listener = (state: LockState) => void;
-
-const DEFAULT_POLICY: ClientPolicy = {
-  allowOneTimePasswords: true,
-  autoSendToDirectoryUsers: false,
-  autoSendToInternalUsers: false,
-  accessRequestExpirationMinutes: 30,
-  otpRequestIntervalMinutes: 60,
-  otpLength: 8,
-  askAgainOnUnlock: true,
-  unlockGraceMinutes: 0,
-};
 
 export function requestModeOf(policy: ClientPolicy): RequestMode {
   if (policy.autoSendToDirectoryUsers) return 'directory';
@@ -283,7 +274,7 @@ export class LockController implements Relockable {
     }
     if (input.method === 'internal') {
       if (!input.login?.trim()) return inputNotice('login_missing', 'Enter your login name.');
-      if (!/^[A-Za-z0-9._@-]{1,64}$/.test(input.login.trim())) return errorNotice('invalid_credentials');
+      if (!isValidLoginName(input.login.trim())) return errorNotice('invalid_credentials');
       if (!input.password) return inputNotice('password_missing', 'Enter your password.');
     }
     return undefined;

@@ -25,6 +25,8 @@ const RENDERER_ROOT = join(DIST, 'renderer');
 const PRELOAD = join(DIST, 'preload', 'preload.cjs');
 
 const log = (line: string) => process.stderr.write(`latchkey: ${line}\n`);
+/** The routes whose 401 means "wrong code" or "wrong password", not "this token is unknown". */
+const OWN_401_ROUTES = new Set<string>([routes.verifyOtp.url, routes.createOtpRequest.url]);
 
 // ---- installer helpers: write a file and exit, before any window exists ----
 function flagValue(name: string): string | undefined {
@@ -153,7 +155,7 @@ function main(): void {
       const response = await netFetch(url, init);
       // A token the server no longer knows (its data was reset): enroll again on the next call. The
       // two routes whose 401 means something else (wrong code, wrong password) are left alone.
-      if (response.status === 401 && !/\/otp\/(verify|requests)$/.test(new URL(url).pathname)) {
+      if (response.status === 401 && !OWN_401_ROUTES.has(new URL(url).pathname)) {
         log('client token refused; enrolling again on the next call');
         token = undefined;
         tokens.clear();

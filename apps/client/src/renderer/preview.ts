@@ -3,19 +3,13 @@ import { createLockHandlers } from '../lock/ipc-handlers.js';
 import { LockController, fetchWithTimeout, type RequestStore, type SavedRequest } from '../lock/lock-controller.js';
 import { createRelockGate, type RelockDecision, type SessionEvent } from '../lock/relock.js';
 import { buildBridge } from '../preload/bridge.js';
-import type { LockState } from '@latchkey/contracts';
+import { createApiClient, demoRoutes, type LockState } from '@latchkey/contracts';
 import { mountLockView } from './lock-view.js';
 
 /**
  * The preview (server with LATCHKEY_DEMO=1): the same controller as Electron's main, running in the
  * page as a demo Client, behind the same bridge object the preload would expose.
  */
-interface PreviewSession {
-  clientToken: string;
-  osUser: string;
-  computerName: string;
-}
-
 function sessionStore(key: string): RequestStore {
   return {
     load() {
@@ -68,9 +62,10 @@ function mountSimulations(onEvent: (event: SessionEvent) => RelockDecision): voi
 
 async function start(root: HTMLElement): Promise<void> {
   const query = new URLSearchParams(location.search);
-  const res = await fetch(`/preview/lock/session?${query.toString()}`, { headers: { accept: 'application/json' } });
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  const session = (await res.json()) as PreviewSession;
+  const demo = createApiClient({ baseUrl: '', fetch: fetchWithTimeout(window.fetch.bind(window)) });
+  const session = await demo(demoRoutes.previewSession, {
+    query: { computer: query.get('computer') ?? undefined, user: query.get('user') ?? undefined },
+  });
 
   const controller = new LockController({
     baseUrl: '',

@@ -12,7 +12,7 @@ import {
   RoleSchema,
   TimestampSchema,
 } from './common.js';
-import { OtpRequestMethodSchema, RequestStatusSchema } from './otp.js';
+import { OtpRequestMethodSchema, RequestIdParamsSchema, RequestStatusSchema } from './otp.js';
 
 const ADMIN_ONLY: RouteAuth = { kind: 'admin', roles: ['admin'] };
 const STAFF: RouteAuth = { kind: 'admin', roles: ['admin', 'helpdesk'] };
@@ -246,14 +246,12 @@ export const listAccessRequests = defineRoute({
 export const DecisionBodySchema = Type.Object({ comment: Type.Optional(CommentSchema) }, { additionalProperties: false });
 export type DecisionBody = Static<typeof DecisionBodySchema>;
 
-const RequestIdParams = Type.Object({ requestId: IdSchema }, { additionalProperties: false });
-
 export const approveAccessRequest = defineRoute({
   method: 'POST',
   url: '/api/v1/admin/access-requests/:requestId/approve',
   auth: STAFF,
   successStatus: 200,
-  schema: { params: RequestIdParams, body: DecisionBodySchema, response: { 200: AccessRequestSchema, ...adminErrors } },
+  schema: { params: RequestIdParamsSchema, body: DecisionBodySchema, response: { 200: AccessRequestSchema, ...adminErrors } },
 });
 
 export const denyAccessRequest = defineRoute({
@@ -261,7 +259,7 @@ export const denyAccessRequest = defineRoute({
   url: '/api/v1/admin/access-requests/:requestId/deny',
   auth: STAFF,
   successStatus: 200,
-  schema: { params: RequestIdParams, body: DecisionBodySchema, response: { 200: AccessRequestSchema, ...adminErrors } },
+  schema: { params: RequestIdParamsSchema, body: DecisionBodySchema, response: { 200: AccessRequestSchema, ...adminErrors } },
 });
 
 // ---- generate password ---------------------------------------------------------------------
