@@ -1,7 +1,7 @@
 import type { AdminClient } from '@latchkey/contracts';
 import type { Db } from '../db/database.js';
-import type { Clock } from '../clock.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { RequestStore } from '../otp/request-store.js';
 import type { ClientStore } from './client-store.js';
 
 export type ClientRemoval = ReturnType<typeof createClientRemoval>;
@@ -13,14 +13,8 @@ const REMOVED_COMMENT = 'The computer was removed from Latchkey.';
  * refused from then on), its pending access requests are denied so no approver issues an OTP to it,
  * and the audit event is written with the change.
  */
-export function createClientRemoval(deps: { db: Db; clock: Clock; clients: ClientStore; audit: AuditLog }) {
-  const { db, clock, clients, audit } = deps;
-  // The only statement here on otp_requests; it moves to the request store once the OTP domain is split.
-  const denyPending = db.prepare<{ clientId: string; actor: string; now: number; comment: string }, { id: string }>(
-    `UPDATE otp_requests SET status = 'denied', decided_by = @actor, decided_at = @now, comment = @comment
-      WHERE client_id = @clientId AND status = 'pending'
-      RETURNING id`,
-  );
+export function createClientRemoval(deps: { db: Db; clients: ClientStore; requests: RequestStore; audit: AuditLog }) {
+  const { db, clients, requests, audit } = deps;
 
   return {
     /** The removed Client as it was, or undefined when there is no live Client with this id. */
@@ -29,8 +23,7 @@ export function createClientRemoval(deps: { db: Db; clock: Clock; clients: Clien
         .transaction(() => {
           const removed = clients.remove(clientId, actor);
           if (!removed) return undefined;
-          const now = clock.now();
-          const denied = denyPending.all({ clientId, actor, now, comment: REMOVED_COMMENT });
+          const denied = requests.denyAllPendingOf(clientId, actor, REMOVED_COMMENT);
           audit.record({
             type: 'client.removed',
             actor,

@@ -43,6 +43,10 @@ export function createClientStore(db: Db, clock: Clock) {
   const markRemoved = db.prepare<[number, string, string]>(
     'UPDATE clients SET removed_at = ?, removed_by = ? WHERE id = ? AND removed_at IS NULL',
   );
+  const selectLastOtpIssued = db.prepare<[string], { lastOtpIssuedAt: number | null }>(
+    'SELECT last_otp_issued_at AS lastOtpIssuedAt FROM clients WHERE id = ?',
+  );
+  const setLastOtpIssued = db.prepare<[number, string]>('UPDATE clients SET last_otp_issued_at = ? WHERE id = ?');
 
   type AdminClientRow = Omit<AdminClient, 'allowOneTimePasswords' | 'duplicateName'> & {
     allowOneTimePasswords: number;
@@ -82,6 +86,9 @@ export function createClientStore(db: Db, clock: Clock) {
       const row = byId.get(clientId);
       return row && { ...row, allowOtp: row.allowOtp === 1 };
     },
+    /** When this Client was last issued an OTP (read inside the issuing transaction, not from the token check). */
+    lastOtpIssuedAt: (clientId: string): number | null => selectLastOtpIssued.get(clientId)?.lastOtpIssuedAt ?? null,
+    markOtpIssued: (clientId: string): void => void setLastOtpIssued.run(clock.now(), clientId),
     list(): AdminClient[] {
       return listAll.all().map(toAdmin);
     },

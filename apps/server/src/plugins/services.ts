@@ -12,6 +12,7 @@ import { createSettingsStore } from '../settings/settings-store.js';
 import { createAuditLog } from '../audit/audit-log.js';
 import { createClientStore } from '../clients/client-store.js';
 import { createClientRemoval } from '../clients/client-removal.js';
+import { createRequestStore } from '../otp/request-store.js';
 import { createLoginThrottle } from '../users/login-throttle.js';
 import { createUserService } from '../users/user-service.js';
 import { createAdminSessions } from '../users/admin-sessions.js';
@@ -53,6 +54,8 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
     : createOutboxTransport(join(config.dataDir, 'outbox'), config.mailFrom, app.log);
   const writes = createGroupCommit(db);
   const mail = createMailQueue({ db, clock, sealKey: keys.seal, transport, logger: app.log, commit: writes.run });
+  const sessions = createSessionStore(db, clock);
+  const lockouts = createLockoutStore(db, clock);
   const otp = createOtpService({
     db,
     clock,
@@ -60,6 +63,9 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
     settings,
     audit,
     mail,
+    clients,
+    sessions,
+    lockouts,
     staffEmails: users.staffEmails,
     consoleUrl: `${config.publicUrl}/console/`,
   });
@@ -79,12 +85,12 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
   app.decorate('settings', settings);
   app.decorate('audit', audit);
   app.decorate('clients', clients);
-  app.decorate('clientRemoval', createClientRemoval({ db, clock, clients, audit }));
+  app.decorate('clientRemoval', createClientRemoval({ db, clients, requests: createRequestStore(db, clock, settings), audit }));
   app.decorate('users', users);
   app.decorate('adminSessions', createAdminSessions(db, clock, config.adminIdleSeconds * 1000, config.adminMaxSessionSeconds * 1000));
   app.decorate('otp', otp);
-  app.decorate('sessions', createSessionStore(db, clock));
-  app.decorate('lockouts', createLockoutStore(db));
+  app.decorate('sessions', sessions);
+  app.decorate('lockouts', lockouts);
   app.decorate('mail', mail);
 
   app.addHook('onReady', async () => mail.start());
