@@ -68,3 +68,23 @@ test('Remove client: duplicate names are flagged, a keyboard-only confirmation r
   expect(requests.find((r) => r.requestId === pending.requestId)?.status).toBe('denied');
   expect(errors).toEqual([]);
 });
+
+test('the console refuses a name with a hidden character before sending it, as the server would', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  await stack.enrollClient('PC-RECEPTION-09');
+  await signIn(page, stack.baseUrl, 'admin', stack.adminPassword);
+  await openPage(page, 'Generate Password');
+  const sent: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('/api/v1/admin/otp')) sent.push(request.method());
+  });
+
+  await page.getByLabel('Client').selectOption({ label: 'PC-RECEPTION-09' });
+  await page.getByLabel('User', { exact: true }).fill('CORP\\mlopez\u200b');
+  await page.getByLabel('Email').fill('mlopez@corp.example.com');
+  await page.getByRole('button', { name: 'Generate Password' }).click();
+  await expect(page.getByRole('alert')).toContainText('osUser is not valid');
+  await expect(page.getByRole('alert')).toContainText('invisible or control characters');
+  expect(sent).toEqual([]);
+  expect(errors).toEqual([]);
+});
