@@ -2,9 +2,12 @@
 ;
 ;   Latchkey-Setup.exe /S /SERVER=https://latchkey.corp.example.com /KEY=<enrollment key>
 ;
-; writes %ProgramData%\Latchkey\client.json (readable by Users, writable by Administrators and
-; SYSTEM only) and registers the logon task. The task XML comes from the installed program itself
-; (task-xml.ts, unit-tested), so it names this installation's path.
+; writes %ProgramData%\Latchkey\client.json (server and enrollment key: SYSTEM and Administrators
+; only, never Users), enrolls this computer once with it (Latchkey.exe --enroll-machine, which writes
+; the protected copy machine-token.json that Users may read; machine-enrollment.ts), and registers the
+; logon task. The ACLs are the ones in machine-enrollment.ts (packaging.test.ts checks they match).
+; The task XML comes from the installed program itself (task-xml.ts, unit-tested), so it names this
+; installation's path.
 
 !include "FileFunc.nsh"
 !include "LogicLib.nsh"
@@ -15,6 +18,14 @@
     StrCpy $R3 "C:\ProgramData"
   ${EndIf}
 
+  ; Users may create folders in ProgramData: take the folder over before anything secret goes in.
+  ; New files inherit SYSTEM and Administrators only; Users may list the folder, nothing more.
+  CreateDirectory "$R3\Latchkey"
+  nsExec::ExecToLog 'icacls "$R3\Latchkey" /setowner *S-1-5-32-544 /T /C'
+  Pop $0
+  nsExec::ExecToLog 'icacls "$R3\Latchkey" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F *S-1-5-32-545:RX'
+  Pop $0
+
   ${GetParameters} $R0
   ClearErrors
   ${GetOptions} $R0 "/SERVER=" $R1
@@ -22,16 +33,29 @@
     ClearErrors
     ${GetOptions} $R0 "/KEY=" $R2
     ${IfNot} ${Errors}
-      CreateDirectory "$R3\Latchkey"
       ClearErrors
       FileOpen $R4 "$R3\Latchkey\client.json" w
       ${IfNot} ${Errors}
         FileWrite $R4 '{"serverUrl":"$R1","enrollmentKey":"$R2"}$\r$\n'
         FileClose $R4
       ${EndIf}
-      ; Users read it (the lock runs as the user); only Administrators and SYSTEM change it.
-      nsExec::ExecToLog 'icacls "$R3\Latchkey\client.json" /inheritance:r /grant:r *S-1-5-32-544:F *S-1-5-18:F *S-1-5-32-545:R'
+      ; A new server or key: enroll again below.
+      Delete "$R3\Latchkey\machine-token.json"
+    ${EndIf}
+  ${EndIf}
+
+  ${If} ${FileExists} "$R3\Latchkey\client.json"
+    ; The enrollment key: SYSTEM and Administrators only (also for a client.json from an older
+    ; version or from Group Policy). The lock, running as the user, never reads it.
+    nsExec::ExecToLog 'icacls "$R3\Latchkey\client.json" /inheritance:r /grant:r *S-1-5-18:F *S-1-5-32-544:F'
+    Pop $0
+    ${IfNot} ${FileExists} "$R3\Latchkey\machine-token.json"
+      ; Enroll once, elevated; the protected copy (server and this computer's token) is for the lock.
+      nsExec::ExecToLog '"$INSTDIR\${APP_EXECUTABLE_FILENAME}" --enroll-machine'
       Pop $0
+      ${If} $0 != 0
+        DetailPrint "Latchkey: enrolling this computer failed ($0). Once the server is reachable, run Latchkey.exe --enroll-machine as an administrator."
+      ${EndIf}
     ${EndIf}
   ${EndIf}
 
@@ -52,6 +76,7 @@
   ${IfNot} ${isUpdated}
     ReadEnvStr $R3 PROGRAMDATA
     Delete "$R3\Latchkey\client.json"
+    Delete "$R3\Latchkey\machine-token.json"
     RMDir "$R3\Latchkey"
   ${EndIf}
 !macroend

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { SAFE_TEXT_FORMATS } from '@latchkey/contracts';
 import './types.js';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './clock.js';
@@ -57,7 +58,17 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+    ajv: {
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: false,
+        useDefaults: false,
+        allErrors: false,
+        formats: { ...SAFE_TEXT_FORMATS },
+      },
+    },
+    // The response serializer checks unions with its own Ajv, which must know the same formats.
+    serializerOpts: { ajv: { formats: { ...SAFE_TEXT_FORMATS } } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Node's requestTimeout stops counting once the headers are in, so a body trickled a byte at a

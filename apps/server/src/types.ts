@@ -6,6 +6,7 @@ import type { GroupCommit } from './db/group-commit.js';
 import type { SettingsStore } from './settings/settings-store.js';
 import type { AuditLog } from './audit/audit-log.js';
 import type { ClientRow, ClientStore } from './clients/client-store.js';
+import type { ClientRemoval } from './clients/client-removal.js';
 import type { UserService } from './users/user-service.js';
 import type { AdminIdentity, AdminSessions } from './users/admin-sessions.js';
 import type { OtpService } from './otp/otp-service.js';
@@ -27,6 +28,7 @@ declare module 'fastify' {
     settings: SettingsStore;
     audit: AuditLog;
     clients: ClientStore;
+    clientRemoval: ClientRemoval;
     users: UserService;
     adminSessions: AdminSessions;
     otp: OtpService;

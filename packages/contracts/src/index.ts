@@ -1,4 +1,5 @@
 export * from './errors.js';
+export * from './http/safe-text.js';
 export * from './http/common.js';
 export * from './http/route.js';
 export * from './http/errors-response.js';

@@ -2,6 +2,7 @@ import {
   ApiError,
   createApiClient,
   DEFAULT_POLICY,
+  isSafeMultilineText,
   isValidEmail,
   isValidLoginName,
   routes,
@@ -271,6 +272,9 @@ export class LockController implements Relockable {
       const email = input.email?.trim() ?? '';
       if (!email) return inputNotice('email_missing', 'Enter your email address.');
       if (!isValidEmail(email)) return inputNotice('email_invalid', 'Enter a valid email address, like name@example.com.');
+      if (input.reason && !isSafeMultilineText(input.reason)) {
+        return inputNotice('reason_invalid', 'The reason has invisible or control characters. Type it again without them.');
+      }
     }
     if (input.method === 'internal') {
       if (!input.login?.trim()) return inputNotice('login_missing', 'Enter your login name.');

@@ -13,6 +13,14 @@ import { xdgAutostartEntry } from './autostart.js';
 import { isLockSender, registerLockIpc } from './ipc-registration.js';
 import { createLockWindows } from './lock-windows.js';
 import { machineConfigPath, osUserName, parseMachineConfig, type MachineConfig } from './machine-config.js';
+import {
+  enrollMachine,
+  icaclsArgs,
+  MACHINE_TOKEN_ACL,
+  machineTokenPath,
+  parseMachineToken,
+  type MachineToken,
+} from './machine-enrollment.js';
 import { LOCK_ORIGIN, LOCK_SCHEME, RENDERER_CSP, rendererFileFor } from './renderer-files.js';
 import { parseTasklistSessionId, sessionScopeName, tasklistCommand } from './session-scope.js';
 import { signOutCommand } from './sign-out.js';
@@ -39,8 +47,29 @@ if (taskXmlTarget || autostartTarget) {
   if (taskXmlTarget) writeFileSync(taskXmlTarget, encodeTaskXml(taskXml({ command: process.execPath })));
   if (autostartTarget) writeFileSync(autostartTarget, xdgAutostartEntry({ exec: process.execPath }));
   app.exit(0);
+} else if (process.argv.includes('--enroll-machine')) {
+  void enrollThisMachine();
 } else {
   main();
+}
+
+/** Elevated, from the installer: enroll with the protected key, write the protected copy for the lock. */
+async function enrollThisMachine(): Promise<void> {
+  try {
+    await app.whenReady();
+    const configPath = machineConfigPath(process.platform, process.env);
+    const config = parseMachineConfig(readFileSync(configPath, 'utf8'));
+    const enrolled = await enrollMachine(config, config.computerName ?? hostname(), fetchWithTimeout(net.fetch as unknown as typeof fetch));
+    const target = machineTokenPath(configPath);
+    writeFileSync(target, JSON.stringify(enrolled), { mode: 0o644 });
+    if (process.platform === 'win32')
+      execFileSync('icacls.exe', icaclsArgs(target, MACHINE_TOKEN_ACL), { stdio: 'ignore', timeout: 30_000 });
+    log(`enrolled this computer as Client ${enrolled.clientId}`);
+    app.exit(0);
+  } catch (err) {
+    log(`machine enrollment failed: ${(err as { code?: string }).code ?? (err as Error).message}`);
+    app.exit(1);
+  }
 }
 
 function signOutNow(): void {
@@ -124,24 +153,30 @@ function main(): void {
     });
 
     let config: MachineConfig | undefined;
+    let machineToken: MachineToken | undefined;
     const configPath = machineConfigPath(process.platform, process.env);
+    // The installer's protected copy first (the user cannot read client.json there); else client.json.
     try {
-      config = parseMachineConfig(readFileSync(configPath, 'utf8'));
-    } catch (err) {
-      // Not set up: the lock still covers the screen and says the server cannot be reached.
-      log(`machine configuration ${configPath}: ${(err as Error).message}`);
+      machineToken = parseMachineToken(readFileSync(machineTokenPath(configPath), 'utf8'));
+    } catch {
+      try {
+        config = parseMachineConfig(readFileSync(configPath, 'utf8'));
+      } catch (err) {
+        // Not set up: the lock still covers the screen and says the server cannot be reached.
+        log(`machine configuration ${configPath}: ${(err as Error).message}`);
+      }
     }
 
     const userData = app.getPath('userData');
     const tokens = createTokenStore(userDir, safeStorage);
-    let token = tokens.load();
+    let token = machineToken?.clientToken ?? tokens.load();
     const computerName = config?.computerName ?? hostname();
     const netFetch = fetchWithTimeout(net.fetch as unknown as typeof fetch);
 
     // Enrolls on first use; a failure surfaces as "server unreachable" and is retried with backoff.
     const fetchEnrolled: FetchLike = async (url, init) => {
-      if (!config) throw new Error('not configured');
       if (!token) {
+        if (!config) throw new Error('not configured');
         const anonymous = createApiClient({ baseUrl: config.serverUrl, fetch: netFetch });
         try {
           token = (await anonymous(routes.enroll, { body: { enrollmentKey: config.enrollmentKey, computerName } })).clientToken;
@@ -156,16 +191,21 @@ function main(): void {
       // A token the server no longer knows (its data was reset): enroll again on the next call. The
       // two routes whose 401 means something else (wrong code, wrong password) are left alone.
       if (response.status === 401 && !OWN_401_ROUTES.has(new URL(url).pathname)) {
-        log('client token refused; enrolling again on the next call');
-        token = undefined;
-        tokens.clear();
+        if (machineToken) {
+          // Only the elevated installer can enroll again (Latchkey.exe --enroll-machine): fail closed.
+          log('machine token refused (the Client was removed?); run Latchkey.exe --enroll-machine as an administrator');
+        } else {
+          log('client token refused; enrolling again on the next call');
+          token = undefined;
+          tokens.clear();
+        }
       }
       return response;
     };
 
     const windows = createLockWindows({ preloadPath: PRELOAD, onGiveUp: () => void controller.signOut(), log });
     const controller = new LockController({
-      baseUrl: config?.serverUrl ?? 'https://not-configured.invalid',
+      baseUrl: machineToken?.serverUrl ?? config?.serverUrl ?? 'https://not-configured.invalid',
       fetch: fetchEnrolled,
       clientToken: () => token,
       osUser: osUserName(process.platform, process.env, userInfo().username),

@@ -288,6 +288,14 @@ describe('lock controller against the real server', () => {
     expect(controller.state.notice?.code).toBe('email_invalid');
   });
 
+  it('refuses a reason with invisible or direction-changing characters before asking the server', async () => {
+    const { controller } = await controllerFor({ computerName: 'PC-REASON' });
+    await controller.start();
+    await controller.requestOtp({ method: 'emergency', email: 'alice@corp.example.com', reason: 'urgent\u202e' });
+    expect(controller.state.notice?.code).toBe('reason_invalid');
+    expect(controller.state.request).toBeUndefined();
+  });
+
   it('says so when the computer may not use one-time passwords', async () => {
     const { controller } = await controllerFor({ computerName: 'PC-NO-OTP' });
     const clients = (await server.admin('GET', '/api/v1/admin/clients')).body as { clientId: string; computerName: string }[];

@@ -69,6 +69,11 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
     `UPDATE otp_requests AS r SET status = 'denied', decided_by = @actor, decided_at = @now, comment = @comment
       WHERE r.id = @id AND r.status = 'pending' AND ${STILL_VALID}`,
   );
+  const denyPendingOfClient = db.prepare<Record<string, unknown>, { id: string }>(
+    `UPDATE otp_requests SET status = 'denied', decided_by = @actor, decided_at = @now, comment = @comment
+      WHERE client_id = @clientId AND status = 'pending'
+      RETURNING id`,
+  );
   const selectLive = db.prepare<Record<string, unknown>, { id: string; otpHash: Buffer; method: StoredMethod }>(
     `SELECT r.id, r.otp_hash AS otpHash, r.method FROM otp_requests r
       WHERE r.client_id = @clientId AND r.os_user = @osUser AND r.email = @email AND r.status = 'sent' AND ${STILL_VALID}`,
@@ -158,6 +163,10 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
     /** Denies a still-valid pending request; false when it was no longer pending. */
     markDenied: (id: string, actor: string, comment: string | null): boolean =>
       setDenied.run({ ...at(), id, actor, comment }).changes === 1,
+
+    /** Denies every pending request of a Client (it is being removed); the ids denied. */
+    denyAllPendingOf: (clientId: string, actor: string, comment: string): string[] =>
+      denyPendingOfClient.all({ now: clock.now(), clientId, actor, comment }).map((r) => r.id),
 
     /** The issued, still-valid OTPs of this Client, osUser and email. */
     liveOtps: (clientId: string, osUser: string, email: string) => selectLive.all({ ...at(), clientId, osUser, email }),

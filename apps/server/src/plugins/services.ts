@@ -11,6 +11,8 @@ import { deriveKeys, loadOrCreateSecret, writeNewFileDurably } from '../crypto/s
 import { createSettingsStore } from '../settings/settings-store.js';
 import { createAuditLog } from '../audit/audit-log.js';
 import { createClientStore } from '../clients/client-store.js';
+import { createClientRemoval } from '../clients/client-removal.js';
+import { createRequestStore } from '../otp/request-store.js';
 import { createLoginThrottle } from '../users/login-throttle.js';
 import { createUserService } from '../users/user-service.js';
 import { createAdminSessions } from '../users/admin-sessions.js';
@@ -83,8 +85,9 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
   app.decorate('settings', settings);
   app.decorate('audit', audit);
   app.decorate('clients', clients);
+  app.decorate('clientRemoval', createClientRemoval({ db, clients, requests: createRequestStore(db, clock, settings), audit }));
   app.decorate('users', users);
-  app.decorate('adminSessions', createAdminSessions(db, clock, config.adminIdleSeconds * 1000));
+  app.decorate('adminSessions', createAdminSessions(db, clock, config.adminIdleSeconds * 1000, config.adminMaxSessionSeconds * 1000));
   app.decorate('otp', otp);
   app.decorate('sessions', sessions);
   app.decorate('lockouts', lockouts);

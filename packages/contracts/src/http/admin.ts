@@ -136,6 +136,10 @@ export const AdminClientSchema = Type.Object(
     allowOneTimePasswords: Type.Boolean(),
     enrolledAt: TimestampSchema,
     lastSeenAt: Type.Union([TimestampSchema, Type.Null()]),
+    /** The address the enrollment came from (null for Clients enrolled before it was recorded). */
+    enrolledFromAddress: Type.Union([Type.String(), Type.Null()]),
+    /** Another live Client has the same computerName (case-insensitive): one of them may be an impostor. */
+    duplicateName: Type.Boolean(),
   },
   { additionalProperties: false },
 );
@@ -161,6 +165,15 @@ export const patchClient = defineRoute({
     body: Type.Object({ allowOneTimePasswords: Type.Boolean() }, { additionalProperties: false }),
     response: { 200: AdminClientSchema, ...adminErrors },
   },
+});
+
+/** Removes a Client: its token is refused from then on and its pending requests are denied. */
+export const deleteClient = defineRoute({
+  method: 'DELETE',
+  url: '/api/v1/admin/clients/:clientId',
+  auth: ADMIN_ONLY,
+  successStatus: 204,
+  schema: { params: ClientIdParamsSchema, response: { 204: Type.Null(), ...adminErrors } },
 });
 
 // ---- sessions ------------------------------------------------------------------------------

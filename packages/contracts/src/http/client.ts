@@ -1,12 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { defineRoute } from './route.js';
 import { errorResponses } from './errors-response.js';
-import { IdSchema } from './common.js';
+import { ComputerNameSchema, IdSchema } from './common.js';
 
 export const EnrollBodySchema = Type.Object(
   {
     enrollmentKey: Type.String({ minLength: 1, maxLength: 256 }),
-    computerName: Type.String({ minLength: 1, maxLength: 255, pattern: '^[^\\u0000-\\u001f\\u007f]+$' }),
+    computerName: ComputerNameSchema,
   },
   { additionalProperties: false },
 );

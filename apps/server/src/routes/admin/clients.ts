@@ -21,4 +21,12 @@ export default async function adminClientRoutes(app: TypedApp) {
       return updated;
     },
   });
+
+  app.route({
+    ...routeOptions(routes.deleteClient),
+    handler: async (request, reply) => {
+      if (!app.clientRemoval.remove(request.params.clientId, adminOf(request).login)) throw notFound('The Client');
+      return reply.code(204).send(null);
+    },
+  });
 }

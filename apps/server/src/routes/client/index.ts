@@ -13,7 +13,7 @@ export default async function clientRoutes(app: TypedApp) {
         app.audit.record({ type: 'client.enroll_failed', computerName, detail: `from ${request.ip}` });
         throw new AppError(401, 'invalid_enrollment_key', 'The enrollment key is not correct.');
       }
-      const enrolled = app.clients.enroll(computerName, app.settings.get().defaultAllowOneTimePasswords);
+      const enrolled = app.clients.enroll(computerName, app.settings.get().defaultAllowOneTimePasswords, request.ip);
       app.audit.record({ type: 'client.enrolled', clientId: enrolled.clientId, computerName, detail: `from ${request.ip}` });
       return reply.code(201).send(enrolled);
     },

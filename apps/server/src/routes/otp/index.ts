@@ -13,7 +13,7 @@ export default async function otpRoutes(app: TypedApp) {
   async function internalUserEmail(client: ClientRow, body: OtpRequestBody): Promise<string> {
     if (!body.login || !body.password) throw new AppError(400, 'invalid_request', 'Enter your login name and password.');
     try {
-      const user = await app.users.authenticate(body.login, body.password);
+      const user = await app.users.authenticate(body.login, body.password, { kind: 'client', clientId: client.id });
       app.audit.record({
         type: 'internal_user.lookup',
         clientId: client.id,
