@@ -39,6 +39,8 @@ describe('configuration', () => {
     ['LATCHKEY_MAIL_FROM', 'a@b.com\r\nBcc: c@d.com'],
     ['LATCHKEY_REQUEST_TIMEOUT_MS', '500'],
     ['LATCHKEY_REQUEST_TIMEOUT_MS', 'soon'],
+    ['LATCHKEY_TIME_ZONE', 'Mars/Olympus_Mons'],
+    ['LATCHKEY_TIME_ZONE', 'CET; rm -rf /'],
   ])('refuses %s=%j naming the variable', (name, value) => {
     let error: unknown;
     try {
@@ -49,6 +51,11 @@ describe('configuration', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).variable).toBe(name);
     expect((error as ConfigError).message.startsWith(`${name}:`)).toBe(true);
+  });
+
+  it('takes LATCHKEY_TIME_ZONE as an IANA name, and the system zone when unset', () => {
+    expect(loadConfig({ LATCHKEY_TIME_ZONE: 'Europe/Berlin' }).timeZone).toBe('Europe/Berlin');
+    expect(loadConfig({}).timeZone).toBe(new Intl.DateTimeFormat().resolvedOptions().timeZone);
   });
 
   it('stops the built server at start with one line naming the variable', () => {

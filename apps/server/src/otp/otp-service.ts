@@ -58,6 +58,8 @@ export function createOtpService(deps: {
   mail: MailQueue;
   staffEmails: () => string[];
   consoleUrl: string;
+  /** IANA zone for times in mails (LATCHKEY_TIME_ZONE). */
+  timeZone: string;
 }) {
   const { db, clock, keys, settings, audit, mail } = deps;
 
@@ -138,6 +140,7 @@ export function createOtpService(deps: {
   );
 
   const expirationMs = () => settings.get().accessRequestExpirationMinutes * 60_000;
+  const mailClock = () => ({ now: clock.now(), timeZone: deps.timeZone });
 
   function state(row: RequestRow): OtpRequestState {
     const status = effectiveStatus(row, clock.now(), settings.get().maxVerifyAttempts);
@@ -146,6 +149,7 @@ export function createOtpService(deps: {
       status,
       email: row.email,
       ...(row.status === 'pending' ? {} : { expiresAt: row.expiresAt }),
+      ...(status === 'denied' && row.comment ? { comment: row.comment } : {}),
     };
   }
 
@@ -204,7 +208,7 @@ export function createOtpService(deps: {
       comment: decision?.comment ?? null,
     });
     setLastIssued.run(now, row.clientId);
-    mail.enqueue('otp', otpMail({ to: row.email, code, computerName: row.computerName, osUser: row.osUser, expiresAt }));
+    mail.enqueue('otp', otpMail({ to: row.email, code, computerName: row.computerName, osUser: row.osUser, expiresAt }, mailClock()));
     return expiresAt;
   }
 
@@ -292,7 +296,8 @@ export function createOtpService(deps: {
     ): OtpRequestState =>
       db
         .transaction(() => {
-          assertIntervalPassed(client.id);
+          // Emergency always reaches a person: the interval never refuses it (approving it issues whatever the interval).
+          if (input.method !== 'emergency') assertIntervalPassed(client.id);
           const open = selectOpenPending.get(client.id, input.osUser, input.email, clock.now());
           if (open) return state(requireRow(open.id));
           const id = insertNew({ clientId: client.id, ...input });
@@ -300,16 +305,19 @@ export function createOtpService(deps: {
           for (const to of new Set(deps.staffEmails())) {
             mail.enqueue(
               'request-pending',
-              pendingRequestMail({
-                to,
-                computerName: client.computerName,
-                osUser: input.osUser,
-                email: input.email,
-                method: input.method,
-                reason: input.reason,
-                expiresAt: row.expiresAt,
-                consoleUrl: deps.consoleUrl,
-              }),
+              pendingRequestMail(
+                {
+                  to,
+                  computerName: client.computerName,
+                  osUser: input.osUser,
+                  email: input.email,
+                  method: input.method,
+                  reason: input.reason,
+                  expiresAt: row.expiresAt,
+                  consoleUrl: deps.consoleUrl,
+                },
+                mailClock(),
+              ),
             );
           }
           audit.record({
@@ -343,7 +351,7 @@ export function createOtpService(deps: {
           const code = unseal(keys.seal, row.otpSealed, row.id);
           mail.enqueue(
             'otp',
-            otpMail({ to: row.email, code, computerName: row.computerName, osUser: row.osUser, expiresAt: row.expiresAt }),
+            otpMail({ to: row.email, code, computerName: row.computerName, osUser: row.osUser, expiresAt: row.expiresAt }, mailClock()),
           );
           audit.record({
             type: 'otp.resent',

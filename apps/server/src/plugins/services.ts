@@ -16,6 +16,8 @@ import { createUserService } from '../users/user-service.js';
 import { createAdminSessions } from '../users/admin-sessions.js';
 import { createOtpService } from '../otp/otp-service.js';
 import { createLockoutStore } from '../otp/lockout-store.js';
+import { createRequestWatch } from '../otp/request-watch.js';
+import { createRequestCancel } from '../otp/request-cancel.js';
 import { createSessionStore } from '../sessions/session-store.js';
 import { createMailQueue } from '../mail/mail-queue.js';
 import { createOutboxTransport, createSmtpTransport } from '../mail/mail-transport.js';
@@ -61,6 +63,7 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
     mail,
     staffEmails: users.staffEmails,
     consoleUrl: `${config.publicUrl}/console/`,
+    timeZone: config.timeZone,
   });
 
   if (!users.hasAdmin()) {
@@ -84,6 +87,11 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
   app.decorate('sessions', createSessionStore(db, clock));
   app.decorate('lockouts', createLockoutStore(db));
   app.decorate('mail', mail);
+  const requestWatch = createRequestWatch();
+  app.decorate('requestWatch', requestWatch);
+  app.decorate('cancelRequest', createRequestCancel({ db, clock, audit }));
+  // Held status long-polls answer at once, so closing never waits for them.
+  app.addHook('preClose', async () => requestWatch.wakeAll());
 
   app.addHook('onReady', async () => mail.start());
   app.addHook('onClose', async () => {

@@ -14,12 +14,14 @@ export default async function accessRequestRoutes(app: TypedApp) {
 
   app.route({
     ...routeOptions(routes.approveAccessRequest),
-    handler: async (request) => app.otp.approve(request.params.requestId, adminOf(request).login, request.body.comment ?? null),
+    handler: async (request) =>
+      app.requestWatch.tell(app.otp.approve(request.params.requestId, adminOf(request).login, request.body.comment ?? null)),
   });
 
   app.route({
     ...routeOptions(routes.denyAccessRequest),
-    handler: async (request) => app.otp.deny(request.params.requestId, adminOf(request).login, request.body.comment ?? null),
+    handler: async (request) =>
+      app.requestWatch.tell(app.otp.deny(request.params.requestId, adminOf(request).login, request.body.comment ?? null)),
   });
 
   app.route({
