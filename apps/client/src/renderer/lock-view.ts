@@ -262,7 +262,7 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
     if (previous?.busy === 'verify' && (next.notice?.code === 'access_denied' || next.notice?.code === 'request_burnt')) {
       lockOtp.control.value = '';
       lockOtp.control.focus();
-    } else if (previous?.busy === 'verify' && lockInvalid) lockInvalid.focus();
+    } else if (lockInvalid && (previous?.busy === 'verify' || previous?.notice?.code !== next.notice?.code)) lockInvalid.focus();
 
     // Request pop-up.
     const mode = flow.formMode(next);
@@ -295,8 +295,8 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
       'request-notice',
     );
     flow.render(next, previous, { emergencyOn, requestEmail: requestEmail.control });
-    if (previous?.busy === 'request' && next.popup === 'request' && requestInvalid && !requestInvalid.closest('[hidden]'))
-      requestInvalid.focus();
+    const noticeChanged = previous?.notice?.code !== next.notice?.code || previous?.notice?.text !== next.notice?.text;
+    if (noticeChanged && next.popup === 'request' && requestInvalid && !requestInvalid.closest('[hidden]')) requestInvalid.focus();
     const refused = next.popup === 'request' && next.notice?.code === 'otp_interval' && next.nextRequestAt !== undefined;
     nextRequest.hidden = !refused;
     if (refused) nextRequest.textContent = `You can request a new one-time password at ${formatTime(next.nextRequestAt!)}.`;
