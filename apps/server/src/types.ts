@@ -14,7 +14,6 @@ import type { MailQueue } from './mail/mail-queue.js';
 import type { LockoutStore } from './otp/lockout-store.js';
 import type { Directory } from './directory/index.js';
 import type { RequestWatch } from './otp/request-watch.js';
-import type { RequestCancel } from './otp/request-cancel.js';
 
 export type Identity = { kind: 'client'; client: ClientRow } | { kind: 'admin'; admin: AdminIdentity; viaCookie: boolean };
 
@@ -39,7 +38,6 @@ declare module 'fastify' {
     directory: Directory | undefined;
     /** Wakes held status long-polls when a request is decided or cancelled. */
     requestWatch: RequestWatch;
-    cancelRequest: RequestCancel;
   }
   interface FastifyRequest {
     identity: Identity | null;

@@ -17,7 +17,6 @@ import { createAdminSessions } from '../users/admin-sessions.js';
 import { createOtpService } from '../otp/otp-service.js';
 import { createLockoutStore } from '../otp/lockout-store.js';
 import { createRequestWatch } from '../otp/request-watch.js';
-import { createRequestCancel } from '../otp/request-cancel.js';
 import { createSessionStore } from '../sessions/session-store.js';
 import { createMailQueue } from '../mail/mail-queue.js';
 import { createOutboxTransport, createSmtpTransport } from '../mail/mail-transport.js';
@@ -54,6 +53,8 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
     : createOutboxTransport(join(config.dataDir, 'outbox'), config.mailFrom, app.log);
   const writes = createGroupCommit(db);
   const mail = createMailQueue({ db, clock, sealKey: keys.seal, transport, logger: app.log, commit: writes.run });
+  const sessions = createSessionStore(db, clock);
+  const lockouts = createLockoutStore(db, clock);
   const otp = createOtpService({
     db,
     clock,
@@ -61,6 +62,9 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
     settings,
     audit,
     mail,
+    clients,
+    sessions,
+    lockouts,
     staffEmails: users.staffEmails,
     consoleUrl: `${config.publicUrl}/console/`,
     timeZone: config.timeZone,
@@ -84,12 +88,11 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
   app.decorate('users', users);
   app.decorate('adminSessions', createAdminSessions(db, clock, config.adminIdleSeconds * 1000));
   app.decorate('otp', otp);
-  app.decorate('sessions', createSessionStore(db, clock));
-  app.decorate('lockouts', createLockoutStore(db));
+  app.decorate('sessions', sessions);
+  app.decorate('lockouts', lockouts);
   app.decorate('mail', mail);
   const requestWatch = createRequestWatch();
   app.decorate('requestWatch', requestWatch);
-  app.decorate('cancelRequest', createRequestCancel({ db, clock, audit }));
   // Held status long-polls answer at once, so closing never waits for them.
   app.addHook('preClose', async () => requestWatch.wakeAll());
 
