@@ -17,7 +17,7 @@ import {
 import { backoffDelay, systemTimers, type Timers } from './timers.js';
 import { accessDeniedBecause, errorNotice, inputNotice, intervalNotice, resentNotice, statusNotice, unreachable } from './messages.js';
 import { StatusWatch } from './status-watch.js';
-import { cancelledNotice, readStatus, settledStatus } from './request-flow.js';
+import { cancelledNotice, lapsed, readStatus, settledStatus } from './request-flow.js';
 
 /** What survives a restart of the lock (so "Resend" still works after the program was restarted). */
 export interface SavedRequest {
@@ -319,7 +319,9 @@ export class LockController {
     if (changed && this.current.notice?.code !== 'otp_interval') this.setNotice(statusNotice(request));
     if (settledStatus(request.status)) {
       this.options.store?.save(undefined);
-      if (request.status !== 'used' && request.status !== 'burnt' && request.status !== 'expired') this.update({}, ['email']);
+      // A code was sent to this address (used, burnt, expired): it stays shown. Denied, lapsed, cancelled: the field is free again.
+      const codeWasSent = request.status === 'used' || request.status === 'burnt' || (request.status === 'expired' && !lapsed(request));
+      if (!codeWasSent) this.update({}, ['email']);
     }
     this.watch.follow(request);
   }

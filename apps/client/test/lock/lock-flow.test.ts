@@ -159,6 +159,7 @@ describe('words that follow the state', () => {
     expect(controller.state.notice?.code).toBe('request_lapsed');
     expect(controller.state.notice!.text).not.toContain('has expired');
     expect(controller.state.notice!.text).toContain('no one-time password was sent');
+    expect(controller.state.email).toBeUndefined(); // no code went to that address: the lock's field is free again
   });
 
   it('shows the approver’s comment on a denial', async () => {
