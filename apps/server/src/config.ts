@@ -39,6 +39,8 @@ export interface Config {
   logLevel: string;
   /** Active Directory over LDAP for the `directory` method; undefined when LATCHKEY_LDAP_URL is unset. */
   directory: DirectoryConfig | undefined;
+  /** IANA time zone for times in mails (LATCHKEY_TIME_ZONE; the system's when unset). */
+  timeZone: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -154,5 +156,16 @@ export function loadConfig(env: Env = process.env): Config {
     requestTimeoutMs: integer(env, 'LATCHKEY_REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
     logLevel,
     directory: parseDirectoryConfig(env),
+    timeZone: timeZoneOf(env),
   };
+}
+
+function timeZoneOf(env: Env): string {
+  const name = env.LATCHKEY_TIME_ZONE;
+  if (!name) return new Intl.DateTimeFormat().resolvedOptions().timeZone;
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    throw new ConfigError('LATCHKEY_TIME_ZONE', `is not an IANA time zone name (like Europe/Berlin or UTC), got "${name}"`);
+  }
 }

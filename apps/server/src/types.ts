@@ -14,6 +14,7 @@ import type { SessionStore } from './sessions/session-store.js';
 import type { MailQueue } from './mail/mail-queue.js';
 import type { LockoutStore } from './otp/lockout-store.js';
 import type { Directory } from './directory/index.js';
+import type { RequestWatch } from './otp/request-watch.js';
 
 export type Identity = { kind: 'client'; client: ClientRow } | { kind: 'admin'; admin: AdminIdentity; viaCookie: boolean };
 
@@ -37,6 +38,8 @@ declare module 'fastify' {
     mail: MailQueue;
     /** Undefined when no directory is configured. */
     directory: Directory | undefined;
+    /** Wakes held status long-polls when a request is decided or cancelled. */
+    requestWatch: RequestWatch;
   }
   interface FastifyRequest {
     identity: Identity | null;

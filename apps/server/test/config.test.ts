@@ -49,6 +49,8 @@ describe('configuration', () => {
     ['LATCHKEY_ADMIN_MAX_SESSION_SECONDS', '1.5'],
     ['LATCHKEY_ADMIN_MAX_SESSION_SECONDS', '-60'],
     ['LATCHKEY_ADMIN_MAX_SESSION_SECONDS', '12h'],
+    ['LATCHKEY_TIME_ZONE', 'Mars/Olympus_Mons'],
+    ['LATCHKEY_TIME_ZONE', 'CET; rm -rf /'],
   ])('refuses %s=%j naming the variable', (name, value) => {
     let error: unknown;
     try {
@@ -59,6 +61,11 @@ describe('configuration', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).variable).toBe(name);
     expect((error as ConfigError).message.startsWith(`${name}:`)).toBe(true);
+  });
+
+  it('takes LATCHKEY_TIME_ZONE as an IANA name, and the system zone when unset', () => {
+    expect(loadConfig({ LATCHKEY_TIME_ZONE: 'Europe/Berlin' }).timeZone).toBe('Europe/Berlin');
+    expect(loadConfig({}).timeZone).toBe(new Intl.DateTimeFormat().resolvedOptions().timeZone);
   });
 
   it('stops the built server at start with one line naming the variable', () => {

@@ -38,7 +38,13 @@ export const NoticeSchema = Type.Object(
 );
 export type Notice = Static<typeof NoticeSchema>;
 
-export const LockBusySchema = Type.Union([Type.Literal('policy'), Type.Literal('request'), Type.Literal('verify'), Type.Literal('resend')]);
+export const LockBusySchema = Type.Union([
+  Type.Literal('policy'),
+  Type.Literal('request'),
+  Type.Literal('verify'),
+  Type.Literal('resend'),
+  Type.Literal('cancel'),
+]);
 
 export const LockStateSchema = Type.Object(
   {
@@ -47,6 +53,8 @@ export const LockStateSchema = Type.Object(
     osUser: Type.String(),
     computerName: Type.Optional(Type.String()),
     requestMode: RequestModeSchema,
+    /** Both automatic options on: the form may switch to this one ("Use my internal login instead"). */
+    alternativeMode: Type.Optional(RequestModeSchema),
     otpAllowed: Type.Boolean(),
     otpLength: Type.Integer(),
     /** Set once a request was made: shown in the lock pop-up, read-only. */
@@ -99,6 +107,7 @@ export const lockInvokeChannels = {
   'lock:request-otp': { fn: 'requestOtp', request: RequestOtpInputSchema, response: NoPayload },
   'lock:verify': { fn: 'verify', request: VerifyInputSchema, response: NoPayload },
   'lock:resend': { fn: 'resend', request: NoPayload, response: NoPayload },
+  'lock:cancel-request': { fn: 'cancelRequest', request: NoPayload, response: NoPayload },
   'lock:retry-now': { fn: 'retryNow', request: NoPayload, response: NoPayload },
   'lock:sign-out': { fn: 'signOut', request: NoPayload, response: NoPayload },
 } as const satisfies Record<`lock:${string}`, InvokeChannel>;

@@ -20,6 +20,8 @@ import {
 import { backoffDelay, systemTimers, type Timers } from './timers.js';
 import { relockNotice, type Relockable, type SessionEvent } from './relock.js';
 import { accessDeniedBecause, errorNotice, inputNotice, intervalNotice, resentNotice, statusNotice, unreachable } from './messages.js';
+import { StatusWatch } from './status-watch.js';
+import { cancelledNotice, lapsed, readStatus, settledStatus } from './request-flow.js';
 
 /** What survives a restart of the lock (so "Resend" still works after the program was restarted). */
 export interface SavedRequest {
@@ -64,6 +66,11 @@ export function requestModeOf(policy: ClientPolicy): RequestMode {
   return 'email';
 }
 
+/** Both automatic options on: the directory form comes first, and may switch to the internal login. */
+export function alternativeModeOf(policy: ClientPolicy): RequestMode | undefined {
+  return policy.autoSendToDirectoryUsers && policy.autoSendToInternalUsers ? 'internal' : undefined;
+}
+
 /** A failure that means "no usable answer from the server" rather than "the server said no". */
 function isUnreachable(err: unknown): boolean {
   if (!(err instanceof ApiError)) return false;
@@ -87,8 +94,7 @@ export class LockController implements Relockable {
   private current: LockState;
   private reconnectTimer: unknown;
   private reconnectAttempt = 0;
-  private pollTimer: unknown;
-  private pollFailures = 0;
+  private readonly watch: StatusWatch;
   private heartbeatTimer: unknown;
   private session: UnlockedSession | undefined;
   private disposed = false;
@@ -101,6 +107,17 @@ export class LockController implements Relockable {
     this.timers = options.timers ?? systemTimers;
     this.random = options.random ?? Math.random;
     this.api = createApiClient({ baseUrl: options.baseUrl, fetch: options.fetch, token: options.clientToken });
+    this.watch = new StatusWatch({
+      api: this.api,
+      timers: this.timers,
+      random: this.random,
+      pollIntervalMs: options.pollIntervalMs ?? 3_000,
+      onStatus: (request) => this.applyRequest(request),
+      onFailure: (err) => this.requestFailed(err),
+      onExpired: (request) => {
+        if (this.current.request?.requestId === request.requestId && !this.settled()) this.applyRequest({ ...request, status: 'expired' });
+      },
+    });
     this.current = {
       phase: 'starting',
       popup: 'lock',
@@ -145,16 +162,19 @@ export class LockController implements Relockable {
     if (saved) this.update({ email: saved.email, request: { requestId: saved.requestId, status: 'sent', email: saved.email } });
     await this.refreshPolicy();
     if (saved && this.current.phase === 'locked') await this.refreshRequest();
+    if (this.current.request?.status === 'pending') this.watch.start(this.current.request);
   }
 
   private applyPolicy(policy: ClientPolicy): void {
     this.policy = policy;
     this.update({
       requestMode: requestModeOf(policy),
+      ...(alternativeModeOf(policy) ? { alternativeMode: alternativeModeOf(policy) } : {}),
       otpAllowed: policy.allowOneTimePasswords,
       otpLength: policy.otpLength,
       ...(policy.computerName ? { computerName: policy.computerName } : {}),
     });
+    if (!alternativeModeOf(policy)) this.update({}, ['alternativeMode']);
   }
 
   /** Unlocked, signing out or disposed: late answers must not change the state any more. */
@@ -204,7 +224,7 @@ export class LockController implements Relockable {
     this.reconnectAttempt += 1;
     const delay = backoffDelay(this.reconnectAttempt, this.options.backoff ?? { initialMs: 2_000, maxMs: 60_000 }, this.random);
     const at = this.timers.now() + delay;
-    this.update({ phase: 'offline', retry: { attempt: this.reconnectAttempt, at }, notice: unreachable(delay) });
+    this.update({ phase: 'offline', retry: { attempt: this.reconnectAttempt, at }, notice: unreachable() });
     this.reconnectTimer = this.timers.setTimeout(() => void this.refreshPolicy(), delay);
   }
 
@@ -267,7 +287,8 @@ export class LockController implements Relockable {
     if (!this.policy.allowOneTimePasswords) return errorNotice('otp_not_allowed');
     const mode = this.current.requestMode;
     if (input.method === 'email' && mode !== 'email') return errorNotice('method_not_allowed');
-    if ((input.method === 'directory' || input.method === 'internal') && input.method !== mode) return errorNotice('method_not_allowed');
+    const allowed = input.method === mode || input.method === this.current.alternativeMode;
+    if ((input.method === 'directory' || input.method === 'internal') && !allowed) return errorNotice('method_not_allowed');
     if (input.method === 'email' || input.method === 'emergency') {
       const email = input.email?.trim() ?? '';
       if (!email) return inputNotice('email_missing', 'Enter your email address.');
@@ -287,42 +308,66 @@ export class LockController implements Relockable {
   private acceptRequest(request: OtpRequestState): void {
     this.options.store?.save({ requestId: request.requestId, email: request.email });
     this.update({ request, email: request.email, popup: 'lock', notice: statusNotice(request) }, ['busy', 'nextRequestAt']);
-    this.schedulePoll();
+    this.watch.start(request);
   }
 
-  private schedulePoll(): void {
-    this.timers.clearTimeout(this.pollTimer);
-    if (this.disposed || this.current.request?.status !== 'pending') return;
-    const interval = this.options.pollIntervalMs ?? 3_000;
-    const delay = this.pollFailures === 0 ? interval : backoffDelay(this.pollFailures, { initialMs: interval, maxMs: 60_000 }, this.random);
-    this.pollTimer = this.timers.setTimeout(() => void this.refreshRequest(), delay);
+  /** A status from the server (or the local expiry) for the current request: words, Resend and the saved request follow it. */
+  private applyRequest(answer: OtpRequestState): void {
+    const known = this.current.request;
+    if (!known || known.requestId !== answer.requestId || this.settled()) return;
+    const request = readStatus(answer, this.timers.now());
+    const changed = request.status !== known.status || known.expiresAt === undefined;
+    this.update({ request });
+    if (changed && this.current.notice?.code !== 'otp_interval') this.setNotice(statusNotice(request));
+    if (settledStatus(request.status)) {
+      this.options.store?.save(undefined);
+      // A code was sent to this address (used, burnt, expired): it stays shown. Denied, lapsed, cancelled: the field is free again.
+      const codeWasSent = request.status === 'used' || request.status === 'burnt' || (request.status === 'expired' && !lapsed(request));
+      if (!codeWasSent) this.update({}, ['email']);
+    }
+    this.watch.follow(request);
   }
 
-  /** Asks the server for the status of the last request; polls on while it is pending. */
+  private requestFailed(err: unknown): void {
+    if (this.settled()) return;
+    if (err instanceof ApiError && err.status === 404) {
+      this.options.store?.save(undefined);
+      this.watch.stop();
+      this.update({}, ['request', 'email']);
+      return;
+    }
+    if (isUnreachable(err) && this.current.phase !== 'offline') this.scheduleReconnect();
+  }
+
+  /** Asks the server for the status of the last request now (the watch keeps following a pending one). */
   async refreshRequest(): Promise<void> {
     const known = this.current.request;
-    if (!known || this.current.phase === 'unlocked') return;
+    if (!known || this.settled()) return;
     try {
-      const request = await this.api(routes.getOtpRequest, { params: { requestId: known.requestId } });
-      this.pollFailures = 0;
-      if (this.current.request?.requestId !== request.requestId) return;
-      const changed = request.status !== known.status || known.expiresAt === undefined;
-      this.update({ request });
-      if (changed && this.current.notice?.code !== 'otp_interval') this.setNotice(statusNotice(request));
-      if (request.status === 'denied' || request.status === 'expired' || request.status === 'used') {
-        this.options.store?.save(undefined);
-        if (request.status !== 'used') this.update({}, ['email']);
-      }
+      this.applyRequest(await this.api(routes.getOtpRequest, { params: { requestId: known.requestId } }));
     } catch (err) {
-      if (err instanceof ApiError && err.status === 404) {
-        this.options.store?.save(undefined);
-        this.update({}, ['request', 'email']);
-        return;
-      }
-      this.pollFailures += 1;
-      if (isUnreachable(err) && this.current.phase !== 'offline') this.scheduleReconnect();
+      this.requestFailed(err);
     }
-    this.schedulePoll();
+  }
+
+  /** "Use a different email": withdraws the pending request and opens the request form again with its address to correct. */
+  async cancelRequest(): Promise<void> {
+    const request = this.current.request;
+    if (!request || request.status !== 'pending' || this.current.busy || this.settled()) return;
+    this.update({ busy: 'cancel' });
+    try {
+      await this.api(routes.cancelOtpRequest, { params: { requestId: request.requestId } });
+    } catch (err) {
+      this.update({}, ['busy']);
+      // Decided meanwhile (approved, denied, lapsed): show what it is now instead.
+      if (err instanceof ApiError && err.code === 'not_pending') return this.refreshRequest();
+      return this.handleFailure(err);
+    }
+    if (this.settled()) return;
+    this.watch.stop();
+    this.options.store?.save(undefined);
+    // The view puts the address back into the request form, editable, to correct it.
+    this.update({ popup: 'request', notice: cancelledNotice(request.email) }, ['busy', 'request', 'email']);
   }
 
   async resend(): Promise<void> {
@@ -363,9 +408,9 @@ export class LockController implements Relockable {
         this.update({ notice: errorNotice('access_denied') }, ['busy']);
         // The server says the same for every failure; the request's status can tell the person more.
         await this.refreshRequest();
-        const status = this.current.request?.status;
-        if (status === 'expired' || status === 'used') this.setNotice(accessDeniedBecause(status));
-        else this.setNotice(errorNotice('access_denied'));
+        const request = this.current.request;
+        const because = request && settledStatus(request.status) ? accessDeniedBecause(request) : undefined;
+        this.setNotice(because ?? errorNotice('access_denied'));
         return;
       }
       this.update({}, ['busy']);
@@ -382,7 +427,8 @@ export class LockController implements Relockable {
     this.session = session;
     this.relockOf = undefined;
     this.lastUnlock = this.timers.now();
-    for (const timer of [this.reconnectTimer, this.pollTimer]) this.timers.clearTimeout(timer);
+    this.timers.clearTimeout(this.reconnectTimer);
+    this.watch.stop();
     this.options.store?.save(undefined);
     this.update({ phase: 'unlocked', email: session.email }, ['busy', 'notice', 'retry', 'nextRequestAt']);
     this.scheduleHeartbeat();
@@ -461,7 +507,8 @@ export class LockController implements Relockable {
   /** Stops every timer; the state stays readable. */
   dispose(): void {
     this.disposed = true;
-    for (const timer of [this.reconnectTimer, this.pollTimer, this.heartbeatTimer]) this.timers.clearTimeout(timer);
+    for (const timer of [this.reconnectTimer, this.heartbeatTimer]) this.timers.clearTimeout(timer);
+    this.watch.stop();
   }
 }
 
@@ -469,7 +516,9 @@ export class LockController implements Relockable {
 export function fetchWithTimeout(fetchImpl: typeof globalThis.fetch, timeoutMs = 15_000): FetchLike {
   return async (url, init) => {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    // A status long-poll is held by the server up to waitSeconds: that time comes on top.
+    const held = Number(/[?&]waitSeconds=(\d{1,3})(?:&|$)/.exec(url)?.[1] ?? 0) * 1000;
+    const timer = setTimeout(() => controller.abort(), timeoutMs + held);
     try {
       return await fetchImpl(url, { ...init, signal: controller.signal });
     } finally {

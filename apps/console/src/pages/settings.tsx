@@ -24,7 +24,7 @@ const NUMBER_FIELDS: { key: NumberKey; label: string; unit: string; hint: string
     key: 'otpRequestIntervalMinutes',
     label: 'Interval between new one-time passwords',
     unit: 'minutes',
-    hint: 'A computer can get a new one-time password at most once in this time. 0 turns the limit off.',
+    hint: 'A computer can get a new one-time password at most once in this time. 0 turns the limit off. Emergency requests and Generate Password are never limited by it: a person decides.',
   },
   { key: 'otpLength', label: 'One-time password length', unit: 'digits', hint: 'Digits in each one-time password.' },
   {
@@ -51,7 +51,7 @@ const BOOLEAN_FIELDS: { key: BooleanKey; label: string; hint: string }[] = [
   {
     key: 'autoSendToInternalUsers',
     label: 'Automatically send one-time passwords to internal users',
-    hint: 'Internal users sign in on the lock screen and get the password by email without an approval.',
+    hint: 'Internal users sign in on the lock screen and get the password by email without an approval. With both automatic options on, the lock offers the directory request first, with “Use my internal login instead” beside it.',
   },
   {
     key: 'defaultAllowOneTimePasswords',

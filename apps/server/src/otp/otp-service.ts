@@ -37,10 +37,13 @@ export function createOtpService(deps: {
   lockouts: LockoutStore;
   staffEmails: () => string[];
   consoleUrl: string;
+  /** IANA zone for times in mails (LATCHKEY_TIME_ZONE). */
+  timeZone: string;
 }) {
   const { db, clock, keys, settings, audit, mail, clients } = deps;
   const requests = createRequestStore(db, clock, settings);
   const policy = createIssuePolicy({ clock, settings, clients, sessions: deps.sessions });
+  const mailClock = () => ({ now: clock.now(), timeZone: deps.timeZone });
   const verification = createVerification({ db, keys, audit, requests, lockouts: deps.lockouts, sessions: deps.sessions });
 
   function state(row: RequestRow): OtpRequestState {
@@ -49,6 +52,8 @@ export function createOtpService(deps: {
       status: row.status,
       email: row.email,
       ...(row.storedStatus === 'pending' ? {} : { expiresAt: row.expiresAt }),
+      // The approver's comment on a denial reaches the lock: the denial mail may be unreadable from there.
+      ...(row.status === 'denied' && row.comment ? { comment: row.comment } : {}),
     };
   }
 
@@ -70,7 +75,7 @@ export function createOtpService(deps: {
       decision,
     );
     clients.markOtpIssued(row.clientId);
-    mail.enqueue('otp', otpMail({ to: row.email, code, computerName: row.computerName, osUser: row.osUser, expiresAt }));
+    mail.enqueue('otp', otpMail({ to: row.email, code, computerName: row.computerName, osUser: row.osUser, expiresAt }, mailClock()));
     return expiresAt;
   }
 
@@ -159,7 +164,8 @@ export function createOtpService(deps: {
     ): OtpRequestState | OtpRefusal =>
       db
         .transaction(() => {
-          const allowed = intervalOrRelock(client, input);
+          // Emergency always reaches a person: the interval never refuses it, and approving it issues whatever the interval.
+          const allowed = input.method === 'emergency' ? {} : intervalOrRelock(client, input);
           if ('refused' in allowed) return allowed;
           const open = requests.openPending(client.id, input.osUser, input.email);
           if (open) return state(requireRow(open));
@@ -170,16 +176,19 @@ export function createOtpService(deps: {
           for (const to of new Set(deps.staffEmails())) {
             mail.enqueue(
               'request-pending',
-              pendingRequestMail({
-                to,
-                computerName: client.computerName,
-                osUser: input.osUser,
-                email: input.email,
-                method: input.method,
-                reason: input.reason,
-                expiresAt: row.expiresAt,
-                consoleUrl: deps.consoleUrl,
-              }),
+              pendingRequestMail(
+                {
+                  to,
+                  computerName: client.computerName,
+                  osUser: input.osUser,
+                  email: input.email,
+                  method: input.method,
+                  reason: input.reason,
+                  expiresAt: row.expiresAt,
+                  consoleUrl: deps.consoleUrl,
+                },
+                mailClock(),
+              ),
             );
           }
           audit.record({
@@ -209,7 +218,7 @@ export function createOtpService(deps: {
           const code = unseal(keys.seal, row.otpSealed, row.id);
           mail.enqueue(
             'otp',
-            otpMail({ to: row.email, code, computerName: row.computerName, osUser: row.osUser, expiresAt: row.expiresAt }),
+            otpMail({ to: row.email, code, computerName: row.computerName, osUser: row.osUser, expiresAt: row.expiresAt }, mailClock()),
           );
           audit.record({
             type: 'otp.resent',
@@ -220,6 +229,25 @@ export function createOtpService(deps: {
             requestId,
           });
           return state(row);
+        })
+        .immediate(),
+
+    /** "Use a different email": the Client withdraws its own pending request, so no approver can pick the mistyped one. */
+    cancel: (clientId: string, requestId: string): OtpRequestState | OtpRefusal =>
+      db
+        .transaction(() => {
+          const row = ownRequest(clientId, requestId);
+          if ('refused' in row) return row;
+          if (!requests.markCancelled(requestId)) return { refused: 'not_pending' } as const;
+          audit.record({
+            type: 'access_request.cancelled',
+            clientId,
+            computerName: row.computerName,
+            osUser: row.osUser,
+            email: row.email,
+            requestId,
+          });
+          return state(requireRow(requestId));
         })
         .immediate(),
 

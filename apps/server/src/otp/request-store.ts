@@ -74,6 +74,10 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
       WHERE client_id = @clientId AND status = 'pending'
       RETURNING id`,
   );
+  const setCancelled = db.prepare<Record<string, unknown>>(
+    `UPDATE otp_requests AS r SET status = 'cancelled', decided_at = @now
+      WHERE r.id = @id AND r.status = 'pending' AND ${STILL_VALID}`,
+  );
   const selectLive = db.prepare<Record<string, unknown>, { id: string; otpHash: Buffer; method: StoredMethod }>(
     `SELECT r.id, r.otp_hash AS otpHash, r.method FROM otp_requests r
       WHERE r.client_id = @clientId AND r.os_user = @osUser AND r.email = @email AND r.status = 'sent' AND ${STILL_VALID}`,
@@ -167,6 +171,9 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
     /** Denies every pending request of a Client (it is being removed); the ids denied. */
     denyAllPendingOf: (clientId: string, actor: string, comment: string): string[] =>
       denyPendingOfClient.all({ now: clock.now(), clientId, actor, comment }).map((r) => r.id),
+
+    /** The Client withdraws a still-valid pending request ("Use a different email"); false when it was no longer pending. */
+    markCancelled: (id: string): boolean => setCancelled.run({ ...at(), id }).changes === 1,
 
     /** The issued, still-valid OTPs of this Client, osUser and email. */
     liveOtps: (clientId: string, osUser: string, email: string) => selectLive.all({ ...at(), clientId, osUser, email }),

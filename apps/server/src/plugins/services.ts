@@ -18,6 +18,7 @@ import { createUserService } from '../users/user-service.js';
 import { createAdminSessions } from '../users/admin-sessions.js';
 import { createOtpService } from '../otp/otp-service.js';
 import { createLockoutStore } from '../otp/lockout-store.js';
+import { createRequestWatch } from '../otp/request-watch.js';
 import { createSessionStore } from '../sessions/session-store.js';
 import { createMailQueue } from '../mail/mail-queue.js';
 import { createOutboxTransport, createSmtpTransport } from '../mail/mail-transport.js';
@@ -68,6 +69,7 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
     lockouts,
     staffEmails: users.staffEmails,
     consoleUrl: `${config.publicUrl}/console/`,
+    timeZone: config.timeZone,
   });
 
   if (!users.hasAdmin()) {
@@ -92,6 +94,10 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
   app.decorate('sessions', sessions);
   app.decorate('lockouts', lockouts);
   app.decorate('mail', mail);
+  const requestWatch = createRequestWatch();
+  app.decorate('requestWatch', requestWatch);
+  // Held status long-polls answer at once, so closing never waits for them.
+  app.addHook('preClose', async () => requestWatch.wakeAll());
 
   app.addHook('onReady', async () => mail.start());
   app.addHook('onClose', async () => {

@@ -9,6 +9,7 @@ import {
   OsUserSchema,
   OtpCodeSchema,
   PasswordSchema,
+  QueryIntegerSchema,
   TimestampSchema,
 } from './common.js';
 
@@ -39,13 +40,17 @@ export const REQUEST_STATUSES = ['pending', 'sent', 'denied', 'expired', 'used',
 export const RequestStatusSchema = Type.Union(REQUEST_STATUSES.map((s) => Type.Literal(s)));
 export type RequestStatus = Static<typeof RequestStatusSchema>;
 
-/** What the Client learns of its request. `expiresAt` is set once an OTP was issued. */
+/**
+ * What the Client learns of its request. `expiresAt` is set once an OTP was issued; `comment` is the
+ * approver's comment on a denial (shown on the lock: the denial mail may be unreadable from there).
+ */
 export const OtpRequestStateSchema = Type.Object(
   {
     requestId: IdSchema,
     status: RequestStatusSchema,
     email: EmailSchema,
     expiresAt: Type.Optional(TimestampSchema),
+    comment: Type.Optional(CommentSchema),
   },
   { additionalProperties: false },
 );
@@ -64,12 +69,29 @@ export const createOtpRequest = defineRoute({
 
 export const RequestIdParamsSchema = Type.Object({ requestId: IdSchema }, { additionalProperties: false });
 
+/** Long-poll: while the request is `pending`, the server holds the answer up to `waitSeconds` (at most 25) or until it is decided. */
+export const MAX_STATUS_WAIT_SECONDS = 25;
+export const OtpRequestStatusQuerySchema = Type.Object({ waitSeconds: Type.Optional(QueryIntegerSchema) }, { additionalProperties: false });
+
 export const getOtpRequest = defineRoute({
   method: 'GET',
   url: '/api/v1/otp/requests/:requestId',
   auth: { kind: 'client' },
   successStatus: 200,
-  schema: { params: RequestIdParamsSchema, response: { 200: OtpRequestStateSchema, ...errorResponses(401, 404) } },
+  schema: {
+    params: RequestIdParamsSchema,
+    querystring: OtpRequestStatusQuerySchema,
+    response: { 200: OtpRequestStateSchema, ...errorResponses(401, 404) },
+  },
+});
+
+/** "Use a different email": the Client withdraws its own pending request. 409 `not_pending` once decided. */
+export const cancelOtpRequest = defineRoute({
+  method: 'POST',
+  url: '/api/v1/otp/requests/:requestId/cancel',
+  auth: { kind: 'client' },
+  successStatus: 200,
+  schema: { params: RequestIdParamsSchema, response: { 200: OtpRequestStateSchema, ...errorResponses(401, 404, 409) } },
 });
 
 export const resendOtp = defineRoute({

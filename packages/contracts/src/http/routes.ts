@@ -1,6 +1,6 @@
 import { health } from './health.js';
 import { enroll, getPolicy } from './client.js';
-import { createOtpRequest, getOtpRequest, resendOtp, verifyOtp } from './otp.js';
+import { cancelOtpRequest, createOtpRequest, getOtpRequest, resendOtp, verifyOtp } from './otp.js';
 import { endSession, heartbeat } from './sessions.js';
 import {
   adminLogin,
@@ -33,6 +33,7 @@ export const routes = {
   createOtpRequest,
   getOtpRequest,
   resendOtp,
+  cancelOtpRequest,
   verifyOtp,
   heartbeat,
   endSession,

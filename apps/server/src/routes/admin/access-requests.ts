@@ -16,12 +16,13 @@ export default async function accessRequestRoutes(app: TypedApp) {
   app.route({
     ...routeOptions(routes.approveAccessRequest),
     handler: async (request) =>
-      unlessRefused(app.otp.approve(request.params.requestId, adminOf(request).login, request.body.comment ?? null)),
+      app.requestWatch.tell(unlessRefused(app.otp.approve(request.params.requestId, adminOf(request).login, request.body.comment ?? null))),
   });
 
   app.route({
     ...routeOptions(routes.denyAccessRequest),
-    handler: async (request) => unlessRefused(app.otp.deny(request.params.requestId, adminOf(request).login, request.body.comment ?? null)),
+    handler: async (request) =>
+      app.requestWatch.tell(unlessRefused(app.otp.deny(request.params.requestId, adminOf(request).login, request.body.comment ?? null))),
   });
 
   app.route({

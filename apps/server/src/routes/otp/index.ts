@@ -1,4 +1,4 @@
-import { routes, type OtpRequestBody } from '@latchkey/contracts';
+import { MAX_STATUS_WAIT_SECONDS, routes, type OtpRequestBody } from '@latchkey/contracts';
 import { routeOptions, type TypedApp } from '../route-options.js';
 import { AppError, accessDenied } from '../../app-error.js';
 import { clientOf } from '../identity.js';
@@ -76,7 +76,21 @@ export default async function otpRoutes(app: TypedApp) {
 
   app.route({
     ...routeOptions(routes.getOtpRequest),
-    handler: async (request) => unlessRefused(app.otp.getState(clientOf(request).id, request.params.requestId)),
+    handler: async (request, reply) => {
+      const clientId = clientOf(request).id;
+      const { requestId } = request.params;
+      const now = unlessRefused(app.otp.getState(clientId, requestId));
+      // Long-poll: a request waiting for a person is answered when it is decided (or after waitSeconds).
+      const waitSeconds = Math.min(Number(request.query.waitSeconds ?? 0), MAX_STATUS_WAIT_SECONDS);
+      if (now.status !== 'pending' || waitSeconds === 0) return now;
+      await app.requestWatch.wait(requestId, waitSeconds * 1000, reply.raw);
+      return unlessRefused(app.otp.getState(clientId, requestId));
+    },
+  });
+
+  app.route({
+    ...routeOptions(routes.cancelOtpRequest),
+    handler: async (request) => app.requestWatch.tell(unlessRefused(app.otp.cancel(clientOf(request).id, request.params.requestId))),
   });
 
   app.route({
