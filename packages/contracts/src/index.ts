@@ -8,5 +8,7 @@ export * from './http/client.js';
 export * from './http/otp.js';
 export * from './http/sessions.js';
 export * from './http/admin.js';
+export * from './http/verdict.js';
+export * from './http/verdicts.js';
 export * from './http/routes.js';
 export * from './ipc.js';

@@ -2,6 +2,7 @@ import { health } from './health.js';
 import { enroll, getPolicy } from './client.js';
 import { createOtpRequest, getOtpRequest, resendOtp, verifyOtp } from './otp.js';
 import { endSession, heartbeat } from './sessions.js';
+import { getServerKey, getUnlockedSessions, reportVerdictFailures } from './verdicts.js';
 import {
   adminLogin,
   adminLogout,
@@ -54,5 +55,8 @@ export const routes = {
   listAudit,
   listLockouts,
   clearLockout,
+  reportVerdictFailures,
+  getUnlockedSessions,
+  getServerKey,
 } as const;
 export type RouteName = keyof typeof routes;
