@@ -1,6 +1,10 @@
 ; electron-builder nsis.include: runs inside the per-machine (elevated) installer.
 ;
-;   Latchkey-Setup.exe /S /SERVER=https://latchkey.corp.example.com /KEY=<enrollment key>
+;   Latchkey-Setup.exe /S /SERVER=https://latchkey.corp.example.com /KEY=<enrollment key> /SERVERKEY=<server key>
+;
+; /SERVERKEY= (optional, recommended) pins the server's verdict-signing key, as the Management Tool
+; shows it under Settings: the Client then refuses any other key at enrollment and unlocks only on
+; verdicts that key signed (docs/security.md, "Signed verdicts").
 ;
 ; writes %ProgramData%\Latchkey\client.json (readable by Users, writable by Administrators and
 ; SYSTEM only) and registers the logon task. The task XML comes from the installed program itself
@@ -22,11 +26,18 @@
     ClearErrors
     ${GetOptions} $R0 "/KEY=" $R2
     ${IfNot} ${Errors}
+      ClearErrors
+      ${GetOptions} $R0 "/SERVERKEY=" $R5
+      ${If} ${Errors}
+        StrCpy $R6 ""
+      ${Else}
+        StrCpy $R6 ',"serverPublicKey":"$R5"'
+      ${EndIf}
       CreateDirectory "$R3\Latchkey"
       ClearErrors
       FileOpen $R4 "$R3\Latchkey\client.json" w
       ${IfNot} ${Errors}
-        FileWrite $R4 '{"serverUrl":"$R1","enrollmentKey":"$R2"}$\r$\n'
+        FileWrite $R4 '{"serverUrl":"$R1","enrollmentKey":"$R2"$R6}$\r$\n'
         FileClose $R4
       ${EndIf}
       ; Users read it (the lock runs as the user); only Administrators and SYSTEM change it.

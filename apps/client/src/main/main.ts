@@ -5,7 +5,7 @@ import { hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, ipcMain, net, powerMonitor, protocol, safeStorage, session, type WebContents } from 'electron';
-import { createApiClient, routes, type FetchLike } from '@latchkey/contracts';
+import { createApiClient, type FetchLike } from '@latchkey/contracts';
 import { LockController, fetchWithTimeout } from '../lock/lock-controller.js';
 import { createLockHandlers } from '../lock/ipc-handlers.js';
 import { xdgAutostartEntry } from './autostart.js';
@@ -16,6 +16,9 @@ import { LOCK_ORIGIN, LOCK_SCHEME, RENDERER_CSP, rendererFileFor } from './rende
 import { signOutCommand } from './sign-out.js';
 import { encodeTaskXml, taskXml } from './task-xml.js';
 import { createRequestFileStore, createTokenStore } from './token-store.js';
+import { createVerdictHook } from '../lock/verdict.js';
+import { nodeEd25519Verify, nodeRandomBytes } from './node-ed25519.js';
+import { enrollPinned, ServerKeyMismatchError } from './enrollment.js';
 
 // dist/main/main/main.js → dist/
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -95,30 +98,44 @@ function main(): void {
 
     const userData = app.getPath('userData');
     const tokens = createTokenStore(userData, safeStorage);
-    let token = tokens.load();
+    let enrollment = tokens.load();
+    // Learnt under another key than the one the installer pins now: enroll again.
+    if (enrollment && config?.serverPublicKey && enrollment.serverPublicKey !== config.serverPublicKey) enrollment = undefined;
     const computerName = config?.computerName ?? hostname();
+    const osUser = osUserName(process.platform, process.env, userInfo().username);
+    const verdicts = createVerdictHook({
+      identity: () =>
+        enrollment && { clientId: enrollment.clientId, serverPublicKey: config?.serverPublicKey ?? enrollment.serverPublicKey },
+      verify: nodeEd25519Verify,
+      randomBytes: nodeRandomBytes,
+      now: Date.now,
+    });
     const netFetch = fetchWithTimeout(net.fetch as unknown as typeof fetch);
 
     // Enrolls on first use; a failure surfaces as "server unreachable" and is retried with backoff.
     const fetchEnrolled: FetchLike = async (url, init) => {
       if (!config) throw new Error('not configured');
-      if (!token) {
+      if (!enrollment) {
         const anonymous = createApiClient({ baseUrl: config.serverUrl, fetch: netFetch });
         try {
-          token = (await anonymous(routes.enroll, { body: { enrollmentKey: config.enrollmentKey, computerName } })).clientToken;
+          enrollment = await enrollPinned(anonymous, { enrollmentKey: config.enrollmentKey, computerName }, config.serverPublicKey);
         } catch (err) {
-          log(`enrollment failed: ${(err as { code?: string }).code ?? 'error'}`);
+          if (err instanceof ServerKeyMismatchError) {
+            // Not the server the installer pinned (a proxy, or a server rebuilt without its key file).
+            log(`enrollment refused: ${err.message}`);
+            verdicts.record({ osUser, reason: 'key_mismatch', at: Date.now() });
+          } else log(`enrollment failed: ${(err as { code?: string }).code ?? 'error'}`);
           throw err;
         }
-        if (!tokens.save(token)) log('safeStorage unavailable: the client token is kept in memory only');
-        init.headers.authorization = `Bearer ${token}`;
+        if (!tokens.save(enrollment)) log('safeStorage unavailable: the client token is kept in memory only');
+        init.headers.authorization = `Bearer ${enrollment.clientToken}`;
       }
       const response = await netFetch(url, init);
       // A token the server no longer knows (its data was reset): enroll again on the next call. The
       // two routes whose 401 means something else (wrong code, wrong password) are left alone.
       if (response.status === 401 && !/\/otp\/(verify|requests)$/.test(new URL(url).pathname)) {
         log('client token refused; enrolling again on the next call');
-        token = undefined;
+        enrollment = undefined;
         tokens.clear();
       }
       return response;
@@ -128,8 +145,8 @@ function main(): void {
     const controller = new LockController({
       baseUrl: config?.serverUrl ?? 'https://not-configured.invalid',
       fetch: fetchEnrolled,
-      clientToken: () => token,
-      osUser: osUserName(process.platform, process.env, userInfo().username),
+      clientToken: () => enrollment?.clientToken,
+      osUser,
       computerName,
       store: createRequestFileStore(userData),
       onUnlocked: () => {
@@ -139,6 +156,7 @@ function main(): void {
         keeper?.on('session-end', () => void controller.endSession());
       },
       onSignOut: () => signOutNow(),
+      verdicts,
     });
     registerLockIpc(ipcMain, createLockHandlers(controller), (event) => isLockSender(event, windows.ids(), LOCK_ORIGIN));
     controller.subscribe((state) => windows.broadcast(state));

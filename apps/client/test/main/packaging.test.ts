@@ -33,6 +33,13 @@ describe('packaging', () => {
     expect(uninstall).toContain(`schtasks.exe /Delete /F /TN "${TASK_NAME}"`);
   });
 
+  it('the NSIS include pins the server key from /SERVERKEY= in the machine configuration', () => {
+    const nsh = read('build/installer.nsh');
+    expect(nsh).toContain('${GetOptions} $R0 "/SERVERKEY=" $R5');
+    expect(nsh).toContain(`StrCpy $R6 ',"serverPublicKey":"$R5"'`);
+    expect(nsh).toContain(`FileWrite $R4 '{"serverUrl":"$R1","enrollmentKey":"$R2"$R6}`);
+  });
+
   it('electron-builder builds per-machine NSIS, AppImage and deb, with asar and the fuses hook', () => {
     const yml = readFileSync(new URL('../../../../electron-builder.yml', import.meta.url), 'utf8');
     expect(yml).toMatch(/^asar: true$/m);

@@ -8,8 +8,14 @@ import { TimestampSchema } from './common.js';
  * the DOM. The layout is written out in docs/security.md ("Signed verdicts").
  */
 
+const SERVER_PUBLIC_KEY_PATTERN = '^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$';
+
 /** 32 raw bytes of an Ed25519 public key, base64url without padding (the JWK `x` form). */
-export const ServerPublicKeySchema = Type.String({ pattern: '^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$' });
+export const ServerPublicKeySchema = Type.String({ pattern: SERVER_PUBLIC_KEY_PATTERN });
+
+export function isServerPublicKey(value: unknown): value is string {
+  return typeof value === 'string' && new RegExp(SERVER_PUBLIC_KEY_PATTERN).test(value);
+}
 
 /** A fresh random value per call: 16 to 96 bytes, base64url without padding. */
 export const NonceSchema = Type.String({ minLength: 22, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' });

@@ -33,6 +33,11 @@ const PreviewQuerySchema = Type.Object(
   },
   { additionalProperties: false },
 );
+interface DemoClient {
+  clientToken: string;
+  clientId: string;
+  serverPublicKey: string;
+}
 interface PreviewQuery {
   computer?: string;
   user?: string;
@@ -53,10 +58,10 @@ export default async function previewRoutes(app: FastifyInstance): Promise<void>
   const isBuilt = () => (built ||= existsSync(resolve(root, 'preview.html')));
   const notBuilt = (reply: FastifyReply) => reply.code(503).header('retry-after', '30').send(NOT_BUILT);
 
-  /** computerName → clientToken of the demo Clients enrolled since start. */
-  const demoClients = new Map<string, string>();
+  /** computerName → the enroll answer of the demo Clients enrolled since start. */
+  const demoClients = new Map<string, DemoClient>();
 
-  async function demoToken(computerName: string): Promise<string> {
+  async function demoClient(computerName: string): Promise<DemoClient> {
     const known = demoClients.get(computerName);
     if (known) return known;
     if (demoClients.size >= MAX_DEMO_CLIENTS)
@@ -70,9 +75,9 @@ export default async function previewRoutes(app: FastifyInstance): Promise<void>
       app.log.warn({ status: res.statusCode }, 'preview: demo enrollment failed');
       throw new AppError(503, 'service_unavailable', 'The demo computer could not be enrolled. Try again in a moment.');
     }
-    const { clientToken } = res.json<{ clientToken: string }>();
-    demoClients.set(computerName, clientToken);
-    return clientToken;
+    const { clientToken, clientId, serverPublicKey } = res.json<DemoClient>();
+    demoClients.set(computerName, { clientToken, clientId, serverPublicKey });
+    return { clientToken, clientId, serverPublicKey };
   }
 
   app.get<{ Querystring: PreviewQuery }>('/preview/lock', { schema: { querystring: PreviewQuerySchema } }, async (_request, reply) => {
@@ -86,8 +91,9 @@ export default async function previewRoutes(app: FastifyInstance): Promise<void>
     async (request, reply) => {
       const computerName = request.query.computer ?? 'DEMO-PC';
       const osUser = request.query.user ?? 'demo';
-      const clientToken = await demoToken(computerName);
-      return reply.header('cache-control', 'no-store').send({ clientToken, osUser, computerName });
+      // serverPublicKey plays the installer's pinned key: the page checks verdicts against it.
+      const client = await demoClient(computerName);
+      return reply.header('cache-control', 'no-store').send({ ...client, osUser, computerName });
     },
   );
 
