@@ -54,9 +54,26 @@
   ${If} $0 != 0
     DetailPrint "Latchkey: schtasks /Create failed ($0); the lock will not start at logon."
   ${EndIf}
+
+  ; The guard: the same program with --guard, as SYSTEM from boot; it brings back a lock that was
+  ; ended before unlock and signs the session out if it cannot (docs/deployment.md).
+  nsExec::ExecToLog '"$INSTDIR\${APP_EXECUTABLE_FILENAME}" --write-guard-task-xml "$PLUGINSDIR\latchkey-guard-task.xml"'
+  Pop $0
+  nsExec::ExecToLog 'schtasks.exe /Create /F /TN "Latchkey\Guard" /XML "$PLUGINSDIR\latchkey-guard-task.xml"'
+  Pop $0
+  ${If} $0 != 0
+    DetailPrint "Latchkey: schtasks /Create failed ($0) for the guard; an ended lock comes back only by the logon task's restart."
+  ${Else}
+    nsExec::ExecToLog 'schtasks.exe /Run /TN "Latchkey\Guard"'
+    Pop $0
+  ${EndIf}
 !macroend
 
 !macro customUnInstall
+  nsExec::ExecToLog 'schtasks.exe /End /TN "Latchkey\Guard"'
+  Pop $0
+  nsExec::ExecToLog 'schtasks.exe /Delete /F /TN "Latchkey\Guard"'
+  Pop $0
   nsExec::ExecToLog 'schtasks.exe /Delete /F /TN "Latchkey\Lock"'
   Pop $0
   ; An upgrade runs the old uninstaller too: keep the machine configuration then.

@@ -15,6 +15,8 @@ import { machineConfigPath, osUserName, parseMachineConfig, type MachineConfig }
 import { LOCK_ORIGIN, LOCK_SCHEME, RENDERER_CSP, rendererFileFor } from './renderer-files.js';
 import { signOutCommand } from './sign-out.js';
 import { encodeTaskXml, taskXml } from './task-xml.js';
+import { guardTaskXml } from './guard-task-xml.js';
+import { runGuard } from './guard-main.js';
 import { createRequestFileStore, createTokenStore } from './token-store.js';
 import { createVerdictHook } from '../lock/verdict.js';
 import { nodeEd25519Verify, nodeRandomBytes } from './node-ed25519.js';
@@ -33,11 +35,15 @@ function flagValue(name: string): string | undefined {
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 const taskXmlTarget = flagValue('--write-task-xml');
+const guardTaskXmlTarget = flagValue('--write-guard-task-xml');
 const autostartTarget = flagValue('--write-autostart');
-if (taskXmlTarget || autostartTarget) {
+if (taskXmlTarget || guardTaskXmlTarget || autostartTarget) {
   if (taskXmlTarget) writeFileSync(taskXmlTarget, encodeTaskXml(taskXml({ command: process.execPath })));
+  if (guardTaskXmlTarget) writeFileSync(guardTaskXmlTarget, encodeTaskXml(guardTaskXml({ command: process.execPath })));
   if (autostartTarget) writeFileSync(autostartTarget, xdgAutostartEntry({ exec: process.execPath }));
   app.exit(0);
+} else if (process.argv.includes('--guard')) {
+  runGuard(log);
 } else {
   main();
 }

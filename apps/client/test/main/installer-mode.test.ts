@@ -40,4 +40,22 @@ describe('main entry in installer mode', () => {
     expect(xml).toContain(`<Command>${process.execPath}</Command>`);
     expect(xml).toContain('<LogonTrigger>');
   });
+
+  it('writes the guard task XML (SYSTEM, --guard) for this executable and exits', async () => {
+    vi.resetModules();
+    exit.mockClear();
+    const target = join(dir, 'guard-task.xml');
+    const argv = process.argv;
+    process.argv = [process.execPath, 'main.js', '--write-guard-task-xml', target];
+    try {
+      await import('../../src/main/main.js');
+    } finally {
+      process.argv = argv;
+    }
+    expect(exit).toHaveBeenCalledWith(0);
+    const xml = readFileSync(target).subarray(2).toString('utf16le');
+    expect(xml).toContain(`<Command>${process.execPath}</Command>`);
+    expect(xml).toContain('<Arguments>--guard</Arguments>');
+    expect(xml).toContain('<UserId>S-1-5-18</UserId>');
+  });
 });
