@@ -1,4 +1,7 @@
 import {
+  IdSchema,
+  OsUserSchema,
+  VERDICT_FAILURE_REASONS,
   base64UrlDecode,
   base64UrlEncode,
   routes,
@@ -105,6 +108,8 @@ export interface VerdictHookOptions {
   randomBytes: (length: number) => Uint8Array;
   now: () => number;
   maxSkewMs?: number;
+  /** Keeps unreported refusals across a restart of the lock (Electron: a file in the profile). */
+  store?: { load(): VerdictFailure[]; save(failures: VerdictFailure[]): void };
 }
 
 /** The lock controller's one hook: a nonce per verify call, the check of the answer, and reporting refusals. */
@@ -120,12 +125,31 @@ export interface VerdictHook {
 
 const MAX_QUEUED = 20;
 
+/** Failures read back from storage: anything that would not pass the server's schema is dropped, so one bad entry never blocks the rest. */
+export function parseVerdictFailures(raw: unknown): VerdictFailure[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.filter(
+    (f: Partial<Record<keyof VerdictFailure, unknown>>): f is VerdictFailure =>
+      !!f &&
+      typeof f.osUser === 'string' &&
+      f.osUser.length <= 256 &&
+      new RegExp(OsUserSchema.pattern!).test(f.osUser) &&
+      (VERDICT_FAILURE_REASONS as readonly unknown[]).includes(f.reason) &&
+      Number.isSafeInteger(f.at) &&
+      (f.at as number) >= 0 &&
+      (f.sessionId === undefined || (typeof f.sessionId === 'string' && new RegExp(IdSchema.pattern!).test(f.sessionId))) &&
+      Object.keys(f).every((k) => ['osUser', 'reason', 'at', 'sessionId'].includes(k)),
+  );
+}
+
 export function createVerdictHook(options: VerdictHookOptions): VerdictHook {
-  let queue: VerdictFailure[] = [];
+  let queue: VerdictFailure[] = (options.store?.load() ?? []).slice(-MAX_QUEUED);
   let sending = false;
-  const record = (failure: VerdictFailure) => {
-    queue = [...queue, failure].slice(-MAX_QUEUED);
+  const keep = (next: VerdictFailure[]) => {
+    queue = next;
+    options.store?.save(queue);
   };
+  const record = (failure: VerdictFailure) => keep([...queue, failure].slice(-MAX_QUEUED));
   return {
     nonce: () => newNonce(options.randomBytes),
     async refuse(result, osUser, nonce) {
@@ -146,7 +170,7 @@ export function createVerdictHook(options: VerdictHookOptions): VerdictHook {
           )
         : 'no_pinned_key';
       if (reason) {
-        const sessionId = /^[A-Za-z0-9_-]{8,64}$/.test(result.sessionId) ? { sessionId: result.sessionId } : {};
+        const sessionId = new RegExp(IdSchema.pattern!).test(result.sessionId) ? { sessionId: result.sessionId } : {};
         record({ osUser, reason, at: now, ...sessionId });
       }
       return reason;
@@ -158,7 +182,7 @@ export function createVerdictHook(options: VerdictHookOptions): VerdictHook {
       const batch = queue;
       try {
         await api(routes.reportVerdictFailures, { body: { failures: batch } });
-        queue = queue.filter((f) => !batch.includes(f));
+        keep(queue.filter((f) => !batch.includes(f)));
       } catch {
         // Kept: reported when the server is next reached.
       } finally {

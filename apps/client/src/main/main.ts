@@ -17,7 +17,7 @@ import { signOutCommand } from './sign-out.js';
 import { encodeTaskXml, taskXml } from './task-xml.js';
 import { guardTaskXml } from './guard-task-xml.js';
 import { runGuard } from './guard-main.js';
-import { createRequestFileStore, createTokenStore } from './token-store.js';
+import { createRequestFileStore, createTokenStore, createVerdictFailureFileStore } from './token-store.js';
 import { createVerdictHook } from '../lock/verdict.js';
 import { nodeEd25519Verify, nodeRandomBytes } from './node-ed25519.js';
 import { enrollPinned, ServerKeyMismatchError } from './enrollment.js';
@@ -115,6 +115,7 @@ function main(): void {
       verify: nodeEd25519Verify,
       randomBytes: nodeRandomBytes,
       now: Date.now,
+      store: createVerdictFailureFileStore(userData),
     });
     const netFetch = fetchWithTimeout(net.fetch as unknown as typeof fetch);
 

@@ -1,6 +1,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { SafeStorage } from 'electron';
+import type { VerdictFailure } from '@latchkey/contracts';
+import { parseVerdictFailures } from '../lock/verdict.js';
 import type { RequestStore, SavedRequest } from '../lock/lock-controller.js';
 
 /** What enrollment gave this Client: its token, its id and the server's verdict-signing key. */
@@ -67,6 +69,25 @@ export function createRequestFileStore(userDataDir: string): RequestStore {
       if (!value) return rmSync(file, { force: true });
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, JSON.stringify(value), { mode: 0o600 });
+    },
+  };
+}
+
+/** Refused unlock answers not yet reported to the server (nothing secret: user, reason, time). */
+export function createVerdictFailureFileStore(userDataDir: string) {
+  const file = join(userDataDir, 'verdict-failures.json');
+  return {
+    load(): VerdictFailure[] {
+      try {
+        return parseVerdictFailures(JSON.parse(readFileSync(file, 'utf8')));
+      } catch {
+        return [];
+      }
+    },
+    save(failures: VerdictFailure[]): void {
+      if (failures.length === 0) return rmSync(file, { force: true });
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(failures), { mode: 0o600 });
     },
   };
 }
