@@ -1,14 +1,19 @@
-import type { AdminSession } from '@latchkey/contracts';
+import type { AdminSession, SessionVia } from '@latchkey/contracts';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../app-error.js';
 import { escapeLike } from '../audit/audit-log.js';
+import { newId } from '../crypto/tokens.js';
 
 export type SessionStore = ReturnType<typeof createSessionStore>;
 
 export function createSessionStore(db: Db, clock: Clock) {
   const owned = db.prepare<[string, string], { endedAt: number | null }>(
     'SELECT ended_at AS endedAt FROM sessions WHERE id = ? AND client_id = ?',
+  );
+  const insert = db.prepare(
+    `INSERT INTO sessions (id, client_id, request_id, os_user, email, via, started_at, last_seen_at)
+     VALUES (@id, @clientId, @requestId, @osUser, @email, @via, @now, @now)`,
   );
   const touch = db.prepare<[number, string]>('UPDATE sessions SET last_seen_at = ? WHERE id = ?');
   const end = db.prepare<[number, number, string]>('UPDATE sessions SET ended_at = ?, last_seen_at = ? WHERE id = ? AND ended_at IS NULL');
@@ -36,6 +41,12 @@ export function createSessionStore(db: Db, clock: Clock) {
   }
 
   return {
+    /** Opens a session (the lock is lifted); returns its id. */
+    start(session: { clientId: string; requestId: string | null; osUser: string; email: string; via: SessionVia }): string {
+      const id = newId();
+      insert.run({ id, ...session, now: clock.now() });
+      return id;
+    },
     heartbeat(clientId: string, sessionId: string): void {
       if (requireOwned(clientId, sessionId).endedAt !== null) throw new AppError(409, 'session_ended', 'This session has ended.');
       touch.run(clock.now(), sessionId);

@@ -1,0 +1,21 @@
+import type { Clock } from '../clock.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import type { ClientStore } from '../clients/client-store.js';
+import type { OtpRefusal } from './otp-refusal.js';
+
+export type IssuePolicy = ReturnType<typeof createIssuePolicy>;
+
+/** When a Client may be issued, or may ask for, a new one-time password. Reads only; refusals are values. */
+export function createIssuePolicy(deps: { clock: Clock; settings: SettingsStore; clients: ClientStore }) {
+  const { clock, settings, clients } = deps;
+  return {
+    /** Refused (`otp_interval`) when this Client was issued an OTP less than the interval ago. */
+    checkInterval(clientId: string): OtpRefusal | undefined {
+      const intervalMs = settings.get().otpRequestIntervalMinutes * 60_000;
+      const last = clients.lastOtpIssuedAt(clientId);
+      if (last === null || intervalMs === 0) return undefined;
+      const waitMs = last + intervalMs - clock.now();
+      return waitMs > 0 ? { refused: 'otp_interval', retryAfterSeconds: Math.ceil(waitMs / 1000) } : undefined;
+    },
+  };
+}
