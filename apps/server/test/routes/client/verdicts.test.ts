@@ -182,6 +182,7 @@ describe('the guard’s question: unlocked sessions of this computer', () => {
 
   it('lists open sessions of every Client with this computer name, signed over the guard’s nonce', async () => {
     const alice = await unlock('PC-0001', 'CORP\\alice', 'alice@corp.example.com');
+    t.clock.advance(1000); // oldest first
     await unlock('pc-0001', 'CORP\\bob', 'bob@corp.example.com');
     await unlock('PC-0002', 'CORP\\carol', 'carol@corp.example.com');
     const guard = (await t.enroll('PC-0001')) as { clientId: string; clientToken: string; serverPublicKey: string };
