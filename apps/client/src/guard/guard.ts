@@ -1,10 +1,11 @@
 import { routes, type ApiClient } from '@latchkey/contracts';
 import { checkUnlockedSessions, newNonce, type Ed25519Verify, type VerdictIdentity } from '../lock/verdict.js';
 import { DEFAULT_RESTART_GRACE_MS, guardDecision, userKey, type GuardAction } from './guard-decision.js';
-import { interactiveSessions, lockSessions, type ProcessRow } from './windows-sessions.js';
+import { interactiveSessions, lockSessions, samePath, type ProcessRow } from './windows-sessions.js';
 
 export interface GuardHost {
   listProcesses(): Promise<ProcessRow[]>;
+  executablePaths(pids: readonly number[]): Promise<Map<number, string>>;
   restartLock(): Promise<void>;
   signOut(windowsSessionId: number): Promise<void>;
   log(line: string): void;
@@ -18,8 +19,8 @@ export interface GuardOptions {
   verify: Ed25519Verify;
   randomBytes: (length: number) => Uint8Array;
   now: () => number;
-  /** File name of the lock's executable, e.g. Latchkey.exe. */
-  lockImage: string;
+  /** Full path of the installed lock executable (under Program Files, which users cannot write). */
+  lockPath: string;
   restartGraceMs?: number;
 }
 
@@ -30,6 +31,27 @@ export interface GuardOptions {
  */
 export function createGuard(options: GuardOptions) {
   let restarts = new Map<number, number>();
+  /** pid → executable path, asked once per process; a pid whose path Windows does not give is asked again. */
+  let paths = new Map<number, string>();
+  const lockImage = options.lockPath.split(/[\\/]/).pop()!;
+
+  /** The lock's processes: named like it *and* started from its installed path. */
+  async function realLocks(rows: readonly ProcessRow[]): Promise<ProcessRow[]> {
+    const named = rows.filter((r) => r.windowsSessionId !== 0 && r.image.toLowerCase() === lockImage.toLowerCase());
+    const unknown = named.map((r) => r.pid).filter((pid) => !paths.has(pid));
+    if (unknown.length > 0) {
+      try {
+        for (const [pid, path] of await options.host.executablePaths(unknown)) paths.set(pid, path);
+      } catch (err) {
+        options.host.log(`reading process paths failed: ${(err as Error).message}`);
+      }
+    }
+    paths = new Map(named.filter((r) => paths.has(r.pid)).map((r) => [r.pid, paths.get(r.pid)!]));
+    return named.filter((r) => {
+      const path = paths.get(r.pid);
+      return path !== undefined && samePath(path, options.lockPath);
+    });
+  }
 
   async function unlockedUsers(): Promise<Set<string> | undefined> {
     const identity = options.identity();
@@ -52,7 +74,7 @@ export function createGuard(options: GuardOptions) {
     async tick(): Promise<GuardAction[]> {
       const rows = await options.host.listProcesses();
       const sessions = interactiveSessions(rows);
-      const lockRunningIn = lockSessions(rows, options.lockImage);
+      const lockRunningIn = lockSessions(await realLocks(rows), lockImage);
       const uncovered = sessions.some((s) => !lockRunningIn.has(s.windowsSessionId));
       const decision = guardDecision({
         sessions,

@@ -3,6 +3,7 @@ import type { InteractiveSession } from './guard-decision.js';
 /**
  * The guard's Windows calls, each one command, run as SYSTEM:
  *  - processes:   `tasklist /V /FO CSV /NH` (image, PID, session name, session #, memory, status, user, CPU time, title)
+ *  - their paths: PowerShell `Get-CimInstance Win32_Process` for the PIDs named like the lock (only new PIDs)
  *  - restart:     `schtasks /Run /TN "Latchkey\Lock"` (the logon task; it starts for the signed-in users)
  *  - sign out:    `logoff <session id>`
  * The parsing below is plain TypeScript with unit tests; the runner is injected.
@@ -74,6 +75,22 @@ export function lockSessions(rows: readonly ProcessRow[], lockImage: string): Se
   return new Set(rows.filter((r) => r.windowsSessionId !== 0 && r.image.toLowerCase() === image).map((r) => r.windowsSessionId));
 }
 
+/** Lines `<pid>|<path>` (the path empty when Windows does not say) → pid → path. */
+export function parseExecutablePaths(text: string): Map<number, string> {
+  const paths = new Map<number, string>();
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^(\d+)\|(.*)$/.exec(line.trim());
+    if (match && match[2]) paths.set(Number(match[1]), match[2]);
+  }
+  return paths;
+}
+
+/** Windows paths compare case-insensitively; `/` and `\` are the same separator. */
+export function samePath(a: string, b: string): boolean {
+  const norm = (p: string) => p.replace(/\//g, '\\').toLowerCase();
+  return norm(a) === norm(b);
+}
+
 export const LOCK_TASK_NAME = 'Latchkey\\Lock';
 
 export function windowsCalls(run: CommandRunner, systemRoot: string) {
@@ -81,6 +98,15 @@ export function windowsCalls(run: CommandRunner, systemRoot: string) {
   return {
     async listProcesses(): Promise<ProcessRow[]> {
       return parseTasklist(await run(`${system32}\\tasklist.exe`, ['/V', '/FO', 'CSV', '/NH']));
+    },
+    /** The executable of each PID (a process named Latchkey.exe anywhere else is not the lock). */
+    async executablePaths(pids: readonly number[]): Promise<Map<number, string>> {
+      if (pids.length === 0) return new Map();
+      const filter = pids.map((pid) => `ProcessId=${Math.trunc(pid)}`).join(' OR ');
+      const script = `Get-CimInstance Win32_Process -Filter '${filter}' | ForEach-Object { '{0}|{1}' -f $_.ProcessId, $_.ExecutablePath }`;
+      return parseExecutablePaths(
+        await run(`${system32}\\WindowsPowerShell\\v1.0\\powershell.exe`, ['-NoProfile', '-NonInteractive', '-Command', script]),
+      );
     },
     async restartLock(): Promise<void> {
       await run(`${system32}\\schtasks.exe`, ['/Run', '/TN', LOCK_TASK_NAME]);

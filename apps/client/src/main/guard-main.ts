@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { app, net, safeStorage } from 'electron';
 import { createApiClient, type FetchLike } from '@latchkey/contracts';
 import { fetchWithTimeout } from '../lock/lock-controller.js';
@@ -77,7 +77,7 @@ export function runGuard(log: (line: string) => void): void {
       verify: nodeEd25519Verify,
       randomBytes: nodeRandomBytes,
       now: Date.now,
-      lockImage: basename(process.execPath),
+      lockPath: process.execPath,
     });
     let running = false;
     setInterval(() => {

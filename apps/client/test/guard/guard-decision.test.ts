@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { guardDecision, userKey, type GuardInput } from '../../src/guard/guard-decision.js';
-import { interactiveSessions, lockSessions, parseTasklist } from '../../src/guard/windows-sessions.js';
+import { interactiveSessions, lockSessions, parseExecutablePaths, parseTasklist, samePath } from '../../src/guard/windows-sessions.js';
 
 const GRACE = 20_000;
 const alice = { windowsSessionId: 1, user: 'CORP\\alice' };
@@ -92,5 +92,12 @@ describe('tasklist parsing', () => {
 
   it('finds the sessions where the lock runs, not counting the guard in session 0', () => {
     expect([...lockSessions(parseTasklist(TASKLIST), 'latchkey.EXE')]).toEqual([1]);
+  });
+
+  it('reads the PowerShell pid|path lines, leaving out processes whose path Windows does not give', () => {
+    const paths = parseExecutablePaths('5120|C:\\Program Files\\Latchkey\\Latchkey.exe\r\n6666|\r\nnoise\r\n');
+    expect([...paths]).toEqual([[5120, 'C:\\Program Files\\Latchkey\\Latchkey.exe']]);
+    expect(samePath('c:/program files/latchkey/LATCHKEY.exe', 'C:\\Program Files\\Latchkey\\Latchkey.exe')).toBe(true);
+    expect(samePath('C:\\Users\\alice\\Latchkey.exe', 'C:\\Program Files\\Latchkey\\Latchkey.exe')).toBe(false);
   });
 });

@@ -17,6 +17,13 @@ afterEach(async () => {
 
 /** A fake Windows: process rows the test edits, and a record of what the guard asked it to do. */
 function fakeWindows() {
+  const LOCK_PATH = 'C:\\Program Files\\Latchkey\\Latchkey.exe';
+  const exe = new Map<number, string>([
+    [700, LOCK_PATH],
+    [4410, 'C:\\Windows\\explorer.exe'],
+    [5120, 'c:/program files/latchkey/LATCHKEY.EXE'],
+  ]);
+  const asked: number[][] = [];
   const rows: ProcessRow[] = [
     { image: 'Latchkey.exe', pid: 700, windowsSessionId: 0, user: 'NT AUTHORITY\\SYSTEM' },
     { image: 'explorer.exe', pid: 4410, windowsSessionId: 1, user: 'CORP\\alice' },
@@ -27,6 +34,10 @@ function fakeWindows() {
     restartWorks: true,
     async listProcesses() {
       return [...rows];
+    },
+    async executablePaths(pids) {
+      asked.push([...pids]);
+      return new Map(pids.filter((pid) => exe.has(pid)).map((pid) => [pid, exe.get(pid)!]));
     },
     async restartLock() {
       done.push('restart');
@@ -42,7 +53,7 @@ function fakeWindows() {
       rows.findIndex((r) => r.pid === 5120),
       1,
     );
-  return { rows, done, host, killLock };
+  return { rows, done, host, killLock, exe, asked };
 }
 
 async function guardClient(pinned?: string) {
@@ -62,7 +73,7 @@ function guardFor(
     verify: nodeEd25519Verify,
     randomBytes: nodeRandomBytes,
     now: () => server.test.clock.now(),
-    lockImage: 'Latchkey.exe',
+    lockPath: 'C:\\Program Files\\Latchkey\\Latchkey.exe',
     restartGraceMs: 20_000,
   });
 }
@@ -99,6 +110,18 @@ describe('the guard against the real server and a fake Windows', () => {
     server.test.clock.advance(10_000);
     expect((await guard.tick()).map((a) => a.kind)).toEqual(['sign-out']);
     expect(fake.done).toEqual(['restart', 'sign-out 1']);
+  });
+
+  it('is not fooled by another program named Latchkey.exe: only the installed executable counts', async () => {
+    const fake = fakeWindows();
+    const guard = guardFor(fake, await guardClient());
+    fake.killLock();
+    fake.rows.push({ image: 'Latchkey.exe', pid: 6666, windowsSessionId: 1, user: 'CORP\\alice' });
+    fake.exe.set(6666, 'C:\\Users\\alice\\AppData\\Local\\Temp\\Latchkey.exe');
+    expect((await guard.tick()).map((a) => a.kind)).toEqual(['restart-lock']);
+    // Paths are asked once per process, not on every pass.
+    await guard.tick();
+    expect(fake.asked).toEqual([[6666]]);
   });
 
   it('signs out at once when the lock cannot be restarted', async () => {
