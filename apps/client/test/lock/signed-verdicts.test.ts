@@ -89,7 +89,7 @@ afterEach(async () => {
 const until = (check: () => boolean) => vi.waitFor(() => expect(check()).toBe(true), { timeout: 10_000, interval: 20 });
 
 /** A lock on one enrolled Client that reaches the server only through the proxy. */
-async function lockBehindProxy(token: string) {
+async function lockBehindProxy(token: string, clientClock?: () => number) {
   const unlocked: UnlockedSession[] = [];
   const controller = new LockController({
     baseUrl: proxy.url,
@@ -98,7 +98,7 @@ async function lockBehindProxy(token: string) {
     osUser: OS_USER,
     timers,
     onUnlocked: (session) => unlocked.push(session),
-    verdicts: server.verdictsFor(token),
+    verdicts: server.verdictsFor(token, clientClock ? { now: clientClock } : {}),
   });
   await controller.start();
   expect(controller.state.phase).toBe('locked');
@@ -219,18 +219,8 @@ describe('signed verdicts: the lock against a forging proxy', () => {
 
   it('stays locked on a genuine verdict signed outside the time window', async () => {
     const token = await server.enroll();
-    const unlocked: UnlockedSession[] = [];
-    const controller = new LockController({
-      baseUrl: proxy.url,
-      fetch: fetchWithTimeout(fetch, 5_000),
-      clientToken: () => token,
-      osUser: OS_USER,
-      timers,
-      onUnlocked: (session) => unlocked.push(session),
-      // The Client's clock is ten minutes ahead of the server's.
-      verdicts: server.verdictsFor(token, { now: () => server.test.clock.now() + 10 * 60_000 }),
-    });
-    await controller.start();
+    // The Client's clock is ten minutes ahead of the server's.
+    const { controller, unlocked } = await lockBehindProxy(token, () => server.test.clock.now() + 10 * 60_000);
     await controller.verify({ email: EMAIL, otp: await realOtp(token, 1) });
     const event = await expectStaysLockedAndReported(controller, unlocked, 0);
     expect(event.detail).toMatch(/time window/);
