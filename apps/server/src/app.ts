@@ -13,6 +13,7 @@ import errorHandler from './plugins/error-handler.js';
 import directory from './plugins/directory.js';
 import healthRoutes from './routes/health.js';
 import clientRoutes from './routes/client/index.js';
+import verdictRoutes from './routes/client/verdicts.js';
 import otpRoutes from './routes/otp/index.js';
 import sessionRoutes from './routes/sessions/index.js';
 import adminAuthRoutes from './routes/admin/auth.js';
@@ -100,6 +101,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(healthRoutes);
   await app.register(clientRoutes);
+  await app.register(verdictRoutes);
   await app.register(otpRoutes);
   await app.register(sessionRoutes);
   await app.register(adminAuthRoutes);

@@ -15,6 +15,7 @@ import type { MailQueue } from './mail/mail-queue.js';
 import type { LockoutStore } from './otp/lockout-store.js';
 import type { Directory } from './directory/index.js';
 import type { RequestWatch } from './otp/request-watch.js';
+import type { SigningKey } from './crypto/signing-key.js';
 
 export type Identity = { kind: 'client'; client: ClientRow } | { kind: 'admin'; admin: AdminIdentity; viaCookie: boolean };
 
@@ -36,6 +37,8 @@ declare module 'fastify' {
     sessions: SessionStore;
     lockouts: LockoutStore;
     mail: MailQueue;
+    /** Signs unlock verdicts and the guard's answers; the private half never leaves the data dir. */
+    signingKey: SigningKey;
     /** Undefined when no directory is configured. */
     directory: Directory | undefined;
     /** Wakes held status long-polls when a request is decided or cancelled. */

@@ -18,7 +18,7 @@ export interface TestApp {
   smtp: SmtpSink;
   /** Every log line the server wrote. */
   logs: string[];
-  enroll(computerName?: string): Promise<{ clientId: string; clientToken: string }>;
+  enroll(computerName?: string): Promise<{ clientId: string; clientToken: string; serverPublicKey: string }>;
   adminToken(login?: string, password?: string): Promise<string>;
   /** Creates an internal user through the admin API; password and email default from the login. */
   createUser(admin: string, user: { login: string; role: Role; password?: string; email?: string }): Promise<void>;

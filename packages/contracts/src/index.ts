@@ -11,5 +11,7 @@ export * from './http/sessions.js';
 export * from './http/admin.js';
 export * from './http/policy.js';
 export * from './http/preview.js';
+export * from './http/verdict.js';
+export * from './http/verdicts.js';
 export * from './http/routes.js';
 export * from './ipc.js';

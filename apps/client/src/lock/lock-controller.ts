@@ -19,6 +19,7 @@ import {
 } from '@latchkey/contracts';
 import { backoffDelay, systemTimers, type Timers } from './timers.js';
 import { relockNotice, type Relockable, type SessionEvent } from './relock.js';
+import { verdictNotice, type VerdictHook } from './verdict.js';
 import { accessDeniedBecause, errorNotice, inputNotice, intervalNotice, resentNotice, statusNotice, unreachable } from './messages.js';
 import { StatusWatch } from './status-watch.js';
 import { cancelledNotice, lapsed, readStatus, settledStatus } from './request-flow.js';
@@ -56,6 +57,8 @@ export interface LockControllerOptions {
   onUnlocked?: (session: UnlockedSession) => void;
   /** The host signs the OS user out. */
   onSignOut?: () => void | Promise<void>;
+  /** Signed verdicts (verdict.ts): nothing unlocks on an answer this hook refuses. */
+  verdicts: VerdictHook;
 }
 
 type Listener = (state: LockState) => void;
@@ -194,6 +197,7 @@ export class LockController implements Relockable {
       this.reconnectAttempt = 0;
       const wasOffline = this.current.phase !== 'locked';
       this.update({ phase: 'locked' }, ['busy', 'retry']);
+      void this.options.verdicts.report(this.api);
       if (wasOffline && this.current.notice?.code === 'server_unreachable') this.setNotice(undefined);
       if (!this.policy.allowOneTimePasswords) this.setNotice(errorNotice('otp_not_allowed'));
       return true;
@@ -401,8 +405,9 @@ export class LockController implements Relockable {
     }
     this.update({ busy: 'verify' }, ['notice']);
     let result;
+    const nonce = this.options.verdicts.nonce();
     try {
-      result = await this.api(routes.verifyOtp, { body: { osUser: this.options.osUser, email, otp } });
+      result = await this.api(routes.verifyOtp, { body: { osUser: this.options.osUser, email, otp, nonce } });
     } catch (err) {
       if (err instanceof ApiError && err.code === 'access_denied') {
         this.update({ notice: errorNotice('access_denied') }, ['busy']);
@@ -416,6 +421,12 @@ export class LockController implements Relockable {
       this.update({}, ['busy']);
       this.handleFailure(err);
       return;
+    }
+    if (this.settled()) return;
+    const refused = await this.options.verdicts.refuse(result, this.options.osUser, nonce);
+    if (refused) {
+      this.update({ notice: verdictNotice(refused) }, ['busy']);
+      return void this.options.verdicts.report(this.api);
     }
     if (this.settled()) return;
     this.unlock({ sessionId: result.sessionId, email });

@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
-import { createApiClient, routes, type FetchLike } from '@latchkey/contracts';
+import { createApiClient, SERVER_PUBLIC_KEY_PATTERN, type FetchLike } from '@latchkey/contracts';
+import { enrollPinned } from './enrollment.js';
 import { checkServerUrl, MachineConfigError, type MachineConfig } from './machine-config.js';
 
 /**
@@ -44,6 +45,8 @@ export interface MachineToken {
   serverUrl: string;
   clientId: string;
   clientToken: string;
+  /** The server's verdict-signing key, pinned (client.json's serverPublicKey) or as enrollment gave it. */
+  serverPublicKey: string;
 }
 
 export function parseMachineToken(text: string): MachineToken {
@@ -54,7 +57,7 @@ export function parseMachineToken(text: string): MachineToken {
     throw new MachineConfigError('The machine token file is not valid JSON.');
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new MachineConfigError('The machine token file must be a JSON object.');
-  const { serverUrl, clientId, clientToken, ...rest } = raw as Record<string, unknown>;
+  const { serverUrl, clientId, clientToken, serverPublicKey, ...rest } = raw as Record<string, unknown>;
   if (Object.keys(rest).length)
     throw new MachineConfigError(`Unknown setting(s) in the machine token file: ${Object.keys(rest).join(', ')}.`);
   if (typeof serverUrl !== 'string') throw new MachineConfigError('serverUrl is missing from the machine token file.');
@@ -63,12 +66,20 @@ export function parseMachineToken(text: string): MachineToken {
   if (typeof clientToken !== 'string' || !/^[A-Za-z0-9_-]{20,128}$/.test(clientToken)) {
     throw new MachineConfigError('clientToken is missing or malformed.');
   }
-  return { serverUrl: checkServerUrl(serverUrl), clientId, clientToken };
+  if (typeof serverPublicKey !== 'string' || !new RegExp(SERVER_PUBLIC_KEY_PATTERN).test(serverPublicKey))
+    throw new MachineConfigError('serverPublicKey is missing or malformed.');
+  return { serverUrl: checkServerUrl(serverUrl), clientId, clientToken, serverPublicKey };
 }
 
 /** Enrolls this computer once, with the key only the elevated installer can read. */
 export async function enrollMachine(config: MachineConfig, computerName: string, fetch: FetchLike): Promise<MachineToken> {
   const anonymous = createApiClient({ baseUrl: config.serverUrl, fetch });
-  const { clientId, clientToken } = await anonymous(routes.enroll, { body: { enrollmentKey: config.enrollmentKey, computerName } });
-  return { serverUrl: config.serverUrl, clientId, clientToken };
+  // With /SERVERKEY= the answer must name the pinned key (enrollment.ts), or nothing is written.
+  const answer = await enrollPinned(anonymous, { enrollmentKey: config.enrollmentKey, computerName }, config.serverPublicKey);
+  return {
+    serverUrl: config.serverUrl,
+    clientId: answer.clientId,
+    clientToken: answer.clientToken,
+    serverPublicKey: answer.serverPublicKey,
+  };
 }

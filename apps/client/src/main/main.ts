@@ -25,7 +25,12 @@ import { LOCK_ORIGIN, LOCK_SCHEME, RENDERER_CSP, rendererFileFor } from './rende
 import { parseTasklistSessionId, sessionScopeName, tasklistCommand } from './session-scope.js';
 import { signOutCommand } from './sign-out.js';
 import { encodeTaskXml, taskXml } from './task-xml.js';
-import { createRequestFileStore, createTokenStore } from './token-store.js';
+import { guardTaskXml } from './guard-task-xml.js';
+import { runGuard } from './guard-main.js';
+import { createRequestFileStore, createTokenStore, createVerdictFailureFileStore } from './token-store.js';
+import { createVerdictHook } from '../lock/verdict.js';
+import { nodeEd25519Verify, nodeRandomBytes } from './node-ed25519.js';
+import { enrollPinned, ServerKeyMismatchError } from './enrollment.js';
 
 // dist/main/main/main.js → dist/
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -42,13 +47,17 @@ function flagValue(name: string): string | undefined {
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 const taskXmlTarget = flagValue('--write-task-xml');
+const guardTaskXmlTarget = flagValue('--write-guard-task-xml');
 const autostartTarget = flagValue('--write-autostart');
-if (taskXmlTarget || autostartTarget) {
+if (taskXmlTarget || guardTaskXmlTarget || autostartTarget) {
   if (taskXmlTarget) writeFileSync(taskXmlTarget, encodeTaskXml(taskXml({ command: process.execPath })));
+  if (guardTaskXmlTarget) writeFileSync(guardTaskXmlTarget, encodeTaskXml(guardTaskXml({ command: process.execPath })));
   if (autostartTarget) writeFileSync(autostartTarget, xdgAutostartEntry({ exec: process.execPath }));
   app.exit(0);
 } else if (process.argv.includes('--enroll-machine')) {
   void enrollThisMachine();
+} else if (process.argv.includes('--guard')) {
+  runGuard(log);
 } else {
   main();
 }
@@ -169,23 +178,39 @@ function main(): void {
 
     const userData = app.getPath('userData');
     const tokens = createTokenStore(userDir, safeStorage);
-    let token = machineToken?.clientToken ?? tokens.load();
+    // The protected copy the elevated installer wrote (machine-enrollment.ts) or this user's own.
+    let enrollment = machineToken ?? tokens.load();
+    // Learnt under another key than the one the installer pins now: enroll again.
+    if (enrollment && config?.serverPublicKey && enrollment.serverPublicKey !== config.serverPublicKey) enrollment = undefined;
     const computerName = config?.computerName ?? hostname();
+    const osUser = osUserName(process.platform, process.env, userInfo().username);
+    const verdicts = createVerdictHook({
+      identity: () =>
+        enrollment && { clientId: enrollment.clientId, serverPublicKey: config?.serverPublicKey ?? enrollment.serverPublicKey },
+      verify: nodeEd25519Verify,
+      randomBytes: nodeRandomBytes,
+      now: Date.now,
+      store: createVerdictFailureFileStore(userData),
+    });
     const netFetch = fetchWithTimeout(net.fetch as unknown as typeof fetch);
 
     // Enrolls on first use; a failure surfaces as "server unreachable" and is retried with backoff.
     const fetchEnrolled: FetchLike = async (url, init) => {
-      if (!token) {
+      if (!enrollment) {
         if (!config) throw new Error('not configured');
         const anonymous = createApiClient({ baseUrl: config.serverUrl, fetch: netFetch });
         try {
-          token = (await anonymous(routes.enroll, { body: { enrollmentKey: config.enrollmentKey, computerName } })).clientToken;
+          enrollment = await enrollPinned(anonymous, { enrollmentKey: config.enrollmentKey, computerName }, config.serverPublicKey);
         } catch (err) {
-          log(`enrollment failed: ${(err as { code?: string }).code ?? 'error'}`);
+          if (err instanceof ServerKeyMismatchError) {
+            // Not the server the installer pinned (a proxy, or a server rebuilt without its key file).
+            log(`enrollment refused: ${err.message}`);
+            verdicts.record({ osUser, reason: 'key_mismatch', at: Date.now() });
+          } else log(`enrollment failed: ${(err as { code?: string }).code ?? 'error'}`);
           throw err;
         }
-        if (!tokens.save(token)) log('safeStorage unavailable: the client token is kept in memory only');
-        init.headers.authorization = `Bearer ${token}`;
+        if (!tokens.save(enrollment)) log('safeStorage unavailable: the client token is kept in memory only');
+        init.headers.authorization = `Bearer ${enrollment.clientToken}`;
       }
       const response = await netFetch(url, init);
       // A token the server no longer knows (its data was reset): enroll again on the next call. The
@@ -196,7 +221,7 @@ function main(): void {
           log('machine token refused (the Client was removed?); run Latchkey.exe --enroll-machine as an administrator');
         } else {
           log('client token refused; enrolling again on the next call');
-          token = undefined;
+          enrollment = undefined;
           tokens.clear();
         }
       }
@@ -207,8 +232,8 @@ function main(): void {
     const controller = new LockController({
       baseUrl: machineToken?.serverUrl ?? config?.serverUrl ?? 'https://not-configured.invalid',
       fetch: fetchEnrolled,
-      clientToken: () => token,
-      osUser: osUserName(process.platform, process.env, userInfo().username),
+      clientToken: () => enrollment?.clientToken,
+      osUser,
       computerName,
       store: createRequestFileStore(userData),
       onUnlocked: () => {
@@ -218,6 +243,7 @@ function main(): void {
         if (keeper && !keeper.listenerCount('session-end')) keeper.on('session-end', () => void controller.endSession());
       },
       onSignOut: () => signOutNow(),
+      verdicts,
     });
     registerLockIpc(ipcMain, createLockHandlers(controller), (event) => isLockSender(event, windows.ids(), LOCK_ORIGIN));
     controller.subscribe((state) => windows.broadcast(state));

@@ -16,7 +16,7 @@ export interface TaskXmlInput {
   description?: string;
 }
 
-const escapeXml = (value: string) =>
+export const escapeXml = (value: string) =>
   value.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 
 /**

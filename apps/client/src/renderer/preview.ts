@@ -5,6 +5,13 @@ import { createRelockGate, type RelockDecision, type SessionEvent } from '../loc
 import { buildBridge } from '../preload/bridge.js';
 import { createApiClient, demoRoutes, type LockState } from '@latchkey/contracts';
 import { mountLockView } from './lock-view.js';
+import { createVerdictHook, type Ed25519Verify } from '../lock/verdict.js';
+
+/** Ed25519 through WebCrypto (Chromium has it), the preview's half of the shared verdict check. */
+const webCryptoVerify: Ed25519Verify = async (publicKey, message, signature) => {
+  const key = await crypto.subtle.importKey('raw', publicKey as BufferSource, { name: 'Ed25519' }, false, ['verify']);
+  return crypto.subtle.verify({ name: 'Ed25519' }, key, signature as BufferSource, message as BufferSource);
+};
 
 /**
  * The preview (server with LATCHKEY_DEMO=1): the same controller as Electron's main, running in the
@@ -76,6 +83,12 @@ async function start(root: HTMLElement): Promise<void> {
     store: sessionStore(`latchkey-preview:${session.computerName}:${session.osUser}`),
     heartbeatIntervalMs: 60_000,
     onSignOut: () => undefined,
+    verdicts: createVerdictHook({
+      identity: () => ({ clientId: session.clientId, serverPublicKey: session.serverPublicKey }),
+      verify: webCryptoVerify,
+      randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),
+      now: Date.now,
+    }),
   });
   const listeners = new Set<(state: LockState) => void>();
   controller.subscribe((state) => {

@@ -52,6 +52,7 @@ async function controllerFor(options: { baseUrl?: () => string; store?: RequestS
     backoff: { initialMs: 1_000, maxMs: 30_000 },
     ...(options.store ? { store: options.store } : {}),
     onUnlocked: (session) => unlocked.push(session),
+    verdicts: server.verdictsFor(token),
   });
   return { controller, unlocked, token };
 }
@@ -272,7 +273,15 @@ describe('lock controller against the real server', () => {
     await controller.requestOtp({ method: 'internal', login: 'gina', password: 'gina-password-1' });
     controller.dispose();
 
-    const again = new LockController({ baseUrl: server.baseUrl, fetch, clientToken: () => token, osUser: OS_USER, timers, store });
+    const again = new LockController({
+      baseUrl: server.baseUrl,
+      fetch,
+      clientToken: () => token,
+      osUser: OS_USER,
+      timers,
+      store,
+      verdicts: server.verdictsFor(token),
+    });
     await again.start();
     expect(again.state).toMatchObject({ email: 'gina@corp.example.com', request: { status: 'sent' }, canResend: true });
     await again.resend();
@@ -317,6 +326,7 @@ describe('signing out', () => {
       osUser: OS_USER,
       timers,
       onSignOut: () => void signedOut++,
+      verdicts: server.verdictsFor(token),
     });
     await controller.start();
     await controller.requestOtp({ method: 'email', email: 'hal@corp.example.com' });

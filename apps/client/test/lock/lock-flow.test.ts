@@ -24,6 +24,7 @@ async function controllerFor(computerName = 'PC-FLOW-01') {
     baseUrl: '',
     fetch: (url, init) => fetchWithTimeout(fetch, 5_000)(server.baseUrl + url, init),
     clientToken: () => token,
+    verdicts: server.verdictsFor(token),
     osUser: OS_USER,
     timers,
     random: () => 0.5,
@@ -79,6 +80,7 @@ describe('live status', () => {
         return fetch(url.replace(/\?waitSeconds=\d+/, ''), init);
       },
       clientToken: () => token,
+      verdicts: server.verdictsFor(token),
       osUser: OS_USER,
       timers,
       pollIntervalMs: 3_000,
@@ -233,7 +235,15 @@ describe('both automatic options on', () => {
 });
 
 async function controllerWith(token: string, osUser: string) {
-  const controller = new LockController({ baseUrl: server.baseUrl, fetch, clientToken: () => token, osUser, timers, random: () => 0.5 });
+  const controller = new LockController({
+    baseUrl: server.baseUrl,
+    fetch,
+    clientToken: () => token,
+    verdicts: server.verdictsFor(token),
+    osUser,
+    timers,
+    random: () => 0.5,
+  });
   await controller.start();
   return controller;
 }

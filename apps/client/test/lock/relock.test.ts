@@ -95,6 +95,7 @@ describe('a re-locked controller against the real server', () => {
       baseUrl: '',
       fetch: (url, init) => fetchWithTimeout(fetch, 5_000)(server.baseUrl + url, init),
       clientToken: () => token,
+      verdicts: server.verdictsFor(token),
       osUser: 'CORP\\rita',
       timers,
       random: () => 0.5,

@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { buildTestApp, bearer, type TestApp } from '../../../server/test/helper.js';
 import { otpFromMail } from '../../../server/test/support/smtp-sink.js';
+import { createVerdictHook, type VerdictHook } from '../../src/lock/verdict.js';
+import { nodeEd25519Verify, nodeRandomBytes } from '../../src/main/node-ed25519.js';
 
 export { otpFromMail };
 
@@ -9,6 +11,8 @@ export interface LiveServer {
   test: TestApp;
   baseUrl: string;
   enroll(computerName?: string): Promise<string>;
+  /** The verdict check of the Client holding this token, pinned to the key its enroll answer named (or `pinned`). */
+  verdictsFor(token: string, options?: { pinned?: string; now?: () => number }): VerdictHook;
   admin(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown): Promise<{ status: number; body: unknown }>;
   stop(): Promise<void>;
 }
@@ -18,11 +22,24 @@ export async function startServer(env: Record<string, string> = {}): Promise<Liv
   await test.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = test.app.server.address() as AddressInfo;
   let adminToken: string | undefined;
+  const enrolled = new Map<string, { clientId: string; serverPublicKey: string }>();
   return {
     test,
     baseUrl: `http://127.0.0.1:${port}`,
     async enroll(computerName = 'PC-LOCK-01') {
-      return (await test.enroll(computerName)).clientToken;
+      const answer = (await test.enroll(computerName)) as { clientId: string; clientToken: string; serverPublicKey: string };
+      enrolled.set(answer.clientToken, answer);
+      return answer.clientToken;
+    },
+    verdictsFor(token, options = {}) {
+      const client = enrolled.get(token);
+      if (!client) throw new Error('verdictsFor: token not enrolled through this helper');
+      return createVerdictHook({
+        identity: () => ({ clientId: client.clientId, serverPublicKey: options.pinned ?? client.serverPublicKey }),
+        verify: nodeEd25519Verify,
+        randomBytes: nodeRandomBytes,
+        now: options.now ?? (() => test.clock.now()),
+      });
     },
     async admin(method, url, payload) {
       adminToken ??= await test.adminToken();

@@ -4,6 +4,7 @@ import { api, errorMessage } from '../api';
 import { useAsync } from '../hooks';
 import { ErrorState, Loading, Notice } from '../components/states';
 import { Field, described } from '../components/field';
+import { ServerKeyCard } from '../components/server-key';
 
 type NumberKey = keyof typeof SETTINGS_LIMITS;
 type BooleanKey =
@@ -209,6 +210,7 @@ export function SettingsPage() {
           </button>
         </div>
       </form>
+      <ServerKeyCard />
     </>
   );
 }

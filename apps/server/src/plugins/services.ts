@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js';
 import { openDatabase } from '../db/database.js';
 import { createGroupCommit } from '../db/group-commit.js';
 import { deriveKeys, loadOrCreateSecret, writeNewFileDurably } from '../crypto/secret-key.js';
+import { loadOrCreateSigningKey } from '../crypto/signing-key.js';
 import { createSettingsStore } from '../settings/settings-store.js';
 import { createAuditLog } from '../audit/audit-log.js';
 import { createClientStore } from '../clients/client-store.js';
@@ -44,6 +45,7 @@ function loadEnrollmentKey(config: Config, announce: (line: string) => void): st
 async function services(app: FastifyInstance, { config, clock, announce }: ServicesOptions) {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const keys = deriveKeys(config.secret ?? loadOrCreateSecret(config.dataDir));
+  const signingKey = loadOrCreateSigningKey(config.dataDir);
   const db = openDatabase(join(config.dataDir, 'latchkey.db'));
 
   const settings = createSettingsStore(db);
@@ -98,6 +100,7 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
   app.decorate('requestWatch', requestWatch);
   // Held status long-polls answer at once, so closing never waits for them.
   app.addHook('preClose', async () => requestWatch.wakeAll());
+  app.decorate('signingKey', signingKey);
 
   app.addHook('onReady', async () => mail.start());
   app.addHook('onClose', async () => {

@@ -37,6 +37,13 @@ export function createSessionStore(db: Db, clock: Clock) {
       LIMIT @limit OFFSET @offset`,
   );
 
+  const openOnComputer = db.prepare<[string, number], { sessionId: string; osUser: string; startedAt: number }>(
+    `SELECT s.id AS sessionId, s.os_user AS osUser, s.started_at AS startedAt
+       FROM sessions s JOIN clients c ON c.id = s.client_id
+      WHERE c.computer_name = ? COLLATE NOCASE AND s.ended_at IS NULL AND s.last_seen_at >= ?
+      ORDER BY s.started_at, s.id`,
+  );
+
   function requireOwned(clientId: string, sessionId: string) {
     const row = owned.get(sessionId, clientId);
     if (!row) throw new AppError(404, 'not_found', 'No such session.');
@@ -74,6 +81,20 @@ export function createSessionStore(db: Db, clock: Clock) {
     endReplacedBy(requestId: string): string | undefined {
       const now = clock.now();
       return endReplaced.get(now, now, requestId)?.id;
+    },
+    /**
+     * Sessions of every Client with this computer name (the lock of each user and the guard enroll
+     * separately) that are open and were heard from at or after `seenSince`, oldest first.
+     */
+    unlockedOn(computerName: string, seenSince: number) {
+      return openOnComputer.all(computerName, seenSince);
+    },
+    /** Ends the session when it is this Client's and still open; false otherwise (never an error). */
+    endIfOwned(clientId: string, sessionId: string): boolean {
+      const row = owned.get(sessionId, clientId);
+      if (!row || row.endedAt !== null) return false;
+      const now = clock.now();
+      return end.run(now, now, sessionId).changes === 1;
     },
     /** Newest first; `userName` is `<osUser> (<email>)`. */
     list(query: { q?: string; active?: boolean; limit: number; offset: number }): AdminSession[] {

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { defineRoute } from './route.js';
 import { errorResponses } from './errors-response.js';
 import { ComputerNameSchema, IdSchema } from './common.js';
+import { ServerPublicKeySchema } from './verdict.js';
 
 export const EnrollBodySchema = Type.Object(
   {
@@ -13,7 +14,12 @@ export const EnrollBodySchema = Type.Object(
 export type EnrollBody = Static<typeof EnrollBodySchema>;
 
 export const EnrollResultSchema = Type.Object(
-  { clientId: IdSchema, clientToken: Type.String({ minLength: 32 }) },
+  {
+    clientId: IdSchema,
+    clientToken: Type.String({ minLength: 32 }),
+    /** The key that signs verdicts; a Client with a pinned key refuses an answer naming another. */
+    serverPublicKey: ServerPublicKeySchema,
+  },
   { additionalProperties: false },
 );
 export type EnrollResult = Static<typeof EnrollResultSchema>;

@@ -12,6 +12,7 @@ import {
   QueryIntegerSchema,
   TimestampSchema,
 } from './common.js';
+import { NonceSchema, VerdictSchema } from './verdict.js';
 
 export const OTP_REQUEST_METHODS = ['directory', 'internal', 'email', 'emergency'] as const;
 export const OtpRequestMethodSchema = Type.Union(OTP_REQUEST_METHODS.map((m) => Type.Literal(m)));
@@ -103,12 +104,22 @@ export const resendOtp = defineRoute({
 });
 
 export const VerifyBodySchema = Type.Object(
-  { osUser: OsUserSchema, email: EmailSchema, otp: OtpCodeSchema },
+  {
+    osUser: OsUserSchema,
+    email: EmailSchema,
+    otp: OtpCodeSchema,
+    /** Fresh per call; the verdict is signed over it. Optional only so that v1.0 Clients keep working. */
+    nonce: Type.Optional(NonceSchema),
+  },
   { additionalProperties: false },
 );
 export type VerifyBody = Static<typeof VerifyBodySchema>;
 
-export const VerifyResultSchema = Type.Object({ allowed: Type.Literal(true), sessionId: IdSchema }, { additionalProperties: false });
+/** `verdict` is present whenever the call carried a `nonce`. */
+export const VerifyResultSchema = Type.Object(
+  { allowed: Type.Literal(true), sessionId: IdSchema, verdict: Type.Optional(VerdictSchema) },
+  { additionalProperties: false },
+);
 export type VerifyResult = Static<typeof VerifyResultSchema>;
 
 export const verifyOtp = defineRoute({

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { defineRoute } from './route.js';
 import { errorResponses } from './errors-response.js';
 import { OsUserSchema } from './common.js';
+import { ServerPublicKeySchema } from './verdict.js';
 
 /** The demo preview's computer and user, from its page's query string. */
 export const PreviewQuerySchema = Type.Object(
@@ -14,7 +15,14 @@ export const PreviewQuerySchema = Type.Object(
 export type PreviewQuery = Static<typeof PreviewQuerySchema>;
 
 export const PreviewSessionSchema = Type.Object(
-  { clientToken: Type.String(), osUser: Type.String(), computerName: Type.String() },
+  {
+    clientToken: Type.String(),
+    clientId: Type.String(),
+    /** Plays the installer's pinned key: the page checks verdicts against it. */
+    serverPublicKey: ServerPublicKeySchema,
+    osUser: Type.String(),
+    computerName: Type.String(),
+  },
   { additionalProperties: false },
 );
 export type PreviewSession = Static<typeof PreviewSessionSchema>;

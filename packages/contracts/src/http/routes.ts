@@ -2,6 +2,7 @@ import { health } from './health.js';
 import { enroll, getPolicy } from './client.js';
 import { cancelOtpRequest, createOtpRequest, getOtpRequest, resendOtp, verifyOtp } from './otp.js';
 import { endSession, heartbeat } from './sessions.js';
+import { getServerKey, getUnlockedSessions, reportVerdictFailures } from './verdicts.js';
 import {
   adminLogin,
   adminLogout,
@@ -57,5 +58,8 @@ export const routes = {
   listAudit,
   listLockouts,
   clearLockout,
+  reportVerdictFailures,
+  getUnlockedSessions,
+  getServerKey,
 } as const;
 export type RouteName = keyof typeof routes;

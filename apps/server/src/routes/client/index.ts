@@ -15,7 +15,7 @@ export default async function clientRoutes(app: TypedApp) {
       }
       const enrolled = app.clients.enroll(computerName, app.settings.get().defaultAllowOneTimePasswords, request.ip);
       app.audit.record({ type: 'client.enrolled', clientId: enrolled.clientId, computerName, detail: `from ${request.ip}` });
-      return reply.code(201).send(enrolled);
+      return reply.code(201).send({ ...enrolled, serverPublicKey: app.signingKey.publicKey });
     },
   });
 

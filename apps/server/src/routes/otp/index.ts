@@ -1,4 +1,4 @@
-import { MAX_STATUS_WAIT_SECONDS, routes, type OtpRequestBody } from '@latchkey/contracts';
+import { MAX_STATUS_WAIT_SECONDS, routes, verdictMessage, type OtpRequestBody } from '@latchkey/contracts';
 import { routeOptions, type TypedApp } from '../route-options.js';
 import { AppError, accessDenied } from '../../app-error.js';
 import { clientOf } from '../identity.js';
@@ -104,7 +104,11 @@ export default async function otpRoutes(app: TypedApp) {
       const client = clientOf(request);
       const outcome = await app.writes.run(() => app.otp.verify(client, request.body));
       if (!outcome.allowed) throw accessDenied();
-      return { allowed: true as const, sessionId: outcome.sessionId };
+      const { osUser, nonce } = request.body;
+      if (nonce === undefined) return { allowed: true as const, sessionId: outcome.sessionId };
+      const time = app.clock.now();
+      const signature = app.signingKey.sign(verdictMessage({ clientId: client.id, osUser, nonce, sessionId: outcome.sessionId, time }));
+      return { allowed: true as const, sessionId: outcome.sessionId, verdict: { time, signature } };
     },
   });
 }

@@ -27,6 +27,12 @@ const NOT_BUILT: ErrorBody = {
 /** More demo Clients than a person trying the product needs; a cap so the open page cannot fill the database. */
 const MAX_DEMO_CLIENTS = 200;
 
+interface DemoClient {
+  clientToken: string;
+  clientId: string;
+  serverPublicKey: string;
+}
+
 /**
  * The lock-window preview, registered only when LATCHKEY_DEMO=1: GET /preview/lock?computer=&user=
  * serves the built renderer's preview page, which runs the real lock controller in the browser as a
@@ -42,10 +48,10 @@ export default async function previewRoutes(app: FastifyInstance): Promise<void>
   const isBuilt = () => (built ||= existsSync(resolve(root, 'preview.html')));
   const notBuilt = (reply: FastifyReply) => reply.code(503).header('retry-after', '30').send(NOT_BUILT);
 
-  /** computerName → clientToken of the demo Clients enrolled since start. */
-  const demoClients = new Map<string, string>();
+  /** computerName → the enroll answer of the demo Clients enrolled since start. */
+  const demoClients = new Map<string, DemoClient>();
 
-  async function demoToken(computerName: string): Promise<string> {
+  async function demoClient(computerName: string): Promise<DemoClient> {
     const known = demoClients.get(computerName);
     if (known) return known;
     if (demoClients.size >= MAX_DEMO_CLIENTS)
@@ -59,9 +65,9 @@ export default async function previewRoutes(app: FastifyInstance): Promise<void>
       app.log.warn({ status: res.statusCode }, 'preview: demo enrollment failed');
       throw new AppError(503, 'service_unavailable', 'The demo computer could not be enrolled. Try again in a moment.');
     }
-    const { clientToken } = res.json<{ clientToken: string }>();
-    demoClients.set(computerName, clientToken);
-    return clientToken;
+    const { clientToken, clientId, serverPublicKey } = res.json<DemoClient>();
+    demoClients.set(computerName, { clientToken, clientId, serverPublicKey });
+    return { clientToken, clientId, serverPublicKey };
   }
 
   app.get('/preview/lock', { schema: { querystring: PreviewQuerySchema } }, async (_request, reply) => {
@@ -74,8 +80,9 @@ export default async function previewRoutes(app: FastifyInstance): Promise<void>
     handler: async (request, reply) => {
       const computerName = request.query.computer ?? 'DEMO-PC';
       const osUser = request.query.user ?? 'demo';
-      const clientToken = await demoToken(computerName);
-      return reply.header('cache-control', 'no-store').send({ clientToken, osUser, computerName });
+      // serverPublicKey plays the installer's pinned key: the page checks verdicts against it.
+      const client = await demoClient(computerName);
+      return reply.header('cache-control', 'no-store').send({ ...client, osUser, computerName });
     },
   });
 
