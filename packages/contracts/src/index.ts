@@ -8,5 +8,8 @@ export * from './http/client.js';
 export * from './http/otp.js';
 export * from './http/sessions.js';
 export * from './http/admin.js';
+export * from './http/activity.js';
+export * from './http/audit-events.js';
+export * from './http/client-os-users.js';
 export * from './http/routes.js';
 export * from './ipc.js';

@@ -17,6 +17,7 @@ import { createAdminSessions } from '../users/admin-sessions.js';
 import { createOtpService } from '../otp/otp-service.js';
 import { createLockoutStore } from '../otp/lockout-store.js';
 import { createSessionStore } from '../sessions/session-store.js';
+import { createActivityStore } from '../activity/activity-store.js';
 import { createMailQueue } from '../mail/mail-queue.js';
 import { createOutboxTransport, createSmtpTransport } from '../mail/mail-transport.js';
 
@@ -82,6 +83,7 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
   app.decorate('adminSessions', createAdminSessions(db, clock, config.adminIdleSeconds * 1000));
   app.decorate('otp', otp);
   app.decorate('sessions', createSessionStore(db, clock));
+  app.decorate('activity', createActivityStore(db, clock));
   app.decorate('lockouts', createLockoutStore(db));
   app.decorate('mail', mail);
 

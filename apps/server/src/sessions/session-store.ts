@@ -1,4 +1,4 @@
-import type { AdminSession } from '@latchkey/contracts';
+import { SEEN_OS_USERS_MAX, type AdminSession, type SeenOsUser } from '@latchkey/contracts';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../app-error.js';
@@ -22,6 +22,15 @@ export function createSessionStore(db: Db, clock: Clock) {
       LIMIT @limit OFFSET @offset`,
   );
 
+  // Only names the Client itself reported: a Generate Password request carries what a person typed.
+  const seenOsUsers = db.prepare<[string, string, number], SeenOsUser>(
+    `SELECT os_user AS osUser, max(at) AS lastSeenAt FROM (
+       SELECT os_user, created_at AS at FROM otp_requests WHERE client_id = ? AND method <> 'generated'
+       UNION ALL
+       SELECT os_user, max(started_at, last_seen_at) AS at FROM sessions WHERE client_id = ?
+     ) GROUP BY os_user COLLATE NOCASE ORDER BY lastSeenAt DESC, osUser LIMIT ?`,
+  );
+
   function requireOwned(clientId: string, sessionId: string) {
     const row = owned.get(sessionId, clientId);
     if (!row) throw new AppError(404, 'not_found', 'No such session.');
@@ -37,6 +46,10 @@ export function createSessionStore(db: Db, clock: Clock) {
       requireOwned(clientId, sessionId);
       const now = clock.now();
       return end.run(now, now, sessionId).changes === 1;
+    },
+    /** The osUsers this Client reported in its requests and sessions, most recent first. */
+    osUsersSeen(clientId: string): SeenOsUser[] {
+      return seenOsUsers.all(clientId, clientId, SEEN_OS_USERS_MAX);
     },
     /** Newest first; `userName` is `<osUser> (<email>)`. */
     list(query: { q?: string; active?: boolean; limit: number; offset: number }): AdminSession[] {

@@ -2,6 +2,8 @@ import { health } from './health.js';
 import { enroll, getPolicy } from './client.js';
 import { createOtpRequest, getOtpRequest, resendOtp, verifyOtp } from './otp.js';
 import { endSession, heartbeat } from './sessions.js';
+import { listSessionEvents, postSessionEvents } from './activity.js';
+import { listClientOsUsers } from './client-os-users.js';
 import {
   adminLogin,
   adminLogout,
@@ -54,5 +56,8 @@ export const routes = {
   listAudit,
   listLockouts,
   clearLockout,
+  postSessionEvents,
+  listSessionEvents,
+  listClientOsUsers,
 } as const;
 export type RouteName = keyof typeof routes;
