@@ -12,6 +12,7 @@ import {
   type OtpRequestState,
   type RequestMode,
   type RequestOtpInput,
+  type SessionVia,
   type VerifyInput,
 } from '@latchkey/contracts';
 import { backoffDelay, systemTimers, type Timers } from './timers.js';
@@ -30,6 +31,8 @@ export interface RequestStore {
 export interface UnlockedSession {
   sessionId: string;
   email: string;
+  /** How, as far as this Client knows: its own emergency request, its own request, or none (Generate Password). */
+  via: SessionVia;
 }
 
 export interface LockControllerOptions {
@@ -96,6 +99,7 @@ export class LockController {
   private pollFailures = 0;
   private heartbeatTimer: unknown;
   private session: UnlockedSession | undefined;
+  private requestMethod: RequestOtpInput['method'] | undefined;
   private disposed = false;
 
   constructor(options: LockControllerOptions) {
@@ -249,6 +253,7 @@ export class LockController {
     this.update({ busy: 'request' }, ['notice']);
     try {
       const request = await this.api(routes.createOtpRequest, { body });
+      this.requestMethod = input.method;
       this.acceptRequest(request);
     } catch (err) {
       this.update({}, ['busy']);
@@ -371,7 +376,8 @@ export class LockController {
       return;
     }
     if (this.settled()) return;
-    this.unlock({ sessionId: result.sessionId, email });
+    const via: SessionVia = !this.current.request ? 'generated' : this.requestMethod === 'emergency' ? 'emergency' : 'otp';
+    this.unlock({ sessionId: result.sessionId, email, via });
   }
 
   private unlock(session: UnlockedSession): void {

@@ -16,6 +16,8 @@ import { LOCK_ORIGIN, LOCK_SCHEME, RENDERER_CSP, rendererFileFor } from './rende
 import { signOutCommand } from './sign-out.js';
 import { encodeTaskXml, taskXml } from './task-xml.js';
 import { createRequestFileStore, createTokenStore } from './token-store.js';
+import { ActivityRecorder } from '../lock/activity-recorder.js';
+import { createActivityFileStore, watchSessionActivity } from './activity-watch.js';
 
 // dist/main/main/main.js → dist/
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -124,6 +126,22 @@ function main(): void {
       return response;
     };
 
+    // The session's activity (the seed's step 7): held on disk until the server takes it.
+    const activity = new ActivityRecorder({
+      baseUrl: config?.serverUrl ?? 'https://not-configured.invalid',
+      fetch: fetchEnrolled,
+      clientToken: () => token,
+      store: createActivityFileStore(userData),
+      onDropped: (count, code) => log(`activity: ${count} events refused by the server (${code})`),
+    });
+    let stopWatching: (() => void) | undefined;
+    const finish = (type: 'ended' | 'signed_out') => {
+      stopWatching?.();
+      stopWatching = undefined;
+      activity.record(type);
+      void controller.endSession();
+    };
+
     const windows = createLockWindows({ preloadPath: PRELOAD, onGiveUp: () => void controller.signOut(), log });
     const controller = new LockController({
       baseUrl: config?.serverUrl ?? 'https://not-configured.invalid',
@@ -132,18 +150,20 @@ function main(): void {
       osUser: osUserName(process.platform, process.env, userInfo().username),
       computerName,
       store: createRequestFileStore(userData),
-      onUnlocked: () => {
+      onUnlocked: (unlockedSession) => {
         unlocked = true;
+        activity.begin(unlockedSession.sessionId, unlockedSession.via);
+        stopWatching = watchSessionActivity(powerMonitor, activity);
         const keeper = windows.release();
         // Windows reports logoff to windows only; the hidden one carries it.
-        keeper?.on('session-end', () => void controller.endSession());
+        keeper?.on('session-end', () => finish('signed_out'));
       },
       onSignOut: () => signOutNow(),
     });
     registerLockIpc(ipcMain, createLockHandlers(controller), (event) => isLockSender(event, windows.ids(), LOCK_ORIGIN));
     controller.subscribe((state) => windows.broadcast(state));
-    powerMonitor.on('shutdown', () => void controller.endSession());
-    app.on('before-quit', () => void controller.endSession());
+    powerMonitor.on('shutdown', () => finish('ended'));
+    app.on('before-quit', () => finish('ended'));
     windows.showAll();
     await controller.start();
   });

@@ -4,6 +4,8 @@ import { LockController, fetchWithTimeout, type RequestStore, type SavedRequest 
 import { buildBridge } from '../preload/bridge.js';
 import type { LockState } from '@latchkey/contracts';
 import { mountLockView } from './lock-view.js';
+import { ActivityRecorder } from '../lock/activity-recorder.js';
+import { localStorageOutbox, mountActivityControls } from './preview-activity.js';
 
 /**
  * The preview (server with LATCHKEY_DEMO=1): the same controller as Electron's main, running in the
@@ -38,6 +40,14 @@ async function start(root: HTMLElement): Promise<void> {
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   const session = (await res.json()) as PreviewSession;
 
+  const activity = new ActivityRecorder({
+    baseUrl: '',
+    fetch: fetchWithTimeout(window.fetch.bind(window)),
+    clientToken: () => session.clientToken,
+    store: localStorageOutbox(`latchkey-preview-activity:${session.computerName}:${session.osUser}`),
+    batchDelayMs: 5_000,
+  });
+  const activityControls = mountActivityControls(activity);
   const controller = new LockController({
     baseUrl: '',
     fetch: fetchWithTimeout(window.fetch.bind(window)),
@@ -47,6 +57,10 @@ async function start(root: HTMLElement): Promise<void> {
     store: sessionStore(`latchkey-preview:${session.computerName}:${session.osUser}`),
     heartbeatIntervalMs: 60_000,
     onSignOut: () => undefined,
+    onUnlocked: (unlocked) => {
+      activity.begin(unlocked.sessionId, unlocked.via);
+      activityControls.show();
+    },
   });
   const listeners = new Set<(state: LockState) => void>();
   controller.subscribe((state) => {
@@ -60,7 +74,10 @@ async function start(root: HTMLElement): Promise<void> {
       return () => listeners.delete(listener);
     },
   );
-  window.addEventListener('pagehide', () => void controller.endSession());
+  window.addEventListener('pagehide', () => {
+    activity.record('ended');
+    void controller.endSession();
+  });
   mountLockView(root, api);
   await controller.start();
 }
