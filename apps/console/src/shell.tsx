@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { routes, type AccessRequest } from '@latchkey/contracts';
 import { api } from './api';
 import type { SessionInfo } from './app';
@@ -11,6 +11,7 @@ import { ClientsPage } from './pages/clients';
 import { SettingsPage } from './pages/settings';
 import { UsersPage } from './pages/users';
 import { AuditPage } from './pages/audit';
+import { ConfirmDialog } from './components/confirm-dialog';
 
 /** How often the pending-request badge asks the server. */
 const PENDING_POLL_MS = 5000;
@@ -28,7 +29,41 @@ export function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut:
   const visible = PAGES.filter((p) => isAdmin || !p.adminOnly);
   const page: PageInfo | undefined = PAGES.find((p) => p.path === path);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const signOutRef = useRef<HTMLButtonElement>(null);
   const firstRender = useRef(true);
+  const [confirmSignOut, setConfirmSignOut] = useState(false);
+
+  // Focus never falls to <body>. A control disabled while its action runs gets the focus back when it
+  // is enabled again; when the focused control goes away (an approved request's row, a deleted user,
+  // a closed form), focus moves to the page's message if there is one, else to its heading.
+  useEffect(() => {
+    const onBody = () => !document.activeElement || document.activeElement === document.body;
+    const onFocusOut = (event: FocusEvent) => {
+      const left = event.target as HTMLElement | null;
+      setTimeout(() => {
+        if (!left || !onBody()) return;
+        if (left.isConnected && left.matches(':disabled')) {
+          const watch = new MutationObserver(() => {
+            if (left.matches(':disabled')) return;
+            watch.disconnect();
+            if (left.isConnected && onBody()) left.focus();
+            else if (onBody()) focusPage();
+          });
+          watch.observe(left, { attributes: true, attributeFilter: ['disabled'] });
+          setTimeout(() => watch.disconnect(), 60_000);
+          return;
+        }
+        if (!left.isConnected) focusPage();
+      }, 0);
+    };
+    const focusPage = () => {
+      const message = document.querySelector<HTMLElement>('#main .notice');
+      if (message && !message.hasAttribute('tabindex')) message.setAttribute('tabindex', '-1');
+      (message ?? headingRef.current)?.focus();
+    };
+    document.addEventListener('focusout', onFocusOut);
+    return () => document.removeEventListener('focusout', onFocusOut);
+  }, []);
 
   const pending = useAsync(() => api(routes.listAccessRequests, { query: { status: 'pending' } }), [], PENDING_POLL_MS);
   const pendingCount = pending.data?.length;
@@ -122,7 +157,7 @@ export function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut:
           <span class="account-name">
             {session.user.login} <span class="role">{session.user.role}</span>
           </span>
-          <button type="button" class="button-secondary" onClick={() => onSignOut('You signed out.')}>
+          <button ref={signOutRef} type="button" class="button-secondary" aria-haspopup="dialog" onClick={() => setConfirmSignOut(true)}>
             Sign out
           </button>
         </div>
@@ -133,6 +168,18 @@ export function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut:
         </h1>
         {content}
       </main>
+      {confirmSignOut && (
+        <ConfirmDialog
+          id="sign-out-confirm"
+          title="Sign out?"
+          confirmLabel="Sign out"
+          onConfirm={() => onSignOut('You signed out.')}
+          onCancel={() => setConfirmSignOut(false)}
+          returnFocus={signOutRef.current}
+        >
+          <p>You are signed in as {session.user.login}. To come back you will need your password.</p>
+        </ConfirmDialog>
+      )}
     </div>
   );
 }

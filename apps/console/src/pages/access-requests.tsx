@@ -56,10 +56,22 @@ function PendingRow({ request, now, onDone }: { request: AccessRequest; now: num
             value={comment}
             onInput={(e) => setComment(e.currentTarget.value)}
           />
-          <button type="button" class="button-primary" disabled={busy} onClick={() => decide('approve')}>
+          <button
+            type="button"
+            class="button-primary"
+            disabled={busy}
+            aria-label={`Approve request from ${request.osUser} on ${request.computerName}`}
+            onClick={() => decide('approve')}
+          >
             Approve
           </button>
-          <button type="button" class="button-danger" disabled={busy} onClick={() => decide('deny')}>
+          <button
+            type="button"
+            class="button-danger"
+            disabled={busy}
+            aria-label={`Deny request from ${request.osUser} on ${request.computerName}`}
+            onClick={() => decide('deny')}
+          >
             Deny
           </button>
         </div>

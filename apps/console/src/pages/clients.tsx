@@ -98,7 +98,12 @@ function Lockouts({ canClear }: { canClear: boolean }) {
                   </td>
                   {canClear && (
                     <td>
-                      <button type="button" class="button-secondary" onClick={() => clear(l.clientId, l.osUser, l.computerName)}>
+                      <button
+                        type="button"
+                        class="button-secondary"
+                        aria-label={`Clear lockout of ${l.osUser} on ${l.computerName}`}
+                        onClick={() => clear(l.clientId, l.osUser, l.computerName)}
+                      >
                         Clear lockout
                       </button>
                     </td>
