@@ -60,7 +60,7 @@ test('an admin creates, edits, resets and deletes users, but cannot delete the l
   expect(await canSignIn('hd.jones', 'helpdesk-pass-01')).toBe(false);
   expect(await canSignIn('hd.jones', 'helpdesk-pass-99')).toBe(true);
 
-  await row.getByRole('button', { name: 'Edit', exact: true }).click();
+  await row.getByRole('button', { name: 'Edit hd.jones', exact: true }).click();
   await row.getByLabel('Email of hd.jones').fill('jones@corp.example.com');
   await row.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByRole('status')).toHaveText('Saved the changes to hd.jones.');
@@ -69,7 +69,7 @@ test('an admin creates, edits, resets and deletes users, but cannot delete the l
 
   // The only admin: the server refuses, and its message is shown.
   const adminRow = page.getByRole('row').filter({ hasText: 'admin@corp.example.com' });
-  await adminRow.getByRole('button', { name: 'Delete', exact: true }).click();
+  await adminRow.getByRole('button', { name: 'Delete admin', exact: true }).click();
   await adminRow.getByRole('button', { name: 'Confirm delete' }).click();
   const refusal = await stack.admin(routes.deleteUser, { params: { login: 'admin' } }).catch((err: unknown) => err);
   expect(refusal).toMatchObject({ status: 409, code: 'last_admin' });
@@ -78,7 +78,7 @@ test('an admin creates, edits, resets and deletes users, but cannot delete the l
   await screenshot(page, 'users-last-admin');
   expect(await canSignIn('admin', stack.adminPassword)).toBe(true);
 
-  await row.getByRole('button', { name: 'Delete', exact: true }).click();
+  await row.getByRole('button', { name: 'Delete hd.jones', exact: true }).click();
   await row.getByRole('button', { name: 'Confirm delete' }).click();
   await expect(page.getByRole('status')).toHaveText('Deleted hd.jones.');
   await expect(page.getByRole('row').filter({ hasText: 'hd.jones' })).toHaveCount(0);
