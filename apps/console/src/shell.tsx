@@ -33,36 +33,47 @@ export function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut:
   const firstRender = useRef(true);
   const [confirmSignOut, setConfirmSignOut] = useState(false);
 
-  // Focus never falls to <body>. A control disabled while its action runs gets the focus back when it
-  // is enabled again; when the focused control goes away (an approved request's row, a deleted user,
-  // a closed form), focus moves to the page's message if there is one, else to its heading.
+  // Focus never falls to <body>. Chromium drops focus without an event when the focused control is
+  // disabled (while its action runs) or removed (an approved request's row, a deleted user), so the
+  // page's changes are watched: a control enabled again gets its focus back; one that is gone passes
+  // it to the page's message if there is one, else to the heading.
   useEffect(() => {
+    let last: HTMLElement | null = null;
     const onBody = () => !document.activeElement || document.activeElement === document.body;
-    const onFocusOut = (event: FocusEvent) => {
-      const left = event.target as HTMLElement | null;
-      setTimeout(() => {
-        if (!left || !onBody()) return;
-        if (left.isConnected && left.matches(':disabled')) {
-          const watch = new MutationObserver(() => {
-            if (left.matches(':disabled')) return;
-            watch.disconnect();
-            if (left.isConnected && onBody()) left.focus();
-            else if (onBody()) focusPage();
-          });
-          watch.observe(left, { attributes: true, attributeFilter: ['disabled'] });
-          setTimeout(() => watch.disconnect(), 60_000);
-          return;
-        }
-        if (!left.isConnected) focusPage();
-      }, 0);
-    };
     const focusPage = () => {
       const message = document.querySelector<HTMLElement>('#main .notice');
       if (message && !message.hasAttribute('tabindex')) message.setAttribute('tabindex', '-1');
       (message ?? headingRef.current)?.focus();
     };
+    const restore = () => {
+      if (!last || !onBody()) return;
+      if (!last.isConnected) {
+        last = null;
+        focusPage();
+      } else if (!last.matches(':disabled')) {
+        last.focus();
+      }
+    };
+    const onFocusIn = (event: FocusEvent) => {
+      last = event.target instanceof HTMLElement ? event.target : null;
+    };
+    const onFocusOut = (event: FocusEvent) => {
+      const left = event.target as HTMLElement;
+      // A person moved focus away on purpose (clicked the page background): leave it.
+      setTimeout(() => {
+        if (last === left && left.isConnected && !left.matches(':disabled') && onBody()) last = null;
+        else restore();
+      }, 0);
+    };
+    const watch = new MutationObserver(restore);
+    watch.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['disabled'] });
+    document.addEventListener('focusin', onFocusIn);
     document.addEventListener('focusout', onFocusOut);
-    return () => document.removeEventListener('focusout', onFocusOut);
+    return () => {
+      watch.disconnect();
+      document.removeEventListener('focusin', onFocusIn);
+      document.removeEventListener('focusout', onFocusOut);
+    };
   }, []);
 
   const pending = useAsync(() => api(routes.listAccessRequests, { query: { status: 'pending' } }), [], PENDING_POLL_MS);

@@ -112,7 +112,7 @@ function PastRequests({ refreshKey }: { refreshKey: number }) {
       ) : rows.length === 0 ? (
         <Empty>No requests with this status.</Empty>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Past access requests">
           <table>
             <caption class="sr-only">Past access requests</caption>
             <thead>
@@ -181,7 +181,7 @@ export function AccessRequestsPage({ pending }: { pending: PendingFeed }) {
         ) : !pending.requests || pending.requests.length === 0 ? (
           <Empty>No pending access requests. New ones appear here by themselves.</Empty>
         ) : (
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0} role="region" aria-label="Pending access requests">
             <table>
               <caption class="sr-only">Pending access requests</caption>
               <thead>

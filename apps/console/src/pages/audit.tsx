@@ -138,7 +138,7 @@ export function AuditPage() {
       ) : !events.data || events.data.length === 0 ? (
         <Empty>{filtered ? 'No events match these filters.' : 'No events yet.'}</Empty>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Audit events, newest first">
           <table>
             <caption class="sr-only">Audit events, newest first</caption>
             <thead>

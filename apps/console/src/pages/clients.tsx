@@ -75,7 +75,7 @@ function Lockouts({ canClear }: { canClear: boolean }) {
       ) : !lockouts.data || lockouts.data.length === 0 ? (
         <Empty>No one is locked out.</Empty>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Verification lockouts">
           <table>
             <caption class="sr-only">Verification lockouts</caption>
             <thead>
@@ -154,7 +154,7 @@ export function ClientsPage({ canChange }: { canChange: boolean }) {
       ) : list.length === 0 ? (
         <Empty>No computers are enrolled yet.</Empty>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Enrolled clients">
           <table>
             <caption class="sr-only">Enrolled clients</caption>
             <thead>

@@ -88,7 +88,7 @@ export function SessionsPage() {
         </Empty>
       ) : (
         <>
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0} role="region" aria-label={`Client sessions, page ${page + 1}`}>
             <table>
               <caption class="sr-only">Client sessions, page {page + 1}</caption>
               <thead>

@@ -296,7 +296,7 @@ export function UsersPage({ self }: { self: string }) {
       ) : !users.data || users.data.length === 0 ? (
         <Empty>No internal users.</Empty>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Internal users">
           <table>
             <caption class="sr-only">Internal users</caption>
             <thead>
