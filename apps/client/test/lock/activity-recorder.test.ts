@@ -1,4 +1,3 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ACTIVITY_BATCH_MAX, type ActivityEvent, type FetchLike } from '@latchkey/contracts';
 import { LockController, fetchWithTimeout, type UnlockedSession } from '../../src/lock/lock-controller.js';
@@ -6,7 +5,7 @@ import { ActivityRecorder } from '../../src/lock/activity-recorder.js';
 import { memoryOutboxStore, parseOutbox, ACTIVITY_OUTBOX_MAX, ActivityOutbox } from '../../src/lock/activity-outbox.js';
 import { watchIdle } from '../../src/lock/activity-idle.js';
 import { ManualTimers } from '../support/manual-timers.js';
-import { otpFromMail, startServer, type LiveServer } from '../support/server.js';
+import { closedPort, otpFromMail, startServer, type LiveServer } from '../support/server.js';
 
 const OS_USER = 'CORP\\alice';
 const MINUTE = 60_000;
@@ -22,14 +21,6 @@ afterEach(async () => {
 });
 
 const until = (check: () => boolean) => vi.waitFor(() => expect(check()).toBe(true), { timeout: 10_000, interval: 20 });
-
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((r) => probe.close(r));
-  return port;
-}
 
 /** A real unlock through the lock controller: request, approval, the mailed code, verify. */
 async function unlock(method: 'email' | 'emergency' = 'email'): Promise<{ token: string; session: UnlockedSession }> {
