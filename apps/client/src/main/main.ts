@@ -153,6 +153,7 @@ function main(): void {
       onUnlocked: (unlockedSession) => {
         unlocked = true;
         activity.begin(unlockedSession.sessionId, unlockedSession.via);
+        stopWatching?.();
         stopWatching = watchSessionActivity(powerMonitor, activity);
         const keeper = windows.release();
         // Windows reports logoff to windows only; the hidden one carries it.
