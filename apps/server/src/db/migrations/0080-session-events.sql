@@ -7,4 +7,4 @@ CREATE TABLE session_events (
   type        TEXT NOT NULL,
   received_at INTEGER NOT NULL,
   PRIMARY KEY (session_id, at, type)
-) STRICT, WITHOUT ROWID;
+) STRICT;
