@@ -38,6 +38,8 @@ test('after an unlock the preview records the session activity and its simulate 
   await expect(controls.getByRole('status')).toHaveText('Recorded “screen lock” and sent it to the server.');
   await controls.getByRole('button', { name: 'Simulate idle' }).click();
   await expect(controls.getByRole('status')).toHaveText('Recorded “idle” and sent it to the server.');
+  await controls.getByRole('button', { name: 'Simulate idle' }).click();
+  await expect(controls.getByRole('status')).toHaveText('Nothing new to record: the session is already idle.');
   const axe = await new AxeBuilder({ page }).include('.preview-activity').analyze();
   expect(axe.violations.map((v) => v.id)).toEqual([]);
 

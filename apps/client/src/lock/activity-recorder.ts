@@ -81,11 +81,12 @@ export class ActivityRecorder {
   /**
    * One event of the running session (nothing before an unlock). `idle` and `active` are recorded
    * only when the state changes; `ended` and `signed_out` finish the session and are sent at once.
+   * Returns whether an event was recorded.
    */
-  record(type: ActivityEventType, at = this.timers.now()): void {
-    if (!this.sessionId) return;
+  record(type: ActivityEventType, at = this.timers.now()): boolean {
+    if (!this.sessionId) return false;
     if (type === 'idle' || type === 'active') {
-      if ((type === 'idle') === this.idle) return;
+      if ((type === 'idle') === this.idle) return false;
       this.idle = type === 'idle';
     }
     this.add(type, at);
@@ -93,6 +94,7 @@ export class ActivityRecorder {
       this.sessionId = undefined;
       void this.flush();
     }
+    return true;
   }
 
   private add(type: ActivityEventType, at: number): void {

@@ -47,12 +47,16 @@ export function mountActivityControls(recorder: ActivityRecorder): { show(): voi
         status.textContent = 'The session has ended: nothing more is recorded.';
         return;
       }
-      recorder.record(type);
+      const what = label.replace('Simulate ', '');
+      if (!recorder.record(type)) {
+        status.textContent = `Nothing new to record: the session is already ${type === 'idle' ? 'idle' : 'active'}.`;
+        return;
+      }
       void recorder.flush().then(() => {
         status.textContent =
           recorder.pending === 0
-            ? `Recorded “${label.replace('Simulate ', '')}” and sent it to the server.`
-            : `Recorded; ${recorder.pending} events wait to be sent.`;
+            ? `Recorded “${what}” and sent it to the server.`
+            : `Recorded “${what}”; ${recorder.pending} events wait to be sent.`;
       });
     });
     row.append(button);
