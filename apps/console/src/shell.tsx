@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { routes, type AccessRequest } from '@latchkey/contracts';
+import { routes } from '@latchkey/contracts';
 import { api } from './api';
-import type { SessionInfo } from './app';
+import type { PendingFeed, SessionInfo } from './session';
 import { useAsync, useIdleTimeout } from './hooks';
 import { PAGES, linkClick, navigate, usePath, BASE, type PageInfo } from './router';
 import { AccessRequestsPage } from './pages/access-requests';
@@ -15,13 +15,6 @@ import { ConfirmDialog } from './components/confirm-dialog';
 
 /** How often the pending-request badge asks the server. */
 const PENDING_POLL_MS = 5000;
-
-export interface PendingFeed {
-  requests: AccessRequest[] | undefined;
-  error: unknown;
-  loading: boolean;
-  reload: () => void;
-}
 
 export function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut: (reason?: string) => void }) {
   const path = usePath();

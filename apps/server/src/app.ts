@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import './types.js';
@@ -31,6 +31,8 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Where first-start secrets (admin password, enrollment key) are printed. */
   announce?: (line: string) => void;
+  /** Told of every route as it is registered (the route conformance test lists them this way). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -60,6 +62,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   // Node's requestTimeout stops counting once the headers are in, so a body trickled a byte at a
   // time would hold its socket for as long as the sender likes. The body gets the same deadline.
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.addHook('onRequest', async (request) => {
     const raw = request.raw;
     if (raw.complete || (raw.headers['content-length'] === undefined && raw.headers['transfer-encoding'] === undefined)) return;

@@ -11,5 +11,7 @@ export * from './http/admin.js';
 export * from './http/activity.js';
 export * from './http/audit-events.js';
 export * from './http/client-os-users.js';
+export * from './http/policy.js';
+export * from './http/preview.js';
 export * from './http/routes.js';
 export * from './ipc.js';

@@ -10,6 +10,7 @@ import {
 } from '@latchkey/contracts';
 import { backoffDelay, systemTimers, type Timers } from './timers.js';
 import { ActivityOutbox, type ActivityOutboxStore, type PendingActivity } from './activity-outbox.js';
+import type { SessionEvent } from './relock.js';
 
 export interface ActivityRecorderOptions {
   baseUrl: string;
@@ -29,6 +30,11 @@ export interface ActivityRecorderOptions {
 /** How the desktop was unlocked, as an event type. */
 export function unlockEventType(via: SessionVia | 'offline'): ActivityEventType {
   return `unlock.${via}`;
+}
+
+/** The activity event for a session event of the re-lock gate (the preview's simulate buttons). */
+export function activityOfSessionEvent(event: SessionEvent): ActivityEventType {
+  return event === 'windows-unlock' ? 'screen.unlocked' : event === 'reconnect' ? 'remote.connected' : 'resume';
 }
 
 /** A failure worth trying again later: the server was not reached, was busy, or did not know this Client right now. */

@@ -1,7 +1,9 @@
 import {
   ApiError,
   createApiClient,
+  DEFAULT_POLICY,
   isValidEmail,
+  isValidLoginName,
   routes,
   type ApiClient,
   type ClientPolicy,
@@ -16,6 +18,7 @@ import {
   type VerifyInput,
 } from '@latchkey/contracts';
 import { backoffDelay, systemTimers, type Timers } from './timers.js';
+import { relockNotice, type Relockable, type SessionEvent } from './relock.js';
 import { accessDeniedBecause, errorNotice, inputNotice, intervalNotice, resentNotice, statusNotice, unreachable } from './messages.js';
 
 /** What survives a restart of the lock (so "Resend" still works after the program was restarted). */
@@ -57,15 +60,6 @@ export interface LockControllerOptions {
 
 type Listener = (state: LockState) => void;
 
-const DEFAULT_POLICY: ClientPolicy = {
-  allowOneTimePasswords: true,
-  autoSendToDirectoryUsers: false,
-  autoSendToInternalUsers: false,
-  accessRequestExpirationMinutes: 30,
-  otpRequestIntervalMinutes: 60,
-  otpLength: 8,
-};
-
 export function requestModeOf(policy: ClientPolicy): RequestMode {
   if (policy.autoSendToDirectoryUsers) return 'directory';
   if (policy.autoSendToInternalUsers) return 'internal';
@@ -85,7 +79,7 @@ function isUnreachable(err: unknown): boolean {
  * verification, session reporting and reconnecting. It only ever unlocks on a verified OTP; every
  * failure leaves it locked with a notice saying what happened.
  */
-export class LockController {
+export class LockController implements Relockable {
   private readonly api: ApiClient;
   private readonly timers: Timers;
   private readonly random: () => number;
@@ -101,6 +95,9 @@ export class LockController {
   private session: UnlockedSession | undefined;
   private requestMethod: RequestOtpInput['method'] | undefined;
   private disposed = false;
+  /** Set while a session unlocked earlier is locked again; its id goes with the next OTP request (relock.ts). */
+  private relockOf: string | undefined;
+  private lastUnlock: number | undefined;
 
   constructor(options: LockControllerOptions) {
     this.options = options;
@@ -246,6 +243,7 @@ export class LockController {
     const body: OtpRequestBody = { osUser: this.options.osUser, method: input.method };
     if (input.method === 'email' || input.method === 'emergency') body.email = input.email!.trim();
     if (input.method === 'emergency' && input.reason?.trim()) body.reason = input.reason.trim();
+    if (this.relockOf) body.relockOf = this.relockOf;
     if (input.method === 'internal') {
       body.login = input.login!.trim();
       body.password = input.password!;
@@ -281,7 +279,7 @@ export class LockController {
     }
     if (input.method === 'internal') {
       if (!input.login?.trim()) return inputNotice('login_missing', 'Enter your login name.');
-      if (!/^[A-Za-z0-9._@-]{1,64}$/.test(input.login.trim())) return errorNotice('invalid_credentials');
+      if (!isValidLoginName(input.login.trim())) return errorNotice('invalid_credentials');
       if (!input.password) return inputNotice('password_missing', 'Enter your password.');
     }
     return undefined;
@@ -381,7 +379,11 @@ export class LockController {
   }
 
   private unlock(session: UnlockedSession): void {
+    // The server ended the re-locked session if this OTP used its allowance; otherwise end it here.
+    if (this.session && this.session.sessionId !== session.sessionId) void this.endSession();
     this.session = session;
+    this.relockOf = undefined;
+    this.lastUnlock = this.timers.now();
     for (const timer of [this.reconnectTimer, this.pollTimer]) this.timers.clearTimeout(timer);
     this.options.store?.save(undefined);
     this.update({ phase: 'unlocked', email: session.email }, ['busy', 'notice', 'retry', 'nextRequestAt']);
@@ -421,6 +423,30 @@ export class LockController {
     } catch {
       // The server closes sessions that stop sending heartbeats.
     }
+  }
+
+  // ---- asking again (relock.ts) ----
+
+  get unlocked(): boolean {
+    return this.current.phase === 'unlocked';
+  }
+
+  get lastUnlockAt(): number | undefined {
+    return this.lastUnlock;
+  }
+
+  get askAgain(): { askAgainOnUnlock: boolean; unlockGraceMinutes: number } {
+    return { askAgainOnUnlock: this.policy.askAgainOnUnlock, unlockGraceMinutes: this.policy.unlockGraceMinutes };
+  }
+
+  /** Locks an unlocked session again; its heartbeats go on until a new OTP unlocks it or it ends. */
+  relock(event: SessionEvent): void {
+    if (this.disposed || this.current.phase !== 'unlocked') return;
+    this.relockOf = this.session?.sessionId;
+    this.update({ phase: 'locked', popup: 'lock', notice: relockNotice(event) }, ['request', 'busy', 'retry', 'nextRequestAt']);
+    void this.refreshPolicy().then(() => {
+      if (this.current.phase === 'locked' && !this.current.notice) this.setNotice(relockNotice(event));
+    });
   }
 
   get sessionId(): string | undefined {

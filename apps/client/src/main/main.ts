@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,11 +8,13 @@ import { app, ipcMain, net, powerMonitor, protocol, safeStorage, session, type W
 import { createApiClient, routes, type FetchLike } from '@latchkey/contracts';
 import { LockController, fetchWithTimeout } from '../lock/lock-controller.js';
 import { createLockHandlers } from '../lock/ipc-handlers.js';
+import { createRelockGate, type SessionEvent } from '../lock/relock.js';
 import { xdgAutostartEntry } from './autostart.js';
 import { isLockSender, registerLockIpc } from './ipc-registration.js';
 import { createLockWindows } from './lock-windows.js';
 import { machineConfigPath, osUserName, parseMachineConfig, type MachineConfig } from './machine-config.js';
 import { LOCK_ORIGIN, LOCK_SCHEME, RENDERER_CSP, rendererFileFor } from './renderer-files.js';
+import { parseTasklistSessionId, sessionScopeName, tasklistCommand } from './session-scope.js';
 import { signOutCommand } from './sign-out.js';
 import { encodeTaskXml, taskXml } from './task-xml.js';
 import { createRequestFileStore, createTokenStore } from './token-store.js';
@@ -25,6 +27,8 @@ const RENDERER_ROOT = join(DIST, 'renderer');
 const PRELOAD = join(DIST, 'preload', 'preload.cjs');
 
 const log = (line: string) => process.stderr.write(`latchkey: ${line}\n`);
+/** The routes whose 401 means "wrong code" or "wrong password", not "this token is unknown". */
+const OWN_401_ROUTES = new Set<string>([routes.verifyOtp.url, routes.createOtpRequest.url]);
 
 // ---- installer helpers: write a file and exit, before any window exists ----
 function flagValue(name: string): string | undefined {
@@ -50,6 +54,37 @@ function signOutNow(): void {
   }
 }
 
+/** This process's Windows session id, read once at start; undefined off Windows or when tasklist fails. */
+function windowsSessionId(): number | undefined {
+  if (process.platform !== 'win32') return undefined;
+  const { command, args } = tasklistCommand(process.pid);
+  try {
+    return parseTasklistSessionId(execFileSync(command, args, { encoding: 'utf8', timeout: 10_000, windowsHide: true }), process.pid);
+  } catch (err) {
+    log(`session id unknown: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+/**
+ * One lock per OS session (session-scope.ts): the per-user directory keeps the client token; the
+ * single-instance lock and Chromium's profile move to a per-session directory below it. false when
+ * this session has a lock already: a second start here is a Task Scheduler session trigger (unlock,
+ * remote or console connect), which the running lock hears as 'second-instance'.
+ */
+function takeSessionLock(userDir: string): boolean {
+  const scope = sessionScopeName(process.platform, process.env, windowsSessionId());
+  try {
+    if (!scope) throw new Error('OS session not known');
+    mkdirSync(join(userDir, scope), { recursive: true });
+    app.setPath('userData', join(userDir, scope));
+  } catch (err) {
+    log(`${(err as Error).message}: running without the one-lock-per-session guard`);
+    return true;
+  }
+  return app.requestSingleInstanceLock();
+}
+
 function main(): void {
   let unlocked = false;
   // Fail closed: a crash of main before unlock signs the user out (Task Scheduler starts us again).
@@ -59,10 +94,14 @@ function main(): void {
     app.exit(1);
   });
 
-  if (!app.requestSingleInstanceLock()) {
+  const userDir = app.getPath('userData');
+  if (!takeSessionLock(userDir)) {
     app.exit(0);
     return;
   }
+  const pendingEvents: SessionEvent[] = [];
+  let sessionEvent = (event: SessionEvent) => void pendingEvents.push(event);
+  app.on('second-instance', () => sessionEvent('reconnect'));
   protocol.registerSchemesAsPrivileged([{ scheme: LOCK_SCHEME, privileges: { standard: true, secure: true } }]);
 
   app.on('web-contents-created', (_event, contents: WebContents) => {
@@ -96,7 +135,7 @@ function main(): void {
     }
 
     const userData = app.getPath('userData');
-    const tokens = createTokenStore(userData, safeStorage);
+    const tokens = createTokenStore(userDir, safeStorage);
     let token = tokens.load();
     const computerName = config?.computerName ?? hostname();
     const netFetch = fetchWithTimeout(net.fetch as unknown as typeof fetch);
@@ -118,7 +157,7 @@ function main(): void {
       const response = await netFetch(url, init);
       // A token the server no longer knows (its data was reset): enroll again on the next call. The
       // two routes whose 401 means something else (wrong code, wrong password) are left alone.
-      if (response.status === 401 && !/\/otp\/(verify|requests)$/.test(new URL(url).pathname)) {
+      if (response.status === 401 && !OWN_401_ROUTES.has(new URL(url).pathname)) {
         log('client token refused; enrolling again on the next call');
         token = undefined;
         tokens.clear();
@@ -156,14 +195,35 @@ function main(): void {
         stopWatching?.();
         stopWatching = watchSessionActivity(powerMonitor, activity);
         const keeper = windows.release();
-        // Windows reports logoff to windows only; the hidden one carries it.
-        keeper?.on('session-end', () => finish('signed_out'));
+        // Windows reports logoff to windows only; the hidden one carries it (once: unlocks repeat after a re-lock).
+        if (keeper && !keeper.listenerCount('session-end')) keeper.on('session-end', () => finish('signed_out'));
       },
       onSignOut: () => signOutNow(),
     });
     registerLockIpc(ipcMain, createLockHandlers(controller), (event) => isLockSender(event, windows.ids(), LOCK_ORIGIN));
     controller.subscribe((state) => windows.broadcast(state));
     powerMonitor.on('shutdown', () => finish('ended'));
+
+    // Asking again (relock.ts): cover every display first, then lock the controller again.
+    const gate = createRelockGate({
+      controller,
+      cover: () => {
+        unlocked = false;
+        windows.relock();
+      },
+      now: () => Date.now(),
+      log,
+    });
+    sessionEvent = (event) => void gate.onSessionEvent(event);
+    // Windows unlock and resume in the running instance. Locking and suspending cover the displays
+    // already when the answer would be "lock again" (it cannot change to "no" as time passes), so
+    // nothing of the desktop shows after the unlock. Electron has no remote/console connect event:
+    // the task's SessionStateChangeTriggers start us again, which arrives as 'second-instance'.
+    powerMonitor.on('lock-screen', () => sessionEvent('windows-unlock'));
+    powerMonitor.on('unlock-screen', () => sessionEvent('windows-unlock'));
+    powerMonitor.on('suspend', () => sessionEvent('resume'));
+    powerMonitor.on('resume', () => sessionEvent('resume'));
+    for (const event of pendingEvents.splice(0)) sessionEvent(event);
     app.on('before-quit', () => finish('ended'));
     windows.showAll();
     await controller.start();

@@ -259,6 +259,7 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
       shownPopup = popup;
       if (popup === 'lock') {
         if (previous?.popup === 'request') password.control.value = '';
+        if (previous?.phase === 'unlocked') lockOtp.control.value = ''; // locked again (relock.ts): the used code goes
         (next.email ? lockOtp.control : lockEmail.control).focus();
         if (!next.email && document.activeElement !== lockEmail.control) focusFirst(lockPopup);
       } else if (popup === 'request') focusFirst(requestPopup);

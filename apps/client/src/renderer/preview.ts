@@ -1,22 +1,17 @@
 import './styles.css';
 import { createLockHandlers } from '../lock/ipc-handlers.js';
 import { LockController, fetchWithTimeout, type RequestStore, type SavedRequest } from '../lock/lock-controller.js';
+import { createRelockGate, type RelockDecision, type SessionEvent } from '../lock/relock.js';
 import { buildBridge } from '../preload/bridge.js';
-import type { LockState } from '@latchkey/contracts';
+import { createApiClient, demoRoutes, type LockState } from '@latchkey/contracts';
 import { mountLockView } from './lock-view.js';
-import { ActivityRecorder } from '../lock/activity-recorder.js';
+import { ActivityRecorder, activityOfSessionEvent } from '../lock/activity-recorder.js';
 import { localStorageOutbox, mountActivityControls } from './preview-activity.js';
 
 /**
  * The preview (server with LATCHKEY_DEMO=1): the same controller as Electron's main, running in the
  * page as a demo Client, behind the same bridge object the preload would expose.
  */
-interface PreviewSession {
-  clientToken: string;
-  osUser: string;
-  computerName: string;
-}
-
 function sessionStore(key: string): RequestStore {
   return {
     load() {
@@ -34,11 +29,45 @@ function sessionStore(key: string): RequestStore {
   };
 }
 
+const SIMULATIONS: [SessionEvent, string][] = [
+  ['windows-unlock', 'Simulate Windows unlock'],
+  ['reconnect', 'Simulate remote reconnect'],
+  ['resume', 'Simulate resume from sleep'],
+];
+
+const OUTCOME: Record<Exclude<RelockDecision, { relock: true }>['reason'], string> = {
+  locked: 'the lock is already showing',
+  not_asked: 'asking again is turned off',
+  grace: 'within the grace minutes of the last unlock',
+};
+
+/** Outside the lock card: the session events Electron main hears, driving the same gate. */
+function mountSimulations(onEvent: (event: SessionEvent) => RelockDecision): void {
+  const aside = document.createElement('aside');
+  aside.className = 'preview-controls';
+  aside.setAttribute('aria-label', 'Preview: session events');
+  const said = document.createElement('p');
+  said.setAttribute('role', 'status');
+  for (const [event, label] of SIMULATIONS) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = label;
+    button.addEventListener('click', () => {
+      const decision = onEvent(event);
+      said.textContent = decision.relock ? `${label}: locked again.` : `${label}: not locked again (${OUTCOME[decision.reason]}).`;
+    });
+    aside.append(button);
+  }
+  aside.append(said);
+  document.body.prepend(aside);
+}
+
 async function start(root: HTMLElement): Promise<void> {
   const query = new URLSearchParams(location.search);
-  const res = await fetch(`/preview/lock/session?${query.toString()}`, { headers: { accept: 'application/json' } });
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  const session = (await res.json()) as PreviewSession;
+  const demo = createApiClient({ baseUrl: '', fetch: fetchWithTimeout(window.fetch.bind(window)) });
+  const session = await demo(demoRoutes.previewSession, {
+    query: { computer: query.get('computer') ?? undefined, user: query.get('user') ?? undefined },
+  });
 
   const activity = new ActivityRecorder({
     baseUrl: '',
@@ -77,6 +106,13 @@ async function start(root: HTMLElement): Promise<void> {
   window.addEventListener('pagehide', () => {
     activity.record('ended');
     void controller.endSession();
+  });
+  // The page is the one display: the lock view covers it as soon as the controller's state changes.
+  const gate = createRelockGate({ controller, cover: () => undefined, now: () => Date.now() });
+  // Each simulated OS event is recorded in the session's activity too, before the gate decides.
+  mountSimulations((event) => {
+    activity.record(activityOfSessionEvent(event));
+    return gate.onSessionEvent(event);
   });
   mountLockView(root, api);
   await controller.start();

@@ -5,7 +5,7 @@ import { useAsync, useNow } from '../hooks';
 import { formatRelative, formatRemaining } from '../format';
 import { Empty, ErrorState, Loading, Notice } from '../components/states';
 import { Time } from '../components/time';
-import type { PendingFeed } from '../shell';
+import type { PendingFeed } from '../session';
 
 const METHOD_LABEL: Record<string, string> = { email: 'email', emergency: 'emergency', directory: 'directory', internal: 'internal' };
 

@@ -6,7 +6,12 @@ import { ErrorState, Loading, Notice } from '../components/states';
 import { Field, described } from '../components/field';
 
 type NumberKey = keyof typeof SETTINGS_LIMITS;
-type BooleanKey = 'autoSendToDirectoryUsers' | 'autoSendToInternalUsers' | 'defaultAllowOneTimePasswords';
+type BooleanKey =
+  | 'autoSendToDirectoryUsers'
+  | 'autoSendToInternalUsers'
+  | 'defaultAllowOneTimePasswords'
+  // issue 9 (the lock holds)
+  | 'askAgainOnUnlock';
 
 const NUMBER_FIELDS: { key: NumberKey; label: string; unit: string; hint: string }[] = [
   {
@@ -28,6 +33,13 @@ const NUMBER_FIELDS: { key: NumberKey; label: string; unit: string; hint: string
     unit: 'attempts',
     hint: 'Wrong entries before a one-time password can no longer be used.',
   },
+  // issue 9 (the lock holds): ask again when the session comes back
+  {
+    key: 'unlockGraceMinutes',
+    label: 'Do not ask again within this many minutes of the last unlock of this user on this computer',
+    unit: 'minutes',
+    hint: 'Applies when the lock asks again on unlock, reconnect or resume. 0 asks every time.',
+  },
 ];
 
 const BOOLEAN_FIELDS: { key: BooleanKey; label: string; hint: string }[] = [
@@ -46,6 +58,12 @@ const BOOLEAN_FIELDS: { key: BooleanKey; label: string; hint: string }[] = [
     label: 'Allow the use of one-time passwords',
     hint: 'The starting value for computers enrolled from now on. Each computer can be changed on the Clients page.',
   },
+  // issue 9 (the lock holds): ask again when the session comes back
+  {
+    key: 'askAgainOnUnlock',
+    label: 'Ask for a one-time password again when the session is unlocked, reconnected or resumed',
+    hint: 'The lock comes back after a Windows unlock, a remote desktop or console reconnect and a resume from sleep. That one new password is never refused by the interval.',
+  },
 ];
 
 type Draft = Record<NumberKey, string> & Record<BooleanKey, boolean>;
@@ -60,6 +78,9 @@ function toDraft(s: Settings): Draft {
     autoSendToDirectoryUsers: s.autoSendToDirectoryUsers,
     autoSendToInternalUsers: s.autoSendToInternalUsers,
     defaultAllowOneTimePasswords: s.defaultAllowOneTimePasswords,
+    // issue 9 (the lock holds)
+    unlockGraceMinutes: String(s.unlockGraceMinutes),
+    askAgainOnUnlock: s.askAgainOnUnlock,
   };
 }
 
@@ -82,6 +103,8 @@ function validate(draft: Draft): { errors: Errors; settings?: Settings } {
       autoSendToDirectoryUsers: draft.autoSendToDirectoryUsers,
       autoSendToInternalUsers: draft.autoSendToInternalUsers,
       defaultAllowOneTimePasswords: draft.defaultAllowOneTimePasswords,
+      // issue 9 (the lock holds)
+      askAgainOnUnlock: draft.askAgainOnUnlock,
     },
   };
 }

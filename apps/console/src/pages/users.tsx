@@ -1,5 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
-import { NEW_PASSWORD_MIN_LENGTH, isValidEmail, routes, type InternalUser, type Role } from '@latchkey/contracts';
+import { NEW_PASSWORD_MIN_LENGTH, isValidEmail, isValidLoginName, routes, type InternalUser, type Role } from '@latchkey/contracts';
 import { api, errorMessage } from '../api';
 import { useAsync, useNow } from '../hooks';
 import { Empty, ErrorState, Loading, Notice } from '../components/states';
@@ -8,7 +8,6 @@ import { Time } from '../components/time';
 
 const ROLES: Role[] = ['admin', 'helpdesk', 'user'];
 const ROLE_HINT = 'admin: everything. helpdesk: requests, passwords, sessions, clients, audit. user: may only request one-time passwords.';
-const LOGIN_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
 
 type Say = (text: string, ok: boolean) => void;
 
@@ -24,7 +23,7 @@ function CreateUser({ onCreated, say }: { onCreated: () => void; say: Say }) {
   const submit = async (event: Event) => {
     event.preventDefault();
     const found: Record<string, string> = {};
-    if (!LOGIN_PATTERN.test(login.trim())) found.login = 'Use 1 to 64 letters, digits, dots, dashes, underscores or @.';
+    if (!isValidLoginName(login.trim())) found.login = 'Use 1 to 64 letters, digits, dots, dashes, underscores or @.';
     if (!isValidEmail(email.trim())) found.email = 'Enter one valid email address.';
     if (password.length < NEW_PASSWORD_MIN_LENGTH) found.password = `Use at least ${NEW_PASSWORD_MIN_LENGTH} characters.`;
     setErrors(found);

@@ -38,6 +38,10 @@ export function createClientStore(db: Db, clock: Clock) {
        FROM clients WHERE id = ?`,
   );
   const setAllow = db.prepare<[number, string]>('UPDATE clients SET allow_otp = ? WHERE id = ?');
+  const selectLastOtpIssued = db.prepare<[string], { lastOtpIssuedAt: number | null }>(
+    'SELECT last_otp_issued_at AS lastOtpIssuedAt FROM clients WHERE id = ?',
+  );
+  const setLastOtpIssued = db.prepare<[number, string]>('UPDATE clients SET last_otp_issued_at = ? WHERE id = ?');
 
   type AdminClientRow = Omit<AdminClient, 'allowOneTimePasswords'> & { allowOneTimePasswords: number };
   const toAdmin = (row: AdminClientRow): AdminClient => ({ ...row, allowOneTimePasswords: row.allowOneTimePasswords === 1 });
@@ -70,6 +74,9 @@ export function createClientStore(db: Db, clock: Clock) {
       const row = byId.get(clientId);
       return row && { ...row, allowOtp: row.allowOtp === 1 };
     },
+    /** When this Client was last issued an OTP (read inside the issuing transaction, not from the token check). */
+    lastOtpIssuedAt: (clientId: string): number | null => selectLastOtpIssued.get(clientId)?.lastOtpIssuedAt ?? null,
+    markOtpIssued: (clientId: string): void => void setLastOtpIssued.run(clock.now(), clientId),
     list(): AdminClient[] {
       return listAll.all().map(toAdmin);
     },

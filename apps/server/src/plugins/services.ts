@@ -53,6 +53,8 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
     : createOutboxTransport(join(config.dataDir, 'outbox'), config.mailFrom, app.log);
   const writes = createGroupCommit(db);
   const mail = createMailQueue({ db, clock, sealKey: keys.seal, transport, logger: app.log, commit: writes.run });
+  const sessions = createSessionStore(db, clock);
+  const lockouts = createLockoutStore(db, clock);
   const otp = createOtpService({
     db,
     clock,
@@ -60,6 +62,9 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
     settings,
     audit,
     mail,
+    clients,
+    sessions,
+    lockouts,
     staffEmails: users.staffEmails,
     consoleUrl: `${config.publicUrl}/console/`,
   });
@@ -82,9 +87,9 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
   app.decorate('users', users);
   app.decorate('adminSessions', createAdminSessions(db, clock, config.adminIdleSeconds * 1000));
   app.decorate('otp', otp);
-  app.decorate('sessions', createSessionStore(db, clock));
+  app.decorate('sessions', sessions);
   app.decorate('activity', createActivityStore(db, clock));
-  app.decorate('lockouts', createLockoutStore(db));
+  app.decorate('lockouts', lockouts);
   app.decorate('mail', mail);
 
   app.addHook('onReady', async () => mail.start());

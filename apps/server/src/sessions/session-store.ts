@@ -1,8 +1,9 @@
-import { SEEN_OS_USERS_MAX, type AdminSession, type SeenOsUser } from '@latchkey/contracts';
+import { SEEN_OS_USERS_MAX, type AdminSession, type SeenOsUser, type SessionVia } from '@latchkey/contracts';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../app-error.js';
 import { escapeLike } from '../audit/audit-log.js';
+import { newId } from '../crypto/tokens.js';
 
 export type SessionStore = ReturnType<typeof createSessionStore>;
 
@@ -10,8 +11,22 @@ export function createSessionStore(db: Db, clock: Clock) {
   const owned = db.prepare<[string, string], { endedAt: number | null }>(
     'SELECT ended_at AS endedAt FROM sessions WHERE id = ? AND client_id = ?',
   );
+  const insert = db.prepare(
+    `INSERT INTO sessions (id, client_id, request_id, os_user, email, via, started_at, last_seen_at)
+     VALUES (@id, @clientId, @requestId, @osUser, @email, @via, @now, @now)`,
+  );
   const touch = db.prepare<[number, string]>('UPDATE sessions SET last_seen_at = ? WHERE id = ?');
   const end = db.prepare<[number, number, string]>('UPDATE sessions SET ended_at = ?, last_seen_at = ? WHERE id = ? AND ended_at IS NULL');
+  // The re-lock allowance (docs/client.md, "The interval rule and a re-lock").
+  const unusedRelock = db.prepare<{ sessionId: string; clientId: string; osUser: string; email: string }, { id: string }>(
+    `SELECT id FROM sessions
+      WHERE id = @sessionId AND client_id = @clientId AND os_user = @osUser COLLATE NOCASE AND email = @email COLLATE NOCASE
+        AND ended_at IS NULL AND relock_request_id IS NULL`,
+  );
+  const useRelock = db.prepare<[string, string]>('UPDATE sessions SET relock_request_id = ? WHERE id = ? AND relock_request_id IS NULL');
+  const endReplaced = db.prepare<[number, number, string], { id: string }>(
+    'UPDATE sessions SET ended_at = ?, last_seen_at = ? WHERE relock_request_id = ? AND ended_at IS NULL RETURNING id',
+  );
   const list = db.prepare<Record<string, unknown>, Omit<AdminSession, 'userName'>>(
     `SELECT s.id AS sessionId, s.client_id AS clientId, c.computer_name AS computerName, s.os_user AS osUser, s.email,
             s.via, s.started_at AS startedAt, s.last_seen_at AS lastSeenAt, s.ended_at AS endedAt
@@ -38,6 +53,12 @@ export function createSessionStore(db: Db, clock: Clock) {
   }
 
   return {
+    /** Opens a session (the lock is lifted); returns its id. */
+    start(session: { clientId: string; requestId: string | null; osUser: string; email: string; via: SessionVia }): string {
+      const id = newId();
+      insert.run({ id, ...session, now: clock.now() });
+      return id;
+    },
     heartbeat(clientId: string, sessionId: string): void {
       if (requireOwned(clientId, sessionId).endedAt !== null) throw new AppError(409, 'session_ended', 'This session has ended.');
       touch.run(clock.now(), sessionId);
@@ -50,6 +71,22 @@ export function createSessionStore(db: Db, clock: Clock) {
     /** The osUsers this Client reported in its requests and sessions, most recent first. */
     osUsersSeen(clientId: string): SeenOsUser[] {
       return seenOsUsers.all(clientId, clientId, SEEN_OS_USERS_MAX);
+    },
+    /**
+     * A re-locked session whose allowance a new OTP request may use: this Client's own, still open,
+     * of the same osUser and email, allowance unused. Undefined otherwise.
+     */
+    unusedRelockAllowance(input: { sessionId: string; clientId: string; osUser: string; email: string }): string | undefined {
+      return unusedRelock.get(input)?.id;
+    },
+    /** Inside the transaction that creates the request. */
+    useRelockAllowance(sessionId: string, requestId: string): void {
+      useRelock.run(requestId, sessionId);
+    },
+    /** Inside the verify transaction: the re-locked session whose allowance this request used ends now. */
+    endReplacedBy(requestId: string): string | undefined {
+      const now = clock.now();
+      return endReplaced.get(now, now, requestId)?.id;
     },
     /** Newest first; `userName` is `<osUser> (<email>)`. */
     list(query: { q?: string; active?: boolean; limit: number; offset: number }): AdminSession[] {

@@ -12,7 +12,7 @@ import {
   RoleSchema,
   TimestampSchema,
 } from './common.js';
-import { OtpRequestMethodSchema, RequestStatusSchema } from './otp.js';
+import { OtpRequestMethodSchema, RequestIdParamsSchema, RequestStatusSchema } from './otp.js';
 
 const ADMIN_ONLY: RouteAuth = { kind: 'admin', roles: ['admin'] };
 const STAFF: RouteAuth = { kind: 'admin', roles: ['admin', 'helpdesk'] };
@@ -75,6 +75,8 @@ export const SETTINGS_LIMITS = {
   otpRequestIntervalMinutes: { minimum: 0, maximum: 1440 },
   otpLength: { minimum: 6, maximum: 10 },
   maxVerifyAttempts: { minimum: 1, maximum: 10 },
+  // issue 9 (the lock holds): ask again when the session comes back
+  unlockGraceMinutes: { minimum: 0, maximum: 480 },
 } as const;
 
 const settingsProperties = {
@@ -85,6 +87,9 @@ const settingsProperties = {
   autoSendToDirectoryUsers: Type.Boolean(),
   autoSendToInternalUsers: Type.Boolean(),
   defaultAllowOneTimePasswords: Type.Boolean(),
+  // issue 9 (the lock holds): ask again when the session comes back
+  askAgainOnUnlock: Type.Boolean(),
+  unlockGraceMinutes: Type.Integer(SETTINGS_LIMITS.unlockGraceMinutes),
 };
 
 export const SettingsSchema = Type.Object(settingsProperties, { additionalProperties: false });
@@ -98,6 +103,9 @@ export const DEFAULT_SETTINGS: Settings = {
   autoSendToDirectoryUsers: false,
   autoSendToInternalUsers: false,
   defaultAllowOneTimePasswords: true,
+  // issue 9 (the lock holds): ask again when the session comes back
+  askAgainOnUnlock: true,
+  unlockGraceMinutes: 0,
 };
 
 export const SettingsPatchSchema = Type.Partial(SettingsSchema, { additionalProperties: false });
@@ -238,14 +246,12 @@ export const listAccessRequests = defineRoute({
 export const DecisionBodySchema = Type.Object({ comment: Type.Optional(CommentSchema) }, { additionalProperties: false });
 export type DecisionBody = Static<typeof DecisionBodySchema>;
 
-const RequestIdParams = Type.Object({ requestId: IdSchema }, { additionalProperties: false });
-
 export const approveAccessRequest = defineRoute({
   method: 'POST',
   url: '/api/v1/admin/access-requests/:requestId/approve',
   auth: STAFF,
   successStatus: 200,
-  schema: { params: RequestIdParams, body: DecisionBodySchema, response: { 200: AccessRequestSchema, ...adminErrors } },
+  schema: { params: RequestIdParamsSchema, body: DecisionBodySchema, response: { 200: AccessRequestSchema, ...adminErrors } },
 });
 
 export const denyAccessRequest = defineRoute({
@@ -253,7 +259,7 @@ export const denyAccessRequest = defineRoute({
   url: '/api/v1/admin/access-requests/:requestId/deny',
   auth: STAFF,
   successStatus: 200,
-  schema: { params: RequestIdParams, body: DecisionBodySchema, response: { 200: AccessRequestSchema, ...adminErrors } },
+  schema: { params: RequestIdParamsSchema, body: DecisionBodySchema, response: { 200: AccessRequestSchema, ...adminErrors } },
 });
 
 // ---- generate password ---------------------------------------------------------------------

@@ -18,6 +18,7 @@ export const AUDIT_EVENT_TYPES = [
   'otp.generated',
   'otp.issued',
   'otp.lock_cleared',
+  'otp.relock_allowance',
   'otp.resent',
   'otp.verified',
   'otp.verify_failed',

@@ -34,6 +34,8 @@ export const ClientPolicySchema = Type.Object(
     accessRequestExpirationMinutes: Type.Integer(),
     otpRequestIntervalMinutes: Type.Integer(),
     otpLength: Type.Integer(),
+    askAgainOnUnlock: Type.Boolean(),
+    unlockGraceMinutes: Type.Integer(),
     computerName: Type.Optional(Type.String()),
   },
   { additionalProperties: false },

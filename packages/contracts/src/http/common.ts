@@ -32,7 +32,11 @@ export const NoBodySchema = Type.Null();
 export const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('helpdesk'), Type.Literal('user')]);
 export type Role = Static<typeof RoleSchema>;
 
-export const LoginNameSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' });
+/** Internal users' login names, the one rule the schema, the console's form and the lock all use. */
+export const LOGIN_NAME_PATTERN = '^[A-Za-z0-9._@-]{1,64}$';
+export const LoginNameSchema = Type.String({ minLength: 1, maxLength: 64, pattern: LOGIN_NAME_PATTERN });
+const LOGIN_NAME = new RegExp(LOGIN_NAME_PATTERN);
+export const isValidLoginName = (login: string): boolean => LOGIN_NAME.test(login);
 export const PasswordSchema = Type.String({ minLength: 1, maxLength: 256 });
 
 /** Decimal digits in a query string (Ajv runs without type coercion). */

@@ -24,6 +24,8 @@ export const OtpRequestBodySchema = Type.Object(
     login: Type.Optional(LoginNameSchema),
     password: Type.Optional(PasswordSchema),
     reason: Type.Optional(CommentSchema),
+    /** The session this Client re-locked (unlock, reconnect, resume): once per session, not refused by the interval. */
+    relockOf: Type.Optional(IdSchema),
   },
   { additionalProperties: false },
 );

@@ -1,4 +1,4 @@
-import { routes } from '@latchkey/contracts';
+import { policyFromSettings, routes } from '@latchkey/contracts';
 import { routeOptions, type TypedApp } from '../route-options.js';
 import { AppError } from '../../app-error.js';
 import { equalSecrets } from '../../crypto/tokens.js';
@@ -23,16 +23,7 @@ export default async function clientRoutes(app: TypedApp) {
     ...routeOptions(routes.getPolicy),
     handler: async (request) => {
       const client = clientOf(request);
-      const s = app.settings.get();
-      return {
-        allowOneTimePasswords: client.allowOtp,
-        autoSendToDirectoryUsers: s.autoSendToDirectoryUsers,
-        autoSendToInternalUsers: s.autoSendToInternalUsers,
-        accessRequestExpirationMinutes: s.accessRequestExpirationMinutes,
-        otpRequestIntervalMinutes: s.otpRequestIntervalMinutes,
-        otpLength: s.otpLength,
-        computerName: client.computerName,
-      };
+      return { ...policyFromSettings(app.settings.get(), client.allowOtp), computerName: client.computerName };
     },
   });
 }

@@ -4,6 +4,7 @@ import { AppError, accessDenied } from '../../app-error.js';
 import { clientOf } from '../identity.js';
 import type { ClientRow } from '../../clients/client-store.js';
 import { resolveDirectoryEmail } from './directory-method.js';
+import { unlessRefused } from '../otp-refusals.js';
 
 const methodNotAllowed = (what: string) =>
   new AppError(403, 'method_not_allowed', `${what} is not enabled on this server. Use the options the lock window shows.`);
@@ -54,28 +55,33 @@ export default async function otpRoutes(app: TypedApp) {
           email: body.email,
           method: body.method,
           reason: body.reason ?? null,
+          relockOf: body.relockOf,
         });
-        return reply.code(201).send(state);
+        return reply.code(201).send(unlessRefused(state));
       }
       if (body.method === 'directory') {
         if (!settings.autoSendToDirectoryUsers) throw methodNotAllowed('Automatic sending to Active Directory users');
         const email = await resolveDirectoryEmail(app, client, body.osUser);
-        return reply.code(201).send(app.otp.issueNow(client, { osUser: body.osUser, email, method: 'directory' }));
+        return reply
+          .code(201)
+          .send(unlessRefused(app.otp.issueNow(client, { osUser: body.osUser, email, method: 'directory', relockOf: body.relockOf })));
       }
       if (!settings.autoSendToInternalUsers) throw methodNotAllowed('Automatic sending to internal users');
       const email = await internalUserEmail(client, body);
-      return reply.code(201).send(app.otp.issueNow(client, { osUser: body.osUser, email, method: 'internal' }));
+      return reply
+        .code(201)
+        .send(unlessRefused(app.otp.issueNow(client, { osUser: body.osUser, email, method: 'internal', relockOf: body.relockOf })));
     },
   });
 
   app.route({
     ...routeOptions(routes.getOtpRequest),
-    handler: async (request) => app.otp.getState(clientOf(request).id, request.params.requestId),
+    handler: async (request) => unlessRefused(app.otp.getState(clientOf(request).id, request.params.requestId)),
   });
 
   app.route({
     ...routeOptions(routes.resendOtp),
-    handler: async (request, reply) => reply.code(202).send(app.otp.resend(clientOf(request).id, request.params.requestId)),
+    handler: async (request, reply) => reply.code(202).send(unlessRefused(app.otp.resend(clientOf(request).id, request.params.requestId))),
   });
 
   app.route({

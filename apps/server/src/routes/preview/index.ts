@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { ErrorBody } from '@latchkey/contracts';
+import { PreviewQuerySchema, demoRoutes, type ErrorBody } from '@latchkey/contracts';
 import { AppError } from '../../app-error.js';
+import { routeOptions } from '../route-options.js';
 
 /** apps/client/dist/renderer, seen from apps/server/{src,dist}/routes/preview/. */
 const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../../../client/dist/renderer/', import.meta.url));
@@ -25,18 +26,6 @@ const NOT_BUILT: ErrorBody = {
 
 /** More demo Clients than a person trying the product needs; a cap so the open page cannot fill the database. */
 const MAX_DEMO_CLIENTS = 200;
-
-const PreviewQuerySchema = Type.Object(
-  {
-    computer: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' })),
-    user: Type.Optional(Type.String({ minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001f\\u007f]+$' })),
-  },
-  { additionalProperties: false },
-);
-interface PreviewQuery {
-  computer?: string;
-  user?: string;
-}
 
 /**
  * The lock-window preview, registered only when LATCHKEY_DEMO=1: GET /preview/lock?computer=&user=
@@ -75,21 +64,20 @@ export default async function previewRoutes(app: FastifyInstance): Promise<void>
     return clientToken;
   }
 
-  app.get<{ Querystring: PreviewQuery }>('/preview/lock', { schema: { querystring: PreviewQuerySchema } }, async (_request, reply) => {
+  app.get('/preview/lock', { schema: { querystring: PreviewQuerySchema } }, async (_request, reply) => {
     if (!isBuilt()) return notBuilt(reply);
     return reply.header('cache-control', 'no-cache').sendFile('preview.html', root, { cacheControl: false });
   });
 
-  app.get<{ Querystring: PreviewQuery }>(
-    '/preview/lock/session',
-    { schema: { querystring: PreviewQuerySchema } },
-    async (request, reply) => {
+  app.withTypeProvider<TypeBoxTypeProvider>().route({
+    ...routeOptions(demoRoutes.previewSession),
+    handler: async (request, reply) => {
       const computerName = request.query.computer ?? 'DEMO-PC';
       const osUser = request.query.user ?? 'demo';
       const clientToken = await demoToken(computerName);
       return reply.header('cache-control', 'no-store').send({ clientToken, osUser, computerName });
     },
-  );
+  });
 
   app.get<{ Params: { '*': string } }>('/preview/assets/*', async (request, reply) => {
     if (!isBuilt()) return notBuilt(reply);
