@@ -46,5 +46,18 @@ test('after an unlock the preview records the session activity and its simulate 
   const [session] = await stack.admin(routes.listSessions, { query: { q: 'PC-ACTIVITY-01' } });
   const events = await stack.admin(routes.listSessionEvents, { params: { sessionId: session!.sessionId } });
   expect(events.map((e) => e.type)).toEqual(['unlock.generated', 'screen.locked', 'idle']);
+
+  // The re-lock simulations are recorded too; while locked again the activity controls are gone.
+  await page
+    .getByRole('complementary', { name: 'Preview: session events' })
+    .getByRole('button', { name: 'Simulate resume from sleep' })
+    .click();
+  await expect(lockPopup(page)).toBeVisible();
+  await expect(controls).toBeHidden();
+  await expect
+    .poll(async () => (await stack.admin(routes.listSessionEvents, { params: { sessionId: session!.sessionId } })).map((e) => e.type), {
+      timeout: 15_000,
+    })
+    .toEqual(['unlock.generated', 'screen.locked', 'idle', 'resume']);
   expect(problems).toEqual([]);
 });

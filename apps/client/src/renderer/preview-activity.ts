@@ -23,9 +23,9 @@ const BUTTONS: [string, ActivityEventType][] = [
 
 /**
  * Preview controls, outside the lock card: each button records the event the Electron main process
- * records for that OS event (same recorder, same outbox, same endpoint). Shown once a session runs.
+ * records for that OS event (same recorder, same outbox, same endpoint). Shown while unlocked.
  */
-export function mountActivityControls(recorder: ActivityRecorder): { show(): void } {
+export function mountActivityControls(recorder: ActivityRecorder): { setVisible(visible: boolean): void } {
   const aside = document.createElement('aside');
   aside.className = 'preview-activity';
   aside.setAttribute('aria-labelledby', 'preview-activity-title');
@@ -62,10 +62,11 @@ export function mountActivityControls(recorder: ActivityRecorder): { show(): voi
     row.append(button);
   }
   aside.append(title, row, status);
-  document.body.append(aside);
+  // A bar above the lock, in the page's flow: it never covers the lock card.
+  document.body.prepend(aside);
   return {
-    show() {
-      aside.hidden = false;
+    setVisible(visible) {
+      aside.hidden = !visible;
     },
   };
 }

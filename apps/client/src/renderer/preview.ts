@@ -88,12 +88,12 @@ async function start(root: HTMLElement): Promise<void> {
     onSignOut: () => undefined,
     onUnlocked: (unlocked) => {
       activity.begin(unlocked.sessionId, unlocked.via);
-      activityControls.show();
     },
   });
   const listeners = new Set<(state: LockState) => void>();
   controller.subscribe((state) => {
     for (const listener of listeners) listener(state);
+    activityControls.setVisible(state.phase === 'unlocked');
   });
   const handlers = createLockHandlers(controller);
   const api = buildBridge(
