@@ -11,6 +11,7 @@ import type { UserService } from './users/user-service.js';
 import type { AdminIdentity, AdminSessions } from './users/admin-sessions.js';
 import type { OtpService } from './otp/otp-service.js';
 import type { SessionStore } from './sessions/session-store.js';
+import type { ActivityStore } from './activity/activity-store.js';
 import type { MailQueue } from './mail/mail-queue.js';
 import type { LockoutStore } from './otp/lockout-store.js';
 import type { Directory } from './directory/index.js';
@@ -35,6 +36,8 @@ declare module 'fastify' {
     adminSessions: AdminSessions;
     otp: OtpService;
     sessions: SessionStore;
+    /** Session activity events (the seed's step 7). */
+    activity: ActivityStore;
     lockouts: LockoutStore;
     mail: MailQueue;
     /** Signs unlock verdicts and the guard's answers; the private half never leaves the data dir. */

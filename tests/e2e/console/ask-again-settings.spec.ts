@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { routes } from '@latchkey/contracts';
-import { openPage, startConsoleStack, signIn, VIEWPORT, watchPageErrors, type ConsoleStack } from './console-helpers.ts';
+import { expectAxeClean, openPage, startConsoleStack, signIn, VIEWPORT, watchPageErrors, type ConsoleStack } from './console-helpers.ts';
 
 let stack: ConsoleStack;
 test.use({ viewport: VIEWPORT });
@@ -30,6 +30,7 @@ test('Settings: asking again on unlock and its grace minutes, validated, saved a
   await expect(page.getByRole('alert')).toContainText('Correct the highlighted fields');
   await expect(page.getByText('Enter a whole number from 0 to 480.')).toBeVisible();
   await expect(grace).toBeFocused();
+  await expectAxeClean(page, 'Settings with a wrong grace value');
   expect((await client(routes.getPolicy, {})).unlockGraceMinutes).toBe(0);
 
   await grace.fill('30');

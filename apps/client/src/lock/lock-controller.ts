@@ -15,6 +15,7 @@ import {
   type OtpRequestState,
   type RequestMode,
   type RequestOtpInput,
+  type SessionVia,
   type VerifyInput,
 } from '@latchkey/contracts';
 import { backoffDelay, systemTimers, type Timers } from './timers.js';
@@ -37,6 +38,8 @@ export interface RequestStore {
 export interface UnlockedSession {
   sessionId: string;
   email: string;
+  /** How, as far as this Client knows: its own emergency request, its own request, or none (Generate Password). */
+  via: SessionVia;
 }
 
 export interface LockControllerOptions {
@@ -100,6 +103,7 @@ export class LockController implements Relockable {
   private readonly watch: StatusWatch;
   private heartbeatTimer: unknown;
   private session: UnlockedSession | undefined;
+  private requestMethod: RequestOtpInput['method'] | undefined;
   private disposed = false;
   /** Set while a session unlocked earlier is locked again; its id goes with the next OTP request (relock.ts). */
   private relockOf: string | undefined;
@@ -272,6 +276,7 @@ export class LockController implements Relockable {
     this.update({ busy: 'request' }, ['notice']);
     try {
       const request = await this.api(routes.createOtpRequest, { body });
+      this.requestMethod = input.method;
       this.acceptRequest(request);
     } catch (err) {
       this.update({}, ['busy']);
@@ -429,7 +434,8 @@ export class LockController implements Relockable {
       return void this.options.verdicts.report(this.api);
     }
     if (this.settled()) return;
-    this.unlock({ sessionId: result.sessionId, email });
+    const via: SessionVia = !this.current.request ? 'generated' : this.requestMethod === 'emergency' ? 'emergency' : 'otp';
+    this.unlock({ sessionId: result.sessionId, email, via });
   }
 
   private unlock(session: UnlockedSession): void {

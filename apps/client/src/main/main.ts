@@ -31,6 +31,8 @@ import { createRequestFileStore, createTokenStore, createVerdictFailureFileStore
 import { createVerdictHook } from '../lock/verdict.js';
 import { nodeEd25519Verify, nodeRandomBytes } from './node-ed25519.js';
 import { enrollPinned, ServerKeyMismatchError } from './enrollment.js';
+import { ActivityRecorder } from '../lock/activity-recorder.js';
+import { createActivityFileStore, watchSessionActivity } from './activity-watch.js';
 
 // dist/main/main/main.js → dist/
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -228,6 +230,22 @@ function main(): void {
       return response;
     };
 
+    // The session's activity (the seed's step 7): held on disk until the server takes it.
+    const activity = new ActivityRecorder({
+      baseUrl: machineToken?.serverUrl ?? config?.serverUrl ?? 'https://not-configured.invalid',
+      fetch: fetchEnrolled,
+      clientToken: () => enrollment?.clientToken,
+      store: createActivityFileStore(userData),
+      onDropped: (count, code) => log(`activity: ${count} events refused by the server (${code})`),
+    });
+    let stopWatching: (() => void) | undefined;
+    const finish = (type: 'ended' | 'signed_out') => {
+      stopWatching?.();
+      stopWatching = undefined;
+      activity.record(type);
+      void controller.endSession();
+    };
+
     const windows = createLockWindows({ preloadPath: PRELOAD, onGiveUp: () => void controller.signOut(), log });
     const controller = new LockController({
       baseUrl: machineToken?.serverUrl ?? config?.serverUrl ?? 'https://not-configured.invalid',
@@ -236,18 +254,21 @@ function main(): void {
       osUser,
       computerName,
       store: createRequestFileStore(userData),
-      onUnlocked: () => {
+      onUnlocked: (unlockedSession) => {
         unlocked = true;
+        activity.begin(unlockedSession.sessionId, unlockedSession.via);
+        stopWatching?.();
+        stopWatching = watchSessionActivity(powerMonitor, activity);
         const keeper = windows.release();
         // Windows reports logoff to windows only; the hidden one carries it (once: unlocks repeat after a re-lock).
-        if (keeper && !keeper.listenerCount('session-end')) keeper.on('session-end', () => void controller.endSession());
+        if (keeper && !keeper.listenerCount('session-end')) keeper.on('session-end', () => finish('signed_out'));
       },
       onSignOut: () => signOutNow(),
       verdicts,
     });
     registerLockIpc(ipcMain, createLockHandlers(controller), (event) => isLockSender(event, windows.ids(), LOCK_ORIGIN));
     controller.subscribe((state) => windows.broadcast(state));
-    powerMonitor.on('shutdown', () => void controller.endSession());
+    powerMonitor.on('shutdown', () => finish('ended'));
 
     // Asking again (relock.ts): cover every display first, then lock the controller again.
     const gate = createRelockGate({
@@ -269,7 +290,7 @@ function main(): void {
     powerMonitor.on('suspend', () => sessionEvent('resume'));
     powerMonitor.on('resume', () => sessionEvent('resume'));
     for (const event of pendingEvents.splice(0)) sessionEvent(event);
-    app.on('before-quit', () => void controller.endSession());
+    app.on('before-quit', () => finish('ended'));
     windows.showAll();
     await controller.start();
   });

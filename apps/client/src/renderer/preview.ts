@@ -12,6 +12,8 @@ const webCryptoVerify: Ed25519Verify = async (publicKey, message, signature) => 
   const key = await crypto.subtle.importKey('raw', publicKey as BufferSource, { name: 'Ed25519' }, false, ['verify']);
   return crypto.subtle.verify({ name: 'Ed25519' }, key, signature as BufferSource, message as BufferSource);
 };
+import { ActivityRecorder, activityOfSessionEvent } from '../lock/activity-recorder.js';
+import { localStorageOutbox, mountActivityControls } from './preview-activity.js';
 
 /**
  * The preview (server with LATCHKEY_DEMO=1): the same controller as Electron's main, running in the
@@ -74,6 +76,14 @@ async function start(root: HTMLElement): Promise<void> {
     query: { computer: query.get('computer') ?? undefined, user: query.get('user') ?? undefined },
   });
 
+  const activity = new ActivityRecorder({
+    baseUrl: '',
+    fetch: fetchWithTimeout(window.fetch.bind(window)),
+    clientToken: () => session.clientToken,
+    store: localStorageOutbox(`latchkey-preview-activity:${session.computerName}:${session.osUser}`),
+    batchDelayMs: 5_000,
+  });
+  const activityControls = mountActivityControls(activity);
   const controller = new LockController({
     baseUrl: '',
     fetch: fetchWithTimeout(window.fetch.bind(window)),
@@ -89,10 +99,14 @@ async function start(root: HTMLElement): Promise<void> {
       randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),
       now: Date.now,
     }),
+    onUnlocked: (unlocked) => {
+      activity.begin(unlocked.sessionId, unlocked.via);
+    },
   });
   const listeners = new Set<(state: LockState) => void>();
   controller.subscribe((state) => {
     for (const listener of listeners) listener(state);
+    activityControls.setVisible(state.phase === 'unlocked');
   });
   const handlers = createLockHandlers(controller);
   const api = buildBridge(
@@ -102,10 +116,17 @@ async function start(root: HTMLElement): Promise<void> {
       return () => listeners.delete(listener);
     },
   );
-  window.addEventListener('pagehide', () => void controller.endSession());
+  window.addEventListener('pagehide', () => {
+    activity.record('ended');
+    void controller.endSession();
+  });
   // The page is the one display: the lock view covers it as soon as the controller's state changes.
   const gate = createRelockGate({ controller, cover: () => undefined, now: () => Date.now() });
-  mountSimulations((event) => gate.onSessionEvent(event));
+  // Each simulated OS event is recorded in the session's activity too, before the gate decides.
+  mountSimulations((event) => {
+    activity.record(activityOfSessionEvent(event));
+    return gate.onSessionEvent(event);
+  });
   mountLockView(root, api);
   await controller.start();
 }

@@ -1,4 +1,3 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LockState } from '@latchkey/contracts';
 import {
@@ -9,7 +8,7 @@ import {
   type UnlockedSession,
 } from '../../src/lock/lock-controller.js';
 import { ManualTimers } from '../support/manual-timers.js';
-import { otpFromMail, startServer, type LiveServer } from '../support/server.js';
+import { closedPort, otpFromMail, startServer, type LiveServer } from '../support/server.js';
 
 const OS_USER = 'CORP\\alice';
 
@@ -342,14 +341,6 @@ describe('signing out', () => {
 });
 
 describe('lock controller when the server cannot be reached', () => {
-  async function closedPort(): Promise<number> {
-    const probe = createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    const { port } = probe.address() as AddressInfo;
-    await new Promise((r) => probe.close(r));
-    return port;
-  }
-
   it('stays locked, says so, retries with growing delays and recovers when the server is back', async () => {
     let target = `http://127.0.0.1:${await closedPort()}`;
     const { controller, unlocked } = await controllerFor({ baseUrl: () => target });

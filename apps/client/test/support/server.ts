@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { buildTestApp, bearer, type TestApp } from '../../../server/test/helper.js';
 import { otpFromMail } from '../../../server/test/support/smtp-sink.js';
 import { createVerdictHook, type VerdictHook } from '../../src/lock/verdict.js';
@@ -53,4 +53,13 @@ export async function startServer(env: Record<string, string> = {}): Promise<Liv
     },
     stop: () => test.destroy(),
   };
+}
+
+/** A loopback port nothing listens on: the "network" during an outage. */
+export async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((r) => probe.close(r));
+  return port;
 }

@@ -2,34 +2,48 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 
 /**
- * A modal confirmation on the native <dialog>: the browser moves focus into it, keeps Tab inside,
- * makes the page behind inert, and Escape cancels. Focus starts on Cancel (the safe choice); the
- * caller decides where focus goes once the dialog is gone.
+ * A modal question on the native <dialog>: the browser keeps Tab inside, makes the page behind
+ * inert, and Escape cancels. Focus starts on Cancel for a destructive question (`danger`), on the
+ * confirming button otherwise; on cancel it goes back to `returnFocus`, and after a confirmation the
+ * caller decides where it goes.
  */
 export function ConfirmDialog({
   id,
   title,
   children,
   confirmLabel,
-  busy,
+  busy = false,
+  danger = false,
   onConfirm,
   onCancel,
+  returnFocus,
 }: {
   id: string;
   title: string;
   children: ComponentChildren;
   confirmLabel: string;
-  busy: boolean;
+  busy?: boolean;
+  danger?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
+  returnFocus?: HTMLElement | null | undefined;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
+    if (!dialog) return;
+    if (!dialog.open) dialog.showModal();
+    (danger ? cancelRef : confirmRef).current?.focus();
+    return () => dialog.close();
   }, []);
-
+  const cancel = () => {
+    if (busy) return;
+    ref.current?.close();
+    onCancel();
+    returnFocus?.focus();
+  };
   return (
     <dialog
       ref={ref}
@@ -38,18 +52,31 @@ export function ConfirmDialog({
       aria-describedby={`${id}-body`}
       onCancel={(event) => {
         event.preventDefault();
-        if (!busy) onCancel();
+        cancel();
       }}
     >
       <h2 id={`${id}-title`}>{title}</h2>
       <div id={`${id}-body`}>{children}</div>
       <div class="form-actions">
-        <button type="button" class="button-secondary" autoFocus onClick={onCancel} disabled={busy}>
-          Cancel
-        </button>
-        <button type="button" class="button-danger" onClick={onConfirm} disabled={busy}>
-          {busy ? 'Working…' : confirmLabel}
-        </button>
+        {danger ? (
+          <>
+            <button ref={cancelRef} type="button" class="button-secondary" onClick={cancel} disabled={busy}>
+              Cancel
+            </button>
+            <button ref={confirmRef} type="button" class="button-danger" onClick={onConfirm} disabled={busy}>
+              {busy ? 'Working…' : confirmLabel}
+            </button>
+          </>
+        ) : (
+          <>
+            <button ref={confirmRef} type="button" class="button-primary" onClick={onConfirm} disabled={busy}>
+              {busy ? 'Working…' : confirmLabel}
+            </button>
+            <button ref={cancelRef} type="button" class="button-secondary" onClick={cancel} disabled={busy}>
+              Cancel
+            </button>
+          </>
+        )}
       </div>
     </dialog>
   );

@@ -117,7 +117,7 @@ function Lockouts({ canClear }: { canClear: boolean }) {
       ) : !lockouts.data || lockouts.data.length === 0 ? (
         <Empty>No one is locked out.</Empty>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Verification lockouts">
           <table>
             <caption class="sr-only">Verification lockouts</caption>
             <thead>
@@ -140,7 +140,12 @@ function Lockouts({ canClear }: { canClear: boolean }) {
                   </td>
                   {canClear && (
                     <td>
-                      <button type="button" class="button-secondary" onClick={() => clear(l.clientId, l.osUser, l.computerName)}>
+                      <button
+                        type="button"
+                        class="button-secondary"
+                        aria-label={`Clear lockout of ${l.osUser} on ${l.computerName}`}
+                        onClick={() => clear(l.clientId, l.osUser, l.computerName)}
+                      >
                         Clear lockout
                       </button>
                     </td>
@@ -210,7 +215,7 @@ export function ClientsPage({ canChange }: { canChange: boolean }) {
       ) : list.length === 0 ? (
         <Empty>No computers are enrolled yet.</Empty>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Enrolled clients">
           <table>
             <caption class="sr-only">Enrolled clients</caption>
             <thead>
@@ -270,6 +275,7 @@ export function ClientsPage({ canChange }: { canChange: boolean }) {
           title={`Remove ${removal.target.computerName}?`}
           confirmLabel="Remove computer"
           busy={removal.busy}
+          danger
           onConfirm={() => void removal.confirm()}
           onCancel={removal.cancel}
         >

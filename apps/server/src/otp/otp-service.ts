@@ -1,4 +1,4 @@
-import type { AccessRequest, OtpRequestState, RequestStatus } from '@latchkey/contracts';
+import type { AccessRequest, AuditEventType, OtpRequestState, RequestStatus } from '@latchkey/contracts';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
 import type { ServerKeys } from '../crypto/secret-key.js';
@@ -113,7 +113,7 @@ export function createOtpService(deps: {
     });
   }
 
-  const auditDecision = (type: string, row: RequestRow, actor: string, comment: string | null) =>
+  const auditDecision = (type: AuditEventType, row: RequestRow, actor: string, comment: string | null) =>
     audit.record({
       type,
       actor,

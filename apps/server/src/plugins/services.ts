@@ -21,6 +21,7 @@ import { createOtpService } from '../otp/otp-service.js';
 import { createLockoutStore } from '../otp/lockout-store.js';
 import { createRequestWatch } from '../otp/request-watch.js';
 import { createSessionStore } from '../sessions/session-store.js';
+import { createActivityStore } from '../activity/activity-store.js';
 import { createMailQueue } from '../mail/mail-queue.js';
 import { createOutboxTransport, createSmtpTransport } from '../mail/mail-transport.js';
 
@@ -94,6 +95,7 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
   app.decorate('adminSessions', createAdminSessions(db, clock, config.adminIdleSeconds * 1000, config.adminMaxSessionSeconds * 1000));
   app.decorate('otp', otp);
   app.decorate('sessions', sessions);
+  app.decorate('activity', createActivityStore(db, clock));
   app.decorate('lockouts', lockouts);
   app.decorate('mail', mail);
   const requestWatch = createRequestWatch();

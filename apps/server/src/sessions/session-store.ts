@@ -1,4 +1,4 @@
-import type { AdminSession, SessionVia } from '@latchkey/contracts';
+import { SEEN_OS_USERS_MAX, type AdminSession, type SeenOsUser, type SessionVia } from '@latchkey/contracts';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../app-error.js';
@@ -44,6 +44,15 @@ export function createSessionStore(db: Db, clock: Clock) {
       ORDER BY s.started_at, s.id`,
   );
 
+  // Only names the Client itself reported: a Generate Password request carries what a person typed.
+  const seenOsUsers = db.prepare<[string, string, number], SeenOsUser>(
+    `SELECT os_user AS osUser, max(at) AS lastSeenAt FROM (
+       SELECT os_user, created_at AS at FROM otp_requests WHERE client_id = ? AND method <> 'generated'
+       UNION ALL
+       SELECT os_user, max(started_at, last_seen_at) AS at FROM sessions WHERE client_id = ?
+     ) GROUP BY os_user COLLATE NOCASE ORDER BY lastSeenAt DESC, osUser LIMIT ?`,
+  );
+
   function requireOwned(clientId: string, sessionId: string) {
     const row = owned.get(sessionId, clientId);
     if (!row) throw new AppError(404, 'not_found', 'No such session.');
@@ -65,6 +74,10 @@ export function createSessionStore(db: Db, clock: Clock) {
       requireOwned(clientId, sessionId);
       const now = clock.now();
       return end.run(now, now, sessionId).changes === 1;
+    },
+    /** The osUsers this Client reported in its requests and sessions, most recent first. */
+    osUsersSeen(clientId: string): SeenOsUser[] {
+      return seenOsUsers.all(clientId, clientId, SEEN_OS_USERS_MAX);
     },
     /**
      * A re-locked session whose allowance a new OTP request may use: this Client's own, still open,

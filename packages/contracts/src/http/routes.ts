@@ -3,6 +3,8 @@ import { enroll, getPolicy } from './client.js';
 import { cancelOtpRequest, createOtpRequest, getOtpRequest, resendOtp, verifyOtp } from './otp.js';
 import { endSession, heartbeat } from './sessions.js';
 import { getServerKey, getUnlockedSessions, reportVerdictFailures } from './verdicts.js';
+import { listSessionEvents, postSessionEvents } from './activity.js';
+import { listClientOsUsers } from './client-os-users.js';
 import {
   adminLogin,
   adminLogout,
@@ -61,5 +63,8 @@ export const routes = {
   reportVerdictFailures,
   getUnlockedSessions,
   getServerKey,
+  postSessionEvents,
+  listSessionEvents,
+  listClientOsUsers,
 } as const;
 export type RouteName = keyof typeof routes;
