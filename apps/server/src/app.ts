@@ -10,6 +10,7 @@ import rateLimits from './plugins/rate-limits.js';
 import securityHeaders from './plugins/security-headers.js';
 import errorHandler from './plugins/error-handler.js';
 import directory from './plugins/directory.js';
+import readiness from './plugins/readiness.js';
 import healthRoutes from './routes/health.js';
 import clientRoutes from './routes/client/index.js';
 import otpRoutes from './routes/otp/index.js';
@@ -81,6 +82,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     announce: options.announce ?? ((line) => console.log(line)),
   });
   await app.register(directory);
+  await app.register(readiness);
   await app.register(auth);
   await app.register(rateLimits);
 

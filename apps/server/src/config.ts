@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isValidEmail } from '@latchkey/contracts';
 import { ConfigError } from './config-error.js';
+import { readConfigFile, withFileSecrets } from './config-file.js';
 import { parseDirectoryConfig, type DirectoryConfig } from './directory/index.js';
 
 export interface RateLimitConfig {
@@ -35,6 +35,10 @@ export interface Config {
   /** A request (headers and body) must arrive completely within this long, or its socket is cut. */
   requestTimeoutMs: number;
   logLevel: string;
+  /** Bearer token for GET /metrics; the endpoint answers 404 when unset. */
+  metricsToken: string | undefined;
+  /** Answer 503 to everything but health while the event loop lags more than this (0: never). */
+  maxEventLoopDelayMs: number;
   /** Active Directory over LDAP for the `directory` method; undefined when LATCHKEY_LDAP_URL is unset. */
   directory: DirectoryConfig | undefined;
 }
@@ -57,7 +61,9 @@ function flag(env: Env, name: string): boolean {
   throw new ConfigError(name, `must be 1/true or 0/false, got "${raw}"`);
 }
 
-export function loadConfig(env: Env = process.env): Config {
+export function loadConfig(rawEnv: Env = process.env): Config {
+  // Every secret may come from a file instead (LATCHKEY_SECRET_FILE and so on); from here on it is one variable.
+  const env = withFileSecrets(rawEnv);
   const host = env.LATCHKEY_HOST || '127.0.0.1';
   const port = integer(env, 'LATCHKEY_PORT', 8080, 0, 65535);
 
@@ -75,11 +81,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   let smtpCa: string | undefined;
   if (env.LATCHKEY_SMTP_CA_FILE) {
-    try {
-      smtpCa = readFileSync(env.LATCHKEY_SMTP_CA_FILE, 'utf8');
-    } catch {
-      throw new ConfigError('LATCHKEY_SMTP_CA_FILE', `cannot read ${env.LATCHKEY_SMTP_CA_FILE}`);
-    }
+    smtpCa = readConfigFile('LATCHKEY_SMTP_CA_FILE', env.LATCHKEY_SMTP_CA_FILE);
     if (!smtpCa.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError('LATCHKEY_SMTP_CA_FILE', 'must hold a PEM certificate');
   }
 
@@ -125,6 +127,11 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('LATCHKEY_LOG_LEVEL', 'must be one of fatal, error, warn, info, debug, trace, silent');
   }
 
+  const metricsToken = env.LATCHKEY_METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && (metricsToken.length < 16 || /\s/.test(metricsToken))) {
+    throw new ConfigError('LATCHKEY_METRICS_TOKEN', 'must be at least 16 characters without spaces (openssl rand -hex 24)');
+  }
+
   return {
     host,
     port,
@@ -147,6 +154,8 @@ export function loadConfig(env: Env = process.env): Config {
     adminIdleSeconds: integer(env, 'LATCHKEY_ADMIN_IDLE_SECONDS', 1200, 5, 86_400),
     requestTimeoutMs: integer(env, 'LATCHKEY_REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
     logLevel,
+    metricsToken,
+    maxEventLoopDelayMs: integer(env, 'LATCHKEY_MAX_EVENT_LOOP_DELAY_MS', 1000, 0, 60_000),
     directory: parseDirectoryConfig(env),
   };
 }

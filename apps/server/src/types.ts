@@ -13,6 +13,7 @@ import type { SessionStore } from './sessions/session-store.js';
 import type { MailQueue } from './mail/mail-queue.js';
 import type { LockoutStore } from './otp/lockout-store.js';
 import type { Directory } from './directory/index.js';
+import type { Readiness } from './health/readiness.js';
 
 export type Identity = { kind: 'client'; client: ClientRow } | { kind: 'admin'; admin: AdminIdentity; viaCookie: boolean };
 
@@ -35,6 +36,7 @@ declare module 'fastify' {
     mail: MailQueue;
     /** Undefined when no directory is configured. */
     directory: Directory | undefined;
+    readiness: Readiness;
   }
   interface FastifyRequest {
     identity: Identity | null;

@@ -87,6 +87,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}, own
       LATCHKEY_ADMIN_EMAIL: 'admin@corp.example.com',
       LATCHKEY_ENROLLMENT_KEY: ENROLLMENT_KEY,
       LATCHKEY_LOG_LEVEL: 'warn',
+      LATCHKEY_MAX_EVENT_LOOP_DELAY_MS: '0',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
