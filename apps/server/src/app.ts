@@ -11,6 +11,7 @@ import securityHeaders from './plugins/security-headers.js';
 import errorHandler from './plugins/error-handler.js';
 import directory from './plugins/directory.js';
 import readiness from './plugins/readiness.js';
+import metrics from './plugins/metrics.js';
 import healthRoutes from './routes/health.js';
 import clientRoutes from './routes/client/index.js';
 import otpRoutes from './routes/otp/index.js';
@@ -83,6 +84,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   await app.register(directory);
   await app.register(readiness);
+  await app.register(metrics);
   await app.register(auth);
   await app.register(rateLimits);
 
