@@ -8,10 +8,11 @@ import services from './plugins/services.js';
 import auth from './plugins/auth.js';
 import rateLimits from './plugins/rate-limits.js';
 import securityHeaders from './plugins/security-headers.js';
-import errorHandler from './plugins/error-handler.js';
+import errorHandler, { frameworkErrors } from './plugins/error-handler.js';
 import directory from './plugins/directory.js';
 import readiness from './plugins/readiness.js';
 import metrics from './plugins/metrics.js';
+import openapi from './plugins/openapi.js';
 import healthRoutes from './routes/health.js';
 import clientRoutes from './routes/client/index.js';
 import otpRoutes from './routes/otp/index.js';
@@ -57,6 +58,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
+    frameworkErrors,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -85,6 +87,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(directory);
   await app.register(readiness);
   await app.register(metrics);
+  await app.register(openapi);
   await app.register(auth);
   await app.register(rateLimits);
 
