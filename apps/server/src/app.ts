@@ -3,6 +3,7 @@ import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import './types.js';
 import type { Config } from './config.js';
+import { readTls } from './tls.js';
 import { systemClock, type Clock } from './clock.js';
 import services from './plugins/services.js';
 import auth from './plugins/auth.js';
@@ -41,6 +42,8 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config } = options;
   const app = Fastify({
+    // The type stays the http one: the routes see the same request and reply either way.
+    ...(config.tls ? { https: readTls(config.tls) } : {}),
     logger: options.logger ?? {
       level: config.logLevel,
       redact: {
@@ -77,7 +80,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   await app.register(errorHandler);
-  await app.register(securityHeaders);
+  await app.register(securityHeaders, { https: config.tls !== undefined || config.publicUrl.startsWith('https:') });
   await app.register(cookie);
   await app.register(services, {
     config,

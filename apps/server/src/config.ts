@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { isValidEmail } from '@latchkey/contracts';
 import { ConfigError } from './config-error.js';
 import { readConfigFile, withFileSecrets } from './config-file.js';
+import { parseTlsFiles, type TlsFiles } from './tls.js';
 import { parseDirectoryConfig, type DirectoryConfig } from './directory/index.js';
 
 export interface RateLimitConfig {
@@ -27,6 +28,8 @@ export interface Config {
   /** Base64 of 32 bytes; when unset the key lives in `<dataDir>/secret.key`. */
   secret: Buffer | undefined;
   publicUrl: string;
+  /** PEM certificate and key: the server speaks HTTPS itself (reloaded on SIGHUP). */
+  tls: TlsFiles | undefined;
   demo: boolean;
   /** false, or the proxy addresses whose X-Forwarded-For is believed. */
   trustProxy: false | string[];
@@ -105,7 +108,11 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     if (secret.length !== 32) throw new ConfigError('LATCHKEY_SECRET', 'must be 32 bytes in base64 (openssl rand -base64 32)');
   }
 
-  const publicUrl = (env.LATCHKEY_PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/$/, '');
+  const tls = parseTlsFiles(env);
+  const publicUrl = (env.LATCHKEY_PUBLIC_URL || `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(
+    /\/$/,
+    '',
+  );
   try {
     new URL(publicUrl);
   } catch {
@@ -144,6 +151,7 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     adminEmail,
     secret,
     publicUrl,
+    tls,
     demo: flag(env, 'LATCHKEY_DEMO'),
     trustProxy,
     rateLimits: {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { get as httpsGet } from 'node:https';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { freePort } from './free-port.js';
 import { tmpdir } from 'node:os';
@@ -52,16 +53,30 @@ export interface ServerProcessOptions {
   dataDir?: string;
   port?: number;
   env?: Record<string, string>;
+  /** The server speaks HTTPS (LATCHKEY_TLS_* in env): its base URL is https and the start waits trusting this CA. `call` stays HTTP-only. */
+  tlsCa?: string;
 }
 
-async function waitForHealth(baseUrl: string, child: ChildProcess, output: string[], timeoutMs = 20_000): Promise<void> {
+/** GET over HTTPS trusting `ca` (fetch takes no CA of its own). */
+export function httpsStatus(url: string, ca: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpsGet(url, { ca }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+  });
+}
+
+async function waitForHealth(baseUrl: string, child: ChildProcess, output: string[], tlsCa?: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null)
       throw new Error(`server exited (${child.exitCode ?? child.signalCode}):\n${output.join('')}`);
     try {
-      const res = await fetch(`${baseUrl}/api/v1/health`);
-      if (res.ok) return;
+      const url = `${baseUrl}/api/v1/health`;
+      const status = tlsCa ? await httpsStatus(url, tlsCa) : (await fetch(url)).status;
+      if (status === 200) return;
     } catch {
       // not listening yet
     }
@@ -74,7 +89,7 @@ async function waitForHealth(baseUrl: string, child: ChildProcess, output: strin
 export async function startServerProcess(options: ServerProcessOptions = {}, ownsDataDir = !options.dataDir): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'latchkey-proc-'));
   const port = options.port ?? (await freePort());
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `${options.tlsCa ? 'https' : 'http'}://127.0.0.1:${port}`;
   const output: string[] = [];
   const child = spawn(process.execPath, [SERVER_ENTRY], {
     env: {
@@ -96,7 +111,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}, own
   child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    await waitForHealth(baseUrl, child, output);
+    await waitForHealth(baseUrl, child, output, options.tlsCa);
   } catch (err) {
     child.kill('SIGKILL');
     throw err;
