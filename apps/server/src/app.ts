@@ -14,6 +14,7 @@ import directory from './plugins/directory.js';
 import readiness from './plugins/readiness.js';
 import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
+import syslog from './plugins/syslog.js';
 import healthRoutes from './routes/health.js';
 import clientRoutes from './routes/client/index.js';
 import otpRoutes from './routes/otp/index.js';
@@ -91,6 +92,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(readiness);
   await app.register(metrics);
   await app.register(openapi);
+  await app.register(syslog);
   await app.register(auth);
   await app.register(rateLimits);
 

@@ -3,6 +3,7 @@ import { isValidEmail } from '@latchkey/contracts';
 import { ConfigError } from './config-error.js';
 import { readConfigFile, withFileSecrets } from './config-file.js';
 import { parseTlsFiles, type TlsFiles } from './tls.js';
+import type { SyslogTarget } from './syslog/syslog-sender.js';
 import { parseDirectoryConfig, type DirectoryConfig } from './directory/index.js';
 
 export interface RateLimitConfig {
@@ -38,6 +39,8 @@ export interface Config {
   /** A request (headers and body) must arrive completely within this long, or its socket is cut. */
   requestTimeoutMs: number;
   logLevel: string;
+  /** Where every audit event is also sent as RFC 5424 (LATCHKEY_SYSLOG_URL). */
+  syslog: SyslogTarget | undefined;
   /** Bearer token for GET /metrics; the endpoint answers 404 when unset. */
   metricsToken: string | undefined;
   /** Answer 503 to everything but health while the event loop lags more than this (0: never). */
@@ -140,6 +143,7 @@ export function loadConfig(rawEnv: Env = process.env): Config {
   }
 
   return {
+    syslog: parseSyslog(env),
     host,
     port,
     dataDir: resolve(env.LATCHKEY_DATA_DIR || './data'),
@@ -166,4 +170,28 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     maxEventLoopDelayMs: integer(env, 'LATCHKEY_MAX_EVENT_LOOP_DELAY_MS', 1000, 0, 60_000),
     directory: parseDirectoryConfig(env),
   };
+}
+
+function parseSyslog(env: Env): SyslogTarget | undefined {
+  const raw = env.LATCHKEY_SYSLOG_URL?.trim();
+  if (!raw) return undefined;
+  const usage = 'must be udp://host:port, tcp://host:port or tls://host:port';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('LATCHKEY_SYSLOG_URL', usage);
+  }
+  const protocol = url.protocol.slice(0, -1);
+  if (protocol !== 'udp' && protocol !== 'tcp' && protocol !== 'tls') throw new ConfigError('LATCHKEY_SYSLOG_URL', usage);
+  if (!url.hostname || !url.port || (url.pathname !== '' && url.pathname !== '/') || url.search || url.username) {
+    throw new ConfigError('LATCHKEY_SYSLOG_URL', usage);
+  }
+  let ca: string | undefined;
+  if (env.LATCHKEY_SYSLOG_CA_FILE) {
+    if (protocol !== 'tls') throw new ConfigError('LATCHKEY_SYSLOG_CA_FILE', 'applies only to tls:// syslog');
+    ca = readConfigFile('LATCHKEY_SYSLOG_CA_FILE', env.LATCHKEY_SYSLOG_CA_FILE);
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError('LATCHKEY_SYSLOG_CA_FILE', 'must hold a PEM certificate');
+  }
+  return { protocol, host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port), ...(ca ? { ca } : {}) };
 }
