@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { tmpdir } from 'node:os';
@@ -9,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { escapeParamValue, formatAuditEvent } from '../../src/syslog/rfc5424.js';
 import { ADMIN_PASSWORD, ENROLLMENT_KEY, bearer, buildTestApp, type TestApp } from '../helper.js';
 import { otpFromMail } from '../support/smtp-sink.js';
+import { selfSignedCertificate } from '../support/self-signed.js';
 
 /** RFC 5424: <PRI>1 TIMESTAMP HOST APP PROCID MSGID [SD] MSG */
 const RFC5424 = /^<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+) (\[.*?[^\\]\]) \ufeff(.*)$/s;
@@ -179,32 +179,8 @@ describe('audit events to syslog (LATCHKEY_SYSLOG_URL)', () => {
   });
 
   it('sends over TLS, verifying the receiver against LATCHKEY_SYSLOG_CA_FILE', async () => {
-    const keyFile = join(dir, 'rx.key');
-    const certFile = join(dir, 'rx.crt');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=siem',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        keyFile,
-        '-out',
-        certFile,
-      ],
-      { stdio: 'ignore' },
-    );
-    const rx = await streamReceiver(() => createTlsServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }), 'tls');
+    const { certFile, cert, key } = selfSignedCertificate(dir, 'siem');
+    const rx = await streamReceiver(() => createTlsServer({ key, cert }), 'tls');
     const t = await buildTestApp({ env: { LATCHKEY_SYSLOG_URL: rx.url, LATCHKEY_SYSLOG_CA_FILE: certFile } });
     try {
       const secrets = await logonStory(t);

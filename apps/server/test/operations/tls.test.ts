@@ -1,46 +1,18 @@
-import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { connect, type TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from '../support/self-signed.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { loadConfig } from '../../src/config.js';
 import type { ConfigError } from '../../src/config-error.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'latchkey-tls-'));
 
-/** A self-signed certificate for 127.0.0.1 made by openssl, as an operator would. */
-function makeCertificate(name: string): { cert: string; key: string } {
-  const keyFile = join(dir, `${name}.key`);
-  const certFile = join(dir, `${name}.crt`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${name}`,
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
-}
+const makeCertificate = (name: string) => selfSignedCertificate(dir, name);
 
 /** What a fresh TLS handshake is served: the certificate's subject CN. */
 function servedCommonName(port: number, ca: string[]): Promise<string> {
