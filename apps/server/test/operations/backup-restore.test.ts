@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpSink, otpFromMail, type SmtpSink } from '../support/smtp-sink.js';
-import { runPool, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { HIGH_RATE_LIMITS, runPool, startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 const CLI = (name: 'backup' | 'restore') => fileURLToPath(new URL(`../../dist/cli/${name}.js`, import.meta.url));
 
@@ -42,11 +42,7 @@ describe('backup during a logon storm, restore into a new data dir (the restore 
     smtp = await startSmtpSink();
     server = await startServerProcess({
       smtpUrl: smtp.url,
-      env: {
-        LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE: '1000000',
-        LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
-        LATCHKEY_RATE_LIMIT_ADMIN_PER_MINUTE: '1000000',
-      },
+      env: HIGH_RATE_LIMITS,
     });
   });
   afterAll(async () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '@latchkey/contracts';
 import { startSmtpSink, otpFromMail, type SmtpSink } from '../support/smtp-sink.js';
-import { ENROLLMENT_KEY, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { ENROLLMENT_KEY, HIGH_RATE_LIMITS, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import {
   KNOWN_KEYWORDS,
   hostileBody,
@@ -71,11 +71,7 @@ describe('GET /api/v1/openapi.json against the running server', () => {
     smtp = await startSmtpSink();
     server = await startServerProcess({
       smtpUrl: smtp.url,
-      env: {
-        LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE: '1000000',
-        LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
-        LATCHKEY_RATE_LIMIT_ADMIN_PER_MINUTE: '1000000',
-      },
+      env: HIGH_RATE_LIMITS,
     });
     const res = await server.call('GET', '/api/v1/openapi.json');
     expect(res.status).toBe(200);

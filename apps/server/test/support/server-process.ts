@@ -11,6 +11,13 @@ export const SERVER_ENTRY = fileURLToPath(new URL('../../dist/server.js', import
 export const ADMIN_PASSWORD = 'admin-password-for-attacks';
 export const ENROLLMENT_KEY = 'enrollment-key-for-attacks-01';
 
+/** Rate limits no test traffic reaches, for tests that generate load rather than test the limits. */
+export const HIGH_RATE_LIMITS = {
+  LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE: '1000000',
+  LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
+  LATCHKEY_RATE_LIMIT_ADMIN_PER_MINUTE: '1000000',
+};
+
 export interface HttpAnswer {
   status: number;
   headers: Headers;
