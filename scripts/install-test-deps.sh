@@ -16,6 +16,8 @@ declare -A NEEDED=(
   # only a Recommends of samba-ad-dc, which --no-install-recommends leaves out; provisioning needs it
   [/usr/share/samba/setup/ad-schema]=samba-ad-provision
   [/usr/bin/openssl]=openssl
+  # systemd-analyze verify checks deploy/latchkey.service
+  [/usr/bin/systemd-analyze]=systemd
 )
 
 missing=()

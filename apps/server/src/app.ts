@@ -4,13 +4,18 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { SAFE_TEXT_FORMATS } from '@latchkey/contracts';
 import './types.js';
 import type { Config } from './config.js';
+import { readTls } from './tls.js';
 import { systemClock, type Clock } from './clock.js';
 import services from './plugins/services.js';
 import auth from './plugins/auth.js';
 import rateLimits from './plugins/rate-limits.js';
 import securityHeaders from './plugins/security-headers.js';
-import errorHandler from './plugins/error-handler.js';
+import errorHandler, { frameworkErrors } from './plugins/error-handler.js';
 import directory from './plugins/directory.js';
+import readiness from './plugins/readiness.js';
+import metrics from './plugins/metrics.js';
+import openapi from './plugins/openapi.js';
+import syslog from './plugins/syslog.js';
 import healthRoutes from './routes/health.js';
 import clientRoutes from './routes/client/index.js';
 import verdictRoutes from './routes/client/verdicts.js';
@@ -42,6 +47,8 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config } = options;
   const app = Fastify({
+    // The type stays the http one: the routes see the same request and reply either way.
+    ...(config.tls ? { https: readTls(config.tls) } : {}),
     logger: options.logger ?? {
       level: config.logLevel,
       redact: {
@@ -59,6 +66,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
+    frameworkErrors,
     ajv: {
       customOptions: {
         removeAdditional: false,
@@ -88,7 +96,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   await app.register(errorHandler);
-  await app.register(securityHeaders);
+  await app.register(securityHeaders, { https: config.tls !== undefined || config.publicUrl.startsWith('https:') });
   await app.register(cookie);
   await app.register(services, {
     config,
@@ -96,6 +104,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     announce: options.announce ?? ((line) => console.log(line)),
   });
   await app.register(directory);
+  await app.register(readiness);
+  await app.register(metrics);
+  await app.register(openapi);
+  await app.register(syslog);
   await app.register(auth);
   await app.register(rateLimits);
 

@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isValidEmail } from '@latchkey/contracts';
 import { ConfigError } from './config-error.js';
+import { readConfigFile, withFileSecrets } from './config-file.js';
+import { parseTlsFiles, type TlsFiles } from './tls.js';
+import type { SyslogTarget } from './syslog/syslog-sender.js';
 import { parseDirectoryConfig, type DirectoryConfig } from './directory/index.js';
 
 export interface RateLimitConfig {
@@ -27,6 +29,8 @@ export interface Config {
   /** Base64 of 32 bytes; when unset the key lives in `<dataDir>/secret.key`. */
   secret: Buffer | undefined;
   publicUrl: string;
+  /** PEM certificate and key: the server speaks HTTPS itself (reloaded on SIGHUP). */
+  tls: TlsFiles | undefined;
   demo: boolean;
   /** false, or the proxy addresses whose X-Forwarded-For is believed. */
   trustProxy: false | string[];
@@ -37,6 +41,12 @@ export interface Config {
   /** A request (headers and body) must arrive completely within this long, or its socket is cut. */
   requestTimeoutMs: number;
   logLevel: string;
+  /** Where every audit event is also sent as RFC 5424 (LATCHKEY_SYSLOG_URL). */
+  syslog: SyslogTarget | undefined;
+  /** Bearer token for GET /metrics; the endpoint answers 404 when unset. */
+  metricsToken: string | undefined;
+  /** Answer 503 to everything but health while the event loop lags more than this (0: never). */
+  maxEventLoopDelayMs: number;
   /** Active Directory over LDAP for the `directory` method; undefined when LATCHKEY_LDAP_URL is unset. */
   directory: DirectoryConfig | undefined;
   /** IANA time zone for times in mails (LATCHKEY_TIME_ZONE; the system's when unset). */
@@ -64,7 +74,9 @@ function flag(env: Env, name: string): boolean {
   throw new ConfigError(name, `must be 1/true or 0/false, got "${raw}"`);
 }
 
-export function loadConfig(env: Env = process.env): Config {
+export function loadConfig(rawEnv: Env = process.env): Config {
+  // Every secret may come from a file instead (LATCHKEY_SECRET_FILE and so on); from here on it is one variable.
+  const env = withFileSecrets(rawEnv);
   const host = env.LATCHKEY_HOST || '127.0.0.1';
   const port = integer(env, 'LATCHKEY_PORT', 8080, 0, 65535);
 
@@ -82,11 +94,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   let smtpCa: string | undefined;
   if (env.LATCHKEY_SMTP_CA_FILE) {
-    try {
-      smtpCa = readFileSync(env.LATCHKEY_SMTP_CA_FILE, 'utf8');
-    } catch {
-      throw new ConfigError('LATCHKEY_SMTP_CA_FILE', `cannot read ${env.LATCHKEY_SMTP_CA_FILE}`);
-    }
+    smtpCa = readConfigFile('LATCHKEY_SMTP_CA_FILE', env.LATCHKEY_SMTP_CA_FILE);
     if (!smtpCa.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError('LATCHKEY_SMTP_CA_FILE', 'must hold a PEM certificate');
   }
 
@@ -110,7 +118,11 @@ export function loadConfig(env: Env = process.env): Config {
     if (secret.length !== 32) throw new ConfigError('LATCHKEY_SECRET', 'must be 32 bytes in base64 (openssl rand -base64 32)');
   }
 
-  const publicUrl = (env.LATCHKEY_PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/$/, '');
+  const tls = parseTlsFiles(env);
+  const publicUrl = (env.LATCHKEY_PUBLIC_URL || `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(
+    /\/$/,
+    '',
+  );
   try {
     new URL(publicUrl);
   } catch {
@@ -132,7 +144,13 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('LATCHKEY_LOG_LEVEL', 'must be one of fatal, error, warn, info, debug, trace, silent');
   }
 
+  const metricsToken = env.LATCHKEY_METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && (metricsToken.length < 16 || /\s/.test(metricsToken))) {
+    throw new ConfigError('LATCHKEY_METRICS_TOKEN', 'must be at least 16 characters without spaces (openssl rand -hex 24)');
+  }
+
   return {
+    syslog: parseSyslog(env),
     host,
     port,
     dataDir: resolve(env.LATCHKEY_DATA_DIR || './data'),
@@ -144,6 +162,7 @@ export function loadConfig(env: Env = process.env): Config {
     adminEmail,
     secret,
     publicUrl,
+    tls,
     demo: flag(env, 'LATCHKEY_DEMO'),
     trustProxy,
     rateLimits: {
@@ -155,6 +174,8 @@ export function loadConfig(env: Env = process.env): Config {
     adminMaxSessionSeconds: integer(env, 'LATCHKEY_ADMIN_MAX_SESSION_SECONDS', 43_200, 1, MAX_SECONDS),
     requestTimeoutMs: integer(env, 'LATCHKEY_REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
     logLevel,
+    metricsToken,
+    maxEventLoopDelayMs: integer(env, 'LATCHKEY_MAX_EVENT_LOOP_DELAY_MS', 1000, 0, 60_000),
     directory: parseDirectoryConfig(env),
     timeZone: timeZoneOf(env),
   };
@@ -168,4 +189,28 @@ function timeZoneOf(env: Env): string {
   } catch {
     throw new ConfigError('LATCHKEY_TIME_ZONE', `is not an IANA time zone name (like Europe/Berlin or UTC), got "${name}"`);
   }
+}
+
+function parseSyslog(env: Env): SyslogTarget | undefined {
+  const raw = env.LATCHKEY_SYSLOG_URL?.trim();
+  if (!raw) return undefined;
+  const usage = 'must be udp://host:port, tcp://host:port or tls://host:port';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('LATCHKEY_SYSLOG_URL', usage);
+  }
+  const protocol = url.protocol.slice(0, -1);
+  if (protocol !== 'udp' && protocol !== 'tcp' && protocol !== 'tls') throw new ConfigError('LATCHKEY_SYSLOG_URL', usage);
+  if (!url.hostname || !url.port || (url.pathname !== '' && url.pathname !== '/') || url.search || url.username) {
+    throw new ConfigError('LATCHKEY_SYSLOG_URL', usage);
+  }
+  let ca: string | undefined;
+  if (env.LATCHKEY_SYSLOG_CA_FILE) {
+    if (protocol !== 'tls') throw new ConfigError('LATCHKEY_SYSLOG_CA_FILE', 'applies only to tls:// syslog');
+    ca = readConfigFile('LATCHKEY_SYSLOG_CA_FILE', env.LATCHKEY_SYSLOG_CA_FILE);
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError('LATCHKEY_SYSLOG_CA_FILE', 'must hold a PEM certificate');
+  }
+  return { protocol, host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port), ...(ca ? { ca } : {}) };
 }

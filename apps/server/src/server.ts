@@ -1,8 +1,11 @@
 import { loadConfig } from './config.js';
 import { ConfigError } from './config-error.js';
 import { DatabaseTooNewError } from './db/database.js';
+import { DataDirInUseError } from './db/data-dir-lock.js';
 import { buildApp } from './app.js';
 import { nativeModuleProblem } from './db/native-module-check.js';
+import { readTls } from './tls.js';
+import type { Server as TlsServer } from 'node:tls';
 
 async function main(): Promise<void> {
   // Before the configuration is read: loading it may create files in the data dir.
@@ -26,7 +29,7 @@ async function main(): Promise<void> {
   try {
     app = await buildApp({ config });
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof DatabaseTooNewError) {
+    if (err instanceof ConfigError || err instanceof DatabaseTooNewError || err instanceof DataDirInUseError) {
       console.error(`latchkey: ${err.message}`);
       process.exit(78);
     }
@@ -48,6 +51,22 @@ async function main(): Promise<void> {
       },
     );
   };
+  // SIGHUP (systemctl reload): a renewed certificate takes effect for new connections; open ones keep theirs.
+  process.on('SIGHUP', () => {
+    if (!config.tls) {
+      app.log.info('SIGHUP: nothing to reload (no LATCHKEY_TLS_CERT_FILE)');
+      return;
+    }
+    try {
+      (app.server as unknown as TlsServer).setSecureContext(readTls(config.tls));
+      app.log.info('TLS certificate reloaded');
+      console.log('latchkey: TLS certificate reloaded');
+    } catch (err) {
+      const reason = err instanceof ConfigError ? err.message : 'unreadable';
+      app.log.error({ reason }, 'TLS certificate not reloaded; still serving the previous one');
+      console.error(`latchkey: TLS certificate not reloaded, still serving the previous one: ${reason}`);
+    }
+  });
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 

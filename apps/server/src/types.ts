@@ -17,6 +17,7 @@ import type { LockoutStore } from './otp/lockout-store.js';
 import type { Directory } from './directory/index.js';
 import type { RequestWatch } from './otp/request-watch.js';
 import type { SigningKey } from './crypto/signing-key.js';
+import type { Readiness } from './health/readiness.js';
 
 export type Identity = { kind: 'client'; client: ClientRow } | { kind: 'admin'; admin: AdminIdentity; viaCookie: boolean };
 
@@ -46,6 +47,7 @@ declare module 'fastify' {
     directory: Directory | undefined;
     /** Wakes held status long-polls when a request is decided or cancelled. */
     requestWatch: RequestWatch;
+    readiness: Readiness;
   }
   interface FastifyRequest {
     identity: Identity | null;

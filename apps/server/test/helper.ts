@@ -57,6 +57,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE: '100000',
     LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
     LATCHKEY_RATE_LIMIT_ADMIN_PER_MINUTE: '100000',
+    // Test files share two cores: a starved loop must not shed requests (test/operations/health.test.ts covers shedding).
+    LATCHKEY_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...options.env,
   });
   const app = await buildApp({

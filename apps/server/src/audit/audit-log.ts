@@ -44,8 +44,47 @@ export function createAuditLog(db: Db, clock: Clock) {
       LIMIT @limit`,
   );
 
+  const after = db.prepare<[number, number], AuditEvent>(
+    `SELECT id, at, type, actor, client_id AS clientId, computer_name AS computerName, os_user AS osUser,
+            email, request_id AS requestId, detail
+       FROM audit_events WHERE id > ? ORDER BY id LIMIT ?`,
+  );
+  const lastId = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM audit_events');
+  const followers: ((events: AuditEvent[]) => void)[] = [];
+  let cursor = 0;
+  let draining = false;
+
+  // Runs in its own turn of the event loop, when no transaction is open (better-sqlite3's are synchronous):
+  // rows it reads are committed, and rows of a rolled-back transaction are never seen.
+  function drain(): void {
+    draining = false;
+    try {
+      for (;;) {
+        const events = after.all(cursor, 500);
+        if (events.length === 0) return;
+        cursor = events.at(-1)!.id;
+        for (const follower of followers) follower(events);
+        if (events.length < 500) return;
+      }
+    } catch {
+      // The database is closed or failing: the next recorded event reads on from the same cursor.
+    }
+  }
+
   return {
+    /**
+     * Hands every audit event committed from now on to `follower`, in order, shortly after its commit
+     * (the syslog copy and the metrics counters). Off the request path: recording only schedules a read.
+     */
+    follow(follower: (events: AuditEvent[]) => void): void {
+      if (followers.length === 0) cursor = lastId.get()!.id ?? 0;
+      followers.push(follower);
+    },
     record(entry: AuditEntry): void {
+      if (followers.length > 0 && !draining) {
+        draining = true;
+        setImmediate(drain);
+      }
       insert.run({
         at: clock.now(),
         type: entry.type,

@@ -20,6 +20,7 @@ export type GroupCommit = ReturnType<typeof createGroupCommit>;
 export function createGroupCommit(db: Db, maxGroup = 128) {
   let queue: Job[] = [];
   let scheduled = false;
+  let groupListener: ((size: number) => void) | undefined;
 
   const runGroup = db.transaction((jobs: Job[], outcomes: { ok: boolean; value: unknown }[]) => {
     for (const job of jobs) {
@@ -40,6 +41,7 @@ export function createGroupCommit(db: Db, maxGroup = 128) {
     const jobs = queue.length <= maxGroup ? queue : queue.slice(0, maxGroup);
     queue = queue.length <= maxGroup ? [] : queue.slice(maxGroup);
     if (queue.length > 0) schedule();
+    groupListener?.(jobs.length);
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
       runGroup.immediate(jobs, outcomes);
@@ -61,6 +63,10 @@ export function createGroupCommit(db: Db, maxGroup = 128) {
   }
 
   return {
+    /** Tells `listener` the size of each group as it is committed (metrics). */
+    onGroup(listener: (size: number) => void): void {
+      groupListener = listener;
+    },
     /** Runs `fn` inside the next group's transaction; settles once that group is committed. */
     run<T>(fn: () => T): Promise<T> {
       return new Promise<T>((resolve, reject) => {

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config-error.js';
+import { readConfigFile, secretVariable } from '../config-file.js';
 import { FilterSyntaxError, USER_PLACEHOLDER, fillUserFilter, parseLdapFilter } from './ldap-filter.js';
 
 export interface DirectoryConfig {
@@ -68,7 +68,7 @@ export function parseDirectoryConfig(env: NodeJS.ProcessEnv): DirectoryConfig | 
   const caFile = env.LATCHKEY_LDAP_CA_FILE?.trim();
   let ca: string | undefined;
   if (caFile) {
-    ca = readText('LATCHKEY_LDAP_CA_FILE', caFile);
+    ca = readConfigFile('LATCHKEY_LDAP_CA_FILE', caFile);
     if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
       throw new ConfigError('LATCHKEY_LDAP_CA_FILE', 'must be a PEM file with at least one certificate');
     }
@@ -93,30 +93,11 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
 }
 
 function readBindPassword(env: NodeJS.ProcessEnv): string {
-  const direct = env.LATCHKEY_LDAP_BIND_PASSWORD;
-  const file = env.LATCHKEY_LDAP_BIND_PASSWORD_FILE?.trim();
-  if (direct && file) {
-    throw new ConfigError('LATCHKEY_LDAP_BIND_PASSWORD_FILE', 'cannot be set together with LATCHKEY_LDAP_BIND_PASSWORD');
-  }
-  if (file) {
-    // Only the trailing line break an editor adds is dropped; other spaces may be part of it.
-    const password = readText('LATCHKEY_LDAP_BIND_PASSWORD_FILE', file).replace(/\r?\n$/, '');
-    if (!password) throw new ConfigError('LATCHKEY_LDAP_BIND_PASSWORD_FILE', 'names an empty file');
-    return password;
-  }
+  const password = secretVariable(env, 'LATCHKEY_LDAP_BIND_PASSWORD');
   // An empty password would make a simple bind anonymous (RFC 4513 5.1.2), which is never meant.
-  if (!direct)
+  if (!password)
     throw new ConfigError('LATCHKEY_LDAP_BIND_PASSWORD', 'must be set (or LATCHKEY_LDAP_BIND_PASSWORD_FILE) when LATCHKEY_LDAP_URL is set');
-  return direct;
-}
-
-function readText(name: string, path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new ConfigError(name, `cannot read ${path} (${code})`);
-  }
+  return password;
 }
 
 function parseBoolean(env: NodeJS.ProcessEnv, name: string): boolean {

@@ -63,7 +63,9 @@ export function createMailQueue(options: {
   const releaseClaims = db.prepare<[number, number]>(
     'UPDATE mail_queue SET next_attempt_at = ? WHERE sent_at IS NULL AND next_attempt_at > ?',
   );
-  const countPending = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM mail_queue WHERE sent_at IS NULL');
+  const countPending = db.prepare<[], { n: number; oldest: number | null }>(
+    'SELECT count(*) AS n, min(created_at) AS oldest FROM mail_queue WHERE sent_at IS NULL',
+  );
   const claimBatch = db.transaction((limit: number): QueuedRow[] => {
     const now = clock.now();
     const rows = due.all(now, limit);
@@ -154,5 +156,10 @@ export function createMailQueue(options: {
       await drain();
     },
     pendingCount: () => countPending.get()!.n,
+    /** Unsent messages and when the oldest of them was queued (null when none), for health and metrics. */
+    backlog(): { pending: number; oldestQueuedAt: number | null } {
+      const row = countPending.get()!;
+      return { pending: row.n, oldestQueuedAt: row.oldest };
+    },
   };
 }

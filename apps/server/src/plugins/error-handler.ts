@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorBody, ErrorCode } from '@latchkey/contracts';
 import { AppError } from '../app-error.js';
 
@@ -25,6 +25,14 @@ function describeValidation(context: string | undefined, issue: ValidationIssue 
 }
 
 const STORAGE_UNAVAILABLE = new Set(['SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_BUSY', 'SQLITE_LOCKED']);
+
+/**
+ * Errors the router raises before any route or hook runs (a malformed URL, a path parameter longer
+ * than the router takes): Fastify's own answer would carry its error text and a 414.
+ */
+export function frameworkErrors(_error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  void reply.code(400).send(body('invalid_request', 'The request address is not valid.'));
+}
 
 /** Known errors become `{error:{code,message}}`; anything else is logged and answered with a bare 500. */
 async function errorHandler(app: FastifyInstance) {

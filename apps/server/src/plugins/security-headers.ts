@@ -3,7 +3,8 @@ import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 
 /** Strict CSP for every page the server serves (console, preview): no inline script or style, no framing. */
-async function securityHeaders(app: FastifyInstance) {
+async function securityHeaders(app: FastifyInstance, options: { https: boolean }) {
+  const { https } = options;
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -21,6 +22,8 @@ async function securityHeaders(app: FastifyInstance) {
       },
     },
     crossOriginEmbedderPolicy: false,
+    // Only where the browser reached us over HTTPS (natively, or through a proxy at an https public URL).
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: false } : false,
   });
 }
 

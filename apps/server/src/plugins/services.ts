@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
 import { openDatabase } from '../db/database.js';
+import { claimDataDir } from '../db/data-dir-lock.js';
 import { createGroupCommit } from '../db/group-commit.js';
 import { deriveKeys, loadOrCreateSecret, writeNewFileDurably } from '../crypto/secret-key.js';
 import { loadOrCreateSigningKey } from '../crypto/signing-key.js';
@@ -45,6 +46,7 @@ function loadEnrollmentKey(config: Config, announce: (line: string) => void): st
 
 async function services(app: FastifyInstance, { config, clock, announce }: ServicesOptions) {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const releaseDataDir = claimDataDir(config.dataDir);
   const keys = deriveKeys(config.secret ?? loadOrCreateSecret(config.dataDir));
   const signingKey = loadOrCreateSigningKey(config.dataDir);
   const db = openDatabase(join(config.dataDir, 'latchkey.db'));
@@ -108,6 +110,7 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
   app.addHook('onClose', async () => {
     await mail.stop();
     db.close();
+    releaseDataDir();
   });
 }
 

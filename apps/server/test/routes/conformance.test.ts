@@ -11,7 +11,15 @@ import { loadConfig } from '../../src/config.js';
  * Routes the server serves that are not API calls and so have no descriptor: the console's files and
  * the demo preview's page and assets. Everything else must come from a descriptor in contracts.
  */
-const NOT_FROM_CONTRACTS = new Set(['GET /console', 'GET /console/*', 'GET /preview/lock', 'GET /preview/assets/*']);
+const NOT_FROM_CONTRACTS = new Set([
+  'GET /console',
+  'GET /console/*',
+  'GET /preview/lock',
+  'GET /preview/assets/*',
+  // Generated from the descriptors themselves (plugins/openapi.ts); /metrics is Prometheus text, registered only with a token.
+  'GET /api/v1/openapi.json',
+  'GET /metrics',
+]);
 
 /** With LATCHKEY_DEMO=1, as here, the demo's routes are registered too. */
 const ALL = { ...routes, ...demoRoutes };

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { get as httpsGet } from 'node:https';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { freePort } from './free-port.js';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,13 @@ import { fileURLToPath } from 'node:url';
 export const SERVER_ENTRY = fileURLToPath(new URL('../../dist/server.js', import.meta.url));
 export const ADMIN_PASSWORD = 'admin-password-for-attacks';
 export const ENROLLMENT_KEY = 'enrollment-key-for-attacks-01';
+
+/** Rate limits no test traffic reaches, for tests that generate load rather than test the limits. */
+export const HIGH_RATE_LIMITS = {
+  LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE: '1000000',
+  LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
+  LATCHKEY_RATE_LIMIT_ADMIN_PER_MINUTE: '1000000',
+};
 
 export interface HttpAnswer {
   status: number;
@@ -52,16 +60,30 @@ export interface ServerProcessOptions {
   dataDir?: string;
   port?: number;
   env?: Record<string, string>;
+  /** The server speaks HTTPS (LATCHKEY_TLS_* in env): its base URL is https and the start waits trusting this CA. `call` stays HTTP-only. */
+  tlsCa?: string;
 }
 
-async function waitForHealth(baseUrl: string, child: ChildProcess, output: string[], timeoutMs = 20_000): Promise<void> {
+/** GET over HTTPS trusting `ca` (fetch takes no CA of its own). */
+export function httpsStatus(url: string, ca: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpsGet(url, { ca }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+  });
+}
+
+async function waitForHealth(baseUrl: string, child: ChildProcess, output: string[], tlsCa?: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null)
       throw new Error(`server exited (${child.exitCode ?? child.signalCode}):\n${output.join('')}`);
     try {
-      const res = await fetch(`${baseUrl}/api/v1/health`);
-      if (res.ok) return;
+      const url = `${baseUrl}/api/v1/health`;
+      const status = tlsCa ? await httpsStatus(url, tlsCa) : (await fetch(url)).status;
+      if (status === 200) return;
     } catch {
       // not listening yet
     }
@@ -74,7 +96,7 @@ async function waitForHealth(baseUrl: string, child: ChildProcess, output: strin
 export async function startServerProcess(options: ServerProcessOptions = {}, ownsDataDir = !options.dataDir): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'latchkey-proc-'));
   const port = options.port ?? (await freePort());
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `${options.tlsCa ? 'https' : 'http'}://127.0.0.1:${port}`;
   const output: string[] = [];
   const child = spawn(process.execPath, [SERVER_ENTRY], {
     env: {
@@ -87,6 +109,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}, own
       LATCHKEY_ADMIN_EMAIL: 'admin@corp.example.com',
       LATCHKEY_ENROLLMENT_KEY: ENROLLMENT_KEY,
       LATCHKEY_LOG_LEVEL: 'warn',
+      LATCHKEY_MAX_EVENT_LOOP_DELAY_MS: '0',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -95,7 +118,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}, own
   child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    await waitForHealth(baseUrl, child, output);
+    await waitForHealth(baseUrl, child, output, options.tlsCa);
   } catch (err) {
     child.kill('SIGKILL');
     throw err;

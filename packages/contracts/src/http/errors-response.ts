@@ -1,8 +1,8 @@
 import type { TSchema } from '@sinclair/typebox';
 import { ErrorBodySchema } from '../errors.js';
 
-/** The statuses every route may answer with the error shape, besides its own. */
-const COMMON_ERROR_STATUSES = [400, 413, 429, 500, 503] as const;
+/** The statuses every route may answer with the error shape, besides its own (415: a body that is not JSON). */
+const COMMON_ERROR_STATUSES = [400, 413, 415, 429, 500, 503] as const;
 
 export function errorResponses<const S extends readonly number[]>(
   ...statuses: S

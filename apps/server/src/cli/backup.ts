@@ -1,0 +1,26 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { nativeModuleProblem } from '../db/native-module-check.js';
+import { BackupError, backupDatabase } from '../db/backup.js';
+
+/** `npm run backup -- --to FILE`: a consistent copy of the database while the server runs. */
+async function main(): Promise<void> {
+  const problem = nativeModuleProblem();
+  if (problem !== null) throw new BackupError(problem);
+  const { values } = parseArgs({ options: { to: { type: 'string' } } });
+  if (!values.to) throw new BackupError('usage: npm run backup -- --to FILE');
+  const dataDir = resolve(process.env.LATCHKEY_DATA_DIR || './data');
+  const summary = await backupDatabase(dataDir, values.to);
+  const counts = Object.entries(summary.counts)
+    .map(([table, n]) => `${n} ${table}`)
+    .join(', ');
+  console.log(`latchkey: backed up ${dataDir} to ${resolve(values.to)} (schema ${summary.schemaVersion}: ${counts})`);
+  console.log(
+    'latchkey: keep it together with secret.key from the same data dir (or LATCHKEY_SECRET): without that key the OTPs and queued mail in it cannot be used',
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(`latchkey backup: ${err instanceof BackupError ? err.message : err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { nativeModuleProblem } from '../db/native-module-check.js';
+import { BackupError, restoreDatabase } from '../db/backup.js';
+import { DataDirInUseError } from '../db/data-dir-lock.js';
+import { secretVariable } from '../config-file.js';
+
+const KEY_ADVICE = {
+  matches: 'the server key in the data dir opens this backup',
+  'nothing-sealed': 'the backup holds no sealed OTPs, so the key could not be compared',
+  missing:
+    'WARNING: there is no secret.key in the data dir (nor LATCHKEY_SECRET). Copy secret.key from the same backup set before starting: a new key would leave every OTP issued before the backup unverifiable and queued mail unsendable',
+  different:
+    'WARNING: the server key in the data dir does not open this backup. Put the secret.key of the same backup set in place before starting, or OTPs issued before the backup will not verify and queued mail cannot be sent',
+} as const;
+
+/** `npm run restore -- --from FILE`: restores a backup into the data dir of a stopped server. */
+function main(): void {
+  const problem = nativeModuleProblem();
+  if (problem !== null) throw new BackupError(problem);
+  const { values } = parseArgs({ options: { from: { type: 'string' } } });
+  if (!values.from) throw new BackupError('usage: npm run restore -- --from FILE');
+  const dataDir = resolve(process.env.LATCHKEY_DATA_DIR || './data');
+  const secretText = secretVariable(process.env, 'LATCHKEY_SECRET');
+  const result = restoreDatabase(dataDir, values.from, secretText ? Buffer.from(secretText, 'base64') : undefined);
+  const counts = Object.entries(result.counts)
+    .map(([table, n]) => `${n} ${table}`)
+    .join(', ');
+  console.log(`latchkey: restored ${resolve(values.from)} into ${dataDir} (schema ${result.schemaVersion}: ${counts})`);
+  if (result.keptAs) console.log(`latchkey: the database it replaced is kept as ${result.keptAs}`);
+  console.log(`latchkey: ${KEY_ADVICE[result.key]}`);
+  console.log('latchkey: start the server; it applies the migrations this version adds');
+}
+
+try {
+  main();
+} catch (err) {
+  const known = err instanceof BackupError || err instanceof DataDirInUseError;
+  console.error(`latchkey restore: refused: ${known || err instanceof Error ? (err as Error).message : String(err)}`);
+  process.exit(1);
+}

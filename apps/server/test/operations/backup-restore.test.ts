@@ -1,0 +1,154 @@
+import { spawn } from 'node:child_process';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSmtpSink, otpFromMail, type SmtpSink } from '../support/smtp-sink.js';
+import { HIGH_RATE_LIMITS, runPool, startServerProcess, type ServerProcess } from '../support/server-process.js';
+
+const CLI = (name: 'backup' | 'restore') => fileURLToPath(new URL(`../../dist/cli/${name}.js`, import.meta.url));
+
+/** Runs the built CLI as `npm run backup|restore` would, without blocking the event loop (the server under test answers meanwhile). */
+function runCli(name: 'backup' | 'restore', args: string[], dataDir: string): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI(name), ...args], { env: { PATH: process.env.PATH ?? '', LATCHKEY_DATA_DIR: dataDir } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => resolve({ code: code ?? -1, out }));
+  });
+}
+
+const TABLES = ['clients', 'users', 'otp_requests', 'sessions', 'audit_events', 'mail_queue'];
+function counts(file: string): Record<string, number> {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return Object.fromEntries(TABLES.map((t) => [t, (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]));
+  } finally {
+    db.close();
+  }
+}
+
+describe('backup during a logon storm, restore into a new data dir (the restore drill)', () => {
+  const work = mkdtempSync(join(tmpdir(), 'latchkey-drill-'));
+  const backupFile = join(work, 'latchkey-backup.db');
+  const restoredDir = join(work, 'restored');
+  let smtp: SmtpSink;
+  let server: ServerProcess;
+  let restored: ServerProcess | undefined;
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+    server = await startServerProcess({
+      smtpUrl: smtp.url,
+      env: HIGH_RATE_LIMITS,
+    });
+  });
+  afterAll(async () => {
+    await server?.destroy();
+    await restored?.destroy();
+    await smtp?.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('copies consistently while serving, refuses to restore over a running server, and the restored server verifies an OTP issued before the backup', async () => {
+    const admin = await server.login();
+    const client = await server.enroll('PC-DRILL');
+    const before = { osUser: 'CORP\\before', email: 'before@corp.example.com' };
+    expect((await server.call('POST', '/api/v1/admin/otp', { token: admin, body: { clientId: client.clientId, ...before } })).status).toBe(
+      201,
+    );
+    const otpBefore = otpFromMail(await smtp.waitFor((m) => m.to.includes(before.email)));
+
+    // The storm: many computers enrolling, fetching policy, getting OTPs and typing wrong codes, all at once.
+    let stormDone = false;
+    let n = 0;
+    const statuses: number[] = [];
+    const storm = runPool(250, 24, async () => {
+      const i = n++;
+      const c = await server.enroll(`PC-STORM-${i}`);
+      statuses.push((await server.call('GET', '/api/v1/client/policy', { token: c.clientToken })).status);
+      const who = { osUser: `CORP\\storm${i}`, email: `storm${i}@corp.example.com` };
+      statuses.push((await server.call('POST', '/api/v1/admin/otp', { token: admin, body: { clientId: c.clientId, ...who } })).status);
+      statuses.push((await server.call('POST', '/api/v1/otp/verify', { token: c.clientToken, body: { ...who, otp: '00000000' } })).status);
+    }).finally(() => (stormDone = true));
+    while (n < 40) await new Promise((r) => setTimeout(r, 20));
+
+    const backup = await runCli('backup', ['--to', backupFile], server.dataDir);
+    expect(backup.out).toMatch(/backed up/);
+    expect(backup.code, backup.out).toBe(0);
+    expect(stormDone, 'the backup finished while the storm was still running').toBe(false);
+
+    // Restoring over the data dir of the running server is refused, and changes nothing.
+    const refused = await runCli('restore', ['--from', backupFile], server.dataDir);
+    expect(refused.code).toBe(1);
+    expect(refused.out).toMatch(new RegExp(`refused: a Latchkey server \\(pid ${server.pid}\\) is running on this data dir`));
+
+    // Nor does a second server start on it.
+    await expect(startServerProcess({ dataDir: server.dataDir })).rejects.toThrow(
+      /a Latchkey server \(pid \d+\) is running on this data dir/,
+    );
+
+    await storm;
+    expect(
+      statuses.every((s) => [200, 201, 401].includes(s)),
+      statuses.join(','),
+    ).toBe(true);
+    const live = counts(join(server.dataDir, 'latchkey.db'));
+    await server.stop();
+
+    // A new machine: the backup and the key file of the same data dir.
+    const copied = counts(backupFile);
+    expect(copied.clients).toBeGreaterThan(40);
+    expect(copied.clients).toBeLessThan(live.clients!);
+    const noKey = join(work, 'no-key');
+    const withoutKey = await runCli('restore', ['--from', backupFile], noKey);
+    expect(withoutKey.code).toBe(0);
+    expect(withoutKey.out).toMatch(/WARNING: there is no secret\.key/);
+
+    mkdirSync(restoredDir, { mode: 0o700 });
+    copyFileSync(join(server.dataDir, 'secret.key'), join(restoredDir, 'secret.key'));
+    const restore = await runCli('restore', ['--from', backupFile], restoredDir);
+    expect(restore.code, restore.out).toBe(0);
+    expect(restore.out).toMatch(/the server key in the data dir opens this backup/);
+    expect(counts(join(restoredDir, 'latchkey.db'))).toEqual(copied);
+
+    restored = await startServerProcess({ smtpUrl: smtp.url, dataDir: restoredDir });
+    const restoredAdmin = await restored.login();
+    const clients = await restored.call('GET', '/api/v1/admin/clients', { token: restoredAdmin });
+    expect(clients.json.length).toBe(copied.clients);
+    // The OTP issued before the backup still verifies on the restored server, once.
+    const verify = () => restored!.call('POST', '/api/v1/otp/verify', { token: client.clientToken, body: { ...before, otp: otpBefore } });
+    expect((await verify()).status).toBe(200);
+    expect((await verify()).status).toBe(401);
+  }, 120_000);
+
+  it('refuses a damaged copy, a copy newer than the code, and something that is not a database', async () => {
+    const target = join(work, 'refusals');
+    const damaged = join(work, 'damaged.db');
+    copyFileSync(backupFile, damaged);
+    const fd = openSync(damaged, 'r+');
+    writeSync(fd, Buffer.alloc(4096, 0xa5), 0, 4096, 4096 * 2);
+    closeSync(fd);
+    const one = await runCli('restore', ['--from', damaged], target);
+    expect(one.code).toBe(1);
+    expect(one.out).toMatch(/refused: .*damaged\.db (fails its integrity check|cannot be opened as a database)/);
+
+    const newer = join(work, 'newer.db');
+    copyFileSync(backupFile, newer);
+    const db = new Database(newer);
+    db.pragma('user_version = 9990');
+    db.close();
+    const two = await runCli('restore', ['--from', newer], target);
+    expect(two.code).toBe(1);
+    expect(two.out).toMatch(/refused: .*newer\.db is at schema version 9990, newer than this Latchkey/);
+
+    const text = join(work, 'notes.txt');
+    copyFileSync(fileURLToPath(import.meta.url), text);
+    const three = await runCli('restore', ['--from', text], target);
+    expect(three.code).toBe(1);
+    expect(three.out).toMatch(/refused: .*notes\.txt is not a SQLite database/);
+    expect(existsSync(join(target, 'latchkey.db'))).toBe(false);
+  });
+});

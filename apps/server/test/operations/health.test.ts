@@ -1,0 +1,105 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Value } from '@sinclair/typebox/value';
+import { HealthSchema, HealthUnavailableSchema } from '@latchkey/contracts';
+import { bearer, buildTestApp, type TestApp } from '../helper.js';
+
+describe('GET /api/v1/health as readiness', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await buildTestApp();
+  });
+  afterEach(async () => {
+    await t.destroy();
+  });
+
+  const health = () => t.app.inject({ method: 'GET', url: '/api/v1/health' });
+
+  it('answers 200 with every check passing', async () => {
+    const res = await health();
+    expect(res.statusCode).toBe(200);
+    expect(Value.Check(HealthSchema, res.json())).toBe(true);
+    expect(res.json().checks.map((c: { name: string; ok: boolean }) => [c.name, c.ok])).toEqual([
+      ['database', true],
+      ['mail_queue', true],
+      ['event_loop', true],
+    ]);
+  });
+
+  it('answers 503 naming the database when it refuses writes, and 200 again once it takes them', async () => {
+    // SQLite itself refuses every write on this connection (SQLITE_READONLY), as on a read-only filesystem.
+    t.app.db.pragma('query_only = ON');
+    // The probe runs at most once a second; let the last one age out.
+    await new Promise((r) => setTimeout(r, 1100));
+    const res = await health();
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('10');
+    const body = res.json();
+    expect(Value.Check(HealthUnavailableSchema, body)).toBe(true);
+    expect(body.error).toEqual({ code: 'service_unavailable', message: 'Not ready: database.' });
+    expect(body.checks.find((c: { name: string }) => c.name === 'database')).toMatchObject({ ok: false, detail: expect.any(String) });
+    expect(res.body).not.toMatch(/SQLITE|readonly|query_only/i);
+
+    t.app.db.pragma('query_only = OFF');
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await health()).statusCode).toBe(200);
+  });
+
+  it('answers 503 naming the mail queue when the oldest queued mail is older than 5 minutes', async () => {
+    const admin = await t.adminToken();
+    const { clientId } = await t.enroll('PC-HEALTH');
+    t.smtp.setDown(true);
+    const gen = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/otp',
+      headers: bearer(admin),
+      payload: { clientId, osUser: 'CORP\\alice', email: 'alice@corp.example.com' },
+    });
+    expect(gen.statusCode).toBe(201);
+
+    t.clock.advance(5 * 60_000);
+    expect((await health()).statusCode).toBe(200);
+    t.clock.advance(61_000);
+    const res = await health();
+    expect(res.statusCode).toBe(503);
+    expect(res.json().error.message).toBe('Not ready: mail_queue.');
+    expect(res.json().checks.find((c: { name: string }) => c.name === 'mail_queue').detail).toMatch(/6 minutes/);
+    // No address, code or SMTP text in an unauthenticated answer.
+    expect(res.body).not.toMatch(/alice|smtp|ECONNREFUSED/i);
+
+    t.smtp.setDown(false);
+    t.clock.advance(10 * 60_000); // past the longest retry backoff
+    await t.app.mail.flush();
+    expect((await health()).statusCode).toBe(200);
+  });
+
+  it('sheds other routes with 503 while the event loop lags, says so in health, and recovers', async () => {
+    const lagging = await buildTestApp({ env: { LATCHKEY_MAX_EVENT_LOOP_DELAY_MS: '100' } });
+    try {
+      const { clientToken } = await lagging.enroll('PC-LAG');
+      const policy = () => lagging.app.inject({ method: 'GET', url: '/api/v1/client/policy', headers: bearer(clientToken) });
+      // Block the loop the way a synchronous hot spot would: 300 ms at a time for 2.4 s, yielding between, so every
+      // 1-second sample of the delay histogram is dominated by the blocks whatever Node's timer details.
+      for (let i = 0; i < 8; i++) {
+        const until = Date.now() + 300;
+        while (Date.now() < until) {
+          // busy
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+      const shed = await policy();
+      expect(shed.statusCode).toBe(503);
+      expect(shed.json()).toEqual({
+        error: { code: 'service_unavailable', message: 'The server is overloaded. Try again shortly.' },
+        retryAfterSeconds: 10,
+      });
+      const res = await lagging.app.inject({ method: 'GET', url: '/api/v1/health' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json().checks.find((c: { name: string }) => c.name === 'event_loop')).toMatchObject({ ok: false });
+
+      await new Promise((r) => setTimeout(r, 2500));
+      expect((await policy()).statusCode).toBe(200);
+    } finally {
+      await lagging.destroy();
+    }
+  });
+});

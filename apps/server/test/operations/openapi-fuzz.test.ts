@@ -1,0 +1,273 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '@latchkey/contracts';
+import { startSmtpSink, otpFromMail, type SmtpSink } from '../support/smtp-sink.js';
+import { ENROLLMENT_KEY, HIGH_RATE_LIMITS, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import {
+  KNOWN_KEYWORDS,
+  hostileBody,
+  hostileString,
+  validArbitrary,
+  validate,
+  type Components,
+  type OaSchema,
+} from '../support/openapi-schema.js';
+
+/** Each operation gets this many generated requests: all of them together stay well under a minute. */
+const RUNS_PER_OPERATION = 25;
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+
+interface Parameter {
+  name: string;
+  in: 'path' | 'query' | 'header' | 'cookie';
+  required?: boolean;
+  schema: OaSchema;
+}
+interface Operation {
+  parameters?: Parameter[];
+  requestBody?: { required?: boolean; content: Record<string, { schema: OaSchema }> };
+  responses: Record<string, { description: string; content?: Record<string, { schema: OaSchema }> }>;
+  security?: Record<string, string[]>[];
+}
+interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string };
+  paths: Record<string, Partial<Record<(typeof METHODS)[number], Operation>>>;
+  components: { schemas?: Components; securitySchemes: Record<string, unknown> };
+}
+
+/** Every schema in the document with where it stands, walking only schema positions. */
+function* schemasIn(schema: OaSchema, where: string): Generator<[OaSchema, string]> {
+  yield [schema, where];
+  for (const [name, prop] of Object.entries(schema.properties ?? {})) yield* schemasIn(prop, `${where}.properties.${name}`);
+  if (schema.items) yield* schemasIn(schema.items, `${where}.items`);
+  if (typeof schema.additionalProperties === 'object') yield* schemasIn(schema.additionalProperties, `${where}.additionalProperties`);
+  for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
+    const list = schema[key] ?? [];
+    for (let i = 0; i < list.length; i++) yield* schemasIn(list[i]!, `${where}.${key}[${i}]`);
+  }
+}
+
+/** Percent-encodes the UTF-8 bytes of any string (encodeURIComponent throws on a lone surrogate). */
+const encodeParam = (value: string) =>
+  [...Buffer.from(value, 'utf8')]
+    .map((b) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, '0')}`))
+    .join('');
+
+function* operationsOf(doc: OpenApiDocument): Generator<[string, (typeof METHODS)[number], Operation]> {
+  for (const [path, item] of Object.entries(doc.paths)) for (const method of METHODS) if (item[method]) yield [path, method, item[method]!];
+}
+
+describe('GET /api/v1/openapi.json against the running server', () => {
+  let smtp: SmtpSink;
+  let server: ServerProcess;
+  let doc: OpenApiDocument;
+  let components: Components;
+  let admin: string;
+  let client: { clientId: string; clientToken: string };
+  const known: Record<string, unknown[]> = {};
+
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+    server = await startServerProcess({
+      smtpUrl: smtp.url,
+      env: HIGH_RATE_LIMITS,
+    });
+    const res = await server.call('GET', '/api/v1/openapi.json');
+    expect(res.status).toBe(200);
+    doc = res.json;
+    components = doc.components.schemas ?? {};
+
+    // Real credentials and real ids, so generated requests reach past authentication and lookups.
+    admin = await server.login();
+    client = await server.enroll('PC-FUZZ');
+    const osUser = 'CORP\\fuzz';
+    const email = 'fuzz@corp.example.com';
+    await server.call('POST', '/api/v1/admin/users', {
+      token: admin,
+      body: { login: 'fuzz-helper', password: 'fuzz-helper-password', email: 'helper@corp.example.com', role: 'helpdesk' },
+    });
+    const generated = await server.call('POST', '/api/v1/admin/otp', { token: admin, body: { clientId: client.clientId, osUser, email } });
+    const otp = otpFromMail(await smtp.waitFor((m) => m.to.includes(email)));
+    const verified = await server.call('POST', '/api/v1/otp/verify', { token: client.clientToken, body: { osUser, email, otp } });
+    await server.call('PUT', '/api/v1/admin/settings', { token: admin, body: { otpRequestIntervalMinutes: 0 } });
+    const pending = await server.call('POST', '/api/v1/otp/requests', {
+      token: client.clientToken,
+      body: { osUser, method: 'email', email: 'pending@corp.example.com' },
+    });
+    Object.assign(known, {
+      clientId: [client.clientId],
+      requestId: [generated.json.requestId, pending.json.requestId],
+      sessionId: [verified.json.sessionId],
+      login: ['fuzz-helper'],
+      enrollmentKey: [ENROLLMENT_KEY],
+      osUser: [osUser],
+      email: [email],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.destroy();
+    await smtp?.stop();
+  });
+
+  it('is OpenAPI 3.0 that names every route of the contract and uses only what OpenAPI 3.0 defines', () => {
+    expect(doc.openapi).toBe('3.0.3');
+    expect(doc.info.title).toBe('Latchkey API');
+    expect(typeof doc.info.version).toBe('string');
+
+    const documented = [...operationsOf(doc)].map(([path, method]) => `${method.toUpperCase()} ${path}`).sort();
+    const contract = Object.values(routes)
+      .map((r) => `${r.method} ${r.url.replace(/:([A-Za-z]+)/g, '{$1}')}`)
+      .sort();
+    expect(documented).toEqual(contract);
+
+    const problems: string[] = [];
+    const check = (schema: OaSchema, where: string) => {
+      for (const [s, at] of schemasIn(schema, where)) {
+        for (const key of Object.keys(s)) if (!KNOWN_KEYWORDS.has(key)) problems.push(`${at}: keyword ${key}`);
+        if (s.type !== undefined && typeof s.type !== 'string') problems.push(`${at}: type must be one string in 3.0`);
+        if (s.type === 'null') problems.push(`${at}: type null does not exist in 3.0`);
+        if (s.nullable && !s.type) problems.push(`${at}: nullable without type`);
+        if (s.$ref && !components[s.$ref.replace('#/components/schemas/', '')]) problems.push(`${at}: unresolved ${s.$ref}`);
+        if (s.$ref && Object.keys(s).length > 1) problems.push(`${at}: siblings of $ref are ignored in 3.0`);
+        if (s.pattern) {
+          try {
+            new RegExp(s.pattern, 'u');
+          } catch {
+            problems.push(`${at}: pattern is not a regular expression`);
+          }
+        }
+      }
+    };
+    for (const [name, schema] of Object.entries(components)) check(schema, `components.schemas.${name}`);
+    for (const [path, method, op] of operationsOf(doc)) {
+      const at = `${method.toUpperCase()} ${path}`;
+      const statuses = Object.keys(op.responses);
+      if (!statuses.some((s) => /^2\d\d$/.test(s))) problems.push(`${at}: no success response`);
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (!/^[1-5]\d\d$/.test(status)) problems.push(`${at}: response key ${status}`);
+        if (typeof response.description !== 'string') problems.push(`${at} ${status}: no description`);
+        for (const media of Object.values(response.content ?? {})) check(media.schema, `${at} ${status}`);
+      }
+      for (const media of Object.values(op.requestBody?.content ?? {})) check(media.schema, `${at} body`);
+      const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      const declared = (op.parameters ?? []).filter((p) => p.in === 'path');
+      for (const name of templated) {
+        const p = declared.find((d) => d.name === name);
+        if (!p || p.required !== true) problems.push(`${at}: path parameter ${name} not declared as required`);
+      }
+      for (const p of op.parameters ?? []) check(p.schema, `${at} parameter ${p.name}`);
+      for (const requirement of op.security ?? []) {
+        for (const scheme of Object.keys(requirement))
+          if (!(scheme in doc.components.securitySchemes)) problems.push(`${at}: scheme ${scheme}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('answers every generated request, valid or hostile, without a server error and as documented', async () => {
+    const started = Date.now();
+    // Signing in and out last: their hostile runs must not end the sessions the other routes use.
+    const ops = [...operationsOf(doc)].sort(
+      ([a], [b]) => Number(a.startsWith('/api/v1/admin/log')) - Number(b.startsWith('/api/v1/admin/log')),
+    );
+    const seen = new Map<string, Set<number>>();
+
+    for (const [path, method, op] of ops) {
+      const at = `${method.toUpperCase()} ${path}`;
+      const statuses = new Set<number>();
+      seen.set(at, statuses);
+      const pathParams = (op.parameters ?? []).filter((p) => p.in === 'path');
+      const queryParams = (op.parameters ?? []).filter((p) => p.in === 'query');
+      const bodySchema = op.requestBody?.content['application/json']?.schema;
+      const schemes = (op.security ?? []).flatMap((r) => Object.keys(r));
+
+      const paramValue = (p: Parameter) =>
+        fc.oneof(
+          { arbitrary: known[p.name] ? fc.constantFrom(...(known[p.name] as string[])) : validArbitrary(p.schema, components), weight: 3 },
+          { arbitrary: validArbitrary(p.schema, components), weight: 2 },
+          { arbitrary: hostileString, weight: 2 },
+        );
+      const request = fc.record({
+        params: fc.tuple(...pathParams.map((p) => paramValue(p).filter((v) => !['', '.', '..'].includes(String(v))))),
+        query: fc.tuple(...queryParams.map((p) => fc.option(paramValue(p), { nil: undefined }))),
+        extraQuery: fc.option(fc.tuple(fc.constantFrom('unexpected', '__proto__', 'limit'), hostileString), { freq: 4, nil: undefined }),
+        credential: fc.constantFrom('valid', 'valid', 'valid', 'valid', 'none', 'garbage', 'other-role'),
+        body: bodySchema
+          ? fc.oneof(
+              { arbitrary: validArbitrary(bodySchema, components, known).map((v) => ({ json: v })), weight: 5 },
+              { arbitrary: hostileBody(bodySchema, components).map((v) => ({ json: v })), weight: 3 },
+              {
+                arbitrary: fc
+                  .constantFrom('{"a":', '[', 'null', '"x"', ' '.repeat(20_000))
+                  .map((raw) => ({ raw, type: 'application/json' })),
+                weight: 1,
+              },
+              {
+                arbitrary: fc
+                  .constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data; boundary=x')
+                  .map((type) => ({ raw: 'osUser=x', type })),
+                weight: 1,
+              },
+            )
+          : method === 'get'
+            ? fc.constant(undefined)
+            : fc.oneof(
+                { arbitrary: fc.constant(undefined), weight: 8 },
+                { arbitrary: fc.jsonValue().map((v) => ({ json: v })), weight: 1 },
+              ),
+      });
+
+      await fc.assert(
+        fc.asyncProperty(request, async (r) => {
+          let url = path;
+          pathParams.forEach((p, i) => (url = url.replace(`{${p.name}}`, encodeParam(String(r.params[i])))));
+          const search = new URLSearchParams();
+          queryParams.forEach((p, i) => r.query[i] !== undefined && search.append(p.name, String(r.query[i])));
+          if (r.extraQuery) search.append(r.extraQuery[0], r.extraQuery[1]);
+          if ([...search].length > 0) url += `?${search}`;
+
+          const headers: Record<string, string> = {};
+          if (schemes.length > 0) {
+            const forAdmin = schemes.includes('adminToken');
+            let token: string | undefined;
+            if (r.credential === 'valid')
+              token = path === '/api/v1/admin/logout' ? await server.login() : forAdmin ? admin : client.clientToken;
+            else if (r.credential === 'garbage') token = 'x'.repeat(43);
+            else if (r.credential === 'other-role') token = forAdmin ? client.clientToken : admin;
+            if (token) headers.authorization = `Bearer ${token}`;
+          }
+          let body: string | undefined;
+          if (r.body && 'json' in r.body) {
+            body = JSON.stringify(r.body.json);
+            headers['content-type'] = 'application/json';
+          } else if (r.body && 'raw' in r.body) {
+            body = r.body.raw;
+            headers['content-type'] = r.body.type;
+          }
+
+          const res = await fetch(`${server.baseUrl}${url}`, { method: method.toUpperCase(), headers, body });
+          const text = await res.text();
+          statuses.add(res.status);
+          const what = `${at} as ${url.slice(0, 200)} (${r.credential}) ${body?.slice(0, 200) ?? ''} -> ${res.status} ${text.slice(0, 300)}`;
+          expect(res.status, what).toBeLessThan(500);
+          const documented = op.responses[String(res.status)];
+          expect(documented, `undocumented status: ${what}`).toBeDefined();
+          const schema = documented!.content?.['application/json']?.schema;
+          if (!schema) {
+            expect(text, `undocumented body: ${what}`).toBe('');
+            return;
+          }
+          expect(res.headers.get('content-type'), what).toMatch(/^application\/json/);
+          expect(validate(schema, JSON.parse(text), components), what).toEqual([]);
+        }),
+        { numRuns: RUNS_PER_OPERATION, endOnFailure: true },
+      );
+    }
+
+    // Real credentials and ids got past authentication and lookups: most operations answered success at least once.
+    const succeeded = [...seen].filter(([, s]) => [...s].some((status) => status >= 200 && status < 300)).map(([at]) => at);
+    expect(succeeded.length, JSON.stringify(Object.fromEntries([...seen].map(([k, v]) => [k, [...v]])))).toBeGreaterThan(ops.length * 0.6);
+    expect(Date.now() - started).toBeLessThan(60_000);
+  }, 90_000);
+});
