@@ -13,6 +13,7 @@ import type { SessionStore } from './sessions/session-store.js';
 import type { MailQueue } from './mail/mail-queue.js';
 import type { LockoutStore } from './otp/lockout-store.js';
 import type { Directory } from './directory/index.js';
+import type { OfflineUnlocks } from './offline/offline-unlocks.js';
 
 export type Identity = { kind: 'client'; client: ClientRow } | { kind: 'admin'; admin: AdminIdentity; viaCookie: boolean };
 
@@ -33,6 +34,7 @@ declare module 'fastify' {
     sessions: SessionStore;
     lockouts: LockoutStore;
     mail: MailQueue;
+    offlineUnlocks: OfflineUnlocks;
     /** Undefined when no directory is configured. */
     directory: Directory | undefined;
   }

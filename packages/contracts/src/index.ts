@@ -10,3 +10,4 @@ export * from './http/sessions.js';
 export * from './http/admin.js';
 export * from './http/routes.js';
 export * from './ipc.js';
+export * from './offline-code.js';

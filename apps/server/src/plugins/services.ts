@@ -17,6 +17,7 @@ import { createAdminSessions } from '../users/admin-sessions.js';
 import { createOtpService } from '../otp/otp-service.js';
 import { createLockoutStore } from '../otp/lockout-store.js';
 import { createSessionStore } from '../sessions/session-store.js';
+import { createOfflineUnlocks } from '../offline/offline-unlocks.js';
 import { createMailQueue } from '../mail/mail-queue.js';
 import { createOutboxTransport, createSmtpTransport } from '../mail/mail-transport.js';
 
@@ -84,6 +85,7 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
   app.decorate('sessions', createSessionStore(db, clock));
   app.decorate('lockouts', createLockoutStore(db));
   app.decorate('mail', mail);
+  app.decorate('offlineUnlocks', createOfflineUnlocks({ db, clock, sealKey: keys.seal, audit }));
 
   app.addHook('onReady', async () => mail.start());
   app.addHook('onClose', async () => {

@@ -1,5 +1,5 @@
 import { health } from './health.js';
-import { enroll, getPolicy } from './client.js';
+import { enroll, getPolicy, reportOfflineUnlock } from './client.js';
 import { createOtpRequest, getOtpRequest, resendOtp, verifyOtp } from './otp.js';
 import { endSession, heartbeat } from './sessions.js';
 import {
@@ -18,9 +18,12 @@ import {
   listClients,
   listLockouts,
   listSessions,
+  listOfflineUnlocks,
   listUsers,
+  offlineResponse,
   patchClient,
   putSettings,
+  rotateOfflineKey,
   updateUser,
 } from './admin.js';
 
@@ -29,6 +32,7 @@ export const routes = {
   health,
   enroll,
   getPolicy,
+  reportOfflineUnlock,
   createOtpRequest,
   getOtpRequest,
   resendOtp,
@@ -54,5 +58,8 @@ export const routes = {
   listAudit,
   listLockouts,
   clearLockout,
+  offlineResponse,
+  rotateOfflineKey,
+  listOfflineUnlocks,
 } as const;
 export type RouteName = keyof typeof routes;

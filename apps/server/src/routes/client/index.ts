@@ -13,8 +13,14 @@ export default async function clientRoutes(app: TypedApp) {
         app.audit.record({ type: 'client.enroll_failed', computerName, detail: `from ${request.ip}` });
         throw new AppError(401, 'invalid_enrollment_key', 'The enrollment key is not correct.');
       }
-      const enrolled = app.clients.enroll(computerName, app.settings.get().defaultAllowOneTimePasswords);
-      app.audit.record({ type: 'client.enrolled', clientId: enrolled.clientId, computerName, detail: `from ${request.ip}` });
+      const enrolled = app.db
+        .transaction(() => {
+          const client = app.clients.enroll(computerName, app.settings.get().defaultAllowOneTimePasswords);
+          const offlineKey = app.offlineUnlocks.keyForEnrollment(client.clientId);
+          app.audit.record({ type: 'client.enrolled', clientId: client.clientId, computerName, detail: `from ${request.ip}` });
+          return { ...client, offlineKey };
+        })
+        .immediate();
       return reply.code(201).send(enrolled);
     },
   });
@@ -24,7 +30,10 @@ export default async function clientRoutes(app: TypedApp) {
     handler: async (request) => {
       const client = clientOf(request);
       const s = app.settings.get();
+      const held = request.query.offlineKeyVersion;
       return {
+        ...app.offlineUnlocks.keyForPolicy(client, held === undefined ? undefined : Number(held)),
+        allowOfflineUnlock: s.allowOfflineUnlock,
         allowOneTimePasswords: client.allowOtp,
         autoSendToDirectoryUsers: s.autoSendToDirectoryUsers,
         autoSendToInternalUsers: s.autoSendToInternalUsers,
@@ -34,5 +43,13 @@ export default async function clientRoutes(app: TypedApp) {
         computerName: client.computerName,
       };
     },
+  });
+}
+
+export async function offlineReportRoutes(app: TypedApp) {
+  app.route({
+    ...routeOptions(routes.reportOfflineUnlock),
+    handler: async (request, reply) =>
+      reply.code(201).send({ sessionId: app.offlineUnlocks.report(clientOf(request), request.body).sessionId }),
   });
 }
