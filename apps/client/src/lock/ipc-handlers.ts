@@ -15,5 +15,7 @@ export function createLockHandlers(controller: LockController): LockIpcHandlers 
     'lock:resend': async () => (await controller.resend(), null),
     'lock:retry-now': async () => (await controller.retryNow(), null),
     'lock:sign-out': async () => (await controller.signOut(), null),
+    'lock:show-offline': async () => (await controller.showOffline(), null),
+    'lock:offline-unlock': async (input) => (await controller.offlineUnlock(input), null),
   };
 }

@@ -13,8 +13,11 @@ import {
   type RequestMode,
   type RequestOtpInput,
   type VerifyInput,
+  type OfflineUnlockInput,
 } from '@latchkey/contracts';
 import { backoffDelay, systemTimers, type Timers } from './timers.js';
+import { OfflineFlow } from './offline-flow.js';
+import type { OfflineUnlock } from './offline-unlock.js';
 import { accessDeniedBecause, errorNotice, inputNotice, intervalNotice, resentNotice, statusNotice, unreachable } from './messages.js';
 
 /** What survives a restart of the lock (so "Resend" still works after the program was restarted). */
@@ -28,7 +31,8 @@ export interface RequestStore {
 }
 
 export interface UnlockedSession {
-  sessionId: string;
+  /** Absent after an offline unlock until the server has recorded it. */
+  sessionId?: string;
   email: string;
 }
 
@@ -50,6 +54,8 @@ export interface LockControllerOptions {
   onUnlocked?: (session: UnlockedSession) => void;
   /** The host signs the OS user out. */
   onSignOut?: () => void | Promise<void>;
+  /** Offline unlock with the helpdesk (challenge and response) when the server cannot be reached. */
+  offline?: OfflineUnlock;
 }
 
 type Listener = (state: LockState) => void;
@@ -61,6 +67,8 @@ const DEFAULT_POLICY: ClientPolicy = {
   accessRequestExpirationMinutes: 30,
   otpRequestIntervalMinutes: 60,
   otpLength: 8,
+  allowOfflineUnlock: true,
+  offlineKeyVersion: 0,
 };
 
 export function requestModeOf(policy: ClientPolicy): RequestMode {
@@ -97,6 +105,7 @@ export class LockController {
   private heartbeatTimer: unknown;
   private session: UnlockedSession | undefined;
   private disposed = false;
+  private readonly offlineFlow: OfflineFlow | undefined;
 
   constructor(options: LockControllerOptions) {
     this.options = options;
@@ -113,6 +122,19 @@ export class LockController {
       otpLength: DEFAULT_POLICY.otpLength,
       canResend: false,
     };
+    this.offlineFlow =
+      options.offline &&
+      new OfflineFlow(options.offline, {
+        api: this.api,
+        timers: this.timers,
+        state: () => this.current,
+        update: (patch, remove) => this.update(patch, remove),
+        unlock: () => this.unlock({ email: '' }),
+        settled: () => this.settled(),
+        adoptSession: (sessionId) => this.adoptSession(sessionId),
+        awaitingSession: () => !!this.session && !this.session.sessionId,
+        reportIntervalMs: options.heartbeatIntervalMs ?? 60_000,
+      });
   }
 
   get state(): LockState {
@@ -143,6 +165,7 @@ export class LockController {
 
   /** Fetches the policy (retrying with backoff while the server cannot be reached) and restores a saved request. */
   async start(): Promise<void> {
+    await this.offlineFlow?.start();
     const saved = this.options.store?.load();
     if (saved) this.update({ email: saved.email, request: { requestId: saved.requestId, status: 'sent', email: saved.email } });
     await this.refreshPolicy();
@@ -169,7 +192,8 @@ export class LockController {
     if (this.current.phase === 'unlocked') return true;
     this.update({ busy: 'policy' });
     try {
-      const policy = await this.api(routes.getPolicy, {});
+      const policy = await this.api(routes.getPolicy, this.offlineFlow ? { query: this.offlineFlow.policyQuery() } : {});
+      void this.offlineFlow?.online(policy);
       if (this.settled()) return true;
       this.applyPolicy(policy);
       this.timers.clearTimeout(this.reconnectTimer);
@@ -208,6 +232,7 @@ export class LockController {
     const at = this.timers.now() + delay;
     this.update({ phase: 'offline', retry: { attempt: this.reconnectAttempt, at }, notice: unreachable(delay) });
     this.reconnectTimer = this.timers.setTimeout(() => void this.refreshPolicy(), delay);
+    this.offlineFlow?.unreachable(this.reconnectAttempt);
   }
 
   /** "Try again now" while offline. */
@@ -217,6 +242,15 @@ export class LockController {
   }
 
   // ---- pop-ups ----
+
+  /** "Unlock with the helpdesk" (offered while the server cannot be reached). */
+  async showOffline(): Promise<void> {
+    await this.offlineFlow?.show();
+  }
+
+  async offlineUnlock(input: OfflineUnlockInput): Promise<void> {
+    await this.offlineFlow?.unlock(input);
+  }
 
   /** Opens the request pop-up, with the policy fetched again so the form matches the server's settings. */
   async showRequest(): Promise<void> {
@@ -378,9 +412,15 @@ export class LockController {
     this.session = session;
     for (const timer of [this.reconnectTimer, this.pollTimer]) this.timers.clearTimeout(timer);
     this.options.store?.save(undefined);
-    this.update({ phase: 'unlocked', email: session.email }, ['busy', 'notice', 'retry', 'nextRequestAt']);
-    this.scheduleHeartbeat();
+    this.update({ phase: 'unlocked', email: session.email }, ['busy', 'notice', 'retry', 'nextRequestAt', 'offline']);
+    if (session.sessionId) this.scheduleHeartbeat();
     this.options.onUnlocked?.(session);
+  }
+
+  private adoptSession(sessionId: string): void {
+    if (!this.session) return;
+    this.session.sessionId = sessionId;
+    this.scheduleHeartbeat();
   }
 
   private scheduleHeartbeat(): void {
@@ -392,7 +432,7 @@ export class LockController {
   /** One heartbeat; a session the server has ended (404/409) stops them, a network failure does not. */
   async heartbeat(): Promise<void> {
     const session = this.session;
-    if (!session) return;
+    if (!session?.sessionId) return;
     try {
       await this.api(routes.heartbeat, { params: { sessionId: session.sessionId } });
     } catch (err) {
@@ -409,7 +449,7 @@ export class LockController {
     const session = this.session;
     this.session = undefined;
     this.timers.clearTimeout(this.heartbeatTimer);
-    if (!session) return;
+    if (!session?.sessionId) return;
     try {
       await this.api(routes.endSession, { params: { sessionId: session.sessionId } });
     } catch {
@@ -432,6 +472,7 @@ export class LockController {
   dispose(): void {
     this.disposed = true;
     for (const timer of [this.reconnectTimer, this.pollTimer, this.heartbeatTimer]) this.timers.clearTimeout(timer);
+    this.offlineFlow?.dispose();
   }
 }
 

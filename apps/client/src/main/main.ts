@@ -16,6 +16,8 @@ import { LOCK_ORIGIN, LOCK_SCHEME, RENDERER_CSP, rendererFileFor } from './rende
 import { signOutCommand } from './sign-out.js';
 import { encodeTaskXml, taskXml } from './task-xml.js';
 import { createRequestFileStore, createTokenStore } from './token-store.js';
+import { createOfflineKeyStore, nodeHmacSha256, nodeRandomBytes, offlineSlots } from './offline-store.js';
+import { OfflineUnlock } from '../lock/offline-unlock.js';
 
 // dist/main/main/main.js → dist/
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -98,6 +100,15 @@ function main(): void {
     let token = tokens.load();
     const computerName = config?.computerName ?? hostname();
     const netFetch = fetchWithTimeout(net.fetch as unknown as typeof fetch);
+    const osUser = osUserName(process.platform, process.env, userInfo().username);
+    const offline = new OfflineUnlock({
+      osUser,
+      keys: createOfflineKeyStore(userData, safeStorage),
+      slots: offlineSlots(userData, app.getPath('appData')),
+      hmac: nodeHmacSha256,
+      randomBytes: nodeRandomBytes,
+      now: () => Date.now(),
+    });
 
     // Enrolls on first use; a failure surfaces as "server unreachable" and is retried with backoff.
     const fetchEnrolled: FetchLike = async (url, init) => {
@@ -105,7 +116,9 @@ function main(): void {
       if (!token) {
         const anonymous = createApiClient({ baseUrl: config.serverUrl, fetch: netFetch });
         try {
-          token = (await anonymous(routes.enroll, { body: { enrollmentKey: config.enrollmentKey, computerName } })).clientToken;
+          const enrolled = await anonymous(routes.enroll, { body: { enrollmentKey: config.enrollmentKey, computerName } });
+          token = enrolled.clientToken;
+          if (!(await offline.acceptKey(enrolled.offlineKey))) log('safeStorage unavailable: the offline key is kept in memory only');
         } catch (err) {
           log(`enrollment failed: ${(err as { code?: string }).code ?? 'error'}`);
           throw err;
@@ -129,8 +142,9 @@ function main(): void {
       baseUrl: config?.serverUrl ?? 'https://not-configured.invalid',
       fetch: fetchEnrolled,
       clientToken: () => token,
-      osUser: osUserName(process.platform, process.env, userInfo().username),
+      osUser,
       computerName,
+      offline,
       store: createRequestFileStore(userData),
       onUnlocked: () => {
         unlocked = true;

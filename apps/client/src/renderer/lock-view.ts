@@ -1,46 +1,12 @@
-import type { LockState, Notice, OtpRequestMethod } from '@latchkey/contracts';
+import type { LockState, OtpRequestMethod } from '@latchkey/contracts';
 import type { LatchkeyApi } from '../preload/bridge.js';
+import { mountOfflinePopup } from './offline-view.js';
+import { field, formatTime, h, noticeBox, showNotice } from './dom.js';
 
 /**
  * The two pop-ups. The DOM is built once and updated from each state the controller publishes, so
  * what a person typed and where the focus is survive every update. Knows nothing but the bridge.
  */
-
-type Attrs = Record<string, string | boolean | undefined>;
-
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === undefined || value === false) continue;
-    el.setAttribute(name, value === true ? '' : value);
-  }
-  el.append(...children);
-  return el;
-}
-
-function field(id: string, label: string, input: Attrs, hint?: string) {
-  const control = h('input', { id, name: id, ...input, ...(hint ? { 'aria-describedby': `${id}-hint` } : {}) });
-  const wrapper = h('div', { class: 'field' }, h('label', { for: id }, label), control);
-  if (hint) wrapper.append(h('span', { id: `${id}-hint`, class: 'hint' }, hint));
-  return { wrapper, control };
-}
-
-function noticeBox(id: string) {
-  return h('div', { id, class: 'notice', role: 'status', 'aria-live': 'polite', hidden: true });
-}
-
-function showNotice(box: HTMLElement, notice: Notice | undefined): void {
-  const text = notice?.text ?? '';
-  box.hidden = !notice;
-  box.dataset.kind = notice?.kind ?? '';
-  box.dataset.code = notice?.code ?? '';
-  box.setAttribute('aria-live', notice?.kind === 'error' ? 'assertive' : 'polite');
-  if (box.textContent !== text) box.textContent = text;
-}
-
-function formatTime(at: number): string {
-  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-}
 
 export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
   // ---- lock pop-up ----
@@ -57,6 +23,7 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
   const lockResend = h('button', { type: 'button', hidden: true }, 'Resend');
   const retryNow = h('button', { type: 'button', hidden: true }, 'Try again now');
   const signOut = h('button', { type: 'button', class: 'quiet' }, 'Sign out');
+  const offline = mountOfflinePopup(api);
   const lockNotice = noticeBox('lock-notice');
   const lockContext = h('p', { class: 'context', id: 'lock-context' });
   const lockForm = h('form', { novalidate: true }, lockEmail.wrapper, lockOtp.wrapper, h('div', { class: 'actions' }, logIn));
@@ -74,7 +41,7 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
     lockContext,
     lockNotice,
     lockForm,
-    h('div', { class: 'actions secondary' }, openRequest, lockResend, retryNow, signOut),
+    h('div', { class: 'actions secondary' }, openRequest, lockResend, retryNow, offline.offerButton, signOut),
   );
 
   // ---- request pop-up ----
@@ -138,7 +105,7 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
     h('h1', { id: 'signing-out-title', tabindex: '-1' }, 'Signing out…'),
   );
 
-  root.replaceChildren(h('main', { class: 'backdrop' }, lockPopup, requestPopup, unlocked, signingOut));
+  root.replaceChildren(h('main', { class: 'backdrop' }, lockPopup, requestPopup, offline.popup, unlocked, signingOut));
 
   let state: LockState | undefined;
   let shownPopup: string | undefined;
@@ -252,6 +219,8 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
     requestButton.disabled = busy || !next.otpAllowed;
     requestPopup.setAttribute('aria-busy', String(busy));
 
+    offline.render(next, phaseLocked);
+
     // Unlocked / signing out.
     (unlocked.querySelector('#unlocked-detail') as HTMLElement).textContent = next.email ? `Welcome, ${next.osUser} (${next.email}).` : '';
 
@@ -262,6 +231,7 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
         (next.email ? lockOtp.control : lockEmail.control).focus();
         if (!next.email && document.activeElement !== lockEmail.control) focusFirst(lockPopup);
       } else if (popup === 'request') focusFirst(requestPopup);
+      else if (popup === 'offline') offline.focus();
       else if (popup === 'unlocked') unlockedTitle.focus();
     }
   }

@@ -6,7 +6,12 @@ import { ErrorState, Loading, Notice } from '../components/states';
 import { Field, described } from '../components/field';
 
 type NumberKey = keyof typeof SETTINGS_LIMITS;
-type BooleanKey = 'autoSendToDirectoryUsers' | 'autoSendToInternalUsers' | 'defaultAllowOneTimePasswords';
+type BooleanKey =
+  | 'autoSendToDirectoryUsers'
+  | 'autoSendToInternalUsers'
+  | 'defaultAllowOneTimePasswords'
+  // offline unlock (issue 12)
+  | 'allowOfflineUnlock';
 
 const NUMBER_FIELDS: { key: NumberKey; label: string; unit: string; hint: string }[] = [
   {
@@ -46,6 +51,12 @@ const BOOLEAN_FIELDS: { key: BooleanKey; label: string; hint: string }[] = [
     label: 'Allow the use of one-time passwords',
     hint: 'The starting value for computers enrolled from now on. Each computer can be changed on the Clients page.',
   },
+  // offline unlock (issue 12)
+  {
+    key: 'allowOfflineUnlock',
+    label: 'Allow offline unlock with the helpdesk',
+    hint: 'When a computer cannot reach this server, its lock offers a challenge the helpdesk answers on the Offline Unlock page.',
+  },
 ];
 
 type Draft = Record<NumberKey, string> & Record<BooleanKey, boolean>;
@@ -60,6 +71,8 @@ function toDraft(s: Settings): Draft {
     autoSendToDirectoryUsers: s.autoSendToDirectoryUsers,
     autoSendToInternalUsers: s.autoSendToInternalUsers,
     defaultAllowOneTimePasswords: s.defaultAllowOneTimePasswords,
+    // offline unlock (issue 12)
+    allowOfflineUnlock: s.allowOfflineUnlock,
   };
 }
 
@@ -82,6 +95,8 @@ function validate(draft: Draft): { errors: Errors; settings?: Settings } {
       autoSendToDirectoryUsers: draft.autoSendToDirectoryUsers,
       autoSendToInternalUsers: draft.autoSendToInternalUsers,
       defaultAllowOneTimePasswords: draft.defaultAllowOneTimePasswords,
+      // offline unlock (issue 12)
+      allowOfflineUnlock: draft.allowOfflineUnlock,
     },
   };
 }

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { defineRoute } from './route.js';
 import { errorResponses } from './errors-response.js';
 import { IdSchema, OsUserSchema, QueryIntegerSchema, TimestampSchema } from './common.js';
@@ -21,6 +22,7 @@ export const OfflineKeySchema = Type.Object(
   { additionalProperties: false },
 );
 export type OfflineKey = Static<typeof OfflineKeySchema>;
+export const isOfflineKey = (value: unknown): value is OfflineKey => Value.Check(OfflineKeySchema, value);
 
 export const EnrollResultSchema = Type.Object(
   { clientId: IdSchema, clientToken: Type.String({ minLength: 32 }), offlineKey: OfflineKeySchema },

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { ErrorBody } from '@latchkey/contracts';
+import type { EnrollResult, ErrorBody, OfflineKey } from '@latchkey/contracts';
 import { AppError } from '../../app-error.js';
 
 /** apps/client/dist/renderer, seen from apps/server/{src,dist}/routes/preview/. */
@@ -53,10 +53,10 @@ export default async function previewRoutes(app: FastifyInstance): Promise<void>
   const isBuilt = () => (built ||= existsSync(resolve(root, 'preview.html')));
   const notBuilt = (reply: FastifyReply) => reply.code(503).header('retry-after', '30').send(NOT_BUILT);
 
-  /** computerName → clientToken of the demo Clients enrolled since start. */
-  const demoClients = new Map<string, string>();
+  /** computerName → clientToken and offline key of the demo Clients enrolled since start. */
+  const demoClients = new Map<string, { clientToken: string; offlineKey: OfflineKey }>();
 
-  async function demoToken(computerName: string): Promise<string> {
+  async function demoClient(computerName: string): Promise<{ clientToken: string; offlineKey: OfflineKey }> {
     const known = demoClients.get(computerName);
     if (known) return known;
     if (demoClients.size >= MAX_DEMO_CLIENTS)
@@ -70,9 +70,9 @@ export default async function previewRoutes(app: FastifyInstance): Promise<void>
       app.log.warn({ status: res.statusCode }, 'preview: demo enrollment failed');
       throw new AppError(503, 'service_unavailable', 'The demo computer could not be enrolled. Try again in a moment.');
     }
-    const { clientToken } = res.json<{ clientToken: string }>();
-    demoClients.set(computerName, clientToken);
-    return clientToken;
+    const { clientToken, offlineKey } = res.json<EnrollResult>();
+    demoClients.set(computerName, { clientToken, offlineKey });
+    return { clientToken, offlineKey };
   }
 
   app.get<{ Querystring: PreviewQuery }>('/preview/lock', { schema: { querystring: PreviewQuerySchema } }, async (_request, reply) => {
@@ -86,8 +86,8 @@ export default async function previewRoutes(app: FastifyInstance): Promise<void>
     async (request, reply) => {
       const computerName = request.query.computer ?? 'DEMO-PC';
       const osUser = request.query.user ?? 'demo';
-      const clientToken = await demoToken(computerName);
-      return reply.header('cache-control', 'no-store').send({ clientToken, osUser, computerName });
+      const { clientToken, offlineKey } = await demoClient(computerName);
+      return reply.header('cache-control', 'no-store').send({ clientToken, offlineKey, osUser, computerName });
     },
   );
 
