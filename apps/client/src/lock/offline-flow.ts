@@ -31,6 +31,7 @@ export class OfflineFlow {
   private timer: unknown;
   private reportTimer: unknown;
   private reporting = false;
+  private reportFailures = 0;
 
   constructor(
     private readonly offline: OfflineUnlock,
@@ -66,8 +67,10 @@ export class OfflineFlow {
   /** "Unlock with the helpdesk": the pop-up with a challenge (made now if there is none). */
   async show(): Promise<void> {
     if (this.host.settled() || !this.host.state().offline) return;
-    this.host.update({ popup: 'offline' }, ['notice']);
+    // The challenge first, so the pop-up opens with it and the focus lands in the response field.
     await this.refreshOffer();
+    if (this.host.settled() || !this.host.state().offline) return;
+    this.host.update({ popup: 'offline' }, ['notice']);
     const waitUntil = this.host.state().offline?.waitUntil;
     if (waitUntil) this.host.update({ notice: offlineNotice('offline_waiting', { waitUntil, now: this.host.timers.now() }) });
   }
@@ -106,7 +109,7 @@ export class OfflineFlow {
     if (result.ok) {
       this.host.timers.clearTimeout(this.timer);
       this.host.unlock();
-      this.scheduleReport();
+      void this.report();
       return;
     }
     const now = this.host.timers.now();
@@ -145,6 +148,7 @@ export class OfflineFlow {
           else return this.scheduleReport();
           continue;
         }
+        this.reportFailures = 0;
         await this.offline.reported(report.challenge);
         if (this.host.awaitingSession()) this.host.adoptSession(sessionId);
         // An unlock from an earlier sign-in: that session is over.
@@ -155,10 +159,13 @@ export class OfflineFlow {
     }
   }
 
+  /** Tries again soon after the unlock (the network often returns within seconds), then less and less often. */
   private scheduleReport(): void {
     this.host.timers.clearTimeout(this.reportTimer);
     if (this.offline.pendingReports.length === 0) return;
-    this.reportTimer = this.host.timers.setTimeout(() => void this.report(), this.host.reportIntervalMs);
+    const delay = Math.min(this.host.reportIntervalMs, 5_000 * 2 ** this.reportFailures);
+    this.reportFailures += 1;
+    this.reportTimer = this.host.timers.setTimeout(() => void this.report(), delay);
   }
 
   dispose(): void {
