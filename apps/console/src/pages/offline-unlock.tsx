@@ -11,7 +11,7 @@ import { api, errorMessage } from '../api';
 import { useAsync, useNow } from '../hooks';
 import { formatTime } from '../format';
 import { ErrorState, Loading, Notice, Empty } from '../components/states';
-import { Field, described } from '../components/field';
+import { ClientSelect, TextField } from '../components/text-field';
 import { Time } from '../components/time';
 
 interface Errors {
@@ -94,63 +94,56 @@ function ResponseForm() {
       <h2 id="offline-form-title">Get a response code</h2>
       {failure && <Notice kind="error">{failure}</Notice>}
       <form class="card form" onSubmit={submit} noValidate>
-        <Field id="offline-clientId" label="Computer" error={errors.clientId}>
-          <select
-            {...described('offline-clientId', undefined, errors.clientId)}
-            value={clientId}
-            onChange={(e) => {
-              setClientId(e.currentTarget.value);
-              clearError('clientId');
-            }}
-          >
-            <option value="">Choose a computer…</option>
-            {list.map((c) => (
-              <option key={c.clientId} value={c.clientId}>
-                {c.computerName}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <ClientSelect
+          id="offline-clientId"
+          label="Computer"
+          clients={list}
+          value={clientId}
+          error={errors.clientId}
+          onChange={(value) => {
+            setClientId(value);
+            clearError('clientId');
+          }}
+        />
         <div class="grid-2">
-          <Field id="offline-osUser" label="User" hint="As the lock screen shows it, DOMAIN\name or name." error={errors.osUser}>
-            <input
-              {...described('offline-osUser', 'hint', errors.osUser)}
-              value={osUser}
-              maxLength={256}
-              autoComplete="off"
-              onInput={(e) => {
-                setOsUser(e.currentTarget.value);
-                clearError('osUser');
-              }}
-            />
-          </Field>
-          <Field id="offline-challenge" label="Challenge" hint="8 characters; dashes and case do not matter." error={errors.challenge}>
-            <input
-              {...described('offline-challenge', 'hint', errors.challenge)}
-              class="code-input"
-              value={challenge}
-              maxLength={24}
-              autoComplete="off"
-              spellcheck={false}
-              onInput={(e) => {
-                setChallenge(e.currentTarget.value);
-                clearError('challenge');
-              }}
-            />
-          </Field>
-        </div>
-        <Field id="offline-reason" label="Reason" hint="Who called and why (ticket number); kept in the audit log." error={errors.reason}>
-          <input
-            {...described('offline-reason', 'hint', errors.reason)}
-            value={reason}
-            maxLength={500}
-            autoComplete="off"
-            onInput={(e) => {
-              setReason(e.currentTarget.value);
-              clearError('reason');
+          <TextField
+            id="offline-osUser"
+            label="User"
+            hint="As the lock screen shows it, DOMAIN\name or name."
+            error={errors.osUser}
+            value={osUser}
+            maxLength={256}
+            onInput={(value) => {
+              setOsUser(value);
+              clearError('osUser');
             }}
           />
-        </Field>
+          <TextField
+            id="offline-challenge"
+            label="Challenge"
+            class="code-input"
+            hint="8 characters; dashes and case do not matter."
+            error={errors.challenge}
+            value={challenge}
+            maxLength={24}
+            onInput={(value) => {
+              setChallenge(value);
+              clearError('challenge');
+            }}
+          />
+        </div>
+        <TextField
+          id="offline-reason"
+          label="Reason"
+          hint="Who called and why (ticket number); kept in the audit log."
+          error={errors.reason}
+          value={reason}
+          maxLength={500}
+          onInput={(value) => {
+            setReason(value);
+            clearError('reason');
+          }}
+        />
         <div class="form-actions">
           <button type="submit" class="button-primary" disabled={busy}>
             {busy ? 'Computing…' : 'Get response code'}
