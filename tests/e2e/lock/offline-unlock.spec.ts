@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { routes } from '@latchkey/contracts';
 import {
   SCREENSHOT_DIR,
@@ -59,6 +60,7 @@ test('with the server cut off, the helpdesk reads a response code for the challe
   expect(challenge).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
   await expect(offline.getByText(/This challenge expires at .* 5 attempts left\./)).toBeVisible();
   await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-offline-unlock.png` });
+  expect((await new AxeBuilder({ page }).include('#offline-popup').analyze()).violations).toEqual([]);
 
   // The helpdesk, on its own computer: picks the Client, types the user and the challenge.
   const helpdeskContext = await browser.newContext({ viewport: VIEWPORT });
@@ -106,6 +108,7 @@ test('with the server cut off, the helpdesk reads a response code for the challe
   await console.getByRole('button', { name: 'Get response code' }).click();
   await expect(console.getByTestId('response-code')).toHaveText(code);
   await console.screenshot({ animations: 'disabled', fullPage: true, path: `${SCREENSHOT_DIR}console-offline-unlock.png` });
+  expect((await new AxeBuilder({ page: console }).include('#main').analyze()).violations).toEqual([]);
 
   const sessions = await stack.admin(routes.listSessions, {});
   expect(sessions.find((s) => s.computerName === 'PC-ROAMING-07' && s.via === 'offline')).toBeDefined();
