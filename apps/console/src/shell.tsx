@@ -87,7 +87,7 @@ export function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut:
         content = <AuditPage />;
         break;
       case 'offline':
-        content = <OfflineUnlockPage />;
+        content = <OfflineUnlockPage canRotate={isAdmin} />;
         break;
     }
   }

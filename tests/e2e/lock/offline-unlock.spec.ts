@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { routes } from '@latchkey/contracts';
+import { createApiClient, routes } from '@latchkey/contracts';
 import {
   SCREENSHOT_DIR,
   VIEWPORT,
@@ -114,4 +114,19 @@ test('with the server cut off, the helpdesk reads a response code for the challe
   expect(sessions.find((s) => s.computerName === 'PC-ROAMING-07' && s.via === 'offline')).toBeDefined();
   await helpdeskContext.close();
   expect(problems).toEqual([]);
+});
+
+test('an admin renews the offline key of a computer from the Offline Unlock page; the helpdesk has no such button', async ({ page }) => {
+  const anonymous = createApiClient({ baseUrl: stack.baseUrl, fetch: (url, init) => fetch(url, init) });
+  const { clientId } = await anonymous(routes.enroll, { body: { enrollmentKey: stack.enrollmentKey, computerName: 'PC-RENEW-01' } });
+  await signInConsole(page, 'hank', 'hank-password-1');
+  await expect(page.getByRole('button', { name: 'Renew offline key' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+
+  await signInConsole(page, 'admin', stack.adminPassword);
+  await page.getByLabel('Computer').selectOption({ label: 'PC-RENEW-01' });
+  await page.getByRole('button', { name: 'Renew offline key' }).click();
+  await expect(page.getByRole('status')).toContainText('PC-RENEW-01 has offline key version 2.');
+  const audit = await stack.admin(routes.listAudit, { query: { type: 'client.offline_key_rotated' } });
+  expect(audit.find((e) => e.clientId === clientId)).toMatchObject({ actor: 'admin' });
 });

@@ -25,7 +25,7 @@ interface Errors {
  * "Offline Unlock": the helpdesk answers the challenge a locked computer shows when it cannot reach
  * the server, and everyone reviews the offline unlocks the Clients reported afterwards.
  */
-export function OfflineUnlockPage() {
+export function OfflineUnlockPage({ canRotate }: { canRotate: boolean }) {
   return (
     <>
       <p class="lead">
@@ -33,13 +33,13 @@ export function OfflineUnlockPage() {
         the response code. Every code asked for here, and every offline unlock the computers report once they are back online, is listed
         below and in the audit log.
       </p>
-      <ResponseForm />
+      <ResponseForm canRotate={canRotate} />
       <OfflineUnlockList />
     </>
   );
 }
 
-function ResponseForm() {
+function ResponseForm({ canRotate }: { canRotate: boolean }) {
   const clients = useAsync(() => api(routes.listClients, {}), []);
   const [clientId, setClientId] = useState('');
   const [osUser, setOsUser] = useState('');
@@ -48,6 +48,7 @@ function ResponseForm() {
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | undefined>(undefined);
+  const [rotated, setRotated] = useState<{ text: string; ok: boolean } | undefined>(undefined);
   const [answer, setAnswer] = useState<(OfflineResponseResult & { computer: string; osUser: string; challenge: string }) | undefined>();
   const answerRef = useRef<HTMLDivElement>(null);
   const clearError = (key: keyof Errors) => setErrors((e) => ({ ...e, [key]: undefined }));
@@ -86,6 +87,25 @@ function ResponseForm() {
       setFailure(errorMessage(err));
     } finally {
       setBusy(false);
+    }
+  };
+
+  const rotate = async () => {
+    setRotated(undefined);
+    if (!clientId) {
+      setErrors((e) => ({ ...e, clientId: 'Choose the computer whose offline key to renew.' }));
+      document.getElementById('offline-clientId')?.focus();
+      return;
+    }
+    const computer = list.find((c) => c.clientId === clientId)?.computerName ?? 'The computer';
+    try {
+      const result = await api(routes.rotateOfflineKey, { params: { clientId } });
+      setRotated({
+        text: `${computer} has offline key version ${result.offlineKeyVersion}. Codes from the old key no longer work; the computer receives the new key the next time it reaches the server.`,
+        ok: true,
+      });
+    } catch (err) {
+      setRotated({ text: errorMessage(err), ok: false });
     }
   };
 
@@ -148,8 +168,14 @@ function ResponseForm() {
           <button type="submit" class="button-primary" disabled={busy}>
             {busy ? 'Computing…' : 'Get response code'}
           </button>
+          {canRotate && (
+            <button type="button" class="button-secondary" onClick={() => void rotate()}>
+              Renew offline key
+            </button>
+          )}
         </div>
       </form>
+      {rotated && <Notice kind={rotated.ok ? 'success' : 'error'}>{rotated.text}</Notice>}
       {answer && (
         <div class="card response-card" ref={answerRef} tabIndex={-1} aria-labelledby="offline-answer-title" role="region">
           <h3 id="offline-answer-title">
