@@ -53,9 +53,13 @@ export class OfflineFlow {
       const popup = this.host.state().popup;
       this.host.update(popup === 'offline' ? { popup: 'lock' } : {}, ['offline']);
     }
-    if (policy.offlineKey) await this.offline.acceptKey(policy.offlineKey);
-    await this.offline.setAllowed(policy.allowOfflineUnlock);
-    await this.report();
+    try {
+      if (policy.offlineKey) await this.offline.acceptKey(policy.offlineKey);
+      await this.offline.setAllowed(policy.allowOfflineUnlock);
+      await this.report();
+    } catch {
+      // A key or state that cannot be written must not disturb the online lock; the next policy call tries again.
+    }
   }
 
   /** The server could not be reached (again). */

@@ -33,9 +33,13 @@ export function createOfflineKeyStore(
     },
     save(key) {
       if (!usable()) return false;
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, safeStorage.encryptString(JSON.stringify(key)), { mode: 0o600 });
-      return true;
+      try {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, safeStorage.encryptString(JSON.stringify(key)), { mode: 0o600 });
+        return true;
+      } catch {
+        return false;
+      }
     },
   };
 }
