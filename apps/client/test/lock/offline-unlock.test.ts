@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -121,6 +121,9 @@ describe('offline unlock, lock controller against the real server behind a netwo
 
     const challenge = await showChallenge(controller);
     expect(controller.state.offline).toMatchObject({ attemptsLeft: 5, expiresAt: timers.now() + 15 * MINUTE });
+    // A code the helpdesk made for another user of this computer does not open it.
+    await controller.offlineUnlock({ responseCode: await helpdeskResponse(challenge, 'CORP\\bob') });
+    expect(controller.state).toMatchObject({ phase: 'offline', notice: { code: 'offline_wrong' }, offline: { attemptsLeft: 4 } });
     const code = await helpdeskResponse(challenge);
     // Typed as it is heard: lower case, grouped.
     await controller.offlineUnlock({ responseCode: `${code.slice(0, 5).toLowerCase()} ${code.slice(5)}` });
@@ -265,6 +268,27 @@ describe('offline unlock, lock controller against the real server behind a netwo
     await controller.retryNow();
     expect(controller.state).toMatchObject({ phase: 'locked', popup: 'lock' });
     expect(controller.state.offline).toBeUndefined();
+  });
+
+  it('a Client enrolled before offline unlock gets its key with the policy, confirms it, and can then be unlocked offline', async () => {
+    const db = server.test.app.db;
+    db.prepare('UPDATE clients SET offline_key_sealed = NULL, offline_key_version = 0 WHERE id = ?').run(enrolled.clientId);
+    const { controller, unlocked } = await lock();
+    await controller.start();
+    expect(controller.state.phase).toBe('locked');
+    await until(() => existsSync(join(dir, 'userData', 'offline-key.bin')));
+    const pending = () =>
+      db.prepare<[string], { p: number }>('SELECT offline_key_pending AS p FROM clients WHERE id = ?').get(enrolled.clientId)!.p;
+    expect(pending()).toBe(1);
+    await controller.retryNow(); // the next policy call names the version it now holds
+    expect(pending()).toBe(0);
+
+    proxy.cut();
+    await controller.retryNow();
+    await untilOffered(controller);
+    const challenge = await showChallenge(controller);
+    await controller.offlineUnlock({ responseCode: await helpdeskResponse(challenge) });
+    expect(unlocked).toHaveLength(1);
   });
 
   it('does not offer offline unlock when the last policy it saw turned it off, even after a restart', async () => {
