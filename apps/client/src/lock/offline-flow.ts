@@ -32,6 +32,8 @@ export class OfflineFlow {
   private reportTimer: unknown;
   private reporting = false;
   private reportFailures = 0;
+  /** The challenge whose unlock opened the current session. */
+  private sessionChallenge: string | undefined;
 
   constructor(
     private readonly offline: OfflineUnlock,
@@ -112,6 +114,7 @@ export class OfflineFlow {
     if (this.host.settled()) return;
     if (result.ok) {
       this.host.timers.clearTimeout(this.timer);
+      this.sessionChallenge = result.report.challenge;
       this.host.unlock();
       void this.report();
       return;
@@ -154,7 +157,7 @@ export class OfflineFlow {
         }
         this.reportFailures = 0;
         await this.offline.reported(report.challenge);
-        if (this.host.awaitingSession()) this.host.adoptSession(sessionId);
+        if (report.challenge === this.sessionChallenge && this.host.awaitingSession()) this.host.adoptSession(sessionId);
         // An unlock from an earlier sign-in: that session is over.
         else await this.host.api(routes.endSession, { params: { sessionId } }).catch(() => undefined);
       }

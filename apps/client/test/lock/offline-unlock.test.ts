@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SafeStorage } from 'electron';
-import type { AdminSession, AuditEvent, EnrollResult, LockState } from '@latchkey/contracts';
+import type { AdminSession, AuditEvent, EnrollResult, LockState, OfflineUnlockRecord } from '@latchkey/contracts';
 import { LockController, fetchWithTimeout, type UnlockedSession } from '../../src/lock/lock-controller.js';
 import { OfflineUnlock } from '../../src/lock/offline-unlock.js';
 import { createOfflineKeyStore, nodeHmacSha256, nodeRandomBytes, offlineSlots } from '../../src/main/offline-store.js';
@@ -143,6 +143,42 @@ describe('offline unlock, lock controller against the real server behind a netwo
 
     // Heartbeats now run for the offline session.
     expect(timers.delays()).toContain(MINUTE);
+  });
+
+  it('reports an unlock left from an earlier sign-in as an ended session, and runs the current one under its own id', async () => {
+    proxy.cut();
+    const first = await lock({ acceptEnrollmentKey: true });
+    await first.controller.start();
+    await untilOffered(first.controller);
+    const earlier = await showChallenge(first.controller);
+    await first.controller.offlineUnlock({ responseCode: await helpdeskResponse(earlier) });
+    expect(first.controller.state.phase).toBe('unlocked');
+    first.controller.dispose(); // logged off before the network came back
+
+    const second = await lock();
+    await second.controller.start();
+    await untilOffered(second.controller);
+    const now = await showChallenge(second.controller);
+    await second.controller.offlineUnlock({ responseCode: await helpdeskResponse(now) });
+    expect(second.controller.state.phase).toBe('unlocked');
+
+    proxy.restore();
+    timers.advance(MINUTE);
+    await until(() => second.controller.sessionId !== undefined);
+    const sessions = (await server.admin('GET', '/api/v1/admin/sessions')).body as AdminSession[];
+    const offline = sessions.filter((s) => s.via === 'offline');
+    expect(offline).toHaveLength(2);
+    const unlocks = (await server.admin('GET', '/api/v1/admin/offline-unlocks')).body as OfflineUnlockRecord[];
+    expect(unlocks.find((u) => u.challenge === now)?.sessionId).toBe(second.controller.sessionId);
+    const current = offline.find((s) => s.sessionId === second.controller.sessionId)!;
+    expect(current.endedAt).toBeNull();
+    const old = () =>
+      (
+        server.test.app.db.prepare('SELECT ended_at AS e FROM sessions WHERE via = ? AND id != ?').get('offline', current.sessionId) as {
+          e: number | null;
+        }
+      ).e;
+    await until(() => old() !== null);
   });
 
   it('uses a response once: after a restart the old code does not open the lock again', async () => {
