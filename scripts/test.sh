@@ -9,9 +9,8 @@ bash scripts/install-test-deps.sh
 
 echo "== build"
 npx turbo run build --output-logs=errors-only
-echo "== lint (Prettier, then ESLint)"
-npx prettier --check . --log-level=warn
-npx eslint --max-warnings=0 .
+echo "== lint (Prettier, ESLint, the lint rules' own test)"
+npm run --silent lint
 echo "== typecheck"
 npx turbo run typecheck --output-logs=errors-only
 echo "== unit and integration tests"

@@ -1,14 +1,10 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { routes, type AdminUserRef } from '@latchkey/contracts';
+import { routes } from '@latchkey/contracts';
 import { ApiError, api, onUnauthorized, setCsrfToken } from './api';
 import { SignInPage } from './pages/sign-in';
 import { Shell } from './shell';
 import { Loading, ErrorState } from './components/states';
-
-export interface SessionInfo {
-  user: AdminUserRef;
-  idleTimeoutSeconds: number;
-}
+import type { SessionInfo } from './session';
 
 type State =
   | { kind: 'checking' }

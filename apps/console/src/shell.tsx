@@ -1,7 +1,7 @@
-import { useEffect, useRef } from 'preact/hooks';
-import { routes, type AccessRequest } from '@latchkey/contracts';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { routes } from '@latchkey/contracts';
 import { api } from './api';
-import type { SessionInfo } from './app';
+import type { PendingFeed, SessionInfo } from './session';
 import { useAsync, useIdleTimeout } from './hooks';
 import { PAGES, linkClick, navigate, usePath, BASE, type PageInfo } from './router';
 import { AccessRequestsPage } from './pages/access-requests';
@@ -12,16 +12,10 @@ import { SettingsPage } from './pages/settings';
 import { UsersPage } from './pages/users';
 import { AuditPage } from './pages/audit';
 import { OfflineUnlockPage } from './pages/offline-unlock';
+import { ConfirmDialog } from './components/confirm-dialog';
 
 /** How often the pending-request badge asks the server. */
 const PENDING_POLL_MS = 5000;
-
-export interface PendingFeed {
-  requests: AccessRequest[] | undefined;
-  error: unknown;
-  loading: boolean;
-  reload: () => void;
-}
 
 export function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut: (reason?: string) => void }) {
   const path = usePath();
@@ -29,7 +23,52 @@ export function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut:
   const visible = PAGES.filter((p) => isAdmin || !p.adminOnly);
   const page: PageInfo | undefined = PAGES.find((p) => p.path === path);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const signOutRef = useRef<HTMLButtonElement>(null);
   const firstRender = useRef(true);
+  const [confirmSignOut, setConfirmSignOut] = useState(false);
+
+  // Focus never falls to <body>. Chromium drops focus without an event when the focused control is
+  // disabled (while its action runs) or removed (an approved request's row, a deleted user), so the
+  // page's changes are watched: a control enabled again gets its focus back; one that is gone passes
+  // it to the page's message if there is one, else to the heading.
+  useEffect(() => {
+    let last: HTMLElement | null = null;
+    const onBody = () => !document.activeElement || document.activeElement === document.body;
+    const focusPage = () => {
+      const message = document.querySelector<HTMLElement>('#main .notice');
+      if (message && !message.hasAttribute('tabindex')) message.setAttribute('tabindex', '-1');
+      (message ?? headingRef.current)?.focus();
+    };
+    const restore = () => {
+      if (!last || !onBody()) return;
+      if (!last.isConnected) {
+        last = null;
+        focusPage();
+      } else if (!last.matches(':disabled')) {
+        last.focus();
+      }
+    };
+    const onFocusIn = (event: FocusEvent) => {
+      last = event.target instanceof HTMLElement ? event.target : null;
+    };
+    const onFocusOut = (event: FocusEvent) => {
+      const left = event.target as HTMLElement;
+      // A person moved focus away on purpose (clicked the page background): leave it.
+      setTimeout(() => {
+        if (last === left && left.isConnected && !left.matches(':disabled') && onBody()) last = null;
+        else restore();
+      }, 0);
+    };
+    const watch = new MutationObserver(restore);
+    watch.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['disabled'] });
+    document.addEventListener('focusin', onFocusIn);
+    document.addEventListener('focusout', onFocusOut);
+    return () => {
+      watch.disconnect();
+      document.removeEventListener('focusin', onFocusIn);
+      document.removeEventListener('focusout', onFocusOut);
+    };
+  }, []);
 
   const pending = useAsync(() => api(routes.listAccessRequests, { query: { status: 'pending' } }), [], PENDING_POLL_MS);
   const pendingCount = pending.data?.length;
@@ -126,7 +165,7 @@ export function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut:
           <span class="account-name">
             {session.user.login} <span class="role">{session.user.role}</span>
           </span>
-          <button type="button" class="button-secondary" onClick={() => onSignOut('You signed out.')}>
+          <button ref={signOutRef} type="button" class="button-secondary" aria-haspopup="dialog" onClick={() => setConfirmSignOut(true)}>
             Sign out
           </button>
         </div>
@@ -137,6 +176,18 @@ export function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut:
         </h1>
         {content}
       </main>
+      {confirmSignOut && (
+        <ConfirmDialog
+          id="sign-out-confirm"
+          title="Sign out?"
+          confirmLabel="Sign out"
+          onConfirm={() => onSignOut('You signed out.')}
+          onCancel={() => setConfirmSignOut(false)}
+          returnFocus={signOutRef.current}
+        >
+          <p>You are signed in as {session.user.login}. To come back you will need your password.</p>
+        </ConfirmDialog>
+      )}
     </div>
   );
 }

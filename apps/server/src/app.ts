@@ -1,6 +1,7 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { SAFE_TEXT_FORMATS } from '@latchkey/contracts';
 import './types.js';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './clock.js';
@@ -12,6 +13,7 @@ import errorHandler from './plugins/error-handler.js';
 import directory from './plugins/directory.js';
 import healthRoutes from './routes/health.js';
 import clientRoutes, { offlineReportRoutes } from './routes/client/index.js';
+import verdictRoutes from './routes/client/verdicts.js';
 import otpRoutes from './routes/otp/index.js';
 import sessionRoutes from './routes/sessions/index.js';
 import adminAuthRoutes from './routes/admin/auth.js';
@@ -32,6 +34,8 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Where first-start secrets (admin password, enrollment key) are printed. */
   announce?: (line: string) => void;
+  /** Told of every route as it is registered (the route conformance test lists them this way). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -56,11 +60,22 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+    ajv: {
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: false,
+        useDefaults: false,
+        allErrors: false,
+        formats: { ...SAFE_TEXT_FORMATS },
+      },
+    },
+    // The response serializer checks unions with its own Ajv, which must know the same formats.
+    serializerOpts: { ajv: { formats: { ...SAFE_TEXT_FORMATS } } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Node's requestTimeout stops counting once the headers are in, so a body trickled a byte at a
   // time would hold its socket for as long as the sender likes. The body gets the same deadline.
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.addHook('onRequest', async (request) => {
     const raw = request.raw;
     if (raw.complete || (raw.headers['content-length'] === undefined && raw.headers['transfer-encoding'] === undefined)) return;
@@ -87,6 +102,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(healthRoutes);
   await app.register(clientRoutes);
+  await app.register(verdictRoutes);
   await app.register(otpRoutes);
   await app.register(sessionRoutes);
   await app.register(adminAuthRoutes);

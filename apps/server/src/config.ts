@@ -32,14 +32,21 @@ export interface Config {
   trustProxy: false | string[];
   rateLimits: RateLimitConfig;
   adminIdleSeconds: number;
+  /** A Management Tool session ends this long after sign-in, used or not. */
+  adminMaxSessionSeconds: number;
   /** A request (headers and body) must arrive completely within this long, or its socket is cut. */
   requestTimeoutMs: number;
   logLevel: string;
   /** Active Directory over LDAP for the `directory` method; undefined when LATCHKEY_LDAP_URL is unset. */
   directory: DirectoryConfig | undefined;
+  /** IANA time zone for times in mails (LATCHKEY_TIME_ZONE; the system's when unset). */
+  timeZone: string;
 }
 
 type Env = Record<string, string | undefined>;
+
+/** The largest duration in seconds whose milliseconds are still exact integers. */
+const MAX_SECONDS = Math.floor(Number.MAX_SAFE_INTEGER / 1000);
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -145,8 +152,20 @@ export function loadConfig(env: Env = process.env): Config {
       adminPerMinute: integer(env, 'LATCHKEY_RATE_LIMIT_ADMIN_PER_MINUTE', 600, 1, 1_000_000),
     },
     adminIdleSeconds: integer(env, 'LATCHKEY_ADMIN_IDLE_SECONDS', 1200, 5, 86_400),
+    adminMaxSessionSeconds: integer(env, 'LATCHKEY_ADMIN_MAX_SESSION_SECONDS', 43_200, 1, MAX_SECONDS),
     requestTimeoutMs: integer(env, 'LATCHKEY_REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
     logLevel,
     directory: parseDirectoryConfig(env),
+    timeZone: timeZoneOf(env),
   };
+}
+
+function timeZoneOf(env: Env): string {
+  const name = env.LATCHKEY_TIME_ZONE;
+  if (!name) return new Intl.DateTimeFormat().resolvedOptions().timeZone;
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    throw new ConfigError('LATCHKEY_TIME_ZONE', `is not an IANA time zone name (like Europe/Berlin or UTC), got "${name}"`);
+  }
 }

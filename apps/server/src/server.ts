@@ -53,6 +53,7 @@ async function main(): Promise<void> {
 
   await app.listen({ host: config.host, port: config.port });
   console.log(`Latchkey server listening on ${config.publicUrl} (Management Tool: ${config.publicUrl}/console/)`);
+  console.log(`Verdict signing key (Ed25519) ${app.signingKey.publicKey}, SHA-256 fingerprint ${app.signingKey.fingerprint}`);
 }
 
 main().catch((err: unknown) => {

@@ -6,14 +6,18 @@ import type { GroupCommit } from './db/group-commit.js';
 import type { SettingsStore } from './settings/settings-store.js';
 import type { AuditLog } from './audit/audit-log.js';
 import type { ClientRow, ClientStore } from './clients/client-store.js';
+import type { ClientRemoval } from './clients/client-removal.js';
 import type { UserService } from './users/user-service.js';
 import type { AdminIdentity, AdminSessions } from './users/admin-sessions.js';
 import type { OtpService } from './otp/otp-service.js';
 import type { SessionStore } from './sessions/session-store.js';
+import type { ActivityStore } from './activity/activity-store.js';
 import type { MailQueue } from './mail/mail-queue.js';
 import type { LockoutStore } from './otp/lockout-store.js';
 import type { Directory } from './directory/index.js';
 import type { OfflineUnlocks } from './offline/offline-unlocks.js';
+import type { RequestWatch } from './otp/request-watch.js';
+import type { SigningKey } from './crypto/signing-key.js';
 
 export type Identity = { kind: 'client'; client: ClientRow } | { kind: 'admin'; admin: AdminIdentity; viaCookie: boolean };
 
@@ -28,15 +32,22 @@ declare module 'fastify' {
     settings: SettingsStore;
     audit: AuditLog;
     clients: ClientStore;
+    clientRemoval: ClientRemoval;
     users: UserService;
     adminSessions: AdminSessions;
     otp: OtpService;
     sessions: SessionStore;
+    /** Session activity events (the seed's step 7). */
+    activity: ActivityStore;
     lockouts: LockoutStore;
     mail: MailQueue;
     offlineUnlocks: OfflineUnlocks;
+    /** Signs unlock verdicts and the guard's answers; the private half never leaves the data dir. */
+    signingKey: SigningKey;
     /** Undefined when no directory is configured. */
     directory: Directory | undefined;
+    /** Wakes held status long-polls when a request is decided or cancelled. */
+    requestWatch: RequestWatch;
   }
   interface FastifyRequest {
     identity: Identity | null;

@@ -18,6 +18,12 @@ describe('configuration', () => {
     expect(config.dataDir).toMatch(/\/data$/);
     expect(config.rateLimits).toEqual({ clientPerMinute: 60, anonymousPerMinute: 20, adminPerMinute: 600 });
     expect(config.requestTimeoutMs).toBe(30_000);
+    expect(config.adminMaxSessionSeconds).toBe(43_200);
+  });
+
+  it('takes the maximum Management Tool session from LATCHKEY_ADMIN_MAX_SESSION_SECONDS, from 1 second up', () => {
+    expect(loadConfig({ LATCHKEY_ADMIN_MAX_SESSION_SECONDS: '1' }).adminMaxSessionSeconds).toBe(1);
+    expect(loadConfig({ LATCHKEY_ADMIN_MAX_SESSION_SECONDS: '31536000' }).adminMaxSessionSeconds).toBe(31_536_000);
   });
 
   it('takes the request timeout from LATCHKEY_REQUEST_TIMEOUT_MS', () => {
@@ -39,6 +45,12 @@ describe('configuration', () => {
     ['LATCHKEY_MAIL_FROM', 'a@b.com\r\nBcc: c@d.com'],
     ['LATCHKEY_REQUEST_TIMEOUT_MS', '500'],
     ['LATCHKEY_REQUEST_TIMEOUT_MS', 'soon'],
+    ['LATCHKEY_ADMIN_MAX_SESSION_SECONDS', '0'],
+    ['LATCHKEY_ADMIN_MAX_SESSION_SECONDS', '1.5'],
+    ['LATCHKEY_ADMIN_MAX_SESSION_SECONDS', '-60'],
+    ['LATCHKEY_ADMIN_MAX_SESSION_SECONDS', '12h'],
+    ['LATCHKEY_TIME_ZONE', 'Mars/Olympus_Mons'],
+    ['LATCHKEY_TIME_ZONE', 'CET; rm -rf /'],
   ])('refuses %s=%j naming the variable', (name, value) => {
     let error: unknown;
     try {
@@ -49,6 +61,11 @@ describe('configuration', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).variable).toBe(name);
     expect((error as ConfigError).message.startsWith(`${name}:`)).toBe(true);
+  });
+
+  it('takes LATCHKEY_TIME_ZONE as an IANA name, and the system zone when unset', () => {
+    expect(loadConfig({ LATCHKEY_TIME_ZONE: 'Europe/Berlin' }).timeZone).toBe('Europe/Berlin');
+    expect(loadConfig({}).timeZone).toBe(new Intl.DateTimeFormat().resolvedOptions().timeZone);
   });
 
   it('stops the built server at start with one line naming the variable', () => {

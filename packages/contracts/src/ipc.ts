@@ -44,6 +44,7 @@ export const LockBusySchema = Type.Union([
   Type.Literal('verify'),
   Type.Literal('resend'),
   Type.Literal('offline'),
+  Type.Literal('cancel'),
 ]);
 
 /** "Unlock with the helpdesk", offered while the server cannot be reached. */
@@ -67,6 +68,8 @@ export const LockStateSchema = Type.Object(
     osUser: Type.String(),
     computerName: Type.Optional(Type.String()),
     requestMode: RequestModeSchema,
+    /** Both automatic options on: the form may switch to this one ("Use my internal login instead"). */
+    alternativeMode: Type.Optional(RequestModeSchema),
     otpAllowed: Type.Boolean(),
     otpLength: Type.Integer(),
     /** Set once a request was made: shown in the lock pop-up, read-only. */
@@ -124,6 +127,7 @@ export const lockInvokeChannels = {
   'lock:request-otp': { fn: 'requestOtp', request: RequestOtpInputSchema, response: NoPayload },
   'lock:verify': { fn: 'verify', request: VerifyInputSchema, response: NoPayload },
   'lock:resend': { fn: 'resend', request: NoPayload, response: NoPayload },
+  'lock:cancel-request': { fn: 'cancelRequest', request: NoPayload, response: NoPayload },
   'lock:retry-now': { fn: 'retryNow', request: NoPayload, response: NoPayload },
   'lock:sign-out': { fn: 'signOut', request: NoPayload, response: NoPayload },
   'lock:show-offline': { fn: 'showOffline', request: NoPayload, response: NoPayload },

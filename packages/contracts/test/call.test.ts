@@ -36,6 +36,17 @@ describe('call()', () => {
     expect(JSON.parse(seen.body!)).toEqual({ osUser: 'ann', email: 'ann@corp.example.com', otp: '01234567' });
   });
 
+  it('refuses a body the server would refuse (a zero-width space in a computer name) without sending it', async () => {
+    seen = {};
+    const refused = await api()(routes.enroll, { body: { enrollmentKey: 'k'.repeat(20), computerName: 'PC-1\u200b' } }).catch(
+      (e: unknown) => e,
+    );
+    expect(refused).toBeInstanceOf(ApiError);
+    expect(refused).toMatchObject({ status: 400, code: 'invalid_request' });
+    expect((refused as ApiError).message).toContain('computerName');
+    expect(seen.method).toBeUndefined();
+  });
+
   it('fills path parameters, encoded', async () => {
     answer = { status: 200, body: JSON.stringify({ requestId: 'abcdefgh1234', status: 'pending', email: 'a@b.co' }) };
     await api()(routes.getOtpRequest, { params: { requestId: 'abcdefgh1234' } });

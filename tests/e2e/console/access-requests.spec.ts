@@ -1,6 +1,15 @@
 import { expect, test } from '@playwright/test';
 import { routes } from '@latchkey/contracts';
-import { otpFromMail, startConsoleStack, screenshot, signIn, VIEWPORT, watchPageErrors, type ConsoleStack } from './console-helpers.ts';
+import {
+  expectAxeClean,
+  otpFromMail,
+  startConsoleStack,
+  screenshot,
+  signIn,
+  VIEWPORT,
+  watchPageErrors,
+  type ConsoleStack,
+} from './console-helpers.ts';
 
 let stack: ConsoleStack;
 test.use({ viewport: VIEWPORT });
@@ -41,8 +50,13 @@ test('the badge counts pending requests by itself; approving mails the OTP, deny
   await screenshot(page, 'access-requests');
 
   await jdoe.getByLabel(/Comment for/).fill('Called from the front desk');
-  await jdoe.getByRole('button', { name: 'Approve' }).click();
+  await expectAxeClean(page, 'Access Requests with pending requests');
+  // Row buttons name their row, so a screen reader's button list tells them apart.
+  await page.getByRole('button', { name: 'Approve request from CORP\\jdoe on PC-FINANCE-07', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Approved' })).toContainText('emailed to jdoe@corp.example.com');
+  // The row (and its focused button) is gone: focus goes to the message, never to <body>.
+  await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).not.toBe('BODY');
+  await expect(page.getByRole('status').filter({ hasText: 'Approved' })).toBeFocused();
   const mail = await stack.mailbox.waitFor((m) => m.to.includes('jdoe@corp.example.com'));
   const otp = otpFromMail(mail);
   const verified = await client(routes.verifyOtp, { body: { osUser: 'CORP\\jdoe', email: 'jdoe@corp.example.com', otp } });

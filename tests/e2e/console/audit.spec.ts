@@ -1,6 +1,15 @@
 import { expect, test } from '@playwright/test';
 import { routes } from '@latchkey/contracts';
-import { openPage, startConsoleStack, screenshot, signIn, VIEWPORT, watchPageErrors, type ConsoleStack } from './console-helpers.ts';
+import {
+  expectAxeClean,
+  openPage,
+  startConsoleStack,
+  screenshot,
+  signIn,
+  VIEWPORT,
+  watchPageErrors,
+  type ConsoleStack,
+} from './console-helpers.ts';
 
 let stack: ConsoleStack;
 test.use({ viewport: VIEWPORT });
@@ -24,8 +33,12 @@ test('Audit lists events newest first and filters by type, computer, user and ti
 
   const table = page.getByRole('table', { name: 'Audit events, newest first' });
   await expect(table.getByRole('row').nth(1)).toContainText('admin.login');
+  await expect(table.getByRole('row').nth(1)).toContainText('Signed in to the Management Tool');
+  await expectAxeClean(page, 'Audit');
   await screenshot(page, 'audit');
 
+  // The type filter offers words, with the code for those who know it.
+  await expect(page.getByLabel('Event type').locator('option[value="client.enrolled"]')).toHaveText('Client enrolled (client.enrolled)');
   await page.getByLabel('Event type').selectOption('client.enrolled');
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await expect(table.getByRole('row')).toHaveCount(3);

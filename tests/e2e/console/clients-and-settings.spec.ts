@@ -1,6 +1,15 @@
 import { expect, test } from '@playwright/test';
 import { routes } from '@latchkey/contracts';
-import { openPage, startConsoleStack, screenshot, signIn, VIEWPORT, watchPageErrors, type ConsoleStack } from './console-helpers.ts';
+import {
+  expectAxeClean,
+  openPage,
+  startConsoleStack,
+  screenshot,
+  signIn,
+  VIEWPORT,
+  watchPageErrors,
+  type ConsoleStack,
+} from './console-helpers.ts';
 
 let stack: ConsoleStack;
 test.use({ viewport: VIEWPORT });
@@ -24,11 +33,14 @@ test('the Clients toggle turns one-time passwords off for that computer only', a
   await expect(toggle).toBeChecked();
   await expect(page.getByRole('row').filter({ hasText: 'PC-OFFICE-12' })).toContainText('never');
   await screenshot(page, 'clients');
+  await expectAxeClean(page, 'clients');
 
   await toggle.focus();
   await page.keyboard.press('Space');
   await expect(page.getByRole('status')).toContainText('not allowed on PC-KIOSK-03');
   await expect(toggle).not.toBeChecked();
+  // The switch is disabled while the change is saved; keyboard focus comes back to it, not to <body>.
+  await expect(toggle).toBeFocused();
   expect((await kiosk.client(routes.getPolicy, {})).allowOneTimePasswords).toBe(false);
   expect((await office.client(routes.getPolicy, {})).allowOneTimePasswords).toBe(true);
 
@@ -56,6 +68,7 @@ test('Settings shows clear validation errors, saves, and the Client policy follo
   await expect(expiration).toHaveAttribute('aria-invalid', 'true');
   await expect(expiration).toBeFocused();
   await screenshot(page, 'settings-errors');
+  await expectAxeClean(page, 'settings-errors');
   // Nothing was saved.
   expect((await client(routes.getPolicy, {})).accessRequestExpirationMinutes).toBe(30);
 
@@ -69,6 +82,7 @@ test('Settings shows clear validation errors, saves, and the Client policy follo
   await expect(page.getByRole('status')).toContainText('Settings saved');
   await expect(page.getByText('Enter a whole number')).toHaveCount(0);
   await screenshot(page, 'settings');
+  await expectAxeClean(page, 'settings');
 
   const policy = await client(routes.getPolicy, {});
   expect(policy).toMatchObject({

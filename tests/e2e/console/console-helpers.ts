@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { createApiClient, routes, type ApiClient, type FetchLike } from '@latchkey/contracts';
 import { fileURLToPath } from 'node:url';
 import { startStack, type Stack } from '../support/stack.ts';
@@ -62,4 +63,12 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   // Let loading states settle so the picture shows the page, not a spinner.
   await expect(page.locator('.state-loading')).toHaveCount(0);
   await page.screenshot({ path: `${SCREENSHOT_DIR}console-${name}.png`, fullPage: true });
+}
+
+/** axe-core on the page as it is now (WCAG 2.x A and AA rules and best practices): no violations. */
+export async function expectAxeClean(page: Page, state: string): Promise<void> {
+  await expect(page.locator('.state-loading')).toHaveCount(0);
+  const results = await new AxeBuilder({ page }).analyze();
+  const found = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(found, `axe violations on ${state}`).toEqual([]);
 }

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { routes } from '@latchkey/contracts';
 import {
+  expectAxeClean,
   openPage,
   otpFromMail,
   startConsoleStack,
@@ -33,12 +34,14 @@ test('Generate Password mails an OTP that unlocks the chosen computer for that u
   await expect(page.getByText('Choose the computer.')).toBeVisible();
   await expect(page.getByText('Enter one valid email address.')).toBeVisible();
   await expect(page.getByLabel('Email')).toHaveAttribute('aria-invalid', 'true');
+  await expectAxeClean(page, 'Generate Password with validation errors');
 
   await page.getByLabel('Client').selectOption({ label: 'PC-RECEPTION-02' });
   await page.getByLabel('User', { exact: true }).fill('CORP\\mlopez');
   await page.getByLabel('Email').fill('mlopez@corp.example.com');
   await page.getByLabel('Comment').fill('Ticket 4711, identity checked by phone');
   await screenshot(page, 'generate-password');
+  await expectAxeClean(page, 'generate-password');
   await page.getByRole('button', { name: 'Generate Password' }).click();
   await expect(page.getByRole('status')).toContainText('was emailed to mlopez@corp.example.com');
 
@@ -77,6 +80,7 @@ test('Client Sessions shows "<osUser> (<email>)", active sessions first, with se
   await expect(table.getByRole('columnheader', { name: 'User Name' })).toBeVisible();
   await expect(table.getByRole('row')).toHaveCount(21);
   await screenshot(page, 'client-sessions');
+  await expectAxeClean(page, 'client-sessions');
 
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByText('Page 2', { exact: true })).toBeVisible();

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { startConsoleStack, screenshot, signIn, VIEWPORT, watchPageErrors, type ConsoleStack } from './console-helpers.ts';
+import { expectAxeClean, startConsoleStack, screenshot, signIn, VIEWPORT, watchPageErrors, type ConsoleStack } from './console-helpers.ts';
 
 let stack: ConsoleStack;
 test.use({ viewport: VIEWPORT });
@@ -59,8 +59,10 @@ test('signs in with the keyboard, keeps the session on reload, and signs out', a
   await page.reload();
   await expect(page.getByRole('heading', { level: 1, name: 'Audit' })).toBeVisible();
 
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('dialog', { name: 'Sign out?' }).getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByLabel('Login name')).toBeFocused();
   await page.reload();
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
   expect(errors).toEqual([]);
@@ -86,6 +88,7 @@ test('every page is served under the strict CSP without violations', async ({ pa
     await page.getByRole('link', { name: title }).click();
     await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
     await expect(page.locator('.state-loading')).toHaveCount(0);
+    await expectAxeClean(page, title);
   }
   expect(errors).toEqual([]);
 });

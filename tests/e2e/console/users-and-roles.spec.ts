@@ -1,6 +1,15 @@
 import { expect, test } from '@playwright/test';
 import { ApiError, createApiClient, routes, type FetchLike } from '@latchkey/contracts';
-import { openPage, startConsoleStack, screenshot, signIn, VIEWPORT, watchPageErrors, type ConsoleStack } from './console-helpers.ts';
+import {
+  expectAxeClean,
+  openPage,
+  startConsoleStack,
+  screenshot,
+  signIn,
+  VIEWPORT,
+  watchPageErrors,
+  type ConsoleStack,
+} from './console-helpers.ts';
 
 let stack: ConsoleStack;
 test.use({ viewport: VIEWPORT });
@@ -54,13 +63,15 @@ test('an admin creates, edits, resets and deletes users, but cannot delete the l
   await expect(page.getByRole('alert')).toBeVisible();
 
   await row.getByRole('button', { name: 'Reset password' }).click();
+  await expectAxeClean(page, 'Users with the reset password form open');
   await row.getByLabel('New password for hd.jones').fill('helpdesk-pass-99');
   await row.getByRole('button', { name: 'Set password', exact: true }).click();
   await expect(page.getByRole('status')).toHaveText('The password of hd.jones was reset.');
   expect(await canSignIn('hd.jones', 'helpdesk-pass-01')).toBe(false);
   expect(await canSignIn('hd.jones', 'helpdesk-pass-99')).toBe(true);
 
-  await row.getByRole('button', { name: 'Edit', exact: true }).click();
+  await row.getByRole('button', { name: 'Edit hd.jones', exact: true }).click();
+  await expectAxeClean(page, 'Users with the edit form open');
   await row.getByLabel('Email of hd.jones').fill('jones@corp.example.com');
   await row.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByRole('status')).toHaveText('Saved the changes to hd.jones.');
@@ -69,7 +80,8 @@ test('an admin creates, edits, resets and deletes users, but cannot delete the l
 
   // The only admin: the server refuses, and its message is shown.
   const adminRow = page.getByRole('row').filter({ hasText: 'admin@corp.example.com' });
-  await adminRow.getByRole('button', { name: 'Delete', exact: true }).click();
+  await adminRow.getByRole('button', { name: 'Delete admin', exact: true }).click();
+  await expectAxeClean(page, 'Users asking to confirm a delete');
   await adminRow.getByRole('button', { name: 'Confirm delete' }).click();
   const refusal = await stack.admin(routes.deleteUser, { params: { login: 'admin' } }).catch((err: unknown) => err);
   expect(refusal).toMatchObject({ status: 409, code: 'last_admin' });
@@ -78,9 +90,11 @@ test('an admin creates, edits, resets and deletes users, but cannot delete the l
   await screenshot(page, 'users-last-admin');
   expect(await canSignIn('admin', stack.adminPassword)).toBe(true);
 
-  await row.getByRole('button', { name: 'Delete', exact: true }).click();
+  await row.getByRole('button', { name: 'Delete hd.jones', exact: true }).click();
   await row.getByRole('button', { name: 'Confirm delete' }).click();
   await expect(page.getByRole('status')).toHaveText('Deleted hd.jones.');
+  // The deleted row took the focused button with it: focus moves to the message, not to <body>.
+  await expect(page.getByRole('status')).toBeFocused();
   await expect(page.getByRole('row').filter({ hasText: 'hd.jones' })).toHaveCount(0);
   expect(await canSignIn('hd.jones', 'helpdesk-pass-99')).toBe(false);
   expect(errors).toEqual([]);

@@ -13,6 +13,7 @@ import {
   watchPageErrors,
   wrongCode,
   type LockStack,
+  expectAxeClean,
 } from './lock-helpers.ts';
 
 let stack: LockStack;
@@ -38,6 +39,7 @@ test.describe('internal-user auto-send', () => {
     await expect(request.getByLabel('I need emergency access to computer')).not.toBeChecked();
     await expect(request.getByLabel('Email')).toBeHidden();
     await expect(request.getByRole('button', { name: 'Request' })).toBeVisible();
+    await expectAxeClean(page, 'lock-request-internal');
     await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-request-internal.png` });
 
     await request.getByLabel('Login name').fill('dana');
@@ -75,6 +77,7 @@ test.describe('internal-user auto-send', () => {
     await expect(request.getByLabel('Reason')).toBeVisible();
     await request.getByLabel('Email').fill('erik@corp.example.com');
     await request.getByLabel('Reason').fill('Locked out before a deadline');
+    await expectAxeClean(page, 'lock-request-emergency');
     await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-request-emergency.png` });
     await request.getByRole('button', { name: 'Request' }).click();
 
@@ -108,6 +111,7 @@ test.describe('Active Directory auto-send (no directory configured on this serve
     await expect(request.getByRole('button', { name: 'Request' })).toBeVisible();
     await expect(request.getByLabel('I need emergency access to computer')).toBeVisible();
     await expect(request.getByRole('textbox')).toHaveCount(0);
+    await expectAxeClean(page, 'lock-request-directory');
     await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-request-directory.png` });
 
     await request.getByRole('button', { name: 'Request' }).click();

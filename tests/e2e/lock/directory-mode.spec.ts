@@ -11,6 +11,7 @@ import {
   requestPopup,
   startLockStack,
   type LockStack,
+  expectAxeClean,
 } from './lock-helpers.ts';
 
 // Active Directory auto-send with a real directory: OpenLDAP (slapd) answering the server's lookup.
@@ -46,6 +47,7 @@ test('one click on Request sends the code to the directory mail of CORP\\alice, 
   );
   await expect(lock.getByLabel('Email')).toHaveValue('alice@corp.example.com');
   await expect(lock.getByLabel('Email')).not.toBeEditable();
+  await expectAxeClean(page, 'lock-directory-sent');
   await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-directory-sent.png` });
   await logIn(page, await stack.otpFor('alice@corp.example.com'));
   await expectUnlocked(page);

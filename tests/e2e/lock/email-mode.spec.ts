@@ -13,6 +13,7 @@ import {
   watchPageErrors,
   wrongCode,
   type LockStack,
+  expectAxeClean,
 } from './lock-helpers.ts';
 
 let stack: LockStack;
@@ -33,6 +34,7 @@ test.describe('email mode (neither auto option): request, approval, log in', () 
     for (const name of ['Log in', 'Request One-Time Password', 'Sign out']) await expect(popup.getByRole('button', { name })).toBeVisible();
     await expect(popup).toContainText(`PC-EMAIL-01 is locked for ${OS_USER}`);
     await expect(popup.getByLabel('Email')).toBeFocused();
+    await expectAxeClean(page, 'lock-popup');
     await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-popup.png` });
     expect(problems).toEqual([]);
   });
@@ -54,6 +56,7 @@ test.describe('email mode (neither auto option): request, approval, log in', () 
     await expect(request.getByLabel('Email')).toBeFocused();
     await expect(request.getByLabel('Login name')).toBeHidden();
     await expect(request.getByLabel('I need emergency access to computer')).toBeHidden();
+    await expectAxeClean(page, 'lock-request-email');
     await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-request-email.png` });
 
     await page.keyboard.type('not an email');
@@ -68,6 +71,7 @@ test.describe('email mode (neither auto option): request, approval, log in', () 
     await expect(lock.getByLabel('Email')).toHaveValue('alice@corp.example.com');
     await expect(lock.getByLabel('Email')).not.toBeEditable();
     await expect(lock.getByLabel('One-time password')).toBeFocused();
+    await expectAxeClean(page, 'lock-waiting-for-approval');
     await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-waiting-for-approval.png` });
 
     const requestId = await stack.pendingRequestId('alice@corp.example.com');
@@ -76,6 +80,7 @@ test.describe('email mode (neither auto option): request, approval, log in', () 
       'A one-time password has been sent to alice@corp.example.com. Enter it below to log in.',
       { timeout: 15_000 },
     );
+    await expectAxeClean(page, 'lock-otp-sent');
     await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-otp-sent.png` });
 
     const code = await stack.otpFor('alice@corp.example.com');
@@ -84,11 +89,13 @@ test.describe('email mode (neither auto option): request, approval, log in', () 
     await expect(lock.getByRole('status')).toHaveText('Access denied. The one-time password is wrong, has expired or was already used.');
     await expect(lock.getByLabel('One-time password')).toHaveValue('');
     await expect(lock.getByLabel('One-time password')).toBeFocused();
+    await expectAxeClean(page, 'lock-access-denied');
     await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-access-denied.png` });
 
     await page.keyboard.type(code);
     await page.keyboard.press('Enter');
     await expectUnlocked(page);
+    await expectAxeClean(page, 'lock-unlocked');
     await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-unlocked.png` });
 
     const sessions = await stack.admin(routes.listSessions, {});
@@ -122,7 +129,7 @@ test.describe('email mode (neither auto option): request, approval, log in', () 
     const requestId = await stack.pendingRequestId('carol@corp.example.com');
     await stack.admin(routes.denyAccessRequest, { params: { requestId }, body: { comment: 'not known' } });
     await expect(lockPopup(page).getByRole('status')).toHaveText(
-      'Your request for a one-time password was denied. Contact your helpdesk.',
+      'Your request for a one-time password was denied. The helpdesk wrote: “not known”. Contact your helpdesk if you still need access.',
       { timeout: 15_000 },
     );
     await expect(lockPopup(page).getByLabel('Email')).toBeEditable();

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { SCREENSHOT_DIR, lockPopup, openLock, requestPopup, startLockStack, type LockStack } from './lock-helpers.ts';
+import { SCREENSHOT_DIR, expectAxeClean, lockPopup, openLock, requestPopup, startLockStack, type LockStack } from './lock-helpers.ts';
 
 let stack: LockStack;
 test.beforeAll(async () => {
@@ -10,14 +10,23 @@ test.afterAll(async () => stack?.stop());
 
 async function expectFits(page: Page, popupName: 'lock' | 'request') {
   const popup = popupName === 'lock' ? lockPopup(page) : requestPopup(page);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(overflow).toBeLessThanOrEqual(0);
+  // The page itself never scrolls: the card fits the viewport and scrolls inside itself when it must.
+  const overflow = await page.evaluate(() => ({
+    x: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    y: document.documentElement.scrollHeight - document.documentElement.clientHeight,
+  }));
+  expect(overflow.x).toBeLessThanOrEqual(0);
+  expect(overflow.y).toBeLessThanOrEqual(0);
   const box = (await popup.boundingBox())!;
   const viewport = page.viewportSize()!;
   expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.y).toBeGreaterThanOrEqual(0);
   expect(box.x + box.width).toBeLessThanOrEqual(viewport.width);
-  for (const control of await popup.locator('input:visible, button:visible').all()) {
-    await control.scrollIntoViewIfNeeded();
+  expect(box.y + box.height).toBeLessThanOrEqual(viewport.height);
+  // Every control can be reached by keyboard, and is then on screen.
+  const controls = await popup.locator('input:visible, button:visible').all();
+  for (const control of controls) {
+    await control.focus();
     await expect(control).toBeInViewport();
   }
 }
@@ -35,11 +44,16 @@ for (const size of sizes) {
 
     test('both pop-ups fit and every control can be reached', async ({ page }) => {
       await openLock(page, stack, `PC-LAYOUT-${size.name}`.slice(0, 60));
+      await expectAxeClean(page, `lock pop-up at ${size.name}`);
+      // A capture of the viewport (what the person sees), not of the whole page.
       if (size.name === '200-percent')
-        await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-popup-200-percent.png`, fullPage: true });
+        await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-popup-200-percent.png` });
       await expectFits(page, 'lock');
       await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).click();
       await expect(requestPopup(page)).toBeVisible();
+      await expectAxeClean(page, `request pop-up at ${size.name}`);
+      if (size.name === '200-percent')
+        await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-request-200-percent.png` });
       await expectFits(page, 'request');
       const fontSize = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
       if (size.name === '4k') expect(fontSize).toBeGreaterThan(20);

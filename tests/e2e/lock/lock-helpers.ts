@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { createApiClient, routes, type ApiClient, type FetchLike } from '@latchkey/contracts';
 import { fileURLToPath } from 'node:url';
 import { otpFromMail, startStack, type ReceivedMail, type Stack } from '../support/stack.ts';
@@ -88,4 +89,21 @@ export async function expectUnlocked(page: Page): Promise<void> {
 
 export function wrongCode(code: string): string {
   return code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
+}
+
+/** axe-core on the page as it is now (the open pop-up and everything else): no violations at all. */
+export async function expectAxeClean(page: Page, state: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const found = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  expect(found, `axe violations in state "${state}"`).toEqual([]);
+}
+
+/** Focus is on a control inside the open dialog, never on <body>. */
+export async function expectFocusInDialog(page: Page): Promise<void> {
+  const where = await page.evaluate(() => {
+    const active = document.activeElement;
+    if (!active || active === document.body) return 'body';
+    return active.closest('[role="dialog"]:not([hidden])') ? 'dialog' : `outside: ${active.tagName}`;
+  });
+  expect(where).toBe('dialog');
 }

@@ -121,7 +121,8 @@ test('an admin renews the offline key of a computer from the Offline Unlock page
   const { clientId } = await anonymous(routes.enroll, { body: { enrollmentKey: stack.enrollmentKey, computerName: 'PC-RENEW-01' } });
   await signInConsole(page, 'hank', 'hank-password-1');
   await expect(page.getByRole('button', { name: 'Renew offline key' })).toHaveCount(0);
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('dialog', { name: 'Sign out?' }).getByRole('button', { name: 'Sign out' }).click();
 
   await signInConsole(page, 'admin', stack.adminPassword);
   await page.getByLabel('Computer').selectOption({ label: 'PC-RENEW-01' });

@@ -13,6 +13,7 @@ export function createLockHandlers(controller: LockController): LockIpcHandlers 
     'lock:request-otp': async (input) => (await controller.requestOtp(input), null),
     'lock:verify': async (input) => (await controller.verify(input), null),
     'lock:resend': async () => (await controller.resend(), null),
+    'lock:cancel-request': async () => (await controller.cancelRequest(), null),
     'lock:retry-now': async () => (await controller.retryNow(), null),
     'lock:sign-out': async () => (await controller.signOut(), null),
     'lock:show-offline': async () => (await controller.showOffline(), null),

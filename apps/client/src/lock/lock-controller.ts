@@ -1,7 +1,10 @@
 import {
   ApiError,
   createApiClient,
+  DEFAULT_POLICY,
+  isSafeMultilineText,
   isValidEmail,
+  isValidLoginName,
   routes,
   type ApiClient,
   type ClientPolicy,
@@ -12,13 +15,18 @@ import {
   type OtpRequestState,
   type RequestMode,
   type RequestOtpInput,
+  type SessionVia,
   type VerifyInput,
   type OfflineUnlockInput,
 } from '@latchkey/contracts';
 import { backoffDelay, systemTimers, type Timers } from './timers.js';
 import { OfflineFlow } from './offline-flow.js';
 import type { OfflineUnlock } from './offline-unlock.js';
+import { relockNotice, type Relockable, type SessionEvent } from './relock.js';
+import { verdictNotice, type VerdictHook } from './verdict.js';
 import { accessDeniedBecause, errorNotice, inputNotice, intervalNotice, resentNotice, statusNotice, unreachable } from './messages.js';
+import { StatusWatch } from './status-watch.js';
+import { cancelledNotice, lapsed, readStatus, settledStatus } from './request-flow.js';
 
 /** What survives a restart of the lock (so "Resend" still works after the program was restarted). */
 export interface SavedRequest {
@@ -34,6 +42,8 @@ export interface UnlockedSession {
   /** Absent after an offline unlock until the server has recorded it. */
   sessionId?: string;
   email: string;
+  /** How, as far as this Client knows: its own emergency request, its own request, or none (Generate Password). */
+  via: SessionVia;
 }
 
 export interface LockControllerOptions {
@@ -52,29 +62,27 @@ export interface LockControllerOptions {
   backoff?: { initialMs: number; maxMs: number };
   /** The host hides the lock (Electron: closes the windows; preview: shows "Unlocked"). */
   onUnlocked?: (session: UnlockedSession) => void;
+  /** An offline unlock's session once the server has recorded it (at the unlock its id was not known yet). */
+  onSessionRecorded?: (session: UnlockedSession & { sessionId: string }, unlockedAt: number) => void;
   /** The host signs the OS user out. */
   onSignOut?: () => void | Promise<void>;
   /** Offline unlock with the helpdesk (challenge and response) when the server cannot be reached. */
   offline?: OfflineUnlock;
+  /** Signed verdicts (verdict.ts): nothing unlocks on an answer this hook refuses. */
+  verdicts: VerdictHook;
 }
 
 type Listener = (state: LockState) => void;
-
-const DEFAULT_POLICY: ClientPolicy = {
-  allowOneTimePasswords: true,
-  autoSendToDirectoryUsers: false,
-  autoSendToInternalUsers: false,
-  accessRequestExpirationMinutes: 30,
-  otpRequestIntervalMinutes: 60,
-  otpLength: 8,
-  allowOfflineUnlock: true,
-  offlineKeyVersion: 0,
-};
 
 export function requestModeOf(policy: ClientPolicy): RequestMode {
   if (policy.autoSendToDirectoryUsers) return 'directory';
   if (policy.autoSendToInternalUsers) return 'internal';
   return 'email';
+}
+
+/** Both automatic options on: the directory form comes first, and may switch to the internal login. */
+export function alternativeModeOf(policy: ClientPolicy): RequestMode | undefined {
+  return policy.autoSendToDirectoryUsers && policy.autoSendToInternalUsers ? 'internal' : undefined;
 }
 
 /** A failure that means "no usable answer from the server" rather than "the server said no". */
@@ -90,7 +98,7 @@ function isUnreachable(err: unknown): boolean {
  * verification, session reporting and reconnecting. It only ever unlocks on a verified OTP; every
  * failure leaves it locked with a notice saying what happened.
  */
-export class LockController {
+export class LockController implements Relockable {
   private readonly api: ApiClient;
   private readonly timers: Timers;
   private readonly random: () => number;
@@ -100,18 +108,32 @@ export class LockController {
   private current: LockState;
   private reconnectTimer: unknown;
   private reconnectAttempt = 0;
-  private pollTimer: unknown;
-  private pollFailures = 0;
+  private readonly watch: StatusWatch;
   private heartbeatTimer: unknown;
   private session: UnlockedSession | undefined;
+  private requestMethod: RequestOtpInput['method'] | undefined;
   private disposed = false;
   private readonly offlineFlow: OfflineFlow | undefined;
+  /** Set while a session unlocked earlier is locked again; its id goes with the next OTP request (relock.ts). */
+  private relockOf: string | undefined;
+  private lastUnlock: number | undefined;
 
   constructor(options: LockControllerOptions) {
     this.options = options;
     this.timers = options.timers ?? systemTimers;
     this.random = options.random ?? Math.random;
     this.api = createApiClient({ baseUrl: options.baseUrl, fetch: options.fetch, token: options.clientToken });
+    this.watch = new StatusWatch({
+      api: this.api,
+      timers: this.timers,
+      random: this.random,
+      pollIntervalMs: options.pollIntervalMs ?? 3_000,
+      onStatus: (request) => this.applyRequest(request),
+      onFailure: (err) => this.requestFailed(err),
+      onExpired: (request) => {
+        if (this.current.request?.requestId === request.requestId && !this.settled()) this.applyRequest({ ...request, status: 'expired' });
+      },
+    });
     this.current = {
       phase: 'starting',
       popup: 'lock',
@@ -129,7 +151,7 @@ export class LockController {
         timers: this.timers,
         state: () => this.current,
         update: (patch, remove) => this.update(patch, remove),
-        unlock: () => this.unlock({ email: '' }),
+        unlock: () => this.unlock({ email: '', via: 'offline' }),
         settled: () => this.settled(),
         adoptSession: (sessionId) => this.adoptSession(sessionId),
         awaitingSession: () => !!this.session && !this.session.sessionId,
@@ -170,16 +192,19 @@ export class LockController {
     if (saved) this.update({ email: saved.email, request: { requestId: saved.requestId, status: 'sent', email: saved.email } });
     await this.refreshPolicy();
     if (saved && this.current.phase === 'locked') await this.refreshRequest();
+    if (this.current.request?.status === 'pending') this.watch.start(this.current.request);
   }
 
   private applyPolicy(policy: ClientPolicy): void {
     this.policy = policy;
     this.update({
       requestMode: requestModeOf(policy),
+      ...(alternativeModeOf(policy) ? { alternativeMode: alternativeModeOf(policy) } : {}),
       otpAllowed: policy.allowOneTimePasswords,
       otpLength: policy.otpLength,
       ...(policy.computerName ? { computerName: policy.computerName } : {}),
     });
+    if (!alternativeModeOf(policy)) this.update({}, ['alternativeMode']);
   }
 
   /** Unlocked, signing out or disposed: late answers must not change the state any more. */
@@ -200,6 +225,7 @@ export class LockController {
       this.reconnectAttempt = 0;
       const wasOffline = this.current.phase !== 'locked';
       this.update({ phase: 'locked' }, ['busy', 'retry']);
+      void this.options.verdicts.report(this.api);
       if (wasOffline && this.current.notice?.code === 'server_unreachable') this.setNotice(undefined);
       if (!this.policy.allowOneTimePasswords) this.setNotice(errorNotice('otp_not_allowed'));
       return true;
@@ -230,7 +256,7 @@ export class LockController {
     this.reconnectAttempt += 1;
     const delay = backoffDelay(this.reconnectAttempt, this.options.backoff ?? { initialMs: 2_000, maxMs: 60_000 }, this.random);
     const at = this.timers.now() + delay;
-    this.update({ phase: 'offline', retry: { attempt: this.reconnectAttempt, at }, notice: unreachable(delay) });
+    this.update({ phase: 'offline', retry: { attempt: this.reconnectAttempt, at }, notice: unreachable() });
     this.reconnectTimer = this.timers.setTimeout(() => void this.refreshPolicy(), delay);
     this.offlineFlow?.unreachable(this.reconnectAttempt);
   }
@@ -276,6 +302,7 @@ export class LockController {
     const body: OtpRequestBody = { osUser: this.options.osUser, method: input.method };
     if (input.method === 'email' || input.method === 'emergency') body.email = input.email!.trim();
     if (input.method === 'emergency' && input.reason?.trim()) body.reason = input.reason.trim();
+    if (this.relockOf) body.relockOf = this.relockOf;
     if (input.method === 'internal') {
       body.login = input.login!.trim();
       body.password = input.password!;
@@ -283,6 +310,7 @@ export class LockController {
     this.update({ busy: 'request' }, ['notice']);
     try {
       const request = await this.api(routes.createOtpRequest, { body });
+      this.requestMethod = input.method;
       this.acceptRequest(request);
     } catch (err) {
       this.update({}, ['busy']);
@@ -302,15 +330,19 @@ export class LockController {
     if (!this.policy.allowOneTimePasswords) return errorNotice('otp_not_allowed');
     const mode = this.current.requestMode;
     if (input.method === 'email' && mode !== 'email') return errorNotice('method_not_allowed');
-    if ((input.method === 'directory' || input.method === 'internal') && input.method !== mode) return errorNotice('method_not_allowed');
+    const allowed = input.method === mode || input.method === this.current.alternativeMode;
+    if ((input.method === 'directory' || input.method === 'internal') && !allowed) return errorNotice('method_not_allowed');
     if (input.method === 'email' || input.method === 'emergency') {
       const email = input.email?.trim() ?? '';
       if (!email) return inputNotice('email_missing', 'Enter your email address.');
       if (!isValidEmail(email)) return inputNotice('email_invalid', 'Enter a valid email address, like name@example.com.');
+      if (input.reason && !isSafeMultilineText(input.reason)) {
+        return inputNotice('reason_invalid', 'The reason has invisible or control characters. Type it again without them.');
+      }
     }
     if (input.method === 'internal') {
       if (!input.login?.trim()) return inputNotice('login_missing', 'Enter your login name.');
-      if (!/^[A-Za-z0-9._@-]{1,64}$/.test(input.login.trim())) return errorNotice('invalid_credentials');
+      if (!isValidLoginName(input.login.trim())) return errorNotice('invalid_credentials');
       if (!input.password) return inputNotice('password_missing', 'Enter your password.');
     }
     return undefined;
@@ -319,42 +351,66 @@ export class LockController {
   private acceptRequest(request: OtpRequestState): void {
     this.options.store?.save({ requestId: request.requestId, email: request.email });
     this.update({ request, email: request.email, popup: 'lock', notice: statusNotice(request) }, ['busy', 'nextRequestAt']);
-    this.schedulePoll();
+    this.watch.start(request);
   }
 
-  private schedulePoll(): void {
-    this.timers.clearTimeout(this.pollTimer);
-    if (this.disposed || this.current.request?.status !== 'pending') return;
-    const interval = this.options.pollIntervalMs ?? 3_000;
-    const delay = this.pollFailures === 0 ? interval : backoffDelay(this.pollFailures, { initialMs: interval, maxMs: 60_000 }, this.random);
-    this.pollTimer = this.timers.setTimeout(() => void this.refreshRequest(), delay);
+  /** A status from the server (or the local expiry) for the current request: words, Resend and the saved request follow it. */
+  private applyRequest(answer: OtpRequestState): void {
+    const known = this.current.request;
+    if (!known || known.requestId !== answer.requestId || this.settled()) return;
+    const request = readStatus(answer, this.timers.now());
+    const changed = request.status !== known.status || known.expiresAt === undefined;
+    this.update({ request });
+    if (changed && this.current.notice?.code !== 'otp_interval') this.setNotice(statusNotice(request));
+    if (settledStatus(request.status)) {
+      this.options.store?.save(undefined);
+      // A code was sent to this address (used, burnt, expired): it stays shown. Denied, lapsed, cancelled: the field is free again.
+      const codeWasSent = request.status === 'used' || request.status === 'burnt' || (request.status === 'expired' && !lapsed(request));
+      if (!codeWasSent) this.update({}, ['email']);
+    }
+    this.watch.follow(request);
   }
 
-  /** Asks the server for the status of the last request; polls on while it is pending. */
+  private requestFailed(err: unknown): void {
+    if (this.settled()) return;
+    if (err instanceof ApiError && err.status === 404) {
+      this.options.store?.save(undefined);
+      this.watch.stop();
+      this.update({}, ['request', 'email']);
+      return;
+    }
+    if (isUnreachable(err) && this.current.phase !== 'offline') this.scheduleReconnect();
+  }
+
+  /** Asks the server for the status of the last request now (the watch keeps following a pending one). */
   async refreshRequest(): Promise<void> {
     const known = this.current.request;
-    if (!known || this.current.phase === 'unlocked') return;
+    if (!known || this.settled()) return;
     try {
-      const request = await this.api(routes.getOtpRequest, { params: { requestId: known.requestId } });
-      this.pollFailures = 0;
-      if (this.current.request?.requestId !== request.requestId) return;
-      const changed = request.status !== known.status || known.expiresAt === undefined;
-      this.update({ request });
-      if (changed && this.current.notice?.code !== 'otp_interval') this.setNotice(statusNotice(request));
-      if (request.status === 'denied' || request.status === 'expired' || request.status === 'used') {
-        this.options.store?.save(undefined);
-        if (request.status !== 'used') this.update({}, ['email']);
-      }
+      this.applyRequest(await this.api(routes.getOtpRequest, { params: { requestId: known.requestId } }));
     } catch (err) {
-      if (err instanceof ApiError && err.status === 404) {
-        this.options.store?.save(undefined);
-        this.update({}, ['request', 'email']);
-        return;
-      }
-      this.pollFailures += 1;
-      if (isUnreachable(err) && this.current.phase !== 'offline') this.scheduleReconnect();
+      this.requestFailed(err);
     }
-    this.schedulePoll();
+  }
+
+  /** "Use a different email": withdraws the pending request and opens the request form again with its address to correct. */
+  async cancelRequest(): Promise<void> {
+    const request = this.current.request;
+    if (!request || request.status !== 'pending' || this.current.busy || this.settled()) return;
+    this.update({ busy: 'cancel' });
+    try {
+      await this.api(routes.cancelOtpRequest, { params: { requestId: request.requestId } });
+    } catch (err) {
+      this.update({}, ['busy']);
+      // Decided meanwhile (approved, denied, lapsed): show what it is now instead.
+      if (err instanceof ApiError && err.code === 'not_pending') return this.refreshRequest();
+      return this.handleFailure(err);
+    }
+    if (this.settled()) return;
+    this.watch.stop();
+    this.options.store?.save(undefined);
+    // The view puts the address back into the request form, editable, to correct it.
+    this.update({ popup: 'request', notice: cancelledNotice(request.email) }, ['busy', 'request', 'email']);
   }
 
   async resend(): Promise<void> {
@@ -388,16 +444,17 @@ export class LockController {
     }
     this.update({ busy: 'verify' }, ['notice']);
     let result;
+    const nonce = this.options.verdicts.nonce();
     try {
-      result = await this.api(routes.verifyOtp, { body: { osUser: this.options.osUser, email, otp } });
+      result = await this.api(routes.verifyOtp, { body: { osUser: this.options.osUser, email, otp, nonce } });
     } catch (err) {
       if (err instanceof ApiError && err.code === 'access_denied') {
         this.update({ notice: errorNotice('access_denied') }, ['busy']);
         // The server says the same for every failure; the request's status can tell the person more.
         await this.refreshRequest();
-        const status = this.current.request?.status;
-        if (status === 'expired' || status === 'used') this.setNotice(accessDeniedBecause(status));
-        else this.setNotice(errorNotice('access_denied'));
+        const request = this.current.request;
+        const because = request && settledStatus(request.status) ? accessDeniedBecause(request) : undefined;
+        this.setNotice(because ?? errorNotice('access_denied'));
         return;
       }
       this.update({}, ['busy']);
@@ -405,12 +462,24 @@ export class LockController {
       return;
     }
     if (this.settled()) return;
-    this.unlock({ sessionId: result.sessionId, email });
+    const refused = await this.options.verdicts.refuse(result, this.options.osUser, nonce);
+    if (refused) {
+      this.update({ notice: verdictNotice(refused) }, ['busy']);
+      return void this.options.verdicts.report(this.api);
+    }
+    if (this.settled()) return;
+    const via: SessionVia = !this.current.request ? 'generated' : this.requestMethod === 'emergency' ? 'emergency' : 'otp';
+    this.unlock({ sessionId: result.sessionId, email, via });
   }
 
   private unlock(session: UnlockedSession): void {
+    // The server ended the re-locked session if this OTP used its allowance; otherwise end it here.
+    if (this.session && this.session.sessionId !== session.sessionId) void this.endSession();
     this.session = session;
-    for (const timer of [this.reconnectTimer, this.pollTimer]) this.timers.clearTimeout(timer);
+    this.relockOf = undefined;
+    this.lastUnlock = this.timers.now();
+    this.timers.clearTimeout(this.reconnectTimer);
+    this.watch.stop();
     this.options.store?.save(undefined);
     this.update({ phase: 'unlocked', email: session.email }, ['busy', 'notice', 'retry', 'nextRequestAt', 'offline']);
     if (session.sessionId) this.scheduleHeartbeat();
@@ -421,6 +490,7 @@ export class LockController {
     if (!this.session) return;
     this.session.sessionId = sessionId;
     this.scheduleHeartbeat();
+    this.options.onSessionRecorded?.({ ...this.session, sessionId }, this.lastUnlock ?? this.timers.now());
   }
 
   private scheduleHeartbeat(): void {
@@ -457,6 +527,30 @@ export class LockController {
     }
   }
 
+  // ---- asking again (relock.ts) ----
+
+  get unlocked(): boolean {
+    return this.current.phase === 'unlocked';
+  }
+
+  get lastUnlockAt(): number | undefined {
+    return this.lastUnlock;
+  }
+
+  get askAgain(): { askAgainOnUnlock: boolean; unlockGraceMinutes: number } {
+    return { askAgainOnUnlock: this.policy.askAgainOnUnlock, unlockGraceMinutes: this.policy.unlockGraceMinutes };
+  }
+
+  /** Locks an unlocked session again; its heartbeats go on until a new OTP unlocks it or it ends. */
+  relock(event: SessionEvent): void {
+    if (this.disposed || this.current.phase !== 'unlocked') return;
+    this.relockOf = this.session?.sessionId;
+    this.update({ phase: 'locked', popup: 'lock', notice: relockNotice(event) }, ['request', 'busy', 'retry', 'nextRequestAt']);
+    void this.refreshPolicy().then(() => {
+      if (this.current.phase === 'locked' && !this.current.notice) this.setNotice(relockNotice(event));
+    });
+  }
+
   get sessionId(): string | undefined {
     return this.session?.sessionId;
   }
@@ -471,7 +565,8 @@ export class LockController {
   /** Stops every timer; the state stays readable. */
   dispose(): void {
     this.disposed = true;
-    for (const timer of [this.reconnectTimer, this.pollTimer, this.heartbeatTimer]) this.timers.clearTimeout(timer);
+    for (const timer of [this.reconnectTimer, this.heartbeatTimer]) this.timers.clearTimeout(timer);
+    this.watch.stop();
     this.offlineFlow?.dispose();
   }
 }
@@ -480,7 +575,9 @@ export class LockController {
 export function fetchWithTimeout(fetchImpl: typeof globalThis.fetch, timeoutMs = 15_000): FetchLike {
   return async (url, init) => {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    // A status long-poll is held by the server up to waitSeconds: that time comes on top.
+    const held = Number(/[?&]waitSeconds=(\d{1,3})(?:&|$)/.exec(url)?.[1] ?? 0) * 1000;
+    const timer = setTimeout(() => controller.abort(), timeoutMs + held);
     try {
       return await fetchImpl(url, { ...init, signal: controller.signal });
     } finally {

@@ -1,4 +1,5 @@
 import type { ClientErrorCode, Notice, OtpRequestState } from '@latchkey/contracts';
+import { lapsed } from './request-flow.js';
 
 /**
  * Every sentence the lock window says, in one place. The server's own message is never shown: it
@@ -11,13 +12,22 @@ export function minutesUntil(at: number, now: number): number {
   return Math.max(1, Math.ceil((at - now) / 60_000));
 }
 
-export function unreachable(retryInMs: number | undefined): Notice {
-  const when = retryInMs === undefined ? '' : ` Trying again in ${plural(Math.max(1, Math.round(retryInMs / 1000)), 'second')}.`;
+/**
+ * The countdown ("Trying again in 4 seconds.") is not part of this text: it changes every second,
+ * so the view shows it beside the notice from `retry.at` (see retryCountdown).
+ */
+export function unreachable(): Notice {
   return {
     kind: 'error',
     code: 'server_unreachable',
-    text: `The Latchkey server cannot be reached, so this computer stays locked.${when} Check the network cable or Wi-Fi, or ask your helpdesk.`,
+    text: 'The Latchkey server cannot be reached, so this computer stays locked. Check the network cable or Wi-Fi, or ask your helpdesk.',
   };
+}
+
+/** "Trying again in 4 seconds." while an automatic attempt is ahead, "Trying again now." when it is due. */
+export function retryCountdown(at: number, now: number): string {
+  const seconds = Math.ceil((at - now) / 1000);
+  return seconds > 0 ? `Trying again in ${plural(seconds, 'second')}.` : 'Trying again now.';
 }
 
 export function statusNotice(request: OtpRequestState): Notice {
@@ -34,18 +44,31 @@ export function statusNotice(request: OtpRequestState): Notice {
         code: 'otp_sent',
         text: `A one-time password has been sent to ${request.email}. Enter it below to log in.`,
       };
-    case 'denied':
-      return { kind: 'error', code: 'request_denied', text: 'Your request for a one-time password was denied. Contact your helpdesk.' };
+    case 'denied': {
+      const said = request.comment ? ` The helpdesk wrote: “${request.comment}”.` : '';
+      return {
+        kind: 'error',
+        code: 'request_denied',
+        text: `Your request for a one-time password was denied.${said} Contact your helpdesk if you still need access.`,
+      };
+    }
     case 'expired':
-      return { kind: 'error', code: 'request_expired', text: 'The one-time password has expired. Request a new one.' };
+      if (lapsed(request)) {
+        return {
+          kind: 'error',
+          code: 'request_lapsed',
+          text: 'Your request was not approved in time, so it lapsed and no one-time password was sent. Request a new one, or call your helpdesk.',
+        };
+      }
+      return {
+        kind: 'error',
+        code: 'request_expired',
+        text: `The one-time password sent to ${request.email} has expired. Request a new one.`,
+      };
     case 'used':
       return { kind: 'info', code: 'request_used', text: 'That one-time password has already been used. Request a new one.' };
     case 'burnt':
-      return {
-        kind: 'error',
-        code: 'request_burnt',
-        text: 'Too many wrong codes were entered, so this one-time password no longer works. Request a new one.',
-      };
+      return { kind: 'error', code: 'request_burnt', text: `${BURNT} ${AFTER_BURNT}` };
     case 'superseded':
       return { kind: 'info', code: 'request_superseded', text: 'A newer request from this computer replaced this one.' };
     case 'cancelled':
@@ -53,21 +76,40 @@ export function statusNotice(request: OtpRequestState): Notice {
   }
 }
 
-export function accessDeniedBecause(status: 'expired' | 'used'): Notice {
-  const why = status === 'expired' ? 'The one-time password has expired.' : 'That one-time password has already been used.';
-  return { kind: 'error', code: 'access_denied', text: `Access denied. ${why} Request a new one.` };
+const BURNT = 'Too many wrong codes were entered, so this one-time password no longer works, not even the right one.';
+const AFTER_BURNT =
+  'Request a new one; if a new one cannot be requested yet, choose “I need emergency access to computer” there, or call your helpdesk.';
+
+/** A refused code of a request that is settled: say why, and what to do next. */
+export function accessDeniedBecause(request: OtpRequestState): Notice {
+  if (request.status === 'burnt') return { kind: 'error', code: 'request_burnt', text: `Access denied. ${BURNT} ${AFTER_BURNT}` };
+  if (request.status === 'expired' && !lapsed(request)) {
+    return { kind: 'error', code: 'access_denied', text: 'Access denied. The one-time password has expired. Request a new one.' };
+  }
+  if (request.status === 'used') {
+    return {
+      kind: 'error',
+      code: 'access_denied',
+      text: 'Access denied. That one-time password has already been used. Request a new one.',
+    };
+  }
+  const status = statusNotice(request);
+  return { ...status, kind: 'error' };
 }
 
 export function resentNotice(email: string): Notice {
   return { kind: 'success', code: 'otp_resent', text: `The one-time password has been sent to ${email} again.` };
 }
 
+/** An interval refusal says how long, and the way that is never refused by it: emergency access, approved by a person. */
 export function intervalNotice(nextAt: number, now: number, canResend: boolean): Notice {
   const resend = canResend ? ' You can resend the one already sent.' : '';
   return {
     kind: 'error',
     code: 'otp_interval',
-    text: `A new one-time password for this computer can be requested in ${plural(minutesUntil(nextAt, now), 'minute')}.${resend}`,
+    text:
+      `A new one-time password for this computer can be requested in ${plural(minutesUntil(nextAt, now), 'minute')}.${resend}` +
+      ' If you cannot wait, choose “I need emergency access to computer”: that request goes to the helpdesk, whatever the interval.',
   };
 }
 

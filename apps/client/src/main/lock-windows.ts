@@ -109,5 +109,26 @@ export function createLockWindows(options: { preloadPath: string; onGiveUp: () =
       }
       return keep;
     },
+    /**
+     * Locked again (relock.ts): the kept window comes back full screen on its display and every other
+     * display gets a new window, synchronously, before the controller or the network does anything.
+     */
+    relock() {
+      locked = true;
+      for (const [displayId, win] of [...windows.entries()]) {
+        if (win.isDestroyed()) {
+          windows.delete(displayId);
+          continue;
+        }
+        const display = screen.getAllDisplays().find((d) => d.id === displayId);
+        if (display) win.setBounds(display.bounds);
+        win.setKiosk(true);
+        win.setAlwaysOnTop(true, LOCK_WINDOW_LEVEL);
+        win.setFullScreen(true);
+        win.show();
+        win.focus();
+      }
+      for (const display of screen.getAllDisplays()) open(display);
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { isAbsolute, join } from 'node:path';
+import { isServerPublicKey } from '@latchkey/contracts';
 
 /**
  * The machine-wide settings the installer writes: which server to use and the enrollment key.
@@ -10,6 +11,11 @@ export interface MachineConfig {
   enrollmentKey: string;
   /** Defaults to the OS host name. */
   computerName?: string;
+  /**
+   * The server's verdict-signing key (`/SERVERKEY=`), raw Ed25519 base64url. When set, an enroll
+   * answer naming another key is refused and only verdicts signed by this key unlock.
+   */
+  serverPublicKey?: string;
 }
 
 export class MachineConfigError extends Error {
@@ -57,7 +63,7 @@ export function parseMachineConfig(text: string): MachineConfig {
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw))
     throw new MachineConfigError('The machine configuration must be a JSON object.');
-  const { serverUrl, enrollmentKey, computerName, ...rest } = raw as Record<string, unknown>;
+  const { serverUrl, enrollmentKey, computerName, serverPublicKey, ...rest } = raw as Record<string, unknown>;
   const unknown = Object.keys(rest);
   if (unknown.length) throw new MachineConfigError(`Unknown setting(s) in the machine configuration: ${unknown.join(', ')}.`);
   if (typeof serverUrl !== 'string') throw new MachineConfigError('serverUrl is missing.');
@@ -67,7 +73,15 @@ export function parseMachineConfig(text: string): MachineConfig {
   if (computerName !== undefined && (typeof computerName !== 'string' || !/^[^\p{Cc}]{1,255}$/u.test(computerName))) {
     throw new MachineConfigError('computerName must be 1 to 255 printable characters.');
   }
-  return { serverUrl: checkServerUrl(serverUrl), enrollmentKey, ...(computerName ? { computerName } : {}) };
+  if (serverPublicKey !== undefined && !isServerPublicKey(serverPublicKey)) {
+    throw new MachineConfigError('serverPublicKey must be the server key as the Management Tool shows it (43 characters of base64url).');
+  }
+  return {
+    serverUrl: checkServerUrl(serverUrl),
+    enrollmentKey,
+    ...(computerName ? { computerName } : {}),
+    ...(serverPublicKey ? { serverPublicKey } : {}),
+  };
 }
 
 /** How the OS names the signed-in user: DOMAIN\name on Windows, the login name elsewhere. */

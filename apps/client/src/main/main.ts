@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,16 +8,33 @@ import { app, ipcMain, net, powerMonitor, protocol, safeStorage, session, type W
 import { createApiClient, routes, type FetchLike } from '@latchkey/contracts';
 import { LockController, fetchWithTimeout } from '../lock/lock-controller.js';
 import { createLockHandlers } from '../lock/ipc-handlers.js';
+import { createRelockGate, type SessionEvent } from '../lock/relock.js';
 import { xdgAutostartEntry } from './autostart.js';
 import { isLockSender, registerLockIpc } from './ipc-registration.js';
 import { createLockWindows } from './lock-windows.js';
 import { machineConfigPath, osUserName, parseMachineConfig, type MachineConfig } from './machine-config.js';
+import {
+  enrollMachine,
+  icaclsArgs,
+  MACHINE_TOKEN_ACL,
+  machineTokenPath,
+  parseMachineToken,
+  type MachineToken,
+} from './machine-enrollment.js';
 import { LOCK_ORIGIN, LOCK_SCHEME, RENDERER_CSP, rendererFileFor } from './renderer-files.js';
+import { parseTasklistSessionId, sessionScopeName, tasklistCommand } from './session-scope.js';
 import { signOutCommand } from './sign-out.js';
 import { encodeTaskXml, taskXml } from './task-xml.js';
-import { createRequestFileStore, createTokenStore } from './token-store.js';
-import { createOfflineKeyStore, nodeHmacSha256, nodeRandomBytes, offlineSlots } from './offline-store.js';
+import { createOfflineKeyStore, nodeHmacSha256, offlineSlots } from './offline-store.js';
 import { OfflineUnlock } from '../lock/offline-unlock.js';
+import { guardTaskXml } from './guard-task-xml.js';
+import { runGuard } from './guard-main.js';
+import { createRequestFileStore, createTokenStore, createVerdictFailureFileStore } from './token-store.js';
+import { createVerdictHook } from '../lock/verdict.js';
+import { nodeEd25519Verify, nodeRandomBytes } from './node-ed25519.js';
+import { enrollPinned, ServerKeyMismatchError } from './enrollment.js';
+import { ActivityRecorder } from '../lock/activity-recorder.js';
+import { createActivityFileStore, watchSessionActivity } from './activity-watch.js';
 
 // dist/main/main/main.js → dist/
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -25,6 +42,8 @@ const RENDERER_ROOT = join(DIST, 'renderer');
 const PRELOAD = join(DIST, 'preload', 'preload.cjs');
 
 const log = (line: string) => process.stderr.write(`latchkey: ${line}\n`);
+/** The routes whose 401 means "wrong code" or "wrong password", not "this token is unknown". */
+const OWN_401_ROUTES = new Set<string>([routes.verifyOtp.url, routes.createOtpRequest.url]);
 
 // ---- installer helpers: write a file and exit, before any window exists ----
 function flagValue(name: string): string | undefined {
@@ -32,13 +51,38 @@ function flagValue(name: string): string | undefined {
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 const taskXmlTarget = flagValue('--write-task-xml');
+const guardTaskXmlTarget = flagValue('--write-guard-task-xml');
 const autostartTarget = flagValue('--write-autostart');
-if (taskXmlTarget || autostartTarget) {
+if (taskXmlTarget || guardTaskXmlTarget || autostartTarget) {
   if (taskXmlTarget) writeFileSync(taskXmlTarget, encodeTaskXml(taskXml({ command: process.execPath })));
+  if (guardTaskXmlTarget) writeFileSync(guardTaskXmlTarget, encodeTaskXml(guardTaskXml({ command: process.execPath })));
   if (autostartTarget) writeFileSync(autostartTarget, xdgAutostartEntry({ exec: process.execPath }));
   app.exit(0);
+} else if (process.argv.includes('--enroll-machine')) {
+  void enrollThisMachine();
+} else if (process.argv.includes('--guard')) {
+  runGuard(log);
 } else {
   main();
+}
+
+/** Elevated, from the installer: enroll with the protected key, write the protected copy for the lock. */
+async function enrollThisMachine(): Promise<void> {
+  try {
+    await app.whenReady();
+    const configPath = machineConfigPath(process.platform, process.env);
+    const config = parseMachineConfig(readFileSync(configPath, 'utf8'));
+    const enrolled = await enrollMachine(config, config.computerName ?? hostname(), fetchWithTimeout(net.fetch as unknown as typeof fetch));
+    const target = machineTokenPath(configPath);
+    writeFileSync(target, JSON.stringify(enrolled), { mode: 0o644 });
+    if (process.platform === 'win32')
+      execFileSync('icacls.exe', icaclsArgs(target, MACHINE_TOKEN_ACL), { stdio: 'ignore', timeout: 30_000 });
+    log(`enrolled this computer as Client ${enrolled.clientId}`);
+    app.exit(0);
+  } catch (err) {
+    log(`machine enrollment failed: ${(err as { code?: string }).code ?? (err as Error).message}`);
+    app.exit(1);
+  }
 }
 
 function signOutNow(): void {
@@ -50,6 +94,37 @@ function signOutNow(): void {
   }
 }
 
+/** This process's Windows session id, read once at start; undefined off Windows or when tasklist fails. */
+function windowsSessionId(): number | undefined {
+  if (process.platform !== 'win32') return undefined;
+  const { command, args } = tasklistCommand(process.pid);
+  try {
+    return parseTasklistSessionId(execFileSync(command, args, { encoding: 'utf8', timeout: 10_000, windowsHide: true }), process.pid);
+  } catch (err) {
+    log(`session id unknown: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+/**
+ * One lock per OS session (session-scope.ts): the per-user directory keeps the client token; the
+ * single-instance lock and Chromium's profile move to a per-session directory below it. false when
+ * this session has a lock already: a second start here is a Task Scheduler session trigger (unlock,
+ * remote or console connect), which the running lock hears as 'second-instance'.
+ */
+function takeSessionLock(userDir: string): boolean {
+  const scope = sessionScopeName(process.platform, process.env, windowsSessionId());
+  try {
+    if (!scope) throw new Error('OS session not known');
+    mkdirSync(join(userDir, scope), { recursive: true });
+    app.setPath('userData', join(userDir, scope));
+  } catch (err) {
+    log(`${(err as Error).message}: running without the one-lock-per-session guard`);
+    return true;
+  }
+  return app.requestSingleInstanceLock();
+}
+
 function main(): void {
   let unlocked = false;
   // Fail closed: a crash of main before unlock signs the user out (Task Scheduler starts us again).
@@ -59,10 +134,14 @@ function main(): void {
     app.exit(1);
   });
 
-  if (!app.requestSingleInstanceLock()) {
+  const userDir = app.getPath('userData');
+  if (!takeSessionLock(userDir)) {
     app.exit(0);
     return;
   }
+  const pendingEvents: SessionEvent[] = [];
+  let sessionEvent = (event: SessionEvent) => void pendingEvents.push(event);
+  app.on('second-instance', () => sessionEvent('reconnect'));
   protocol.registerSchemesAsPrivileged([{ scheme: LOCK_SCHEME, privileges: { standard: true, secure: true } }]);
 
   app.on('web-contents-created', (_event, contents: WebContents) => {
@@ -87,20 +166,37 @@ function main(): void {
     });
 
     let config: MachineConfig | undefined;
+    let machineToken: MachineToken | undefined;
     const configPath = machineConfigPath(process.platform, process.env);
+    // The installer's protected copy first (the user cannot read client.json there); else client.json.
     try {
-      config = parseMachineConfig(readFileSync(configPath, 'utf8'));
-    } catch (err) {
-      // Not set up: the lock still covers the screen and says the server cannot be reached.
-      log(`machine configuration ${configPath}: ${(err as Error).message}`);
+      machineToken = parseMachineToken(readFileSync(machineTokenPath(configPath), 'utf8'));
+    } catch {
+      try {
+        config = parseMachineConfig(readFileSync(configPath, 'utf8'));
+      } catch (err) {
+        // Not set up: the lock still covers the screen and says the server cannot be reached.
+        log(`machine configuration ${configPath}: ${(err as Error).message}`);
+      }
     }
 
     const userData = app.getPath('userData');
-    const tokens = createTokenStore(userData, safeStorage);
-    let token = tokens.load();
+    const tokens = createTokenStore(userDir, safeStorage);
+    // The protected copy the elevated installer wrote (machine-enrollment.ts) or this user's own.
+    let enrollment = machineToken ?? tokens.load();
+    // Learnt under another key than the one the installer pins now: enroll again.
+    if (enrollment && config?.serverPublicKey && enrollment.serverPublicKey !== config.serverPublicKey) enrollment = undefined;
     const computerName = config?.computerName ?? hostname();
-    const netFetch = fetchWithTimeout(net.fetch as unknown as typeof fetch);
     const osUser = osUserName(process.platform, process.env, userInfo().username);
+    const verdicts = createVerdictHook({
+      identity: () =>
+        enrollment && { clientId: enrollment.clientId, serverPublicKey: config?.serverPublicKey ?? enrollment.serverPublicKey },
+      verify: nodeEd25519Verify,
+      randomBytes: nodeRandomBytes,
+      now: Date.now,
+      store: createVerdictFailureFileStore(userData),
+    });
+    const netFetch = fetchWithTimeout(net.fetch as unknown as typeof fetch);
     const offline = new OfflineUnlock({
       osUser,
       keys: createOfflineKeyStore(userData, safeStorage),
@@ -112,52 +208,108 @@ function main(): void {
 
     // Enrolls on first use; a failure surfaces as "server unreachable" and is retried with backoff.
     const fetchEnrolled: FetchLike = async (url, init) => {
-      if (!config) throw new Error('not configured');
-      if (!token) {
+      if (!enrollment) {
+        if (!config) throw new Error('not configured');
         const anonymous = createApiClient({ baseUrl: config.serverUrl, fetch: netFetch });
         try {
-          const enrolled = await anonymous(routes.enroll, { body: { enrollmentKey: config.enrollmentKey, computerName } });
-          token = enrolled.clientToken;
-          if (!(await offline.acceptKey(enrolled.offlineKey))) log('safeStorage unavailable: the offline key is kept in memory only');
+          const { offlineKey, ...enrolled } = await enrollPinned(
+            anonymous,
+            { enrollmentKey: config.enrollmentKey, computerName },
+            config.serverPublicKey,
+          );
+          enrollment = enrolled;
+          if (!(await offline.acceptKey(offlineKey))) log('safeStorage unavailable: the offline key is kept in memory only');
         } catch (err) {
-          log(`enrollment failed: ${(err as { code?: string }).code ?? 'error'}`);
+          if (err instanceof ServerKeyMismatchError) {
+            // Not the server the installer pinned (a proxy, or a server rebuilt without its key file).
+            log(`enrollment refused: ${err.message}`);
+            verdicts.record({ osUser, reason: 'key_mismatch', at: Date.now() });
+          } else log(`enrollment failed: ${(err as { code?: string }).code ?? 'error'}`);
           throw err;
         }
-        if (!tokens.save(token)) log('safeStorage unavailable: the client token is kept in memory only');
-        init.headers.authorization = `Bearer ${token}`;
+        if (!tokens.save(enrollment)) log('safeStorage unavailable: the client token is kept in memory only');
+        init.headers.authorization = `Bearer ${enrollment.clientToken}`;
       }
       const response = await netFetch(url, init);
       // A token the server no longer knows (its data was reset): enroll again on the next call. The
       // two routes whose 401 means something else (wrong code, wrong password) are left alone.
-      if (response.status === 401 && !/\/otp\/(verify|requests)$/.test(new URL(url).pathname)) {
-        log('client token refused; enrolling again on the next call');
-        token = undefined;
-        tokens.clear();
+      if (response.status === 401 && !OWN_401_ROUTES.has(new URL(url).pathname)) {
+        if (machineToken) {
+          // Only the elevated installer can enroll again (Latchkey.exe --enroll-machine): fail closed.
+          log('machine token refused (the Client was removed?); run Latchkey.exe --enroll-machine as an administrator');
+        } else {
+          log('client token refused; enrolling again on the next call');
+          enrollment = undefined;
+          tokens.clear();
+        }
       }
       return response;
     };
 
+    // The session's activity (the seed's step 7): held on disk until the server takes it.
+    const activity = new ActivityRecorder({
+      baseUrl: machineToken?.serverUrl ?? config?.serverUrl ?? 'https://not-configured.invalid',
+      fetch: fetchEnrolled,
+      clientToken: () => enrollment?.clientToken,
+      store: createActivityFileStore(userData),
+      onDropped: (count, code) => log(`activity: ${count} events refused by the server (${code})`),
+    });
+    let stopWatching: (() => void) | undefined;
+    const finish = (type: 'ended' | 'signed_out') => {
+      stopWatching?.();
+      stopWatching = undefined;
+      activity.record(type);
+      void controller.endSession();
+    };
+
     const windows = createLockWindows({ preloadPath: PRELOAD, onGiveUp: () => void controller.signOut(), log });
     const controller = new LockController({
-      baseUrl: config?.serverUrl ?? 'https://not-configured.invalid',
+      baseUrl: machineToken?.serverUrl ?? config?.serverUrl ?? 'https://not-configured.invalid',
       fetch: fetchEnrolled,
-      clientToken: () => token,
+      clientToken: () => enrollment?.clientToken,
       osUser,
       computerName,
       offline,
       store: createRequestFileStore(userData),
-      onUnlocked: () => {
+      onUnlocked: (unlockedSession) => {
         unlocked = true;
+        // An offline unlock's session is recorded once the server is back (onSessionRecorded).
+        if (unlockedSession.sessionId) activity.begin(unlockedSession.sessionId, unlockedSession.via);
+        stopWatching?.();
+        stopWatching = watchSessionActivity(powerMonitor, activity);
         const keeper = windows.release();
-        // Windows reports logoff to windows only; the hidden one carries it.
-        keeper?.on('session-end', () => void controller.endSession());
+        // Windows reports logoff to windows only; the hidden one carries it (once: unlocks repeat after a re-lock).
+        if (keeper && !keeper.listenerCount('session-end')) keeper.on('session-end', () => finish('signed_out'));
       },
+      onSessionRecorded: (recorded, unlockedAt) => activity.begin(recorded.sessionId, recorded.via, unlockedAt),
       onSignOut: () => signOutNow(),
+      verdicts,
     });
     registerLockIpc(ipcMain, createLockHandlers(controller), (event) => isLockSender(event, windows.ids(), LOCK_ORIGIN));
     controller.subscribe((state) => windows.broadcast(state));
-    powerMonitor.on('shutdown', () => void controller.endSession());
-    app.on('before-quit', () => void controller.endSession());
+    powerMonitor.on('shutdown', () => finish('ended'));
+
+    // Asking again (relock.ts): cover every display first, then lock the controller again.
+    const gate = createRelockGate({
+      controller,
+      cover: () => {
+        unlocked = false;
+        windows.relock();
+      },
+      now: () => Date.now(),
+      log,
+    });
+    sessionEvent = (event) => void gate.onSessionEvent(event);
+    // Windows unlock and resume in the running instance. Locking and suspending cover the displays
+    // already when the answer would be "lock again" (it cannot change to "no" as time passes), so
+    // nothing of the desktop shows after the unlock. Electron has no remote/console connect event:
+    // the task's SessionStateChangeTriggers start us again, which arrives as 'second-instance'.
+    powerMonitor.on('lock-screen', () => sessionEvent('windows-unlock'));
+    powerMonitor.on('unlock-screen', () => sessionEvent('windows-unlock'));
+    powerMonitor.on('suspend', () => sessionEvent('resume'));
+    powerMonitor.on('resume', () => sessionEvent('resume'));
+    for (const event of pendingEvents.splice(0)) sessionEvent(event);
+    app.on('before-quit', () => finish('ended'));
     windows.showAll();
     await controller.start();
   });

@@ -1,6 +1,12 @@
 /** The Windows "Users" group: every interactive user of the computer. */
 export const USERS_GROUP_SID = 'S-1-5-32-545';
 export const TASK_NAME = 'Latchkey\\Lock';
+/**
+ * Session state changes that start the task again (docs/client.md, "Asking again"): in a session
+ * whose lock is running, the new instance hands over to it ('second-instance') and ends; in one whose
+ * lock is gone, it is the lock. Electron reports Windows unlock itself, but not remote or console connect.
+ */
+export const SESSION_STATE_TRIGGERS = ['SessionUnlock', 'RemoteConnect', 'ConsoleConnect'] as const;
 
 export interface TaskXmlInput {
   /** Full path of the installed executable. */
@@ -10,17 +16,20 @@ export interface TaskXmlInput {
   description?: string;
 }
 
-const escapeXml = (value: string) =>
+export const escapeXml = (value: string) =>
   value.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 
 /**
- * Task Scheduler definition that starts the lock at every logon: a logon trigger for any user, the
- * Users group as principal (so it runs in each user's own interactive session, with that user's
- * rights), restarted on failure, no execution time limit, and one instance at a time.
+ * Task Scheduler definition that starts the lock at every logon and every session unlock, remote
+ * connect and console connect: triggers for any user, the Users group as principal (so it runs in
+ * each user's own interactive session, with that user's rights), restarted on failure, no execution
+ * time limit. Instances run in parallel, one per session: IgnoreNew would leave a second user's
+ * session without a lock while the first user's lock runs; the lock itself keeps one instance per
+ * session (session-scope.ts).
  * schtasks /Create /XML wants the file in UTF-16 (see encodeTaskXml).
  */
 export function taskXml(input: TaskXmlInput): string {
-  const description = input.description ?? 'Latchkey: asks for a one-time password after logon.';
+  const description = input.description ?? 'Latchkey: asks for a one-time password after logon and when the session comes back.';
   const optional = (tag: string, value: string | undefined) => (value ? `\n      <${tag}>${escapeXml(value)}</${tag}>` : '');
   return `<?xml version="1.0" encoding="UTF-16"?>
 <Task version="1.3" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">
@@ -32,7 +41,13 @@ export function taskXml(input: TaskXmlInput): string {
   <Triggers>
     <LogonTrigger>
       <Enabled>true</Enabled>
-    </LogonTrigger>
+    </LogonTrigger>${SESSION_STATE_TRIGGERS.map(
+      (change) => `
+    <SessionStateChangeTrigger>
+      <Enabled>true</Enabled>
+      <StateChange>${change}</StateChange>
+    </SessionStateChangeTrigger>`,
+    ).join('')}
   </Triggers>
   <Principals>
     <Principal id="Users">
@@ -41,7 +56,7 @@ export function taskXml(input: TaskXmlInput): string {
     </Principal>
   </Principals>
   <Settings>
-    <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>
+    <MultipleInstancesPolicy>Parallel</MultipleInstancesPolicy>
     <DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>
     <StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>
     <AllowHardTerminate>false</AllowHardTerminate>

@@ -1,30 +1,50 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { SafeStorage } from 'electron';
+import type { VerdictFailure } from '@latchkey/contracts';
+import { parseVerdictFailures } from '../lock/verdict.js';
 import type { RequestStore, SavedRequest } from '../lock/lock-controller.js';
 
+/** What enrollment gave this Client: its token, its id and the server's verdict-signing key. */
+export interface Enrollment {
+  clientToken: string;
+  clientId: string;
+  serverPublicKey: string;
+}
+
+function parseEnrollment(text: string): Enrollment | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<Enrollment>;
+    const ok = [value.clientToken, value.clientId, value.serverPublicKey].every((v) => typeof v === 'string' && v.length > 0);
+    return ok ? (value as Enrollment) : undefined;
+  } catch {
+    // A v1.0 file holds only the token: without the server key it cannot check verdicts, so it enrolls again.
+    return undefined;
+  }
+}
+
 /**
- * The clientToken, encrypted with Electron's safeStorage (DPAPI on Windows, the keyring on Linux).
- * Where only the "basic_text" fallback exists the token is not written at all: the Client enrolls
- * again at its next start rather than leave a readable token on disk.
+ * The enrollment (clientToken, clientId, server key), encrypted with Electron's safeStorage (DPAPI on
+ * Windows, the keyring on Linux). Where only the "basic_text" fallback exists it is not written at
+ * all: the Client enrolls again at its next start rather than leave a readable token on disk.
  */
 export function createTokenStore(userDataDir: string, safeStorage: SafeStorage, platform: NodeJS.Platform = process.platform) {
   const file = join(userDataDir, 'client-token.bin');
   const usable = () =>
     safeStorage.isEncryptionAvailable() && !(platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text');
   return {
-    load(): string | undefined {
+    load(): Enrollment | undefined {
       if (!usable()) return undefined;
       try {
-        return safeStorage.decryptString(readFileSync(file));
+        return parseEnrollment(safeStorage.decryptString(readFileSync(file)));
       } catch {
         return undefined;
       }
     },
-    save(token: string): boolean {
+    save(enrollment: Enrollment): boolean {
       if (!usable()) return false;
       mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, safeStorage.encryptString(token), { mode: 0o600 });
+      writeFileSync(file, safeStorage.encryptString(JSON.stringify(enrollment)), { mode: 0o600 });
       return true;
     },
     clear(): void {
@@ -49,6 +69,25 @@ export function createRequestFileStore(userDataDir: string): RequestStore {
       if (!value) return rmSync(file, { force: true });
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, JSON.stringify(value), { mode: 0o600 });
+    },
+  };
+}
+
+/** Refused unlock answers not yet reported to the server (nothing secret: user, reason, time). */
+export function createVerdictFailureFileStore(userDataDir: string) {
+  const file = join(userDataDir, 'verdict-failures.json');
+  return {
+    load(): VerdictFailure[] {
+      try {
+        return parseVerdictFailures(JSON.parse(readFileSync(file, 'utf8')));
+      } catch {
+        return [];
+      }
+    },
+    save(failures: VerdictFailure[]): void {
+      if (failures.length === 0) return rmSync(file, { force: true });
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(failures), { mode: 0o600 });
     },
   };
 }

@@ -19,7 +19,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 }
 
 export function field(id: string, label: string, input: Attrs, hint?: string) {
-  const control = h('input', { id, name: id, ...input, ...(hint ? { 'aria-describedby': `${id}-hint` } : {}) });
+  const control = h('input', { id, name: id, ...input, ...(hint ? { 'aria-describedby': `${id}-hint`, 'data-hint': `${id}-hint` } : {}) });
   const wrapper = h('div', { class: 'field' }, h('label', { for: id }, label), control);
   if (hint) wrapper.append(h('span', { id: `${id}-hint`, class: 'hint' }, hint));
   return { wrapper, control };

@@ -2,6 +2,8 @@ import type { LockState, OtpRequestMethod } from '@latchkey/contracts';
 import type { LatchkeyApi } from '../preload/bridge.js';
 import { mountOfflinePopup } from './offline-view.js';
 import { field, formatTime, h, noticeBox, showNotice } from './dom.js';
+import { focusables, keepFocusIn, markFieldError, trapTab } from './lock-a11y.js';
+import { createFlowControls } from './lock-flow-view.js';
 
 /**
  * The two pop-ups. The DOM is built once and updated from each state the controller publishes, so
@@ -21,10 +23,12 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
   const logIn = h('button', { type: 'submit', class: 'primary' }, 'Log in');
   const openRequest = h('button', { type: 'button' }, 'Request One-Time Password');
   const lockResend = h('button', { type: 'button', hidden: true }, 'Resend');
+  const flow = createFlowControls(api);
   const retryNow = h('button', { type: 'button', hidden: true }, 'Try again now');
   const signOut = h('button', { type: 'button', class: 'quiet' }, 'Sign out');
   const offline = mountOfflinePopup(api);
   const lockNotice = noticeBox('lock-notice');
+  const lockNoticeArea = h('div', {}, lockNotice, flow.retryCountdown);
   const lockContext = h('p', { class: 'context', id: 'lock-context' });
   const lockForm = h('form', { novalidate: true }, lockEmail.wrapper, lockOtp.wrapper, h('div', { class: 'actions' }, logIn));
   const lockPopup = h(
@@ -39,9 +43,9 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
     },
     h('h1', { id: 'lock-title' }, 'A one-time password is required'),
     lockContext,
-    lockNotice,
+    lockNoticeArea,
     lockForm,
-    h('div', { class: 'actions secondary' }, openRequest, lockResend, retryNow, offline.offerButton, signOut),
+    h('div', { class: 'actions secondary' }, openRequest, flow.differentEmail, lockResend, retryNow, offline.offerButton, signOut),
   );
 
   // ---- request pop-up ----
@@ -87,7 +91,8 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
     intro,
     requestNotice,
     nextRequest,
-    h('div', { class: 'actions refusal' }, requestResend),
+    h('div', { class: 'actions refusal' }, requestResend, flow.emergencyOffer),
+    flow.switchMode,
     requestForm,
   );
 
@@ -106,6 +111,8 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
   );
 
   root.replaceChildren(h('main', { class: 'backdrop' }, lockPopup, requestPopup, offline.popup, unlocked, signingOut));
+  for (const popup of [lockPopup, requestPopup, offline.popup]) trapTab(popup);
+  const signingOutTitle = signingOut.querySelector('h1') as HTMLElement;
 
   let state: LockState | undefined;
   let shownPopup: string | undefined;
@@ -119,6 +126,7 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
 
   lockForm.addEventListener('submit', (event) => {
     event.preventDefault();
+    if (state?.busy === 'verify') return;
     run(() => api.verify({ email: lockEmail.control.value, otp: lockOtp.control.value }));
   });
   openRequest.addEventListener('click', () => {
@@ -126,8 +134,11 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
     if (!requestEmail.control.value && !lockEmail.control.readOnly) requestEmail.control.value = lockEmail.control.value.trim();
     run(() => api.showRequest());
   });
-  lockResend.addEventListener('click', () => run(() => api.resend()));
-  requestResend.addEventListener('click', () => run(() => api.resend()));
+  const resend = () => {
+    if (!state?.busy || state.busy === 'policy') run(() => api.resend());
+  };
+  lockResend.addEventListener('click', resend);
+  requestResend.addEventListener('click', resend);
   retryNow.addEventListener('click', () => run(() => api.retryNow()));
   signOut.addEventListener('click', () => run(() => api.signOut()));
   cancel.addEventListener('click', () => run(() => api.showLock()));
@@ -141,10 +152,20 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
     if (state) render(state);
     (emergencyBox.checked ? requestEmail.control : emergencyBox).focus();
   });
+  flow.onEmergencyChosen(() => {
+    emergencyBox.checked = true;
+    if (state) render(state);
+    requestEmail.control.focus();
+  });
+  flow.onModeSwitched(() => {
+    if (state) render(state);
+    focusRequestStart();
+  });
   requestForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    if (!state) return;
-    const method: OtpRequestMethod = state.requestMode !== 'email' && emergencyBox.checked ? 'emergency' : state.requestMode;
+    if (!state || state.busy === 'request') return;
+    const mode = flow.formMode(state);
+    const method: OtpRequestMethod = !emergency.hidden && emergencyBox.checked ? 'emergency' : mode;
     if (method === 'email') run(() => api.requestOtp({ method, email: requestEmail.control.value }));
     else if (method === 'emergency') run(() => api.requestOtp({ method, email: requestEmail.control.value, reason: reason.control.value }));
     else if (method === 'internal') run(() => api.requestOtp({ method, login: login.control.value, password: password.control.value }));
@@ -152,10 +173,14 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
   });
 
   function focusFirst(popup: HTMLElement) {
-    const target = [...popup.querySelectorAll<HTMLElement>('input, button')].find(
-      (el) => !el.closest('[hidden]') && !(el as HTMLInputElement).readOnly && !(el as HTMLButtonElement).disabled,
-    );
+    const target = focusables(popup).find((el) => !(el as HTMLInputElement).readOnly);
     target?.focus();
+  }
+
+  /** The request pop-up starts at its first text field; with none (directory mode) at Request, not the emergency checkbox. */
+  function focusRequestStart() {
+    const text = focusables(requestPopup).find((el) => el instanceof HTMLInputElement && el.type !== 'checkbox' && !el.readOnly);
+    (text ?? requestButton).focus();
   }
 
   function render(next: LockState): void {
@@ -182,41 +207,70 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
       lockEmail.control.readOnly = false;
     }
     lockEmail.control.setAttribute('aria-readonly', String(lockEmail.control.readOnly));
-    lockOtp.control.setAttribute('aria-describedby', 'lock-notice');
-    lockOtp.control.setAttribute('aria-invalid', String(next.notice?.code === 'access_denied' || next.notice?.code === 'otp_format'));
-    logIn.disabled = busy;
-    openRequest.disabled = busy || !next.otpAllowed;
+    const lockInvalid = markFieldError(
+      [lockEmail.control, lockOtp.control],
+      {
+        access_denied: lockOtp.control,
+        otp_format: lockOtp.control,
+        request_burnt: lockOtp.control,
+        email_missing: lockEmail.control,
+        email_invalid: lockEmail.control,
+      },
+      next.popup === 'lock' ? next.notice : undefined,
+      'lock-notice',
+    );
+    setBusy(logIn, busy);
+    openRequest.disabled = !next.otpAllowed;
+    setBusy(openRequest, busy);
     lockResend.hidden = !next.canResend;
-    lockResend.disabled = busy;
+    setBusy(lockResend, busy);
     retryNow.hidden = next.phase !== 'offline';
     lockPopup.setAttribute('aria-busy', String(busy));
-    if (previous?.busy === 'verify' && next.notice?.code === 'access_denied') {
+    if (previous?.busy === 'verify' && (next.notice?.code === 'access_denied' || next.notice?.code === 'request_burnt')) {
       lockOtp.control.value = '';
       lockOtp.control.focus();
-    }
+    } else if (lockInvalid && (previous?.busy === 'verify' || previous?.notice?.code !== next.notice?.code)) lockInvalid.focus();
 
     // Request pop-up.
-    const auto = next.requestMode !== 'email';
-    const emergencyOn = auto && emergencyBox.checked;
-    emergency.hidden = !auto;
-    login.wrapper.hidden = next.requestMode !== 'internal' || emergencyOn;
-    password.wrapper.hidden = next.requestMode !== 'internal' || emergencyOn;
+    const mode = flow.formMode(next);
+    const auto = mode !== 'email';
+    const emergencyOn = (auto || flow.emergencyChosen()) && emergencyBox.checked;
+    emergency.hidden = !(auto || flow.emergencyChosen());
+    login.wrapper.hidden = mode !== 'internal' || emergencyOn;
+    password.wrapper.hidden = mode !== 'internal' || emergencyOn;
     requestEmail.wrapper.hidden = auto && !emergencyOn;
     reason.wrapper.hidden = !emergencyOn;
     intro.textContent = emergencyOn
       ? 'Enter your email address. The helpdesk approves the request, then the one-time password is emailed to you.'
-      : next.requestMode === 'directory'
+      : mode === 'directory'
         ? 'The one-time password is sent to the email address your company directory has for you.'
-        : next.requestMode === 'internal'
+        : mode === 'internal'
           ? 'Enter your Management Tool login name and password. The one-time password is sent to your email address.'
           : 'Enter your email address. The helpdesk approves the request, then the one-time password is emailed to you.';
     showNotice(requestNotice, next.popup === 'request' ? next.notice : undefined);
+    const requestInvalid = markFieldError(
+      [login.control, password.control, requestEmail.control, reason.control],
+      {
+        email_missing: requestEmail.control,
+        email_invalid: requestEmail.control,
+        email_domain_not_allowed: requestEmail.control,
+        login_missing: login.control,
+        invalid_credentials: login.control,
+        password_missing: password.control,
+      },
+      next.popup === 'request' ? next.notice : undefined,
+      'request-notice',
+    );
+    flow.render(next, previous, { emergencyOn, requestEmail: requestEmail.control });
+    const noticeChanged = previous?.notice?.code !== next.notice?.code || previous?.notice?.text !== next.notice?.text;
+    if (noticeChanged && next.popup === 'request' && requestInvalid && !requestInvalid.closest('[hidden]')) requestInvalid.focus();
     const refused = next.popup === 'request' && next.notice?.code === 'otp_interval' && next.nextRequestAt !== undefined;
     nextRequest.hidden = !refused;
     if (refused) nextRequest.textContent = `You can request a new one-time password at ${formatTime(next.nextRequestAt!)}.`;
     requestResend.hidden = !(refused && next.canResend);
-    requestResend.disabled = busy;
-    requestButton.disabled = busy || !next.otpAllowed;
+    setBusy(requestResend, busy);
+    requestButton.disabled = !next.otpAllowed;
+    setBusy(requestButton, busy);
     requestPopup.setAttribute('aria-busy', String(busy));
 
     offline.render(next, phaseLocked);
@@ -228,12 +282,25 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
       shownPopup = popup;
       if (popup === 'lock') {
         if (previous?.popup === 'request') password.control.value = '';
+        if (previous?.phase === 'unlocked') lockOtp.control.value = ''; // locked again (relock.ts): the used code goes
         (next.email ? lockOtp.control : lockEmail.control).focus();
         if (!next.email && document.activeElement !== lockEmail.control) focusFirst(lockPopup);
-      } else if (popup === 'request') focusFirst(requestPopup);
-      else if (popup === 'offline') offline.focus();
+      } else if (popup === 'request') {
+        if (flow.wantsEmailFocus(next)) requestEmail.control.focus();
+        else focusRequestStart();
+      } else if (popup === 'offline') offline.focus();
       else if (popup === 'unlocked') unlockedTitle.focus();
+      else if (popup === 'signing-out') signingOutTitle.focus();
     }
+    // Whatever changed under it (a button hidden, a pop-up swapped), focus stays in the open dialog.
+    if (popup === 'lock') keepFocusIn(lockPopup, () => (next.email ? lockOtp.control : lockEmail.control));
+    else if (popup === 'request') keepFocusIn(requestPopup, () => requestInvalid ?? requestButton);
+  }
+
+  /** A busy button keeps its focus (a disabled one would drop it to <body>): aria-disabled, and the handlers ignore it. */
+  function setBusy(button: HTMLButtonElement, busy: boolean) {
+    if (busy) button.setAttribute('aria-disabled', 'true');
+    else button.removeAttribute('aria-disabled');
   }
 
   let heard = false;

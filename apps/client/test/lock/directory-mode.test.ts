@@ -24,7 +24,13 @@ afterAll(async () => {
 
 async function controllerFor(osUser: string, computerName: string) {
   const token = await server.enroll(computerName);
-  const controller = new LockController({ baseUrl: server.baseUrl, fetch, clientToken: () => token, osUser });
+  const controller = new LockController({
+    baseUrl: server.baseUrl,
+    fetch,
+    clientToken: () => token,
+    osUser,
+    verdicts: server.verdictsFor(token),
+  });
   await controller.start();
   return controller;
 }

@@ -1,4 +1,3 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LockState } from '@latchkey/contracts';
 import {
@@ -9,7 +8,7 @@ import {
   type UnlockedSession,
 } from '../../src/lock/lock-controller.js';
 import { ManualTimers } from '../support/manual-timers.js';
-import { otpFromMail, startServer, type LiveServer } from '../support/server.js';
+import { closedPort, otpFromMail, startServer, type LiveServer } from '../support/server.js';
 
 const OS_USER = 'CORP\\alice';
 
@@ -52,6 +51,7 @@ async function controllerFor(options: { baseUrl?: () => string; store?: RequestS
     backoff: { initialMs: 1_000, maxMs: 30_000 },
     ...(options.store ? { store: options.store } : {}),
     onUnlocked: (session) => unlocked.push(session),
+    verdicts: server.verdictsFor(token),
   });
   return { controller, unlocked, token };
 }
@@ -105,7 +105,7 @@ describe('lock controller against the real server', () => {
     await until(() => controller.state.request?.status === 'sent');
     expect(controller.state.notice?.code).toBe('otp_sent');
     expect(controller.state.canResend).toBe(true);
-    expect(timers.delays()).toEqual([]); // polling stops once the request is settled
+    expect(timers.delays()).toHaveLength(1); // polling stopped once the request was settled: only the code's expiry is timed
 
     const code = await mailFor('alice@corp.example.com');
     const wrong = code === '00000000' ? '11111111' : '00000000';
@@ -272,7 +272,15 @@ describe('lock controller against the real server', () => {
     await controller.requestOtp({ method: 'internal', login: 'gina', password: 'gina-password-1' });
     controller.dispose();
 
-    const again = new LockController({ baseUrl: server.baseUrl, fetch, clientToken: () => token, osUser: OS_USER, timers, store });
+    const again = new LockController({
+      baseUrl: server.baseUrl,
+      fetch,
+      clientToken: () => token,
+      osUser: OS_USER,
+      timers,
+      store,
+      verdicts: server.verdictsFor(token),
+    });
     await again.start();
     expect(again.state).toMatchObject({ email: 'gina@corp.example.com', request: { status: 'sent' }, canResend: true });
     await again.resend();
@@ -286,6 +294,14 @@ describe('lock controller against the real server', () => {
     expect(controller.state.notice).toMatchObject({ code: 'otp_format', text: 'Enter the 8-digit one-time password from the email.' });
     await controller.verify({ email: 'not-an-email', otp: '12345678' });
     expect(controller.state.notice?.code).toBe('email_invalid');
+  });
+
+  it('refuses a reason with invisible or direction-changing characters before asking the server', async () => {
+    const { controller } = await controllerFor({ computerName: 'PC-REASON' });
+    await controller.start();
+    await controller.requestOtp({ method: 'emergency', email: 'alice@corp.example.com', reason: 'urgent\u202e' });
+    expect(controller.state.notice?.code).toBe('reason_invalid');
+    expect(controller.state.request).toBeUndefined();
   });
 
   it('says so when the computer may not use one-time passwords', async () => {
@@ -309,10 +325,11 @@ describe('signing out', () => {
       osUser: OS_USER,
       timers,
       onSignOut: () => void signedOut++,
+      verdicts: server.verdictsFor(token),
     });
     await controller.start();
     await controller.requestOtp({ method: 'email', email: 'hal@corp.example.com' });
-    expect(timers.delays()).toEqual([3_000]); // polling the pending request
+    await until(() => server.test.app.requestWatch.size() === 1); // the pending request's status long-poll is held
     await controller.signOut();
     expect(signedOut).toBe(1);
     expect(controller.state.phase).toBe('signing_out');
@@ -324,14 +341,6 @@ describe('signing out', () => {
 });
 
 describe('lock controller when the server cannot be reached', () => {
-  async function closedPort(): Promise<number> {
-    const probe = createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    const { port } = probe.address() as AddressInfo;
-    await new Promise((r) => probe.close(r));
-    return port;
-  }
-
   it('stays locked, says so, retries with growing delays and recovers when the server is back', async () => {
     let target = `http://127.0.0.1:${await closedPort()}`;
     const { controller, unlocked } = await controllerFor({ baseUrl: () => target });

@@ -34,7 +34,7 @@ beforeEach(async () => {
   proxy = await startProxy(server.baseUrl);
   timers = new ManualTimers();
   dir = mkdtempSync(join(tmpdir(), 'latchkey-offline-'));
-  enrolled = (await server.test.enroll('PC-OFFLINE-01')) as EnrollResult;
+  enrolled = await server.enrollAnswer('PC-OFFLINE-01');
 });
 afterEach(async () => {
   for (const c of controllers.splice(0)) c.dispose();
@@ -69,6 +69,7 @@ async function lock(options: { acceptEnrollmentKey?: boolean } = {}) {
     heartbeatIntervalMs: MINUTE,
     backoff: { initialMs: 1_000, maxMs: 30_000 },
     offline,
+    verdicts: server.verdictsFor(enrolled.clientToken),
     onUnlocked: (session) => unlocked.push(session),
   });
   controllers.push(controller);
@@ -128,7 +129,7 @@ describe('offline unlock, lock controller against the real server behind a netwo
     // Typed as it is heard: lower case, grouped.
     await controller.offlineUnlock({ responseCode: `${code.slice(0, 5).toLowerCase()} ${code.slice(5)}` });
     expect(controller.state.phase).toBe('unlocked');
-    expect(unlocked).toEqual([{ email: '' }]);
+    expect(unlocked).toEqual([{ email: '', via: 'offline' }]);
     expect(controller.sessionId).toBeUndefined();
 
     // Back online: the report goes out with the next attempt and the session gets its id.

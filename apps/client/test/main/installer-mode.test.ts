@@ -40,4 +40,39 @@ describe('main entry in installer mode', () => {
     expect(xml).toContain(`<Command>${process.execPath}</Command>`);
     expect(xml).toContain('<LogonTrigger>');
   });
+
+  it('writes the guard task XML (SYSTEM, --guard) for this executable and exits', async () => {
+    vi.resetModules();
+    exit.mockClear();
+    const target = join(dir, 'guard-task.xml');
+    const argv = process.argv;
+    process.argv = [process.execPath, 'main.js', '--write-guard-task-xml', target];
+    try {
+      await import('../../src/main/main.js');
+    } finally {
+      process.argv = argv;
+    }
+    expect(exit).toHaveBeenCalledWith(0);
+    const xml = readFileSync(target).subarray(2).toString('utf16le');
+    expect(xml).toContain(`<Command>${process.execPath}</Command>`);
+    expect(xml).toContain('<Arguments>--guard</Arguments>');
+    expect(xml).toContain('<UserId>S-1-5-18</UserId>');
+  });
+
+  it.skipIf(process.platform === 'win32')('refuses guard mode outside Windows, before any window or network', async () => {
+    vi.resetModules();
+    exit.mockClear();
+    whenReady.mockClear();
+    const argv = process.argv;
+    process.argv = [process.execPath, 'main.js', '--guard'];
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await import('../../src/main/main.js');
+    } finally {
+      process.argv = argv;
+      stderr.mockRestore();
+    }
+    expect(exit).toHaveBeenCalledWith(2);
+    expect(whenReady).not.toHaveBeenCalled();
+  });
 });

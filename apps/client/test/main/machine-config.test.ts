@@ -36,6 +36,15 @@ describe('machine configuration', () => {
     );
   });
 
+  it('takes the pinned server key (/SERVERKEY=) only in the form the Management Tool shows', () => {
+    const key = 'q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA';
+    const base = '"serverUrl":"https://lk.example.com","enrollmentKey":"0123456789abcdef"';
+    expect(parseMachineConfig(`{${base},"serverPublicKey":"${key}"}`).serverPublicKey).toBe(key);
+    for (const bad of ['', 'short', `${key}=`, key.replace('q', '+'), `${key.slice(0, 42)}B`, 42]) {
+      expect(() => parseMachineConfig(`{${base},"serverPublicKey":${JSON.stringify(bad)}}`)).toThrow(/serverPublicKey/);
+    }
+  });
+
   it('names the OS user as DOMAIN\\name on Windows', () => {
     expect(osUserName('win32', { USERDOMAIN: 'CORP' }, 'alice')).toBe('CORP\\alice');
     expect(osUserName('win32', {}, 'alice')).toBe('alice');

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FuseV1Options } from '@electron/fuses';
 import { xdgAutostartEntry } from '../../src/main/autostart.js';
+import { GUARD_TASK_NAME } from '../../src/main/guard-task-xml.js';
 import { TASK_NAME } from '../../src/main/task-xml.js';
 
 // A path in a variable: the hook is plain JavaScript without type declarations.
@@ -31,6 +32,24 @@ describe('packaging', () => {
     expect(install).toContain('--write-task-xml');
     expect(install).toContain(`schtasks.exe /Create /F /TN "${TASK_NAME}" /XML`);
     expect(uninstall).toContain(`schtasks.exe /Delete /F /TN "${TASK_NAME}"`);
+  });
+
+  it('the NSIS include registers and starts the SYSTEM guard task, and ends and deletes it on uninstall', () => {
+    const nsh = read('build/installer.nsh');
+    const install = /!macro customInstall([\s\S]*?)!macroend/.exec(nsh)?.[1] ?? '';
+    const uninstall = /!macro customUnInstall([\s\S]*?)!macroend/.exec(nsh)?.[1] ?? '';
+    expect(install).toContain('--write-guard-task-xml');
+    expect(install).toContain(`schtasks.exe /Create /F /TN "${GUARD_TASK_NAME}" /XML`);
+    expect(install).toContain(`schtasks.exe /Run /TN "${GUARD_TASK_NAME}"`);
+    expect(uninstall).toContain(`schtasks.exe /End /TN "${GUARD_TASK_NAME}"`);
+    expect(uninstall).toContain(`schtasks.exe /Delete /F /TN "${GUARD_TASK_NAME}"`);
+  });
+
+  it('the NSIS include pins the server key from /SERVERKEY= in the machine configuration', () => {
+    const nsh = read('build/installer.nsh');
+    expect(nsh).toContain('${GetOptions} $R0 "/SERVERKEY=" $R5');
+    expect(nsh).toContain(`StrCpy $R6 ',"serverPublicKey":"$R5"'`);
+    expect(nsh).toContain(`FileWrite $R4 '{"serverUrl":"$R1","enrollmentKey":"$R2"$R6}`);
   });
 
   it('electron-builder builds per-machine NSIS, AppImage and deb, with asar and the fuses hook', () => {

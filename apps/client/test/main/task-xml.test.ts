@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { TASK_NAME, USERS_GROUP_SID, encodeTaskXml, taskXml } from '../../src/main/task-xml.js';
+import { SESSION_STATE_TRIGGERS, TASK_NAME, USERS_GROUP_SID, encodeTaskXml, taskXml } from '../../src/main/task-xml.js';
 
 const xml = taskXml({ command: 'C:\\Program Files\\Latchkey\\Latchkey.exe', arguments: '--from-task' });
 const python = spawnSync('python3', ['--version']).status === 0;
@@ -14,10 +14,26 @@ describe('Task Scheduler XML', () => {
     expect(xml).toContain('<Actions Context="Users">');
   });
 
-  it('restarts on failure, has no time limit and runs one instance', () => {
+  it('starts again on every session unlock, remote connect and console connect of any user', () => {
+    expect(SESSION_STATE_TRIGGERS).toEqual(['SessionUnlock', 'RemoteConnect', 'ConsoleConnect']);
+    for (const change of SESSION_STATE_TRIGGERS) {
+      expect(xml).toMatch(
+        new RegExp(
+          `<SessionStateChangeTrigger>\\s*<Enabled>true</Enabled>\\s*<StateChange>${change}</StateChange>\\s*</SessionStateChangeTrigger>`,
+        ),
+      );
+    }
+    expect(xml.match(/<SessionStateChangeTrigger>/g)).toHaveLength(3);
+  });
+
+  it('runs instances in parallel, so a second session gets its own lock', () => {
+    expect(xml).toContain('<MultipleInstancesPolicy>Parallel</MultipleInstancesPolicy>');
+    expect(xml).not.toContain('IgnoreNew');
+  });
+
+  it('restarts on failure and has no time limit', () => {
     expect(xml).toMatch(/<RestartOnFailure>\s*<Interval>PT1M<\/Interval>\s*<Count>999<\/Count>\s*<\/RestartOnFailure>/);
     expect(xml).toContain('<ExecutionTimeLimit>PT0S</ExecutionTimeLimit>');
-    expect(xml).toContain('<MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>');
     expect(xml).toContain('<DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>');
     expect(xml).toContain('<StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>');
     expect(xml).toContain('<AllowHardTerminate>false</AllowHardTerminate>');
@@ -42,6 +58,36 @@ describe('Task Scheduler XML', () => {
     );
     expect(check.stderr.toString()).toBe('');
     expect(check.stdout.toString().trim()).toBe('http://schemas.microsoft.com/windows/2004/02/mit/task');
+  });
+
+  it.skipIf(!python)('parses to exactly these triggers, this principal and this policy', () => {
+    const script = [
+      'import sys, json, xml.dom.minidom as m',
+      'd = m.parseString(sys.stdin.buffer.read())',
+      'text = lambda e: "".join(n.data for n in e.childNodes if n.nodeType == n.TEXT_NODE).strip()',
+      'kids = lambda e: [c for c in e.childNodes if c.nodeType == c.ELEMENT_NODE]',
+      'leaf = lambda e: {c.tagName: text(c) for c in kids(e)}',
+      'one = lambda tag: d.getElementsByTagName(tag)',
+      'triggers = [[t.tagName, leaf(t)] for t in kids(one("Triggers")[0])]',
+      'principals = [[p.getAttribute("id"), leaf(p)] for p in one("Principal")]',
+      'actions = one("Actions")[0]',
+      'print(json.dumps({"triggers": triggers, "principals": principals, "context": actions.getAttribute("Context"),',
+      '  "policy": text(one("MultipleInstancesPolicy")[0]), "exec": leaf(one("Exec")[0])}))',
+    ].join('\n');
+    const run = spawnSync('python3', ['-c', script], { input: Buffer.from(xml.replace('encoding="UTF-16"', 'encoding="UTF-8"')) });
+    expect(run.stderr.toString()).toBe('');
+    expect(JSON.parse(run.stdout.toString())).toEqual({
+      triggers: [
+        ['LogonTrigger', { Enabled: 'true' }],
+        ['SessionStateChangeTrigger', { Enabled: 'true', StateChange: 'SessionUnlock' }],
+        ['SessionStateChangeTrigger', { Enabled: 'true', StateChange: 'RemoteConnect' }],
+        ['SessionStateChangeTrigger', { Enabled: 'true', StateChange: 'ConsoleConnect' }],
+      ],
+      principals: [['Users', { GroupId: USERS_GROUP_SID, RunLevel: 'LeastPrivilege' }]],
+      context: 'Users',
+      policy: 'Parallel',
+      exec: { Command: 'C:\\Program Files\\Latchkey\\Latchkey.exe', Arguments: '--from-task' },
+    });
   });
 
   it('is encoded as UTF-16 LE with a byte-order mark and CRLF', () => {

@@ -1,6 +1,9 @@
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { buildTestApp, bearer, type TestApp } from '../../../server/test/helper.js';
 import { otpFromMail } from '../../../server/test/support/smtp-sink.js';
+import { createVerdictHook, type VerdictHook } from '../../src/lock/verdict.js';
+import { nodeEd25519Verify, nodeRandomBytes } from '../../src/main/node-ed25519.js';
+import type { EnrollResult } from '@latchkey/contracts';
 
 export { otpFromMail };
 
@@ -9,6 +12,10 @@ export interface LiveServer {
   test: TestApp;
   baseUrl: string;
   enroll(computerName?: string): Promise<string>;
+  /** The whole enroll answer (with the offline key); `verdictsFor` knows its token too. */
+  enrollAnswer(computerName?: string): Promise<EnrollResult>;
+  /** The verdict check of the Client holding this token, pinned to the key its enroll answer named (or `pinned`). */
+  verdictsFor(token: string, options?: { pinned?: string; now?: () => number }): VerdictHook;
   admin(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown): Promise<{ status: number; body: unknown }>;
   stop(): Promise<void>;
 }
@@ -18,11 +25,28 @@ export async function startServer(env: Record<string, string> = {}): Promise<Liv
   await test.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = test.app.server.address() as AddressInfo;
   let adminToken: string | undefined;
+  const enrolled = new Map<string, { clientId: string; serverPublicKey: string }>();
+  const enrollAnswer = async (computerName = 'PC-LOCK-01'): Promise<EnrollResult> => {
+    const answer = await test.enroll(computerName);
+    enrolled.set(answer.clientToken, answer);
+    return answer;
+  };
   return {
     test,
     baseUrl: `http://127.0.0.1:${port}`,
     async enroll(computerName = 'PC-LOCK-01') {
-      return (await test.enroll(computerName)).clientToken;
+      return (await enrollAnswer(computerName)).clientToken;
+    },
+    enrollAnswer,
+    verdictsFor(token, options = {}) {
+      const client = enrolled.get(token);
+      if (!client) throw new Error('verdictsFor: token not enrolled through this helper');
+      return createVerdictHook({
+        identity: () => ({ clientId: client.clientId, serverPublicKey: options.pinned ?? client.serverPublicKey }),
+        verify: nodeEd25519Verify,
+        randomBytes: nodeRandomBytes,
+        now: options.now ?? (() => test.clock.now()),
+      });
     },
     async admin(method, url, payload) {
       adminToken ??= await test.adminToken();
@@ -36,4 +60,13 @@ export async function startServer(env: Record<string, string> = {}): Promise<Liv
     },
     stop: () => test.destroy(),
   };
+}
+
+/** A loopback port nothing listens on: the "network" during an outage. */
+export async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((r) => probe.close(r));
+  return port;
 }

@@ -5,7 +5,7 @@ import { useAsync, useNow } from '../hooks';
 import { formatRelative, formatRemaining } from '../format';
 import { Empty, ErrorState, Loading, Notice } from '../components/states';
 import { Time } from '../components/time';
-import type { PendingFeed } from '../shell';
+import type { PendingFeed } from '../session';
 
 const METHOD_LABEL: Record<string, string> = { email: 'email', emergency: 'emergency', directory: 'directory', internal: 'internal' };
 
@@ -56,10 +56,22 @@ function PendingRow({ request, now, onDone }: { request: AccessRequest; now: num
             value={comment}
             onInput={(e) => setComment(e.currentTarget.value)}
           />
-          <button type="button" class="button-primary" disabled={busy} onClick={() => decide('approve')}>
+          <button
+            type="button"
+            class="button-primary"
+            disabled={busy}
+            aria-label={`Approve request from ${request.osUser} on ${request.computerName}`}
+            onClick={() => decide('approve')}
+          >
             Approve
           </button>
-          <button type="button" class="button-danger" disabled={busy} onClick={() => decide('deny')}>
+          <button
+            type="button"
+            class="button-danger"
+            disabled={busy}
+            aria-label={`Deny request from ${request.osUser} on ${request.computerName}`}
+            onClick={() => decide('deny')}
+          >
             Deny
           </button>
         </div>
@@ -100,7 +112,7 @@ function PastRequests({ refreshKey }: { refreshKey: number }) {
       ) : rows.length === 0 ? (
         <Empty>No requests with this status.</Empty>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Past access requests">
           <table>
             <caption class="sr-only">Past access requests</caption>
             <thead>
@@ -169,7 +181,7 @@ export function AccessRequestsPage({ pending }: { pending: PendingFeed }) {
         ) : !pending.requests || pending.requests.length === 0 ? (
           <Empty>No pending access requests. New ones appear here by themselves.</Empty>
         ) : (
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0} role="region" aria-label="Pending access requests">
             <table>
               <caption class="sr-only">Pending access requests</caption>
               <thead>

@@ -1,38 +1,11 @@
 import { useState } from 'preact/hooks';
-import { routes } from '@latchkey/contracts';
+import { AUDIT_EVENT_TYPES, routes } from '@latchkey/contracts';
 import { api } from '../api';
 import { useAsync, useNow } from '../hooks';
 import { fromLocalInput } from '../format';
 import { Empty, ErrorState, Loading } from '../components/states';
 import { Time } from '../components/time';
-
-/** Event types the server records (matched exactly by the server's filter); types seen in answers are added. */
-const KNOWN_EVENT_TYPES = [
-  'access_request.approved',
-  'access_request.created',
-  'access_request.emergency_created',
-  'access_request.denied',
-  'admin.login',
-  'admin.login_failed',
-  'admin.logout',
-  'client.changed',
-  'client.enroll_failed',
-  'client.enrolled',
-  'directory.lookup',
-  'internal_user.lookup',
-  'otp.generated',
-  'otp.issued',
-  'otp.lock_cleared',
-  'otp.resent',
-  'otp.verified',
-  'otp.verify_failed',
-  'otp.verify_locked',
-  'session.ended',
-  'settings.changed',
-  'user.changed',
-  'user.created',
-  'user.deleted',
-];
+import { auditWords } from '../audit-words';
 
 interface Filters {
   type: string;
@@ -82,7 +55,10 @@ export function AuditPage() {
     setApplied(draft);
   };
   const filtered = Object.values(applied).some((v) => v !== '');
-  const eventTypes = [...new Set([...KNOWN_EVENT_TYPES, ...(events.data ?? []).map((e) => e.type)])].sort();
+  // The contract's types, plus any an answer holds that this console does not know (a newer server).
+  const eventTypes = [...new Set<string>([...AUDIT_EVENT_TYPES, ...(events.data ?? []).map((e) => e.type)])].sort((a, b) =>
+    auditWords(a).localeCompare(auditWords(b)),
+  );
 
   return (
     <>
@@ -94,7 +70,7 @@ export function AuditPage() {
             <option value="">All types</option>
             {eventTypes.map((t) => (
               <option key={t} value={t}>
-                {t}
+                {auditWords(t)} ({t})
               </option>
             ))}
           </select>
@@ -162,7 +138,7 @@ export function AuditPage() {
       ) : !events.data || events.data.length === 0 ? (
         <Empty>{filtered ? 'No events match these filters.' : 'No events yet.'}</Empty>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Audit events, newest first">
           <table>
             <caption class="sr-only">Audit events, newest first</caption>
             <thead>
@@ -182,7 +158,8 @@ export function AuditPage() {
                     <Time ms={e.at} now={now} />
                   </td>
                   <td>
-                    <code>{e.type}</code>
+                    <span class="event-words">{auditWords(e.type)}</span>
+                    <code class="event-code">{e.type}</code>
                   </td>
                   <td>{e.actor ?? <span class="muted">—</span>}</td>
                   <td>{e.computerName ?? <span class="muted">—</span>}</td>

@@ -1,9 +1,51 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { routes, type AdminClient } from '@latchkey/contracts';
 import { api, errorMessage } from '../api';
 import { useAsync, useNow } from '../hooks';
 import { Empty, ErrorState, Loading, Notice } from '../components/states';
 import { Time } from '../components/time';
+import { ConfirmDialog } from '../components/confirm-dialog';
+
+/** Remove a Client: a confirmation first, then focus goes back to the button (cancel) or to the result. */
+function useRemoval(onRemoved: (c: AdminClient) => void, say: (text: string, ok: boolean) => void) {
+  const [target, setTarget] = useState<AdminClient | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const opener = useRef<HTMLElement | null>(null);
+  const focusAfter = useRef<HTMLElement | null>(null);
+  const noticeRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (target || !focusAfter.current) return;
+    focusAfter.current.focus();
+    focusAfter.current = null;
+  }, [target]);
+
+  const open = (client: AdminClient, button: HTMLElement) => {
+    opener.current = button;
+    setTarget(client);
+  };
+  const cancel = () => {
+    focusAfter.current = opener.current;
+    setTarget(undefined);
+  };
+  const confirm = async () => {
+    if (!target) return;
+    setBusy(true);
+    try {
+      await api(routes.deleteClient, { params: { clientId: target.clientId } });
+      say(`Removed ${target.computerName}. Its token no longer works and its pending requests were denied.`, true);
+      onRemoved(target);
+      focusAfter.current = noticeRef.current;
+    } catch (err) {
+      say(errorMessage(err), false);
+      focusAfter.current = opener.current;
+    } finally {
+      setBusy(false);
+      setTarget(undefined);
+    }
+  };
+  return { target, busy, open, cancel, confirm, noticeRef };
+}
 
 function OtpToggle({
   client,
@@ -75,7 +117,7 @@ function Lockouts({ canClear }: { canClear: boolean }) {
       ) : !lockouts.data || lockouts.data.length === 0 ? (
         <Empty>No one is locked out.</Empty>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Verification lockouts">
           <table>
             <caption class="sr-only">Verification lockouts</caption>
             <thead>
@@ -98,7 +140,12 @@ function Lockouts({ canClear }: { canClear: boolean }) {
                   </td>
                   {canClear && (
                     <td>
-                      <button type="button" class="button-secondary" onClick={() => clear(l.clientId, l.osUser, l.computerName)}>
+                      <button
+                        type="button"
+                        class="button-secondary"
+                        aria-label={`Clear lockout of ${l.osUser} on ${l.computerName}`}
+                        onClick={() => clear(l.clientId, l.osUser, l.computerName)}
+                      >
                         Clear lockout
                       </button>
                     </td>
@@ -118,8 +165,20 @@ export function ClientsPage({ canChange }: { canChange: boolean }) {
   const now = useNow();
   const [overrides, setOverrides] = useState<Record<string, AdminClient>>({});
   const [notice, setNotice] = useState<{ text: string; ok: boolean } | undefined>(undefined);
+  const [removed, setRemoved] = useState<Set<string>>(new Set());
   // A fresh list from the server supersedes what this page changed locally.
-  useEffect(() => setOverrides({}), [clients.data]);
+  useEffect(() => {
+    setOverrides({});
+    setRemoved(new Set());
+  }, [clients.data]);
+  const removal = useRemoval(
+    (c) => {
+      setRemoved((r) => new Set(r).add(c.clientId));
+      // The server's list says whether the name is still shared by another computer.
+      clients.reload();
+    },
+    (text, ok) => setNotice({ text, ok }),
+  );
 
   const changed = (result: AdminClient | string) => {
     if (typeof result === 'string') {
@@ -133,15 +192,22 @@ export function ClientsPage({ canChange }: { canChange: boolean }) {
     });
   };
 
-  const list = (clients.data ?? []).map((c) => overrides[c.clientId] ?? c).sort((a, b) => a.computerName.localeCompare(b.computerName));
+  const list = (clients.data ?? [])
+    .filter((c) => !removed.has(c.clientId))
+    .map((c) => overrides[c.clientId] ?? c)
+    .sort((a, b) => a.computerName.localeCompare(b.computerName));
 
   return (
     <>
       <p class="lead">
         Computers enrolled with this server.
-        {canChange ? ' Turn one-time passwords off for a computer to refuse every request from it.' : ''}
+        {canChange
+          ? ' Turn one-time passwords off for a computer to refuse every request from it; remove a computer that should not be enrolled.'
+          : ''}
       </p>
-      {notice && <Notice kind={notice.ok ? 'success' : 'error'}>{notice.text}</Notice>}
+      <div ref={removal.noticeRef} tabIndex={-1} class="notice-anchor">
+        {notice && <Notice kind={notice.ok ? 'success' : 'error'}>{notice.text}</Notice>}
+      </div>
       {clients.loading && !clients.data ? (
         <Loading what="clients" />
       ) : clients.error ? (
@@ -149,33 +215,77 @@ export function ClientsPage({ canChange }: { canChange: boolean }) {
       ) : list.length === 0 ? (
         <Empty>No computers are enrolled yet.</Empty>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Enrolled clients">
           <table>
             <caption class="sr-only">Enrolled clients</caption>
             <thead>
               <tr>
                 <th scope="col">Computer</th>
                 <th scope="col">Enrolled</th>
+                <th scope="col">Enrolled from</th>
                 <th scope="col">Last seen</th>
                 <th scope="col">Allow the use of one-time passwords</th>
+                {canChange && <th scope="col">Action</th>}
               </tr>
             </thead>
             <tbody>
               {list.map((c) => (
                 <tr key={c.clientId}>
-                  <td>{c.computerName}</td>
+                  <td>
+                    {c.computerName}
+                    {c.duplicateName && (
+                      <>
+                        {' '}
+                        <span class="tag tag-warning" title="Another enrolled computer has the same name. One of them may be an impostor.">
+                          Duplicate name
+                        </span>
+                      </>
+                    )}
+                  </td>
                   <td>
                     <Time ms={c.enrolledAt} now={now} />
                   </td>
+                  <td>{c.enrolledFromAddress ?? <span class="muted">not recorded</span>}</td>
                   <td>{c.lastSeenAt === null ? <span class="muted">never</span> : <Time ms={c.lastSeenAt} now={now} />}</td>
                   <td>
                     <OtpToggle client={c} canChange={canChange} onChanged={changed} />
                   </td>
+                  {canChange && (
+                    <td>
+                      <button type="button" class="button-danger" onClick={(e) => removal.open(c, e.currentTarget)}>
+                        Remove<span class="sr-only"> {c.computerName}</span>
+                      </button>
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
+      )}
+      {list.some((c) => c.duplicateName) && (
+        <p class="hint">
+          <span class="tag tag-warning">Duplicate name</span> Two or more enrolled computers report the same name. Compare where they
+          enrolled from and remove the one that should not be there.
+        </p>
+      )}
+      {removal.target && (
+        <ConfirmDialog
+          id="remove-client"
+          title={`Remove ${removal.target.computerName}?`}
+          confirmLabel="Remove computer"
+          busy={removal.busy}
+          danger
+          onConfirm={() => void removal.confirm()}
+          onCancel={removal.cancel}
+        >
+          <p>
+            {removal.target.computerName}
+            {removal.target.enrolledFromAddress ? ` (enrolled from ${removal.target.enrolledFromAddress})` : ''} will no longer be able to
+            request or verify one-time passwords, and its pending requests will be denied. To use it again, enroll it again. This cannot be
+            undone.
+          </p>
+        </ConfirmDialog>
       )}
       <Lockouts canClear={canChange} />
     </>

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { isValidEmail, routes } from '@latchkey/contracts';
+import { isValidEmail, routes, type SeenOsUser } from '@latchkey/contracts';
+import { osUserWarning } from '../os-user-hint';
 import { api, errorMessage } from '../api';
 import { useAsync } from '../hooks';
 import { formatTime } from '../format';
@@ -19,6 +20,10 @@ export function GeneratePasswordPage() {
   const [osUser, setOsUser] = useState('');
   const [email, setEmail] = useState('');
   const [comment, setComment] = useState('');
+  const seen = useAsync(
+    () => (clientId ? api(routes.listClientOsUsers, { params: { clientId } }) : Promise.resolve<SeenOsUser[]>([])),
+    [clientId],
+  );
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<{ text: string; ok: boolean } | undefined>(undefined);
@@ -29,6 +34,9 @@ export function GeneratePasswordPage() {
   if (clients.error) return <ErrorState error={clients.error} onRetry={clients.reload} />;
   const list = [...(clients.data ?? [])].sort((a, b) => a.computerName.localeCompare(b.computerName));
   if (list.length === 0) return <Empty>No computers are enrolled yet. Install the Client on a computer to enroll it.</Empty>;
+
+  const seenNames = clientId ? (seen.data ?? []) : [];
+  const warning = osUserWarning(osUser, seenNames);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -76,18 +84,54 @@ export function GeneratePasswordPage() {
             clearError('clientId');
           }}
         />
-        <TextField
+        <Field
           id="gen-user"
           label="User"
-          hint="The account logged on to the computer, as DOMAIN\name or name."
+          hint="The account logged on to the computer, exactly as the computer reports it: DOMAIN\name for a domain account."
           error={errors.osUser}
-          value={osUser}
-          maxLength={256}
-          onInput={(value) => {
-            setOsUser(value);
-            clearError('osUser');
-          }}
-        />
+        >
+          <input
+            {...described('gen-user', 'hint', errors.osUser)}
+            aria-describedby={['gen-user-hint', errors.osUser ? 'gen-user-error' : '', warning ? 'gen-user-warning' : '']
+              .filter(Boolean)
+              .join(' ')}
+            value={osUser}
+            maxLength={256}
+            autoComplete="off"
+            onInput={(e) => {
+              setOsUser(e.currentTarget.value);
+              clearError('osUser');
+            }}
+          />
+        </Field>
+        {(seenNames.length > 0 || warning) && (
+          <div class="os-user-extra">
+            {warning && (
+              <span class="field-warning" id="gen-user-warning">
+                {warning}
+              </span>
+            )}
+            {seenNames.length > 0 && (
+              <div class="os-user-hints" role="group" aria-labelledby="gen-user-seen">
+                <span id="gen-user-seen">Seen on this computer:</span>
+                {seenNames.map((u) => (
+                  <button
+                    key={u.osUser}
+                    type="button"
+                    class="button-link"
+                    aria-label={`Use ${u.osUser} as the user`}
+                    onClick={() => {
+                      setOsUser(u.osUser);
+                      clearError('osUser');
+                    }}
+                  >
+                    {u.osUser}
+                  </button>
+                ))}
+              </div>
+            )}
+          </div>
+        )}
         <TextField
           id="gen-email"
           label="Email"

@@ -1,9 +1,11 @@
+import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { routes, type AdminSession } from '@latchkey/contracts';
 import { api } from '../api';
 import { useAsync, useNow } from '../hooks';
 import { Empty, ErrorState, Loading } from '../components/states';
 import { Time } from '../components/time';
+import { SessionTimeline } from '../components/session-timeline';
 
 const PAGE_SIZE = 20;
 /** The server lists newest first; active sessions are fetched apart so they always come first. */
@@ -33,6 +35,7 @@ export function SessionsPage() {
   const [draft, setDraft] = useState('');
   const [q, setQ] = useState('');
   const [page, setPage] = useState(0);
+  const [open, setOpen] = useState<string | undefined>(undefined);
   const now = useNow();
   const result = useAsync(() => loadPage(q, page), [q, page], 15_000);
 
@@ -44,7 +47,9 @@ export function SessionsPage() {
 
   return (
     <>
-      <p class="lead">Who unlocked which computer with a one-time password. Active sessions are listed first.</p>
+      <p class="lead">
+        Who unlocked which computer with a one-time password, and what happened in the session (Timeline). Active sessions are listed first.
+      </p>
       <form class="toolbar" role="search" onSubmit={search}>
         <label class="inline-field">
           <span>Search</span>
@@ -83,7 +88,7 @@ export function SessionsPage() {
         </Empty>
       ) : (
         <>
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0} role="region" aria-label={`Client sessions, page ${page + 1}`}>
             <table>
               <caption class="sr-only">Client sessions, page {page + 1}</caption>
               <thead>
@@ -94,25 +99,51 @@ export function SessionsPage() {
                   <th scope="col">Last seen</th>
                   <th scope="col">Ended</th>
                   <th scope="col">Via</th>
+                  <th scope="col">Activity</th>
                 </tr>
               </thead>
               <tbody>
-                {result.data.rows.map((s) => (
-                  <tr key={s.sessionId} class={s.endedAt === null ? 'row-active' : undefined}>
-                    <td>{s.computerName}</td>
-                    <td>{s.userName}</td>
-                    <td>
-                      <Time ms={s.startedAt} now={now} />
-                    </td>
-                    <td>
-                      <Time ms={s.lastSeenAt} now={now} />
-                    </td>
-                    <td>{s.endedAt === null ? <span class="tag tag-active">active</span> : <Time ms={s.endedAt} now={now} />}</td>
-                    <td>
-                      <span class={`tag tag-${s.via}`}>{s.via}</span>
-                    </td>
-                  </tr>
-                ))}
+                {result.data.rows.map((s) => {
+                  const panelId = `timeline-${s.sessionId}`;
+                  const expanded = open === s.sessionId;
+                  return (
+                    <Fragment key={s.sessionId}>
+                      <tr class={s.endedAt === null ? 'row-active' : undefined}>
+                        <td>{s.computerName}</td>
+                        <td>{s.userName}</td>
+                        <td>
+                          <Time ms={s.startedAt} now={now} />
+                        </td>
+                        <td>
+                          <Time ms={s.lastSeenAt} now={now} />
+                        </td>
+                        <td>{s.endedAt === null ? <span class="tag tag-active">active</span> : <Time ms={s.endedAt} now={now} />}</td>
+                        <td>
+                          <span class={`tag tag-${s.via}`}>{s.via}</span>
+                        </td>
+                        <td>
+                          <button
+                            type="button"
+                            class="button-secondary"
+                            aria-expanded={expanded}
+                            aria-controls={expanded ? panelId : undefined}
+                            aria-label={`${expanded ? 'Hide' : 'Show'} timeline of ${s.osUser} on ${s.computerName}`}
+                            onClick={() => setOpen(expanded ? undefined : s.sessionId)}
+                          >
+                            {expanded ? 'Hide timeline' : 'Timeline'}
+                          </button>
+                        </td>
+                      </tr>
+                      {expanded && (
+                        <tr class="timeline-row">
+                          <td colSpan={7}>
+                            <SessionTimeline session={s} id={panelId} />
+                          </td>
+                        </tr>
+                      )}
+                    </Fragment>
+                  );
+                })}
               </tbody>
             </table>
           </div>

@@ -4,6 +4,7 @@ import { api, errorMessage } from '../api';
 import { useAsync } from '../hooks';
 import { ErrorState, Loading, Notice } from '../components/states';
 import { Field, described } from '../components/field';
+import { ServerKeyCard } from '../components/server-key';
 
 type NumberKey = keyof typeof SETTINGS_LIMITS;
 type BooleanKey =
@@ -11,7 +12,9 @@ type BooleanKey =
   | 'autoSendToInternalUsers'
   | 'defaultAllowOneTimePasswords'
   // offline unlock (issue 12)
-  | 'allowOfflineUnlock';
+  | 'allowOfflineUnlock'
+  // issue 9 (the lock holds)
+  | 'askAgainOnUnlock';
 
 const NUMBER_FIELDS: { key: NumberKey; label: string; unit: string; hint: string }[] = [
   {
@@ -24,7 +27,7 @@ const NUMBER_FIELDS: { key: NumberKey; label: string; unit: string; hint: string
     key: 'otpRequestIntervalMinutes',
     label: 'Interval between new one-time passwords',
     unit: 'minutes',
-    hint: 'A computer can get a new one-time password at most once in this time. 0 turns the limit off.',
+    hint: 'A computer can get a new one-time password at most once in this time. 0 turns the limit off. Emergency requests and Generate Password are never limited by it: a person decides.',
   },
   { key: 'otpLength', label: 'One-time password length', unit: 'digits', hint: 'Digits in each one-time password.' },
   {
@@ -32,6 +35,13 @@ const NUMBER_FIELDS: { key: NumberKey; label: string; unit: string; hint: string
     label: 'Maximum verification attempts',
     unit: 'attempts',
     hint: 'Wrong entries before a one-time password can no longer be used.',
+  },
+  // issue 9 (the lock holds): ask again when the session comes back
+  {
+    key: 'unlockGraceMinutes',
+    label: 'Do not ask again within this many minutes of the last unlock of this user on this computer',
+    unit: 'minutes',
+    hint: 'Applies when the lock asks again on unlock, reconnect or resume. 0 asks every time.',
   },
 ];
 
@@ -44,7 +54,7 @@ const BOOLEAN_FIELDS: { key: BooleanKey; label: string; hint: string }[] = [
   {
     key: 'autoSendToInternalUsers',
     label: 'Automatically send one-time passwords to internal users',
-    hint: 'Internal users sign in on the lock screen and get the password by email without an approval.',
+    hint: 'Internal users sign in on the lock screen and get the password by email without an approval. With both automatic options on, the lock offers the directory request first, with “Use my internal login instead” beside it.',
   },
   {
     key: 'defaultAllowOneTimePasswords',
@@ -56,6 +66,12 @@ const BOOLEAN_FIELDS: { key: BooleanKey; label: string; hint: string }[] = [
     key: 'allowOfflineUnlock',
     label: 'Allow offline unlock with the helpdesk',
     hint: 'When a computer cannot reach this server, its lock offers a challenge the helpdesk answers on the Offline Unlock page.',
+  },
+  // issue 9 (the lock holds): ask again when the session comes back
+  {
+    key: 'askAgainOnUnlock',
+    label: 'Ask for a one-time password again when the session is unlocked, reconnected or resumed',
+    hint: 'The lock comes back after a Windows unlock, a remote desktop or console reconnect and a resume from sleep. That one new password is never refused by the interval.',
   },
 ];
 
@@ -73,6 +89,9 @@ function toDraft(s: Settings): Draft {
     defaultAllowOneTimePasswords: s.defaultAllowOneTimePasswords,
     // offline unlock (issue 12)
     allowOfflineUnlock: s.allowOfflineUnlock,
+    // issue 9 (the lock holds)
+    unlockGraceMinutes: String(s.unlockGraceMinutes),
+    askAgainOnUnlock: s.askAgainOnUnlock,
   };
 }
 
@@ -97,6 +116,8 @@ function validate(draft: Draft): { errors: Errors; settings?: Settings } {
       defaultAllowOneTimePasswords: draft.defaultAllowOneTimePasswords,
       // offline unlock (issue 12)
       allowOfflineUnlock: draft.allowOfflineUnlock,
+      // issue 9 (the lock holds)
+      askAgainOnUnlock: draft.askAgainOnUnlock,
     },
   };
 }
@@ -201,6 +222,7 @@ export function SettingsPage() {
           </button>
         </div>
       </form>
+      <ServerKeyCard />
     </>
   );
 }

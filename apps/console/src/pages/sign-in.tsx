@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { routes } from '@latchkey/contracts';
 import { ApiError, api, errorMessage } from '../api';
-import type { SessionInfo } from '../app';
+import type { SessionInfo } from '../session';
 
 function signInMessage(err: unknown): string {
   // Never say whether the login name or the password was wrong.

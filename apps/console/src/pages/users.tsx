@@ -1,5 +1,5 @@
-import { useState } from 'preact/hooks';
-import { NEW_PASSWORD_MIN_LENGTH, isValidEmail, routes, type InternalUser, type Role } from '@latchkey/contracts';
+import { useRef, useState } from 'preact/hooks';
+import { NEW_PASSWORD_MIN_LENGTH, isValidEmail, isValidLoginName, routes, type InternalUser, type Role } from '@latchkey/contracts';
 import { api, errorMessage } from '../api';
 import { useAsync, useNow } from '../hooks';
 import { Empty, ErrorState, Loading, Notice } from '../components/states';
@@ -8,7 +8,6 @@ import { Time } from '../components/time';
 
 const ROLES: Role[] = ['admin', 'helpdesk', 'user'];
 const ROLE_HINT = 'admin: everything. helpdesk: requests, passwords, sessions, clients, audit. user: may only request one-time passwords.';
-const LOGIN_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
 
 type Say = (text: string, ok: boolean) => void;
 
@@ -24,7 +23,7 @@ function CreateUser({ onCreated, say }: { onCreated: () => void; say: Say }) {
   const submit = async (event: Event) => {
     event.preventDefault();
     const found: Record<string, string> = {};
-    if (!LOGIN_PATTERN.test(login.trim())) found.login = 'Use 1 to 64 letters, digits, dots, dashes, underscores or @.';
+    if (!isValidLoginName(login.trim())) found.login = 'Use 1 to 64 letters, digits, dots, dashes, underscores or @.';
     if (!isValidEmail(email.trim())) found.email = 'Enter one valid email address.';
     if (password.length < NEW_PASSWORD_MIN_LENGTH) found.password = `Use at least ${NEW_PASSWORD_MIN_LENGTH} characters.`;
     setErrors(found);
@@ -117,6 +116,13 @@ function UserActions({ user, self, onChanged, say }: { user: InternalUser; self:
   const [error, setError] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const base = `user-${user.login.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  const opener = useRef<Record<Mode, HTMLButtonElement | null>>({ password: null, edit: null, delete: null });
+  /** Cancel closes the form and puts focus back on the button that opened it. */
+  const close = () => {
+    const back = mode ? opener.current[mode] : null;
+    setMode(undefined);
+    back?.focus();
+  };
 
   const open = (next: Mode) => {
     setMode(mode === next ? undefined : next);
@@ -164,13 +170,34 @@ function UserActions({ user, self, onChanged, say }: { user: InternalUser; self:
   return (
     <div class="user-actions">
       <div class="row-actions">
-        <button type="button" class="button-secondary" aria-expanded={mode === 'edit'} onClick={() => open('edit')}>
+        <button
+          type="button"
+          class="button-secondary"
+          ref={(el) => void (opener.current.edit = el)}
+          aria-expanded={mode === 'edit'}
+          aria-label={`Edit ${user.login}`}
+          onClick={() => open('edit')}
+        >
           Edit
         </button>
-        <button type="button" class="button-secondary" aria-expanded={mode === 'password'} onClick={() => open('password')}>
+        <button
+          type="button"
+          class="button-secondary"
+          ref={(el) => void (opener.current.password = el)}
+          aria-expanded={mode === 'password'}
+          aria-label={`Reset password of ${user.login}`}
+          onClick={() => open('password')}
+        >
           Reset password
         </button>
-        <button type="button" class="button-danger" aria-expanded={mode === 'delete'} onClick={() => open('delete')}>
+        <button
+          type="button"
+          class="button-danger"
+          ref={(el) => void (opener.current.delete = el)}
+          aria-expanded={mode === 'delete'}
+          aria-label={`Delete ${user.login}`}
+          onClick={() => open('delete')}
+        >
           Delete
         </button>
       </div>
@@ -188,7 +215,7 @@ function UserActions({ user, self, onChanged, say }: { user: InternalUser; self:
           <button type="submit" class="button-primary" disabled={busy}>
             Set password
           </button>
-          <button type="button" class="button-link" onClick={() => setMode(undefined)}>
+          <button type="button" class="button-link" onClick={close}>
             Cancel
           </button>
         </form>
@@ -215,7 +242,7 @@ function UserActions({ user, self, onChanged, say }: { user: InternalUser; self:
           <button type="submit" class="button-primary" disabled={busy}>
             Save changes
           </button>
-          <button type="button" class="button-link" onClick={() => setMode(undefined)}>
+          <button type="button" class="button-link" onClick={close}>
             Cancel
           </button>
         </form>
@@ -236,10 +263,11 @@ function UserActions({ user, self, onChanged, say }: { user: InternalUser; self:
                 return `Deleted ${user.login}.`;
               })
             }
+            aria-label={`Confirm delete of ${user.login}`}
           >
             Confirm delete
           </button>
-          <button type="button" class="button-link" onClick={() => setMode(undefined)}>
+          <button type="button" class="button-link" onClick={close}>
             Cancel
           </button>
         </div>
@@ -267,7 +295,7 @@ export function UsersPage({ self }: { self: string }) {
       ) : !users.data || users.data.length === 0 ? (
         <Empty>No internal users.</Empty>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Internal users">
           <table>
             <caption class="sr-only">Internal users</caption>
             <thead>

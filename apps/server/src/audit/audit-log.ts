@@ -1,9 +1,9 @@
-import type { AuditEvent } from '@latchkey/contracts';
+import type { AuditEvent, AuditEventType } from '@latchkey/contracts';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
 
 export interface AuditEntry {
-  type: string;
+  type: AuditEventType;
   actor?: string | null;
   clientId?: string | null;
   computerName?: string | null;

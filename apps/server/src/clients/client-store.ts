@@ -13,43 +13,59 @@ export interface ClientRow {
 export type ClientStore = ReturnType<typeof createClientStore>;
 
 export function createClientStore(db: Db, clock: Clock) {
-  const insert = db.prepare('INSERT INTO clients (id, computer_name, token_hash, allow_otp, enrolled_at) VALUES (?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO clients (id, computer_name, token_hash, allow_otp, enrolled_at, enrolled_from) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   const byToken = db.prepare<
     [Buffer],
     { id: string; computerName: string; allowOtp: number; lastOtpIssuedAt: number | null; lastSeenAt: number | null }
   >(
     `SELECT id, computer_name AS computerName, allow_otp AS allowOtp, last_otp_issued_at AS lastOtpIssuedAt,
             last_seen_at AS lastSeenAt
-       FROM clients WHERE token_hash = ?`,
+       FROM clients WHERE token_hash = ? AND removed_at IS NULL`,
   );
   const byId = db.prepare<[string], { id: string; computerName: string; allowOtp: number; lastOtpIssuedAt: number | null }>(
     `SELECT id, computer_name AS computerName, allow_otp AS allowOtp, last_otp_issued_at AS lastOtpIssuedAt
-       FROM clients WHERE id = ?`,
+       FROM clients WHERE id = ? AND removed_at IS NULL`,
   );
   const touch = db.prepare<[number, string]>('UPDATE clients SET last_seen_at = ? WHERE id = ?');
+  // Live Clients only; duplicateName: another live Client answers to the same name.
+  const ADMIN_COLUMNS = `c.id AS clientId, c.computer_name AS computerName, c.allow_otp AS allowOneTimePasswords,
+            c.enrolled_at AS enrolledAt, c.last_seen_at AS lastSeenAt, c.enrolled_from AS enrolledFromAddress,
+            EXISTS (SELECT 1 FROM clients o
+                     WHERE o.computer_name = c.computer_name COLLATE NOCASE AND o.id <> c.id AND o.removed_at IS NULL)
+              AS duplicateName`;
   const listAll = db.prepare<[], AdminClientRow>(
-    `SELECT id AS clientId, computer_name AS computerName, allow_otp AS allowOneTimePasswords,
-            enrolled_at AS enrolledAt, last_seen_at AS lastSeenAt
-       FROM clients ORDER BY computer_name COLLATE NOCASE, enrolled_at`,
+    `SELECT ${ADMIN_COLUMNS} FROM clients c WHERE c.removed_at IS NULL ORDER BY c.computer_name COLLATE NOCASE, c.enrolled_at`,
   );
-  const adminById = db.prepare<[string], AdminClientRow>(
-    `SELECT id AS clientId, computer_name AS computerName, allow_otp AS allowOneTimePasswords,
-            enrolled_at AS enrolledAt, last_seen_at AS lastSeenAt
-       FROM clients WHERE id = ?`,
+  const adminById = db.prepare<[string], AdminClientRow>(`SELECT ${ADMIN_COLUMNS} FROM clients c WHERE c.id = ? AND c.removed_at IS NULL`);
+  const setAllow = db.prepare<[number, string]>('UPDATE clients SET allow_otp = ? WHERE id = ? AND removed_at IS NULL');
+  const markRemoved = db.prepare<[number, string, string]>(
+    'UPDATE clients SET removed_at = ?, removed_by = ? WHERE id = ? AND removed_at IS NULL',
   );
-  const setAllow = db.prepare<[number, string]>('UPDATE clients SET allow_otp = ? WHERE id = ?');
+  const selectLastOtpIssued = db.prepare<[string], { lastOtpIssuedAt: number | null }>(
+    'SELECT last_otp_issued_at AS lastOtpIssuedAt FROM clients WHERE id = ?',
+  );
+  const setLastOtpIssued = db.prepare<[number, string]>('UPDATE clients SET last_otp_issued_at = ? WHERE id = ?');
 
-  type AdminClientRow = Omit<AdminClient, 'allowOneTimePasswords'> & { allowOneTimePasswords: number };
-  const toAdmin = (row: AdminClientRow): AdminClient => ({ ...row, allowOneTimePasswords: row.allowOneTimePasswords === 1 });
+  type AdminClientRow = Omit<AdminClient, 'allowOneTimePasswords' | 'duplicateName'> & {
+    allowOneTimePasswords: number;
+    duplicateName: number;
+  };
+  const toAdmin = (row: AdminClientRow): AdminClient => ({
+    ...row,
+    allowOneTimePasswords: row.allowOneTimePasswords === 1,
+    duplicateName: row.duplicateName === 1,
+  });
 
   // A Client calls every few seconds at most; one write a minute is enough for "last seen".
   const LAST_SEEN_RESOLUTION_MS = 60_000;
 
   return {
-    enroll(computerName: string, allowOtp: boolean): { clientId: string; clientToken: string } {
+    enroll(computerName: string, allowOtp: boolean, fromAddress: string): { clientId: string; clientToken: string } {
       const clientId = newId();
       const clientToken = newToken();
-      insert.run(clientId, computerName, hashToken(clientToken), allowOtp ? 1 : 0, clock.now());
+      insert.run(clientId, computerName, hashToken(clientToken), allowOtp ? 1 : 0, clock.now(), fromAddress);
       return { clientId, clientToken };
     },
     /**
@@ -70,8 +86,18 @@ export function createClientStore(db: Db, clock: Clock) {
       const row = byId.get(clientId);
       return row && { ...row, allowOtp: row.allowOtp === 1 };
     },
+    /** When this Client was last issued an OTP (read inside the issuing transaction, not from the token check). */
+    lastOtpIssuedAt: (clientId: string): number | null => selectLastOtpIssued.get(clientId)?.lastOtpIssuedAt ?? null,
+    markOtpIssued: (clientId: string): void => void setLastOtpIssued.run(clock.now(), clientId),
     list(): AdminClient[] {
       return listAll.all().map(toAdmin);
+    },
+    /** Marks a live Client removed (its token is refused from now on); the Client as it was, or undefined. */
+    remove(clientId: string, actor: string): AdminClient | undefined {
+      const row = adminById.get(clientId);
+      if (!row) return undefined;
+      markRemoved.run(clock.now(), actor, clientId);
+      return toAdmin(row);
     },
     setAllowOtp(clientId: string, allow: boolean): AdminClient | undefined {
       setAllow.run(allow ? 1 : 0, clientId);

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { hkdfSync, randomBytes } from 'node:crypto';
 
@@ -16,19 +16,27 @@ export function deriveKeys(secret: Buffer): ServerKeys {
 }
 
 /**
- * Creates a file (it must not exist) and makes it durable, contents and directory entry, before
- * anything depends on it: the database is fsynced, so rows sealed under a key that was still only in
- * the page cache would be unreadable after a crash or an emergency read-only remount.
+ * Creates a file (it must not exist) atomically and makes it durable, contents and directory entry,
+ * before anything depends on it: the database is fsynced, so rows sealed under a key that was still
+ * only in the page cache would be unreadable after a crash or an emergency read-only remount. The
+ * content goes to a temporary file first and is linked into place, so a crash never leaves a
+ * truncated key and a second process starting at the same moment fails rather than overwrite it.
  */
 export function writeNewFileDurably(file: string, content: string, mode: number): void {
-  const fd = openSync(file, 'wx', mode);
+  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    writeSync(fd, content);
-    fsyncSync(fd);
+    const fd = openSync(temporary, 'wx', mode);
+    try {
+      writeSync(fd, content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    chmodSync(temporary, mode);
+    linkSync(temporary, file);
   } finally {
-    closeSync(fd);
+    rmSync(temporary, { force: true });
   }
-  chmodSync(file, mode);
   const dir = openSync(dirname(file), 'r');
   try {
     fsyncSync(dir);

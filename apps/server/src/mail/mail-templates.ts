@@ -1,4 +1,5 @@
 import type { MailMessage } from './mail-message.js';
+import { durationUntil } from './mail-time.js';
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -6,11 +7,11 @@ const escapeHtml = (s: string) =>
 /** Mail headers carry only single-line text. */
 const oneLine = (s: string) => s.replace(/[\r\n\u2028\u2029]+/g, ' ').slice(0, 200);
 
-const formatTime = (ms: number) =>
-  new Date(ms)
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.\d+Z$/, ' UTC');
+/** When a mail is written and in which zone its times are given (LATCHKEY_TIME_ZONE). */
+export interface MailClock {
+  now: number;
+  timeZone: string;
+}
 
 function page(title: string, body: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
@@ -18,15 +19,18 @@ function page(title: string, body: string): string {
 <p style="color:#5c6570;font-size:12px">Latchkey one-time-password desktop lock</p></body></html>`;
 }
 
-export function otpMail(input: { to: string; code: string; computerName: string; osUser: string; expiresAt: number }): MailMessage {
-  const expires = formatTime(input.expiresAt);
+export function otpMail(
+  input: { to: string; code: string; computerName: string; osUser: string; expiresAt: number },
+  at: MailClock,
+): MailMessage {
+  const valid = durationUntil(at.now, input.expiresAt, at.timeZone);
   const text = [
     `Your one-time password for ${input.computerName}:`,
     '',
     `    ${input.code}`,
     '',
     `It is for the user ${input.osUser} on the computer ${input.computerName} only.`,
-    `It works once and expires at ${expires}.`,
+    `It works once and is valid for ${valid}.`,
     '',
     'If you did not ask for it, tell your helpdesk.',
   ].join('\n');
@@ -35,22 +39,26 @@ export function otpMail(input: { to: string; code: string; computerName: string;
     `<p>Your one-time password for <strong>${escapeHtml(input.computerName)}</strong>:</p>
 <p style="font-size:28px;letter-spacing:4px;font-family:Consolas,monospace"><strong>${escapeHtml(input.code)}</strong></p>
 <p>It is for the user ${escapeHtml(input.osUser)} on the computer ${escapeHtml(input.computerName)} only.
-It works once and expires at ${escapeHtml(expires)}.</p>
+It works once and is valid for ${escapeHtml(valid)}.</p>
 <p>If you did not ask for it, tell your helpdesk.</p>`,
   );
   return { to: input.to, subject: oneLine(`Your one-time password for ${input.computerName}`), text, html };
 }
 
-export function pendingRequestMail(input: {
-  to: string;
-  computerName: string;
-  osUser: string;
-  email: string;
-  method: string;
-  reason: string | null;
-  expiresAt: number;
-  consoleUrl: string;
-}): MailMessage {
+export function pendingRequestMail(
+  input: {
+    to: string;
+    computerName: string;
+    osUser: string;
+    email: string;
+    method: string;
+    reason: string | null;
+    expiresAt: number;
+    consoleUrl: string;
+  },
+  at: MailClock,
+): MailMessage {
+  const lapses = durationUntil(at.now, input.expiresAt, at.timeZone);
   const kind = input.method === 'emergency' ? 'Emergency access request' : 'Access request';
   const lines = [
     `${kind} waiting for approval.`,
@@ -59,7 +67,7 @@ export function pendingRequestMail(input: {
     `User: ${input.osUser}`,
     `Email: ${input.email}`,
     `Reason: ${input.reason ?? '(none given)'}`,
-    `Lapses at: ${formatTime(input.expiresAt)}`,
+    `Lapses in: ${lapses}`,
     '',
     `Approve or deny it in the Management Tool: ${input.consoleUrl}`,
   ];
@@ -71,7 +79,7 @@ export function pendingRequestMail(input: {
 <tr><td>User</td><td>${escapeHtml(input.osUser)}</td></tr>
 <tr><td>Email</td><td>${escapeHtml(input.email)}</td></tr>
 <tr><td>Reason</td><td>${escapeHtml(input.reason ?? '(none given)')}</td></tr>
-<tr><td>Lapses at</td><td>${escapeHtml(formatTime(input.expiresAt))}</td></tr>
+<tr><td>Lapses in</td><td>${escapeHtml(lapses)}</td></tr>
 </table>
 <p><a href="${escapeHtml(input.consoleUrl)}">Open the Management Tool</a></p>`,
   );

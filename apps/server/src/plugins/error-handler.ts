@@ -20,6 +20,7 @@ function describeValidation(context: string | undefined, issue: ValidationIssue 
   if (!issue) return `Invalid ${where}.`;
   if (issue.keyword === 'additionalProperties') return `Unknown field "${String(issue.params.additionalProperty)}" in ${where}.`;
   if (issue.keyword === 'required') return `Missing field "${String(issue.params.missingProperty)}" in ${where}.`;
+  if (issue.keyword === 'format') return `Invalid value for ${where}: it has control, invisible or text-direction characters.`;
   return `Invalid value for ${where}.`;
 }
 

@@ -5,7 +5,9 @@ import { AppError } from '../app-error.js';
 
 /**
  * One budget per Client across its endpoints (many Clients share an address behind NAT), one per
- * signed-in user for the Management Tool, and one per address for what has neither.
+ * signed-in user for the Management Tool, and one per address for what has neither. The endpoints
+ * open to anyone (enrollment, sign-in) each have their own budget per address: wrong enrollment keys
+ * from an address must not use up that address's Management Tool sign-in.
  */
 async function rateLimits(app: FastifyInstance) {
   const limits = app.config.rateLimits;
@@ -13,7 +15,8 @@ async function rateLimits(app: FastifyInstance) {
     const identity = request.identity;
     if (identity?.kind === 'client') return `client:${identity.client.id}`;
     if (identity?.kind === 'admin') return `admin:${identity.admin.login}`;
-    return `address:${request.ip}`;
+    const open = request.routeOptions.config.auth?.kind === 'none';
+    return open ? `address:${request.ip}:${request.routeOptions.url ?? ''}` : `address:${request.ip}`;
   };
   await app.register(rateLimit, {
     global: true,

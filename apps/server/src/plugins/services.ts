@@ -8,16 +8,21 @@ import type { Clock } from '../clock.js';
 import { openDatabase } from '../db/database.js';
 import { createGroupCommit } from '../db/group-commit.js';
 import { deriveKeys, loadOrCreateSecret, writeNewFileDurably } from '../crypto/secret-key.js';
+import { loadOrCreateSigningKey } from '../crypto/signing-key.js';
 import { createSettingsStore } from '../settings/settings-store.js';
 import { createAuditLog } from '../audit/audit-log.js';
 import { createClientStore } from '../clients/client-store.js';
+import { createClientRemoval } from '../clients/client-removal.js';
+import { createRequestStore } from '../otp/request-store.js';
 import { createLoginThrottle } from '../users/login-throttle.js';
 import { createUserService } from '../users/user-service.js';
 import { createAdminSessions } from '../users/admin-sessions.js';
 import { createOtpService } from '../otp/otp-service.js';
 import { createLockoutStore } from '../otp/lockout-store.js';
+import { createRequestWatch } from '../otp/request-watch.js';
 import { createSessionStore } from '../sessions/session-store.js';
 import { createOfflineUnlocks } from '../offline/offline-unlocks.js';
+import { createActivityStore } from '../activity/activity-store.js';
 import { createMailQueue } from '../mail/mail-queue.js';
 import { createOutboxTransport, createSmtpTransport } from '../mail/mail-transport.js';
 
@@ -42,6 +47,7 @@ function loadEnrollmentKey(config: Config, announce: (line: string) => void): st
 async function services(app: FastifyInstance, { config, clock, announce }: ServicesOptions) {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const keys = deriveKeys(config.secret ?? loadOrCreateSecret(config.dataDir));
+  const signingKey = loadOrCreateSigningKey(config.dataDir);
   const db = openDatabase(join(config.dataDir, 'latchkey.db'));
 
   const settings = createSettingsStore(db);
@@ -53,6 +59,8 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
     : createOutboxTransport(join(config.dataDir, 'outbox'), config.mailFrom, app.log);
   const writes = createGroupCommit(db);
   const mail = createMailQueue({ db, clock, sealKey: keys.seal, transport, logger: app.log, commit: writes.run });
+  const sessions = createSessionStore(db, clock);
+  const lockouts = createLockoutStore(db, clock);
   const otp = createOtpService({
     db,
     clock,
@@ -60,8 +68,12 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
     settings,
     audit,
     mail,
+    clients,
+    sessions,
+    lockouts,
     staffEmails: users.staffEmails,
     consoleUrl: `${config.publicUrl}/console/`,
+    timeZone: config.timeZone,
   });
 
   if (!users.hasAdmin()) {
@@ -79,13 +91,20 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
   app.decorate('settings', settings);
   app.decorate('audit', audit);
   app.decorate('clients', clients);
+  app.decorate('clientRemoval', createClientRemoval({ db, clients, requests: createRequestStore(db, clock, settings), audit }));
   app.decorate('users', users);
-  app.decorate('adminSessions', createAdminSessions(db, clock, config.adminIdleSeconds * 1000));
+  app.decorate('adminSessions', createAdminSessions(db, clock, config.adminIdleSeconds * 1000, config.adminMaxSessionSeconds * 1000));
   app.decorate('otp', otp);
-  app.decorate('sessions', createSessionStore(db, clock));
-  app.decorate('lockouts', createLockoutStore(db));
+  app.decorate('sessions', sessions);
+  app.decorate('activity', createActivityStore(db, clock));
+  app.decorate('lockouts', lockouts);
   app.decorate('mail', mail);
   app.decorate('offlineUnlocks', createOfflineUnlocks({ db, clock, sealKey: keys.seal, audit }));
+  const requestWatch = createRequestWatch();
+  app.decorate('requestWatch', requestWatch);
+  // Held status long-polls answer at once, so closing never waits for them.
+  app.addHook('preClose', async () => requestWatch.wakeAll());
+  app.decorate('signingKey', signingKey);
 
   app.addHook('onReady', async () => mail.start());
   app.addHook('onClose', async () => {

@@ -1,8 +1,9 @@
-import type { AdminSession } from '@latchkey/contracts';
+import { SEEN_OS_USERS_MAX, type AdminSession, type SeenOsUser, type SessionVia } from '@latchkey/contracts';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../app-error.js';
 import { escapeLike } from '../audit/audit-log.js';
+import { newId } from '../crypto/tokens.js';
 
 export type SessionStore = ReturnType<typeof createSessionStore>;
 
@@ -10,8 +11,22 @@ export function createSessionStore(db: Db, clock: Clock) {
   const owned = db.prepare<[string, string], { endedAt: number | null }>(
     'SELECT ended_at AS endedAt FROM sessions WHERE id = ? AND client_id = ?',
   );
+  const insert = db.prepare(
+    `INSERT INTO sessions (id, client_id, request_id, os_user, email, via, started_at, last_seen_at)
+     VALUES (@id, @clientId, @requestId, @osUser, @email, @via, @now, @now)`,
+  );
   const touch = db.prepare<[number, string]>('UPDATE sessions SET last_seen_at = ? WHERE id = ?');
   const end = db.prepare<[number, number, string]>('UPDATE sessions SET ended_at = ?, last_seen_at = ? WHERE id = ? AND ended_at IS NULL');
+  // The re-lock allowance (docs/client.md, "The interval rule and a re-lock").
+  const unusedRelock = db.prepare<{ sessionId: string; clientId: string; osUser: string; email: string }, { id: string }>(
+    `SELECT id FROM sessions
+      WHERE id = @sessionId AND client_id = @clientId AND os_user = @osUser COLLATE NOCASE AND email = @email COLLATE NOCASE
+        AND ended_at IS NULL AND relock_request_id IS NULL`,
+  );
+  const useRelock = db.prepare<[string, string]>('UPDATE sessions SET relock_request_id = ? WHERE id = ? AND relock_request_id IS NULL');
+  const endReplaced = db.prepare<[number, number, string], { id: string }>(
+    'UPDATE sessions SET ended_at = ?, last_seen_at = ? WHERE relock_request_id = ? AND ended_at IS NULL RETURNING id',
+  );
   const list = db.prepare<Record<string, unknown>, Omit<AdminSession, 'userName'>>(
     `SELECT s.id AS sessionId, s.client_id AS clientId, c.computer_name AS computerName, s.os_user AS osUser, s.email,
             s.via, s.started_at AS startedAt, s.last_seen_at AS lastSeenAt, s.ended_at AS endedAt
@@ -22,6 +37,22 @@ export function createSessionStore(db: Db, clock: Clock) {
       LIMIT @limit OFFSET @offset`,
   );
 
+  const openOnComputer = db.prepare<[string, number], { sessionId: string; osUser: string; startedAt: number }>(
+    `SELECT s.id AS sessionId, s.os_user AS osUser, s.started_at AS startedAt
+       FROM sessions s JOIN clients c ON c.id = s.client_id
+      WHERE c.computer_name = ? COLLATE NOCASE AND s.ended_at IS NULL AND s.last_seen_at >= ?
+      ORDER BY s.started_at, s.id`,
+  );
+
+  // Only names the Client itself reported: a Generate Password request carries what a person typed.
+  const seenOsUsers = db.prepare<[string, string, number], SeenOsUser>(
+    `SELECT os_user AS osUser, max(at) AS lastSeenAt FROM (
+       SELECT os_user, created_at AS at FROM otp_requests WHERE client_id = ? AND method <> 'generated'
+       UNION ALL
+       SELECT os_user, max(started_at, last_seen_at) AS at FROM sessions WHERE client_id = ?
+     ) GROUP BY os_user COLLATE NOCASE ORDER BY lastSeenAt DESC, osUser LIMIT ?`,
+  );
+
   function requireOwned(clientId: string, sessionId: string) {
     const row = owned.get(sessionId, clientId);
     if (!row) throw new AppError(404, 'not_found', 'No such session.');
@@ -29,12 +60,52 @@ export function createSessionStore(db: Db, clock: Clock) {
   }
 
   return {
+    /** Opens a session (the lock is lifted); returns its id. */
+    start(session: { clientId: string; requestId: string | null; osUser: string; email: string; via: SessionVia }): string {
+      const id = newId();
+      insert.run({ id, ...session, now: clock.now() });
+      return id;
+    },
     heartbeat(clientId: string, sessionId: string): void {
       if (requireOwned(clientId, sessionId).endedAt !== null) throw new AppError(409, 'session_ended', 'This session has ended.');
       touch.run(clock.now(), sessionId);
     },
     end(clientId: string, sessionId: string): boolean {
       requireOwned(clientId, sessionId);
+      const now = clock.now();
+      return end.run(now, now, sessionId).changes === 1;
+    },
+    /** The osUsers this Client reported in its requests and sessions, most recent first. */
+    osUsersSeen(clientId: string): SeenOsUser[] {
+      return seenOsUsers.all(clientId, clientId, SEEN_OS_USERS_MAX);
+    },
+    /**
+     * A re-locked session whose allowance a new OTP request may use: this Client's own, still open,
+     * of the same osUser and email, allowance unused. Undefined otherwise.
+     */
+    unusedRelockAllowance(input: { sessionId: string; clientId: string; osUser: string; email: string }): string | undefined {
+      return unusedRelock.get(input)?.id;
+    },
+    /** Inside the transaction that creates the request. */
+    useRelockAllowance(sessionId: string, requestId: string): void {
+      useRelock.run(requestId, sessionId);
+    },
+    /** Inside the verify transaction: the re-locked session whose allowance this request used ends now. */
+    endReplacedBy(requestId: string): string | undefined {
+      const now = clock.now();
+      return endReplaced.get(now, now, requestId)?.id;
+    },
+    /**
+     * Sessions of every Client with this computer name (the lock of each user and the guard enroll
+     * separately) that are open and were heard from at or after `seenSince`, oldest first.
+     */
+    unlockedOn(computerName: string, seenSince: number) {
+      return openOnComputer.all(computerName, seenSince);
+    },
+    /** Ends the session when it is this Client's and still open; false otherwise (never an error). */
+    endIfOwned(clientId: string, sessionId: string): boolean {
+      const row = owned.get(sessionId, clientId);
+      if (!row || row.endedAt !== null) return false;
       const now = clock.now();
       return end.run(now, now, sessionId).changes === 1;
     },

@@ -3,7 +3,7 @@ import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../app-error.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../crypto/password.js';
-import type { LoginThrottle } from './login-throttle.js';
+import type { LoginSource, LoginThrottle } from './login-throttle.js';
 
 export interface AuthenticatedUser {
   login: string;
@@ -81,20 +81,21 @@ export function createUserService(db: Db, clock: Clock, throttle: LoginThrottle)
 
     /**
      * Checks a login and password. Unknown logins cost the same scrypt work as wrong passwords and get
-     * the same answer; failures count toward a lockout kept in the database.
+     * the same answer; failures count toward a lockout of this login from this source only (the
+     * Management Tool sign-in from one address, or the internal method from one Client), kept in the database.
      */
-    async authenticate(login: string, password: string): Promise<AuthenticatedUser> {
-      const lockedFor = throttle.lockedForSeconds(login);
+    async authenticate(login: string, password: string, source: LoginSource): Promise<AuthenticatedUser> {
+      const lockedFor = throttle.lockedForSeconds(login, source);
       if (lockedFor > 0) {
         throw new AppError(429, 'login_locked', 'Too many failed sign-ins. Try again later.', lockedFor);
       }
       const row = byLogin.get(login);
       const ok = await verifyPassword(password, row?.passwordHash ?? DUMMY_PASSWORD_HASH);
       if (!row || !ok) {
-        throttle.recordFailure(login);
+        throttle.recordFailure(login, source);
         throw new AppError(401, 'invalid_credentials', 'The login name or password is not correct.');
       }
-      throttle.recordSuccess(login);
+      throttle.recordSuccess(login, source);
       return { login: row.login, email: row.email, role: row.role };
     },
   };

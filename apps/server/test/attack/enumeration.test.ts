@@ -92,7 +92,7 @@ describe('known and unknown emails and logins are answered alike', () => {
     }
     for (let i = 0; i < known.length; i++) expect(answer(known[i]!)).toEqual(answer(unknown[i]!));
     expect(known[0]!.json.error.code).toBe('invalid_credentials');
-    // The failure throttle is per login name, existing or not: both lock at the same point.
+    // The failure throttle is per login name (existing or not) and Client: both lock at the same point.
     expect(known.map((r) => r.status)).toContain(429);
     expectSimilarTiming(
       known.filter((r) => r.status === 401).map((r) => r.ms),

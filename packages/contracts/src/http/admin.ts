@@ -12,7 +12,7 @@ import {
   RoleSchema,
   TimestampSchema,
 } from './common.js';
-import { OtpRequestMethodSchema, RequestStatusSchema } from './otp.js';
+import { OtpRequestMethodSchema, RequestIdParamsSchema, RequestStatusSchema } from './otp.js';
 import { OfflineCodeInputSchema } from './client.js';
 
 const ADMIN_ONLY: RouteAuth = { kind: 'admin', roles: ['admin'] };
@@ -76,6 +76,8 @@ export const SETTINGS_LIMITS = {
   otpRequestIntervalMinutes: { minimum: 0, maximum: 1440 },
   otpLength: { minimum: 6, maximum: 10 },
   maxVerifyAttempts: { minimum: 1, maximum: 10 },
+  // issue 9 (the lock holds): ask again when the session comes back
+  unlockGraceMinutes: { minimum: 0, maximum: 480 },
 } as const;
 
 const settingsProperties = {
@@ -88,6 +90,9 @@ const settingsProperties = {
   defaultAllowOneTimePasswords: Type.Boolean(),
   // offline unlock (issue 12)
   allowOfflineUnlock: Type.Boolean(),
+  // issue 9 (the lock holds): ask again when the session comes back
+  askAgainOnUnlock: Type.Boolean(),
+  unlockGraceMinutes: Type.Integer(SETTINGS_LIMITS.unlockGraceMinutes),
 };
 
 export const SettingsSchema = Type.Object(settingsProperties, { additionalProperties: false });
@@ -103,6 +108,9 @@ export const DEFAULT_SETTINGS: Settings = {
   defaultAllowOneTimePasswords: true,
   // offline unlock (issue 12)
   allowOfflineUnlock: true,
+  // issue 9 (the lock holds): ask again when the session comes back
+  askAgainOnUnlock: true,
+  unlockGraceMinutes: 0,
 };
 
 export const SettingsPatchSchema = Type.Partial(SettingsSchema, { additionalProperties: false });
@@ -133,6 +141,10 @@ export const AdminClientSchema = Type.Object(
     allowOneTimePasswords: Type.Boolean(),
     enrolledAt: TimestampSchema,
     lastSeenAt: Type.Union([TimestampSchema, Type.Null()]),
+    /** The address the enrollment came from (null for Clients enrolled before it was recorded). */
+    enrolledFromAddress: Type.Union([Type.String(), Type.Null()]),
+    /** Another live Client has the same computerName (case-insensitive): one of them may be an impostor. */
+    duplicateName: Type.Boolean(),
   },
   { additionalProperties: false },
 );
@@ -158,6 +170,15 @@ export const patchClient = defineRoute({
     body: Type.Object({ allowOneTimePasswords: Type.Boolean() }, { additionalProperties: false }),
     response: { 200: AdminClientSchema, ...adminErrors },
   },
+});
+
+/** Removes a Client: its token is refused from then on and its pending requests are denied. */
+export const deleteClient = defineRoute({
+  method: 'DELETE',
+  url: '/api/v1/admin/clients/:clientId',
+  auth: ADMIN_ONLY,
+  successStatus: 204,
+  schema: { params: ClientIdParamsSchema, response: { 204: Type.Null(), ...adminErrors } },
 });
 
 // ---- sessions ------------------------------------------------------------------------------
@@ -248,14 +269,12 @@ export const listAccessRequests = defineRoute({
 export const DecisionBodySchema = Type.Object({ comment: Type.Optional(CommentSchema) }, { additionalProperties: false });
 export type DecisionBody = Static<typeof DecisionBodySchema>;
 
-const RequestIdParams = Type.Object({ requestId: IdSchema }, { additionalProperties: false });
-
 export const approveAccessRequest = defineRoute({
   method: 'POST',
   url: '/api/v1/admin/access-requests/:requestId/approve',
   auth: STAFF,
   successStatus: 200,
-  schema: { params: RequestIdParams, body: DecisionBodySchema, response: { 200: AccessRequestSchema, ...adminErrors } },
+  schema: { params: RequestIdParamsSchema, body: DecisionBodySchema, response: { 200: AccessRequestSchema, ...adminErrors } },
 });
 
 export const denyAccessRequest = defineRoute({
@@ -263,7 +282,7 @@ export const denyAccessRequest = defineRoute({
   url: '/api/v1/admin/access-requests/:requestId/deny',
   auth: STAFF,
   successStatus: 200,
-  schema: { params: RequestIdParams, body: DecisionBodySchema, response: { 200: AccessRequestSchema, ...adminErrors } },
+  schema: { params: RequestIdParamsSchema, body: DecisionBodySchema, response: { 200: AccessRequestSchema, ...adminErrors } },
 });
 
 // ---- generate password ---------------------------------------------------------------------

@@ -70,6 +70,17 @@ export async function call<R extends RouteDescriptor>(options: ApiClientOptions,
   const headers: Record<string, string> = { accept: 'application/json', ...(options.headers?.() ?? {}) };
   const token = options.token?.();
   if (token) headers.authorization = `Bearer ${token}`;
+  // The same schema the server applies: refuse here what it would refuse (e.g. invisible characters in
+  // a name), with a message, instead of sending it.
+  const bodySchema = route.schema.body;
+  if (bodySchema && input.body !== undefined && !Value.Check(bodySchema, input.body)) {
+    const field = Value.Errors(bodySchema, input.body).First()?.path.replace(/^\//, '');
+    throw new ApiError(
+      400,
+      'invalid_request',
+      field ? `${field} is not valid: check its length and form, and remove invisible or control characters.` : 'The request is not valid.',
+    );
+  }
   let body: string | undefined;
   if (input.body !== undefined) {
     headers['content-type'] = 'application/json';

@@ -2,12 +2,13 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { defineRoute } from './route.js';
 import { errorResponses } from './errors-response.js';
-import { IdSchema, OsUserSchema, QueryIntegerSchema, TimestampSchema } from './common.js';
+import { ComputerNameSchema, IdSchema, OsUserSchema, QueryIntegerSchema, TimestampSchema } from './common.js';
+import { ServerPublicKeySchema } from './verdict.js';
 
 export const EnrollBodySchema = Type.Object(
   {
     enrollmentKey: Type.String({ minLength: 1, maxLength: 256 }),
-    computerName: Type.String({ minLength: 1, maxLength: 255, pattern: '^[^\\u0000-\\u001f\\u007f]+$' }),
+    computerName: ComputerNameSchema,
   },
   { additionalProperties: false },
 );
@@ -25,7 +26,13 @@ export type OfflineKey = Static<typeof OfflineKeySchema>;
 export const isOfflineKey = (value: unknown): value is OfflineKey => Value.Check(OfflineKeySchema, value);
 
 export const EnrollResultSchema = Type.Object(
-  { clientId: IdSchema, clientToken: Type.String({ minLength: 32 }), offlineKey: OfflineKeySchema },
+  {
+    clientId: IdSchema,
+    clientToken: Type.String({ minLength: 32 }),
+    /** The key that signs verdicts; a Client with a pinned key refuses an answer naming another. */
+    serverPublicKey: ServerPublicKeySchema,
+    offlineKey: OfflineKeySchema,
+  },
   { additionalProperties: false },
 );
 export type EnrollResult = Static<typeof EnrollResultSchema>;
@@ -46,6 +53,8 @@ export const ClientPolicySchema = Type.Object(
     accessRequestExpirationMinutes: Type.Integer(),
     otpRequestIntervalMinutes: Type.Integer(),
     otpLength: Type.Integer(),
+    askAgainOnUnlock: Type.Boolean(),
+    unlockGraceMinutes: Type.Integer(),
     computerName: Type.Optional(Type.String()),
     /** Offline unlock (challenge and response with the helpdesk) when the server cannot be reached. */
     allowOfflineUnlock: Type.Boolean(),

@@ -9,8 +9,10 @@ import {
   OsUserSchema,
   OtpCodeSchema,
   PasswordSchema,
+  QueryIntegerSchema,
   TimestampSchema,
 } from './common.js';
+import { NonceSchema, VerdictSchema } from './verdict.js';
 
 export const OTP_REQUEST_METHODS = ['directory', 'internal', 'email', 'emergency'] as const;
 export const OtpRequestMethodSchema = Type.Union(OTP_REQUEST_METHODS.map((m) => Type.Literal(m)));
@@ -24,6 +26,8 @@ export const OtpRequestBodySchema = Type.Object(
     login: Type.Optional(LoginNameSchema),
     password: Type.Optional(PasswordSchema),
     reason: Type.Optional(CommentSchema),
+    /** The session this Client re-locked (unlock, reconnect, resume): once per session, not refused by the interval. */
+    relockOf: Type.Optional(IdSchema),
   },
   { additionalProperties: false },
 );
@@ -37,13 +41,17 @@ export const REQUEST_STATUSES = ['pending', 'sent', 'denied', 'expired', 'used',
 export const RequestStatusSchema = Type.Union(REQUEST_STATUSES.map((s) => Type.Literal(s)));
 export type RequestStatus = Static<typeof RequestStatusSchema>;
 
-/** What the Client learns of its request. `expiresAt` is set once an OTP was issued. */
+/**
+ * What the Client learns of its request. `expiresAt` is set once an OTP was issued; `comment` is the
+ * approver's comment on a denial (shown on the lock: the denial mail may be unreadable from there).
+ */
 export const OtpRequestStateSchema = Type.Object(
   {
     requestId: IdSchema,
     status: RequestStatusSchema,
     email: EmailSchema,
     expiresAt: Type.Optional(TimestampSchema),
+    comment: Type.Optional(CommentSchema),
   },
   { additionalProperties: false },
 );
@@ -62,12 +70,29 @@ export const createOtpRequest = defineRoute({
 
 export const RequestIdParamsSchema = Type.Object({ requestId: IdSchema }, { additionalProperties: false });
 
+/** Long-poll: while the request is `pending`, the server holds the answer up to `waitSeconds` (at most 25) or until it is decided. */
+export const MAX_STATUS_WAIT_SECONDS = 25;
+export const OtpRequestStatusQuerySchema = Type.Object({ waitSeconds: Type.Optional(QueryIntegerSchema) }, { additionalProperties: false });
+
 export const getOtpRequest = defineRoute({
   method: 'GET',
   url: '/api/v1/otp/requests/:requestId',
   auth: { kind: 'client' },
   successStatus: 200,
-  schema: { params: RequestIdParamsSchema, response: { 200: OtpRequestStateSchema, ...errorResponses(401, 404) } },
+  schema: {
+    params: RequestIdParamsSchema,
+    querystring: OtpRequestStatusQuerySchema,
+    response: { 200: OtpRequestStateSchema, ...errorResponses(401, 404) },
+  },
+});
+
+/** "Use a different email": the Client withdraws its own pending request. 409 `not_pending` once decided. */
+export const cancelOtpRequest = defineRoute({
+  method: 'POST',
+  url: '/api/v1/otp/requests/:requestId/cancel',
+  auth: { kind: 'client' },
+  successStatus: 200,
+  schema: { params: RequestIdParamsSchema, response: { 200: OtpRequestStateSchema, ...errorResponses(401, 404, 409) } },
 });
 
 export const resendOtp = defineRoute({
@@ -79,12 +104,22 @@ export const resendOtp = defineRoute({
 });
 
 export const VerifyBodySchema = Type.Object(
-  { osUser: OsUserSchema, email: EmailSchema, otp: OtpCodeSchema },
+  {
+    osUser: OsUserSchema,
+    email: EmailSchema,
+    otp: OtpCodeSchema,
+    /** Fresh per call; the verdict is signed over it. Optional only so that v1.0 Clients keep working. */
+    nonce: Type.Optional(NonceSchema),
+  },
   { additionalProperties: false },
 );
 export type VerifyBody = Static<typeof VerifyBodySchema>;
 
-export const VerifyResultSchema = Type.Object({ allowed: Type.Literal(true), sessionId: IdSchema }, { additionalProperties: false });
+/** `verdict` is present whenever the call carried a `nonce`. */
+export const VerifyResultSchema = Type.Object(
+  { allowed: Type.Literal(true), sessionId: IdSchema, verdict: Type.Optional(VerdictSchema) },
+  { additionalProperties: false },
+);
 export type VerifyResult = Static<typeof VerifyResultSchema>;
 
 export const verifyOtp = defineRoute({

@@ -1,7 +1,10 @@
 import { health } from './health.js';
 import { enroll, getPolicy, reportOfflineUnlock } from './client.js';
-import { createOtpRequest, getOtpRequest, resendOtp, verifyOtp } from './otp.js';
+import { cancelOtpRequest, createOtpRequest, getOtpRequest, resendOtp, verifyOtp } from './otp.js';
 import { endSession, heartbeat } from './sessions.js';
+import { getServerKey, getUnlockedSessions, reportVerdictFailures } from './verdicts.js';
+import { listSessionEvents, postSessionEvents } from './activity.js';
+import { listClientOsUsers } from './client-os-users.js';
 import {
   adminLogin,
   adminLogout,
@@ -9,6 +12,7 @@ import {
   approveAccessRequest,
   clearLockout,
   createUser,
+  deleteClient,
   deleteUser,
   denyAccessRequest,
   generateOtp,
@@ -36,6 +40,7 @@ export const routes = {
   createOtpRequest,
   getOtpRequest,
   resendOtp,
+  cancelOtpRequest,
   verifyOtp,
   heartbeat,
   endSession,
@@ -46,6 +51,7 @@ export const routes = {
   putSettings,
   listClients,
   patchClient,
+  deleteClient,
   listSessions,
   listAccessRequests,
   approveAccessRequest,
@@ -61,5 +67,11 @@ export const routes = {
   offlineResponse,
   rotateOfflineKey,
   listOfflineUnlocks,
+  reportVerdictFailures,
+  getUnlockedSessions,
+  getServerKey,
+  postSessionEvents,
+  listSessionEvents,
+  listClientOsUsers,
 } as const;
 export type RouteName = keyof typeof routes;

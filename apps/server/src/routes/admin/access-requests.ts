@@ -2,6 +2,7 @@ import { routes } from '@latchkey/contracts';
 import { routeOptions, type TypedApp } from '../route-options.js';
 import { AppError } from '../../app-error.js';
 import { adminOf } from '../identity.js';
+import { unlessRefused } from '../otp-refusals.js';
 
 export default async function accessRequestRoutes(app: TypedApp) {
   app.route({
@@ -14,12 +15,14 @@ export default async function accessRequestRoutes(app: TypedApp) {
 
   app.route({
     ...routeOptions(routes.approveAccessRequest),
-    handler: async (request) => app.otp.approve(request.params.requestId, adminOf(request).login, request.body.comment ?? null),
+    handler: async (request) =>
+      app.requestWatch.tell(unlessRefused(app.otp.approve(request.params.requestId, adminOf(request).login, request.body.comment ?? null))),
   });
 
   app.route({
     ...routeOptions(routes.denyAccessRequest),
-    handler: async (request) => app.otp.deny(request.params.requestId, adminOf(request).login, request.body.comment ?? null),
+    handler: async (request) =>
+      app.requestWatch.tell(unlessRefused(app.otp.deny(request.params.requestId, adminOf(request).login, request.body.comment ?? null))),
   });
 
   app.route({

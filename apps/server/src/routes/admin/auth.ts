@@ -14,7 +14,7 @@ export default async function adminAuthRoutes(app: TypedApp) {
       const { login, password } = request.body;
       let user;
       try {
-        user = await app.users.authenticate(login, password);
+        user = await app.users.authenticate(login, password, { kind: 'address', address: request.ip });
       } catch (err) {
         if (err instanceof AppError)
           app.audit.record({ type: 'admin.login_failed', actor: login, detail: `${err.code} from ${request.ip}` });
@@ -26,7 +26,14 @@ export default async function adminAuthRoutes(app: TypedApp) {
       }
       const { token, csrfToken } = app.adminSessions.create(user.login);
       app.audit.record({ type: 'admin.login', actor: user.login, detail: `from ${request.ip}` });
-      reply.setCookie(ADMIN_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: secureCookie, path: '/api/v1/admin' });
+      reply.setCookie(ADMIN_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: secureCookie,
+        path: '/api/v1/admin',
+        // The browser drops it when the server would refuse it anyway (browsers cap Max-Age at 400 days).
+        maxAge: Math.min(app.config.adminMaxSessionSeconds, 400 * 86_400),
+      });
       return { token, user: { login: user.login, role: user.role }, csrfToken, idleTimeoutSeconds };
     },
   });

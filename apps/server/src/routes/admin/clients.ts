@@ -7,6 +7,14 @@ export default async function adminClientRoutes(app: TypedApp) {
   app.route({ ...routeOptions(routes.listClients), handler: async () => app.clients.list() });
 
   app.route({
+    ...routeOptions(routes.listClientOsUsers),
+    handler: async (request) => {
+      if (!app.clients.get(request.params.clientId)) throw notFound('The Client');
+      return app.sessions.osUsersSeen(request.params.clientId);
+    },
+  });
+
+  app.route({
     ...routeOptions(routes.patchClient),
     handler: async (request) => {
       const updated = app.clients.setAllowOtp(request.params.clientId, request.body.allowOneTimePasswords);
@@ -19,6 +27,14 @@ export default async function adminClientRoutes(app: TypedApp) {
         detail: `allowOneTimePasswords: ${updated.allowOneTimePasswords}`,
       });
       return updated;
+    },
+  });
+
+  app.route({
+    ...routeOptions(routes.deleteClient),
+    handler: async (request, reply) => {
+      if (!app.clientRemoval.remove(request.params.clientId, adminOf(request).login)) throw notFound('The Client');
+      return reply.code(204).send(null);
     },
   });
 }

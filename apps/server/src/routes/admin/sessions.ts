@@ -1,5 +1,6 @@
 import { routes } from '@latchkey/contracts';
 import { routeOptions, type TypedApp } from '../route-options.js';
+import { notFound } from '../../app-error.js';
 
 export default async function adminSessionRoutes(app: TypedApp) {
   app.route({
@@ -12,6 +13,15 @@ export default async function adminSessionRoutes(app: TypedApp) {
         limit: Math.min(Number(q.limit ?? 100), 500),
         offset: Number(q.offset ?? 0),
       });
+    },
+  });
+
+  app.route({
+    ...routeOptions(routes.listSessionEvents),
+    handler: async (request) => {
+      const events = app.activity.list(request.params.sessionId);
+      if (!events) throw notFound('The session');
+      return events;
     },
   });
 }

@@ -1,4 +1,4 @@
-import { routes } from '@latchkey/contracts';
+import { policyFromSettings, routes } from '@latchkey/contracts';
 import { routeOptions, type TypedApp } from '../route-options.js';
 import { AppError } from '../../app-error.js';
 import { equalSecrets } from '../../crypto/tokens.js';
@@ -15,13 +15,13 @@ export default async function clientRoutes(app: TypedApp) {
       }
       const enrolled = app.db
         .transaction(() => {
-          const client = app.clients.enroll(computerName, app.settings.get().defaultAllowOneTimePasswords);
+          const client = app.clients.enroll(computerName, app.settings.get().defaultAllowOneTimePasswords, request.ip);
           const offlineKey = app.offlineUnlocks.keyForEnrollment(client.clientId);
           app.audit.record({ type: 'client.enrolled', clientId: client.clientId, computerName, detail: `from ${request.ip}` });
           return { ...client, offlineKey };
         })
         .immediate();
-      return reply.code(201).send(enrolled);
+      return reply.code(201).send({ ...enrolled, serverPublicKey: app.signingKey.publicKey });
     },
   });
 
@@ -29,19 +29,9 @@ export default async function clientRoutes(app: TypedApp) {
     ...routeOptions(routes.getPolicy),
     handler: async (request) => {
       const client = clientOf(request);
-      const s = app.settings.get();
       const held = request.query.offlineKeyVersion;
-      return {
-        ...app.offlineUnlocks.keyForPolicy(client, held === undefined ? undefined : Number(held)),
-        allowOfflineUnlock: s.allowOfflineUnlock,
-        allowOneTimePasswords: client.allowOtp,
-        autoSendToDirectoryUsers: s.autoSendToDirectoryUsers,
-        autoSendToInternalUsers: s.autoSendToInternalUsers,
-        accessRequestExpirationMinutes: s.accessRequestExpirationMinutes,
-        otpRequestIntervalMinutes: s.otpRequestIntervalMinutes,
-        otpLength: s.otpLength,
-        computerName: client.computerName,
-      };
+      const offline = app.offlineUnlocks.keyForPolicy(client, held === undefined ? undefined : Number(held));
+      return { ...policyFromSettings(app.settings.get(), client.allowOtp, offline), computerName: client.computerName };
     },
   });
 }

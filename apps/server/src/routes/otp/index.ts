@@ -1,9 +1,10 @@
-import { routes, type OtpRequestBody } from '@latchkey/contracts';
+import { MAX_STATUS_WAIT_SECONDS, routes, verdictMessage, type OtpRequestBody } from '@latchkey/contracts';
 import { routeOptions, type TypedApp } from '../route-options.js';
 import { AppError, accessDenied } from '../../app-error.js';
 import { clientOf } from '../identity.js';
 import type { ClientRow } from '../../clients/client-store.js';
 import { resolveDirectoryEmail } from './directory-method.js';
+import { unlessRefused } from '../otp-refusals.js';
 
 const methodNotAllowed = (what: string) =>
   new AppError(403, 'method_not_allowed', `${what} is not enabled on this server. Use the options the lock window shows.`);
@@ -12,7 +13,7 @@ export default async function otpRoutes(app: TypedApp) {
   async function internalUserEmail(client: ClientRow, body: OtpRequestBody): Promise<string> {
     if (!body.login || !body.password) throw new AppError(400, 'invalid_request', 'Enter your login name and password.');
     try {
-      const user = await app.users.authenticate(body.login, body.password);
+      const user = await app.users.authenticate(body.login, body.password, { kind: 'client', clientId: client.id });
       app.audit.record({
         type: 'internal_user.lookup',
         clientId: client.id,
@@ -54,28 +55,47 @@ export default async function otpRoutes(app: TypedApp) {
           email: body.email,
           method: body.method,
           reason: body.reason ?? null,
+          relockOf: body.relockOf,
         });
-        return reply.code(201).send(state);
+        return reply.code(201).send(unlessRefused(state));
       }
       if (body.method === 'directory') {
         if (!settings.autoSendToDirectoryUsers) throw methodNotAllowed('Automatic sending to Active Directory users');
         const email = await resolveDirectoryEmail(app, client, body.osUser);
-        return reply.code(201).send(app.otp.issueNow(client, { osUser: body.osUser, email, method: 'directory' }));
+        return reply
+          .code(201)
+          .send(unlessRefused(app.otp.issueNow(client, { osUser: body.osUser, email, method: 'directory', relockOf: body.relockOf })));
       }
       if (!settings.autoSendToInternalUsers) throw methodNotAllowed('Automatic sending to internal users');
       const email = await internalUserEmail(client, body);
-      return reply.code(201).send(app.otp.issueNow(client, { osUser: body.osUser, email, method: 'internal' }));
+      return reply
+        .code(201)
+        .send(unlessRefused(app.otp.issueNow(client, { osUser: body.osUser, email, method: 'internal', relockOf: body.relockOf })));
     },
   });
 
   app.route({
     ...routeOptions(routes.getOtpRequest),
-    handler: async (request) => app.otp.getState(clientOf(request).id, request.params.requestId),
+    handler: async (request, reply) => {
+      const clientId = clientOf(request).id;
+      const { requestId } = request.params;
+      const now = unlessRefused(app.otp.getState(clientId, requestId));
+      // Long-poll: a request waiting for a person is answered when it is decided (or after waitSeconds).
+      const waitSeconds = Math.min(Number(request.query.waitSeconds ?? 0), MAX_STATUS_WAIT_SECONDS);
+      if (now.status !== 'pending' || waitSeconds === 0) return now;
+      await app.requestWatch.wait(requestId, waitSeconds * 1000, reply.raw);
+      return unlessRefused(app.otp.getState(clientId, requestId));
+    },
+  });
+
+  app.route({
+    ...routeOptions(routes.cancelOtpRequest),
+    handler: async (request) => app.requestWatch.tell(unlessRefused(app.otp.cancel(clientOf(request).id, request.params.requestId))),
   });
 
   app.route({
     ...routeOptions(routes.resendOtp),
-    handler: async (request, reply) => reply.code(202).send(app.otp.resend(clientOf(request).id, request.params.requestId)),
+    handler: async (request, reply) => reply.code(202).send(unlessRefused(app.otp.resend(clientOf(request).id, request.params.requestId))),
   });
 
   app.route({
@@ -84,7 +104,11 @@ export default async function otpRoutes(app: TypedApp) {
       const client = clientOf(request);
       const outcome = await app.writes.run(() => app.otp.verify(client, request.body));
       if (!outcome.allowed) throw accessDenied();
-      return { allowed: true as const, sessionId: outcome.sessionId };
+      const { osUser, nonce } = request.body;
+      if (nonce === undefined) return { allowed: true as const, sessionId: outcome.sessionId };
+      const time = app.clock.now();
+      const signature = app.signingKey.sign(verdictMessage({ clientId: client.id, osUser, nonce, sessionId: outcome.sessionId, time }));
+      return { allowed: true as const, sessionId: outcome.sessionId, verdict: { time, signature } };
     },
   });
 }

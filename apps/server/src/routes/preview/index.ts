@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { EnrollResult, ErrorBody, OfflineKey } from '@latchkey/contracts';
+import { PreviewQuerySchema, demoRoutes, type ErrorBody, type OfflineKey } from '@latchkey/contracts';
 import { AppError } from '../../app-error.js';
+import { routeOptions } from '../route-options.js';
 
 /** apps/client/dist/renderer, seen from apps/server/{src,dist}/routes/preview/. */
 const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../../../client/dist/renderer/', import.meta.url));
@@ -26,16 +27,11 @@ const NOT_BUILT: ErrorBody = {
 /** More demo Clients than a person trying the product needs; a cap so the open page cannot fill the database. */
 const MAX_DEMO_CLIENTS = 200;
 
-const PreviewQuerySchema = Type.Object(
-  {
-    computer: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' })),
-    user: Type.Optional(Type.String({ minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001f\\u007f]+$' })),
-  },
-  { additionalProperties: false },
-);
-interface PreviewQuery {
-  computer?: string;
-  user?: string;
+interface DemoClient {
+  clientToken: string;
+  clientId: string;
+  serverPublicKey: string;
+  offlineKey: OfflineKey;
 }
 
 /**
@@ -53,10 +49,10 @@ export default async function previewRoutes(app: FastifyInstance): Promise<void>
   const isBuilt = () => (built ||= existsSync(resolve(root, 'preview.html')));
   const notBuilt = (reply: FastifyReply) => reply.code(503).header('retry-after', '30').send(NOT_BUILT);
 
-  /** computerName → clientToken and offline key of the demo Clients enrolled since start. */
-  const demoClients = new Map<string, { clientToken: string; offlineKey: OfflineKey }>();
+  /** computerName → the enroll answer of the demo Clients enrolled since start. */
+  const demoClients = new Map<string, DemoClient>();
 
-  async function demoClient(computerName: string): Promise<{ clientToken: string; offlineKey: OfflineKey }> {
+  async function demoClient(computerName: string): Promise<DemoClient> {
     const known = demoClients.get(computerName);
     if (known) return known;
     if (demoClients.size >= MAX_DEMO_CLIENTS)
@@ -70,26 +66,27 @@ export default async function previewRoutes(app: FastifyInstance): Promise<void>
       app.log.warn({ status: res.statusCode }, 'preview: demo enrollment failed');
       throw new AppError(503, 'service_unavailable', 'The demo computer could not be enrolled. Try again in a moment.');
     }
-    const { clientToken, offlineKey } = res.json<EnrollResult>();
-    demoClients.set(computerName, { clientToken, offlineKey });
-    return { clientToken, offlineKey };
+    const { clientToken, clientId, serverPublicKey, offlineKey } = res.json<DemoClient>();
+    demoClients.set(computerName, { clientToken, clientId, serverPublicKey, offlineKey });
+    return { clientToken, clientId, serverPublicKey, offlineKey };
   }
 
-  app.get<{ Querystring: PreviewQuery }>('/preview/lock', { schema: { querystring: PreviewQuerySchema } }, async (_request, reply) => {
+  app.get('/preview/lock', { schema: { querystring: PreviewQuerySchema } }, async (_request, reply) => {
     if (!isBuilt()) return notBuilt(reply);
     return reply.header('cache-control', 'no-cache').sendFile('preview.html', root, { cacheControl: false });
   });
 
-  app.get<{ Querystring: PreviewQuery }>(
-    '/preview/lock/session',
-    { schema: { querystring: PreviewQuerySchema } },
-    async (request, reply) => {
+  app.withTypeProvider<TypeBoxTypeProvider>().route({
+    ...routeOptions(demoRoutes.previewSession),
+    handler: async (request, reply) => {
       const computerName = request.query.computer ?? 'DEMO-PC';
       const osUser = request.query.user ?? 'demo';
-      const { clientToken, offlineKey } = await demoClient(computerName);
-      return reply.header('cache-control', 'no-store').send({ clientToken, offlineKey, osUser, computerName });
+      // serverPublicKey plays the installer's pinned key: the page checks verdicts against it;
+      // offlineKey is what the installer's enrollment would have stored for offline unlock.
+      const client = await demoClient(computerName);
+      return reply.header('cache-control', 'no-store').send({ ...client, osUser, computerName });
     },
-  );
+  });
 
   app.get<{ Params: { '*': string } }>('/preview/assets/*', async (request, reply) => {
     if (!isBuilt()) return notBuilt(reply);

@@ -1,0 +1,38 @@
+import type { Notice, OtpRequestState, RequestStatus } from '@latchkey/contracts';
+
+/**
+ * Reading a request's status for the person at the lock. Kept apart from the controller so the
+ * rules about what a status means are in one small place.
+ */
+
+/** Statuses after which this request will not change any more. */
+export function settledStatus(status: RequestStatus): boolean {
+  return status !== 'pending' && status !== 'sent';
+}
+
+/** How far before its expiry an "expired" OTP must be to be read as burnt (clocks of server and PC differ). */
+const CLOCK_MARGIN_MS = 60_000;
+
+/**
+ * A server from before `burnt` was reported reads a burnt OTP as `expired` while its time is not up:
+ * that is shown as burnt, so the person learns that even the right code no longer works.
+ */
+export function readStatus(request: OtpRequestState, now: number): OtpRequestState {
+  if (request.status === 'expired' && request.expiresAt !== undefined && request.expiresAt > now + CLOCK_MARGIN_MS) {
+    return { ...request, status: 'burnt' };
+  }
+  return request;
+}
+
+/** A pending request that lapsed has no OTP (and no expiresAt): it is not "an expired password". */
+export function lapsed(request: OtpRequestState): boolean {
+  return request.status === 'expired' && request.expiresAt === undefined;
+}
+
+export function cancelledNotice(email: string): Notice {
+  return {
+    kind: 'info',
+    code: 'request_cancelled',
+    text: `Your request for ${email} was cancelled. Correct the email address and choose Request again.`,
+  };
+}

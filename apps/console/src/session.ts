@@ -1,0 +1,15 @@
+import type { AccessRequest, AdminUserRef } from '@latchkey/contracts';
+
+/** Who is signed in to the console, as `/me` tells it. */
+export interface SessionInfo {
+  user: AdminUserRef;
+  idleTimeoutSeconds: number;
+}
+
+/** The pending access requests the shell polls for its badge, shared with the Access Requests page. */
+export interface PendingFeed {
+  requests: AccessRequest[] | undefined;
+  error: unknown;
+  loading: boolean;
+  reload: () => void;
+}

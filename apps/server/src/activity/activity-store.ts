@@ -1,0 +1,69 @@
+import type { ActivityEvent, ActivityEventType } from '@latchkey/contracts';
+import type { Db } from '../db/database.js';
+import type { Clock } from '../clock.js';
+import { AppError } from '../app-error.js';
+
+export type ActivityStore = ReturnType<typeof createActivityStore>;
+
+/** Events dated before the session started or after the server's now, beyond this slack, are refused. */
+export const ACTIVITY_CLOCK_SLACK_MS = 5 * 60_000;
+
+/** At most this many events are kept per session (about three weeks of one change a minute). */
+export const ACTIVITY_EVENTS_PER_SESSION_MAX = 20_000;
+
+/** Sorted by time, then type; exact duplicates (same type and time) once. */
+export function normaliseEvents(events: readonly ActivityEvent[]): ActivityEvent[] {
+  const seen = new Set<string>();
+  const out: ActivityEvent[] = [];
+  for (const event of [...events].sort((a, b) => a.at - b.at || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0))) {
+    const key = `${event.at}:${event.type}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ type: event.type, at: event.at });
+  }
+  return out;
+}
+
+/** The one writer of `session_events`. */
+export function createActivityStore(db: Db, clock: Clock) {
+  const owned = db.prepare<[string, string], { startedAt: number }>(
+    'SELECT started_at AS startedAt FROM sessions WHERE id = ? AND client_id = ?',
+  );
+  const exists = db.prepare<[string], { id: string }>('SELECT id FROM sessions WHERE id = ?');
+  const count = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM session_events WHERE session_id = ?');
+  const insert = db.prepare<[string, number, string, number]>(
+    'INSERT OR IGNORE INTO session_events (session_id, at, type, received_at) VALUES (?, ?, ?, ?)',
+  );
+  const list = db.prepare<[string], { type: ActivityEventType; at: number }>(
+    'SELECT type, at FROM session_events WHERE session_id = ? ORDER BY at, type',
+  );
+
+  return {
+    /**
+     * Stores a batch for a session of this Client (another Client's session is "not found"). Call
+     * inside a write transaction: the whole batch goes in with one prepared statement, or none of it.
+     */
+    append(clientId: string, sessionId: string, events: readonly ActivityEvent[]): number {
+      const session = owned.get(sessionId, clientId);
+      if (!session) throw new AppError(404, 'not_found', 'No such session.');
+      const now = clock.now();
+      const batch = normaliseEvents(events);
+      for (const event of batch) {
+        if (event.at < session.startedAt - ACTIVITY_CLOCK_SLACK_MS || event.at > now + ACTIVITY_CLOCK_SLACK_MS) {
+          throw new AppError(400, 'invalid_request', 'An event is dated outside its session.');
+        }
+      }
+      if (count.get(sessionId)!.n + batch.length > ACTIVITY_EVENTS_PER_SESSION_MAX) {
+        throw new AppError(400, 'invalid_request', 'This session has recorded too many events.');
+      }
+      let stored = 0;
+      for (const event of batch) stored += insert.run(sessionId, event.at, event.type, now).changes;
+      return stored;
+    },
+    /** Oldest first; undefined when there is no such session. */
+    list(sessionId: string): ActivityEvent[] | undefined {
+      if (!exists.get(sessionId)) return undefined;
+      return list.all(sessionId);
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { base64UrlDecode, formatFingerprint } from '@latchkey/contracts';
+import { writeNewFileDurably } from './secret-key.js';
+
+/** The server's Ed25519 key that signs unlock verdicts and the guard's answers. */
+export interface SigningKey {
+  /** Raw 32-byte public key, base64url (what the enroll answer and `/SERVERKEY=` carry). */
+  publicKey: string;
+  /** SHA-256 of the raw public key, grouped for reading aloud. */
+  fingerprint: string;
+  /** Ed25519 signature of `message`, base64url. */
+  sign(message: Uint8Array): string;
+}
+
+export const SIGNING_KEY_FILE = 'signing.key';
+
+function fromPrivateKey(privateKey: KeyObject): SigningKey {
+  if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('the signing key is not an Ed25519 key');
+  const publicKey = createPublicKey(privateKey).export({ format: 'jwk' }).x!;
+  return {
+    publicKey,
+    fingerprint: formatFingerprint(createHash('sha256').update(base64UrlDecode(publicKey)).digest()),
+    sign: (message) => sign(null, message, privateKey).toString('base64url'),
+  };
+}
+
+/**
+ * Reads `<dataDir>/signing.key` (PKCS#8 PEM), creating it on first start like the secret key: mode
+ * 0600, written to a temporary file, flushed, then linked into place, so a crash never leaves half a
+ * key and two starts never write two. It is never stored in the database, so a database backup or
+ * leak does not let anyone sign verdicts.
+ */
+export function loadOrCreateSigningKey(dataDir: string): SigningKey {
+  const file = join(dataDir, SIGNING_KEY_FILE);
+  if (!existsSync(file)) {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    writeNewFileDurably(file, privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), 0o600);
+  }
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(readFileSync(file, 'utf8'));
+  } catch {
+    throw new Error(`${file} does not hold a PEM private key`);
+  }
+  return fromPrivateKey(privateKey);
+}

@@ -1,0 +1,13 @@
+/**
+ * Why the OTP domain declined to act. Domain functions return one instead of throwing, so that what
+ * they recorded (an audit event, a counter) commits with the refusal; routes map it to an HTTP error.
+ */
+export type OtpRefusal =
+  | { refused: 'not_found'; what: 'request' | 'access request' }
+  | { refused: 'not_pending' }
+  | { refused: 'not_resendable' }
+  | { refused: 'otp_interval'; retryAfterSeconds: number };
+
+export function isRefusal(value: unknown): value is OtpRefusal {
+  return typeof value === 'object' && value !== null && 'refused' in value;
+}

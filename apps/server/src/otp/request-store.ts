@@ -1,0 +1,193 @@
+import type { AccessRequest, RequestStatus } from '@latchkey/contracts';
+import type { Db } from '../db/database.js';
+import type { Clock } from '../clock.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import { newId } from '../crypto/tokens.js';
+
+export type StoredMethod = 'directory' | 'internal' | 'email' | 'emergency' | 'generated';
+type StoredStatus = 'pending' | 'sent' | 'denied' | 'used' | 'superseded' | 'burnt' | 'cancelled';
+
+export interface RequestRow {
+  id: string;
+  clientId: string;
+  computerName: string;
+  osUser: string;
+  email: string;
+  method: StoredMethod;
+  reason: string | null;
+  /** The effective status: a pending request or an issued OTP that is no longer valid reads as `expired`. */
+  status: RequestStatus;
+  storedStatus: StoredStatus;
+  createdAt: number;
+  expiresAt: number;
+  decidedBy: string | null;
+  decidedAt: number | null;
+  comment: string | null;
+  otpSealed: Buffer | null;
+}
+
+/**
+ * The one place that says whether a request is still valid: not past its time and, once issued, not
+ * burnt by wrong codes. Every statement below uses it; it expects @now and @maxAttempts.
+ */
+const STILL_VALID = `(r.expires_at > @now AND (r.status <> 'sent' OR r.failed_attempts < @maxAttempts))`;
+/** Expiry is not stored: it is computed from STILL_VALID. */
+const STATUS = `CASE WHEN r.status IN ('pending', 'sent') AND NOT ${STILL_VALID} THEN 'expired' ELSE r.status END`;
+
+const ACCESS_REQUEST_COLUMNS = `r.id AS requestId, r.client_id AS clientId, c.computer_name AS computerName, r.os_user AS osUser,
+       r.email, CASE r.method WHEN 'generated' THEN 'email' ELSE r.method END AS method, r.reason, ${STATUS} AS status,
+       r.created_at AS createdAt, r.expires_at AS expiresAt, r.decided_by AS decidedBy, r.decided_at AS decidedAt, r.comment`;
+
+export type RequestStore = ReturnType<typeof createRequestStore>;
+
+/** Owns every statement on `otp_requests`. Returns values; deciding what a refusal means is the caller's. */
+export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore) {
+  const selectById = db.prepare<Record<string, unknown>, RequestRow>(
+    `SELECT r.id, r.client_id AS clientId, c.computer_name AS computerName, r.os_user AS osUser, r.email, r.method,
+            r.reason, ${STATUS} AS status, r.status AS storedStatus, r.created_at AS createdAt, r.expires_at AS expiresAt,
+            r.decided_by AS decidedBy, r.decided_at AS decidedAt, r.comment, r.otp_sealed AS otpSealed
+       FROM otp_requests r JOIN clients c ON c.id = r.client_id
+      WHERE r.id = @id`,
+  );
+  const selectOpenPending = db.prepare<Record<string, unknown>, { id: string }>(
+    `SELECT r.id FROM otp_requests r
+      WHERE r.client_id = @clientId AND r.os_user = @osUser AND r.email = @email AND r.status = 'pending' AND ${STILL_VALID}
+      ORDER BY r.created_at DESC LIMIT 1`,
+  );
+  const insert = db.prepare(
+    `INSERT INTO otp_requests (id, client_id, os_user, email, method, reason, status, created_at, expires_at, comment, decided_by, decided_at)
+     VALUES (@id, @clientId, @osUser, @email, @method, @reason, 'pending', @now, @expiresAt, @comment, @decidedBy, @decidedAt)`,
+  );
+  const setIssued = db.prepare(
+    `UPDATE otp_requests
+        SET status = 'sent', otp_hash = @otpHash, otp_sealed = @otpSealed, issued_at = @now, expires_at = @expiresAt,
+            decided_by = coalesce(@decidedBy, decided_by), decided_at = coalesce(@decidedAt, decided_at),
+            comment = coalesce(@comment, comment)
+      WHERE id = @id`,
+  );
+  const setDenied = db.prepare<Record<string, unknown>>(
+    `UPDATE otp_requests AS r SET status = 'denied', decided_by = @actor, decided_at = @now, comment = @comment
+      WHERE r.id = @id AND r.status = 'pending' AND ${STILL_VALID}`,
+  );
+  const denyPendingOfClient = db.prepare<Record<string, unknown>, { id: string }>(
+    `UPDATE otp_requests SET status = 'denied', decided_by = @actor, decided_at = @now, comment = @comment
+      WHERE client_id = @clientId AND status = 'pending'
+      RETURNING id`,
+  );
+  const setCancelled = db.prepare<Record<string, unknown>>(
+    `UPDATE otp_requests AS r SET status = 'cancelled', decided_at = @now
+      WHERE r.id = @id AND r.status = 'pending' AND ${STILL_VALID}`,
+  );
+  const selectLive = db.prepare<Record<string, unknown>, { id: string; otpHash: Buffer; method: StoredMethod }>(
+    `SELECT r.id, r.otp_hash AS otpHash, r.method FROM otp_requests r
+      WHERE r.client_id = @clientId AND r.os_user = @osUser AND r.email = @email AND r.status = 'sent' AND ${STILL_VALID}`,
+  );
+  // The one statement that turns a live OTP into a used one: whoever runs it second gets no row.
+  const consume = db.prepare<Record<string, unknown>, { id: string }>(
+    `UPDATE otp_requests AS r SET status = 'used', used_at = @now
+      WHERE r.id = @id AND r.status = 'sent' AND r.used_at IS NULL AND ${STILL_VALID}
+      RETURNING id`,
+  );
+  const countFailedAttempt = db.prepare<[string]>('UPDATE otp_requests SET failed_attempts = failed_attempts + 1 WHERE id = ?');
+  const selectAccessRequest = db.prepare<Record<string, unknown>, AccessRequest>(
+    `SELECT ${ACCESS_REQUEST_COLUMNS} FROM otp_requests r JOIN clients c ON c.id = r.client_id WHERE r.id = @id`,
+  );
+  const list = db.prepare<Record<string, unknown>, AccessRequest>(
+    `SELECT * FROM (
+       SELECT ${ACCESS_REQUEST_COLUMNS}
+         FROM otp_requests r JOIN clients c ON c.id = r.client_id
+        WHERE r.method IN ('email', 'emergency')
+        ORDER BY r.created_at DESC)
+      WHERE @status IS NULL OR status = @status
+      LIMIT @limit`,
+  );
+  const listPending = db.prepare<Record<string, unknown>, AccessRequest>(
+    `SELECT ${ACCESS_REQUEST_COLUMNS}
+       FROM otp_requests r JOIN clients c ON c.id = r.client_id
+      WHERE r.status = 'pending' AND ${STILL_VALID} AND r.method IN ('email', 'emergency')
+      ORDER BY r.created_at
+      LIMIT @limit`,
+  );
+
+  const at = () => ({ now: clock.now(), maxAttempts: settings.get().maxVerifyAttempts });
+  const expirationMs = () => settings.get().accessRequestExpirationMinutes * 60_000;
+
+  return {
+    get: (id: string): RequestRow | undefined => selectById.get({ ...at(), id }),
+
+    /** The still-valid pending request of this Client, osUser and email, if any. */
+    openPending: (clientId: string, osUser: string, email: string): string | undefined =>
+      selectOpenPending.get({ ...at(), clientId, osUser, email })?.id,
+
+    /** A new pending request; it lapses after the access request expiration. Returns its id. */
+    insert(fields: {
+      clientId: string;
+      osUser: string;
+      email: string;
+      method: StoredMethod;
+      reason?: string | null;
+      comment?: string | null;
+      decidedBy?: string | null;
+    }): string {
+      const id = newId();
+      const now = clock.now();
+      insert.run({
+        id,
+        clientId: fields.clientId,
+        osUser: fields.osUser,
+        email: fields.email,
+        method: fields.method,
+        reason: fields.reason ?? null,
+        now,
+        expiresAt: now + expirationMs(),
+        comment: fields.comment ?? null,
+        decidedBy: fields.decidedBy ?? null,
+        decidedAt: fields.decidedBy ? now : null,
+      });
+      return id;
+    },
+
+    /** Stores an issued OTP (its HMAC and sealed copy) and, for an approval, the decision. Returns its expiry. */
+    markIssued(id: string, otp: { hash: Buffer; sealed: Buffer }, decision?: { by: string; comment: string | null }): number {
+      const now = clock.now();
+      const expiresAt = now + expirationMs();
+      setIssued.run({
+        id,
+        otpHash: otp.hash,
+        otpSealed: otp.sealed,
+        now,
+        expiresAt,
+        decidedBy: decision?.by ?? null,
+        decidedAt: decision ? now : null,
+        comment: decision?.comment ?? null,
+      });
+      return expiresAt;
+    },
+
+    /** Denies a still-valid pending request; false when it was no longer pending. */
+    markDenied: (id: string, actor: string, comment: string | null): boolean =>
+      setDenied.run({ ...at(), id, actor, comment }).changes === 1,
+
+    /** Denies every pending request of a Client (it is being removed); the ids denied. */
+    denyAllPendingOf: (clientId: string, actor: string, comment: string): string[] =>
+      denyPendingOfClient.all({ now: clock.now(), clientId, actor, comment }).map((r) => r.id),
+
+    /** The Client withdraws a still-valid pending request ("Use a different email"); false when it was no longer pending. */
+    markCancelled: (id: string): boolean => setCancelled.run({ ...at(), id }).changes === 1,
+
+    /** The issued, still-valid OTPs of this Client, osUser and email. */
+    liveOtps: (clientId: string, osUser: string, email: string) => selectLive.all({ ...at(), clientId, osUser, email }),
+
+    /** Marks a live OTP used; false when another verification used it first or it is no longer valid. */
+    consume: (id: string): boolean => consume.get({ ...at(), id }) !== undefined,
+
+    countFailedAttempt: (id: string): void => void countFailedAttempt.run(id),
+
+    getAccessRequest: (id: string): AccessRequest | undefined => selectAccessRequest.get({ ...at(), id }),
+
+    listAccessRequests(query: { status?: RequestStatus; limit: number }): AccessRequest[] {
+      if (query.status === 'pending') return listPending.all({ ...at(), limit: query.limit });
+      return list.all({ ...at(), status: query.status ?? null, limit: query.limit });
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { routes, unlockedSessionsMessage } from '@latchkey/contracts';
+import { routeOptions, type TypedApp } from '../route-options.js';
+import { clientOf } from '../identity.js';
+
+/**
+ * A session counts as unlocked for the guard while it is open and its lock was heard from within
+ * this long (heartbeats come every minute). A lock killed after unlock stops heartbeats, so the
+ * guard brings the lock back once this has passed.
+ */
+export const UNLOCKED_SEEN_WITHIN_MS = 5 * 60_000;
+
+const REASON_TEXT = {
+  missing: 'the answer had no verdict',
+  invalid_signature: 'the verdict did not verify against the pinned server key (forged, replayed or signed by another key)',
+  stale: 'the verdict was signed outside the allowed time window',
+  no_pinned_key: 'the Client knows no server key to check the verdict with',
+  key_mismatch: 'the enroll answer named a server key other than the pinned one',
+} as const;
+
+export default async function verdictRoutes(app: TypedApp) {
+  app.route({
+    ...routeOptions(routes.reportVerdictFailures),
+    handler: async (request, reply) => {
+      const client = clientOf(request);
+      await app.writes.run(() => {
+        for (const failure of request.body.failures) {
+          // The session named by a refused answer is not one the person got into: end it.
+          const ended = failure.sessionId !== undefined && app.sessions.endIfOwned(client.id, failure.sessionId);
+          app.audit.record({
+            type: 'client.verdict_failed',
+            clientId: client.id,
+            computerName: client.computerName,
+            osUser: failure.osUser,
+            detail:
+              `${REASON_TEXT[failure.reason]}; the desktop stayed locked (reported for ${new Date(failure.at).toISOString()})` +
+              (ended ? `; session ${failure.sessionId} ended` : ''),
+          });
+        }
+      });
+      return reply.code(204).send(null);
+    },
+  });
+
+  app.route({
+    ...routeOptions(routes.getUnlockedSessions),
+    handler: async (request) => {
+      const client = clientOf(request);
+      const time = app.clock.now();
+      const sessions = app.sessions.unlockedOn(client.computerName, time - UNLOCKED_SEEN_WITHIN_MS);
+      const { nonce } = request.query;
+      const fields = { clientId: client.id, computerName: client.computerName, nonce, time, sessions };
+      return { ...fields, signature: app.signingKey.sign(unlockedSessionsMessage(fields)) };
+    },
+  });
+
+  app.route({
+    ...routeOptions(routes.getServerKey),
+    handler: async () => ({ algorithm: 'Ed25519' as const, publicKey: app.signingKey.publicKey, fingerprint: app.signingKey.fingerprint }),
+  });
+}

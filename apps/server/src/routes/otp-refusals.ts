@@ -1,0 +1,29 @@
+import { AppError } from '../app-error.js';
+import { isRefusal, type OtpRefusal } from '../otp/otp-refusal.js';
+
+/** The HTTP answer to each refusal of the OTP domain. */
+export function refusalError(refusal: OtpRefusal): AppError {
+  switch (refusal.refused) {
+    case 'not_found':
+      return new AppError(404, 'not_found', `No such ${refusal.what}.`);
+    case 'not_pending':
+      return new AppError(409, 'not_pending', 'This request is no longer waiting for a decision.');
+    case 'not_resendable':
+      return new AppError(409, 'not_resendable', 'This one-time password can no longer be resent. Request a new one.');
+    case 'otp_interval': {
+      const minutes = Math.ceil(refusal.retryAfterSeconds / 60);
+      return new AppError(
+        429,
+        'otp_interval',
+        `A new one-time password for this computer can be requested in ${minutes} minute${minutes === 1 ? '' : 's'}. You can resend the one already sent.`,
+        refusal.retryAfterSeconds,
+      );
+    }
+  }
+}
+
+/** The value, or the refusal thrown as its HTTP error. */
+export function unlessRefused<T>(result: T | OtpRefusal): T {
+  if (isRefusal(result)) throw refusalError(result);
+  return result;
+}

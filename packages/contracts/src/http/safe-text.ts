@@ -1,0 +1,58 @@
+import { FormatRegistry, type TSchema } from '@sinclair/typebox';
+
+/**
+ * Text a person typed and another person reads (osUser, computerName, email, login, reason, comment).
+ * Refused: control characters (Unicode Cc), format characters (Cf: bidi overrides and isolates,
+ * zero-width spaces and joiners, soft hyphens, tag characters), line and paragraph separators, and
+ * lone surrogates. These make one name look like another (`PC-1` and `PC-1\u200b`), reverse what a
+ * reader sees, or break storage and mail. Multi-line fields (reason, comment) may hold line feeds.
+ *
+ * A format rather than a pattern: Ajv (server) compiles patterns with the `u` flag and TypeBox's
+ * Value.Check (console, Client) without it, so `\p{...}` and surrogates would differ between them.
+ */
+export const SAFE_TEXT_FORMAT = 'safe-text';
+export const SAFE_MULTILINE_TEXT_FORMAT = 'safe-multiline-text';
+
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+
+export function isSafeText(value: string): boolean {
+  return !UNSAFE.test(value);
+}
+
+export function isSafeMultilineText(value: string): boolean {
+  return isSafeText(value.replaceAll('\n', ''));
+}
+
+/** For Ajv's `formats` option (the server registers the same checks the contracts do). */
+export const SAFE_TEXT_FORMATS = {
+  [SAFE_TEXT_FORMAT]: isSafeText,
+  [SAFE_MULTILINE_TEXT_FORMAT]: isSafeMultilineText,
+} as const;
+
+for (const [name, check] of Object.entries(SAFE_TEXT_FORMATS)) FormatRegistry.Set(name, check);
+
+const isSafeTextSchema = (schema: TSchema) => schema.format === SAFE_TEXT_FORMAT || schema.format === SAFE_MULTILINE_TEXT_FORMAT;
+
+/**
+ * Puts every safe-text string of `value` (as `schema` describes it) into Unicode NFC, in place, so
+ * `e` + combining acute and the precomposed `é` are stored as one and the same name. Other strings
+ * (passwords, keys, codes) are left exactly as sent.
+ */
+export function normalizeSafeText(schema: TSchema, value: unknown): unknown {
+  if (typeof value === 'string') return isSafeTextSchema(schema) ? value.normalize('NFC') : value;
+  if (Array.isArray(value)) {
+    const items = schema.items as TSchema | undefined;
+    if (items) for (let i = 0; i < value.length; i++) value[i] = normalizeSafeText(items, value[i]);
+    return value;
+  }
+  if (value !== null && typeof value === 'object') {
+    const properties = schema.properties as Record<string, TSchema> | undefined;
+    const record = value as Record<string, unknown>;
+    if (properties) {
+      for (const key of Object.keys(properties)) {
+        if (Object.hasOwn(record, key)) record[key] = normalizeSafeText(properties[key]!, record[key]);
+      }
+    }
+  }
+  return value;
+}

@@ -1,0 +1,115 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import {
+  SCREENSHOT_DIR,
+  VIEWPORT,
+  expectUnlocked,
+  logIn,
+  lockPopup,
+  openLock,
+  requestPopup,
+  startLockStack,
+  watchPageErrors,
+  type LockStack,
+} from './lock-helpers.ts';
+
+/**
+ * Asking again when the session comes back (issue 9): the preview's simulated session events drive
+ * the same gate as Electron's powerMonitor and second-instance events.
+ */
+let stack: LockStack;
+let mails = 0;
+test.beforeAll(async () => {
+  stack = await startLockStack();
+  await stack.addUser('rosa', 'rosa-password-1', 'rosa@corp.example.com');
+  // The default interval (60 minutes) stays: a re-lock must not be refused by it.
+  await stack.settings({ autoSendToInternalUsers: true });
+});
+test.afterAll(async () => stack?.stop());
+test.use({ viewport: VIEWPORT });
+
+async function unlockWithNewOtp(page: Page): Promise<void> {
+  const lock = lockPopup(page);
+  const request = requestPopup(page);
+  await lock.getByRole('button', { name: 'Request One-Time Password' }).click();
+  await request.getByLabel('Login name').fill('rosa');
+  await request.getByLabel('Password', { exact: true }).fill('rosa-password-1');
+  await request.getByRole('button', { name: 'Request' }).click();
+  await expect(lock.getByRole('status')).toContainText('has been sent to rosa@corp.example.com');
+  mails += 1;
+  await logIn(page, await stack.otpFor('rosa@corp.example.com', mails));
+  await expectUnlocked(page);
+}
+
+const EVENTS = [
+  { button: 'Simulate Windows unlock', because: 'because Windows was unlocked' },
+  { button: 'Simulate remote reconnect', because: 'because the session was connected again' },
+  { button: 'Simulate resume from sleep', because: 'because the computer woke from sleep' },
+];
+
+for (const [index, { button, because }] of EVENTS.entries()) {
+  test(`"${button}" locks an unlocked session again, and a new OTP at the default interval unlocks it`, async ({ page }) => {
+    const problems = watchPageErrors(page);
+    await openLock(page, stack, `PC-RELOCK-0${index + 1}`);
+    await unlockWithNewOtp(page);
+
+    const simulate = page.getByRole('complementary', { name: 'Preview: session events' }).getByRole('button', { name: button });
+    await simulate.click();
+    const lock = lockPopup(page);
+    await expect(lock).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Unlocked' })).toBeHidden();
+    await expect(lock.getByRole('status')).toContainText(`locked again ${because}`);
+    await expect(page.getByRole('status').filter({ hasText: `${button}: locked again.` })).toBeVisible();
+    // The keyboard is in the lock card again, not left on the button outside it.
+    await expect(lock.getByLabel('One-time password')).toBeFocused();
+    await expect(lock.getByLabel('One-time password')).toHaveValue('');
+    if (index === 0) await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-relocked.png` });
+    const axe = await new AxeBuilder({ page }).analyze();
+    expect(axe.violations.map((v) => v.id)).toEqual([]);
+
+    // Within the 60-minute interval of the first OTP: the re-lock allowance lets this one through.
+    await unlockWithNewOtp(page);
+    expect(problems).toEqual([]);
+  });
+}
+
+test('within the grace minutes of the last unlock an event does not lock again; after them it does', async ({ page }) => {
+  await stack.settings({ unlockGraceMinutes: 5 });
+  try {
+    await page.clock.install();
+    await openLock(page, stack, 'PC-RELOCK-GRACE');
+    await unlockWithNewOtp(page);
+    const controls = page.getByRole('complementary', { name: 'Preview: session events' });
+
+    await page.clock.fastForward('04:50');
+    await controls.getByRole('button', { name: 'Simulate remote reconnect' }).click();
+    await expect(controls.getByRole('status')).toHaveText(
+      'Simulate remote reconnect: not locked again (within the grace minutes of the last unlock).',
+    );
+    await expectUnlocked(page);
+
+    await page.clock.fastForward('00:11');
+    await controls.getByRole('button', { name: 'Simulate Windows unlock' }).click();
+    await expect(lockPopup(page)).toBeVisible();
+    await expect(controls.getByRole('status')).toHaveText('Simulate Windows unlock: locked again.');
+    await unlockWithNewOtp(page);
+  } finally {
+    await stack.settings({ unlockGraceMinutes: 0 });
+  }
+});
+
+test('asking again turned off: no event locks again', async ({ page }) => {
+  await stack.settings({ askAgainOnUnlock: false });
+  try {
+    await openLock(page, stack, 'PC-RELOCK-OFF');
+    await unlockWithNewOtp(page);
+    const controls = page.getByRole('complementary', { name: 'Preview: session events' });
+    for (const { button } of EVENTS) {
+      await controls.getByRole('button', { name: button }).click();
+      await expect(controls.getByRole('status')).toHaveText(`${button}: not locked again (asking again is turned off).`);
+      await expectUnlocked(page);
+    }
+  } finally {
+    await stack.settings({ askAgainOnUnlock: true });
+  }
+});
