@@ -30,6 +30,11 @@ export const AUDIT_WORDS: Record<AuditEventType, string> = {
   'access_request.cancelled': 'Request cancelled by the computer',
   'client.removed': 'Client removed',
   'client.verdict_failed': 'Unlock answer refused by the Client (forged or replayed?)',
+  'client.offline_key_created': 'Offline key made for the Client',
+  'client.offline_key_rotated': 'Offline key replaced',
+  'offline_unlock.response_issued': 'Offline response code given by the helpdesk',
+  'offline_unlock.used': 'Unlocked offline with a response code',
+  'offline_unlock.unmatched': 'Offline unlock reported without a matching response code',
 };
 
 /** Words for a type; a type this console does not know (a newer server) shows as its code. */

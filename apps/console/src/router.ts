@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 /** Client-side routes under the base the server serves the console at. */
 export const BASE = import.meta.env.BASE_URL.replace(/\/$/, '');
 
-export type PageId = 'requests' | 'generate' | 'sessions' | 'clients' | 'settings' | 'users' | 'audit';
+export type PageId = 'requests' | 'generate' | 'sessions' | 'clients' | 'settings' | 'users' | 'audit' | 'offline';
 
 export interface PageInfo {
   id: PageId;
@@ -17,6 +17,7 @@ export const PAGES: PageInfo[] = [
   { id: 'generate', title: 'Generate Password', path: '/generate', adminOnly: false },
   { id: 'sessions', title: 'Client Sessions', path: '/sessions', adminOnly: false },
   { id: 'clients', title: 'Clients', path: '/clients', adminOnly: false },
+  { id: 'offline', title: 'Offline Unlock', path: '/offline-unlock', adminOnly: false },
   { id: 'settings', title: 'Settings', path: '/settings', adminOnly: true },
   { id: 'users', title: 'Users', path: '/users', adminOnly: true },
   { id: 'audit', title: 'Audit', path: '/audit', adminOnly: false },

@@ -11,6 +11,7 @@ import { ClientsPage } from './pages/clients';
 import { SettingsPage } from './pages/settings';
 import { UsersPage } from './pages/users';
 import { AuditPage } from './pages/audit';
+import { OfflineUnlockPage } from './pages/offline-unlock';
 import { ConfirmDialog } from './components/confirm-dialog';
 
 /** How often the pending-request badge asks the server. */
@@ -123,6 +124,9 @@ export function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut:
         break;
       case 'audit':
         content = <AuditPage />;
+        break;
+      case 'offline':
+        content = <OfflineUnlockPage canRotate={isAdmin} />;
         break;
     }
   }

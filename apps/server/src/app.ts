@@ -17,7 +17,7 @@ import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
 import syslog from './plugins/syslog.js';
 import healthRoutes from './routes/health.js';
-import clientRoutes from './routes/client/index.js';
+import clientRoutes, { offlineReportRoutes } from './routes/client/index.js';
 import verdictRoutes from './routes/client/verdicts.js';
 import otpRoutes from './routes/otp/index.js';
 import sessionRoutes from './routes/sessions/index.js';
@@ -29,6 +29,7 @@ import accessRequestRoutes from './routes/admin/access-requests.js';
 import userRoutes from './routes/admin/users.js';
 import auditRoutes from './routes/admin/audit.js';
 import lockoutRoutes from './routes/admin/lockouts.js';
+import offlineUnlockRoutes from './routes/admin/offline-unlocks.js';
 import consoleRoutes from './routes/console/index.js';
 import previewRoutes from './routes/preview/index.js';
 
@@ -124,6 +125,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(userRoutes);
   await app.register(auditRoutes);
   await app.register(lockoutRoutes);
+  await app.register(offlineReportRoutes);
+  await app.register(offlineUnlockRoutes);
   await app.register(consoleRoutes);
   if (config.demo) await app.register(previewRoutes);
 

@@ -15,6 +15,7 @@ import type { ActivityStore } from './activity/activity-store.js';
 import type { MailQueue } from './mail/mail-queue.js';
 import type { LockoutStore } from './otp/lockout-store.js';
 import type { Directory } from './directory/index.js';
+import type { OfflineUnlocks } from './offline/offline-unlocks.js';
 import type { RequestWatch } from './otp/request-watch.js';
 import type { SigningKey } from './crypto/signing-key.js';
 import type { Readiness } from './health/readiness.js';
@@ -41,6 +42,7 @@ declare module 'fastify' {
     activity: ActivityStore;
     lockouts: LockoutStore;
     mail: MailQueue;
+    offlineUnlocks: OfflineUnlocks;
     /** Signs unlock verdicts and the guard's answers; the private half never leaves the data dir. */
     signingKey: SigningKey;
     /** Undefined when no directory is configured. */

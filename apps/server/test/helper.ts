@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Role, SettingsPatch } from '@latchkey/contracts';
+import type { EnrollResult, Role, SettingsPatch } from '@latchkey/contracts';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { ManualClock } from '../src/clock.js';
@@ -18,7 +18,7 @@ export interface TestApp {
   smtp: SmtpSink;
   /** Every log line the server wrote. */
   logs: string[];
-  enroll(computerName?: string): Promise<{ clientId: string; clientToken: string; serverPublicKey: string }>;
+  enroll(computerName?: string): Promise<EnrollResult>;
   adminToken(login?: string, password?: string): Promise<string>;
   /** Creates an internal user through the admin API; password and email default from the login. */
   createUser(admin: string, user: { login: string; role: Role; password?: string; email?: string }): Promise<void>;

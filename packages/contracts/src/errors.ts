@@ -26,6 +26,8 @@ export const ERROR_CODES = [
   'user_exists',
   'last_admin',
   'session_ended',
+  'offline_key_missing',
+  'offline_unlock_disabled',
   'service_unavailable',
   'internal_error',
 ] as const;

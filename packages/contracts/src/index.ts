@@ -18,3 +18,4 @@ export * from './http/verdict.js';
 export * from './http/verdicts.js';
 export * from './http/routes.js';
 export * from './ipc.js';
+export * from './offline-code.js';

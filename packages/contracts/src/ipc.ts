@@ -20,7 +20,7 @@ export const LockPhaseSchema = Type.Union([
 ]);
 export type LockPhase = Static<typeof LockPhaseSchema>;
 
-export const LockPopupSchema = Type.Union([Type.Literal('lock'), Type.Literal('request')]);
+export const LockPopupSchema = Type.Union([Type.Literal('lock'), Type.Literal('request'), Type.Literal('offline')]);
 export type LockPopup = Static<typeof LockPopupSchema>;
 
 /** Which request form the policy calls for: email (neither auto option), directory (AD) or internal. */
@@ -43,8 +43,23 @@ export const LockBusySchema = Type.Union([
   Type.Literal('request'),
   Type.Literal('verify'),
   Type.Literal('resend'),
+  Type.Literal('offline'),
   Type.Literal('cancel'),
 ]);
+
+/** "Unlock with the helpdesk", offered while the server cannot be reached. */
+export const OfflineOfferSchema = Type.Object(
+  {
+    /** No challenge is shown while a burnt one's wait runs, or when this Client has no offline key. */
+    challenge: Type.Optional(Type.String({ maxLength: 16 })),
+    expiresAt: Type.Optional(TimestampSchema),
+    attemptsLeft: Type.Integer({ minimum: 0 }),
+    /** After 5 wrong responses: when the next challenge can be made. */
+    waitUntil: Type.Optional(TimestampSchema),
+  },
+  { additionalProperties: false },
+);
+export type OfflineOffer = Static<typeof OfflineOfferSchema>;
 
 export const LockStateSchema = Type.Object(
   {
@@ -68,6 +83,8 @@ export const LockStateSchema = Type.Object(
     notice: Type.Optional(NoticeSchema),
     /** While the server cannot be reached: the next automatic attempt. */
     retry: Type.Optional(Type.Object({ attempt: Type.Integer({ minimum: 1 }), at: TimestampSchema }, { additionalProperties: false })),
+    /** Present while offline unlock is offered. */
+    offline: Type.Optional(OfflineOfferSchema),
   },
   { additionalProperties: false },
 );
@@ -90,6 +107,9 @@ export type RequestOtpInput = Static<typeof RequestOtpInputSchema>;
 export const VerifyInputSchema = Type.Object({ email: Text(254), otp: Text(32) }, { additionalProperties: false });
 export type VerifyInput = Static<typeof VerifyInputSchema>;
 
+export const OfflineUnlockInputSchema = Type.Object({ responseCode: Text(32) }, { additionalProperties: false });
+export type OfflineUnlockInput = Static<typeof OfflineUnlockInputSchema>;
+
 const NoPayload = Type.Null();
 
 interface InvokeChannel {
@@ -110,6 +130,8 @@ export const lockInvokeChannels = {
   'lock:cancel-request': { fn: 'cancelRequest', request: NoPayload, response: NoPayload },
   'lock:retry-now': { fn: 'retryNow', request: NoPayload, response: NoPayload },
   'lock:sign-out': { fn: 'signOut', request: NoPayload, response: NoPayload },
+  'lock:show-offline': { fn: 'showOffline', request: NoPayload, response: NoPayload },
+  'lock:offline-unlock': { fn: 'offlineUnlock', request: OfflineUnlockInputSchema, response: NoPayload },
 } as const satisfies Record<`lock:${string}`, InvokeChannel>;
 
 /** main → renderer, no answer (webContents.send / ipcRenderer.on). */

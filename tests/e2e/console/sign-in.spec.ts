@@ -75,7 +75,16 @@ test('every page is served under the strict CSP without violations', async ({ pa
   expect(csp).toContain("script-src 'self'");
   expect(csp).toContain("style-src 'self'");
   await signIn(page, stack.baseUrl, 'admin', stack.adminPassword);
-  for (const title of ['Access Requests', 'Generate Password', 'Client Sessions', 'Clients', 'Settings', 'Users', 'Audit']) {
+  for (const title of [
+    'Access Requests',
+    'Generate Password',
+    'Client Sessions',
+    'Clients',
+    'Offline Unlock',
+    'Settings',
+    'Users',
+    'Audit',
+  ]) {
     await page.getByRole('link', { name: title }).click();
     await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
     await expect(page.locator('.state-loading')).toHaveCount(0);

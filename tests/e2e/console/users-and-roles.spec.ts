@@ -109,7 +109,14 @@ test('a helpdesk user sees only its pages, and the server refuses the rest', asy
   await signIn(page, stack.baseUrl, 'helpdesk1', 'helpdesk-pass-01');
 
   const nav = page.getByRole('navigation', { name: 'Main' });
-  await expect(nav.getByRole('link')).toHaveText([/Access Requests/, 'Generate Password', 'Client Sessions', 'Clients', 'Audit']);
+  await expect(nav.getByRole('link')).toHaveText([
+    /Access Requests/,
+    'Generate Password',
+    'Client Sessions',
+    'Clients',
+    'Offline Unlock',
+    'Audit',
+  ]);
   await expect(nav.getByRole('link', { name: 'Settings' })).toHaveCount(0);
   await expect(nav.getByRole('link', { name: 'Users' })).toHaveCount(0);
 

@@ -16,5 +16,7 @@ export function createLockHandlers(controller: LockController): LockIpcHandlers 
     'lock:cancel-request': async () => (await controller.cancelRequest(), null),
     'lock:retry-now': async () => (await controller.retryNow(), null),
     'lock:sign-out': async () => (await controller.signOut(), null),
+    'lock:show-offline': async () => (await controller.showOffline(), null),
+    'lock:offline-unlock': async (input) => (await controller.offlineUnlock(input), null),
   };
 }

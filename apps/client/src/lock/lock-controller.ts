@@ -17,8 +17,11 @@ import {
   type RequestOtpInput,
   type SessionVia,
   type VerifyInput,
+  type OfflineUnlockInput,
 } from '@latchkey/contracts';
 import { backoffDelay, systemTimers, type Timers } from './timers.js';
+import { OfflineFlow } from './offline-flow.js';
+import type { OfflineUnlock } from './offline-unlock.js';
 import { relockNotice, type Relockable, type SessionEvent } from './relock.js';
 import { verdictNotice, type VerdictHook } from './verdict.js';
 import { accessDeniedBecause, errorNotice, inputNotice, intervalNotice, resentNotice, statusNotice, unreachable } from './messages.js';
@@ -36,7 +39,8 @@ export interface RequestStore {
 }
 
 export interface UnlockedSession {
-  sessionId: string;
+  /** Absent after an offline unlock until the server has recorded it. */
+  sessionId?: string;
   email: string;
   /** How, as far as this Client knows: its own emergency request, its own request, or none (Generate Password). */
   via: SessionVia;
@@ -58,8 +62,12 @@ export interface LockControllerOptions {
   backoff?: { initialMs: number; maxMs: number };
   /** The host hides the lock (Electron: closes the windows; preview: shows "Unlocked"). */
   onUnlocked?: (session: UnlockedSession) => void;
+  /** An offline unlock's session once the server has recorded it (at the unlock its id was not known yet). */
+  onSessionRecorded?: (session: UnlockedSession & { sessionId: string }, unlockedAt: number) => void;
   /** The host signs the OS user out. */
   onSignOut?: () => void | Promise<void>;
+  /** Offline unlock with the helpdesk (challenge and response) when the server cannot be reached. */
+  offline?: OfflineUnlock;
   /** Signed verdicts (verdict.ts): nothing unlocks on an answer this hook refuses. */
   verdicts: VerdictHook;
 }
@@ -105,6 +113,7 @@ export class LockController implements Relockable {
   private session: UnlockedSession | undefined;
   private requestMethod: RequestOtpInput['method'] | undefined;
   private disposed = false;
+  private readonly offlineFlow: OfflineFlow | undefined;
   /** Set while a session unlocked earlier is locked again; its id goes with the next OTP request (relock.ts). */
   private relockOf: string | undefined;
   private lastUnlock: number | undefined;
@@ -135,6 +144,19 @@ export class LockController implements Relockable {
       otpLength: DEFAULT_POLICY.otpLength,
       canResend: false,
     };
+    this.offlineFlow =
+      options.offline &&
+      new OfflineFlow(options.offline, {
+        api: this.api,
+        timers: this.timers,
+        state: () => this.current,
+        update: (patch, remove) => this.update(patch, remove),
+        unlock: () => this.unlock({ email: '', via: 'offline' }),
+        settled: () => this.settled(),
+        adoptSession: (sessionId) => this.adoptSession(sessionId),
+        awaitingSession: () => !!this.session && !this.session.sessionId,
+        reportIntervalMs: options.heartbeatIntervalMs ?? 60_000,
+      });
   }
 
   get state(): LockState {
@@ -165,6 +187,7 @@ export class LockController implements Relockable {
 
   /** Fetches the policy (retrying with backoff while the server cannot be reached) and restores a saved request. */
   async start(): Promise<void> {
+    await this.offlineFlow?.start();
     const saved = this.options.store?.load();
     if (saved) this.update({ email: saved.email, request: { requestId: saved.requestId, status: 'sent', email: saved.email } });
     await this.refreshPolicy();
@@ -194,7 +217,8 @@ export class LockController implements Relockable {
     if (this.current.phase === 'unlocked') return true;
     this.update({ busy: 'policy' });
     try {
-      const policy = await this.api(routes.getPolicy, {});
+      const policy = await this.api(routes.getPolicy, this.offlineFlow ? { query: this.offlineFlow.policyQuery() } : {});
+      void this.offlineFlow?.online(policy);
       if (this.settled()) return true;
       this.applyPolicy(policy);
       this.timers.clearTimeout(this.reconnectTimer);
@@ -234,6 +258,7 @@ export class LockController implements Relockable {
     const at = this.timers.now() + delay;
     this.update({ phase: 'offline', retry: { attempt: this.reconnectAttempt, at }, notice: unreachable() });
     this.reconnectTimer = this.timers.setTimeout(() => void this.refreshPolicy(), delay);
+    this.offlineFlow?.unreachable(this.reconnectAttempt);
   }
 
   /** "Try again now" while offline. */
@@ -243,6 +268,15 @@ export class LockController implements Relockable {
   }
 
   // ---- pop-ups ----
+
+  /** "Unlock with the helpdesk" (offered while the server cannot be reached). */
+  async showOffline(): Promise<void> {
+    await this.offlineFlow?.show();
+  }
+
+  async offlineUnlock(input: OfflineUnlockInput): Promise<void> {
+    await this.offlineFlow?.unlock(input);
+  }
 
   /** Opens the request pop-up, with the policy fetched again so the form matches the server's settings. */
   async showRequest(): Promise<void> {
@@ -447,9 +481,16 @@ export class LockController implements Relockable {
     this.timers.clearTimeout(this.reconnectTimer);
     this.watch.stop();
     this.options.store?.save(undefined);
-    this.update({ phase: 'unlocked', email: session.email }, ['busy', 'notice', 'retry', 'nextRequestAt']);
-    this.scheduleHeartbeat();
+    this.update({ phase: 'unlocked', email: session.email }, ['busy', 'notice', 'retry', 'nextRequestAt', 'offline']);
+    if (session.sessionId) this.scheduleHeartbeat();
     this.options.onUnlocked?.(session);
+  }
+
+  private adoptSession(sessionId: string): void {
+    if (!this.session) return;
+    this.session.sessionId = sessionId;
+    this.scheduleHeartbeat();
+    this.options.onSessionRecorded?.({ ...this.session, sessionId }, this.lastUnlock ?? this.timers.now());
   }
 
   private scheduleHeartbeat(): void {
@@ -461,7 +502,7 @@ export class LockController implements Relockable {
   /** One heartbeat; a session the server has ended (404/409) stops them, a network failure does not. */
   async heartbeat(): Promise<void> {
     const session = this.session;
-    if (!session) return;
+    if (!session?.sessionId) return;
     try {
       await this.api(routes.heartbeat, { params: { sessionId: session.sessionId } });
     } catch (err) {
@@ -478,7 +519,7 @@ export class LockController implements Relockable {
     const session = this.session;
     this.session = undefined;
     this.timers.clearTimeout(this.heartbeatTimer);
-    if (!session) return;
+    if (!session?.sessionId) return;
     try {
       await this.api(routes.endSession, { params: { sessionId: session.sessionId } });
     } catch {
@@ -526,6 +567,7 @@ export class LockController implements Relockable {
     this.disposed = true;
     for (const timer of [this.reconnectTimer, this.heartbeatTimer]) this.timers.clearTimeout(timer);
     this.watch.stop();
+    this.offlineFlow?.dispose();
   }
 }
 

@@ -146,3 +146,44 @@ const ERROR_TEXT: Partial<Record<ClientErrorCode, string>> = {
   service_unavailable: 'The Latchkey server is busy. Try again in a moment.',
   internal_error: 'The Latchkey server had a problem. Try again in a moment.',
 };
+
+// ---- offline unlock (challenge and response with the helpdesk) ----
+
+export function offlineNotice(
+  code: 'offline_format' | 'offline_wrong' | 'offline_burnt' | 'offline_expired' | 'offline_waiting' | 'offline_unavailable',
+  detail: { attemptsLeft?: number; waitUntil?: number; now?: number } = {},
+): Notice {
+  switch (code) {
+    case 'offline_format':
+      return inputNotice(code, 'Enter the 10-character response code the helpdesk read to you, like ABCDE-FGHJK.');
+    case 'offline_wrong':
+      return {
+        kind: 'error',
+        code,
+        text: `That response code is not right. ${plural(detail.attemptsLeft ?? 0, 'attempt')} left for this challenge.`,
+      };
+    case 'offline_burnt':
+    case 'offline_waiting':
+      return {
+        kind: 'error',
+        code,
+        text: `${code === 'offline_burnt' ? 'Too many wrong response codes: this challenge no longer works. ' : ''}A new challenge can be shown in ${plural(minutesUntil(detail.waitUntil ?? 0, detail.now ?? 0), 'minute')}.`,
+      };
+    case 'offline_expired':
+      return {
+        kind: 'error',
+        code,
+        text: 'The challenge expired. A new challenge is shown: read it to the helpdesk again for a new response code.',
+      };
+    case 'offline_unavailable':
+      return { kind: 'error', code, text: 'Offline unlock is not available on this computer. Contact your helpdesk.' };
+  }
+}
+
+export function offlineUnlockedNotice(): Notice {
+  return {
+    kind: 'success',
+    code: 'offline_unlocked',
+    text: 'Unlocked with the helpdesk. The unlock is reported when the server can be reached.',
+  };
+}

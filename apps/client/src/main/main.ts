@@ -25,6 +25,8 @@ import { LOCK_ORIGIN, LOCK_SCHEME, RENDERER_CSP, rendererFileFor } from './rende
 import { parseTasklistSessionId, sessionScopeName, tasklistCommand } from './session-scope.js';
 import { signOutCommand } from './sign-out.js';
 import { encodeTaskXml, taskXml } from './task-xml.js';
+import { createOfflineKeyStore, nodeHmacSha256, offlineSlots } from './offline-store.js';
+import { OfflineUnlock } from '../lock/offline-unlock.js';
 import { guardTaskXml } from './guard-task-xml.js';
 import { runGuard } from './guard-main.js';
 import { createRequestFileStore, createTokenStore, createVerdictFailureFileStore } from './token-store.js';
@@ -195,6 +197,14 @@ function main(): void {
       store: createVerdictFailureFileStore(userData),
     });
     const netFetch = fetchWithTimeout(net.fetch as unknown as typeof fetch);
+    const offline = new OfflineUnlock({
+      osUser,
+      keys: createOfflineKeyStore(userData, safeStorage),
+      slots: offlineSlots(userData, app.getPath('appData')),
+      hmac: nodeHmacSha256,
+      randomBytes: nodeRandomBytes,
+      now: () => Date.now(),
+    });
 
     // Enrolls on first use; a failure surfaces as "server unreachable" and is retried with backoff.
     const fetchEnrolled: FetchLike = async (url, init) => {
@@ -202,7 +212,13 @@ function main(): void {
         if (!config) throw new Error('not configured');
         const anonymous = createApiClient({ baseUrl: config.serverUrl, fetch: netFetch });
         try {
-          enrollment = await enrollPinned(anonymous, { enrollmentKey: config.enrollmentKey, computerName }, config.serverPublicKey);
+          const { offlineKey, ...enrolled } = await enrollPinned(
+            anonymous,
+            { enrollmentKey: config.enrollmentKey, computerName },
+            config.serverPublicKey,
+          );
+          enrollment = enrolled;
+          if (!(await offline.acceptKey(offlineKey))) log('safeStorage unavailable: the offline key is kept in memory only');
         } catch (err) {
           if (err instanceof ServerKeyMismatchError) {
             // Not the server the installer pinned (a proxy, or a server rebuilt without its key file).
@@ -253,16 +269,19 @@ function main(): void {
       clientToken: () => enrollment?.clientToken,
       osUser,
       computerName,
+      offline,
       store: createRequestFileStore(userData),
       onUnlocked: (unlockedSession) => {
         unlocked = true;
-        activity.begin(unlockedSession.sessionId, unlockedSession.via);
+        // An offline unlock's session is recorded once the server is back (onSessionRecorded).
+        if (unlockedSession.sessionId) activity.begin(unlockedSession.sessionId, unlockedSession.via);
         stopWatching?.();
         stopWatching = watchSessionActivity(powerMonitor, activity);
         const keeper = windows.release();
         // Windows reports logoff to windows only; the hidden one carries it (once: unlocks repeat after a re-lock).
         if (keeper && !keeper.listenerCount('session-end')) keeper.on('session-end', () => finish('signed_out'));
       },
+      onSessionRecorded: (recorded, unlockedAt) => activity.begin(recorded.sessionId, recorded.via, unlockedAt),
       onSignOut: () => signOutNow(),
       verdicts,
     });

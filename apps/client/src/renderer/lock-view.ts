@@ -1,5 +1,7 @@
-import type { LockState, Notice, OtpRequestMethod } from '@latchkey/contracts';
+import type { LockState, OtpRequestMethod } from '@latchkey/contracts';
 import type { LatchkeyApi } from '../preload/bridge.js';
+import { mountOfflinePopup } from './offline-view.js';
+import { field, formatTime, h, noticeBox, showNotice } from './dom.js';
 import { focusables, keepFocusIn, markFieldError, trapTab } from './lock-a11y.js';
 import { createFlowControls } from './lock-flow-view.js';
 
@@ -7,42 +9,6 @@ import { createFlowControls } from './lock-flow-view.js';
  * The two pop-ups. The DOM is built once and updated from each state the controller publishes, so
  * what a person typed and where the focus is survive every update. Knows nothing but the bridge.
  */
-
-type Attrs = Record<string, string | boolean | undefined>;
-
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === undefined || value === false) continue;
-    el.setAttribute(name, value === true ? '' : value);
-  }
-  el.append(...children);
-  return el;
-}
-
-function field(id: string, label: string, input: Attrs, hint?: string) {
-  const control = h('input', { id, name: id, ...input, ...(hint ? { 'aria-describedby': `${id}-hint`, 'data-hint': `${id}-hint` } : {}) });
-  const wrapper = h('div', { class: 'field' }, h('label', { for: id }, label), control);
-  if (hint) wrapper.append(h('span', { id: `${id}-hint`, class: 'hint' }, hint));
-  return { wrapper, control };
-}
-
-function noticeBox(id: string) {
-  return h('div', { id, class: 'notice', role: 'status', 'aria-live': 'polite', hidden: true });
-}
-
-function showNotice(box: HTMLElement, notice: Notice | undefined): void {
-  const text = notice?.text ?? '';
-  box.hidden = !notice;
-  box.dataset.kind = notice?.kind ?? '';
-  box.dataset.code = notice?.code ?? '';
-  box.setAttribute('aria-live', notice?.kind === 'error' ? 'assertive' : 'polite');
-  if (box.textContent !== text) box.textContent = text;
-}
-
-function formatTime(at: number): string {
-  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-}
 
 export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
   // ---- lock pop-up ----
@@ -60,6 +26,7 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
   const flow = createFlowControls(api);
   const retryNow = h('button', { type: 'button', hidden: true }, 'Try again now');
   const signOut = h('button', { type: 'button', class: 'quiet' }, 'Sign out');
+  const offline = mountOfflinePopup(api);
   const lockNotice = noticeBox('lock-notice');
   const lockNoticeArea = h('div', {}, lockNotice, flow.retryCountdown);
   const lockContext = h('p', { class: 'context', id: 'lock-context' });
@@ -78,7 +45,7 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
     lockContext,
     lockNoticeArea,
     lockForm,
-    h('div', { class: 'actions secondary' }, openRequest, flow.differentEmail, lockResend, retryNow, signOut),
+    h('div', { class: 'actions secondary' }, openRequest, flow.differentEmail, lockResend, retryNow, offline.offerButton, signOut),
   );
 
   // ---- request pop-up ----
@@ -143,8 +110,8 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
     h('h1', { id: 'signing-out-title', tabindex: '-1' }, 'Signing out…'),
   );
 
-  root.replaceChildren(h('main', { class: 'backdrop' }, lockPopup, requestPopup, unlocked, signingOut));
-  for (const popup of [lockPopup, requestPopup]) trapTab(popup);
+  root.replaceChildren(h('main', { class: 'backdrop' }, lockPopup, requestPopup, offline.popup, unlocked, signingOut));
+  for (const popup of [lockPopup, requestPopup, offline.popup]) trapTab(popup);
   const signingOutTitle = signingOut.querySelector('h1') as HTMLElement;
 
   let state: LockState | undefined;
@@ -306,6 +273,8 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
     setBusy(requestButton, busy);
     requestPopup.setAttribute('aria-busy', String(busy));
 
+    offline.render(next, phaseLocked);
+
     // Unlocked / signing out.
     (unlocked.querySelector('#unlocked-detail') as HTMLElement).textContent = next.email ? `Welcome, ${next.osUser} (${next.email}).` : '';
 
@@ -319,7 +288,8 @@ export function mountLockView(root: HTMLElement, api: LatchkeyApi): void {
       } else if (popup === 'request') {
         if (flow.wantsEmailFocus(next)) requestEmail.control.focus();
         else focusRequestStart();
-      } else if (popup === 'unlocked') unlockedTitle.focus();
+      } else if (popup === 'offline') offline.focus();
+      else if (popup === 'unlocked') unlockedTitle.focus();
       else if (popup === 'signing-out') signingOutTitle.focus();
     }
     // Whatever changed under it (a button hidden, a pop-up swapped), focus stays in the open dialog.

@@ -3,7 +3,8 @@ import { createLockHandlers } from '../lock/ipc-handlers.js';
 import { LockController, fetchWithTimeout, type RequestStore, type SavedRequest } from '../lock/lock-controller.js';
 import { createRelockGate, type RelockDecision, type SessionEvent } from '../lock/relock.js';
 import { buildBridge } from '../preload/bridge.js';
-import { createApiClient, demoRoutes, type LockState } from '@latchkey/contracts';
+import { createApiClient, demoRoutes, isOfflineKey, type HmacSha256, type LockState } from '@latchkey/contracts';
+import { OfflineUnlock, type OfflineKeyStore, type OfflineSlot } from '../lock/offline-unlock.js';
 import { mountLockView } from './lock-view.js';
 import { createVerdictHook, type Ed25519Verify } from '../lock/verdict.js';
 
@@ -32,6 +33,32 @@ function sessionStore(key: string): RequestStore {
     save(value) {
       if (value) sessionStorage.setItem(key, JSON.stringify(value));
       else sessionStorage.removeItem(key);
+    },
+  };
+}
+
+const webHmac: HmacSha256 = async (key, message) => {
+  const cryptoKey = await crypto.subtle.importKey('raw', key as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return new Uint8Array(await crypto.subtle.sign('HMAC', cryptoKey, new TextEncoder().encode(message)));
+};
+
+/** The preview keeps the demo Client's offline key and both state copies in localStorage (a demo has no OS key store). */
+function localSlot(key: string): OfflineSlot {
+  return { read: () => localStorage.getItem(key) ?? undefined, write: (text) => localStorage.setItem(key, text) };
+}
+function localKeyStore(key: string): OfflineKeyStore {
+  return {
+    load() {
+      try {
+        const value: unknown = JSON.parse(localStorage.getItem(key) ?? 'null');
+        return isOfflineKey(value) ? value : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    save(value) {
+      localStorage.setItem(key, JSON.stringify(value));
+      return true;
     },
   };
 }
@@ -76,6 +103,18 @@ async function start(root: HTMLElement): Promise<void> {
     query: { computer: query.get('computer') ?? undefined, user: query.get('user') ?? undefined },
   });
 
+  const prefix = `latchkey-preview-offline:${session.computerName}:${session.osUser}`;
+  const offline = new OfflineUnlock({
+    osUser: session.osUser,
+    keys: localKeyStore(`${prefix}:key`),
+    slots: [localSlot(`${prefix}:state`), localSlot(`${prefix}:mirror`)],
+    hmac: webHmac,
+    randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),
+    now: () => Date.now(),
+  });
+  await offline.load();
+  await offline.acceptKey(session.offlineKey);
+
   const activity = new ActivityRecorder({
     baseUrl: '',
     fetch: fetchWithTimeout(window.fetch.bind(window)),
@@ -85,6 +124,7 @@ async function start(root: HTMLElement): Promise<void> {
   });
   const activityControls = mountActivityControls(activity);
   const controller = new LockController({
+    offline,
     baseUrl: '',
     fetch: fetchWithTimeout(window.fetch.bind(window)),
     clientToken: () => session.clientToken,
@@ -100,8 +140,9 @@ async function start(root: HTMLElement): Promise<void> {
       now: Date.now,
     }),
     onUnlocked: (unlocked) => {
-      activity.begin(unlocked.sessionId, unlocked.via);
+      if (unlocked.sessionId) activity.begin(unlocked.sessionId, unlocked.via);
     },
+    onSessionRecorded: (recorded, unlockedAt) => activity.begin(recorded.sessionId, recorded.via, unlockedAt),
   });
   const listeners = new Set<(state: LockState) => void>();
   controller.subscribe((state) => {

@@ -23,7 +23,9 @@ afterEach(async () => {
 const until = (check: () => boolean) => vi.waitFor(() => expect(check()).toBe(true), { timeout: 10_000, interval: 20 });
 
 /** A real unlock through the lock controller: request, approval, the mailed code, verify. */
-async function unlock(method: 'email' | 'emergency' = 'email'): Promise<{ token: string; session: UnlockedSession }> {
+async function unlock(
+  method: 'email' | 'emergency' = 'email',
+): Promise<{ token: string; session: UnlockedSession & { sessionId: string } }> {
   const token = await server.enroll();
   const unlocked: UnlockedSession[] = [];
   const controller = new LockController({
@@ -45,7 +47,9 @@ async function unlock(method: 'email' | 'emergency' = 'email'): Promise<{ token:
   await controller.verify({ email: 'alice@corp.example.com', otp: otpFromMail(mail) });
   controller.dispose();
   expect(unlocked).toHaveLength(1);
-  return { token, session: unlocked[0]! };
+  const session = unlocked[0]!;
+  if (!session.sessionId) throw new Error('an OTP unlock has a session id');
+  return { token, session: { ...session, sessionId: session.sessionId } };
 }
 
 async function storedEvents(sessionId: string): Promise<ActivityEvent[]> {

@@ -3,6 +3,7 @@ import { buildTestApp, bearer, type TestApp } from '../../../server/test/helper.
 import { otpFromMail } from '../../../server/test/support/smtp-sink.js';
 import { createVerdictHook, type VerdictHook } from '../../src/lock/verdict.js';
 import { nodeEd25519Verify, nodeRandomBytes } from '../../src/main/node-ed25519.js';
+import type { EnrollResult } from '@latchkey/contracts';
 
 export { otpFromMail };
 
@@ -11,6 +12,8 @@ export interface LiveServer {
   test: TestApp;
   baseUrl: string;
   enroll(computerName?: string): Promise<string>;
+  /** The whole enroll answer (with the offline key); `verdictsFor` knows its token too. */
+  enrollAnswer(computerName?: string): Promise<EnrollResult>;
   /** The verdict check of the Client holding this token, pinned to the key its enroll answer named (or `pinned`). */
   verdictsFor(token: string, options?: { pinned?: string; now?: () => number }): VerdictHook;
   admin(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown): Promise<{ status: number; body: unknown }>;
@@ -23,14 +26,18 @@ export async function startServer(env: Record<string, string> = {}): Promise<Liv
   const { port } = test.app.server.address() as AddressInfo;
   let adminToken: string | undefined;
   const enrolled = new Map<string, { clientId: string; serverPublicKey: string }>();
+  const enrollAnswer = async (computerName = 'PC-LOCK-01'): Promise<EnrollResult> => {
+    const answer = await test.enroll(computerName);
+    enrolled.set(answer.clientToken, answer);
+    return answer;
+  };
   return {
     test,
     baseUrl: `http://127.0.0.1:${port}`,
     async enroll(computerName = 'PC-LOCK-01') {
-      const answer = (await test.enroll(computerName)) as { clientId: string; clientToken: string; serverPublicKey: string };
-      enrolled.set(answer.clientToken, answer);
-      return answer.clientToken;
+      return (await enrollAnswer(computerName)).clientToken;
     },
+    enrollAnswer,
     verdictsFor(token, options = {}) {
       const client = enrolled.get(token);
       if (!client) throw new Error('verdictsFor: token not enrolled through this helper');

@@ -6,6 +6,7 @@ import { useAsync } from '../hooks';
 import { formatTime } from '../format';
 import { ErrorState, Loading, Notice, Empty } from '../components/states';
 import { Field, described } from '../components/field';
+import { ClientSelect, TextField } from '../components/text-field';
 
 interface Errors {
   clientId?: string;
@@ -71,24 +72,18 @@ export function GeneratePasswordPage() {
       <p class="lead">Issue a one-time password without a request, for example when a user calls the helpdesk. It is emailed at once.</p>
       {notice && <Notice kind={notice.ok ? 'success' : 'error'}>{notice.text}</Notice>}
       <form class="card form" onSubmit={submit} noValidate>
-        <Field id="gen-client" label="Client" error={errors.clientId}>
-          <select
-            {...described('gen-client', undefined, errors.clientId)}
-            value={clientId}
-            onChange={(e) => {
-              setClientId(e.currentTarget.value);
-              clearError('clientId');
-            }}
-          >
-            <option value="">Choose a computer…</option>
-            {list.map((c) => (
-              <option key={c.clientId} value={c.clientId} disabled={!c.allowOneTimePasswords}>
-                {c.computerName}
-                {c.allowOneTimePasswords ? '' : ' (one-time passwords not allowed)'}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <ClientSelect
+          id="gen-client"
+          label="Client"
+          clients={list}
+          value={clientId}
+          error={errors.clientId}
+          unavailable={(c) => (c.allowOneTimePasswords ? undefined : 'one-time passwords not allowed')}
+          onChange={(value) => {
+            setClientId(value);
+            clearError('clientId');
+          }}
+        />
         <Field
           id="gen-user"
           label="User"
@@ -137,19 +132,19 @@ export function GeneratePasswordPage() {
             )}
           </div>
         )}
-        <Field id="gen-email" label="Email" hint="The one-time password is sent to this address." error={errors.email}>
-          <input
-            {...described('gen-email', 'hint', errors.email)}
-            type="email"
-            value={email}
-            maxLength={254}
-            autoComplete="off"
-            onInput={(e) => {
-              setEmail(e.currentTarget.value);
-              clearError('email');
-            }}
-          />
-        </Field>
+        <TextField
+          id="gen-email"
+          label="Email"
+          type="email"
+          hint="The one-time password is sent to this address."
+          error={errors.email}
+          value={email}
+          maxLength={254}
+          onInput={(value) => {
+            setEmail(value);
+            clearError('email');
+          }}
+        />
         <Field id="gen-comment" label="Comment" hint="Optional; kept in the audit log.">
           <textarea
             {...described('gen-comment', 'hint')}

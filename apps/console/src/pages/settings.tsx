@@ -11,6 +11,8 @@ type BooleanKey =
   | 'autoSendToDirectoryUsers'
   | 'autoSendToInternalUsers'
   | 'defaultAllowOneTimePasswords'
+  // offline unlock (issue 12)
+  | 'allowOfflineUnlock'
   // issue 9 (the lock holds)
   | 'askAgainOnUnlock';
 
@@ -59,6 +61,12 @@ const BOOLEAN_FIELDS: { key: BooleanKey; label: string; hint: string }[] = [
     label: 'Allow the use of one-time passwords',
     hint: 'The starting value for computers enrolled from now on. Each computer can be changed on the Clients page.',
   },
+  // offline unlock (issue 12)
+  {
+    key: 'allowOfflineUnlock',
+    label: 'Allow offline unlock with the helpdesk',
+    hint: 'When a computer cannot reach this server, its lock offers a challenge the helpdesk answers on the Offline Unlock page.',
+  },
   // issue 9 (the lock holds): ask again when the session comes back
   {
     key: 'askAgainOnUnlock',
@@ -79,6 +87,8 @@ function toDraft(s: Settings): Draft {
     autoSendToDirectoryUsers: s.autoSendToDirectoryUsers,
     autoSendToInternalUsers: s.autoSendToInternalUsers,
     defaultAllowOneTimePasswords: s.defaultAllowOneTimePasswords,
+    // offline unlock (issue 12)
+    allowOfflineUnlock: s.allowOfflineUnlock,
     // issue 9 (the lock holds)
     unlockGraceMinutes: String(s.unlockGraceMinutes),
     askAgainOnUnlock: s.askAgainOnUnlock,
@@ -104,6 +114,8 @@ function validate(draft: Draft): { errors: Errors; settings?: Settings } {
       autoSendToDirectoryUsers: draft.autoSendToDirectoryUsers,
       autoSendToInternalUsers: draft.autoSendToInternalUsers,
       defaultAllowOneTimePasswords: draft.defaultAllowOneTimePasswords,
+      // offline unlock (issue 12)
+      allowOfflineUnlock: draft.allowOfflineUnlock,
       // issue 9 (the lock holds)
       askAgainOnUnlock: draft.askAgainOnUnlock,
     },

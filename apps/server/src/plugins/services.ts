@@ -22,6 +22,7 @@ import { createOtpService } from '../otp/otp-service.js';
 import { createLockoutStore } from '../otp/lockout-store.js';
 import { createRequestWatch } from '../otp/request-watch.js';
 import { createSessionStore } from '../sessions/session-store.js';
+import { createOfflineUnlocks } from '../offline/offline-unlocks.js';
 import { createActivityStore } from '../activity/activity-store.js';
 import { createMailQueue } from '../mail/mail-queue.js';
 import { createOutboxTransport, createSmtpTransport } from '../mail/mail-transport.js';
@@ -100,6 +101,7 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
   app.decorate('activity', createActivityStore(db, clock));
   app.decorate('lockouts', lockouts);
   app.decorate('mail', mail);
+  app.decorate('offlineUnlocks', createOfflineUnlocks({ db, clock, sealKey: keys.seal, audit }));
   const requestWatch = createRequestWatch();
   app.decorate('requestWatch', requestWatch);
   // Held status long-polls answer at once, so closing never waits for them.

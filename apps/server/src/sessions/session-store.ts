@@ -109,7 +109,7 @@ export function createSessionStore(db: Db, clock: Clock) {
       const now = clock.now();
       return end.run(now, now, sessionId).changes === 1;
     },
-    /** Newest first; `userName` is `<osUser> (<email>)`. */
+    /** Newest first; `userName` is `<osUser> (<email>)`, or `<osUser> (offline unlock)` for a session with no email. */
     list(query: { q?: string; active?: boolean; limit: number; offset: number }): AdminSession[] {
       return list
         .all({
@@ -118,7 +118,7 @@ export function createSessionStore(db: Db, clock: Clock) {
           limit: query.limit,
           offset: query.offset,
         })
-        .map((s) => ({ ...s, userName: `${s.osUser} (${s.email})` }));
+        .map((s) => ({ ...s, userName: s.via === 'offline' ? `${s.osUser} (offline unlock)` : `${s.osUser} (${s.email})` }));
     },
   };
 }

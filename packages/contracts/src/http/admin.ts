@@ -13,6 +13,7 @@ import {
   TimestampSchema,
 } from './common.js';
 import { OtpRequestMethodSchema, RequestIdParamsSchema, RequestStatusSchema } from './otp.js';
+import { OfflineCodeInputSchema } from './client.js';
 
 const ADMIN_ONLY: RouteAuth = { kind: 'admin', roles: ['admin'] };
 const STAFF: RouteAuth = { kind: 'admin', roles: ['admin', 'helpdesk'] };
@@ -87,6 +88,8 @@ const settingsProperties = {
   autoSendToDirectoryUsers: Type.Boolean(),
   autoSendToInternalUsers: Type.Boolean(),
   defaultAllowOneTimePasswords: Type.Boolean(),
+  // offline unlock (issue 12)
+  allowOfflineUnlock: Type.Boolean(),
   // issue 9 (the lock holds): ask again when the session comes back
   askAgainOnUnlock: Type.Boolean(),
   unlockGraceMinutes: Type.Integer(SETTINGS_LIMITS.unlockGraceMinutes),
@@ -103,6 +106,8 @@ export const DEFAULT_SETTINGS: Settings = {
   autoSendToDirectoryUsers: false,
   autoSendToInternalUsers: false,
   defaultAllowOneTimePasswords: true,
+  // offline unlock (issue 12)
+  allowOfflineUnlock: true,
   // issue 9 (the lock holds): ask again when the session comes back
   askAgainOnUnlock: true,
   unlockGraceMinutes: 0,
@@ -178,7 +183,12 @@ export const deleteClient = defineRoute({
 
 // ---- sessions ------------------------------------------------------------------------------
 
-export const SessionViaSchema = Type.Union([Type.Literal('otp'), Type.Literal('emergency'), Type.Literal('generated')]);
+export const SessionViaSchema = Type.Union([
+  Type.Literal('otp'),
+  Type.Literal('emergency'),
+  Type.Literal('generated'),
+  Type.Literal('offline'),
+]);
 export type SessionVia = Static<typeof SessionViaSchema>;
 
 export const AdminSessionSchema = Type.Object(
@@ -419,4 +429,76 @@ export const clearLockout = defineRoute({
   auth: ADMIN_ONLY,
   successStatus: 204,
   schema: { body: ClearLockoutBodySchema, response: { 204: Type.Null(), ...adminErrors } },
+});
+
+// ---- offline unlock ------------------------------------------------------------------------
+
+export const OfflineResponseBodySchema = Type.Object(
+  {
+    osUser: OsUserSchema,
+    challenge: OfflineCodeInputSchema,
+    /** Why the helpdesk gives access (who called, ticket); audited. */
+    reason: Type.Optional(CommentSchema),
+  },
+  { additionalProperties: false },
+);
+export type OfflineResponseBody = Static<typeof OfflineResponseBodySchema>;
+
+export const OfflineResponseResultSchema = Type.Object(
+  /** `responseCode` is 10 characters of the offline alphabet, ungrouped; `expiresAt` is the latest it can work. */
+  { responseCode: Type.String({ pattern: '^[0-9A-Z]{10}$' }), expiresAt: TimestampSchema },
+  { additionalProperties: false },
+);
+export type OfflineResponseResult = Static<typeof OfflineResponseResultSchema>;
+
+export const offlineResponse = defineRoute({
+  method: 'POST',
+  url: '/api/v1/admin/clients/:clientId/offline-response',
+  auth: STAFF,
+  successStatus: 200,
+  schema: { params: ClientIdParamsSchema, body: OfflineResponseBodySchema, response: { 200: OfflineResponseResultSchema, ...adminErrors } },
+});
+
+export const RotateOfflineKeyResultSchema = Type.Object(
+  { clientId: IdSchema, offlineKeyVersion: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+);
+
+/** A new offline key for the Client; the old one stops producing valid codes at once. */
+export const rotateOfflineKey = defineRoute({
+  method: 'POST',
+  url: '/api/v1/admin/clients/:clientId/offline-key',
+  auth: ADMIN_ONLY,
+  successStatus: 200,
+  schema: { params: ClientIdParamsSchema, response: { 200: RotateOfflineKeyResultSchema, ...adminErrors } },
+});
+
+export const OfflineUnlockRecordSchema = Type.Object(
+  {
+    unlockId: IdSchema,
+    clientId: IdSchema,
+    computerName: Type.String(),
+    osUser: Type.String(),
+    challenge: Type.String(),
+    /** The staff member who asked for the response; null when the Client reported a code nobody asked for here. */
+    issuedBy: Type.Union([Type.String(), Type.Null()]),
+    reason: Type.Union([Type.String(), Type.Null()]),
+    issuedAt: Type.Union([TimestampSchema, Type.Null()]),
+    usedAt: Type.Union([TimestampSchema, Type.Null()]),
+    reportedAt: Type.Union([TimestampSchema, Type.Null()]),
+    sessionId: Type.Union([IdSchema, Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export type OfflineUnlockRecord = Static<typeof OfflineUnlockRecordSchema>;
+
+export const listOfflineUnlocks = defineRoute({
+  method: 'GET',
+  url: '/api/v1/admin/offline-unlocks',
+  auth: STAFF,
+  successStatus: 200,
+  schema: {
+    querystring: Type.Object({ limit: Type.Optional(QueryIntegerSchema) }, { additionalProperties: false }),
+    response: { 200: Type.Array(OfflineUnlockRecordSchema), ...adminErrors },
+  },
 });

@@ -31,5 +31,10 @@ export const AUDIT_EVENT_TYPES = [
   'access_request.cancelled',
   'client.removed',
   'client.verdict_failed',
+  'client.offline_key_created',
+  'client.offline_key_rotated',
+  'offline_unlock.response_issued',
+  'offline_unlock.used',
+  'offline_unlock.unmatched',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { defineRoute } from './route.js';
 import { errorResponses } from './errors-response.js';
-import { ComputerNameSchema, IdSchema } from './common.js';
+import { ComputerNameSchema, IdSchema, OsUserSchema, QueryIntegerSchema, TimestampSchema } from './common.js';
 import { ServerPublicKeySchema } from './verdict.js';
 
 export const EnrollBodySchema = Type.Object(
@@ -13,12 +14,24 @@ export const EnrollBodySchema = Type.Object(
 );
 export type EnrollBody = Static<typeof EnrollBodySchema>;
 
+/**
+ * The Client's offline key (256 bits, base64url), answered once at enrollment and, for a Client
+ * enrolled before offline unlock or after a rotation, with its policy until it confirms it holds it.
+ */
+export const OfflineKeySchema = Type.Object(
+  { clientId: IdSchema, version: Type.Integer({ minimum: 1 }), key: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }) },
+  { additionalProperties: false },
+);
+export type OfflineKey = Static<typeof OfflineKeySchema>;
+export const isOfflineKey = (value: unknown): value is OfflineKey => Value.Check(OfflineKeySchema, value);
+
 export const EnrollResultSchema = Type.Object(
   {
     clientId: IdSchema,
     clientToken: Type.String({ minLength: 32 }),
     /** The key that signs verdicts; a Client with a pinned key refuses an answer naming another. */
     serverPublicKey: ServerPublicKeySchema,
+    offlineKey: OfflineKeySchema,
   },
   { additionalProperties: false },
 );
@@ -43,6 +56,12 @@ export const ClientPolicySchema = Type.Object(
     askAgainOnUnlock: Type.Boolean(),
     unlockGraceMinutes: Type.Integer(),
     computerName: Type.Optional(Type.String()),
+    /** Offline unlock (challenge and response with the helpdesk) when the server cannot be reached. */
+    allowOfflineUnlock: Type.Boolean(),
+    /** The offline key version the server holds for this Client (0: none yet). */
+    offlineKeyVersion: Type.Integer({ minimum: 0 }),
+    /** Present until the Client confirms (with `?offlineKeyVersion=`) that it holds this version. */
+    offlineKey: Type.Optional(OfflineKeySchema),
   },
   { additionalProperties: false },
 );
@@ -53,5 +72,38 @@ export const getPolicy = defineRoute({
   url: '/api/v1/client/policy',
   auth: { kind: 'client' },
   successStatus: 200,
-  schema: { response: { 200: ClientPolicySchema, ...errorResponses(401) } },
+  schema: {
+    /** The offline key version the Client holds; the server stops sending the key once this names it. */
+    querystring: Type.Object({ offlineKeyVersion: Type.Optional(QueryIntegerSchema) }, { additionalProperties: false }),
+    response: { 200: ClientPolicySchema, ...errorResponses(401) },
+  },
+});
+
+/** A challenge or response as typed: the alphabet in either case, with spaces or dashes between groups. */
+export const OfflineCodeInputSchema = Type.String({ minLength: 8, maxLength: 24, pattern: '^[0-9A-Za-z][0-9A-Za-z -]*[0-9A-Za-z]$' });
+
+export const OfflineUnlockReportSchema = Type.Object(
+  {
+    osUser: OsUserSchema,
+    challenge: OfflineCodeInputSchema,
+    /** When the Client made the challenge. */
+    challengeIssuedAt: TimestampSchema,
+    /** When the response was accepted and the lock opened. */
+    usedAt: TimestampSchema,
+    keyVersion: Type.Integer({ minimum: 1 }),
+  },
+  { additionalProperties: false },
+);
+export type OfflineUnlockReport = Static<typeof OfflineUnlockReportSchema>;
+
+/** Back online, the Client reports an offline unlock; the answer is the session it now runs under. */
+export const reportOfflineUnlock = defineRoute({
+  method: 'POST',
+  url: '/api/v1/client/offline-unlocks',
+  auth: { kind: 'client' },
+  successStatus: 201,
+  schema: {
+    body: OfflineUnlockReportSchema,
+    response: { 201: Type.Object({ sessionId: IdSchema }, { additionalProperties: false }), ...errorResponses(401) },
+  },
 });

@@ -3,6 +3,7 @@ import { defineRoute } from './route.js';
 import { errorResponses } from './errors-response.js';
 import { OsUserSchema } from './common.js';
 import { ServerPublicKeySchema } from './verdict.js';
+import { OfflineKeySchema } from './client.js';
 
 /** The demo preview's computer and user, from its page's query string. */
 export const PreviewQuerySchema = Type.Object(
@@ -20,6 +21,8 @@ export const PreviewSessionSchema = Type.Object(
     clientId: Type.String(),
     /** Plays the installer's pinned key: the page checks verdicts against it. */
     serverPublicKey: ServerPublicKeySchema,
+    /** Plays the offline key the installer's enrollment stored: the page answers offline challenges with it. */
+    offlineKey: OfflineKeySchema,
     osUser: Type.String(),
     computerName: Type.String(),
   },

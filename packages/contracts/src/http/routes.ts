@@ -1,5 +1,5 @@
 import { health } from './health.js';
-import { enroll, getPolicy } from './client.js';
+import { enroll, getPolicy, reportOfflineUnlock } from './client.js';
 import { cancelOtpRequest, createOtpRequest, getOtpRequest, resendOtp, verifyOtp } from './otp.js';
 import { endSession, heartbeat } from './sessions.js';
 import { getServerKey, getUnlockedSessions, reportVerdictFailures } from './verdicts.js';
@@ -22,9 +22,12 @@ import {
   listClients,
   listLockouts,
   listSessions,
+  listOfflineUnlocks,
   listUsers,
+  offlineResponse,
   patchClient,
   putSettings,
+  rotateOfflineKey,
   updateUser,
 } from './admin.js';
 
@@ -33,6 +36,7 @@ export const routes = {
   health,
   enroll,
   getPolicy,
+  reportOfflineUnlock,
   createOtpRequest,
   getOtpRequest,
   resendOtp,
@@ -60,6 +64,9 @@ export const routes = {
   listAudit,
   listLockouts,
   clearLockout,
+  offlineResponse,
+  rotateOfflineKey,
+  listOfflineUnlocks,
   reportVerdictFailures,
   getUnlockedSessions,
   getServerKey,

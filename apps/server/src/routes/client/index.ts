@@ -13,8 +13,14 @@ export default async function clientRoutes(app: TypedApp) {
         app.audit.record({ type: 'client.enroll_failed', computerName, detail: `from ${request.ip}` });
         throw new AppError(401, 'invalid_enrollment_key', 'The enrollment key is not correct.');
       }
-      const enrolled = app.clients.enroll(computerName, app.settings.get().defaultAllowOneTimePasswords, request.ip);
-      app.audit.record({ type: 'client.enrolled', clientId: enrolled.clientId, computerName, detail: `from ${request.ip}` });
+      const enrolled = app.db
+        .transaction(() => {
+          const client = app.clients.enroll(computerName, app.settings.get().defaultAllowOneTimePasswords, request.ip);
+          const offlineKey = app.offlineUnlocks.keyForEnrollment(client.clientId);
+          app.audit.record({ type: 'client.enrolled', clientId: client.clientId, computerName, detail: `from ${request.ip}` });
+          return { ...client, offlineKey };
+        })
+        .immediate();
       return reply.code(201).send({ ...enrolled, serverPublicKey: app.signingKey.publicKey });
     },
   });
@@ -23,7 +29,17 @@ export default async function clientRoutes(app: TypedApp) {
     ...routeOptions(routes.getPolicy),
     handler: async (request) => {
       const client = clientOf(request);
-      return { ...policyFromSettings(app.settings.get(), client.allowOtp), computerName: client.computerName };
+      const held = request.query.offlineKeyVersion;
+      const offline = app.offlineUnlocks.keyForPolicy(client, held === undefined ? undefined : Number(held));
+      return { ...policyFromSettings(app.settings.get(), client.allowOtp, offline), computerName: client.computerName };
     },
+  });
+}
+
+export async function offlineReportRoutes(app: TypedApp) {
+  app.route({
+    ...routeOptions(routes.reportOfflineUnlock),
+    handler: async (request, reply) =>
+      reply.code(201).send({ sessionId: app.offlineUnlocks.report(clientOf(request), request.body).sessionId }),
   });
 }

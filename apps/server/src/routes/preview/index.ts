@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { PreviewQuerySchema, demoRoutes, type ErrorBody } from '@latchkey/contracts';
+import { PreviewQuerySchema, demoRoutes, type ErrorBody, type OfflineKey } from '@latchkey/contracts';
 import { AppError } from '../../app-error.js';
 import { routeOptions } from '../route-options.js';
 
@@ -31,6 +31,7 @@ interface DemoClient {
   clientToken: string;
   clientId: string;
   serverPublicKey: string;
+  offlineKey: OfflineKey;
 }
 
 /**
@@ -65,9 +66,9 @@ export default async function previewRoutes(app: FastifyInstance): Promise<void>
       app.log.warn({ status: res.statusCode }, 'preview: demo enrollment failed');
       throw new AppError(503, 'service_unavailable', 'The demo computer could not be enrolled. Try again in a moment.');
     }
-    const { clientToken, clientId, serverPublicKey } = res.json<DemoClient>();
-    demoClients.set(computerName, { clientToken, clientId, serverPublicKey });
-    return { clientToken, clientId, serverPublicKey };
+    const { clientToken, clientId, serverPublicKey, offlineKey } = res.json<DemoClient>();
+    demoClients.set(computerName, { clientToken, clientId, serverPublicKey, offlineKey });
+    return { clientToken, clientId, serverPublicKey, offlineKey };
   }
 
   app.get('/preview/lock', { schema: { querystring: PreviewQuerySchema } }, async (_request, reply) => {
@@ -80,7 +81,8 @@ export default async function previewRoutes(app: FastifyInstance): Promise<void>
     handler: async (request, reply) => {
       const computerName = request.query.computer ?? 'DEMO-PC';
       const osUser = request.query.user ?? 'demo';
-      // serverPublicKey plays the installer's pinned key: the page checks verdicts against it.
+      // serverPublicKey plays the installer's pinned key: the page checks verdicts against it;
+      // offlineKey is what the installer's enrollment would have stored for offline unlock.
       const client = await demoClient(computerName);
       return reply.header('cache-control', 'no-store').send({ ...client, osUser, computerName });
     },

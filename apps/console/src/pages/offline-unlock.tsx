@@ -1,0 +1,249 @@
+import { useRef, useState } from 'preact/hooks';
+import {
+  OFFLINE_CHALLENGE_LENGTH,
+  groupOfflineCode,
+  isOfflineCode,
+  normalizeOfflineCode,
+  routes,
+  type OfflineResponseResult,
+} from '@latchkey/contracts';
+import { api, errorMessage } from '../api';
+import { useAsync, useNow } from '../hooks';
+import { formatTime } from '../format';
+import { ErrorState, Loading, Notice, Empty } from '../components/states';
+import { ClientSelect, TextField } from '../components/text-field';
+import { Time } from '../components/time';
+
+interface Errors {
+  clientId?: string;
+  osUser?: string;
+  challenge?: string;
+  reason?: string;
+}
+
+/**
+ * "Offline Unlock": the helpdesk answers the challenge a locked computer shows when it cannot reach
+ * the server, and everyone reviews the offline unlocks the Clients reported afterwards.
+ */
+export function OfflineUnlockPage({ canRotate }: { canRotate: boolean }) {
+  return (
+    <>
+      <p class="lead">
+        When a computer cannot reach the Latchkey server, its lock shows a challenge. The user reads it to you over the phone; you read back
+        the response code. Every code asked for here, and every offline unlock the computers report once they are back online, is listed
+        below and in the audit log.
+      </p>
+      <ResponseForm canRotate={canRotate} />
+      <OfflineUnlockList />
+    </>
+  );
+}
+
+function ResponseForm({ canRotate }: { canRotate: boolean }) {
+  const clients = useAsync(() => api(routes.listClients, {}), []);
+  const [clientId, setClientId] = useState('');
+  const [osUser, setOsUser] = useState('');
+  const [challenge, setChallenge] = useState('');
+  const [reason, setReason] = useState('');
+  const [errors, setErrors] = useState<Errors>({});
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | undefined>(undefined);
+  const [rotated, setRotated] = useState<{ text: string; ok: boolean } | undefined>(undefined);
+  const [answer, setAnswer] = useState<(OfflineResponseResult & { computer: string; osUser: string; challenge: string }) | undefined>();
+  const answerRef = useRef<HTMLDivElement>(null);
+  const clearError = (key: keyof Errors) => setErrors((e) => ({ ...e, [key]: undefined }));
+
+  if (clients.loading && !clients.data) return <Loading what="enrolled clients" />;
+  if (clients.error) return <ErrorState error={clients.error} onRetry={clients.reload} />;
+  const list = [...(clients.data ?? [])].sort((a, b) => a.computerName.localeCompare(b.computerName));
+  if (list.length === 0) return <Empty>No computers are enrolled yet.</Empty>;
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const found: Errors = {};
+    const typed = normalizeOfflineCode(challenge);
+    if (!clientId) found.clientId = 'Choose the computer the user reads from the lock screen.';
+    if (!osUser.trim()) found.osUser = 'Enter the user shown on the lock screen, e.g. CORP\\jdoe.';
+    if (!isOfflineCode(typed, OFFLINE_CHALLENGE_LENGTH)) found.challenge = 'The challenge is 8 letters and digits, like 7K3M-Q9TB.';
+    if (!reason.trim()) found.reason = 'Say why you give access (caller, ticket): it goes into the audit log.';
+    setErrors(found);
+    setFailure(undefined);
+    if (Object.keys(found).length > 0) {
+      const first = (['clientId', 'osUser', 'challenge', 'reason'] as const).find((k) => found[k]);
+      if (first) document.getElementById(`offline-${first}`)?.focus();
+      return;
+    }
+    setBusy(true);
+    try {
+      const result = await api(routes.offlineResponse, {
+        params: { clientId },
+        body: { osUser: osUser.trim(), challenge: typed, reason: reason.trim() },
+      });
+      const computer = list.find((c) => c.clientId === clientId)?.computerName ?? 'the computer';
+      setAnswer({ ...result, computer, osUser: osUser.trim(), challenge: typed });
+      setTimeout(() => answerRef.current?.focus(), 0);
+    } catch (err) {
+      setAnswer(undefined);
+      setFailure(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const rotate = async () => {
+    setRotated(undefined);
+    if (!clientId) {
+      setErrors((e) => ({ ...e, clientId: 'Choose the computer whose offline key to renew.' }));
+      document.getElementById('offline-clientId')?.focus();
+      return;
+    }
+    const computer = list.find((c) => c.clientId === clientId)?.computerName ?? 'The computer';
+    try {
+      const result = await api(routes.rotateOfflineKey, { params: { clientId } });
+      setRotated({
+        text: `${computer} has offline key version ${result.offlineKeyVersion}. Codes from the old key no longer work; the computer receives the new key the next time it reaches the server.`,
+        ok: true,
+      });
+    } catch (err) {
+      setRotated({ text: errorMessage(err), ok: false });
+    }
+  };
+
+  return (
+    <section aria-labelledby="offline-form-title">
+      <h2 id="offline-form-title">Get a response code</h2>
+      {failure && <Notice kind="error">{failure}</Notice>}
+      <form class="card form" onSubmit={submit} noValidate>
+        <ClientSelect
+          id="offline-clientId"
+          label="Computer"
+          clients={list}
+          value={clientId}
+          error={errors.clientId}
+          onChange={(value) => {
+            setClientId(value);
+            clearError('clientId');
+          }}
+        />
+        <div class="grid-2">
+          <TextField
+            id="offline-osUser"
+            label="User"
+            hint="As the lock screen shows it, DOMAIN\name or name."
+            error={errors.osUser}
+            value={osUser}
+            maxLength={256}
+            onInput={(value) => {
+              setOsUser(value);
+              clearError('osUser');
+            }}
+          />
+          <TextField
+            id="offline-challenge"
+            label="Challenge"
+            class="code-input"
+            hint="8 characters; dashes and case do not matter."
+            error={errors.challenge}
+            value={challenge}
+            maxLength={24}
+            onInput={(value) => {
+              setChallenge(value);
+              clearError('challenge');
+            }}
+          />
+        </div>
+        <TextField
+          id="offline-reason"
+          label="Reason"
+          hint="Who called and why (ticket number); kept in the audit log."
+          error={errors.reason}
+          value={reason}
+          maxLength={500}
+          onInput={(value) => {
+            setReason(value);
+            clearError('reason');
+          }}
+        />
+        <div class="form-actions">
+          <button type="submit" class="button-primary" disabled={busy}>
+            {busy ? 'Computing…' : 'Get response code'}
+          </button>
+          {canRotate && (
+            <button type="button" class="button-secondary" onClick={() => void rotate()}>
+              Renew offline key
+            </button>
+          )}
+        </div>
+      </form>
+      {rotated && <Notice kind={rotated.ok ? 'success' : 'error'}>{rotated.text}</Notice>}
+      {answer && (
+        <div class="card response-card" ref={answerRef} tabIndex={-1} aria-labelledby="offline-answer-title" role="region">
+          <h3 id="offline-answer-title">
+            Response code for {answer.osUser} on {answer.computer}
+          </h3>
+          <p class="response-code" data-testid="response-code" aria-label={[...answer.responseCode].join(' ')}>
+            {groupOfflineCode(answer.responseCode)}
+          </p>
+          <p class="hint">
+            For challenge {groupOfflineCode(answer.challenge)}. Read it out character by character; it works once, until{' '}
+            {formatTime(answer.expiresAt)} at the latest.
+          </p>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function OfflineUnlockList() {
+  const result = useAsync(() => api(routes.listOfflineUnlocks, {}), [], 15_000);
+  const now = useNow();
+  return (
+    <section aria-labelledby="offline-list-title">
+      <h2 id="offline-list-title">Offline unlocks</h2>
+      {result.loading && !result.data ? (
+        <Loading what="offline unlocks" />
+      ) : result.error ? (
+        <ErrorState error={result.error} onRetry={result.reload} />
+      ) : !result.data || result.data.length === 0 ? (
+        <Empty>No offline unlocks yet.</Empty>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <caption class="sr-only">Offline unlocks, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Computer</th>
+                <th scope="col">User</th>
+                <th scope="col">Challenge</th>
+                <th scope="col">Code given by</th>
+                <th scope="col">Issued</th>
+                <th scope="col">Used</th>
+                <th scope="col">Reported</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.data.map((u) => (
+                <tr key={u.unlockId}>
+                  <td>{u.computerName}</td>
+                  <td>{u.osUser}</td>
+                  <td class="mono">{groupOfflineCode(u.challenge)}</td>
+                  <td>
+                    {u.issuedBy ?? <span class="tag tag-warning">not issued here: review</span>}
+                    {u.reason && <div class="hint">{u.reason}</div>}
+                  </td>
+                  <td>
+                    <Time ms={u.issuedAt} now={now} />
+                  </td>
+                  <td>{u.usedAt === null ? <span class="muted">not reported yet</span> : <Time ms={u.usedAt} now={now} />}</td>
+                  <td>
+                    <Time ms={u.reportedAt} now={now} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,133 @@
+import { expect, test, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { createApiClient, routes } from '@latchkey/contracts';
+import {
+  SCREENSHOT_DIR,
+  VIEWPORT,
+  expectUnlocked,
+  logIn,
+  lockPopup,
+  openLock,
+  startLockStack,
+  watchPageErrors,
+  type LockStack,
+} from './lock-helpers.ts';
+
+let stack: LockStack;
+test.beforeAll(async () => {
+  stack = await startLockStack();
+  await stack.admin(routes.createUser, {
+    body: { login: 'hank', password: 'hank-password-1', email: 'hank@corp.example.com', role: 'helpdesk' },
+  });
+});
+test.afterAll(async () => stack?.stop());
+test.use({ viewport: VIEWPORT });
+
+const offlinePopup = (page: Page) => page.getByRole('dialog', { name: 'Unlock with the helpdesk' });
+
+async function signInConsole(page: Page, login: string, password: string) {
+  await page.goto(`${stack.baseUrl}/console/`);
+  await page.getByLabel('Login name').fill(login);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Offline Unlock' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Offline Unlock' })).toBeVisible();
+}
+
+test('with the server cut off, the helpdesk reads a response code for the challenge, the lock opens, and the console lists the unlock once it is reported', async ({
+  page,
+  browser,
+}) => {
+  const problems = watchPageErrors(page);
+  const lock = await openLock(page, stack, 'PC-ROAMING-07');
+
+  // The network goes away under the lock.
+  await page.route('**/api/v1/**', (route) => route.abort('connectionrefused'));
+  await lock.getByLabel('Email').fill('alice@corp.example.com');
+  await logIn(page, '12345678');
+  await expect(lock.getByRole('status')).toContainText('cannot be reached');
+  // Not offered at the first failure.
+  await expect(lock.getByRole('button', { name: 'Unlock with the helpdesk' })).toBeHidden();
+  await lock.getByRole('button', { name: 'Try again now' }).click();
+  await lock.getByRole('button', { name: 'Unlock with the helpdesk' }).click();
+
+  const offline = offlinePopup(page);
+  await expect(offline).toBeVisible();
+  await expect(offline.getByLabel('Response code')).toBeFocused();
+  await expect(offline.locator('#offline-computer')).toHaveText('PC-ROAMING-07');
+  await expect(offline.locator('#offline-user')).toHaveText('CORP\\alice');
+  const challenge = (await offline.locator('#offline-challenge').textContent())!;
+  expect(challenge).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+  await expect(offline.getByText(/This challenge expires at .* 5 attempts left\./)).toBeVisible();
+  await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-offline-unlock.png` });
+  expect((await new AxeBuilder({ page }).include('#offline-popup').analyze()).violations).toEqual([]);
+
+  // The helpdesk, on its own computer: picks the Client, types the user and the challenge.
+  const helpdeskContext = await browser.newContext({ viewport: VIEWPORT });
+  const console = await helpdeskContext.newPage();
+  await signInConsole(console, 'hank', 'hank-password-1');
+  await console.getByLabel('Computer').selectOption({ label: 'PC-ROAMING-07' });
+  await console.getByLabel('User', { exact: true }).fill('CORP\\alice');
+  await console.getByLabel('Challenge').fill(challenge.toLowerCase());
+  await console.getByLabel('Reason').fill('Ticket 3141: alice in a hotel without VPN');
+  await console.getByRole('button', { name: 'Get response code' }).click();
+  const code = (await console.getByTestId('response-code').textContent())!;
+  expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
+
+  // A wrong code first (misheard), then the right one as heard.
+  await offline.getByLabel('Response code').fill('AAAAA-AAAAA');
+  await offline.getByRole('button', { name: 'Unlock' }).click();
+  await expect(offline.getByRole('status')).toHaveText('That response code is not right. 4 attempts left for this challenge.');
+  await offline.getByLabel('Response code').fill(code.replace('-', ' ').toLowerCase());
+  await offline.getByRole('button', { name: 'Unlock' }).click();
+  await expectUnlocked(page);
+  await expect(lockPopup(page)).toBeHidden();
+
+  // The network comes back: the Client reports the unlock and the console lists it.
+  await page.unroute('**/api/v1/**');
+  await expect
+    .poll(
+      async () =>
+        (await stack.admin(routes.listOfflineUnlocks, {})).find((u) => u.challenge === challenge.replace('-', ''))?.reportedAt ?? null,
+      {
+        timeout: 20_000,
+      },
+    )
+    .not.toBeNull();
+  await console.reload();
+  await expect(console.getByRole('heading', { level: 1, name: 'Offline Unlock' })).toBeVisible();
+  const row = console.getByRole('row').filter({ hasText: 'PC-ROAMING-07' });
+  await expect(row).toContainText('CORP\\alice');
+  await expect(row).toContainText('hank');
+  await expect(row).toContainText(challenge);
+  await expect(row).not.toContainText('not reported yet');
+  await console.getByLabel('Computer').selectOption({ label: 'PC-ROAMING-07' });
+  await console.getByLabel('User', { exact: true }).fill('CORP\\alice');
+  await console.getByLabel('Challenge').fill(challenge);
+  await console.getByLabel('Reason').fill('Ticket 3141: alice in a hotel without VPN');
+  await console.getByRole('button', { name: 'Get response code' }).click();
+  await expect(console.getByTestId('response-code')).toHaveText(code);
+  await console.screenshot({ animations: 'disabled', fullPage: true, path: `${SCREENSHOT_DIR}console-offline-unlock.png` });
+  expect((await new AxeBuilder({ page: console }).include('#main').analyze()).violations).toEqual([]);
+
+  const sessions = await stack.admin(routes.listSessions, {});
+  expect(sessions.find((s) => s.computerName === 'PC-ROAMING-07' && s.via === 'offline')).toBeDefined();
+  await helpdeskContext.close();
+  expect(problems).toEqual([]);
+});
+
+test('an admin renews the offline key of a computer from the Offline Unlock page; the helpdesk has no such button', async ({ page }) => {
+  const anonymous = createApiClient({ baseUrl: stack.baseUrl, fetch: (url, init) => fetch(url, init) });
+  const { clientId } = await anonymous(routes.enroll, { body: { enrollmentKey: stack.enrollmentKey, computerName: 'PC-RENEW-01' } });
+  await signInConsole(page, 'hank', 'hank-password-1');
+  await expect(page.getByRole('button', { name: 'Renew offline key' })).toHaveCount(0);
+  await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('dialog', { name: 'Sign out?' }).getByRole('button', { name: 'Sign out' }).click();
+
+  await signInConsole(page, 'admin', stack.adminPassword);
+  await page.getByLabel('Computer').selectOption({ label: 'PC-RENEW-01' });
+  await page.getByRole('button', { name: 'Renew offline key' }).click();
+  await expect(page.getByRole('status')).toContainText('PC-RENEW-01 has offline key version 2.');
+  const audit = await stack.admin(routes.listAudit, { query: { type: 'client.offline_key_rotated' } });
+  expect(audit.find((e) => e.clientId === clientId)).toMatchObject({ actor: 'admin' });
+});
