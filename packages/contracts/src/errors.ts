@@ -28,6 +28,8 @@ export const ERROR_CODES = [
   'session_ended',
   'service_unavailable',
   'internal_error',
+  // v1.1 abuse and authorization (OTP rules)
+  'account_not_linked',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { ClientStore } from '../clients/client-store.js';
 import type { OtpRefusal } from './otp-refusal.js';
+import { isLinkedAccount } from '../users/windows-accounts.js';
 
 export type IssuePolicy = ReturnType<typeof createIssuePolicy>;
 
@@ -16,6 +17,11 @@ export function createIssuePolicy(deps: { clock: Clock; settings: SettingsStore;
       if (last === null || intervalMs === 0) return undefined;
       const waitMs = last + intervalMs - clock.now();
       return waitMs > 0 ? { refused: 'otp_interval', retryAfterSeconds: Math.ceil(waitMs / 1000) } : undefined;
+    },
+
+    /** The `internal` method: refused (`account_not_linked`) unless the osUser is the user's own Windows account. */
+    checkAccountLink(osUser: string, user: { login: string; windowsAccounts: readonly string[] }): OtpRefusal | undefined {
+      return isLinkedAccount(osUser, user) ? undefined : { refused: 'account_not_linked' };
     },
   };
 }

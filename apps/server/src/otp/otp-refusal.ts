@@ -6,7 +6,8 @@ export type OtpRefusal =
   | { refused: 'not_found'; what: 'request' | 'access request' }
   | { refused: 'not_pending' }
   | { refused: 'not_resendable' }
-  | { refused: 'otp_interval'; retryAfterSeconds: number };
+  | { refused: 'otp_interval'; retryAfterSeconds: number }
+  | { refused: 'account_not_linked' };
 
 export function isRefusal(value: unknown): value is OtpRefusal {
   return typeof value === 'object' && value !== null && 'refused' in value;

@@ -107,13 +107,32 @@ export function createOtpService(deps: {
   };
 
   return {
-    /** `directory` and `internal`: the email is known, so the OTP is issued and mailed at once. */
+    /**
+     * `directory` and `internal`: the email is known, so the OTP is issued and mailed at once. For
+     * `internal`, only for a Windows account linked to the user; a refusal is audited.
+     */
     issueNow: (
       client: ClientRow,
-      input: { osUser: string; email: string; method: 'directory' | 'internal' },
+      input:
+        | { osUser: string; email: string; method: 'directory' }
+        | { osUser: string; email: string; method: 'internal'; user: { login: string; windowsAccounts: readonly string[] } },
     ): OtpRequestState | OtpRefusal =>
       db
         .transaction(() => {
+          if (input.method === 'internal') {
+            const notLinked = policy.checkAccountLink(input.osUser, input.user);
+            if (notLinked) {
+              audit.record({
+                type: 'otp.refused',
+                clientId: client.id,
+                computerName: client.computerName,
+                osUser: input.osUser,
+                email: input.email,
+                detail: `account_not_linked: not a Windows account of internal user ${input.user.login}`,
+              });
+              return notLinked;
+            }
+          }
           const refusal = policy.checkInterval(client.id);
           if (refusal) return refusal;
           const id = requests.insert({ clientId: client.id, osUser: input.osUser, email: input.email, method: input.method });

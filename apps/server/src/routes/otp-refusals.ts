@@ -19,6 +19,12 @@ export function refusalError(refusal: OtpRefusal): AppError {
         refusal.retryAfterSeconds,
       );
     }
+    case 'account_not_linked':
+      return new AppError(
+        403,
+        'account_not_linked',
+        'This Windows account is not linked to your user. Ask an administrator to add it to your Windows accounts, or ask the helpdesk for emergency access.',
+      );
   }
 }
 

@@ -276,8 +276,15 @@ export const generateOtp = defineRoute({
 
 // ---- internal users ------------------------------------------------------------------------
 
+/**
+ * A Windows account an internal user may request OTPs for with the `internal` method: `DOMAIN\name`
+ * (that domain only) or `name` (any domain). Matched case-insensitively.
+ */
+export const WindowsAccountSchema = OsUserSchema;
+export const WindowsAccountsSchema = Type.Array(WindowsAccountSchema, { maxItems: 50, uniqueItems: true });
+
 export const InternalUserSchema = Type.Object(
-  { login: Type.String(), email: Type.String(), role: RoleSchema, createdAt: TimestampSchema },
+  { login: Type.String(), email: Type.String(), role: RoleSchema, createdAt: TimestampSchema, windowsAccounts: Type.Array(Type.String()) },
   { additionalProperties: false },
 );
 export type InternalUser = Static<typeof InternalUserSchema>;
@@ -286,13 +293,24 @@ export const NEW_PASSWORD_MIN_LENGTH = 10;
 export const NewPasswordSchema = Type.String({ minLength: NEW_PASSWORD_MIN_LENGTH, maxLength: 256 });
 
 export const CreateUserBodySchema = Type.Object(
-  { login: LoginNameSchema, password: NewPasswordSchema, email: EmailSchema, role: RoleSchema },
+  {
+    login: LoginNameSchema,
+    password: NewPasswordSchema,
+    email: EmailSchema,
+    role: RoleSchema,
+    windowsAccounts: Type.Optional(WindowsAccountsSchema),
+  },
   { additionalProperties: false },
 );
 export type CreateUserBody = Static<typeof CreateUserBodySchema>;
 
 export const UpdateUserBodySchema = Type.Object(
-  { password: Type.Optional(NewPasswordSchema), email: Type.Optional(EmailSchema), role: Type.Optional(RoleSchema) },
+  {
+    password: Type.Optional(NewPasswordSchema),
+    email: Type.Optional(EmailSchema),
+    role: Type.Optional(RoleSchema),
+    windowsAccounts: Type.Optional(WindowsAccountsSchema),
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 export type UpdateUserBody = Static<typeof UpdateUserBodySchema>;

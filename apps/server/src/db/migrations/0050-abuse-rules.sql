@@ -1,0 +1,4 @@
+-- Second release (v1.1), abuse and authorization:
+--   users.windows_accounts: the Windows accounts an internal user may request OTPs for with the
+--     `internal` method, a JSON array of `DOMAIN\name` or `name` (their own login always counts).
+ALTER TABLE users ADD COLUMN windows_accounts TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(windows_accounts));

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+
+/** The abuse of the OTP rules as it was tried against a running server (issue 10). */
+describe('OTP abuse over HTTP', () => {
+  let smtp: SmtpSink;
+  let server: ServerProcess;
+  let admin: string;
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+    server = await startServerProcess({
+      smtpUrl: smtp.url,
+      env: { LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE: '100000', LATCHKEY_RATE_LIMIT_ADMIN_PER_MINUTE: '100000' },
+    });
+    admin = await server.login();
+  });
+  afterAll(async () => {
+    await server?.destroy();
+    await smtp?.stop();
+  });
+
+  const settings = (patch: Record<string, unknown>) => server.call('PUT', '/api/v1/admin/settings', { token: admin, body: patch });
+
+  it('bob asks for an OTP for CORP\\ceo with his own login and password: refused, nothing mailed, no session', async () => {
+    expect((await settings({ autoSendToInternalUsers: true, otpRequestIntervalMinutes: 0 })).status).toBe(200);
+    const created = await server.call('POST', '/api/v1/admin/users', {
+      token: admin,
+      body: { login: 'bob', password: 'bob-password-1', email: 'bob@corp.example.com', role: 'user' },
+    });
+    expect(created.status).toBe(201);
+    const ceoDesktop = await server.enroll('CEO-DESKTOP');
+
+    const res = await server.call('POST', '/api/v1/otp/requests', {
+      token: ceoDesktop.clientToken,
+      body: { osUser: 'CORP\\ceo', method: 'internal', login: 'bob', password: 'bob-password-1' },
+    });
+    expect(res.status).toBe(403);
+    expect(res.json.error.code).toBe('account_not_linked');
+
+    // His own account still works, so the mail would have arrived by now had one been sent for the CEO.
+    const own = await server.call('POST', '/api/v1/otp/requests', {
+      token: ceoDesktop.clientToken,
+      body: { osUser: 'CORP\\bob', method: 'internal', login: 'bob', password: 'bob-password-1' },
+    });
+    expect(own.status).toBe(201);
+    await smtp.waitFor((m) => m.to.includes('bob@corp.example.com') && m.text.includes('CORP\\bob'));
+    expect(smtp.mails.filter((m) => m.text.includes('CORP\\ceo'))).toHaveLength(0);
+    const sessions = await server.call('GET', '/api/v1/admin/sessions', { token: admin });
+    expect(sessions.text).not.toContain('ceo');
+    const audit = await server.call('GET', '/api/v1/admin/audit?type=otp.refused', { token: admin });
+    expect(audit.json).toEqual([expect.objectContaining({ osUser: 'CORP\\ceo', email: 'bob@corp.example.com' })]);
+  });
+});

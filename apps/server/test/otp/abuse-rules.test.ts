@@ -1,0 +1,87 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildTestApp, bearer, type TestApp } from '../helper.js';
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await buildTestApp();
+});
+afterEach(async () => {
+  await t.destroy();
+});
+
+const requestOtp = (token: string, body: Record<string, unknown>) =>
+  t.app.inject({ method: 'POST', url: '/api/v1/otp/requests', headers: bearer(token), payload: body });
+
+async function auditOf(admin: string, type: string) {
+  const res = await t.app.inject({ method: 'GET', url: `/api/v1/admin/audit?type=${type}`, headers: bearer(admin) });
+  return res.json() as { detail: string | null; osUser: string | null }[];
+}
+
+describe('internal users are tied to Windows accounts', () => {
+  async function withInternalMethod(windowsAccounts?: string[]) {
+    const admin = await t.adminToken();
+    await t.updateSettings(admin, { autoSendToInternalUsers: true, otpRequestIntervalMinutes: 0 });
+    await t.createUser(admin, { login: 'bob', role: 'user', ...(windowsAccounts ? { windowsAccounts } : {}) });
+    const { clientToken } = await t.enroll('PC-CEO');
+    const ask = (osUser: string) => requestOtp(clientToken, { osUser, method: 'internal', login: 'bob', password: 'bob-password-1' });
+    return { admin, ask };
+  }
+
+  it('refuses an osUser that is not the user’s own with 403 account_not_linked, sends nothing and audits it', async () => {
+    const { admin, ask } = await withInternalMethod();
+    const res = await ask('CORP\\ceo');
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe('account_not_linked');
+    const refused = await auditOf(admin, 'otp.refused');
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ osUser: 'CORP\\ceo' });
+    expect(refused[0]!.detail).toContain('account_not_linked');
+    expect(await auditOf(admin, 'otp.issued')).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(t.smtp.mails.filter((m) => m.to.includes('bob@corp.example.com'))).toHaveLength(0);
+  });
+
+  it('issues for the user’s own login in any domain, case-insensitive', async () => {
+    const { ask } = await withInternalMethod();
+    for (const osUser of ['CORP\\bob', 'BOB', 'Bob@corp.example.com']) expect((await ask(osUser)).statusCode, osUser).toBe(201);
+  });
+
+  it('issues for listed accounts: DOMAIN\\name exactly, name in any domain, both case-insensitive', async () => {
+    const { ask } = await withInternalMethod(['CORP\\Robert.Admin', 'kiosk']);
+    expect((await ask('corp\\robert.admin')).statusCode).toBe(201);
+    expect((await ask('OTHER\\robert.admin')).statusCode).toBe(403);
+    expect((await ask('BRANCH\\KIOSK')).statusCode).toBe(201);
+    expect((await ask('kiosk')).statusCode).toBe(201);
+    expect((await ask('CORP\\kiosk2')).statusCode).toBe(403);
+  });
+
+  it('keeps windowsAccounts on create, PATCH and GET; creation without them still works', async () => {
+    const admin = await t.adminToken();
+    await t.createUser(admin, { login: 'carol', role: 'user' });
+    await t.createUser(admin, { login: 'dave', role: 'user', windowsAccounts: ['CORP\\dave.adm'] });
+    const patch = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/admin/users/carol',
+      headers: bearer(admin),
+      payload: { windowsAccounts: ['CORP\\front-desk', 'kiosk'] },
+    });
+    expect(patch.statusCode).toBe(200);
+    expect(patch.json().windowsAccounts).toEqual(['CORP\\front-desk', 'kiosk']);
+    const list = (await t.app.inject({ method: 'GET', url: '/api/v1/admin/users', headers: bearer(admin) })).json() as {
+      login: string;
+      windowsAccounts: string[];
+    }[];
+    expect(Object.fromEntries(list.map((u) => [u.login, u.windowsAccounts]))).toEqual({
+      admin: [],
+      carol: ['CORP\\front-desk', 'kiosk'],
+      dave: ['CORP\\dave.adm'],
+    });
+    const bad = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/admin/users/carol',
+      headers: bearer(admin),
+      payload: { windowsAccounts: ['CORP\\x\u0000'] },
+    });
+    expect(bad.statusCode).toBe(400);
+  });
+});
