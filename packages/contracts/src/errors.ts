@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   'internal_error',
   // v1.1 abuse and authorization (OTP rules)
   'account_not_linked',
+  'self_approval',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -23,5 +23,10 @@ export function createIssuePolicy(deps: { clock: Clock; settings: SettingsStore;
     checkAccountLink(osUser: string, user: { login: string; windowsAccounts: readonly string[] }): OtpRefusal | undefined {
       return isLinkedAccount(osUser, user) ? undefined : { refused: 'account_not_linked' };
     },
+
+    /** An approver never approves an OTP mailed to their own address (`self_approval`). */
+    checkApprover(requestEmail: string, approver: { email: string }): OtpRefusal | undefined {
+      return requestEmail.toLowerCase() === approver.email.toLowerCase() ? { refused: 'self_approval' } : undefined;
+    },
   };
 }

@@ -7,7 +7,8 @@ export type OtpRefusal =
   | { refused: 'not_pending' }
   | { refused: 'not_resendable' }
   | { refused: 'otp_interval'; retryAfterSeconds: number }
-  | { refused: 'account_not_linked' };
+  | { refused: 'account_not_linked' }
+  | { refused: 'self_approval' };
 
 export function isRefusal(value: unknown): value is OtpRefusal {
   return typeof value === 'object' && value !== null && 'refused' in value;

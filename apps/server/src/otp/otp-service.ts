@@ -223,11 +223,17 @@ export function createOtpService(deps: {
 
     listAccessRequests: (query: { status?: RequestStatus; limit: number }): AccessRequest[] => requests.listAccessRequests(query),
 
-    approve: (requestId: string, actor: string, comment: string | null): AccessRequest | OtpRefusal =>
+    approve: (requestId: string, approver: { login: string; email: string }, comment: string | null): AccessRequest | OtpRefusal =>
       db
         .transaction(() => {
           const row = pendingAccessRequest(requestId);
           if ('refused' in row) return row;
+          const actor = approver.login;
+          const selfApproval = policy.checkApprover(row.email, approver);
+          if (selfApproval) {
+            auditDecision('access_request.self_approval_refused', row, actor, null);
+            return selfApproval;
+          }
           issue(row, { by: actor, comment });
           auditDecision('access_request.approved', row, actor, comment);
           return accessRequest(requestId);

@@ -25,6 +25,12 @@ export function refusalError(refusal: OtpRefusal): AppError {
         'account_not_linked',
         'This Windows account is not linked to your user. Ask an administrator to add it to your Windows accounts, or ask the helpdesk for emergency access.',
       );
+    case 'self_approval':
+      return new AppError(
+        403,
+        'self_approval',
+        'You cannot approve a request for your own email address. Ask another member of the helpdesk.',
+      );
   }
 }
 

@@ -51,4 +51,21 @@ describe('OTP abuse over HTTP', () => {
     const audit = await server.call('GET', '/api/v1/admin/audit?type=otp.refused', { token: admin });
     expect(audit.json).toEqual([expect.objectContaining({ osUser: 'CORP\\ceo', email: 'bob@corp.example.com' })]);
   });
+
+  it('helpdesk asks for emergency access to a desktop with their own email and approves it: 403 self_approval', async () => {
+    const helpdeskUser = { login: 'hank', password: 'hank-password-1', email: 'hank@corp.example.com', role: 'helpdesk' };
+    expect((await server.call('POST', '/api/v1/admin/users', { token: admin, body: helpdeskUser })).status).toBe(201);
+    const hank = await server.login('hank', 'hank-password-1');
+    const desktop = await server.enroll('FINANCE-01');
+    const asked = await server.call('POST', '/api/v1/otp/requests', {
+      token: desktop.clientToken,
+      body: { osUser: 'CORP\\cfo', method: 'emergency', email: 'hank@corp.example.com', reason: 'forgot' },
+    });
+    expect(asked.status).toBe(201);
+    const approved = await server.call('POST', `/api/v1/admin/access-requests/${asked.json.requestId}/approve`, { token: hank, body: {} });
+    expect(approved.status).toBe(403);
+    expect(approved.json.error.code).toBe('self_approval');
+    const state = await server.call('GET', `/api/v1/otp/requests/${asked.json.requestId}`, { token: desktop.clientToken });
+    expect(state.json.status).toBe('pending');
+  });
 });

@@ -85,3 +85,26 @@ describe('internal users are tied to Windows accounts', () => {
     expect(bad.statusCode).toBe(400);
   });
 });
+
+describe('no self-approval', () => {
+  it('answers 403 self_approval when helpdesk approves a request for their own email; another approver may', async () => {
+    const admin = await t.adminToken();
+    await t.createUser(admin, { login: 'helen', role: 'helpdesk', password: 'helpdesk-password' });
+    const helen = await t.adminToken('helen', 'helpdesk-password');
+    const { clientToken } = await t.enroll('PC-HELEN');
+    const created = await requestOtp(clientToken, { osUser: 'CORP\\helen', method: 'emergency', email: 'HELEN@corp.example.com' });
+    expect(created.statusCode).toBe(201);
+    const approve = (token: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/v1/admin/access-requests/${created.json().requestId}/approve`,
+        headers: bearer(token),
+        payload: {},
+      });
+    const own = await approve(helen);
+    expect(own.statusCode).toBe(403);
+    expect(own.json().error.code).toBe('self_approval');
+    expect(await auditOf(admin, 'access_request.self_approval_refused')).toHaveLength(1);
+    expect((await approve(admin)).statusCode).toBe(200);
+  });
+});

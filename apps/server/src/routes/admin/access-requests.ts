@@ -15,8 +15,11 @@ export default async function accessRequestRoutes(app: TypedApp) {
 
   app.route({
     ...routeOptions(routes.approveAccessRequest),
-    handler: async (request) =>
-      unlessRefused(app.otp.approve(request.params.requestId, adminOf(request).login, request.body.comment ?? null)),
+    handler: async (request) => {
+      const { login } = adminOf(request);
+      const approver = { login, email: app.users.get(login)?.email ?? '' };
+      return unlessRefused(app.otp.approve(request.params.requestId, approver, request.body.comment ?? null));
+    },
   });
 
   app.route({
