@@ -31,8 +31,12 @@ export interface RequestRow {
  * burnt by wrong codes. Every statement below uses it; it expects @now and @maxAttempts.
  */
 const STILL_VALID = `(r.expires_at > @now AND (r.status <> 'sent' OR r.failed_attempts < @maxAttempts))`;
-/** Expiry is not stored: it is computed from STILL_VALID. */
-const STATUS = `CASE WHEN r.status IN ('pending', 'sent') AND NOT ${STILL_VALID} THEN 'expired' ELSE r.status END`;
+/**
+ * Expiry is not stored: it is computed from STILL_VALID. Burning is stored when it happens; an OTP
+ * with more failures than a lowered maxVerifyAttempts reads as burnt too.
+ */
+const STATUS = `CASE WHEN r.status = 'sent' AND r.failed_attempts >= @maxAttempts THEN 'burnt'
+  WHEN r.status IN ('pending', 'sent') AND NOT ${STILL_VALID} THEN 'expired' ELSE r.status END`;
 
 const ACCESS_REQUEST_COLUMNS = `r.id AS requestId, r.client_id AS clientId, c.computer_name AS computerName, r.os_user AS osUser,
        r.email, CASE r.method WHEN 'generated' THEN 'email' ELSE r.method END AS method, r.reason, ${STATUS} AS status,
@@ -79,7 +83,14 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
       WHERE r.id = @id AND r.status = 'sent' AND r.used_at IS NULL AND ${STILL_VALID}
       RETURNING id`,
   );
-  const countFailedAttempt = db.prepare<[string]>('UPDATE otp_requests SET failed_attempts = failed_attempts + 1 WHERE id = ?');
+  // Burning is recorded when it happens, so raising maxVerifyAttempts later never revives the OTP.
+  const countFailedAttempt = db.prepare<Record<string, unknown>, { status: StoredStatus }>(
+    `UPDATE otp_requests
+        SET failed_attempts = failed_attempts + 1,
+            status = CASE WHEN status = 'sent' AND failed_attempts + 1 >= @maxAttempts THEN 'burnt' ELSE status END
+      WHERE id = @id
+      RETURNING status`,
+  );
   const selectAccessRequest = db.prepare<Record<string, unknown>, AccessRequest>(
     `SELECT ${ACCESS_REQUEST_COLUMNS} FROM otp_requests r JOIN clients c ON c.id = r.client_id WHERE r.id = @id`,
   );
@@ -165,7 +176,8 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
     /** Marks a live OTP used; false when another verification used it first or it is no longer valid. */
     consume: (id: string): boolean => consume.get({ ...at(), id }) !== undefined,
 
-    countFailedAttempt: (id: string): void => void countFailedAttempt.run(id),
+    /** Counts a wrong code against an issued OTP; true when this one burnt it. */
+    countFailedAttempt: (id: string): boolean => countFailedAttempt.get({ ...at(), id })?.status === 'burnt',
 
     getAccessRequest: (id: string): AccessRequest | undefined => selectAccessRequest.get({ ...at(), id }),
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { otpFromMail, startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 /** The abuse of the OTP rules as it was tried against a running server (issue 10). */
@@ -67,5 +67,20 @@ describe('OTP abuse over HTTP', () => {
     expect(approved.json.error.code).toBe('self_approval');
     const state = await server.call('GET', `/api/v1/otp/requests/${asked.json.requestId}`, { token: desktop.clientToken });
     expect(state.json.status).toBe('pending');
+  });
+
+  it('burns an OTP with 5 wrong codes, then raises maxVerifyAttempts to 10 and tries the right code: still refused, still burnt', async () => {
+    expect((await settings({ maxVerifyAttempts: 5 })).status).toBe(200);
+    const desktop = await server.enroll('PC-REVIVE');
+    const body = { osUser: 'CORP\\eve', email: 'eve@corp.example.com' };
+    const generated = await server.call('POST', '/api/v1/admin/otp', { token: admin, body: { clientId: desktop.clientId, ...body } });
+    expect(generated.status).toBe(201);
+    const code = otpFromMail(await smtp.waitFor((m) => m.to.includes('eve@corp.example.com')));
+    const verify = (otp: string) => server.call('POST', '/api/v1/otp/verify', { token: desktop.clientToken, body: { ...body, otp } });
+    for (let i = 0; i < 5; i++) expect((await verify(code === '00000000' ? '11111111' : '00000000')).status).toBe(401);
+    expect((await settings({ maxVerifyAttempts: 10 })).status).toBe(200);
+    expect((await verify(code)).status).toBe(401);
+    const state = await server.call('GET', `/api/v1/otp/requests/${generated.json.requestId}`, { token: desktop.clientToken });
+    expect(state.json.status).toBe('burnt');
   });
 });

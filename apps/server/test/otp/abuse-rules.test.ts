@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, bearer, type TestApp } from '../helper.js';
+import { otpFromMail } from '../support/smtp-sink.js';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -106,5 +107,34 @@ describe('no self-approval', () => {
     expect(own.json().error.code).toBe('self_approval');
     expect(await auditOf(admin, 'access_request.self_approval_refused')).toHaveLength(1);
     expect((await approve(admin)).statusCode).toBe(200);
+  });
+});
+
+describe('burnt stays burnt', () => {
+  it('records burning when it happens: raising maxVerifyAttempts does not revive the OTP, and the Client sees burnt', async () => {
+    const admin = await t.adminToken();
+    await t.updateSettings(admin, { maxVerifyAttempts: 3 });
+    const { clientId, clientToken } = await t.enroll('PC-BURN');
+    const osUser = 'CORP\\ann';
+    const email = 'ann@corp.example.com';
+    const generated = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/otp',
+      headers: bearer(admin),
+      payload: { clientId, osUser, email },
+    });
+    const { requestId } = generated.json() as { requestId: string };
+    const otp = otpFromMail(await t.smtp.waitFor((m) => m.to.includes(email)));
+    const verify = (code: string) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/otp/verify', headers: bearer(clientToken), payload: { osUser, email, otp: code } });
+    const wrong = otp === '00000000' ? '11111111' : '00000000';
+    for (let i = 0; i < 3; i++) expect((await verify(wrong)).statusCode).toBe(401);
+    const state = () => t.app.inject({ method: 'GET', url: `/api/v1/otp/requests/${requestId}`, headers: bearer(clientToken) });
+    expect((await state()).json().status).toBe('burnt');
+    expect(await auditOf(admin, 'otp.burnt')).toHaveLength(1);
+
+    await t.updateSettings(admin, { maxVerifyAttempts: 10 });
+    expect((await verify(otp)).statusCode).toBe(401);
+    expect((await state()).json().status).toBe('burnt');
   });
 });

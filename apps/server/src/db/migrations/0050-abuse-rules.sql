@@ -2,3 +2,8 @@
 --   users.windows_accounts: the Windows accounts an internal user may request OTPs for with the
 --     `internal` method, a JSON array of `DOMAIN\name` or `name` (their own login always counts).
 ALTER TABLE users ADD COLUMN windows_accounts TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(windows_accounts));
+--   otp_requests: OTPs already burnt by wrong codes under the current maxVerifyAttempts are recorded as
+--     burnt, so raising the setting later does not revive them.
+UPDATE otp_requests SET status = 'burnt'
+ WHERE status = 'sent'
+   AND failed_attempts >= coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'maxVerifyAttempts'), 5);
