@@ -31,6 +31,7 @@ export const ERROR_CODES = [
   // v1.1 abuse and authorization (OTP rules)
   'account_not_linked',
   'self_approval',
+  'resend_limit',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

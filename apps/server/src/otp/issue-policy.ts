@@ -4,6 +4,9 @@ import type { ClientStore } from '../clients/client-store.js';
 import type { OtpRefusal } from './otp-refusal.js';
 import { isLinkedAccount } from '../users/windows-accounts.js';
 
+/** How often one issued OTP may be mailed again. */
+export const RESEND_LIMIT = 3;
+
 export type IssuePolicy = ReturnType<typeof createIssuePolicy>;
 
 /** When a Client may be issued, or may ask for, a new one-time password. Reads only; refusals are values. */

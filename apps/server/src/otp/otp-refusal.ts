@@ -8,7 +8,8 @@ export type OtpRefusal =
   | { refused: 'not_resendable' }
   | { refused: 'otp_interval'; retryAfterSeconds: number }
   | { refused: 'account_not_linked' }
-  | { refused: 'self_approval' };
+  | { refused: 'self_approval' }
+  | { refused: 'resend_limit' };
 
 export function isRefusal(value: unknown): value is OtpRefusal {
   return typeof value === 'object' && value !== null && 'refused' in value;

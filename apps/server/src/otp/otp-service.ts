@@ -12,7 +12,7 @@ import type { OtpRefusal } from './otp-refusal.js';
 import { seal, unseal } from '../crypto/seal.js';
 import { generateOtp, hashOtp } from './otp-code.js';
 import { createRequestStore, type RequestRow } from './request-store.js';
-import { createIssuePolicy } from './issue-policy.js';
+import { RESEND_LIMIT, createIssuePolicy } from './issue-policy.js';
 import { createVerification } from './verification.js';
 import { deniedMail, otpMail, pendingRequestMail } from '../mail/mail-templates.js';
 
@@ -202,6 +202,7 @@ export function createOtpService(deps: {
           const row = ownRequest(clientId, requestId);
           if ('refused' in row) return row;
           if (row.status !== 'sent' || !row.otpSealed) return { refused: 'not_resendable' } as const;
+          if (!requests.countResend(row.id, RESEND_LIMIT)) return { refused: 'resend_limit' } as const;
           const code = unseal(keys.seal, row.otpSealed, row.id);
           mail.enqueue(
             'otp',

@@ -91,6 +91,9 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
       WHERE id = @id
       RETURNING status`,
   );
+  const countResend = db.prepare<Record<string, unknown>, { id: string }>(
+    'UPDATE otp_requests SET resend_count = resend_count + 1 WHERE id = @id AND resend_count < @limit RETURNING id',
+  );
   const selectAccessRequest = db.prepare<Record<string, unknown>, AccessRequest>(
     `SELECT ${ACCESS_REQUEST_COLUMNS} FROM otp_requests r JOIN clients c ON c.id = r.client_id WHERE r.id = @id`,
   );
@@ -175,6 +178,9 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
 
     /** Marks a live OTP used; false when another verification used it first or it is no longer valid. */
     consume: (id: string): boolean => consume.get({ ...at(), id }) !== undefined,
+
+    /** Counts one resend of an issued OTP unless it was resent `limit` times already; false then. */
+    countResend: (id: string, limit: number): boolean => countResend.get({ id, limit }) !== undefined,
 
     /** Counts a wrong code against an issued OTP; true when this one burnt it. */
     countFailedAttempt: (id: string): boolean => countFailedAttempt.get({ ...at(), id })?.status === 'burnt',

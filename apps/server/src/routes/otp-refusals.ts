@@ -31,6 +31,12 @@ export function refusalError(refusal: OtpRefusal): AppError {
         'self_approval',
         'You cannot approve a request for your own email address. Ask another member of the helpdesk.',
       );
+    case 'resend_limit':
+      return new AppError(
+        429,
+        'resend_limit',
+        'This one-time password was resent as often as allowed. Check your mailbox, or request a new one.',
+      );
   }
 }
 

@@ -83,4 +83,24 @@ describe('OTP abuse over HTTP', () => {
     const state = await server.call('GET', `/api/v1/otp/requests/${generated.json.requestId}`, { token: desktop.clientToken });
     expect(state.json.status).toBe('burnt');
   });
+
+  it('asks for 70 resends of one OTP within a second: 3 are mailed, the rest answered 429 resend_limit', async () => {
+    const desktop = await server.enroll('PC-RESEND');
+    const email = 'mallory.target@corp.example.com';
+    const generated = await server.call('POST', '/api/v1/admin/otp', {
+      token: admin,
+      body: { clientId: desktop.clientId, osUser: 'CORP\\target', email },
+    });
+    expect(generated.status).toBe(201);
+    const answers = await Promise.all(
+      Array.from({ length: 70 }, () =>
+        server.call('POST', `/api/v1/otp/requests/${generated.json.requestId}/resend`, { token: desktop.clientToken }),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 202)).toHaveLength(3);
+    expect(answers.filter((a) => a.status === 429 && a.json.error.code === 'resend_limit')).toHaveLength(67);
+    await smtp.waitFor(() => smtp.mails.filter((m) => m.to.includes(email)).length >= 4);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(smtp.mails.filter((m) => m.to.includes(email))).toHaveLength(4);
+  });
 });

@@ -138,3 +138,26 @@ describe('burnt stays burnt', () => {
     expect((await state()).json().status).toBe('burnt');
   });
 });
+
+describe('resend', () => {
+  it('mails an OTP again at most 3 times, then answers 429 resend_limit', async () => {
+    const admin = await t.adminToken();
+    const { clientId, clientToken } = await t.enroll('PC-RESEND');
+    const email = 'ann@corp.example.com';
+    const generated = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/otp',
+      headers: bearer(admin),
+      payload: { clientId, osUser: 'CORP\\ann', email },
+    });
+    const resend = () =>
+      t.app.inject({ method: 'POST', url: `/api/v1/otp/requests/${generated.json().requestId}/resend`, headers: bearer(clientToken) });
+    for (let i = 0; i < 3; i++) expect((await resend()).statusCode).toBe(202);
+    const refused = await resend();
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().error.code).toBe('resend_limit');
+    await t.smtp.waitFor(() => t.smtp.mails.filter((m) => m.to.includes(email)).length >= 4);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(t.smtp.mails.filter((m) => m.to.includes(email))).toHaveLength(4);
+  });
+});

@@ -7,3 +7,5 @@ ALTER TABLE users ADD COLUMN windows_accounts TEXT NOT NULL DEFAULT '[]' CHECK (
 UPDATE otp_requests SET status = 'burnt'
  WHERE status = 'sent'
    AND failed_attempts >= coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'maxVerifyAttempts'), 5);
+--   otp_requests.resend_count: how often the OTP was mailed again (at most 3 times).
+ALTER TABLE otp_requests ADD COLUMN resend_count INTEGER NOT NULL DEFAULT 0;
