@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   'account_not_linked',
   'self_approval',
   'resend_limit',
+  'too_many_open_requests',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -2,7 +2,14 @@ import type { Clock } from '../clock.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { ClientStore } from '../clients/client-store.js';
 import type { OtpRefusal } from './otp-refusal.js';
+import type { RequestStore } from './request-store.js';
 import { isLinkedAccount } from '../users/windows-accounts.js';
+
+/** Access requests one Client may have waiting at once (each for another osUser: a newer one supersedes). */
+export const MAX_OPEN_REQUESTS = 5;
+
+/** At most one new-request notice per staff member in this time. */
+export const STAFF_NOTICE_INTERVAL_MS = 60_000;
 
 /** How often one issued OTP may be mailed again. */
 export const RESEND_LIMIT = 3;
@@ -10,8 +17,8 @@ export const RESEND_LIMIT = 3;
 export type IssuePolicy = ReturnType<typeof createIssuePolicy>;
 
 /** When a Client may be issued, or may ask for, a new one-time password. Reads only; refusals are values. */
-export function createIssuePolicy(deps: { clock: Clock; settings: SettingsStore; clients: ClientStore }) {
-  const { clock, settings, clients } = deps;
+export function createIssuePolicy(deps: { clock: Clock; settings: SettingsStore; clients: ClientStore; requests: RequestStore }) {
+  const { clock, settings, clients, requests } = deps;
   return {
     /** Refused (`otp_interval`) when this Client was issued an OTP less than the interval ago. */
     checkInterval(clientId: string): OtpRefusal | undefined {
@@ -25,6 +32,14 @@ export function createIssuePolicy(deps: { clock: Clock; settings: SettingsStore;
     /** The `internal` method: refused (`account_not_linked`) unless the osUser is the user's own Windows account. */
     checkAccountLink(osUser: string, user: { login: string; windowsAccounts: readonly string[] }): OtpRefusal | undefined {
       return isLinkedAccount(osUser, user) ? undefined : { refused: 'account_not_linked' };
+    },
+
+    /**
+     * A new access request supersedes the pending one of the same Client and osUser, so it is refused
+     * (`too_many_open_requests`) only when the Client has as many waiting for other osUsers as allowed.
+     */
+    checkOpenRequests(clientId: string, osUser: string): OtpRefusal | undefined {
+      return requests.countOpen(clientId, osUser) >= MAX_OPEN_REQUESTS ? { refused: 'too_many_open_requests' } : undefined;
     },
 
     /** An approver never approves an OTP mailed to their own address (`self_approval`). */

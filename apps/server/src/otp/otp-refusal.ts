@@ -9,7 +9,8 @@ export type OtpRefusal =
   | { refused: 'otp_interval'; retryAfterSeconds: number }
   | { refused: 'account_not_linked' }
   | { refused: 'self_approval' }
-  | { refused: 'resend_limit' };
+  | { refused: 'resend_limit' }
+  | { refused: 'too_many_open_requests' };
 
 export function isRefusal(value: unknown): value is OtpRefusal {
   return typeof value === 'object' && value !== null && 'refused' in value;

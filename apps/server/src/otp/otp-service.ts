@@ -12,9 +12,9 @@ import type { OtpRefusal } from './otp-refusal.js';
 import { seal, unseal } from '../crypto/seal.js';
 import { generateOtp, hashOtp } from './otp-code.js';
 import { createRequestStore, type RequestRow } from './request-store.js';
-import { RESEND_LIMIT, createIssuePolicy } from './issue-policy.js';
+import { MAX_OPEN_REQUESTS, RESEND_LIMIT, STAFF_NOTICE_INTERVAL_MS, createIssuePolicy } from './issue-policy.js';
 import { createVerification } from './verification.js';
-import { deniedMail, otpMail, pendingRequestMail } from '../mail/mail-templates.js';
+import { deniedMail, otpMail, pendingRequestMail, pendingRequestsReminderMail } from '../mail/mail-templates.js';
 
 export type { VerifyOutcome } from './verification.js';
 
@@ -40,7 +40,7 @@ export function createOtpService(deps: {
 }) {
   const { db, clock, keys, settings, audit, mail, clients } = deps;
   const requests = createRequestStore(db, clock, settings);
-  const policy = createIssuePolicy({ clock, settings, clients });
+  const policy = createIssuePolicy({ clock, settings, clients, requests });
   const verification = createVerification({ db, keys, audit, requests, lockouts: deps.lockouts, sessions: deps.sessions });
 
   function state(row: RequestRow): OtpRequestState {
@@ -161,12 +161,22 @@ export function createOtpService(deps: {
           if (refusal) return refusal;
           const open = requests.openPending(client.id, input.osUser, input.email);
           if (open) return state(requireRow(open));
+          const auditBase = { clientId: client.id, computerName: client.computerName, osUser: input.osUser, email: input.email };
+          const tooMany = policy.checkOpenRequests(client.id, input.osUser);
+          if (tooMany) {
+            audit.record({ type: 'access_request.refused', ...auditBase, detail: `too_many_open_requests (${MAX_OPEN_REQUESTS})` });
+            return tooMany;
+          }
+          const superseded = requests.supersedePending(client.id, input.osUser);
           const id = requests.insert({ clientId: client.id, ...input });
+          for (const old of superseded) {
+            audit.record({ type: 'access_request.superseded', ...auditBase, requestId: old, detail: `by ${id}` });
+          }
           const row = requireRow(id);
+          // At most one notice a minute per staff member: the rest are folded into a later reminder.
           for (const to of new Set(deps.staffEmails())) {
-            mail.enqueue(
-              'request-pending',
-              pendingRequestMail({
+            mail.enqueueThrottled('request-pending', STAFF_NOTICE_INTERVAL_MS, {
+              now: pendingRequestMail({
                 to,
                 computerName: client.computerName,
                 osUser: input.osUser,
@@ -176,7 +186,8 @@ export function createOtpService(deps: {
                 expiresAt: row.expiresAt,
                 consoleUrl: deps.consoleUrl,
               }),
-            );
+              later: pendingRequestsReminderMail({ to, consoleUrl: deps.consoleUrl }),
+            });
           }
           audit.record({
             type: input.method === 'emergency' ? 'access_request.emergency_created' : 'access_request.created',

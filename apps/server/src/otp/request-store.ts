@@ -91,6 +91,17 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
       WHERE id = @id
       RETURNING status`,
   );
+  const supersede = db.prepare<Record<string, unknown>, { id: string }>(
+    `UPDATE otp_requests AS r SET status = 'superseded'
+      WHERE r.client_id = @clientId AND r.os_user = @osUser AND r.status = 'pending' AND ${STILL_VALID}
+        AND r.method IN ('email', 'emergency')
+      RETURNING id`,
+  );
+  const countOpen = db.prepare<Record<string, unknown>, { n: number }>(
+    `SELECT count(*) AS n FROM otp_requests r
+      WHERE r.client_id = @clientId AND r.os_user <> @exceptOsUser AND r.status = 'pending' AND ${STILL_VALID}
+        AND r.method IN ('email', 'emergency')`,
+  );
   const countResend = db.prepare<Record<string, unknown>, { id: string }>(
     'UPDATE otp_requests SET resend_count = resend_count + 1 WHERE id = @id AND resend_count < @limit RETURNING id',
   );
@@ -110,7 +121,7 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
     `SELECT ${ACCESS_REQUEST_COLUMNS}
        FROM otp_requests r JOIN clients c ON c.id = r.client_id
       WHERE r.status = 'pending' AND ${STILL_VALID} AND r.method IN ('email', 'emergency')
-      ORDER BY r.created_at
+      ORDER BY r.created_at DESC
       LIMIT @limit`,
   );
 
@@ -178,6 +189,12 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
 
     /** Marks a live OTP used; false when another verification used it first or it is no longer valid. */
     consume: (id: string): boolean => consume.get({ ...at(), id }) !== undefined,
+
+    /** Marks the still-valid pending access requests of this Client and osUser superseded; returns their ids. */
+    supersedePending: (clientId: string, osUser: string): string[] => supersede.all({ ...at(), clientId, osUser }).map((r) => r.id),
+
+    /** Still-valid pending access requests of this Client for other osUsers. */
+    countOpen: (clientId: string, exceptOsUser: string): number => countOpen.get({ ...at(), clientId, exceptOsUser })!.n,
 
     /** Counts one resend of an issued OTP unless it was resent `limit` times already; false then. */
     countResend: (id: string, limit: number): boolean => countResend.get({ id, limit }) !== undefined,

@@ -37,6 +37,12 @@ export function refusalError(refusal: OtpRefusal): AppError {
         'resend_limit',
         'This one-time password was resent as often as allowed. Check your mailbox, or request a new one.',
       );
+    case 'too_many_open_requests':
+      return new AppError(
+        429,
+        'too_many_open_requests',
+        'This computer already has as many access requests waiting as allowed. Wait for the helpdesk to decide, or call them.',
+      );
   }
 }
 

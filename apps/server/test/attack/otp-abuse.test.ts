@@ -103,4 +103,40 @@ describe('OTP abuse over HTTP', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(smtp.mails.filter((m) => m.to.includes(email))).toHaveLength(4);
   });
+
+  it('4 Clients send 50 junk requests each, then one real request: it is on the first page and staff get few mails', async () => {
+    const staff = { login: 'sally', password: 'sally-password-1', email: 'sally@corp.example.com', role: 'helpdesk' };
+    expect((await server.call('POST', '/api/v1/admin/users', { token: admin, body: staff })).status).toBe(201);
+    const listPending = () => server.call('GET', '/api/v1/admin/access-requests?status=pending', { token: admin });
+    const before = ((await listPending()).json as unknown[]).length;
+    const rogues = await Promise.all([1, 2, 3, 4].map((i) => server.enroll(`ROGUE-${i}`)));
+    const statuses = await Promise.all(
+      rogues.flatMap((rogue, r) =>
+        Array.from({ length: 50 }, async (_, i) => {
+          const res = await server.call('POST', '/api/v1/otp/requests', {
+            token: rogue.clientToken,
+            body: { osUser: `CORP\\junk${r}-${i}`, method: 'emergency', email: `junk${r}.${i}@example.net`, reason: 'junk' },
+          });
+          return res.status;
+        }),
+      ),
+    );
+    expect(statuses.filter((s) => s === 201)).toHaveLength(4 * 5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(4 * 45);
+
+    const victim = await server.enroll('PC-REAL-USER');
+    const real = await server.call('POST', '/api/v1/otp/requests', {
+      token: victim.clientToken,
+      body: { osUser: 'CORP\\realuser', method: 'emergency', email: 'realuser@corp.example.com', reason: 'really locked out' },
+    });
+    expect(real.status).toBe(201);
+    const pending = await listPending();
+    expect(pending.json).toHaveLength(before + 21);
+    expect(pending.json[0]).toMatchObject({ requestId: real.json.requestId, osUser: 'CORP\\realuser' });
+
+    await smtp.waitFor((m) => m.to.includes('sally@corp.example.com'));
+    await new Promise((r) => setTimeout(r, 1500));
+    // One notice now; everything after it folds into one reminder a minute later.
+    expect(smtp.mails.filter((m) => m.to.includes('sally@corp.example.com'))).toHaveLength(1);
+  });
 });

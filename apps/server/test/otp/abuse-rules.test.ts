@@ -161,3 +161,81 @@ describe('resend', () => {
     expect(t.smtp.mails.filter((m) => m.to.includes(email))).toHaveLength(4);
   });
 });
+
+describe('request floods', () => {
+  const emergency = (token: string, osUser: string, email = `${osUser.replace(/\W/g, '')}@corp.example.com`) =>
+    requestOtp(token, { osUser, method: 'emergency', email, reason: 'locked out' });
+  const pendingList = async (admin: string) =>
+    (await t.app.inject({ method: 'GET', url: '/api/v1/admin/access-requests?status=pending', headers: bearer(admin) })).json() as {
+      requestId: string;
+      osUser: string;
+      email: string;
+    }[];
+
+  it('supersedes the older pending request of the same Client and osUser', async () => {
+    const admin = await t.adminToken();
+    const { clientToken } = await t.enroll('PC-SUPER');
+    const first = await emergency(clientToken, 'CORP\\ann', 'ann.old@corp.example.com');
+    t.clock.advance(1000);
+    const second = await emergency(clientToken, 'corp\\ANN', 'ann.new@corp.example.com');
+    expect(second.statusCode).toBe(201);
+    const state = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/otp/requests/${first.json().requestId}`,
+      headers: bearer(clientToken),
+    });
+    expect(state.json().status).toBe('superseded');
+    expect((await pendingList(admin)).map((r) => r.email)).toEqual(['ann.new@corp.example.com']);
+    expect(await auditOf(admin, 'access_request.superseded')).toHaveLength(1);
+    const approve = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/admin/access-requests/${first.json().requestId}/approve`,
+      headers: bearer(admin),
+      payload: {},
+    });
+    expect(approve.json().error.code).toBe('not_pending');
+  });
+
+  it('keeps at most 5 open requests per Client (429 too_many_open_requests) and lists pending requests newest first', async () => {
+    const admin = await t.adminToken();
+    const { clientToken } = await t.enroll('PC-FLOOD');
+    for (let i = 1; i <= 5; i++) {
+      expect((await emergency(clientToken, `CORP\\junk${i}`)).statusCode).toBe(201);
+      t.clock.advance(1000);
+    }
+    const sixth = await emergency(clientToken, 'CORP\\junk6');
+    expect(sixth.statusCode).toBe(429);
+    expect(sixth.json().error.code).toBe('too_many_open_requests');
+    // A new request for an osUser already waiting replaces it, so it is not refused.
+    expect((await emergency(clientToken, 'CORP\\junk1', 'junk1.again@corp.example.com')).statusCode).toBe(201);
+    // Another computer is not affected.
+    const other = await t.enroll('PC-REAL');
+    expect((await emergency(other.clientToken, 'CORP\\real')).statusCode).toBe(201);
+    expect((await pendingList(admin)).map((r) => r.osUser)).toEqual([
+      'CORP\\real',
+      'CORP\\junk1',
+      'CORP\\junk5',
+      'CORP\\junk4',
+      'CORP\\junk3',
+      'CORP\\junk2',
+    ]);
+  });
+
+  it('sends each staff member at most one notice a minute, and one reminder for the rest', async () => {
+    const { clientToken } = await t.enroll('PC-NOTICE');
+    for (let i = 1; i <= 4; i++) expect((await emergency(clientToken, `CORP\\user${i}`)).statusCode).toBe(201);
+    const staffMails = () => t.smtp.mails.filter((m) => m.to.includes('admin@corp.example.com'));
+    await t.smtp.waitFor(() => staffMails().length >= 1);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(staffMails()).toHaveLength(1);
+    expect(staffMails()[0]!.text).toContain('CORP\\user1');
+
+    t.clock.advance(60_000);
+    await t.smtp.waitFor(() => staffMails().length >= 2);
+    expect(staffMails()[1]!.subject).toBe('More access requests waiting for approval');
+    t.clock.advance(5_000);
+    expect((await emergency(clientToken, 'CORP\\user5')).statusCode).toBe(201);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(staffMails()).toHaveLength(2);
+  });
+});

@@ -9,3 +9,7 @@ UPDATE otp_requests SET status = 'burnt'
    AND failed_attempts >= coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'maxVerifyAttempts'), 5);
 --   otp_requests.resend_count: how often the OTP was mailed again (at most 3 times).
 ALTER TABLE otp_requests ADD COLUMN resend_count INTEGER NOT NULL DEFAULT 0;
+--   mail_queue.not_before: when a throttled mail (the staff reminder of new access requests) is due;
+--     NULL for mail due when it was queued.
+ALTER TABLE mail_queue ADD COLUMN not_before INTEGER;
+CREATE INDEX mail_queue_by_recipient ON mail_queue (recipient, kind);
