@@ -33,6 +33,7 @@ export const ERROR_CODES = [
   'self_approval',
   'resend_limit',
   'too_many_open_requests',
+  'email_domain_not_allowed',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -42,6 +42,14 @@ export function createIssuePolicy(deps: { clock: Clock; settings: SettingsStore;
       return requests.countOpen(clientId, osUser) >= MAX_OPEN_REQUESTS ? { refused: 'too_many_open_requests' } : undefined;
     },
 
+    /** Email and emergency requests and Generate Password: only to `allowedEmailDomains`, when any are set. */
+    checkEmailDomain(email: string): OtpRefusal | undefined {
+      const allowed = settings.get().allowedEmailDomains;
+      if (allowed.length === 0) return undefined;
+      const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+      return allowed.some((d) => d.toLowerCase() === domain) ? undefined : { refused: 'email_domain_not_allowed' };
+    },
+
     /** An approver never approves an OTP mailed to their own address (`self_approval`). */
     checkApprover(requestEmail: string, approver: { email: string }): OtpRefusal | undefined {
       return requestEmail.toLowerCase() === approver.email.toLowerCase() ? { refused: 'self_approval' } : undefined;

@@ -10,7 +10,8 @@ export type OtpRefusal =
   | { refused: 'account_not_linked' }
   | { refused: 'self_approval' }
   | { refused: 'resend_limit' }
-  | { refused: 'too_many_open_requests' };
+  | { refused: 'too_many_open_requests' }
+  | { refused: 'email_domain_not_allowed' };
 
 export function isRefusal(value: unknown): value is OtpRefusal {
   return typeof value === 'object' && value !== null && 'refused' in value;

@@ -1,4 +1,5 @@
-import type { AccessRequest, OtpRequestState, RequestStatus } from '@latchkey/contracts';
+import type { OtpRequestState, RequestStatus } from '@latchkey/contracts';
+import type { AccessRequestRow } from './approver-context.js';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
 import type { ServerKeys } from '../crypto/secret-key.js';
@@ -100,7 +101,7 @@ export function createOtpService(deps: {
       detail: comment,
     });
 
-  const accessRequest = (requestId: string): AccessRequest => {
+  const accessRequest = (requestId: string): AccessRequestRow => {
     const request = requests.getAccessRequest(requestId);
     if (!request) throw new Error(`request ${requestId} vanished inside its transaction`);
     return request;
@@ -157,7 +158,7 @@ export function createOtpService(deps: {
     ): OtpRequestState | OtpRefusal =>
       db
         .transaction(() => {
-          const refusal = policy.checkInterval(client.id);
+          const refusal = policy.checkEmailDomain(input.email) ?? policy.checkInterval(client.id);
           if (refusal) return refusal;
           const open = requests.openPending(client.id, input.osUser, input.email);
           if (open) return state(requireRow(open));
@@ -233,9 +234,9 @@ export function createOtpService(deps: {
 
     verify: verification.verify,
 
-    listAccessRequests: (query: { status?: RequestStatus; limit: number }): AccessRequest[] => requests.listAccessRequests(query),
+    listAccessRequests: (query: { status?: RequestStatus; limit: number }): AccessRequestRow[] => requests.listAccessRequests(query),
 
-    approve: (requestId: string, approver: { login: string; email: string }, comment: string | null): AccessRequest | OtpRefusal =>
+    approve: (requestId: string, approver: { login: string; email: string }, comment: string | null): AccessRequestRow | OtpRefusal =>
       db
         .transaction(() => {
           const row = pendingAccessRequest(requestId);
@@ -252,7 +253,7 @@ export function createOtpService(deps: {
         })
         .immediate(),
 
-    deny: (requestId: string, actor: string, comment: string | null): AccessRequest | OtpRefusal =>
+    deny: (requestId: string, actor: string, comment: string | null): AccessRequestRow | OtpRefusal =>
       db
         .transaction(() => {
           const row = pendingAccessRequest(requestId);
@@ -265,9 +266,15 @@ export function createOtpService(deps: {
         .immediate(),
 
     /** "Generate Password": helpdesk issues an OTP without a request (not bound by the interval). */
-    generate: (client: ClientRow, input: { osUser: string; email: string; comment: string | null }, actor: string) =>
+    generate: (
+      client: ClientRow,
+      input: { osUser: string; email: string; comment: string | null },
+      actor: string,
+    ): { requestId: string; expiresAt: number } | OtpRefusal =>
       db
         .transaction(() => {
+          const refusal = policy.checkEmailDomain(input.email);
+          if (refusal) return refusal;
           const id = requests.insert({
             clientId: client.id,
             osUser: input.osUser,

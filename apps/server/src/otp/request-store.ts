@@ -1,4 +1,5 @@
-import type { AccessRequest, RequestStatus } from '@latchkey/contracts';
+import type { RequestStatus } from '@latchkey/contracts';
+import type { AccessRequestRow } from './approver-context.js';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
 import type { SettingsStore } from '../settings/settings-store.js';
@@ -105,10 +106,10 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
   const countResend = db.prepare<Record<string, unknown>, { id: string }>(
     'UPDATE otp_requests SET resend_count = resend_count + 1 WHERE id = @id AND resend_count < @limit RETURNING id',
   );
-  const selectAccessRequest = db.prepare<Record<string, unknown>, AccessRequest>(
+  const selectAccessRequest = db.prepare<Record<string, unknown>, AccessRequestRow>(
     `SELECT ${ACCESS_REQUEST_COLUMNS} FROM otp_requests r JOIN clients c ON c.id = r.client_id WHERE r.id = @id`,
   );
-  const list = db.prepare<Record<string, unknown>, AccessRequest>(
+  const list = db.prepare<Record<string, unknown>, AccessRequestRow>(
     `SELECT * FROM (
        SELECT ${ACCESS_REQUEST_COLUMNS}
          FROM otp_requests r JOIN clients c ON c.id = r.client_id
@@ -117,7 +118,7 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
       WHERE @status IS NULL OR status = @status
       LIMIT @limit`,
   );
-  const listPending = db.prepare<Record<string, unknown>, AccessRequest>(
+  const listPending = db.prepare<Record<string, unknown>, AccessRequestRow>(
     `SELECT ${ACCESS_REQUEST_COLUMNS}
        FROM otp_requests r JOIN clients c ON c.id = r.client_id
       WHERE r.status = 'pending' AND ${STILL_VALID} AND r.method IN ('email', 'emergency')
@@ -202,9 +203,9 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
     /** Counts a wrong code against an issued OTP; true when this one burnt it. */
     countFailedAttempt: (id: string): boolean => countFailedAttempt.get({ ...at(), id })?.status === 'burnt',
 
-    getAccessRequest: (id: string): AccessRequest | undefined => selectAccessRequest.get({ ...at(), id }),
+    getAccessRequest: (id: string): AccessRequestRow | undefined => selectAccessRequest.get({ ...at(), id }),
 
-    listAccessRequests(query: { status?: RequestStatus; limit: number }): AccessRequest[] {
+    listAccessRequests(query: { status?: RequestStatus; limit: number }): AccessRequestRow[] {
       if (query.status === 'pending') return listPending.all({ ...at(), limit: query.limit });
       return list.all({ ...at(), status: query.status ?? null, limit: query.limit });
     },

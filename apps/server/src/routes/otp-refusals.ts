@@ -43,6 +43,12 @@ export function refusalError(refusal: OtpRefusal): AppError {
         'too_many_open_requests',
         'This computer already has as many access requests waiting as allowed. Wait for the helpdesk to decide, or call them.',
       );
+    case 'email_domain_not_allowed':
+      return new AppError(
+        400,
+        'email_domain_not_allowed',
+        'Use your work email address: this address is not in a domain the server sends to.',
+      );
   }
 }
 

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import { AppError } from '../app-error.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../crypto/password.js';
 import type { LoginThrottle } from './login-throttle.js';
+import { isLinkedAccount } from './windows-accounts.js';
 
 export interface AuthenticatedUser {
   login: string;
@@ -50,6 +51,13 @@ export function createUserService(db: Db, clock: Clock, throttle: LoginThrottle)
       const row = byLogin.get(login);
       return row && publicUser(row);
     },
+    /** Emails of the internal users this Windows account is linked to (see windows-accounts.ts). */
+    linkedEmails: (osUser: string): string[] =>
+      listAll
+        .all()
+        .map(publicUser)
+        .filter((user) => isLinkedAccount(osUser, user))
+        .map((user) => user.email),
     hasAdmin: () => countAdmins.get()!.n > 0,
     staffEmails: () => staffEmails.all().map((r) => r.email),
 

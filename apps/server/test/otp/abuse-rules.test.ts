@@ -239,3 +239,63 @@ describe('request floods', () => {
     expect(staffMails()).toHaveLength(2);
   });
 });
+
+describe('allowed email domains and approver context', () => {
+  it('refuses email and emergency requests and Generate Password outside allowedEmailDomains with 400 email_domain_not_allowed', async () => {
+    const admin = await t.adminToken();
+    await t.updateSettings(admin, { allowedEmailDomains: ['corp.example.com'] });
+    const { clientId, clientToken } = await t.enroll('PC-DOMAINS');
+    for (const method of ['email', 'emergency']) {
+      const outside = await requestOtp(clientToken, { osUser: 'CORP\\ann', method, email: 'ann@evil.example.net', reason: 'x' });
+      expect(outside.statusCode, method).toBe(400);
+      expect(outside.json().error.code).toBe('email_domain_not_allowed');
+    }
+    const generate = (email: string) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/admin/otp', headers: bearer(admin), payload: { clientId, osUser: 'CORP\\ann', email } });
+    const generatedOutside = await generate('ann@corp.example.com.evil.net');
+    expect(generatedOutside.statusCode).toBe(400);
+    expect(generatedOutside.json().error.code).toBe('email_domain_not_allowed');
+    expect((await requestOtp(clientToken, { osUser: 'CORP\\ann', method: 'emergency', email: 'Ann@CORP.example.com' })).statusCode).toBe(
+      201,
+    );
+    expect((await generate('ann@corp.example.com')).statusCode).toBe(201);
+  });
+
+  it('lists knownEmails beside each request and flags new_email when the requested email is not among them', async () => {
+    const admin = await t.adminToken();
+    await t.createUser(admin, { login: 'ann', role: 'user', email: 'ann@corp.example.com' });
+    const { clientId, clientToken } = await t.enroll('PC-CONTEXT');
+    // ann unlocked before with a generated OTP to her second address
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/otp',
+      headers: bearer(admin),
+      payload: { clientId, osUser: 'CORP\\ann', email: 'ann.home@corp.example.com' },
+    });
+    const otp = otpFromMail(await t.smtp.waitFor((m) => m.to.includes('ann.home@')));
+    const verified = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/otp/verify',
+      headers: bearer(clientToken),
+      payload: { osUser: 'CORP\\ann', email: 'ann.home@corp.example.com', otp },
+    });
+    expect(verified.statusCode).toBe(200);
+
+    const other = await t.enroll('PC-CONTEXT-2');
+    await requestOtp(other.clientToken, { osUser: 'CORP\\ann', method: 'emergency', email: 'attacker@corp.example.com' });
+    await requestOtp(other.clientToken, { osUser: 'CORP\\bob', method: 'emergency', email: 'bob@corp.example.com' });
+    const third = await t.enroll('PC-CONTEXT-3');
+    await requestOtp(third.clientToken, { osUser: 'corp\\ANN', method: 'emergency', email: 'ANN@corp.example.com' });
+    const list = (
+      await t.app.inject({ method: 'GET', url: '/api/v1/admin/access-requests?status=pending', headers: bearer(admin) })
+    ).json();
+    const byEmail = Object.fromEntries(
+      (list as { email: string; knownEmails: string[]; flags: string[] }[]).map((r) => [r.email, { known: r.knownEmails, flags: r.flags }]),
+    );
+    expect(byEmail).toEqual({
+      'attacker@corp.example.com': { known: ['ann.home@corp.example.com', 'ann@corp.example.com'], flags: ['new_email'] },
+      'bob@corp.example.com': { known: [], flags: ['new_email'] },
+      'ANN@corp.example.com': { known: ['ann.home@corp.example.com', 'ann@corp.example.com'], flags: [] },
+    });
+  });
+});

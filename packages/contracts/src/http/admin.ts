@@ -77,6 +77,16 @@ export const SETTINGS_LIMITS = {
   maxVerifyAttempts: { minimum: 1, maximum: 10 },
 } as const;
 
+/** A mail domain as it follows the `@` (`corp.example.com`); matched exactly, case-insensitive. */
+export const EmailDomainSchema = Type.String({
+  minLength: 1,
+  maxLength: 253,
+  pattern: '^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$',
+});
+
+/** Why an access request deserves a closer look: `new_email`, the email is not among `knownEmails`. */
+export const ACCESS_REQUEST_FLAGS = ['new_email'] as const;
+
 const settingsProperties = {
   accessRequestExpirationMinutes: Type.Integer(SETTINGS_LIMITS.accessRequestExpirationMinutes),
   otpRequestIntervalMinutes: Type.Integer(SETTINGS_LIMITS.otpRequestIntervalMinutes),
@@ -85,6 +95,8 @@ const settingsProperties = {
   autoSendToDirectoryUsers: Type.Boolean(),
   autoSendToInternalUsers: Type.Boolean(),
   defaultAllowOneTimePasswords: Type.Boolean(),
+  // v1.1 abuse rules: email and emergency requests and Generate Password only to these domains ([]: any).
+  allowedEmailDomains: Type.Array(EmailDomainSchema, { maxItems: 100, uniqueItems: true }),
 };
 
 export const SettingsSchema = Type.Object(settingsProperties, { additionalProperties: false });
@@ -98,6 +110,8 @@ export const DEFAULT_SETTINGS: Settings = {
   autoSendToDirectoryUsers: false,
   autoSendToInternalUsers: false,
   defaultAllowOneTimePasswords: true,
+  // v1.1 abuse rules
+  allowedEmailDomains: [],
 };
 
 export const SettingsPatchSchema = Type.Partial(SettingsSchema, { additionalProperties: false });
@@ -214,6 +228,9 @@ export const AccessRequestSchema = Type.Object(
     decidedBy: Type.Union([Type.String(), Type.Null()]),
     decidedAt: Type.Union([TimestampSchema, Type.Null()]),
     comment: Type.Union([Type.String(), Type.Null()]),
+    /** Emails this osUser verified with before, the directory's mail, the email of a linked internal user. */
+    knownEmails: Type.Array(Type.String()),
+    flags: Type.Array(Type.Union(ACCESS_REQUEST_FLAGS.map((f) => Type.Literal(f)))),
   },
   { additionalProperties: false },
 );
