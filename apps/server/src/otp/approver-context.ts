@@ -1,6 +1,9 @@
 import type { AccessRequest } from '@latchkey/contracts';
 import type { Directory } from '../directory/index.js';
 
+const DIRECTORY_CACHE_MS = 60_000;
+const DIRECTORY_WAIT_MS = 2_000;
+
 export type AccessRequestRow = Omit<AccessRequest, 'knownEmails' | 'flags'>;
 
 /**
@@ -12,16 +15,36 @@ export function createApproverContext(deps: {
   emailsVerifiedBy: (osUser: string) => string[];
   linkedUserEmails: (osUser: string) => string[];
   directory: () => Directory | undefined;
+  now: () => number;
 }) {
-  async function directoryEmail(osUser: string): Promise<string[]> {
-    const directory = deps.directory();
-    if (!directory) return [];
+  // The console polls the pending list every few seconds: ask the directory about an osUser at most
+  // once a minute, and never let a slow directory hold the list up for long.
+  const directoryCache = new Map<string, { at: number; emails: Promise<string[]> }>();
+
+  async function lookUp(directory: Directory, osUser: string): Promise<string[]> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<string[]>((resolve) => (timer = setTimeout(() => resolve([]), DIRECTORY_WAIT_MS)));
+    const lookup = directory.lookupEmail(osUser).then(
+      (found) => (found.kind === 'found' ? [found.email] : []),
+      () => [],
+    );
     try {
-      const found = await directory.lookupEmail(osUser);
-      return found.kind === 'found' ? [found.email] : [];
-    } catch {
-      return [];
+      return await Promise.race([lookup, timeout]);
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  function directoryEmail(osUser: string): Promise<string[]> {
+    const directory = deps.directory();
+    if (!directory) return Promise.resolve([]);
+    const key = osUser.toLowerCase();
+    const cached = directoryCache.get(key);
+    if (cached && deps.now() - cached.at < DIRECTORY_CACHE_MS) return cached.emails;
+    if (directoryCache.size > 1000) directoryCache.clear();
+    const emails = lookUp(directory, osUser);
+    directoryCache.set(key, { at: deps.now(), emails });
+    return emails;
   }
 
   async function knownEmails(osUser: string): Promise<string[]> {

@@ -10,6 +10,7 @@ export default async function accessRequestRoutes(app: TypedApp) {
     emailsVerifiedBy: app.sessions.emailsVerifiedBy,
     linkedUserEmails: app.users.linkedEmails,
     directory: () => app.directory,
+    now: () => app.clock.now(),
   });
   const one = async (request: Parameters<typeof withContext>[0][number]) => (await withContext([request]))[0]!;
 
