@@ -72,3 +72,24 @@ test('Access Requests warns when a request asks for an email the user never used
   expect(axe.violations).toEqual([]);
   expect(errors).toEqual([]);
 });
+
+test('Settings limits email addresses to the allowed domains, and checks each domain before saving', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  await signIn(page, stack.baseUrl, 'admin', stack.adminPassword);
+  await openPage(page, 'Settings');
+  const domains = page.getByLabel('Allowed email domains');
+  await domains.fill('corp.example.com\nnot a domain');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('"not a domain" is not a domain name')).toBeVisible();
+  await expect(domains).toBeFocused();
+  await domains.fill('Corp.Example.com, branch.example.com');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status')).toContainText('Settings saved.');
+  expect((await stack.admin(routes.getSettings, {})).allowedEmailDomains).toEqual(['corp.example.com', 'branch.example.com']);
+  const { client } = await stack.enrollClient('PC-DOMAINS');
+  await expect(
+    client(routes.createOtpRequest, { body: { osUser: 'CORP\\eve', method: 'emergency', email: 'eve@mail.example.net' } }),
+  ).rejects.toMatchObject({ code: 'email_domain_not_allowed' });
+  await stack.admin(routes.putSettings, { body: { allowedEmailDomains: [] } });
+  expect(errors).toEqual([]);
+});
