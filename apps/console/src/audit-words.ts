@@ -35,6 +35,11 @@ export const AUDIT_WORDS: Record<AuditEventType, string> = {
   'offline_unlock.response_issued': 'Offline response code given by the helpdesk',
   'offline_unlock.used': 'Unlocked offline with a response code',
   'offline_unlock.unmatched': 'Offline unlock reported without a matching response code',
+  'otp.refused': 'One-time password refused (account not linked)',
+  'access_request.refused': 'Request refused (too many open)',
+  'access_request.superseded': 'Request replaced by a newer one',
+  'access_request.self_approval_refused': 'Approval of own request refused',
+  'otp.burnt': 'One-time password burnt by wrong codes',
 };
 
 /** Words for a type; a type this console does not know (a newer server) shows as its code. */

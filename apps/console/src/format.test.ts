@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRelative, formatRemaining, fromLocalInput } from './format';
+import { formatRelative, formatRemaining, fromLocalInput, parseList } from './format';
 
 const MINUTE = 60_000;
 
@@ -37,5 +37,12 @@ describe('fromLocalInput', () => {
     expect(fromLocalInput('2026-03-01T10:15')).toBe(new Date(2026, 2, 1, 10, 15).getTime());
     expect(fromLocalInput('')).toBeUndefined();
     expect(fromLocalInput('not a date')).toBeUndefined();
+  });
+});
+
+describe('parseList', () => {
+  it('takes entries one a line or comma-separated, trimmed, without empty ones or repeats that differ only in case', () => {
+    expect(parseList(' CORP\\bob ,\n\nkiosk,corp\\BOB\n')).toEqual(['CORP\\bob', 'kiosk']);
+    expect(parseList('')).toEqual([]);
   });
 });

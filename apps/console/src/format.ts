@@ -42,3 +42,12 @@ export function fromLocalInput(value: string): number | undefined {
   const ms = new Date(value).getTime();
   return Number.isFinite(ms) ? ms : undefined;
 }
+
+/** Entries typed one a line or comma-separated: trimmed, empty ones dropped, repeats (ignoring case) once. */
+export function parseList(text: string): string[] {
+  const seen = new Set<string>();
+  return text
+    .split(/[\n,]/)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '' && !seen.has(entry.toLowerCase()) && seen.add(entry.toLowerCase()));
+}

@@ -21,7 +21,10 @@ export interface TestApp {
   enroll(computerName?: string): Promise<EnrollResult>;
   adminToken(login?: string, password?: string): Promise<string>;
   /** Creates an internal user through the admin API; password and email default from the login. */
-  createUser(admin: string, user: { login: string; role: Role; password?: string; email?: string }): Promise<void>;
+  createUser(
+    admin: string,
+    user: { login: string; role: Role; password?: string; email?: string; windowsAccounts?: string[] },
+  ): Promise<void>;
   /** Changes System Settings through the admin API. */
   updateSettings(admin: string, patch: SettingsPatch): Promise<void>;
   /** Closes the app; the data dir stays so a test can reopen it. */
@@ -89,12 +92,12 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
       return res.json().token as string;
     },
-    async createUser(admin, { login, role, password = `${login}-password-1`, email = `${login}@corp.example.com` }) {
+    async createUser(admin, { login, role, password = `${login}-password-1`, email = `${login}@corp.example.com`, windowsAccounts }) {
       const res = await app.inject({
         method: 'POST',
         url: '/api/v1/admin/users',
         headers: bearer(admin),
-        payload: { login, password, email, role },
+        payload: { login, password, email, role, ...(windowsAccounts ? { windowsAccounts } : {}) },
       });
       if (res.statusCode !== 201) throw new Error(`creating user ${login} failed: ${res.statusCode} ${res.body}`);
     },

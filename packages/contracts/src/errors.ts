@@ -30,6 +30,12 @@ export const ERROR_CODES = [
   'offline_unlock_disabled',
   'service_unavailable',
   'internal_error',
+  // v1.1 abuse and authorization (OTP rules)
+  'account_not_linked',
+  'self_approval',
+  'resend_limit',
+  'too_many_open_requests',
+  'email_domain_not_allowed',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { _electron as electron, expect, test } from '@playwright/test';
@@ -24,7 +24,8 @@ test.beforeAll(async () => {
   if (!hasBinary) return;
   stack = await startLockStack();
   await stack.settings({ autoSendToInternalUsers: true, otpRequestIntervalMinutes: 0 });
-  await stack.addUser('ivy', 'ivy-password-1', 'ivy@corp.example.com');
+  // The Client locks the account running this test: link its name (any domain) to ivy for the internal method.
+  await stack.addUser('ivy', 'ivy-password-1', 'ivy@corp.example.com', [userInfo().username]);
   work = mkdtempSync(join(tmpdir(), 'latchkey-electron-'));
 });
 test.afterAll(async () => {

@@ -19,7 +19,8 @@ import {
 let stack: LockStack;
 test.beforeAll(async () => {
   stack = await startLockStack();
-  await stack.addUser('dana', 'dana-password-1', 'dana@corp.example.com');
+  // The preview's osUser is CORP\alice: dana may unlock it only because the account is linked to her.
+  await stack.addUser('dana', 'dana-password-1', 'dana@corp.example.com', [OS_USER]);
 });
 test.afterAll(async () => stack?.stop());
 test.use({ viewport: VIEWPORT });

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import {
+  OS_USER,
   SCREENSHOT_DIR,
   VIEWPORT,
   expectUnlocked,
@@ -16,7 +17,8 @@ import {
 let stack: LockStack;
 test.beforeAll(async () => {
   stack = await startLockStack();
-  await stack.addUser('gus', 'gus-password-1', 'gus@corp.example.com');
+  // The preview's osUser is not gus's login: link it so the internal method may send him its code.
+  await stack.addUser('gus', 'gus-password-1', 'gus@corp.example.com', [OS_USER]);
   await stack.settings({ autoSendToInternalUsers: true, otpRequestIntervalMinutes: 60 });
 });
 test.afterAll(async () => stack?.stop());

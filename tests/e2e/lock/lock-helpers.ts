@@ -14,7 +14,8 @@ export interface LockStack extends Stack {
   admin: ApiClient;
   /** Settings for this spec (policy mode, interval). */
   settings(body: Parameters<ApiClient>[1] extends never ? never : Record<string, unknown>): Promise<void>;
-  addUser(login: string, password: string, email: string): Promise<void>;
+  /** An internal user; `windowsAccounts` are the Windows accounts besides their own login it may request OTPs for. */
+  addUser(login: string, password: string, email: string, windowsAccounts?: string[]): Promise<void>;
   /** The OTP in the newest mail to `email`, after at least `count` such mails arrived. */
   otpFor(email: string, count?: number): Promise<string>;
   pendingRequestId(email: string): Promise<string>;
@@ -34,8 +35,10 @@ export async function startLockStack(env: Record<string, string> = {}): Promise<
     async settings(body) {
       await admin(routes.putSettings, { body: body as never });
     },
-    async addUser(userLogin, password, email) {
-      await admin(routes.createUser, { body: { login: userLogin, password, email, role: 'user' } });
+    async addUser(userLogin, password, email, windowsAccounts) {
+      await admin(routes.createUser, {
+        body: { login: userLogin, password, email, role: 'user', ...(windowsAccounts ? { windowsAccounts } : {}) },
+      });
     },
     async otpFor(email, count = 1) {
       await expect.poll(() => codeMails(email).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(count);

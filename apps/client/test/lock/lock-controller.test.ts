@@ -129,6 +129,7 @@ describe('lock controller against the real server', () => {
       password: 'bob-password-123',
       email: 'bob@corp.example.com',
       role: 'user',
+      windowsAccounts: [OS_USER], // the lock's osUser is not the login: link it
     });
     const { controller } = await controllerFor();
     await controller.start();
@@ -160,6 +161,7 @@ describe('lock controller against the real server', () => {
       password: 'carol-password-1',
       email: 'carol@corp.example.com',
       role: 'user',
+      windowsAccounts: [OS_USER], // the lock's osUser is not the login: link it
     });
     const { controller } = await controllerFor();
     await controller.start();
@@ -214,6 +216,7 @@ describe('lock controller against the real server', () => {
       password: 'frank-password-1',
       email: 'frank@corp.example.com',
       role: 'user',
+      windowsAccounts: [OS_USER], // the lock's osUser is not the login: link it
     });
     const store = memoryStore();
     const { controller } = await controllerFor({ store });
@@ -241,6 +244,7 @@ describe('lock controller against the real server', () => {
       password: 'kim-password-12',
       email: 'kim@corp.example.com',
       role: 'user',
+      windowsAccounts: [OS_USER], // the lock's osUser is not the login: link it
     });
     const { controller, unlocked } = await controllerFor();
     await controller.start();
@@ -265,6 +269,7 @@ describe('lock controller against the real server', () => {
       password: 'gina-password-1',
       email: 'gina@corp.example.com',
       role: 'user',
+      windowsAccounts: [OS_USER], // the lock's osUser is not the login: link it
     });
     const store = memoryStore();
     const { controller, token } = await controllerFor({ store });

@@ -41,7 +41,13 @@ async function settings(values: Record<string, unknown>) {
 }
 
 async function addUser(login: string, email: string) {
-  await server.admin('POST', '/api/v1/admin/users', { login, password: `${login}-password-1`, email, role: 'user' });
+  await server.admin('POST', '/api/v1/admin/users', {
+    login,
+    password: `${login}-password-1`,
+    email,
+    role: 'user',
+    windowsAccounts: [OS_USER],
+  });
 }
 
 async function codeFor(email: string, count = 1) {

@@ -36,7 +36,15 @@ function PendingRow({ request, now, onDone }: { request: AccessRequest; now: num
     <tr>
       <td>{request.computerName}</td>
       <td>{request.osUser}</td>
-      <td>{request.email}</td>
+      <td>
+        {request.email}
+        {request.flags.includes('new_email') && (
+          <strong class="email-warning" data-testid="new-email-warning">
+            Warning: new email. {request.osUser} has not used this address before. Check it with them before approving.
+          </strong>
+        )}
+        <span class="known-emails">Known emails: {request.knownEmails.length > 0 ? request.knownEmails.join(', ') : 'none'}</span>
+      </td>
       <td>
         <span class={`tag tag-${request.method}`}>{METHOD_LABEL[request.method] ?? request.method}</span>
       </td>
@@ -168,7 +176,8 @@ export function AccessRequestsPage({ pending }: { pending: PendingFeed }) {
       <p class="lead">Requests from locked computers waiting for a decision. Approving emails the one-time password at once.</p>
       {notice && <Notice kind={notice.ok ? 'success' : 'error'}>{notice.text}</Notice>}
       <section aria-labelledby="pending-title">
-        <h2 id="pending-title">Pending</h2>
+        <h2 id="pending-title">Pending{pending.requests ? ` (${pending.requests.length})` : ''}</h2>
+        {pending.requests && pending.requests.length > 0 && <p class="muted">Newest first.</p>}
         {pending.error !== undefined && pending.requests && (
           <p class="notice notice-error" role="alert">
             Could not refresh the list: {errorMessage(pending.error)} It is retried every few seconds.

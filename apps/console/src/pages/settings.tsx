@@ -5,6 +5,7 @@ import { useAsync } from '../hooks';
 import { ErrorState, Loading, Notice } from '../components/states';
 import { Field, described } from '../components/field';
 import { ServerKeyCard } from '../components/server-key';
+import { parseList } from '../format';
 
 type NumberKey = keyof typeof SETTINGS_LIMITS;
 type BooleanKey =
@@ -75,8 +76,12 @@ const BOOLEAN_FIELDS: { key: BooleanKey; label: string; hint: string }[] = [
   },
 ];
 
-type Draft = Record<NumberKey, string> & Record<BooleanKey, boolean>;
-type Errors = Partial<Record<NumberKey, string>>;
+type Draft = Record<NumberKey, string> & Record<BooleanKey, boolean> & { allowedEmailDomains: string };
+type Errors = Partial<Record<NumberKey | 'allowedEmailDomains', string>>;
+
+const DOMAINS_HINT =
+  'Email and emergency requests, and Generate Password, go only to addresses in these domains (exact match, one a line or comma-separated). Empty: any domain.';
+const DOMAIN_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
 function toDraft(s: Settings): Draft {
   return {
@@ -92,6 +97,7 @@ function toDraft(s: Settings): Draft {
     // issue 9 (the lock holds)
     unlockGraceMinutes: String(s.unlockGraceMinutes),
     askAgainOnUnlock: s.askAgainOnUnlock,
+    allowedEmailDomains: s.allowedEmailDomains.join('\n'),
   };
 }
 
@@ -106,6 +112,9 @@ function validate(draft: Draft): { errors: Errors; settings?: Settings } {
       errors[field.key] = `Enter a whole number from ${minimum} to ${maximum}.`;
     } else numbers[field.key] = value;
   }
+  const domains = parseList(draft.allowedEmailDomains.toLowerCase());
+  const badDomain = domains.find((d) => !DOMAIN_PATTERN.test(d) || d.length > 253);
+  if (badDomain !== undefined) errors.allowedEmailDomains = `"${badDomain}" is not a domain name such as corp.example.com.`;
   if (Object.keys(errors).length > 0) return { errors };
   return {
     errors,
@@ -118,6 +127,7 @@ function validate(draft: Draft): { errors: Errors; settings?: Settings } {
       allowOfflineUnlock: draft.allowOfflineUnlock,
       // issue 9 (the lock holds)
       askAgainOnUnlock: draft.askAgainOnUnlock,
+      allowedEmailDomains: domains,
     },
   };
 }
@@ -147,8 +157,8 @@ export function SettingsPage() {
     setErrors(found);
     if (!settings) {
       setNotice({ text: 'Some values are not valid. Correct the highlighted fields and save again.', ok: false });
-      const first = NUMBER_FIELDS.find((f) => found[f.key]);
-      if (first) document.getElementById(`setting-${first.key}`)?.focus();
+      const first = [...NUMBER_FIELDS.map((f) => f.key), 'allowedEmailDomains' as const].find((key) => found[key]);
+      if (first) document.getElementById(`setting-${first}`)?.focus();
       return;
     }
     setBusy(true);
@@ -215,6 +225,20 @@ export function SettingsPage() {
               </div>
             );
           })}
+        </fieldset>
+        <fieldset>
+          <legend>Email addresses</legend>
+          <Field id="setting-allowedEmailDomains" label="Allowed email domains" hint={DOMAINS_HINT} error={errors.allowedEmailDomains}>
+            <textarea
+              {...described('setting-allowedEmailDomains', DOMAINS_HINT, errors.allowedEmailDomains)}
+              rows={3}
+              value={draft.allowedEmailDomains}
+              onInput={(e) => {
+                set('allowedEmailDomains', e.currentTarget.value);
+                setErrors((old) => ({ ...old, allowedEmailDomains: undefined }));
+              }}
+            />
+          </Field>
         </fieldset>
         <div class="form-actions">
           <button type="submit" class="button-primary" disabled={busy}>

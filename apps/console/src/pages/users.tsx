@@ -5,9 +5,22 @@ import { useAsync, useNow } from '../hooks';
 import { Empty, ErrorState, Loading, Notice } from '../components/states';
 import { Field, described } from '../components/field';
 import { Time } from '../components/time';
+import { parseList } from '../format';
 
 const ROLES: Role[] = ['admin', 'helpdesk', 'user'];
 const ROLE_HINT = 'admin: everything. helpdesk: requests, passwords, sessions, clients, audit. user: may only request one-time passwords.';
+const ACCOUNTS_HINT =
+  'Windows accounts this user may unlock with their login and password, besides their own login name: DOMAIN\\name for one domain, name for any domain. One a line or comma-separated.';
+const MAX_ACCOUNTS = 50;
+
+/** The typed list of Windows accounts, or why it is not valid. */
+function parseAccounts(text: string): { accounts: string[]; error?: string } {
+  const accounts = parseList(text);
+  if (accounts.length > MAX_ACCOUNTS) return { accounts, error: `Enter at most ${MAX_ACCOUNTS} Windows accounts.` };
+  const isControl = (c: string) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f;
+  const bad = accounts.find((a) => a.length > 256 || [...a].some(isControl));
+  return bad === undefined ? { accounts } : { accounts, error: `"${bad}" is not a valid Windows account.` };
+}
 
 type Say = (text: string, ok: boolean) => void;
 
@@ -16,6 +29,7 @@ function CreateUser({ onCreated, say }: { onCreated: () => void; say: Say }) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('helpdesk');
   const [password, setPassword] = useState('');
+  const [accountsText, setAccountsText] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const clearError = (key: string) => setErrors(({ [key]: _dropped, ...rest }) => rest);
@@ -26,15 +40,25 @@ function CreateUser({ onCreated, say }: { onCreated: () => void; say: Say }) {
     if (!isValidLoginName(login.trim())) found.login = 'Use 1 to 64 letters, digits, dots, dashes, underscores or @.';
     if (!isValidEmail(email.trim())) found.email = 'Enter one valid email address.';
     if (password.length < NEW_PASSWORD_MIN_LENGTH) found.password = `Use at least ${NEW_PASSWORD_MIN_LENGTH} characters.`;
+    const { accounts, error: accountsError } = parseAccounts(accountsText);
+    if (accountsError) found.accounts = accountsError;
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     setBusy(true);
     try {
-      const user = await api(routes.createUser, { body: { login: login.trim(), email: email.trim(), role, password } });
+      const body = {
+        login: login.trim(),
+        email: email.trim(),
+        role,
+        password,
+        ...(accounts.length > 0 ? { windowsAccounts: accounts } : {}),
+      };
+      const user = await api(routes.createUser, { body });
       say(`Created ${user.login} (${user.role}).`, true);
       setLogin('');
       setEmail('');
       setPassword('');
+      setAccountsText('');
       setRole('helpdesk');
       onCreated();
     } catch (err) {
@@ -95,6 +119,17 @@ function CreateUser({ onCreated, say }: { onCreated: () => void; say: Say }) {
               }}
             />
           </Field>
+          <Field id="new-accounts" label="Windows accounts (optional)" hint={ACCOUNTS_HINT} error={errors.accounts}>
+            <textarea
+              {...described('new-accounts', ACCOUNTS_HINT, errors.accounts)}
+              rows={2}
+              value={accountsText}
+              onInput={(e) => {
+                setAccountsText(e.currentTarget.value);
+                clearError('accounts');
+              }}
+            />
+          </Field>
         </div>
         <div class="form-actions">
           <button type="submit" class="button-primary" disabled={busy}>
@@ -113,7 +148,9 @@ function UserActions({ user, self, onChanged, say }: { user: InternalUser; self:
   const [password, setPassword] = useState('');
   const [email, setEmail] = useState(user.email);
   const [role, setRole] = useState<Role>(user.role);
+  const [accountsText, setAccountsText] = useState(user.windowsAccounts.join('\n'));
   const [error, setError] = useState<string | undefined>(undefined);
+  const [accountsError, setAccountsError] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const base = `user-${user.login.replace(/[^A-Za-z0-9_-]/g, '_')}`;
   const opener = useRef<Record<Mode, HTMLButtonElement | null>>({ password: null, edit: null, delete: null });
@@ -130,6 +167,8 @@ function UserActions({ user, self, onChanged, say }: { user: InternalUser; self:
     setPassword('');
     setEmail(user.email);
     setRole(user.role);
+    setAccountsText(user.windowsAccounts.join('\n'));
+    setAccountsError(undefined);
   };
 
   const run = async (work: () => Promise<string>) => {
@@ -157,9 +196,17 @@ function UserActions({ user, self, onChanged, say }: { user: InternalUser; self:
 
   const submitEdit = (event: Event) => {
     event.preventDefault();
-    if (!isValidEmail(email.trim())) return setError('Enter one valid email address.');
-    setError(undefined);
-    const body = { ...(email.trim() !== user.email ? { email: email.trim() } : {}), ...(role !== user.role ? { role } : {}) };
+    const emailError = isValidEmail(email.trim()) ? undefined : 'Enter one valid email address.';
+    const { accounts, error: badAccounts } = parseAccounts(accountsText);
+    setError(emailError);
+    setAccountsError(badAccounts);
+    if (emailError || badAccounts) return;
+    const accountsChanged = accounts.join('\n') !== user.windowsAccounts.join('\n');
+    const body = {
+      ...(email.trim() !== user.email ? { email: email.trim() } : {}),
+      ...(role !== user.role ? { role } : {}),
+      ...(accountsChanged ? { windowsAccounts: accounts } : {}),
+    };
     if (Object.keys(body).length === 0) return setMode(undefined);
     void run(async () => {
       await api(routes.updateUser, { params: { login: user.login }, body });
@@ -228,6 +275,14 @@ function UserActions({ user, self, onChanged, say }: { user: InternalUser; self:
               type="email"
               value={email}
               onInput={(e) => setEmail(e.currentTarget.value)}
+            />
+          </Field>
+          <Field id={`${base}-accounts`} label={`Windows accounts of ${user.login}`} hint={ACCOUNTS_HINT} error={accountsError}>
+            <textarea
+              {...described(`${base}-accounts`, ACCOUNTS_HINT, accountsError)}
+              rows={2}
+              value={accountsText}
+              onInput={(e) => setAccountsText(e.currentTarget.value)}
             />
           </Field>
           <Field id={`${base}-role`} label={`Role of ${user.login}`}>
@@ -303,6 +358,7 @@ export function UsersPage({ self }: { self: string }) {
                 <th scope="col">Login</th>
                 <th scope="col">Email</th>
                 <th scope="col">Role</th>
+                <th scope="col">Windows accounts</th>
                 <th scope="col">Created</th>
                 <th scope="col">Actions</th>
               </tr>
@@ -314,6 +370,9 @@ export function UsersPage({ self }: { self: string }) {
                   <td>{u.email}</td>
                   <td>
                     <span class={`tag tag-role-${u.role}`}>{u.role}</span>
+                  </td>
+                  <td class="wrap">
+                    {u.windowsAccounts.length > 0 ? u.windowsAccounts.join(', ') : <span class="muted">own login only</span>}
                   </td>
                   <td>
                     <Time ms={u.createdAt} now={now} />

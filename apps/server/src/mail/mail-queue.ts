@@ -63,6 +63,13 @@ export function createMailQueue(options: {
   const releaseClaims = db.prepare<[number, number]>(
     'UPDATE mail_queue SET next_attempt_at = ? WHERE sent_at IS NULL AND next_attempt_at > ?',
   );
+  // When the newest mail of a kind to a recipient is (or was) due: a throttled one may be due later.
+  const lastDue = db.prepare<[string, string], { due: number | null }>(
+    'SELECT max(coalesce(not_before, created_at)) AS due FROM mail_queue WHERE recipient = ? AND kind = ?',
+  );
+  const insertLater = db.prepare<[string, string, Buffer, number, number, number]>(
+    'INSERT INTO mail_queue (recipient, kind, sealed_message, created_at, next_attempt_at, not_before) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   const countPending = db.prepare<[], { n: number; oldest: number | null }>(
     'SELECT count(*) AS n, min(created_at) AS oldest FROM mail_queue WHERE sent_at IS NULL',
   );
@@ -134,6 +141,19 @@ export function createMailQueue(options: {
     enqueue(kind: string, message: MailMessage): void {
       insert.run(message.to, kind, seal(sealKey, JSON.stringify(message), SEAL_CONTEXT), clock.now(), clock.now());
       if (!stopped) setImmediate(kick);
+    },
+    /**
+     * At most one mail of `kind` to a recipient per `intervalMs`: `now` when none went out within
+     * the interval; otherwise one `later` mail when the interval is over (none if one is already waiting).
+     * Both must have the same recipient. In the caller's transaction, like `enqueue`.
+     */
+    enqueueThrottled(kind: string, intervalMs: number, message: { now: MailMessage; later: MailMessage }): void {
+      const now = clock.now();
+      const last = lastDue.get(message.now.to, kind)?.due ?? null;
+      if (last === null || last + intervalMs <= now) return this.enqueue(kind, message.now);
+      if (last > now) return;
+      const at = last + intervalMs;
+      insertLater.run(message.later.to, kind, seal(sealKey, JSON.stringify(message.later), SEAL_CONTEXT), now, at, at);
     },
     start(): void {
       // Mail claimed by a process killed mid-send goes out now, not when its 2-minute lease ends.

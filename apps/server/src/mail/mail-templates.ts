@@ -86,6 +86,21 @@ export function pendingRequestMail(
   return { to: input.to, subject: oneLine(`${kind}: ${input.osUser} on ${input.computerName}`), text: lines.join('\n'), html };
 }
 
+/** The one reminder that stands for every access request that arrived after a staff member's last notice. */
+export function pendingRequestsReminderMail(input: { to: string; consoleUrl: string }): MailMessage {
+  const text = [
+    'More access requests arrived since the last notice and may be waiting for approval.',
+    '',
+    `See them all, newest first, in the Management Tool: ${input.consoleUrl}`,
+  ].join('\n');
+  const html = page(
+    'Access requests waiting',
+    `<p>More access requests arrived since the last notice and may be waiting for approval.</p>
+<p><a href="${escapeHtml(input.consoleUrl)}">Open the Management Tool</a> to see them all, newest first.</p>`,
+  );
+  return { to: input.to, subject: 'More access requests waiting for approval', text, html };
+}
+
 export function deniedMail(input: { to: string; computerName: string; comment: string | null }): MailMessage {
   const text = [
     `Your request for a one-time password for ${input.computerName} was denied.`,

@@ -3,12 +3,29 @@ import type { SettingsStore } from '../settings/settings-store.js';
 import type { ClientStore } from '../clients/client-store.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import type { OtpRefusal } from './otp-refusal.js';
+import type { RequestStore } from './request-store.js';
+import { isLinkedAccount } from '../users/windows-accounts.js';
+
+/** Access requests one Client may have waiting at once (each for another osUser: a newer one supersedes). */
+export const MAX_OPEN_REQUESTS = 5;
+
+/** At most one new-request notice per staff member in this time. */
+export const STAFF_NOTICE_INTERVAL_MS = 60_000;
+
+/** How often one issued OTP may be mailed again. */
+export const RESEND_LIMIT = 3;
 
 export type IssuePolicy = ReturnType<typeof createIssuePolicy>;
 
 /** When a Client may be issued, or may ask for, a new one-time password. Reads only; refusals are values. */
-export function createIssuePolicy(deps: { clock: Clock; settings: SettingsStore; clients: ClientStore; sessions: SessionStore }) {
-  const { clock, settings, clients, sessions } = deps;
+export function createIssuePolicy(deps: {
+  clock: Clock;
+  settings: SettingsStore;
+  clients: ClientStore;
+  sessions: SessionStore;
+  requests: RequestStore;
+}) {
+  const { clock, settings, clients, sessions, requests } = deps;
   return {
     /**
      * A request that names a re-locked session (`relockOf`) is not refused by the interval once per
@@ -27,6 +44,32 @@ export function createIssuePolicy(deps: { clock: Clock; settings: SettingsStore;
       if (last === null || intervalMs === 0) return undefined;
       const waitMs = last + intervalMs - clock.now();
       return waitMs > 0 ? { refused: 'otp_interval', retryAfterSeconds: Math.ceil(waitMs / 1000) } : undefined;
+    },
+
+    /** The `internal` method: refused (`account_not_linked`) unless the osUser is the user's own Windows account. */
+    checkAccountLink(osUser: string, user: { login: string; windowsAccounts: readonly string[] }): OtpRefusal | undefined {
+      return isLinkedAccount(osUser, user) ? undefined : { refused: 'account_not_linked' };
+    },
+
+    /**
+     * A new access request supersedes the pending one of the same Client and osUser, so it is refused
+     * (`too_many_open_requests`) only when the Client has as many waiting for other osUsers as allowed.
+     */
+    checkOpenRequests(clientId: string, osUser: string): OtpRefusal | undefined {
+      return requests.countOpen(clientId, osUser) >= MAX_OPEN_REQUESTS ? { refused: 'too_many_open_requests' } : undefined;
+    },
+
+    /** Email and emergency requests and Generate Password: only to `allowedEmailDomains`, when any are set. */
+    checkEmailDomain(email: string): OtpRefusal | undefined {
+      const allowed = settings.get().allowedEmailDomains;
+      if (allowed.length === 0) return undefined;
+      const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+      return allowed.some((d) => d.toLowerCase() === domain) ? undefined : { refused: 'email_domain_not_allowed' };
+    },
+
+    /** An approver never approves an OTP mailed to their own address (`self_approval`). */
+    checkApprover(requestEmail: string, approver: { email: string }): OtpRefusal | undefined {
+      return requestEmail.toLowerCase() === approver.email.toLowerCase() ? { refused: 'self_approval' } : undefined;
     },
   };
 }

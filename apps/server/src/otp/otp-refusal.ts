@@ -6,7 +6,12 @@ export type OtpRefusal =
   | { refused: 'not_found'; what: 'request' | 'access request' }
   | { refused: 'not_pending' }
   | { refused: 'not_resendable' }
-  | { refused: 'otp_interval'; retryAfterSeconds: number };
+  | { refused: 'otp_interval'; retryAfterSeconds: number }
+  | { refused: 'account_not_linked' }
+  | { refused: 'self_approval' }
+  | { refused: 'resend_limit' }
+  | { refused: 'too_many_open_requests' }
+  | { refused: 'email_domain_not_allowed' };
 
 export function isRefusal(value: unknown): value is OtpRefusal {
   return typeof value === 'object' && value !== null && 'refused' in value;

@@ -1,4 +1,5 @@
-import type { AccessRequest, AuditEventType, OtpRequestState, RequestStatus } from '@latchkey/contracts';
+import type { AuditEventType, OtpRequestState, RequestStatus } from '@latchkey/contracts';
+import type { AccessRequestRow } from './approver-context.js';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
 import type { ServerKeys } from '../crypto/secret-key.js';
@@ -12,9 +13,9 @@ import type { OtpRefusal } from './otp-refusal.js';
 import { seal, unseal } from '../crypto/seal.js';
 import { generateOtp, hashOtp } from './otp-code.js';
 import { createRequestStore, type RequestRow } from './request-store.js';
-import { createIssuePolicy } from './issue-policy.js';
+import { MAX_OPEN_REQUESTS, RESEND_LIMIT, STAFF_NOTICE_INTERVAL_MS, createIssuePolicy } from './issue-policy.js';
 import { createVerification } from './verification.js';
-import { deniedMail, otpMail, pendingRequestMail } from '../mail/mail-templates.js';
+import { deniedMail, otpMail, pendingRequestMail, pendingRequestsReminderMail } from '../mail/mail-templates.js';
 
 export type { VerifyOutcome } from './verification.js';
 
@@ -42,7 +43,7 @@ export function createOtpService(deps: {
 }) {
   const { db, clock, keys, settings, audit, mail, clients } = deps;
   const requests = createRequestStore(db, clock, settings);
-  const policy = createIssuePolicy({ clock, settings, clients, sessions: deps.sessions });
+  const policy = createIssuePolicy({ clock, settings, clients, sessions: deps.sessions, requests });
   const mailClock = () => ({ now: clock.now(), timeZone: deps.timeZone });
   const verification = createVerification({ db, keys, audit, requests, lockouts: deps.lockouts, sessions: deps.sessions });
 
@@ -125,20 +126,45 @@ export function createOtpService(deps: {
       detail: comment,
     });
 
-  const accessRequest = (requestId: string): AccessRequest => {
+  const accessRequest = (requestId: string): AccessRequestRow => {
     const request = requests.getAccessRequest(requestId);
     if (!request) throw new Error(`request ${requestId} vanished inside its transaction`);
     return request;
   };
 
   return {
-    /** `directory` and `internal`: the email is known, so the OTP is issued and mailed at once. */
+    /**
+     * `directory` and `internal`: the email is known, so the OTP is issued and mailed at once. For
+     * `internal`, only for a Windows account linked to the user; a refusal is audited.
+     */
     issueNow: (
       client: ClientRow,
-      input: { osUser: string; email: string; method: 'directory' | 'internal'; relockOf?: string | undefined },
+      input:
+        | { osUser: string; email: string; method: 'directory'; relockOf?: string | undefined }
+        | {
+            osUser: string;
+            email: string;
+            method: 'internal';
+            user: { login: string; windowsAccounts: readonly string[] };
+            relockOf?: string | undefined;
+          },
     ): OtpRequestState | OtpRefusal =>
       db
         .transaction(() => {
+          if (input.method === 'internal') {
+            const notLinked = policy.checkAccountLink(input.osUser, input.user);
+            if (notLinked) {
+              audit.record({
+                type: 'otp.refused',
+                clientId: client.id,
+                computerName: client.computerName,
+                osUser: input.osUser,
+                email: input.email,
+                detail: `account_not_linked: not a Windows account of internal user ${input.user.login}`,
+              });
+              return notLinked;
+            }
+          }
           const allowed = intervalOrRelock(client, input);
           if ('refused' in allowed) return allowed;
           const id = requests.insert({ clientId: client.id, osUser: input.osUser, email: input.email, method: input.method });
@@ -164,19 +190,31 @@ export function createOtpService(deps: {
     ): OtpRequestState | OtpRefusal =>
       db
         .transaction(() => {
+          const domainRefusal = policy.checkEmailDomain(input.email);
+          if (domainRefusal) return domainRefusal;
           // Emergency always reaches a person: the interval never refuses it, and approving it issues whatever the interval.
           const allowed = input.method === 'emergency' ? {} : intervalOrRelock(client, input);
           if ('refused' in allowed) return allowed;
           const open = requests.openPending(client.id, input.osUser, input.email);
           if (open) return state(requireRow(open));
+          const auditBase = { clientId: client.id, computerName: client.computerName, osUser: input.osUser, email: input.email };
+          const tooMany = policy.checkOpenRequests(client.id, input.osUser);
+          if (tooMany) {
+            audit.record({ type: 'access_request.refused', ...auditBase, detail: `too_many_open_requests (${MAX_OPEN_REQUESTS})` });
+            return tooMany;
+          }
+          const superseded = requests.supersedePending(client.id, input.osUser);
           const { relockOf: _relockOf, ...fields } = input;
           const id = requests.insert({ clientId: client.id, ...fields });
           useRelock(allowed.relockSession, client, input, id);
+          for (const old of superseded) {
+            audit.record({ type: 'access_request.superseded', ...auditBase, requestId: old, detail: `by ${id}` });
+          }
           const row = requireRow(id);
+          // At most one notice a minute per staff member: the rest are folded into a later reminder.
           for (const to of new Set(deps.staffEmails())) {
-            mail.enqueue(
-              'request-pending',
-              pendingRequestMail(
+            mail.enqueueThrottled('request-pending', STAFF_NOTICE_INTERVAL_MS, {
+              now: pendingRequestMail(
                 {
                   to,
                   computerName: client.computerName,
@@ -189,7 +227,8 @@ export function createOtpService(deps: {
                 },
                 mailClock(),
               ),
-            );
+              later: pendingRequestsReminderMail({ to, consoleUrl: deps.consoleUrl }),
+            });
           }
           audit.record({
             type: input.method === 'emergency' ? 'access_request.emergency_created' : 'access_request.created',
@@ -215,6 +254,7 @@ export function createOtpService(deps: {
           const row = ownRequest(clientId, requestId);
           if ('refused' in row) return row;
           if (row.status !== 'sent' || !row.otpSealed) return { refused: 'not_resendable' } as const;
+          if (!requests.countResend(row.id, RESEND_LIMIT)) return { refused: 'resend_limit' } as const;
           const code = unseal(keys.seal, row.otpSealed, row.id);
           mail.enqueue(
             'otp',
@@ -253,20 +293,26 @@ export function createOtpService(deps: {
 
     verify: verification.verify,
 
-    listAccessRequests: (query: { status?: RequestStatus; limit: number }): AccessRequest[] => requests.listAccessRequests(query),
+    listAccessRequests: (query: { status?: RequestStatus; limit: number }): AccessRequestRow[] => requests.listAccessRequests(query),
 
-    approve: (requestId: string, actor: string, comment: string | null): AccessRequest | OtpRefusal =>
+    approve: (requestId: string, approver: { login: string; email: string }, comment: string | null): AccessRequestRow | OtpRefusal =>
       db
         .transaction(() => {
           const row = pendingAccessRequest(requestId);
           if ('refused' in row) return row;
+          const actor = approver.login;
+          const selfApproval = policy.checkApprover(row.email, approver);
+          if (selfApproval) {
+            auditDecision('access_request.self_approval_refused', row, actor, null);
+            return selfApproval;
+          }
           issue(row, { by: actor, comment });
           auditDecision('access_request.approved', row, actor, comment);
           return accessRequest(requestId);
         })
         .immediate(),
 
-    deny: (requestId: string, actor: string, comment: string | null): AccessRequest | OtpRefusal =>
+    deny: (requestId: string, actor: string, comment: string | null): AccessRequestRow | OtpRefusal =>
       db
         .transaction(() => {
           const row = pendingAccessRequest(requestId);
@@ -279,9 +325,15 @@ export function createOtpService(deps: {
         .immediate(),
 
     /** "Generate Password": helpdesk issues an OTP without a request (not bound by the interval). */
-    generate: (client: ClientRow, input: { osUser: string; email: string; comment: string | null }, actor: string) =>
+    generate: (
+      client: ClientRow,
+      input: { osUser: string; email: string; comment: string | null },
+      actor: string,
+    ): { requestId: string; expiresAt: number } | OtpRefusal =>
       db
         .transaction(() => {
+          const refusal = policy.checkEmailDomain(input.email);
+          if (refusal) return refusal;
           const id = requests.insert({
             clientId: client.id,
             osUser: input.osUser,

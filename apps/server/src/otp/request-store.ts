@@ -1,4 +1,5 @@
-import type { AccessRequest, RequestStatus } from '@latchkey/contracts';
+import type { RequestStatus } from '@latchkey/contracts';
+import type { AccessRequestRow } from './approver-context.js';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
 import type { SettingsStore } from '../settings/settings-store.js';
@@ -31,8 +32,12 @@ export interface RequestRow {
  * burnt by wrong codes. Every statement below uses it; it expects @now and @maxAttempts.
  */
 const STILL_VALID = `(r.expires_at > @now AND (r.status <> 'sent' OR r.failed_attempts < @maxAttempts))`;
-/** Expiry is not stored: it is computed from STILL_VALID. */
-const STATUS = `CASE WHEN r.status IN ('pending', 'sent') AND NOT ${STILL_VALID} THEN 'expired' ELSE r.status END`;
+/**
+ * Expiry is not stored: it is computed from STILL_VALID. Burning is stored when it happens; an OTP
+ * with more failures than a lowered maxVerifyAttempts reads as burnt too.
+ */
+const STATUS = `CASE WHEN r.status = 'sent' AND r.failed_attempts >= @maxAttempts THEN 'burnt'
+  WHEN r.status IN ('pending', 'sent') AND NOT ${STILL_VALID} THEN 'expired' ELSE r.status END`;
 
 const ACCESS_REQUEST_COLUMNS = `r.id AS requestId, r.client_id AS clientId, c.computer_name AS computerName, r.os_user AS osUser,
        r.email, CASE r.method WHEN 'generated' THEN 'email' ELSE r.method END AS method, r.reason, ${STATUS} AS status,
@@ -88,11 +93,32 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
       WHERE r.id = @id AND r.status = 'sent' AND r.used_at IS NULL AND ${STILL_VALID}
       RETURNING id`,
   );
-  const countFailedAttempt = db.prepare<[string]>('UPDATE otp_requests SET failed_attempts = failed_attempts + 1 WHERE id = ?');
-  const selectAccessRequest = db.prepare<Record<string, unknown>, AccessRequest>(
+  // Burning is recorded when it happens, so raising maxVerifyAttempts later never revives the OTP.
+  const countFailedAttempt = db.prepare<Record<string, unknown>, { status: StoredStatus }>(
+    `UPDATE otp_requests
+        SET failed_attempts = failed_attempts + 1,
+            status = CASE WHEN status = 'sent' AND failed_attempts + 1 >= @maxAttempts THEN 'burnt' ELSE status END
+      WHERE id = @id
+      RETURNING status`,
+  );
+  const supersede = db.prepare<Record<string, unknown>, { id: string }>(
+    `UPDATE otp_requests AS r SET status = 'superseded'
+      WHERE r.client_id = @clientId AND r.os_user = @osUser AND r.status = 'pending' AND ${STILL_VALID}
+        AND r.method IN ('email', 'emergency')
+      RETURNING id`,
+  );
+  const countOpen = db.prepare<Record<string, unknown>, { n: number }>(
+    `SELECT count(*) AS n FROM otp_requests r
+      WHERE r.client_id = @clientId AND r.os_user <> @exceptOsUser AND r.status = 'pending' AND ${STILL_VALID}
+        AND r.method IN ('email', 'emergency')`,
+  );
+  const countResend = db.prepare<Record<string, unknown>, { id: string }>(
+    'UPDATE otp_requests SET resend_count = resend_count + 1 WHERE id = @id AND resend_count < @limit RETURNING id',
+  );
+  const selectAccessRequest = db.prepare<Record<string, unknown>, AccessRequestRow>(
     `SELECT ${ACCESS_REQUEST_COLUMNS} FROM otp_requests r JOIN clients c ON c.id = r.client_id WHERE r.id = @id`,
   );
-  const list = db.prepare<Record<string, unknown>, AccessRequest>(
+  const list = db.prepare<Record<string, unknown>, AccessRequestRow>(
     `SELECT * FROM (
        SELECT ${ACCESS_REQUEST_COLUMNS}
          FROM otp_requests r JOIN clients c ON c.id = r.client_id
@@ -101,11 +127,11 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
       WHERE @status IS NULL OR status = @status
       LIMIT @limit`,
   );
-  const listPending = db.prepare<Record<string, unknown>, AccessRequest>(
+  const listPending = db.prepare<Record<string, unknown>, AccessRequestRow>(
     `SELECT ${ACCESS_REQUEST_COLUMNS}
        FROM otp_requests r JOIN clients c ON c.id = r.client_id
       WHERE r.status = 'pending' AND ${STILL_VALID} AND r.method IN ('email', 'emergency')
-      ORDER BY r.created_at
+      ORDER BY r.created_at DESC
       LIMIT @limit`,
   );
 
@@ -181,11 +207,21 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
     /** Marks a live OTP used; false when another verification used it first or it is no longer valid. */
     consume: (id: string): boolean => consume.get({ ...at(), id }) !== undefined,
 
-    countFailedAttempt: (id: string): void => void countFailedAttempt.run(id),
+    /** Marks the still-valid pending access requests of this Client and osUser superseded; returns their ids. */
+    supersedePending: (clientId: string, osUser: string): string[] => supersede.all({ ...at(), clientId, osUser }).map((r) => r.id),
 
-    getAccessRequest: (id: string): AccessRequest | undefined => selectAccessRequest.get({ ...at(), id }),
+    /** Still-valid pending access requests of this Client for other osUsers. */
+    countOpen: (clientId: string, exceptOsUser: string): number => countOpen.get({ ...at(), clientId, exceptOsUser })!.n,
 
-    listAccessRequests(query: { status?: RequestStatus; limit: number }): AccessRequest[] {
+    /** Counts one resend of an issued OTP unless it was resent `limit` times already; false then. */
+    countResend: (id: string, limit: number): boolean => countResend.get({ id, limit }) !== undefined,
+
+    /** Counts a wrong code against an issued OTP; true when this one burnt it. */
+    countFailedAttempt: (id: string): boolean => countFailedAttempt.get({ ...at(), id })?.status === 'burnt',
+
+    getAccessRequest: (id: string): AccessRequestRow | undefined => selectAccessRequest.get({ ...at(), id }),
+
+    listAccessRequests(query: { status?: RequestStatus; limit: number }): AccessRequestRow[] {
       if (query.status === 'pending') return listPending.all({ ...at(), limit: query.limit });
       return list.all({ ...at(), status: query.status ?? null, limit: query.limit });
     },

@@ -43,7 +43,10 @@ export function createVerification(deps: {
           const wasLocked = lockouts.isLocked(client.id, input.osUser);
           const auditBase = { clientId: client.id, computerName: client.computerName, osUser: input.osUser, email: input.email };
           const fail = (reason: FailureReason, candidateIds: string[]): VerifyOutcome => {
-            for (const id of candidateIds) requests.countFailedAttempt(id);
+            for (const id of candidateIds) {
+              if (requests.countFailedAttempt(id))
+                audit.record({ type: 'otp.burnt', ...auditBase, requestId: id, detail: 'too many wrong codes' });
+            }
             const lockedNow = lockouts.countFailure(client.id, input.osUser);
             audit.record({ type: 'otp.verify_failed', ...auditBase, detail: FAILURE_DETAIL[reason] });
             if (lockedNow && !wasLocked) {

@@ -19,6 +19,36 @@ export function refusalError(refusal: OtpRefusal): AppError {
         refusal.retryAfterSeconds,
       );
     }
+    case 'account_not_linked':
+      return new AppError(
+        403,
+        'account_not_linked',
+        'This Windows account is not linked to your user. Ask an administrator to add it to your Windows accounts, or ask the helpdesk for emergency access.',
+      );
+    case 'self_approval':
+      return new AppError(
+        403,
+        'self_approval',
+        'You cannot approve a request for your own email address. Ask another member of the helpdesk.',
+      );
+    case 'resend_limit':
+      return new AppError(
+        429,
+        'resend_limit',
+        'This one-time password was resent as often as allowed. Check your mailbox, or request a new one.',
+      );
+    case 'too_many_open_requests':
+      return new AppError(
+        429,
+        'too_many_open_requests',
+        'This computer already has as many access requests waiting as allowed. Wait for the helpdesk to decide, or call them.',
+      );
+    case 'email_domain_not_allowed':
+      return new AppError(
+        400,
+        'email_domain_not_allowed',
+        'Use your work email address: this address is not in a domain the server sends to.',
+      );
   }
 }
 

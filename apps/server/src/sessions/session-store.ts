@@ -16,6 +16,9 @@ export function createSessionStore(db: Db, clock: Clock) {
      VALUES (@id, @clientId, @requestId, @osUser, @email, @via, @now, @now)`,
   );
   const touch = db.prepare<[number, string]>('UPDATE sessions SET last_seen_at = ? WHERE id = ?');
+  const emailsOf = db.prepare<[string], { email: string }>(
+    'SELECT email FROM sessions WHERE os_user = ? COLLATE NOCASE GROUP BY lower(email) ORDER BY max(started_at) DESC LIMIT 20',
+  );
   const end = db.prepare<[number, number, string]>('UPDATE sessions SET ended_at = ?, last_seen_at = ? WHERE id = ? AND ended_at IS NULL');
   // The re-lock allowance (docs/client.md, "The interval rule and a re-lock").
   const unusedRelock = db.prepare<{ sessionId: string; clientId: string; osUser: string; email: string }, { id: string }>(
@@ -66,6 +69,8 @@ export function createSessionStore(db: Db, clock: Clock) {
       insert.run({ id, ...session, now: clock.now() });
       return id;
     },
+    /** The emails this osUser unlocked with before, most recent first. */
+    emailsVerifiedBy: (osUser: string): string[] => emailsOf.all(osUser).map((r) => r.email),
     heartbeat(clientId: string, sessionId: string): void {
       if (requireOwned(clientId, sessionId).endedAt !== null) throw new AppError(409, 'session_ended', 'This session has ended.');
       touch.run(clock.now(), sessionId);

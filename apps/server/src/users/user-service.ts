@@ -4,48 +4,74 @@ import type { Clock } from '../clock.js';
 import { AppError } from '../app-error.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../crypto/password.js';
 import type { LoginSource, LoginThrottle } from './login-throttle.js';
+import { isLinkedAccount } from './windows-accounts.js';
 
 export interface AuthenticatedUser {
   login: string;
   email: string;
   role: Role;
+  windowsAccounts: string[];
 }
+
+type UserRow = Omit<InternalUser, 'windowsAccounts'> & { windowsAccounts: string };
 
 export type UserService = ReturnType<typeof createUserService>;
 
 export function createUserService(db: Db, clock: Clock, throttle: LoginThrottle) {
-  const insert = db.prepare('INSERT INTO users (login, email, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)');
-  const byLogin = db.prepare<[string], InternalUser & { passwordHash: string }>(
-    'SELECT login, email, role, created_at AS createdAt, password_hash AS passwordHash FROM users WHERE login = ?',
+  const insert = db.prepare(
+    'INSERT INTO users (login, email, role, password_hash, created_at, windows_accounts) VALUES (?, ?, ?, ?, ?, ?)',
   );
-  const listAll = db.prepare<[], InternalUser>('SELECT login, email, role, created_at AS createdAt FROM users ORDER BY login');
+  const byLogin = db.prepare<[string], UserRow & { passwordHash: string }>(
+    `SELECT login, email, role, created_at AS createdAt, windows_accounts AS windowsAccounts, password_hash AS passwordHash
+       FROM users WHERE login = ?`,
+  );
+  const listAll = db.prepare<[], UserRow>(
+    'SELECT login, email, role, created_at AS createdAt, windows_accounts AS windowsAccounts FROM users ORDER BY login',
+  );
   const countAdmins = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM users WHERE role = 'admin'");
   const staffEmails = db.prepare<[], { email: string }>("SELECT email FROM users WHERE role IN ('admin', 'helpdesk') ORDER BY login");
   const remove = db.prepare<[string]>('DELETE FROM users WHERE login = ?');
   const setPassword = db.prepare<[string, string]>('UPDATE users SET password_hash = ? WHERE login = ?');
   const setEmail = db.prepare<[string, string]>('UPDATE users SET email = ? WHERE login = ?');
   const setRole = db.prepare<[string, string]>('UPDATE users SET role = ? WHERE login = ?');
+  const setWindowsAccounts = db.prepare<[string, string]>('UPDATE users SET windows_accounts = ? WHERE login = ?');
   const endSessions = db.prepare<[string]>('DELETE FROM admin_sessions WHERE login = ?');
 
-  const publicUser = ({ login, email, role, createdAt }: InternalUser): InternalUser => ({ login, email, role, createdAt });
+  const publicUser = ({ login, email, role, createdAt, windowsAccounts }: UserRow): InternalUser => ({
+    login,
+    email,
+    role,
+    createdAt,
+    windowsAccounts: JSON.parse(windowsAccounts) as string[],
+  });
 
   return {
-    list: () => listAll.all(),
+    list: () => listAll.all().map(publicUser),
     get(login: string): InternalUser | undefined {
       const row = byLogin.get(login);
       return row && publicUser(row);
     },
+    /** Emails of the internal users this Windows account is linked to (see windows-accounts.ts). */
+    linkedEmails: (osUser: string): string[] =>
+      listAll
+        .all()
+        .map(publicUser)
+        .filter((user) => isLinkedAccount(osUser, user))
+        .map((user) => user.email),
     hasAdmin: () => countAdmins.get()!.n > 0,
     staffEmails: () => staffEmails.all().map((r) => r.email),
 
-    async create(user: { login: string; password: string; email: string; role: Role }): Promise<InternalUser> {
+    async create(user: { login: string; password: string; email: string; role: Role; windowsAccounts?: string[] }): Promise<InternalUser> {
       const passwordHash = await hashPassword(user.password);
       if (byLogin.get(user.login)) throw new AppError(409, 'user_exists', 'A user with this login name already exists.');
-      insert.run(user.login, user.email, user.role, passwordHash, clock.now());
+      insert.run(user.login, user.email, user.role, passwordHash, clock.now(), JSON.stringify(user.windowsAccounts ?? []));
       return publicUser(byLogin.get(user.login)!);
     },
 
-    async update(login: string, change: { password?: string; email?: string; role?: Role }): Promise<InternalUser> {
+    async update(
+      login: string,
+      change: { password?: string; email?: string; role?: Role; windowsAccounts?: string[] },
+    ): Promise<InternalUser> {
       const passwordHash = change.password === undefined ? undefined : await hashPassword(change.password);
       return db
         .transaction(() => {
@@ -59,6 +85,7 @@ export function createUserService(db: Db, clock: Clock, throttle: LoginThrottle)
             endSessions.run(existing.login);
           }
           if (change.email !== undefined) setEmail.run(change.email, existing.login);
+          if (change.windowsAccounts !== undefined) setWindowsAccounts.run(JSON.stringify(change.windowsAccounts), existing.login);
           if (change.role !== undefined) {
             setRole.run(change.role, existing.login);
             endSessions.run(existing.login);
@@ -96,7 +123,8 @@ export function createUserService(db: Db, clock: Clock, throttle: LoginThrottle)
         throw new AppError(401, 'invalid_credentials', 'The login name or password is not correct.');
       }
       throttle.recordSuccess(login, source);
-      return { login: row.login, email: row.email, role: row.role };
+      const { login: found, email, role, windowsAccounts } = publicUser(row);
+      return { login: found, email, role, windowsAccounts };
     },
   };
 }

@@ -80,6 +80,16 @@ export const SETTINGS_LIMITS = {
   unlockGraceMinutes: { minimum: 0, maximum: 480 },
 } as const;
 
+/** A mail domain as it follows the `@` (`corp.example.com`); matched exactly, case-insensitive. */
+export const EmailDomainSchema = Type.String({
+  minLength: 1,
+  maxLength: 253,
+  pattern: '^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$',
+});
+
+/** Why an access request deserves a closer look: `new_email`, the email is not among `knownEmails`. */
+export const ACCESS_REQUEST_FLAGS = ['new_email'] as const;
+
 const settingsProperties = {
   accessRequestExpirationMinutes: Type.Integer(SETTINGS_LIMITS.accessRequestExpirationMinutes),
   otpRequestIntervalMinutes: Type.Integer(SETTINGS_LIMITS.otpRequestIntervalMinutes),
@@ -93,6 +103,8 @@ const settingsProperties = {
   // issue 9 (the lock holds): ask again when the session comes back
   askAgainOnUnlock: Type.Boolean(),
   unlockGraceMinutes: Type.Integer(SETTINGS_LIMITS.unlockGraceMinutes),
+  // v1.1 abuse rules: email and emergency requests and Generate Password only to these domains ([]: any).
+  allowedEmailDomains: Type.Array(EmailDomainSchema, { maxItems: 100, uniqueItems: true }),
 };
 
 export const SettingsSchema = Type.Object(settingsProperties, { additionalProperties: false });
@@ -111,6 +123,8 @@ export const DEFAULT_SETTINGS: Settings = {
   // issue 9 (the lock holds): ask again when the session comes back
   askAgainOnUnlock: true,
   unlockGraceMinutes: 0,
+  // v1.1 abuse rules
+  allowedEmailDomains: [],
 };
 
 export const SettingsPatchSchema = Type.Partial(SettingsSchema, { additionalProperties: false });
@@ -245,6 +259,9 @@ export const AccessRequestSchema = Type.Object(
     decidedBy: Type.Union([Type.String(), Type.Null()]),
     decidedAt: Type.Union([TimestampSchema, Type.Null()]),
     comment: Type.Union([Type.String(), Type.Null()]),
+    /** Emails this osUser verified with before, the directory's mail, the email of a linked internal user. */
+    knownEmails: Type.Array(Type.String()),
+    flags: Type.Array(Type.Union(ACCESS_REQUEST_FLAGS.map((f) => Type.Literal(f)))),
   },
   { additionalProperties: false },
 );
@@ -305,8 +322,15 @@ export const generateOtp = defineRoute({
 
 // ---- internal users ------------------------------------------------------------------------
 
+/**
+ * A Windows account an internal user may request OTPs for with the `internal` method: `DOMAIN\name`
+ * (that domain only) or `name` (any domain). Matched case-insensitively.
+ */
+export const WindowsAccountSchema = OsUserSchema;
+export const WindowsAccountsSchema = Type.Array(WindowsAccountSchema, { maxItems: 50, uniqueItems: true });
+
 export const InternalUserSchema = Type.Object(
-  { login: Type.String(), email: Type.String(), role: RoleSchema, createdAt: TimestampSchema },
+  { login: Type.String(), email: Type.String(), role: RoleSchema, createdAt: TimestampSchema, windowsAccounts: Type.Array(Type.String()) },
   { additionalProperties: false },
 );
 export type InternalUser = Static<typeof InternalUserSchema>;
@@ -315,13 +339,24 @@ export const NEW_PASSWORD_MIN_LENGTH = 10;
 export const NewPasswordSchema = Type.String({ minLength: NEW_PASSWORD_MIN_LENGTH, maxLength: 256 });
 
 export const CreateUserBodySchema = Type.Object(
-  { login: LoginNameSchema, password: NewPasswordSchema, email: EmailSchema, role: RoleSchema },
+  {
+    login: LoginNameSchema,
+    password: NewPasswordSchema,
+    email: EmailSchema,
+    role: RoleSchema,
+    windowsAccounts: Type.Optional(WindowsAccountsSchema),
+  },
   { additionalProperties: false },
 );
 export type CreateUserBody = Static<typeof CreateUserBodySchema>;
 
 export const UpdateUserBodySchema = Type.Object(
-  { password: Type.Optional(NewPasswordSchema), email: Type.Optional(EmailSchema), role: Type.Optional(RoleSchema) },
+  {
+    password: Type.Optional(NewPasswordSchema),
+    email: Type.Optional(EmailSchema),
+    role: Type.Optional(RoleSchema),
+    windowsAccounts: Type.Optional(WindowsAccountsSchema),
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 export type UpdateUserBody = Static<typeof UpdateUserBodySchema>;

@@ -36,5 +36,10 @@ export const AUDIT_EVENT_TYPES = [
   'offline_unlock.response_issued',
   'offline_unlock.used',
   'offline_unlock.unmatched',
+  'otp.refused',
+  'access_request.refused',
+  'access_request.superseded',
+  'access_request.self_approval_refused',
+  'otp.burnt',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -3,26 +3,40 @@ import { routeOptions, type TypedApp } from '../route-options.js';
 import { AppError } from '../../app-error.js';
 import { adminOf } from '../identity.js';
 import { unlessRefused } from '../otp-refusals.js';
+import { createApproverContext } from '../../otp/approver-context.js';
 
 export default async function accessRequestRoutes(app: TypedApp) {
+  const withContext = createApproverContext({
+    emailsVerifiedBy: app.sessions.emailsVerifiedBy,
+    linkedUserEmails: app.users.linkedEmails,
+    directory: () => app.directory,
+    now: () => app.clock.now(),
+  });
+  const one = async (request: Parameters<typeof withContext>[0][number]) => (await withContext([request]))[0]!;
+
   app.route({
     ...routeOptions(routes.listAccessRequests),
     handler: async (request) => {
       const { status, limit } = request.query;
-      return app.otp.listAccessRequests({ ...(status ? { status } : {}), limit: Math.min(Number(limit ?? 200), 1000) });
+      return withContext(app.otp.listAccessRequests({ ...(status ? { status } : {}), limit: Math.min(Number(limit ?? 200), 1000) }));
     },
   });
 
   app.route({
     ...routeOptions(routes.approveAccessRequest),
-    handler: async (request) =>
-      app.requestWatch.tell(unlessRefused(app.otp.approve(request.params.requestId, adminOf(request).login, request.body.comment ?? null))),
+    handler: async (request) => {
+      const { login } = adminOf(request);
+      const approver = { login, email: app.users.get(login)?.email ?? '' };
+      return one(app.requestWatch.tell(unlessRefused(app.otp.approve(request.params.requestId, approver, request.body.comment ?? null))));
+    },
   });
 
   app.route({
     ...routeOptions(routes.denyAccessRequest),
     handler: async (request) =>
-      app.requestWatch.tell(unlessRefused(app.otp.deny(request.params.requestId, adminOf(request).login, request.body.comment ?? null))),
+      one(
+        app.requestWatch.tell(unlessRefused(app.otp.deny(request.params.requestId, adminOf(request).login, request.body.comment ?? null))),
+      ),
   });
 
   app.route({
@@ -33,7 +47,8 @@ export default async function accessRequestRoutes(app: TypedApp) {
       if (!client) throw new AppError(404, 'not_found', 'The Client was not found.');
       if (!client.allowOtp) throw new AppError(403, 'otp_not_allowed', 'One-time passwords are not allowed on this computer.');
       const actor = adminOf(request).login;
-      return reply.code(201).send(await app.writes.run(() => app.otp.generate(client, { osUser, email, comment: comment ?? null }, actor)));
+      const generated = await app.writes.run(() => app.otp.generate(client, { osUser, email, comment: comment ?? null }, actor));
+      return reply.code(201).send(unlessRefused(generated));
     },
   });
 }

@@ -3,6 +3,7 @@ import { routeOptions, type TypedApp } from '../route-options.js';
 import { AppError, accessDenied } from '../../app-error.js';
 import { clientOf } from '../identity.js';
 import type { ClientRow } from '../../clients/client-store.js';
+import type { AuthenticatedUser } from '../../users/user-service.js';
 import { resolveDirectoryEmail } from './directory-method.js';
 import { unlessRefused } from '../otp-refusals.js';
 
@@ -10,7 +11,7 @@ const methodNotAllowed = (what: string) =>
   new AppError(403, 'method_not_allowed', `${what} is not enabled on this server. Use the options the lock window shows.`);
 
 export default async function otpRoutes(app: TypedApp) {
-  async function internalUserEmail(client: ClientRow, body: OtpRequestBody): Promise<string> {
+  async function internalUser(client: ClientRow, body: OtpRequestBody): Promise<AuthenticatedUser> {
     if (!body.login || !body.password) throw new AppError(400, 'invalid_request', 'Enter your login name and password.');
     try {
       const user = await app.users.authenticate(body.login, body.password, { kind: 'client', clientId: client.id });
@@ -22,7 +23,7 @@ export default async function otpRoutes(app: TypedApp) {
         email: user.email,
         detail: `found ${user.login}`,
       });
-      return user.email;
+      return user;
     } catch (err) {
       if (err instanceof AppError) {
         app.audit.record({
@@ -67,10 +68,14 @@ export default async function otpRoutes(app: TypedApp) {
           .send(unlessRefused(app.otp.issueNow(client, { osUser: body.osUser, email, method: 'directory', relockOf: body.relockOf })));
       }
       if (!settings.autoSendToInternalUsers) throw methodNotAllowed('Automatic sending to internal users');
-      const email = await internalUserEmail(client, body);
+      const user = await internalUser(client, body);
       return reply
         .code(201)
-        .send(unlessRefused(app.otp.issueNow(client, { osUser: body.osUser, email, method: 'internal', relockOf: body.relockOf })));
+        .send(
+          unlessRefused(
+            app.otp.issueNow(client, { osUser: body.osUser, email: user.email, method: 'internal', user, relockOf: body.relockOf }),
+          ),
+        );
     },
   });
 

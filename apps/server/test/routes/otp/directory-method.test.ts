@@ -80,6 +80,24 @@ describe('the directory method', () => {
     expect(details).not.toContain(slapd.bindPassword);
   });
 
+  it("lists the directory's mail among the knownEmails of an access request, and flags another address", async () => {
+    const { clientToken } = await t.enroll('AD-PC-CONTEXT');
+    const asked = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/otp/requests',
+      headers: bearer(clientToken),
+      // Another domain's spelling: no earlier session of this osUser, so only the directory knows the mail.
+      payload: { osUser: 'BRANCH\\alice', method: 'emergency', email: 'alice.private@example.net' },
+    });
+    expect(asked.statusCode).toBe(201);
+    const admin = await t.adminToken();
+    const list = await t.app.inject({ method: 'GET', url: '/api/v1/admin/access-requests?status=pending', headers: bearer(admin) });
+    const request = (list.json() as { requestId: string; knownEmails: string[]; flags: string[] }[]).find(
+      (r) => r.requestId === asked.json().requestId,
+    );
+    expect(request).toMatchObject({ knownEmails: ['alice@latchkey.test'], flags: ['new_email'] });
+  });
+
   it('answers 503 directory_unavailable when the directory is down, and emergency still works', async () => {
     const { clientToken } = await t.enroll('AD-PC-DOWN');
     await slapd.stop();

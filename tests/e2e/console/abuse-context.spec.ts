@@ -1,0 +1,95 @@
+import { expect, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { routes } from '@latchkey/contracts';
+import { openPage, otpFromMail, startConsoleStack, signIn, VIEWPORT, watchPageErrors, type ConsoleStack } from './console-helpers.ts';
+
+let stack: ConsoleStack;
+test.use({ viewport: VIEWPORT });
+test.beforeAll(async () => {
+  stack = await startConsoleStack();
+});
+test.afterAll(async () => {
+  await stack?.stop();
+});
+
+test('an admin links Windows accounts to an internal user when creating and editing them', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  await signIn(page, stack.baseUrl, 'admin', stack.adminPassword);
+  await openPage(page, 'Users');
+  const create = page.getByRole('region', { name: 'Create user' });
+  await create.getByLabel('Login name').fill('bob');
+  await create.getByLabel('Email').fill('bob@corp.example.com');
+  await create.getByLabel('Role').selectOption('user');
+  await create.getByLabel('Password').fill('bob-password-01');
+  await create.getByLabel('Windows accounts (optional)').fill('CORP\\bob.admin\nkiosk');
+  await create.getByRole('button', { name: 'Create user' }).click();
+  await expect(page.getByRole('status')).toHaveText('Created bob (user).');
+  const row = page.getByRole('row').filter({ hasText: 'bob@corp.example.com' });
+  await expect(row).toContainText('CORP\\bob.admin, kiosk');
+
+  await row.getByRole('button', { name: 'Edit' }).click();
+  const accounts = row.getByLabel('Windows accounts of bob');
+  await expect(accounts).toHaveValue('CORP\\bob.admin\nkiosk');
+  await accounts.fill('CORP\\front-desk, CORP\\front-desk');
+  await page.keyboard.press('Tab');
+  await row.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByRole('status')).toHaveText('Saved the changes to bob.');
+  await expect(row).toContainText('CORP\\front-desk');
+  await expect(row).not.toContainText('kiosk');
+  const users = await stack.admin(routes.listUsers, {});
+  expect(users.find((u) => u.login === 'bob')?.windowsAccounts).toEqual(['CORP\\front-desk']);
+
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test('Access Requests warns when a request asks for an email the user never used, and lists the known ones', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  const { clientId, client } = await stack.enrollClient('PC-CTX-01');
+  // dana unlocked this computer before with her usual address
+  await stack.admin(routes.generateOtp, { body: { clientId, osUser: 'CORP\\dana', email: 'dana@corp.example.com' } });
+  const otp = otpFromMail(await stack.mailbox.waitFor((m) => m.to.includes('dana@corp.example.com')));
+  expect((await client(routes.verifyOtp, { body: { osUser: 'CORP\\dana', email: 'dana@corp.example.com', otp } })).allowed).toBe(true);
+
+  await client(routes.createOtpRequest, {
+    body: { osUser: 'CORP\\dana', method: 'emergency', email: 'dana.private@mail.example.net', reason: 'phone lost' },
+  });
+  const usual = await stack.enrollClient('PC-CTX-02');
+  await usual.client(routes.createOtpRequest, { body: { osUser: 'CORP\\dana', method: 'email', email: 'dana@corp.example.com' } });
+
+  await signIn(page, stack.baseUrl, 'admin', stack.adminPassword);
+  const table = page.getByRole('table', { name: 'Pending access requests' });
+  const suspicious = table.getByRole('row').filter({ hasText: 'dana.private@mail.example.net' });
+  const known = table.getByRole('row').filter({ hasText: 'PC-CTX-02' });
+  await expect(suspicious.getByTestId('new-email-warning')).toHaveText(/Warning: new email/, { timeout: 15_000 });
+  await expect(suspicious).toContainText('Known emails: dana@corp.example.com');
+  await expect(known).toContainText('Known emails: dana@corp.example.com');
+  await expect(known.getByTestId('new-email-warning')).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: /^Pending \(\d+\)$/ })).toBeVisible();
+
+  const axe = await new AxeBuilder({ page }).include('main').analyze();
+  expect(axe.violations).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test('Settings limits email addresses to the allowed domains, and checks each domain before saving', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  await signIn(page, stack.baseUrl, 'admin', stack.adminPassword);
+  await openPage(page, 'Settings');
+  const domains = page.getByLabel('Allowed email domains');
+  await domains.fill('corp.example.com\nnot a domain');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('"not a domain" is not a domain name')).toBeVisible();
+  await expect(domains).toBeFocused();
+  await domains.fill('Corp.Example.com, branch.example.com');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status')).toContainText('Settings saved.');
+  expect((await stack.admin(routes.getSettings, {})).allowedEmailDomains).toEqual(['corp.example.com', 'branch.example.com']);
+  const { client } = await stack.enrollClient('PC-DOMAINS');
+  await expect(
+    client(routes.createOtpRequest, { body: { osUser: 'CORP\\eve', method: 'emergency', email: 'eve@mail.example.net' } }),
+  ).rejects.toMatchObject({ code: 'email_domain_not_allowed' });
+  await stack.admin(routes.putSettings, { body: { allowedEmailDomains: [] } });
+  expect(errors).toEqual([]);
+});
