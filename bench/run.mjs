@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { execSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createHttp, Latencies, runFor, runPool } from './lib/load.mjs';
 import { startSmtpSink } from './lib/smtp-sink.mjs';
 import { startProcess } from './lib/server.mjs';
@@ -38,6 +39,8 @@ const HELPDESK_PASSWORD = 'bench-helpdesk-password';
 const ENROLLMENT_KEY = 'bench-enrollment-key-000001';
 
 const log = (line) => console.log(line);
+/** A fresh nonce per verify, as the Client sends it: the server then signs a verdict (Ed25519) on every success. */
+const nonce = () => randomBytes(16).toString('base64url');
 const round = (x, digits = 0) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : null);
 
 function expect(res, status, what) {
@@ -160,7 +163,7 @@ async function storm(http, sink, server, clients, helpdesk, run) {
     const mailStarted = performance.now();
     const otp = await sink.nextCode(email);
     lat.mail.add(performance.now() - mailStarted);
-    const verify = await http.call('POST', '/api/v1/otp/verify', { token: clientToken, body: { osUser, email, otp } });
+    const verify = await http.call('POST', '/api/v1/otp/verify', { token: clientToken, body: { osUser, email, otp, nonce: nonce() } });
     const { sessionId } = expect(verify, 200, 'verify');
     lat.verify.add(verify.ms);
     lat.logon.add(performance.now() - t0);
@@ -210,7 +213,10 @@ async function verifyBurst(http, sink, server, clients, helpdesk, run) {
   const started = performance.now();
   await runPool(jobs.length, CONNECTIONS, async (j) => {
     const { i, osUser, email, otp } = jobs[j];
-    const res = await http.call('POST', '/api/v1/otp/verify', { token: clients[i].clientToken, body: { osUser, email, otp } });
+    const res = await http.call('POST', '/api/v1/otp/verify', {
+      token: clients[i].clientToken,
+      body: { osUser, email, otp, nonce: nonce() },
+    });
     jobs[j].sessionId = expect(res, 200, 'verify').sessionId;
     verifyLat.add(res.ms);
   });
