@@ -37,7 +37,8 @@ export async function startLockStack(env: Record<string, string> = {}): Promise<
     },
     async addUser(userLogin, password, email, windowsAccounts) {
       await admin(routes.createUser, {
-        body: { login: userLogin, password, email, role: 'user', ...(windowsAccounts ? { windowsAccounts } : {}) },
+        // Linked to the preview's default Windows user unless told otherwise (internal users are tied to Windows accounts).
+        body: { login: userLogin, password, email, role: 'user', windowsAccounts: windowsAccounts ?? [OS_USER] },
       });
     },
     async otpFor(email, count = 1) {
