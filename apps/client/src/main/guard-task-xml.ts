@@ -1,4 +1,4 @@
-import { escapeXml } from './task-xml.js';
+import { escapeXml, taskSettingsXml } from './task-xml.js';
 
 /** LocalSystem: the guard runs as SYSTEM, which a standard user can neither end nor stop. */
 export const SYSTEM_SID = 'S-1-5-18';
@@ -31,30 +31,7 @@ export function guardTaskXml(input: { command: string }): string {
       <RunLevel>HighestAvailable</RunLevel>
     </Principal>
   </Principals>
-  <Settings>
-    <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>
-    <DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>
-    <StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>
-    <AllowHardTerminate>false</AllowHardTerminate>
-    <StartWhenAvailable>true</StartWhenAvailable>
-    <RunOnlyIfNetworkAvailable>false</RunOnlyIfNetworkAvailable>
-    <IdleSettings>
-      <StopOnIdleEnd>false</StopOnIdleEnd>
-      <RestartOnIdle>false</RestartOnIdle>
-    </IdleSettings>
-    <AllowStartOnDemand>true</AllowStartOnDemand>
-    <Enabled>true</Enabled>
-    <Hidden>false</Hidden>
-    <RunOnlyIfIdle>false</RunOnlyIfIdle>
-    <WakeToRun>false</WakeToRun>
-    <ExecutionTimeLimit>PT0S</ExecutionTimeLimit>
-    <Priority>4</Priority>
-    <RestartOnFailure>
-      <Interval>PT1M</Interval>
-      <Count>999</Count>
-    </RestartOnFailure>
-  </Settings>
-  <Actions Context="System">
+${taskSettingsXml('IgnoreNew')}  <Actions Context="System">
     <Exec>
       <Command>${escapeXml(input.command)}</Command>
       <Arguments>--guard</Arguments>
