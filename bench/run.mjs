@@ -2,7 +2,7 @@
 // server first). Everything runs on this machine: the built server as its own process on a temp data
 // dir, a real SMTP server on loopback, and the load from this process (50 keep-alive connections).
 // The last line printed is one JSON object with the headline figures.
-import { mkdtempSync, rmSync, statSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, tmpdir, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,10 +37,15 @@ const RATE_LIMIT_ENV = {
 const ADMIN_PASSWORD = 'bench-admin-password';
 const HELPDESK_PASSWORD = 'bench-helpdesk-password';
 const ENROLLMENT_KEY = 'bench-enrollment-key-000001';
+const METRICS_TOKEN = 'bench-metrics-token-0123456789';
+const EVENTS_PER_BATCH = env('BENCH_EVENTS_PER_BATCH', 10);
+const METRICS_SCRAPES = env('BENCH_METRICS_SCRAPES', 200);
 
 const log = (line) => console.log(line);
 /** A fresh nonce per verify, as the Client sends it: the server then signs a verdict (Ed25519) on every success. */
 const nonce = () => randomBytes(16).toString('base64url');
+const mib = (bytes) => round(bytes / 2 ** 20, 1);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const round = (x, digits = 0) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : null);
 
 function expect(res, status, what) {
@@ -65,8 +70,16 @@ function machine() {
   };
 }
 
+/** Resident memory of a process, from /proc (Linux). */
+function rssOf(pid) {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
+  return Number(line?.match(/(\d+)/)?.[1] ?? NaN) * 1024;
+}
+
 async function startServer(dataDir, smtpUrl) {
-  return startProcess({
+  const server = await startProcess({
     entry: SERVER_ENTRY,
     cwd: REPO_ROOT,
     healthPath: '/api/v1/health',
@@ -81,9 +94,11 @@ async function startServer(dataDir, smtpUrl) {
       LATCHKEY_ENROLLMENT_KEY: ENROLLMENT_KEY,
       // One log line per request would measure the terminal, not the server.
       LATCHKEY_LOG_LEVEL: 'warn',
+      LATCHKEY_METRICS_TOKEN: METRICS_TOKEN,
       ...RATE_LIMIT_ENV,
     },
   });
+  return Object.assign(server, { rssBytes: () => rssOf(server.pid) });
 }
 
 async function measureBare() {
@@ -243,6 +258,108 @@ async function verifyBurst(http, sink, server, clients, helpdesk, run) {
     backlogAfterGenerate,
     heartbeatsPerSecond,
     heartbeatLat,
+    sessions: jobs.map(({ i, sessionId }) => ({ clientToken: clients[i].clientToken, sessionId })),
+  };
+}
+
+/**
+ * The sessions' activity (issue 11): every open session sends one batch of EVENTS_PER_BATCH events
+ * (idle/active, screen lock/unlock), as the Client's outbox does, through the group commit.
+ */
+async function activityBurst(http, sessions) {
+  const lat = new Latencies();
+  const at0 = Date.now() - 60_000;
+  const types = ['idle', 'active', 'screen.locked', 'screen.unlocked'];
+  const started = performance.now();
+  await runPool(sessions.length, CONNECTIONS, async (j) => {
+    const { clientToken, sessionId } = sessions[j];
+    const events = Array.from({ length: EVENTS_PER_BATCH }, (_, k) => ({ type: types[k % types.length], at: at0 + k * 1000 }));
+    const res = await http.call('POST', `/api/v1/sessions/${sessionId}/events`, { token: clientToken, body: { events } });
+    expect(res, 204, 'events');
+    lat.add(res.ms);
+  });
+  const seconds = (performance.now() - started) / 1000;
+  return { batchesPerSecond: sessions.length / seconds, eventsPerSecond: (sessions.length * EVENTS_PER_BATCH) / seconds, lat };
+}
+
+/** Prometheus scraping /metrics (with its token) back to back on one connection, after the load. */
+async function metricsScrapes(http) {
+  const lat = new Latencies();
+  for (let k = 0; k < METRICS_SCRAPES; k++) {
+    const res = await http.call('GET', '/metrics', { token: METRICS_TOKEN });
+    if (res.status !== 200) throw new Error(`metrics: expected 200, got ${res.status}`);
+    lat.add(res.ms);
+  }
+  return { lat };
+}
+
+/**
+ * Status long-polls held by every Client at once (issue 11: a decision reaches the lock within a
+ * second). Each Client asks for emergency access and waits on its request with waitSeconds=25 on a
+ * connection of its own, as the lock does. Measured: the server's resident memory before and while
+ * all are held (what one held connection costs), heartbeats/s on the other 50 connections while
+ * they are held, and how long an approval takes to reach the waiting Client.
+ */
+async function heldLongPolls(baseUrl, http, server, clients, sessions, admin, run) {
+  const requests = new Array(clients.length);
+  await runPool(clients.length, CONNECTIONS, async (i) => {
+    const res = await http.call('POST', '/api/v1/otp/requests', {
+      token: clients[i].clientToken,
+      body: { osUser: `CORP\\wait${i}`, method: 'emergency', email: `wait${i}.${run}@corp.example.com` },
+    });
+    requests[i] = expect(res, 201, 'emergency request').requestId;
+  });
+  await sleep(500);
+  const rssBefore = server.rssBytes();
+  const held = createHttp(baseUrl, clients.length);
+  const answeredAt = new Array(clients.length);
+  let answered = 0;
+  const polls = clients.map(async ({ clientToken }, i) => {
+    for (;;) {
+      const res = await held.call('GET', `/api/v1/otp/requests/${requests[i]}?waitSeconds=25`, { token: clientToken });
+      const { status } = expect(res, 200, 'status');
+      if (status !== 'pending') {
+        answeredAt[i] = performance.now();
+        answered++;
+        return status;
+      }
+    }
+  });
+  // Every poll is on the server once each connection has sent its request; give the last ones time to land.
+  await sleep(3000);
+  const rssHeld = server.rssBytes();
+  if (answered > 0) throw new Error(`${answered} long-polls answered before any decision`);
+
+  const hbLat = new Latencies();
+  const hbStarted = performance.now();
+  await runPool(sessions.length, CONNECTIONS, async (j) => {
+    const { clientToken, sessionId } = sessions[j];
+    const res = await http.call('POST', `/api/v1/sessions/${sessionId}/heartbeat`, { token: clientToken });
+    expect(res, 204, 'heartbeat while long-polls are held');
+    hbLat.add(res.ms);
+  });
+  const heartbeatsPerSecond = sessions.length / ((performance.now() - hbStarted) / 1000);
+
+  // A helpdesk decides every request; the time from sending the approval to the Client's answer.
+  const decisionLat = new Latencies();
+  await runPool(clients.length, CONNECTIONS, async (i) => {
+    const sent = performance.now();
+    const res = await http.call('POST', `/api/v1/admin/access-requests/${requests[i]}/approve`, { token: admin, body: {} });
+    expect(res, 200, 'approve');
+    while (answeredAt[i] === undefined) await sleep(5);
+    decisionLat.add(answeredAt[i] - sent);
+  });
+  const statuses = await Promise.all(polls);
+  await held.close();
+  if (statuses.some((s) => s !== 'sent')) throw new Error(`a held long-poll ended ${statuses.find((s) => s !== 'sent')}, not sent`);
+  return {
+    held: clients.length,
+    rssBefore,
+    rssHeld,
+    bytesPerHeldPoll: (rssHeld - rssBefore) / clients.length,
+    heartbeatsPerSecond,
+    hbLat,
+    decisionLat,
   };
 }
 
@@ -256,7 +373,13 @@ async function measureServer(label, dataDir, sink, clients) {
     const s = await storm(http, sink, server, clients, helpdesk, label);
     log(`  [${label}] verification burst of ${clients.length * OTPS_PER_CLIENT} …`);
     const v = await verifyBurst(http, sink, server, clients, helpdesk, label);
-    return { clients, storm: s, burst: v };
+    log(`  [${label}] activity: ${v.sessions.length} sessions × ${EVENTS_PER_BATCH} events …`);
+    const activity = await activityBurst(http, v.sessions);
+    log(`  [${label}] ${clients.length} status long-polls held at once, then decided …`);
+    const polls = await heldLongPolls(server.baseUrl, http, server, clients, v.sessions, helpdesk, label);
+    log(`  [${label}] ${METRICS_SCRAPES} /metrics scrapes …`);
+    const metrics = await metricsScrapes(http);
+    return { clients, storm: s, burst: v, activity, polls, metrics };
   } finally {
     await http.close();
     await server.stop();
@@ -358,6 +481,19 @@ async function main() {
         `${ms(r.burst.heartbeatLat.percentile(50))} / ${ms(r.burst.heartbeatLat.percentile(99))}`,
         '',
       ],
+      [`${name}: activity events/s (batches of ${EVENTS_PER_BATCH})`, round(r.activity.eventsPerSecond), ''],
+      [`${name}: activity batch p50/p99 ms`, `${ms(r.activity.lat.percentile(50))} / ${ms(r.activity.lat.percentile(99))}`, ''],
+      [`${name}: status long-polls held at once`, r.polls.held, ''],
+      [`${name}: server RSS MiB before / while held`, `${mib(r.polls.rssBefore)} / ${mib(r.polls.rssHeld)}`, ''],
+      [`${name}: memory per held long-poll KiB`, round(r.polls.bytesPerHeldPoll / 1024, 1), ''],
+      [`${name}: heartbeats/s while held`, round(r.polls.heartbeatsPerSecond), ''],
+      [`${name}: heartbeat p50/p99 ms while held`, `${ms(r.polls.hbLat.percentile(50))} / ${ms(r.polls.hbLat.percentile(99))}`, ''],
+      [
+        `${name}: approval → waiting Client p50/p99 ms`,
+        `${ms(r.polls.decisionLat.percentile(50))} / ${ms(r.polls.decisionLat.percentile(99))}`,
+        '< 1000',
+      ],
+      [`${name}: /metrics scrape p50/p99 ms`, `${ms(r.metrics.lat.percentile(50))} / ${ms(r.metrics.lat.percentile(99))}`, ''],
     ];
 
     const verifyPerSecond = full.burst.verifyPerSecond;
@@ -411,6 +547,16 @@ async function main() {
       stormVerifyP99Ms: ms(full.storm.lat.verify.percentile(99)),
       generatePerSecond: round(full.burst.generatePerSecond),
       heartbeatsPerSecond: round(full.burst.heartbeatsPerSecond),
+      activityEventsPerSecond: round(full.activity.eventsPerSecond),
+      heldLongPolls: {
+        held: full.polls.held,
+        rssBeforeBytes: full.polls.rssBefore,
+        rssHeldBytes: full.polls.rssHeld,
+        bytesPerHeldPoll: round(full.polls.bytesPerHeldPoll),
+        heartbeatsPerSecondWhileHeld: round(full.polls.heartbeatsPerSecond),
+        decisionToClientP99Ms: ms(full.polls.decisionLat.percentile(99)),
+      },
+      metricsScrapeP99Ms: ms(full.metrics.lat.percentile(99)),
       empty: {
         verifyPerSecond: round(empty.burst.verifyPerSecond),
         logonsPerSecond: round(empty.storm.logonsPerSecond, 1),

@@ -22,7 +22,7 @@ export class Latencies {
 
 export function createHttp(baseUrl, connections) {
   const pool = new Pool(baseUrl, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
-  /** One request; answers `{status, body, ms}`; throws only on transport errors. */
+  /** One request; answers `{status, body, ms}` (body parsed when it is JSON); throws only on transport errors. */
   async function call(method, path, { token, body } = {}) {
     const headers = {};
     if (token) headers.authorization = `Bearer ${token}`;
@@ -35,7 +35,8 @@ export function createHttp(baseUrl, connections) {
     const res = await pool.request({ method, path, headers, body: payload });
     const text = await res.body.text();
     const ms = performance.now() - started;
-    return { status: res.statusCode, body: text ? JSON.parse(text) : null, ms };
+    const json = String(res.headers['content-type'] ?? '').includes('json');
+    return { status: res.statusCode, body: text && json ? JSON.parse(text) : text || null, ms };
   }
   return { call, close: () => pool.close() };
 }
