@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'session_ended',
   'offline_key_missing',
   'offline_unlock_disabled',
+  'offline_key_held_by_computer',
   'service_unavailable',
   'internal_error',
   // v1.1 abuse and authorization (OTP rules)

@@ -67,6 +67,21 @@ export async function computeOfflineResponse(
   return encodeOfflineCode(mac, OFFLINE_RESPONSE_LENGTH);
 }
 
+/**
+ * The key of one user of an installer-enrolled (`machine`) Client: HMAC-SHA-256(the machine's offline
+ * key, "latchkey offline user v1|clientId|osUser"). The guard hands each signed-in user only theirs,
+ * and the responses for that user are computed with it, so no user of the computer holds the key
+ * that opens another user's lock.
+ */
+export async function deriveOfflineUserKey(
+  hmac: HmacSha256,
+  machineKey: Uint8Array,
+  clientId: string,
+  osUser: string,
+): Promise<Uint8Array> {
+  return hmac(machineKey, `latchkey offline user v1|${clientId}|${offlineUserKey(osUser)}`);
+}
+
 /** Base64url (no padding) to bytes and back, for the offline key on the wire and on disk. */
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 export function base64UrlToBytes(text: string): Uint8Array {

@@ -221,6 +221,7 @@ export function ClientsPage({ canChange }: { canChange: boolean }) {
             <thead>
               <tr>
                 <th scope="col">Computer</th>
+                <th scope="col">Kind</th>
                 <th scope="col">Enrolled</th>
                 <th scope="col">Enrolled from</th>
                 <th scope="col">Last seen</th>
@@ -242,6 +243,7 @@ export function ClientsPage({ canChange }: { canChange: boolean }) {
                       </>
                     )}
                   </td>
+                  <td>{c.role === 'guard' ? 'Guard' : c.role === 'machine' ? 'Lock (installer)' : 'Lock'}</td>
                   <td>
                     <Time ms={c.enrolledAt} now={now} />
                   </td>

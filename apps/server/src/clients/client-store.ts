@@ -1,4 +1,4 @@
-import type { AdminClient } from '@latchkey/contracts';
+import type { AdminClient, ClientRole } from '@latchkey/contracts';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
 import { hashToken, newId, newToken } from '../crypto/tokens.js';
@@ -8,32 +8,39 @@ export interface ClientRow {
   computerName: string;
   allowOtp: boolean;
   lastOtpIssuedAt: number | null;
+  role: ClientRole;
 }
 
 export type ClientStore = ReturnType<typeof createClientStore>;
 
 export function createClientStore(db: Db, clock: Clock) {
   const insert = db.prepare(
-    'INSERT INTO clients (id, computer_name, token_hash, allow_otp, enrolled_at, enrolled_from) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO clients (id, computer_name, token_hash, allow_otp, enrolled_at, enrolled_from, role) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const byToken = db.prepare<
     [Buffer],
-    { id: string; computerName: string; allowOtp: number; lastOtpIssuedAt: number | null; lastSeenAt: number | null }
+    { id: string; computerName: string; allowOtp: number; lastOtpIssuedAt: number | null; lastSeenAt: number | null; role: ClientRole }
   >(
     `SELECT id, computer_name AS computerName, allow_otp AS allowOtp, last_otp_issued_at AS lastOtpIssuedAt,
-            last_seen_at AS lastSeenAt
+            last_seen_at AS lastSeenAt, role
        FROM clients WHERE token_hash = ? AND removed_at IS NULL`,
   );
-  const byId = db.prepare<[string], { id: string; computerName: string; allowOtp: number; lastOtpIssuedAt: number | null }>(
-    `SELECT id, computer_name AS computerName, allow_otp AS allowOtp, last_otp_issued_at AS lastOtpIssuedAt
+  const byId = db.prepare<
+    [string],
+    { id: string; computerName: string; allowOtp: number; lastOtpIssuedAt: number | null; role: ClientRole }
+  >(
+    `SELECT id, computer_name AS computerName, allow_otp AS allowOtp, last_otp_issued_at AS lastOtpIssuedAt, role
        FROM clients WHERE id = ? AND removed_at IS NULL`,
   );
   const touch = db.prepare<[number, string]>('UPDATE clients SET last_seen_at = ? WHERE id = ?');
-  // Live Clients only; duplicateName: another live Client answers to the same name.
+  // Live Clients only; duplicateName: another live Client of the same sort answers to the same name. A
+  // computer has one lock Client (its users' own, or the installer's) and one guard: a lock and a
+  // guard of one name are that computer, two locks (or two guards) are one computer too many.
   const ADMIN_COLUMNS = `c.id AS clientId, c.computer_name AS computerName, c.allow_otp AS allowOneTimePasswords,
-            c.enrolled_at AS enrolledAt, c.last_seen_at AS lastSeenAt, c.enrolled_from AS enrolledFromAddress,
+            c.enrolled_at AS enrolledAt, c.last_seen_at AS lastSeenAt, c.enrolled_from AS enrolledFromAddress, c.role,
             EXISTS (SELECT 1 FROM clients o
-                     WHERE o.computer_name = c.computer_name COLLATE NOCASE AND o.id <> c.id AND o.removed_at IS NULL)
+                     WHERE o.computer_name = c.computer_name COLLATE NOCASE AND o.id <> c.id AND o.removed_at IS NULL
+                       AND (o.role = 'guard') = (c.role = 'guard'))
               AS duplicateName`;
   const listAll = db.prepare<[], AdminClientRow>(
     `SELECT ${ADMIN_COLUMNS} FROM clients c WHERE c.removed_at IS NULL ORDER BY c.computer_name COLLATE NOCASE, c.enrolled_at`,
@@ -62,10 +69,10 @@ export function createClientStore(db: Db, clock: Clock) {
   const LAST_SEEN_RESOLUTION_MS = 60_000;
 
   return {
-    enroll(computerName: string, allowOtp: boolean, fromAddress: string): { clientId: string; clientToken: string } {
+    enroll(computerName: string, allowOtp: boolean, fromAddress: string, role: ClientRole): { clientId: string; clientToken: string } {
       const clientId = newId();
       const clientToken = newToken();
-      insert.run(clientId, computerName, hashToken(clientToken), allowOtp ? 1 : 0, clock.now(), fromAddress);
+      insert.run(clientId, computerName, hashToken(clientToken), allowOtp ? 1 : 0, clock.now(), fromAddress, role);
       return { clientId, clientToken };
     },
     /**
@@ -78,7 +85,13 @@ export function createClientStore(db: Db, clock: Clock) {
       const now = clock.now();
       const due = row.lastSeenAt === null || now - row.lastSeenAt >= LAST_SEEN_RESOLUTION_MS;
       return {
-        client: { id: row.id, computerName: row.computerName, allowOtp: row.allowOtp === 1, lastOtpIssuedAt: row.lastOtpIssuedAt },
+        client: {
+          id: row.id,
+          computerName: row.computerName,
+          allowOtp: row.allowOtp === 1,
+          lastOtpIssuedAt: row.lastOtpIssuedAt,
+          role: row.role,
+        },
         markSeen: due ? () => void touch.run(now, row.id) : undefined,
       };
     },

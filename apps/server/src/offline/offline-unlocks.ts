@@ -4,8 +4,10 @@ import {
   OFFLINE_CHALLENGE_MINUTES,
   base64UrlToBytes,
   computeOfflineResponse,
+  deriveOfflineUserKey,
   isOfflineCode,
   normalizeOfflineCode,
+  type ClientRole,
   type OfflineKey,
   type OfflineResponseResult,
   type OfflineUnlockRecord,
@@ -28,6 +30,7 @@ interface KeyRow {
   sealed: Buffer | null;
   version: number;
   pending: number;
+  role: ClientRole;
 }
 
 const associatedData = (clientId: string, version: number) => `offline-key:${clientId}:${version}`;
@@ -53,7 +56,8 @@ export function canonicalChallenge(input: string): string {
 export function createOfflineUnlocks(deps: { db: Db; clock: Clock; sealKey: Buffer; audit: AuditLog }) {
   const { db, clock, sealKey, audit } = deps;
   const keyRow = db.prepare<[string], KeyRow>(
-    `SELECT id, computer_name AS computerName, offline_key_sealed AS sealed, offline_key_version AS version, offline_key_pending AS pending
+    `SELECT id, computer_name AS computerName, offline_key_sealed AS sealed, offline_key_version AS version, offline_key_pending AS pending,
+            role
        FROM clients WHERE id = ?`,
   );
   const storeKey = db.prepare<[Buffer, number, number, string]>(
@@ -116,6 +120,9 @@ export function createOfflineUnlocks(deps: { db: Db; clock: Clock; sealKey: Buff
         .transaction(() => {
           const row = keyRow.get(client.id);
           if (!row) throw notFound('The Client');
+          // Every local user can read a machine Client's token: its key stays in the machine's
+          // protected folder (written at enrollment) and is never sent again. A guard has none.
+          if (row.role !== 'lock') return { offlineKeyVersion: row.version };
           if (row.version === 0) {
             const offlineKey = newKey(client.id, 1, true);
             audit.record({ type: 'client.offline_key_created', clientId: client.id, computerName: row.computerName });
@@ -136,6 +143,16 @@ export function createOfflineUnlocks(deps: { db: Db; clock: Clock; sealKey: Buff
         .transaction(() => {
           const row = keyRow.get(clientId);
           if (!row) throw notFound('The Client');
+          if (row.role !== 'lock') {
+            // The server cannot deliver a machine Client's new key without exposing it to every local user.
+            throw new AppError(
+              409,
+              'offline_key_held_by_computer',
+              row.role === 'guard'
+                ? 'A guard has no offline key.'
+                : 'This computer was enrolled by the installer and holds its offline key itself: for a new key, run Latchkey.exe --enroll-machine on it as an administrator, then remove this Client.',
+            );
+          }
           const version = row.version + 1;
           newKey(clientId, version, true);
           audit.record({
@@ -170,7 +187,10 @@ export function createOfflineUnlocks(deps: { db: Db; clock: Clock; sealKey: Buff
           'This computer has no offline key yet: it gets one the next time it reaches the server. Use a one-time password instead.',
         );
       }
-      const responseCode = await computeOfflineResponse(nodeHmacSha256, base64UrlToBytes(key.key), { clientId: row.id, osUser, challenge });
+      const clientKey = base64UrlToBytes(key.key);
+      // A machine Client's locks each hold their user's key (deriveOfflineUserKey), not the machine's.
+      const responseKey = row.role === 'machine' ? await deriveOfflineUserKey(nodeHmacSha256, clientKey, row.id, osUser) : clientKey;
+      const responseCode = await computeOfflineResponse(nodeHmacSha256, responseKey, { clientId: row.id, osUser, challenge });
       const now = clock.now();
       const expiresAt = now + OFFLINE_CHALLENGE_MINUTES * 60_000;
       db.transaction(() => {

@@ -26,6 +26,9 @@ async function auth(app: FastifyInstance) {
     if (routeAuth.kind === 'client') {
       const found = token ? app.clients.authenticate(token) : undefined;
       if (!found) return;
+      // A guard's token (kept by SYSTEM) only asks who has unlocked; it never stands in for a lock,
+      // whatever it sends (refused before the body is even checked).
+      if (found.client.role === 'guard' && !routeAuth.guard) throw new AppError(403, 'forbidden', 'A guard cannot do this.');
       if (found.markSeen) await app.writes.run(found.markSeen);
       request.identity = { kind: 'client', client: found.client };
       return;

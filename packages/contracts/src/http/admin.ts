@@ -13,7 +13,7 @@ import {
   TimestampSchema,
 } from './common.js';
 import { OtpRequestMethodSchema, RequestIdParamsSchema, RequestStatusSchema } from './otp.js';
-import { OfflineCodeInputSchema } from './client.js';
+import { ClientRoleSchema, OfflineCodeInputSchema } from './client.js';
 
 const ADMIN_ONLY: RouteAuth = { kind: 'admin', roles: ['admin'] };
 const STAFF: RouteAuth = { kind: 'admin', roles: ['admin', 'helpdesk'] };
@@ -157,8 +157,10 @@ export const AdminClientSchema = Type.Object(
     lastSeenAt: Type.Union([TimestampSchema, Type.Null()]),
     /** The address the enrollment came from (null for Clients enrolled before it was recorded). */
     enrolledFromAddress: Type.Union([Type.String(), Type.Null()]),
-    /** Another live Client has the same computerName (case-insensitive): one of them may be an impostor. */
+    /** Another live lock (or another guard) has the same computerName (case-insensitive): one may be an impostor. */
     duplicateName: Type.Boolean(),
+    /** lock, machine (the installer's) or guard; a guard never makes its computer's lock a duplicate. */
+    role: ClientRoleSchema,
   },
   { additionalProperties: false },
 );

@@ -5,10 +5,25 @@ import { errorResponses } from './errors-response.js';
 import { ComputerNameSchema, IdSchema, OsUserSchema, QueryIntegerSchema, TimestampSchema } from './common.js';
 import { ServerPublicKeySchema } from './verdict.js';
 
+/**
+ * What an enrolled Client is (an extension of v1.1, see docs/security.md):
+ * - `lock`: the lock of one user profile, enrolled by itself (the default);
+ * - `machine`: the lock of a computer, enrolled once by the elevated installer (`--enroll-machine`);
+ *   every user's lock on it shares this token, so its offline key stays with the machine and is never
+ *   sent with the policy;
+ * - `guard`: the guard (`--guard`, as SYSTEM); it may only ask for the signed unlocked-sessions
+ *   answer, never request or verify OTPs, and gets no offline key. A lock and a guard with one
+ *   computer name are not duplicates.
+ */
+export const ClientRoleSchema = Type.Union([Type.Literal('lock'), Type.Literal('machine'), Type.Literal('guard')]);
+export type ClientRole = Static<typeof ClientRoleSchema>;
+
 export const EnrollBodySchema = Type.Object(
   {
     enrollmentKey: Type.String({ minLength: 1, maxLength: 256 }),
     computerName: ComputerNameSchema,
+    /** Absent: `lock`. */
+    role: Type.Optional(ClientRoleSchema),
   },
   { additionalProperties: false },
 );
@@ -31,7 +46,8 @@ export const EnrollResultSchema = Type.Object(
     clientToken: Type.String({ minLength: 32 }),
     /** The key that signs verdicts; a Client with a pinned key refuses an answer naming another. */
     serverPublicKey: ServerPublicKeySchema,
-    offlineKey: OfflineKeySchema,
+    /** Absent for a guard, which has no use for one. */
+    offlineKey: Type.Optional(OfflineKeySchema),
   },
   { additionalProperties: false },
 );

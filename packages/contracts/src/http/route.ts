@@ -2,8 +2,11 @@ import type { TSchema } from '@sinclair/typebox';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** Who may call a route: anyone, an enrolled Client (Bearer clientToken), or a signed-in internal user. */
-export type RouteAuth = { kind: 'none' } | { kind: 'client' } | { kind: 'admin'; roles: readonly ('admin' | 'helpdesk')[] };
+/**
+ * Who may call a route: anyone, an enrolled Client (Bearer clientToken), or a signed-in internal user.
+ * A Client route is for locks only unless it says `guard: true` (the guard may call it too).
+ */
+export type RouteAuth = { kind: 'none' } | { kind: 'client'; guard?: true } | { kind: 'admin'; roles: readonly ('admin' | 'helpdesk')[] };
 
 export interface RouteSchema {
   params?: TSchema;

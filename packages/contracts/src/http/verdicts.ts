@@ -64,7 +64,7 @@ export type UnlockedSessions = Static<typeof UnlockedSessionsSchema>;
 export const getUnlockedSessions = defineRoute({
   method: 'GET',
   url: '/api/v1/client/unlocked-sessions',
-  auth: { kind: 'client' },
+  auth: { kind: 'client', guard: true },
   successStatus: 200,
   schema: { querystring: UnlockedSessionsQuerySchema, response: { 200: UnlockedSessionsSchema, ...errorResponses(401) } },
 });

@@ -8,17 +8,19 @@ export default async function clientRoutes(app: TypedApp) {
   app.route({
     ...routeOptions(routes.enroll),
     handler: async (request, reply) => {
-      const { enrollmentKey, computerName } = request.body;
+      const { enrollmentKey, computerName, role = 'lock' } = request.body;
       if (!equalSecrets(enrollmentKey, app.enrollmentKey)) {
         app.audit.record({ type: 'client.enroll_failed', computerName, detail: `from ${request.ip}` });
         throw new AppError(401, 'invalid_enrollment_key', 'The enrollment key is not correct.');
       }
       const enrolled = app.db
         .transaction(() => {
-          const client = app.clients.enroll(computerName, app.settings.get().defaultAllowOneTimePasswords, request.ip);
-          const offlineKey = app.offlineUnlocks.keyForEnrollment(client.clientId);
-          app.audit.record({ type: 'client.enrolled', clientId: client.clientId, computerName, detail: `from ${request.ip}` });
-          return { ...client, offlineKey };
+          const client = app.clients.enroll(computerName, app.settings.get().defaultAllowOneTimePasswords, request.ip, role);
+          // A guard unlocks nothing, so it gets no offline key.
+          const offlineKey = role === 'guard' ? undefined : app.offlineUnlocks.keyForEnrollment(client.clientId);
+          const detail = role === 'lock' ? `from ${request.ip}` : `${role}, from ${request.ip}`;
+          app.audit.record({ type: 'client.enrolled', clientId: client.clientId, computerName, detail });
+          return { ...client, ...(offlineKey ? { offlineKey } : {}) };
         })
         .immediate();
       return reply.code(201).send({ ...enrolled, serverPublicKey: app.signingKey.publicKey });
