@@ -8,7 +8,8 @@
 ;
 ; writes %ProgramData%\Latchkey\client.json (server and enrollment key: SYSTEM and Administrators
 ; only, never Users), enrolls this computer once with it (Latchkey.exe --enroll-machine, which writes
-; the protected copy machine-token.json that Users may read; machine-enrollment.ts), and registers the
+; the protected copy machine-token.json that Users may read and machine-offline-key.json that they
+; may not; machine-enrollment.ts), and registers the
 ; logon task. The ACLs are the ones in machine-enrollment.ts (packaging.test.ts checks they match).
 ; The task XML comes from the installed program itself (task-xml.ts, unit-tested), so it names this
 ; installation's path.
@@ -52,6 +53,7 @@
       ${EndIf}
       ; A new server or key: enroll again below.
       Delete "$R3\Latchkey\machine-token.json"
+      Delete "$R3\Latchkey\machine-offline-key.json"
     ${EndIf}
   ${EndIf}
 
@@ -60,8 +62,10 @@
     ; version or from Group Policy). The lock, running as the user, never reads it.
     nsExec::ExecToLog 'icacls "$R3\Latchkey\client.json" /inheritance:r /grant:r *S-1-5-18:F *S-1-5-32-544:F'
     Pop $0
-    ${IfNot} ${FileExists} "$R3\Latchkey\machine-token.json"
-      ; Enroll once, elevated; the protected copy (server and this computer's token) is for the lock.
+    ; Enroll once, elevated: machine-token.json (server and this computer's token) is for the lock,
+    ; machine-offline-key.json (SYSTEM and Administrators only) for the guard, which hands each user
+    ; their own offline key. A computer enrolled by an older version has no key file: it enrolls again.
+    ${IfNot} ${FileExists} "$R3\Latchkey\machine-offline-key.json"
       nsExec::ExecToLog '"$INSTDIR\${APP_EXECUTABLE_FILENAME}" --enroll-machine'
       Pop $0
       ${If} $0 != 0
@@ -105,6 +109,8 @@
     ReadEnvStr $R3 PROGRAMDATA
     Delete "$R3\Latchkey\client.json"
     Delete "$R3\Latchkey\machine-token.json"
+    Delete "$R3\Latchkey\machine-offline-key.json"
+    RMDir /r "$R3\Latchkey\offline"
     RMDir "$R3\Latchkey"
   ${EndIf}
 !macroend

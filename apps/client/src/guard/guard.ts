@@ -1,4 +1,12 @@
-import { routes, type ApiClient } from '@latchkey/contracts';
+import {
+  base64UrlToBytes,
+  bytesToBase64Url,
+  deriveOfflineUserKey,
+  routes,
+  type ApiClient,
+  type HmacSha256,
+  type OfflineKey,
+} from '@latchkey/contracts';
 import { checkUnlockedSessions, newNonce, type Ed25519Verify, type VerdictIdentity } from '../lock/verdict.js';
 import { DEFAULT_RESTART_GRACE_MS, guardDecision, userKey, type GuardAction } from './guard-decision.js';
 import { interactiveSessions, lockSessions, samePath, type ProcessRow } from './windows-sessions.js';
@@ -8,6 +16,8 @@ export interface GuardHost {
   executablePaths(pids: readonly number[]): Promise<Map<number, string>>;
   restartLock(): Promise<void>;
   signOut(windowsSessionId: number): Promise<void>;
+  /** Writes this user's offline key where only they (and SYSTEM, Administrators) can read it. */
+  provideOfflineKey?(osUser: string, key: OfflineKey): Promise<void>;
   log(line: string): void;
 }
 
@@ -22,6 +32,12 @@ export interface GuardOptions {
   /** Full path of the installed lock executable (under Program Files, which users cannot write). */
   lockPath: string;
   restartGraceMs?: number;
+  /**
+   * On an installer-enrolled computer: the machine's offline key (protected, SYSTEM only), from
+   * which each signed-in user gets their own (deriveOfflineUserKey) through `provideOfflineKey`.
+   */
+  machineOfflineKey?: () => OfflineKey | undefined;
+  hmac?: HmacSha256;
 }
 
 /**
@@ -70,10 +86,30 @@ export function createGuard(options: GuardOptions) {
     }
   }
 
+  /** user|clientId|version already written in this run of the guard. */
+  const provided = new Set<string>();
+  async function provideOfflineKeys(users: readonly string[]): Promise<void> {
+    const machine = options.machineOfflineKey?.();
+    const { hmac } = options;
+    if (!machine || !hmac || !options.host.provideOfflineKey) return;
+    for (const user of new Set(users)) {
+      const tag = `${userKey(user)}|${machine.clientId}|${machine.version}`;
+      if (provided.has(tag)) continue;
+      try {
+        const key = await deriveOfflineUserKey(hmac, base64UrlToBytes(machine.key), machine.clientId, user);
+        await options.host.provideOfflineKey(user, { clientId: machine.clientId, version: machine.version, key: bytesToBase64Url(key) });
+        provided.add(tag);
+      } catch (err) {
+        options.host.log(`handing ${user} their offline key failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
   return {
     async tick(): Promise<GuardAction[]> {
       const rows = await options.host.listProcesses();
       const sessions = interactiveSessions(rows);
+      await provideOfflineKeys(sessions.map((s) => s.user));
       const lockRunningIn = lockSessions(await realLocks(rows), lockImage);
       const uncovered = sessions.some((s) => !lockRunningIn.has(s.windowsSessionId));
       const decision = guardDecision({

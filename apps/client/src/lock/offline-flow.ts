@@ -66,7 +66,15 @@ export class OfflineFlow {
 
   /** The server could not be reached (again). */
   unreachable(attempt: number): void {
-    if (attempt < OFFER_OFFLINE_AFTER_ATTEMPTS || !this.offline.available || this.host.settled()) return;
+    if (attempt < OFFER_OFFLINE_AFTER_ATTEMPTS || this.host.settled()) return;
+    if (!this.offline.available) {
+      // A key the computer hands over (the guard) may have arrived since the lock started.
+      void this.offline.reloadKey().then(
+        (taken) => taken && this.offline.available && this.unreachable(attempt),
+        () => undefined,
+      );
+      return;
+    }
     if (!this.host.state().offline) this.host.update({ offline: this.offline.peek() });
   }
 

@@ -32,6 +32,11 @@ export interface OfflineKeyStore {
   load(): OfflineKey | undefined;
   /** false when the OS key store is unavailable (the key is then kept in memory only). */
   save(key: OfflineKey): boolean;
+  /**
+   * The key is handed over by the computer (the guard, on an installer-enrolled computer), not by
+   * the server: it may appear after the lock started, and its first sight has no state yet.
+   */
+  handedOver?: boolean;
 }
 
 /** One place the state is written. */
@@ -128,10 +133,28 @@ export class OfflineUnlock {
       await this.persist();
       return;
     }
+    if (this.options.keys.handedOver) {
+      // No enrollment marks the first use of a handed-over key: a missing state starts clean
+      // (docs/security.md: deleting both copies here resets the count, like rolling them back).
+      this.record = { v: 1, seq: 0, keyVersion: this.key.version, allowed: true, burns: 0, reports: [] };
+      await this.persist();
+      return;
+    }
     const now = this.options.now();
     this.record = { v: 1, seq: 0, keyVersion: this.key.version, allowed: true, burns: TAMPER_BURNS, reports: [], tampered: true };
     this.record.waitUntil = now + burnWaitMs(TAMPER_BURNS);
     await this.persist();
+  }
+
+  /** A handed-over key that appeared or changed since the last look is taken; true when one was. */
+  async reloadKey(): Promise<boolean> {
+    if (!this.options.keys.handedOver) return false;
+    const key = this.options.keys.load();
+    if (!key || (this.key && this.key.clientId === key.clientId && this.key.version === key.version && this.key.key === key.key))
+      return false;
+    if (this.key) await this.acceptKey(key);
+    else await this.load();
+    return true;
   }
 
   /** A key from the enrollment or the policy. The state carries over, MAC'd under the new key. */

@@ -1,14 +1,16 @@
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { app, net, safeStorage } from 'electron';
 import { createApiClient, type FetchLike } from '@latchkey/contracts';
 import { fetchWithTimeout } from '../lock/lock-controller.js';
 import { createGuard } from '../guard/guard.js';
 import { windowsCalls, type CommandRunner } from '../guard/windows-sessions.js';
-import { enrollPinned } from './enrollment.js';
+import { enrollGuard } from './enrollment.js';
 import { machineConfigPath, parseMachineConfig, type MachineConfig } from './machine-config.js';
+import { machineOfflineKeyPath, machineUserKeyPath, parseOfflineKeyFile } from './machine-enrollment.js';
+import { nodeHmacSha256 } from './offline-store.js';
 import { nodeEd25519Verify, nodeRandomBytes } from './node-ed25519.js';
 import { createTokenStore, type Enrollment } from './token-store.js';
 
@@ -38,8 +40,9 @@ export function runGuard(log: (line: string) => void): void {
   }
   void app.whenReady().then(() => {
     let config: MachineConfig | undefined;
+    const configPath = machineConfigPath(process.platform, process.env);
     try {
-      config = parseMachineConfig(readFileSync(machineConfigPath(process.platform, process.env), 'utf8'));
+      config = parseMachineConfig(readFileSync(configPath, 'utf8'));
     } catch (err) {
       // Without a configuration nothing can be trusted: the guard still restarts every missing lock.
       log(`guard: machine configuration: ${(err as Error).message}`);
@@ -47,13 +50,15 @@ export function runGuard(log: (line: string) => void): void {
     const tokens = createTokenStore(app.getPath('userData'), safeStorage);
     let enrollment: Enrollment | undefined = tokens.load();
     if (enrollment && config?.serverPublicKey && enrollment.serverPublicKey !== config.serverPublicKey) enrollment = undefined;
+    // Enrolled before Clients had roles, as a lock: enroll again as a guard (docs/deployment.md).
+    if (enrollment?.role !== 'guard') enrollment = undefined;
     const netFetch = fetchWithTimeout(net.fetch as unknown as typeof fetch, 10_000);
     const fetchEnrolled: FetchLike = async (url, init) => {
       if (!config) throw new Error('not configured');
       if (!enrollment) {
         const anonymous = createApiClient({ baseUrl: config.serverUrl, fetch: netFetch });
         const computerName = config.computerName ?? hostname();
-        enrollment = await enrollPinned(anonymous, { enrollmentKey: config.enrollmentKey, computerName }, config.serverPublicKey);
+        enrollment = await enrollGuard(anonymous, { enrollmentKey: config.enrollmentKey, computerName }, config.serverPublicKey);
         tokens.save(enrollment);
         init.headers.authorization = `Bearer ${enrollment.clientToken}`;
       }
@@ -65,8 +70,28 @@ export function runGuard(log: (line: string) => void): void {
       return response;
     };
     const calls = windowsCalls(run, process.env.SystemRoot ?? 'C:\\Windows');
+    const readMachineKey = () => {
+      try {
+        return parseOfflineKeyFile(readFileSync(machineOfflineKeyPath(configPath), 'utf8'));
+      } catch {
+        return undefined; // not installer-enrolled (or not yet): nothing to hand over
+      }
+    };
     const guard = createGuard({
-      host: { ...calls, log: (line) => log(`guard: ${line}`) },
+      host: {
+        ...calls,
+        log: (line) => log(`guard: ${line}`),
+        // The folder inherits SYSTEM and Administrators only; the user gets read access to their own file.
+        async provideOfflineKey(osUser, key) {
+          const file = machineUserKeyPath(configPath, osUser);
+          mkdirSync(dirname(file), { recursive: true });
+          writeFileSync(`${file}.tmp`, JSON.stringify(key));
+          renameSync(`${file}.tmp`, file);
+          execFileSync('icacls.exe', [file, '/grant:r', `${osUser}:R`], { stdio: 'ignore', timeout: 30_000, windowsHide: true });
+        },
+      },
+      machineOfflineKey: readMachineKey,
+      hmac: nodeHmacSha256,
       api: createApiClient({
         baseUrl: config?.serverUrl ?? 'https://not-configured.invalid',
         fetch: fetchEnrolled,

@@ -1,5 +1,14 @@
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createApiClient, SERVER_PUBLIC_KEY_PATTERN, type FetchLike } from '@latchkey/contracts';
+import { createHash } from 'node:crypto';
+import {
+  createApiClient,
+  isOfflineKey,
+  offlineUserKey,
+  SERVER_PUBLIC_KEY_PATTERN,
+  type FetchLike,
+  type OfflineKey,
+} from '@latchkey/contracts';
 import { enrollPinned } from './enrollment.js';
 import { checkServerUrl, MachineConfigError, type MachineConfig } from './machine-config.js';
 
@@ -11,6 +20,11 @@ import { checkServerUrl, MachineConfigError, type MachineConfig } from './machin
  * computer's clientToken, goes into a protected copy, `machine-token.json`, that Users may read but
  * not change. That token only speaks for this computer (anyone at it can already use the lock), an
  * admin can remove it in the Management Tool, and it enrolls nothing.
+ *
+ * The offline key the enrollment answers (once) goes to `machine-offline-key.json`, SYSTEM and
+ * Administrators only: every user can read the token, so the server never sends this Client's key
+ * again. The guard (SYSTEM) gives each signed-in user their own key, derived from it
+ * (deriveOfflineUserKey), in `offline\<hash of the user>.json`, readable by that user alone.
  */
 
 /** Well-known SIDs, so the ACLs hold on every Windows language. */
@@ -39,6 +53,32 @@ export function icaclsArgs(path: string, acl: readonly string[]): string[] {
 /** Next to client.json: %ProgramData%\Latchkey\machine-token.json (or beside the configured path). */
 export function machineTokenPath(configPath: string): string {
   return join(dirname(configPath), 'machine-token.json');
+}
+
+/** The machine's offline key: %ProgramData%\Latchkey\machine-offline-key.json (MACHINE_CONFIG_ACL). */
+export function machineOfflineKeyPath(configPath: string): string {
+  return join(dirname(configPath), 'machine-offline-key.json');
+}
+
+/**
+ * One user's key as the guard hands it over: `offline\<hash>.json` beside client.json. Hashed so the
+ * name is a plain file name whatever the user name holds; the folder inherits SYSTEM and
+ * Administrators only, and the guard grants that user read access to their file.
+ */
+export function machineUserKeyPath(configPath: string, osUser: string): string {
+  const name = createHash('sha256').update(offlineUserKey(osUser), 'utf8').digest('hex').slice(0, 32);
+  return join(dirname(configPath), 'offline', `${name}.json`);
+}
+
+/** An offline key file (the machine's, or a user's), or undefined when missing or malformed. */
+export function parseOfflineKeyFile(text: string | undefined): OfflineKey | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(text.replace(/^\ufeff/, ''));
+    return isOfflineKey(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface MachineToken {
@@ -71,15 +111,46 @@ export function parseMachineToken(text: string): MachineToken {
   return { serverUrl: checkServerUrl(serverUrl), clientId, clientToken, serverPublicKey };
 }
 
-/** Enrolls this computer once, with the key only the elevated installer can read. */
-export async function enrollMachine(config: MachineConfig, computerName: string, fetch: FetchLike): Promise<MachineToken> {
+/** What the installer writes: the copy Users may read, and the offline key they may not. */
+export interface MachineEnrollment {
+  token: MachineToken;
+  offlineKey: OfflineKey;
+}
+
+/** Enrolls this computer once (as a `machine` Client), with the key only the elevated installer can read. */
+export async function enrollMachine(config: MachineConfig, computerName: string, fetch: FetchLike): Promise<MachineEnrollment> {
   const anonymous = createApiClient({ baseUrl: config.serverUrl, fetch });
   // With /SERVERKEY= the answer must name the pinned key (enrollment.ts), or nothing is written.
-  const answer = await enrollPinned(anonymous, { enrollmentKey: config.enrollmentKey, computerName }, config.serverPublicKey);
+  const answer = await enrollPinned(
+    anonymous,
+    { enrollmentKey: config.enrollmentKey, computerName, role: 'machine' },
+    config.serverPublicKey,
+  );
+  if (!answer.offlineKey) throw new MachineConfigError('The server answered the enrollment without an offline key.');
   return {
-    serverUrl: config.serverUrl,
-    clientId: answer.clientId,
-    clientToken: answer.clientToken,
-    serverPublicKey: answer.serverPublicKey,
+    token: {
+      serverUrl: config.serverUrl,
+      clientId: answer.clientId,
+      clientToken: answer.clientToken,
+      serverPublicKey: answer.serverPublicKey,
+    },
+    offlineKey: answer.offlineKey,
   };
+}
+
+/**
+ * Writes what the installer's enrollment gave: the offline key first (SYSTEM and Administrators
+ * only), then the copy Users may read, each protected (`protect`: icacls on Windows) before the next.
+ */
+export function saveMachineEnrollment(
+  configPath: string,
+  enrolled: MachineEnrollment,
+  protect: (path: string, acl: readonly string[]) => void,
+): void {
+  const keyFile = machineOfflineKeyPath(configPath);
+  writeFileSync(keyFile, JSON.stringify(enrolled.offlineKey), { mode: 0o600 });
+  protect(keyFile, MACHINE_CONFIG_ACL);
+  const tokenFile = machineTokenPath(configPath);
+  writeFileSync(tokenFile, JSON.stringify(enrolled.token), { mode: 0o644 });
+  protect(tokenFile, MACHINE_TOKEN_ACL);
 }

@@ -16,8 +16,9 @@ import { machineConfigPath, osUserName, parseMachineConfig, type MachineConfig }
 import {
   enrollMachine,
   icaclsArgs,
-  MACHINE_TOKEN_ACL,
   machineTokenPath,
+  machineUserKeyPath,
+  saveMachineEnrollment,
   parseMachineToken,
   type MachineToken,
 } from './machine-enrollment.js';
@@ -25,7 +26,7 @@ import { LOCK_ORIGIN, LOCK_SCHEME, RENDERER_CSP, rendererFileFor } from './rende
 import { parseTasklistSessionId, sessionScopeName, tasklistCommand } from './session-scope.js';
 import { signOutCommand } from './sign-out.js';
 import { encodeTaskXml, taskXml } from './task-xml.js';
-import { createOfflineKeyStore, nodeHmacSha256, offlineSlots } from './offline-store.js';
+import { createHandedOverKeyStore, createOfflineKeyStore, nodeHmacSha256, offlineSlots } from './offline-store.js';
 import { OfflineUnlock } from '../lock/offline-unlock.js';
 import { guardTaskXml } from './guard-task-xml.js';
 import { runGuard } from './guard-main.js';
@@ -66,18 +67,20 @@ if (taskXmlTarget || guardTaskXmlTarget || autostartTarget) {
   main();
 }
 
-/** Elevated, from the installer: enroll with the protected key, write the protected copy for the lock. */
+/**
+ * Elevated, from the installer: enroll with the protected key, write the offline key where only
+ * SYSTEM and Administrators can read it (the guard hands each user theirs), then the copy for the lock.
+ */
 async function enrollThisMachine(): Promise<void> {
   try {
     await app.whenReady();
     const configPath = machineConfigPath(process.platform, process.env);
     const config = parseMachineConfig(readFileSync(configPath, 'utf8'));
     const enrolled = await enrollMachine(config, config.computerName ?? hostname(), fetchWithTimeout(net.fetch as unknown as typeof fetch));
-    const target = machineTokenPath(configPath);
-    writeFileSync(target, JSON.stringify(enrolled), { mode: 0o644 });
-    if (process.platform === 'win32')
-      execFileSync('icacls.exe', icaclsArgs(target, MACHINE_TOKEN_ACL), { stdio: 'ignore', timeout: 30_000 });
-    log(`enrolled this computer as Client ${enrolled.clientId}`);
+    saveMachineEnrollment(configPath, enrolled, (path, acl) => {
+      if (process.platform === 'win32') execFileSync('icacls.exe', icaclsArgs(path, acl), { stdio: 'ignore', timeout: 30_000 });
+    });
+    log(`enrolled this computer as Client ${enrolled.token.clientId}`);
     app.exit(0);
   } catch (err) {
     log(`machine enrollment failed: ${(err as { code?: string }).code ?? (err as Error).message}`);
@@ -199,7 +202,8 @@ function main(): void {
     const netFetch = fetchWithTimeout(net.fetch as unknown as typeof fetch);
     const offline = new OfflineUnlock({
       osUser,
-      keys: createOfflineKeyStore(userData, safeStorage),
+      // Installer-enrolled: the key the guard wrote for this user; else this profile's own, from the server.
+      keys: machineToken ? createHandedOverKeyStore(machineUserKeyPath(configPath, osUser)) : createOfflineKeyStore(userData, safeStorage),
       slots: offlineSlots(userData, app.getPath('appData')),
       hmac: nodeHmacSha256,
       randomBytes: nodeRandomBytes,
@@ -218,7 +222,7 @@ function main(): void {
             config.serverPublicKey,
           );
           enrollment = enrolled;
-          if (!(await offline.acceptKey(offlineKey))) log('safeStorage unavailable: the offline key is kept in memory only');
+          if (offlineKey && !(await offline.acceptKey(offlineKey))) log('safeStorage unavailable: the offline key is kept in memory only');
         } catch (err) {
           if (err instanceof ServerKeyMismatchError) {
             // Not the server the installer pinned (a proxy, or a server rebuilt without its key file).

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { SafeStorage } from 'electron';
 import { isOfflineKey, type HmacSha256 } from '@latchkey/contracts';
 import type { OfflineKeyStore, OfflineSlot } from '../lock/offline-unlock.js';
+import { parseOfflineKeyFile } from './machine-enrollment.js';
 
 export const nodeHmacSha256: HmacSha256 = async (key, message) =>
   new Uint8Array(createHmac('sha256', key).update(message, 'utf8').digest());
@@ -44,16 +45,27 @@ export function createOfflineKeyStore(
   };
 }
 
+/**
+ * The key of a lock on an installer-enrolled computer: the file the guard wrote for this user
+ * (machine-enrollment.ts), which the user may read but not change. Read at each look, since the
+ * guard may write it after the lock started; never written here.
+ */
+export function createHandedOverKeyStore(file: string, read: (file: string) => string | undefined = readText): OfflineKeyStore {
+  return { handedOver: true, load: () => parseOfflineKeyFile(read(file)), save: () => false };
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /** A state copy in one file, replaced whole (write then rename) so a crash leaves the old or the new one. */
 export function fileSlot(file: string): OfflineSlot {
   return {
-    read() {
-      try {
-        return readFileSync(file, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
+    read: () => readText(file),
     write(text) {
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(`${file}.tmp`, text, { mode: 0o600 });

@@ -10,6 +10,8 @@ export interface Enrollment {
   clientToken: string;
   clientId: string;
   serverPublicKey: string;
+  /** Set by the guard (enrollGuard); a guard token saved before roles existed is enrolled again. */
+  role?: 'guard';
 }
 
 function parseEnrollment(text: string): Enrollment | undefined {

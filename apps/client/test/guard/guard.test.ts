@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createApiClient, type ApiClient } from '@latchkey/contracts';
+import { ApiError, createApiClient, routes, type AdminClient, type ApiClient } from '@latchkey/contracts';
 import { createGuard, type GuardHost } from '../../src/guard/guard.js';
 import type { ProcessRow } from '../../src/guard/windows-sessions.js';
 import { nodeEd25519Verify, nodeRandomBytes } from '../../src/main/node-ed25519.js';
+import { enrollGuard } from '../../src/main/enrollment.js';
+import { ENROLLMENT_KEY } from '../../../server/test/helper.js';
 import { otpFromMail, startServer, type LiveServer } from '../support/server.js';
 
 const COMPUTER = 'PC-GUARD-01';
@@ -56,8 +58,10 @@ function fakeWindows() {
   return { rows, done, host, killLock, exe, asked };
 }
 
+/** The guard's own Client, enrolled the way `--guard` enrolls it. */
 async function guardClient(pinned?: string) {
-  const answer = await server.test.enroll(COMPUTER);
+  const anonymous = createApiClient({ baseUrl: server.baseUrl, fetch });
+  const answer = await enrollGuard(anonymous, { enrollmentKey: ENROLLMENT_KEY, computerName: COMPUTER }, undefined);
   const api = createApiClient({ baseUrl: server.baseUrl, fetch, token: () => answer.clientToken });
   return { answer, api, identity: () => ({ clientId: answer.clientId, serverPublicKey: pinned ?? answer.serverPublicKey }) };
 }
@@ -92,6 +96,34 @@ async function aliceUnlocks() {
 }
 
 describe('the guard against the real server and a fake Windows', () => {
+  it('enrolls as a guard: its computer is no duplicate of its lock, and its token cannot stand in for the lock', async () => {
+    const lock = await server.test.enroll(COMPUTER);
+    const { answer, api } = await guardClient();
+    expect(answer.role).toBe('guard');
+    const clients = (await server.admin('GET', '/api/v1/admin/clients')).body as AdminClient[];
+    expect(clients.map((c) => [c.clientId, c.role, c.duplicateName]).sort()).toEqual(
+      [
+        [lock.clientId, 'lock', false],
+        [answer.clientId, 'guard', false],
+      ].sort(),
+    );
+    // A rogue lock with the same name is still flagged.
+    const rogue = await server.test.enroll(COMPUTER.toLowerCase());
+    const after = (await server.admin('GET', '/api/v1/admin/clients')).body as AdminClient[];
+    expect(
+      after
+        .filter((c) => c.duplicateName)
+        .map((c) => c.clientId)
+        .sort(),
+    ).toEqual([lock.clientId, rogue.clientId].sort());
+
+    const refused = await api(routes.createOtpRequest, {
+      body: { osUser: 'CORP\\alice', method: 'email', email: 'alice@corp.example.com' },
+    }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect((refused as ApiError).status).toBe(403);
+  });
+
   it('does nothing while every session has its lock, and does not even ask the server', async () => {
     const fake = fakeWindows();
     const guard = guardFor(fake, await guardClient());

@@ -1,13 +1,14 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SafeStorage } from 'electron';
 import type { AdminSession, AuditEvent, EnrollResult, LockState, OfflineUnlockRecord } from '@latchkey/contracts';
 import { LockController, fetchWithTimeout, type UnlockedSession } from '../../src/lock/lock-controller.js';
 import { OfflineUnlock } from '../../src/lock/offline-unlock.js';
 import { createOfflineKeyStore, nodeHmacSha256, nodeRandomBytes, offlineSlots } from '../../src/main/offline-store.js';
 import { ManualTimers } from '../support/manual-timers.js';
+import { until, untilOffered } from '../support/offline-offer.js';
 import { startServer, type LiveServer } from '../support/server.js';
 import { startProxy, type SwitchableProxy } from '../support/switchable-proxy.js';
 
@@ -43,8 +44,6 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const until = (check: () => boolean) => vi.waitFor(() => expect(check()).toBe(true), { timeout: 10_000, interval: 20 });
-
 /** The lock as Electron's main builds it: offline key in the key store, state in two files. */
 async function lock(options: { acceptEnrollmentKey?: boolean } = {}) {
   const offline = new OfflineUnlock({
@@ -56,7 +55,7 @@ async function lock(options: { acceptEnrollmentKey?: boolean } = {}) {
     now: () => timers.now(),
   });
   // At enrollment main hands the key over before the lock starts.
-  if (options.acceptEnrollmentKey) await offline.acceptKey(enrolled.offlineKey);
+  if (options.acceptEnrollmentKey) await offline.acceptKey(enrolled.offlineKey!);
   const unlocked: UnlockedSession[] = [];
   const controller = new LockController({
     baseUrl: proxy.url,
@@ -74,16 +73,6 @@ async function lock(options: { acceptEnrollmentKey?: boolean } = {}) {
   });
   controllers.push(controller);
   return { controller, unlocked, offline };
-}
-
-/** Lets the reconnect timer fire until the lock offers "Unlock with the helpdesk". */
-async function untilOffered(controller: LockController) {
-  for (let i = 0; i < 5 && !controller.state.offline; i++) {
-    const attempt = controller.state.retry?.attempt ?? 0;
-    timers.advance(timers.delays()[0] ?? 0);
-    await until(() => (controller.state.retry?.attempt ?? 0) > attempt && controller.state.busy === undefined);
-  }
-  expect(controller.state.offline).toBeDefined();
 }
 
 async function helpdeskResponse(challenge: string, osUser = OS_USER): Promise<string> {
@@ -117,7 +106,7 @@ describe('offline unlock, lock controller against the real server behind a netwo
     await controller.retryNow();
     expect(controller.state.phase).toBe('offline');
     expect(controller.state.offline).toBeUndefined(); // not at once
-    await untilOffered(controller);
+    await untilOffered(controller, timers);
     expect(controller.state.retry?.attempt).toBe(2);
 
     const challenge = await showChallenge(controller);
@@ -150,7 +139,7 @@ describe('offline unlock, lock controller against the real server behind a netwo
     proxy.cut();
     const first = await lock({ acceptEnrollmentKey: true });
     await first.controller.start();
-    await untilOffered(first.controller);
+    await untilOffered(first.controller, timers);
     const earlier = await showChallenge(first.controller);
     await first.controller.offlineUnlock({ responseCode: await helpdeskResponse(earlier) });
     expect(first.controller.state.phase).toBe('unlocked');
@@ -158,7 +147,7 @@ describe('offline unlock, lock controller against the real server behind a netwo
 
     const second = await lock();
     await second.controller.start();
-    await untilOffered(second.controller);
+    await untilOffered(second.controller, timers);
     const now = await showChallenge(second.controller);
     await second.controller.offlineUnlock({ responseCode: await helpdeskResponse(now) });
     expect(second.controller.state.phase).toBe('unlocked');
@@ -186,7 +175,7 @@ describe('offline unlock, lock controller against the real server behind a netwo
     const first = await lock({ acceptEnrollmentKey: true });
     proxy.cut();
     await first.controller.start();
-    await untilOffered(first.controller);
+    await untilOffered(first.controller, timers);
     const challenge = await showChallenge(first.controller);
     const code = await helpdeskResponse(challenge);
     await first.controller.offlineUnlock({ responseCode: code });
@@ -195,7 +184,7 @@ describe('offline unlock, lock controller against the real server behind a netwo
 
     const second = await lock();
     await second.controller.start();
-    await untilOffered(second.controller);
+    await untilOffered(second.controller, timers);
     const next = await showChallenge(second.controller);
     expect(next).not.toBe(challenge);
     await second.controller.offlineUnlock({ responseCode: code });
@@ -206,7 +195,7 @@ describe('offline unlock, lock controller against the real server behind a netwo
     proxy.cut();
     const first = await lock({ acceptEnrollmentKey: true });
     await first.controller.start();
-    await untilOffered(first.controller);
+    await untilOffered(first.controller, timers);
     const challenge = await showChallenge(first.controller);
     const code = await helpdeskResponse(challenge);
     for (let i = 0; i < 2; i++) await first.controller.offlineUnlock({ responseCode: WRONG });
@@ -216,7 +205,7 @@ describe('offline unlock, lock controller against the real server behind a netwo
     // The lock restarts (killed, logged off and on): the same challenge, the same count.
     const second = await lock();
     await second.controller.start();
-    await untilOffered(second.controller);
+    await untilOffered(second.controller, timers);
     expect(await showChallenge(second.controller)).toBe(challenge);
     expect(second.controller.state.offline?.attemptsLeft).toBe(3);
     for (let i = 0; i < 3; i++) await second.controller.offlineUnlock({ responseCode: WRONG });
@@ -242,7 +231,7 @@ describe('offline unlock, lock controller against the real server behind a netwo
     proxy.cut();
     const first = await lock({ acceptEnrollmentKey: true });
     await first.controller.start();
-    await untilOffered(first.controller);
+    await untilOffered(first.controller, timers);
     const challenge = await showChallenge(first.controller);
     for (let i = 0; i < 3; i++) await first.controller.offlineUnlock({ responseCode: WRONG });
     first.controller.dispose();
@@ -251,7 +240,7 @@ describe('offline unlock, lock controller against the real server behind a netwo
     rmSync(primary);
     const second = await lock();
     await second.controller.start();
-    await untilOffered(second.controller);
+    await untilOffered(second.controller, timers);
     expect(await showChallenge(second.controller)).toBe(challenge);
     expect(second.controller.state.offline?.attemptsLeft).toBe(2);
     second.controller.dispose();
@@ -264,7 +253,7 @@ describe('offline unlock, lock controller against the real server behind a netwo
     writeFileSync(primary, JSON.stringify({ body: JSON.stringify(body), mac: saved.mac }));
     const third = await lock();
     await third.controller.start();
-    await untilOffered(third.controller);
+    await untilOffered(third.controller, timers);
     await showChallenge(third.controller);
     expect(third.controller.state.offline?.attemptsLeft).toBe(2);
     third.controller.dispose();
@@ -275,7 +264,7 @@ describe('offline unlock, lock controller against the real server behind a netwo
     const fourth = await lock();
     const loadedAt = timers.now();
     await fourth.controller.start();
-    await untilOffered(fourth.controller);
+    await untilOffered(fourth.controller, timers);
     await fourth.controller.showOffline();
     expect(fourth.controller.state.offline).toMatchObject({ attemptsLeft: 0, waitUntil: loadedAt + 60 * MINUTE });
     expect(fourth.controller.state.notice?.code).toBe('offline_waiting');
@@ -285,7 +274,7 @@ describe('offline unlock, lock controller against the real server behind a netwo
     proxy.cut();
     const { controller } = await lock({ acceptEnrollmentKey: true });
     await controller.start();
-    await untilOffered(controller);
+    await untilOffered(controller, timers);
     const challenge = await showChallenge(controller);
     const code = await helpdeskResponse(challenge);
     timers.advance(15 * MINUTE);
@@ -299,7 +288,7 @@ describe('offline unlock, lock controller against the real server behind a netwo
     proxy.cut();
     const { controller } = await lock({ acceptEnrollmentKey: true });
     await controller.start();
-    await untilOffered(controller);
+    await untilOffered(controller, timers);
     await showChallenge(controller);
     proxy.restore();
     await controller.retryNow();
@@ -322,7 +311,7 @@ describe('offline unlock, lock controller against the real server behind a netwo
 
     proxy.cut();
     await controller.retryNow();
-    await untilOffered(controller);
+    await untilOffered(controller, timers);
     const challenge = await showChallenge(controller);
     await controller.offlineUnlock({ responseCode: await helpdeskResponse(challenge) });
     expect(unlocked).toHaveLength(1);

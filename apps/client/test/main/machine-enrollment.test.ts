@@ -62,7 +62,7 @@ describe('machine enrollment against the real server', () => {
   afterAll(async () => server?.stop());
 
   it('enrolls once with the key; the copy it writes holds a token the lock can use and no key', async () => {
-    const token = await enrollMachine({ serverUrl: server.baseUrl, enrollmentKey: ENROLLMENT_KEY }, 'PC-MACHINE-01', nodeFetch);
+    const { token } = await enrollMachine({ serverUrl: server.baseUrl, enrollmentKey: ENROLLMENT_KEY }, 'PC-MACHINE-01', nodeFetch);
     const text = JSON.stringify(token);
     expect(text).not.toContain(ENROLLMENT_KEY);
     const parsed = parseMachineToken(text);
