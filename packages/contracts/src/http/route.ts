@@ -1,4 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
+import { ErrorBodySchema } from '../errors.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -27,5 +28,9 @@ export interface RouteDescriptor<S extends RouteSchema = RouteSchema, Ok extends
 export function defineRoute<const S extends RouteSchema, const Ok extends keyof S['response'] & number>(
   route: RouteDescriptor<S, Ok>,
 ): RouteDescriptor<S, Ok> {
+  // A guard's token is refused (403 forbidden) on every Client route that is for locks only: say so
+  // once here, so the OpenAPI document and the response checks know that answer on each of them.
+  const response = route.schema.response as Record<number, TSchema>;
+  if (route.auth.kind === 'client' && !route.auth.guard && !(403 in response)) response[403] = ErrorBodySchema;
   return route;
 }
