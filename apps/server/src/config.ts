@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isValidEmail } from '@latchkey/contracts';
 import { ConfigError } from './config-error.js';
 import { readConfigFile, withFileSecrets } from './config-file.js';
@@ -32,6 +33,10 @@ export interface Config {
   /** PEM certificate and key: the server speaks HTTPS itself (reloaded on SIGHUP). */
   tls: TlsFiles | undefined;
   demo: boolean;
+  /** The built Management Tool: LATCHKEY_CONSOLE_DIR (relative to the working directory), else the monorepo's apps/console/dist. */
+  consoleDir: string;
+  /** The built lock renderer the preview serves: LATCHKEY_PREVIEW_DIR, else the monorepo's apps/client/dist/renderer. */
+  previewDir: string;
   /** false, or the proxy addresses whose X-Forwarded-For is believed. */
   trustProxy: false | string[];
   rateLimits: RateLimitConfig;
@@ -74,6 +79,34 @@ function flag(env: Env, name: string): boolean {
   throw new ConfigError(name, `must be 1/true or 0/false, got "${raw}"`);
 }
 
+/** apps/console/dist and apps/client/dist/renderer, seen from apps/server/{src,dist}/. */
+const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../console/dist/', import.meta.url));
+const DEFAULT_PREVIEW_DIR = fileURLToPath(new URL('../../client/dist/renderer/', import.meta.url));
+
+/** A folder variable: unset or blank gives the fallback, a relative path is taken from the working directory. */
+function folder(env: Env, name: string, fallback: string): string {
+  const raw = env[name]?.trim();
+  return raw ? resolve(raw) : fallback;
+}
+
+const dataDirOf = (env: Env): string => folder(env, 'LATCHKEY_DATA_DIR', resolve('./data'));
+
+function secretOf(env: Env): Buffer | undefined {
+  if (!env.LATCHKEY_SECRET) return undefined;
+  const secret = Buffer.from(env.LATCHKEY_SECRET, 'base64');
+  if (secret.length !== 32) throw new ConfigError('LATCHKEY_SECRET', 'must be 32 bytes in base64 (openssl rand -base64 32)');
+  return secret;
+}
+
+/**
+ * What `npm run backup` and `npm run restore` read: the data dir and the server key (LATCHKEY_SECRET
+ * or LATCHKEY_SECRET_FILE), without asking for the rest of a server's configuration.
+ */
+export function loadDataConfig(rawEnv: Env = process.env): Pick<Config, 'dataDir' | 'secret'> {
+  const env = withFileSecrets(rawEnv);
+  return { dataDir: dataDirOf(env), secret: secretOf(env) };
+}
+
 export function loadConfig(rawEnv: Env = process.env): Config {
   // Every secret may come from a file instead (LATCHKEY_SECRET_FILE and so on); from here on it is one variable.
   const env = withFileSecrets(rawEnv);
@@ -112,11 +145,7 @@ export function loadConfig(rawEnv: Env = process.env): Config {
   const adminEmail = env.LATCHKEY_ADMIN_EMAIL || 'admin@localhost.localdomain';
   if (!isValidEmail(adminEmail)) throw new ConfigError('LATCHKEY_ADMIN_EMAIL', 'must be one plain email address');
 
-  let secret: Buffer | undefined;
-  if (env.LATCHKEY_SECRET) {
-    secret = Buffer.from(env.LATCHKEY_SECRET, 'base64');
-    if (secret.length !== 32) throw new ConfigError('LATCHKEY_SECRET', 'must be 32 bytes in base64 (openssl rand -base64 32)');
-  }
+  const secret = secretOf(env);
 
   const tls = parseTlsFiles(env);
   const publicUrl = (env.LATCHKEY_PUBLIC_URL || `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(
@@ -153,7 +182,7 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     syslog: parseSyslog(env),
     host,
     port,
-    dataDir: resolve(env.LATCHKEY_DATA_DIR || './data'),
+    dataDir: dataDirOf(env),
     smtpUrl,
     smtpCa,
     mailFrom,
@@ -164,6 +193,8 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     publicUrl,
     tls,
     demo: flag(env, 'LATCHKEY_DEMO'),
+    consoleDir: folder(env, 'LATCHKEY_CONSOLE_DIR', DEFAULT_CONSOLE_DIR),
+    previewDir: folder(env, 'LATCHKEY_PREVIEW_DIR', DEFAULT_PREVIEW_DIR),
     trustProxy,
     rateLimits: {
       clientPerMinute: integer(env, 'LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE', 60, 1, 1_000_000),

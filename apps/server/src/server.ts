@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   }
   let config;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`latchkey: invalid configuration: ${err.message}`);

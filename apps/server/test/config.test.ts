@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
+import { loadConfig, loadDataConfig } from '../src/config.js';
 import { ConfigError } from '../src/config-error.js';
 
 describe('configuration', () => {
@@ -61,6 +64,40 @@ describe('configuration', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).variable).toBe(name);
     expect((error as ConfigError).message.startsWith(`${name}:`)).toBe(true);
+  });
+
+  it('takes the console and preview folders from LATCHKEY_CONSOLE_DIR and LATCHKEY_PREVIEW_DIR, else the monorepo builds', () => {
+    const defaults = loadConfig({});
+    expect(defaults.consoleDir).toBe(fileURLToPath(new URL('../../console/dist/', import.meta.url)));
+    expect(defaults.previewDir).toBe(fileURLToPath(new URL('../../client/dist/renderer/', import.meta.url)));
+    const set = loadConfig({ LATCHKEY_CONSOLE_DIR: '/srv/latchkey/console', LATCHKEY_PREVIEW_DIR: ' relative/renderer ' });
+    expect(set.consoleDir).toBe('/srv/latchkey/console');
+    expect(set.previewDir).toBe(resolve('relative/renderer'));
+    expect(loadConfig({ LATCHKEY_CONSOLE_DIR: '  ' }).consoleDir).toBe(defaults.consoleDir);
+  });
+
+  it('gives backup and restore the data dir and the server key alone, the key from a file too', () => {
+    expect(loadDataConfig({})).toEqual({ dataDir: resolve('./data'), secret: undefined });
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-config-'));
+    try {
+      const key = Buffer.alloc(32, 7);
+      writeFileSync(join(dir, 'secret'), `${key.toString('base64')}\n`);
+      // A server's other variables may be missing or wrong: these commands do not read them.
+      const data = loadDataConfig({ LATCHKEY_DATA_DIR: dir, LATCHKEY_SECRET_FILE: join(dir, 'secret'), LATCHKEY_PORT: 'eighty' });
+      expect(data).toEqual({ dataDir: dir, secret: key });
+      expect(() => loadDataConfig({ LATCHKEY_SECRET: 'c2hvcnQ=' })).toThrow(ConfigError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is the one place the server reads the environment', () => {
+    const src = fileURLToPath(new URL('../src/', import.meta.url));
+    const readers = readdirSync(src, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts') && file !== 'config.ts')
+      .filter((file) => readFileSync(join(src, file), 'utf8').includes('process.env'))
+      .map((file) => relative(src, join(src, file)));
+    expect(readers).toEqual([]);
   });
 
   it('takes LATCHKEY_TIME_ZONE as an IANA name, and the system zone when unset', () => {

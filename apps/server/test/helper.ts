@@ -42,6 +42,8 @@ export interface TestAppOptions {
   clock?: ManualClock;
   /** Internal: whether this app stops the SMTP server it was given. */
   ownsSmtp?: boolean;
+  /** Registers more on the real app before it is ready (a route the contract does not have yet). */
+  beforeReady?: (app: FastifyInstance) => void;
 }
 
 /** The real app on a temp data dir, mailing a real SMTP server on loopback. */
@@ -70,6 +72,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger: { level: 'info', stream: { write: (line: string) => void logs.push(line) } },
     announce: (line) => void logs.push(line),
   });
+  options.beforeReady?.(app);
   await app.ready();
 
   const testApp: TestApp = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Value } from '@sinclair/typebox/value';
+import { Type } from '@sinclair/typebox';
 import {
   CommentSchema,
   ComputerNameSchema,
@@ -58,5 +59,24 @@ describe('safe text', () => {
     const body = { enrollmentKey: 'key-e\u0301', computerName: 'PC-Re\u0301ception' };
     normalizeSafeText(EnrollBodySchema, body);
     expect(body).toEqual({ enrollmentKey: 'key-e\u0301', computerName: 'PC-R\u00e9ception' });
+  });
+
+  it('normalises a union as the member the value fits, leaving the secrets of the other members alone', () => {
+    const Body = Type.Union([
+      Type.Object({ kind: Type.Literal('name'), value: OsUserSchema }, { additionalProperties: false }),
+      Type.Object({ kind: Type.Literal('secret'), value: Type.String() }, { additionalProperties: false }),
+    ]);
+    expect(normalizeSafeText(Body, { kind: 'name', value: 'Zoe\u0308' })).toEqual({ kind: 'name', value: 'Zo\u00eb' });
+    expect(normalizeSafeText(Body, { kind: 'secret', value: 'Zoe\u0308' })).toEqual({ kind: 'secret', value: 'Zoe\u0308' });
+    expect(normalizeSafeText(Type.Union([OsUserSchema, Type.Null()]), 'Zoe\u0308')).toBe('Zo\u00eb');
+    expect(
+      normalizeSafeText(Type.Intersect([Type.Object({ a: OsUserSchema }), Type.Object({ b: Type.String() })]), {
+        a: 'e\u0301',
+        b: 'e\u0301',
+      }),
+    ).toEqual({
+      a: '\u00e9',
+      b: 'e\u0301',
+    });
   });
 });

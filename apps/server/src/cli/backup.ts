@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { nativeModuleProblem } from '../db/native-module-check.js';
 import { BackupError, backupDatabase } from '../db/backup.js';
+import { loadDataConfig } from '../config.js';
 
 /** `npm run backup -- --to FILE`: a consistent copy of the database while the server runs. */
 async function main(): Promise<void> {
@@ -9,7 +10,7 @@ async function main(): Promise<void> {
   if (problem !== null) throw new BackupError(problem);
   const { values } = parseArgs({ options: { to: { type: 'string' } } });
   if (!values.to) throw new BackupError('usage: npm run backup -- --to FILE');
-  const dataDir = resolve(process.env.LATCHKEY_DATA_DIR || './data');
+  const { dataDir } = loadDataConfig();
   const summary = await backupDatabase(dataDir, values.to);
   const counts = Object.entries(summary.counts)
     .map(([table, n]) => `${n} ${table}`)

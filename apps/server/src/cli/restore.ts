@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { nativeModuleProblem } from '../db/native-module-check.js';
 import { BackupError, restoreDatabase } from '../db/backup.js';
 import { DataDirInUseError } from '../db/data-dir-lock.js';
-import { secretVariable } from '../config-file.js';
+import { loadDataConfig } from '../config.js';
+import { ConfigError } from '../config-error.js';
 
 const KEY_ADVICE = {
   matches: 'the server key in the data dir opens this backup',
@@ -20,9 +21,8 @@ function main(): void {
   if (problem !== null) throw new BackupError(problem);
   const { values } = parseArgs({ options: { from: { type: 'string' } } });
   if (!values.from) throw new BackupError('usage: npm run restore -- --from FILE');
-  const dataDir = resolve(process.env.LATCHKEY_DATA_DIR || './data');
-  const secretText = secretVariable(process.env, 'LATCHKEY_SECRET');
-  const result = restoreDatabase(dataDir, values.from, secretText ? Buffer.from(secretText, 'base64') : undefined);
+  const { dataDir, secret } = loadDataConfig();
+  const result = restoreDatabase(dataDir, values.from, secret);
   const counts = Object.entries(result.counts)
     .map(([table, n]) => `${n} ${table}`)
     .join(', ');
@@ -35,7 +35,7 @@ function main(): void {
 try {
   main();
 } catch (err) {
-  const known = err instanceof BackupError || err instanceof DataDirInUseError;
+  const known = err instanceof BackupError || err instanceof DataDirInUseError || err instanceof ConfigError;
   console.error(`latchkey restore: refused: ${known || err instanceof Error ? (err as Error).message : String(err)}`);
   process.exit(1);
 }

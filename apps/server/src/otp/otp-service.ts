@@ -294,6 +294,7 @@ export function createOtpService(deps: {
     verify: verification.verify,
 
     listAccessRequests: (query: { status?: RequestStatus; limit: number }): AccessRequestRow[] => requests.listAccessRequests(query),
+    countAccessRequests: (query: { status?: RequestStatus }): number => requests.countAccessRequests(query),
 
     approve: (requestId: string, approver: { login: string; email: string }, comment: string | null): AccessRequestRow | OtpRefusal =>
       db

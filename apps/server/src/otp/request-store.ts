@@ -135,6 +135,19 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
       LIMIT @limit`,
   );
 
+  // The totals beside the lists. A status reads from at most two stored ones (see STATUS), so its
+  // count walks the otp_requests_by_status index; only the unfiltered total counts every request.
+  const countByStatus = db.prepare<Record<string, unknown>, { n: number }>(
+    `SELECT count(*) AS n FROM otp_requests r JOIN clients c ON c.id = r.client_id
+      WHERE r.status IN (@stored, @storedToo) AND r.method IN ('email', 'emergency') AND ${STATUS} = @status`,
+  );
+  const countAll = db.prepare<[], { n: number }>(
+    `SELECT count(*) AS n FROM otp_requests r JOIN clients c ON c.id = r.client_id WHERE r.method IN ('email', 'emergency')`,
+  );
+  /** The stored statuses a request must have to read as `status`. */
+  const storedAs = (status: RequestStatus): [string, string] =>
+    status === 'expired' ? ['pending', 'sent'] : status === 'burnt' ? ['burnt', 'sent'] : [status, status];
+
   const at = () => ({ now: clock.now(), maxAttempts: settings.get().maxVerifyAttempts });
   const expirationMs = () => settings.get().accessRequestExpirationMinutes * 60_000;
 
@@ -224,6 +237,13 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
     listAccessRequests(query: { status?: RequestStatus; limit: number }): AccessRequestRow[] {
       if (query.status === 'pending') return listPending.all({ ...at(), limit: query.limit });
       return list.all({ ...at(), status: query.status ?? null, limit: query.limit });
+    },
+
+    /** How many access requests `listAccessRequests` would list without its limit. */
+    countAccessRequests(query: { status?: RequestStatus }): number {
+      if (!query.status) return countAll.get()!.n;
+      const [stored, storedToo] = storedAs(query.status);
+      return countByStatus.get({ ...at(), status: query.status, stored, storedToo })!.n;
     },
   };
 }

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { routes } from '@latchkey/contracts';
 import { AppError } from '../app-error.js';
 
 /**
@@ -30,7 +31,7 @@ async function rateLimits(app: FastifyInstance) {
       return limits.anonymousPerMinute;
     },
     // Static files, the health probe and unknown URLs are not API work.
-    allowList: (request) => !request.routeOptions.config.auth || request.url === '/api/v1/health',
+    allowList: (request) => !request.routeOptions.config.auth || request.routeOptions.url === routes.health.url,
     errorResponseBuilder: (_request, context) =>
       new AppError(429, 'rate_limited', 'Too many requests. Wait a moment and try again.', Math.max(1, Math.ceil(context.ttl / 1000))),
   });

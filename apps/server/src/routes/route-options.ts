@@ -18,7 +18,8 @@ export function routeOptions<R extends RouteDescriptor>(route: R) {
     ...(bodySchema
       ? {
           preValidation: async (request: FastifyRequest) => {
-            normalizeSafeText(bodySchema, request.body);
+            // Assigned, not only changed in place: a union body is normalised on a copy.
+            request.body = normalizeSafeText(bodySchema, request.body);
           },
         }
       : {}),

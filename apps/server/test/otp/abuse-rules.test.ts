@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, bearer, type TestApp } from '../helper.js';
 import { otpFromMail } from '../support/smtp-sink.js';
+import { ACCESS_REQUESTS_TOTAL_HEADER } from '@latchkey/contracts';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -219,6 +220,45 @@ describe('request floods', () => {
       'CORP\\junk3',
       'CORP\\junk2',
     ]);
+  });
+
+  it('gives the true total of matching requests beside the page of the newest 200', async () => {
+    let admin = await t.adminToken();
+    // 5 open requests per Client at most: 41 Clients make 205 pending requests.
+    for (let c = 0; c < 41; c++) {
+      const { clientToken } = await t.enroll(`PC-MANY-${c}`);
+      for (let u = 0; u < 5; u++) expect((await emergency(clientToken, `CORP\\user${c}x${u}`)).statusCode).toBe(201);
+      t.clock.advance(1000);
+    }
+    const list = (query: string) => t.app.inject({ method: 'GET', url: `/api/v1/admin/access-requests?${query}`, headers: bearer(admin) });
+    const totalOf = async (query: string) => {
+      const res = await list(query);
+      expect(res.statusCode, query).toBe(200);
+      return { shown: (res.json() as unknown[]).length, total: Number(res.headers[ACCESS_REQUESTS_TOTAL_HEADER]) };
+    };
+
+    expect(await totalOf('status=pending')).toEqual({ shown: 200, total: 205 });
+    expect((await list('status=pending')).json()[0].osUser).toBe('CORP\\user40x4');
+    expect(await totalOf('status=pending&limit=3')).toEqual({ shown: 3, total: 205 });
+    expect(await totalOf('')).toEqual({ shown: 200, total: 205 });
+
+    const newest = (await list('status=pending&limit=1')).json()[0].requestId as string;
+    const deny = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/admin/access-requests/${newest}/deny`,
+      headers: bearer(admin),
+      payload: {},
+    });
+    expect(deny.statusCode).toBe(200);
+    expect(await totalOf('status=pending')).toEqual({ shown: 200, total: 204 });
+    expect(await totalOf('status=denied')).toEqual({ shown: 1, total: 1 });
+    expect(await totalOf('')).toEqual({ shown: 200, total: 205 });
+
+    // Expiry is read, not stored: past the expiration every pending request counts as expired.
+    t.clock.advance(24 * 60 * 60_000);
+    admin = await t.adminToken();
+    expect(await totalOf('status=pending')).toEqual({ shown: 0, total: 0 });
+    expect(await totalOf('status=expired&limit=1000')).toEqual({ shown: 204, total: 204 });
   });
 
   it('sends each staff member at most one notice a minute, and one reminder for the rest', async () => {

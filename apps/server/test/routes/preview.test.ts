@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { bearer, buildTestApp, type TestApp } from '../helper.js';
 
 // A stand-in renderer build (the real one is exercised by the Playwright lock specs).
@@ -12,15 +12,13 @@ writeFileSync(join(dir, 'assets', 'preview-abc.js'), 'console.log(1)');
 writeFileSync(join(dir, '.secret'), 'no');
 
 let t: TestApp | undefined;
-beforeAll(() => {
-  process.env.LATCHKEY_PREVIEW_DIR = dir;
-});
+/** The preview on, serving the stand-in build: the folder comes through the configuration like every variable. */
+const DEMO = { LATCHKEY_DEMO: '1', LATCHKEY_PREVIEW_DIR: dir };
 afterEach(async () => {
   await t?.destroy();
   t = undefined;
 });
 afterAll(() => {
-  delete process.env.LATCHKEY_PREVIEW_DIR;
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -32,7 +30,7 @@ describe('lock preview (LATCHKEY_DEMO=1)', () => {
   });
 
   it('serves the page uncached under the strict CSP, and hashed assets for a year', async () => {
-    t = await buildTestApp({ env: { LATCHKEY_DEMO: '1' } });
+    t = await buildTestApp({ env: DEMO });
     const page = await t.app.inject({ url: '/preview/lock?computer=PC-1&user=CORP%5Calice' });
     expect(page.statusCode).toBe(200);
     expect(page.headers['cache-control']).toBe('no-cache');
@@ -46,7 +44,7 @@ describe('lock preview (LATCHKEY_DEMO=1)', () => {
   });
 
   it('enrolls one demo Client per computer name and hands its token to the page', async () => {
-    t = await buildTestApp({ env: { LATCHKEY_DEMO: '1' } });
+    t = await buildTestApp({ env: DEMO });
     const first = await t.app.inject({ url: '/preview/lock/session?computer=PC-DEMO-1&user=CORP%5Calice' });
     expect(first.statusCode).toBe(200);
     expect(first.headers['cache-control']).toBe('no-store');
@@ -63,7 +61,7 @@ describe('lock preview (LATCHKEY_DEMO=1)', () => {
   });
 
   it('defaults the names and rejects odd ones', async () => {
-    t = await buildTestApp({ env: { LATCHKEY_DEMO: '1' } });
+    t = await buildTestApp({ env: DEMO });
     expect((await t.app.inject({ url: '/preview/lock/session' })).json()).toMatchObject({ computerName: 'DEMO-PC', osUser: 'demo' });
     for (const query of ['computer=%0Aevil', 'computer=' + 'x'.repeat(65), 'user=a%00b', 'other=1']) {
       const res = await t.app.inject({ url: `/preview/lock/session?${query}` });
@@ -73,14 +71,9 @@ describe('lock preview (LATCHKEY_DEMO=1)', () => {
   });
 
   it('answers 503 while the renderer is not built', async () => {
-    process.env.LATCHKEY_PREVIEW_DIR = join(dir, 'nowhere');
-    try {
-      t = await buildTestApp({ env: { LATCHKEY_DEMO: '1' } });
-      const res = await t.app.inject({ url: '/preview/lock' });
-      expect(res.statusCode).toBe(503);
-      expect(res.json().error.code).toBe('service_unavailable');
-    } finally {
-      process.env.LATCHKEY_PREVIEW_DIR = dir;
-    }
+    t = await buildTestApp({ env: { ...DEMO, LATCHKEY_PREVIEW_DIR: join(dir, 'nowhere') } });
+    const res = await t.app.inject({ url: '/preview/lock' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json().error.code).toBe('service_unavailable');
   });
 });

@@ -20,6 +20,16 @@ describe('rate limits', () => {
     expect((await policy(b.clientToken)).statusCode).toBe(200);
   });
 
+  it('never limits the health probe, however its URL is written', async () => {
+    t = await buildTestApp({ env: { LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '2' } });
+    // A load balancer adding a query string still asks the health route.
+    for (const url of ['/api/v1/health', '/api/v1/health?probe=lb', '/api/v1/health?probe=lb', '/api/v1/health?x=1', '/api/v1/health']) {
+      expect((await t.app.inject({ url })).statusCode, url).toBe(200);
+    }
+    // The address's budget is still whole for API work.
+    expect((await t.app.inject({ url: '/api/v1/client/policy' })).statusCode).toBe(401);
+  });
+
   it('limits enrollment per address, and a rotating X-Forwarded-For does not help', async () => {
     t = await buildTestApp({ env: { LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '3' } });
     const statuses: number[] = [];

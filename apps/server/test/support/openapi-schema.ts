@@ -114,18 +114,58 @@ export function validate(schema: OaSchema, value: unknown, components: Component
   return errors;
 }
 
+/**
+ * The pattern with each unbounded repetition (`+`, `*`) outside a character class asking for at least
+ * `min` repeats: fast-check's generator keeps repetitions short, so a long minLength on `^[a-z]+$` is never met.
+ */
+function withMinimumRepeats(pattern: string, min: number): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\') {
+      out += c + (pattern[i + 1] ?? '');
+      i++;
+    } else if (inClass) {
+      inClass = c !== ']';
+      out += c;
+    } else if (c === '[') {
+      inClass = true;
+      out += c;
+    } else if ((c === '+' || c === '*') && i > 0 && !'(|^'.includes(pattern[i - 1]!)) out += `{${min},}`;
+    else out += c;
+  }
+  return out;
+}
+
+/** How many of 200 sampled values a generator must get right, or the filter below would spin for ever. */
+const MIN_FITTING_OF_200 = 20;
+
 function stringArbitrary(s: OaSchema): fc.Arbitrary<string> {
   const min = s.minLength ?? 0;
   const max = Math.min(s.maxLength ?? 40, Math.max(min, 40));
   const fits = (v: string) => [...v].length >= min && [...v].length <= (s.maxLength ?? Infinity);
   if (!s.pattern) return fc.string({ minLength: min, maxLength: max, unit: 'binary' });
   const re = new RegExp(s.pattern, 'u');
-  try {
-    return fc.stringMatching(re).filter(fits);
-  } catch {
+  const accepted = (v: string) => re.test(v) && fits(v);
+  // A filter that rarely passes never returns, and it spins synchronously: no fetch or test timeout
+  // can fire. So each candidate generator is sampled first and one that fits too seldom is not used.
+  const candidates: (() => fc.Arbitrary<string>)[] = [
+    () => fc.stringMatching(re),
+    () => fc.stringMatching(new RegExp(withMinimumRepeats(s.pattern!, min), 'u')),
     // fast-check cannot generate from lookarounds: the only such pattern is the email address.
-    return fc.emailAddress().filter((v) => re.test(v) && fits(v));
+    () => fc.emailAddress(),
+  ];
+  for (const candidate of candidates) {
+    let arb: fc.Arbitrary<string>;
+    try {
+      arb = candidate();
+    } catch {
+      continue;
+    }
+    if (fc.sample(arb, { numRuns: 200, seed: 1 }).filter(accepted).length >= MIN_FITTING_OF_200) return arb.filter(accepted);
   }
+  throw new Error(`no generator for strings of /${s.pattern}/ with length ${min}..${s.maxLength ?? 'any'}`);
 }
 
 /** Values the schema accepts. `known` gives real values (ids, keys) for properties of that name. */

@@ -277,6 +277,13 @@ export const ListAccessRequestsQuerySchema = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * The answer of `listAccessRequests` carries this header: how many requests match the query in all,
+ * however many the `limit` (200 unless given) let into the body. The console shows it as the total.
+ */
+export const ACCESS_REQUESTS_TOTAL_HEADER = 'x-total-count';
+
+/** Newest first, at most `limit` (default 200, at most 1000); the total is in ACCESS_REQUESTS_TOTAL_HEADER. */
 export const listAccessRequests = defineRoute({
   method: 'GET',
   url: '/api/v1/admin/access-requests',

@@ -1,4 +1,5 @@
 import { FormatRegistry, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 
 /**
  * Text a person typed and another person reads (osUser, computerName, email, login, reason, comment).
@@ -39,6 +40,20 @@ const isSafeTextSchema = (schema: TSchema) => schema.format === SAFE_TEXT_FORMAT
  * (passwords, keys, codes) are left exactly as sent.
  */
 export function normalizeSafeText(schema: TSchema, value: unknown): unknown {
+  // A union (Type.Union: anyOf) normalises as the first member the normalised value then fits, on a
+  // copy, so a member's safe text is never taken for another member's password or key. A value that
+  // fits no member is left as sent: the schema refuses it anyway.
+  const members = (schema.anyOf ?? schema.oneOf) as TSchema[] | undefined;
+  if (members) {
+    for (const member of members) {
+      const normalized = normalizeSafeText(member, Value.Clone(value));
+      if (Value.Check(member, normalized)) return normalized;
+    }
+    return value;
+  }
+  // An intersection (Type.Intersect: allOf) holds every member at once.
+  const parts = schema.allOf as TSchema[] | undefined;
+  if (parts) return parts.reduce((v, part) => normalizeSafeText(part, v), value);
   if (typeof value === 'string') return isSafeTextSchema(schema) ? value.normalize('NFC') : value;
   if (Array.isArray(value)) {
     const items = schema.items as TSchema | undefined;

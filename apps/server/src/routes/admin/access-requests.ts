@@ -1,4 +1,4 @@
-import { routes } from '@latchkey/contracts';
+import { ACCESS_REQUESTS_TOTAL_HEADER, routes } from '@latchkey/contracts';
 import { routeOptions, type TypedApp } from '../route-options.js';
 import { AppError } from '../../app-error.js';
 import { adminOf } from '../identity.js';
@@ -16,9 +16,11 @@ export default async function accessRequestRoutes(app: TypedApp) {
 
   app.route({
     ...routeOptions(routes.listAccessRequests),
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const { status, limit } = request.query;
-      return withContext(app.otp.listAccessRequests({ ...(status ? { status } : {}), limit: Math.min(Number(limit ?? 200), 1000) }));
+      const query = status ? { status } : {};
+      reply.header(ACCESS_REQUESTS_TOTAL_HEADER, String(app.otp.countAccessRequests(query)));
+      return withContext(app.otp.listAccessRequests({ ...query, limit: Math.min(Number(limit ?? 200), 1000) }));
     },
   });
 

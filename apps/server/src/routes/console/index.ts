@@ -1,19 +1,8 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ErrorBody } from '@latchkey/contracts';
-
-/** apps/console/dist, seen from apps/server/{src,dist}/routes/console/. */
-const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../../../console/dist/', import.meta.url));
-
-/** Where the built console lives: LATCHKEY_CONSOLE_DIR when set (relative to the working directory), else the monorepo's build. */
-export function consoleDir(env: NodeJS.ProcessEnv = process.env): string {
-  const override = env.LATCHKEY_CONSOLE_DIR?.trim();
-  if (!override) return DEFAULT_CONSOLE_DIR;
-  return isAbsolute(override) ? override : resolve(override);
-}
 
 const NOT_BUILT: ErrorBody = {
   error: {
@@ -29,7 +18,7 @@ const NOT_BUILT: ErrorBody = {
  * of failing the server, which keeps the API usable without the console.
  */
 export default async function consoleRoutes(app: FastifyInstance): Promise<void> {
-  const root = consoleDir();
+  const root = app.config.consoleDir;
   // No root at registration: the directory may not exist yet, and is checked on each request instead.
   await app.register(fastifyStatic, { serve: false, decorateReply: true });
 

@@ -1,21 +1,11 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { PreviewQuerySchema, demoRoutes, type ErrorBody, type OfflineKey } from '@latchkey/contracts';
 import { AppError } from '../../app-error.js';
 import { routeOptions } from '../route-options.js';
-
-/** apps/client/dist/renderer, seen from apps/server/{src,dist}/routes/preview/. */
-const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../../../client/dist/renderer/', import.meta.url));
-
-export function rendererDir(env: NodeJS.ProcessEnv = process.env): string {
-  const override = env.LATCHKEY_PREVIEW_DIR?.trim();
-  if (!override) return DEFAULT_RENDERER_DIR;
-  return isAbsolute(override) ? override : resolve(override);
-}
 
 const NOT_BUILT: ErrorBody = {
   error: {
@@ -42,7 +32,7 @@ interface DemoClient {
  * the page gets a demo Client's token: that is what the demo is, and why it is off by default.
  */
 export default async function previewRoutes(app: FastifyInstance): Promise<void> {
-  const root = rendererDir();
+  const root = app.config.previewDir;
   await app.register(fastifyStatic, { serve: false, decorateReply: true });
 
   let built = false;
