@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { routes } from '@latchkey/contracts';
 import { api } from './api';
 import type { PendingFeed, SessionInfo } from './session';
-import { useAsync, useIdleTimeout } from './hooks';
+import { useIdleTimeout } from './hooks';
+import { useAsync } from './data/use-async';
 import { PAGES, linkClick, navigate, usePath, BASE, type PageInfo } from './router';
 import { AccessRequestsPage } from './pages/access-requests';
 import { GeneratePasswordPage } from './pages/generate-password';
@@ -70,7 +71,7 @@ export function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut:
     };
   }, []);
 
-  const pending = useAsync(() => api(routes.listAccessRequests, { query: { status: 'pending' } }), [], PENDING_POLL_MS);
+  const pending = useAsync((signal) => api(routes.listAccessRequests, { query: { status: 'pending' } }, signal), [], PENDING_POLL_MS);
   const pendingCount = pending.data?.length;
   const feed: PendingFeed = {
     requests: pending.data,

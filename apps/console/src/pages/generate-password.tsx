@@ -1,10 +1,12 @@
 import { useState } from 'preact/hooks';
-import { isValidEmail, routes, type SeenOsUser } from '@latchkey/contracts';
+import { isValidEmail, routes, type AdminClient, type SeenOsUser } from '@latchkey/contracts';
 import { osUserWarning } from '../os-user-hint';
 import { api, errorMessage } from '../api';
-import { useAsync } from '../hooks';
+import { useAsync } from '../data/use-async';
+import { useEnrolledClients } from '../data/clients';
 import { formatTime } from '../format';
-import { ErrorState, Loading, Notice, Empty } from '../components/states';
+import { Notice } from '../components/states';
+import { DataView } from '../components/data-view';
 import { Field, described } from '../components/field';
 import { ClientSelect, TextField } from '../components/text-field';
 
@@ -15,13 +17,26 @@ interface Errors {
 }
 
 export function GeneratePasswordPage() {
-  const clients = useAsync(() => api(routes.listClients, {}), []);
+  const clients = useEnrolledClients();
+  return (
+    <DataView
+      state={clients.state}
+      rows={clients.sorted}
+      what="enrolled clients"
+      empty="No computers are enrolled yet. Install the Client on a computer to enroll it."
+    >
+      {(list) => <GenerateForm list={list} />}
+    </DataView>
+  );
+}
+
+function GenerateForm({ list }: { list: AdminClient[] }) {
   const [clientId, setClientId] = useState('');
   const [osUser, setOsUser] = useState('');
   const [email, setEmail] = useState('');
   const [comment, setComment] = useState('');
   const seen = useAsync(
-    () => (clientId ? api(routes.listClientOsUsers, { params: { clientId } }) : Promise.resolve<SeenOsUser[]>([])),
+    (signal) => (clientId ? api(routes.listClientOsUsers, { params: { clientId } }, signal) : Promise.resolve<SeenOsUser[]>([])),
     [clientId],
   );
   const [errors, setErrors] = useState<Errors>({});
@@ -29,11 +44,6 @@ export function GeneratePasswordPage() {
   const [notice, setNotice] = useState<{ text: string; ok: boolean } | undefined>(undefined);
   // An error goes away as soon as its field is edited; the next submit checks again.
   const clearError = (key: keyof Errors) => setErrors((e) => ({ ...e, [key]: undefined }));
-
-  if (clients.loading && !clients.data) return <Loading what="enrolled clients" />;
-  if (clients.error) return <ErrorState error={clients.error} onRetry={clients.reload} />;
-  const list = [...(clients.data ?? [])].sort((a, b) => a.computerName.localeCompare(b.computerName));
-  if (list.length === 0) return <Empty>No computers are enrolled yet. Install the Client on a computer to enroll it.</Empty>;
 
   const seenNames = clientId ? (seen.data ?? []) : [];
   const warning = osUserWarning(osUser, seenNames);

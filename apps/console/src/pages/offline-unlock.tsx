@@ -5,12 +5,16 @@ import {
   isOfflineCode,
   normalizeOfflineCode,
   routes,
+  type AdminClient,
   type OfflineResponseResult,
 } from '@latchkey/contracts';
 import { api, errorMessage } from '../api';
-import { useAsync, useNow } from '../hooks';
+import { useNow } from '../hooks';
+import { useAsync } from '../data/use-async';
+import { useEnrolledClients } from '../data/clients';
 import { formatTime } from '../format';
-import { ErrorState, Loading, Notice, Empty } from '../components/states';
+import { Notice } from '../components/states';
+import { DataTable, DataView } from '../components/data-view';
 import { ClientSelect, TextField } from '../components/text-field';
 import { Time } from '../components/time';
 
@@ -33,14 +37,22 @@ export function OfflineUnlockPage({ canRotate }: { canRotate: boolean }) {
         the response code. Every code asked for here, and every offline unlock the computers report once they are back online, is listed
         below and in the audit log.
       </p>
-      <ResponseForm canRotate={canRotate} />
+      <ResponseSection canRotate={canRotate} />
       <OfflineUnlockList />
     </>
   );
 }
 
-function ResponseForm({ canRotate }: { canRotate: boolean }) {
-  const clients = useAsync(() => api(routes.listClients, {}), []);
+function ResponseSection({ canRotate }: { canRotate: boolean }) {
+  const clients = useEnrolledClients();
+  return (
+    <DataView state={clients.state} rows={clients.sorted} what="enrolled clients" empty="No computers are enrolled yet.">
+      {(list) => <ResponseForm canRotate={canRotate} list={list} />}
+    </DataView>
+  );
+}
+
+function ResponseForm({ canRotate, list }: { canRotate: boolean; list: AdminClient[] }) {
   const [clientId, setClientId] = useState('');
   const [osUser, setOsUser] = useState('');
   const [challenge, setChallenge] = useState('');
@@ -52,11 +64,6 @@ function ResponseForm({ canRotate }: { canRotate: boolean }) {
   const [answer, setAnswer] = useState<(OfflineResponseResult & { computer: string; osUser: string; challenge: string }) | undefined>();
   const answerRef = useRef<HTMLDivElement>(null);
   const clearError = (key: keyof Errors) => setErrors((e) => ({ ...e, [key]: undefined }));
-
-  if (clients.loading && !clients.data) return <Loading what="enrolled clients" />;
-  if (clients.error) return <ErrorState error={clients.error} onRetry={clients.reload} />;
-  const list = [...(clients.data ?? [])].sort((a, b) => a.computerName.localeCompare(b.computerName));
-  if (list.length === 0) return <Empty>No computers are enrolled yet.</Empty>;
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -194,56 +201,38 @@ function ResponseForm({ canRotate }: { canRotate: boolean }) {
   );
 }
 
+const COLUMNS = ['Computer', 'User', 'Challenge', 'Code given by', 'Issued', 'Used', 'Reported'];
+
 function OfflineUnlockList() {
-  const result = useAsync(() => api(routes.listOfflineUnlocks, {}), [], 15_000);
+  const result = useAsync((signal) => api(routes.listOfflineUnlocks, {}, signal), [], 15_000);
   const now = useNow();
   return (
     <section aria-labelledby="offline-list-title">
       <h2 id="offline-list-title">Offline unlocks</h2>
-      {result.loading && !result.data ? (
-        <Loading what="offline unlocks" />
-      ) : result.error ? (
-        <ErrorState error={result.error} onRetry={result.reload} />
-      ) : !result.data || result.data.length === 0 ? (
-        <Empty>No offline unlocks yet.</Empty>
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <caption class="sr-only">Offline unlocks, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Computer</th>
-                <th scope="col">User</th>
-                <th scope="col">Challenge</th>
-                <th scope="col">Code given by</th>
-                <th scope="col">Issued</th>
-                <th scope="col">Used</th>
-                <th scope="col">Reported</th>
+      <DataView state={result} rows={result.data} what="offline unlocks" empty="No offline unlocks yet.">
+        {(shown) => (
+          <DataTable label="Offline unlocks, newest first" columns={COLUMNS} region={false}>
+            {shown.map((u) => (
+              <tr key={u.unlockId}>
+                <td>{u.computerName}</td>
+                <td>{u.osUser}</td>
+                <td class="mono">{groupOfflineCode(u.challenge)}</td>
+                <td>
+                  {u.issuedBy ?? <span class="tag tag-warning">not issued here: review</span>}
+                  {u.reason && <div class="hint">{u.reason}</div>}
+                </td>
+                <td>
+                  <Time ms={u.issuedAt} now={now} />
+                </td>
+                <td>{u.usedAt === null ? <span class="muted">not reported yet</span> : <Time ms={u.usedAt} now={now} />}</td>
+                <td>
+                  <Time ms={u.reportedAt} now={now} />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {result.data.map((u) => (
-                <tr key={u.unlockId}>
-                  <td>{u.computerName}</td>
-                  <td>{u.osUser}</td>
-                  <td class="mono">{groupOfflineCode(u.challenge)}</td>
-                  <td>
-                    {u.issuedBy ?? <span class="tag tag-warning">not issued here: review</span>}
-                    {u.reason && <div class="hint">{u.reason}</div>}
-                  </td>
-                  <td>
-                    <Time ms={u.issuedAt} now={now} />
-                  </td>
-                  <td>{u.usedAt === null ? <span class="muted">not reported yet</span> : <Time ms={u.usedAt} now={now} />}</td>
-                  <td>
-                    <Time ms={u.reportedAt} now={now} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </DataTable>
+        )}
+      </DataView>
     </section>
   );
 }
