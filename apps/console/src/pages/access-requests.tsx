@@ -11,6 +11,10 @@ import type { PendingFeed } from '../session';
 
 const PENDING_COLUMNS = ['Computer', 'User', 'Email', 'Method', 'Reason', 'Age', 'Time left', 'Decision'];
 const PAST_COLUMNS = ['Computer', 'User', 'Email', 'Method', 'Status', 'Requested', 'Decided by', 'Comment'];
+const DECISIONS = [
+  { decision: 'approve', label: 'Approve', class: 'button-primary' },
+  { decision: 'deny', label: 'Deny', class: 'button-danger' },
+] as const;
 const METHOD_LABEL: Record<string, string> = { email: 'email', emergency: 'emergency', directory: 'directory', internal: 'internal' };
 
 function PendingRow({ request, now, onDone }: { request: AccessRequest; now: number; onDone: (message: string, ok: boolean) => void }) {
@@ -68,24 +72,18 @@ function PendingRow({ request, now, onDone }: { request: AccessRequest; now: num
             value={comment}
             onInput={(e) => setComment(e.currentTarget.value)}
           />
-          <button
-            type="button"
-            class="button-primary"
-            disabled={busy}
-            aria-label={`Approve request from ${request.osUser} on ${request.computerName}`}
-            onClick={() => decide('approve')}
-          >
-            Approve
-          </button>
-          <button
-            type="button"
-            class="button-danger"
-            disabled={busy}
-            aria-label={`Deny request from ${request.osUser} on ${request.computerName}`}
-            onClick={() => decide('deny')}
-          >
-            Deny
-          </button>
+          {DECISIONS.map((d) => (
+            <button
+              key={d.decision}
+              type="button"
+              class={d.class}
+              disabled={busy}
+              aria-label={`${d.label} request from ${request.osUser} on ${request.computerName}`}
+              onClick={() => decide(d.decision)}
+            >
+              {d.label}
+            </button>
+          ))}
         </div>
       </td>
     </tr>

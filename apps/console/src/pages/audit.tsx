@@ -1,3 +1,4 @@
+import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { AUDIT_EVENT_TYPES, routes } from '@latchkey/contracts';
 import { api } from '../api';
@@ -18,6 +19,26 @@ interface Filters {
 const AUDIT_LIMIT = 500;
 const COLUMNS = ['Time', 'Event', 'By', 'Computer', 'User', 'Detail'];
 const NO_FILTERS: Filters = { type: '', computer: '', user: '', from: '', to: '' };
+
+/** One filter: a labelled input; `onValue` gets what was typed. */
+function FilterInput({
+  label,
+  invalid,
+  onValue,
+  ...input
+}: Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'onInput'> & {
+  id: string;
+  label: string;
+  invalid?: boolean;
+  onValue: (value: string) => void;
+}) {
+  return (
+    <div class="field">
+      <label for={input.id}>{label}</label>
+      <input {...input} onInput={(e) => onValue(e.currentTarget.value)} aria-invalid={invalid ? true : undefined} />
+    </div>
+  );
+}
 
 export function AuditPage() {
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
@@ -84,40 +105,26 @@ export function AuditPage() {
             ))}
           </select>
         </div>
-        <div class="field">
-          <label for="audit-computer">Computer</label>
-          <input id="audit-computer" value={draft.computer} maxLength={255} onInput={(e) => set('computer', e.currentTarget.value)} />
-        </div>
-        <div class="field">
-          <label for="audit-user">User</label>
-          <input
-            id="audit-user"
-            value={draft.user}
-            maxLength={256}
-            placeholder="user, email or actor"
-            onInput={(e) => set('user', e.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label for="audit-from">From</label>
-          <input
-            id="audit-from"
+        <FilterInput id="audit-computer" label="Computer" value={draft.computer} maxLength={255} onValue={(v) => set('computer', v)} />
+        <FilterInput
+          id="audit-user"
+          label="User"
+          value={draft.user}
+          maxLength={256}
+          placeholder="user, email or actor"
+          onValue={(v) => set('user', v)}
+        />
+        {(['from', 'to'] as const).map((key) => (
+          <FilterInput
+            key={key}
+            id={`audit-${key}`}
+            label={key === 'from' ? 'From' : 'To'}
             type="datetime-local"
-            value={draft.from}
-            onInput={(e) => set('from', e.currentTarget.value)}
-            aria-invalid={rangeError ? true : undefined}
+            value={draft[key]}
+            invalid={rangeError !== undefined}
+            onValue={(v) => set(key, v)}
           />
-        </div>
-        <div class="field">
-          <label for="audit-to">To</label>
-          <input
-            id="audit-to"
-            type="datetime-local"
-            value={draft.to}
-            onInput={(e) => set('to', e.currentTarget.value)}
-            aria-invalid={rangeError ? true : undefined}
-          />
-        </div>
+        ))}
         <div class="filter-actions">
           <button type="submit" class="button-primary">
             Apply filters

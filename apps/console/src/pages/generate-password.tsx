@@ -6,15 +6,10 @@ import { useAsync } from '../data/use-async';
 import { useEnrolledClients } from '../data/clients';
 import { formatTime } from '../format';
 import { Notice } from '../components/states';
+import { useForm } from '../components/use-form';
 import { DataView } from '../components/data-view';
 import { Field, described } from '../components/field';
 import { ClientSelect, TextField } from '../components/text-field';
-
-interface Errors {
-  clientId?: string;
-  osUser?: string;
-  email?: string;
-}
 
 export function GeneratePasswordPage() {
   const clients = useEnrolledClients();
@@ -31,26 +26,21 @@ export function GeneratePasswordPage() {
 }
 
 function GenerateForm({ list }: { list: AdminClient[] }) {
-  const [clientId, setClientId] = useState('');
-  const [osUser, setOsUser] = useState('');
-  const [email, setEmail] = useState('');
-  const [comment, setComment] = useState('');
+  const { values, errors, setErrors, set, edit, reset } = useForm({ clientId: '', osUser: '', email: '', comment: '' });
+  const { clientId, osUser, email, comment } = values;
   const seen = useAsync(
     (signal) => (clientId ? api(routes.listClientOsUsers, { params: { clientId } }, signal) : Promise.resolve<SeenOsUser[]>([])),
     [clientId],
   );
-  const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<{ text: string; ok: boolean } | undefined>(undefined);
-  // An error goes away as soon as its field is edited; the next submit checks again.
-  const clearError = (key: keyof Errors) => setErrors((e) => ({ ...e, [key]: undefined }));
 
   const seenNames = clientId ? (seen.data ?? []) : [];
   const warning = osUserWarning(osUser, seenNames);
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    const found: Errors = {};
+    const found: typeof errors = {};
     if (!clientId) found.clientId = 'Choose the computer.';
     if (!osUser.trim()) found.osUser = 'Enter the user logged on to the computer, e.g. CORP\\jdoe.';
     if (!isValidEmail(email.trim())) found.email = 'Enter one valid email address.';
@@ -67,9 +57,7 @@ function GenerateForm({ list }: { list: AdminClient[] }) {
         text: `A one-time password for ${osUser.trim()} on ${computer} was emailed to ${email.trim()}. It expires ${formatTime(result.expiresAt)}.`,
         ok: true,
       });
-      setOsUser('');
-      setEmail('');
-      setComment('');
+      reset({ osUser: '', email: '', comment: '' });
     } catch (err) {
       setNotice({ text: errorMessage(err), ok: false });
     } finally {
@@ -89,10 +77,7 @@ function GenerateForm({ list }: { list: AdminClient[] }) {
           value={clientId}
           error={errors.clientId}
           unavailable={(c) => (c.allowOneTimePasswords ? undefined : 'one-time passwords not allowed')}
-          onChange={(value) => {
-            setClientId(value);
-            clearError('clientId');
-          }}
+          onChange={edit('clientId')}
         />
         <Field
           id="gen-user"
@@ -108,10 +93,7 @@ function GenerateForm({ list }: { list: AdminClient[] }) {
             value={osUser}
             maxLength={256}
             autoComplete="off"
-            onInput={(e) => {
-              setOsUser(e.currentTarget.value);
-              clearError('osUser');
-            }}
+            onInput={edit('osUser')}
           />
         </Field>
         {(seenNames.length > 0 || warning) && (
@@ -130,10 +112,7 @@ function GenerateForm({ list }: { list: AdminClient[] }) {
                     type="button"
                     class="button-link"
                     aria-label={`Use ${u.osUser} as the user`}
-                    onClick={() => {
-                      setOsUser(u.osUser);
-                      clearError('osUser');
-                    }}
+                    onClick={() => set('osUser', u.osUser)}
                   >
                     {u.osUser}
                   </button>
@@ -150,19 +129,10 @@ function GenerateForm({ list }: { list: AdminClient[] }) {
           error={errors.email}
           value={email}
           maxLength={254}
-          onInput={(value) => {
-            setEmail(value);
-            clearError('email');
-          }}
+          onInput={edit('email')}
         />
         <Field id="gen-comment" label="Comment" hint="Optional; kept in the audit log.">
-          <textarea
-            {...described('gen-comment', 'hint')}
-            rows={2}
-            maxLength={500}
-            value={comment}
-            onInput={(e) => setComment(e.currentTarget.value)}
-          />
+          <textarea {...described('gen-comment', 'hint')} rows={2} maxLength={500} value={comment} onInput={edit('comment')} />
         </Field>
         <div class="form-actions">
           <button type="submit" class="button-primary" disabled={busy}>

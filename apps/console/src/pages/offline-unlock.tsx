@@ -14,16 +14,10 @@ import { useAsync } from '../data/use-async';
 import { useEnrolledClients } from '../data/clients';
 import { formatTime } from '../format';
 import { Notice } from '../components/states';
+import { useForm } from '../components/use-form';
 import { DataTable, DataView } from '../components/data-view';
 import { ClientSelect, TextField } from '../components/text-field';
 import { Time } from '../components/time';
-
-interface Errors {
-  clientId?: string;
-  osUser?: string;
-  challenge?: string;
-  reason?: string;
-}
 
 /**
  * "Offline Unlock": the helpdesk answers the challenge a locked computer shows when it cannot reach
@@ -53,21 +47,17 @@ function ResponseSection({ canRotate }: { canRotate: boolean }) {
 }
 
 function ResponseForm({ canRotate, list }: { canRotate: boolean; list: AdminClient[] }) {
-  const [clientId, setClientId] = useState('');
-  const [osUser, setOsUser] = useState('');
-  const [challenge, setChallenge] = useState('');
-  const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<Errors>({});
+  const { values, errors, setErrors, edit } = useForm({ clientId: '', osUser: '', challenge: '', reason: '' });
+  const { clientId, osUser, challenge, reason } = values;
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | undefined>(undefined);
   const [rotated, setRotated] = useState<{ text: string; ok: boolean } | undefined>(undefined);
   const [answer, setAnswer] = useState<(OfflineResponseResult & { computer: string; osUser: string; challenge: string }) | undefined>();
   const answerRef = useRef<HTMLDivElement>(null);
-  const clearError = (key: keyof Errors) => setErrors((e) => ({ ...e, [key]: undefined }));
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    const found: Errors = {};
+    const found: typeof errors = {};
     const typed = normalizeOfflineCode(challenge);
     if (!clientId) found.clientId = 'Choose the computer the user reads from the lock screen.';
     if (!osUser.trim()) found.osUser = 'Enter the user shown on the lock screen, e.g. CORP\\jdoe.';
@@ -127,10 +117,7 @@ function ResponseForm({ canRotate, list }: { canRotate: boolean; list: AdminClie
           clients={list}
           value={clientId}
           error={errors.clientId}
-          onChange={(value) => {
-            setClientId(value);
-            clearError('clientId');
-          }}
+          onChange={edit('clientId')}
         />
         <div class="grid-2">
           <TextField
@@ -140,10 +127,7 @@ function ResponseForm({ canRotate, list }: { canRotate: boolean; list: AdminClie
             error={errors.osUser}
             value={osUser}
             maxLength={256}
-            onInput={(value) => {
-              setOsUser(value);
-              clearError('osUser');
-            }}
+            onInput={edit('osUser')}
           />
           <TextField
             id="offline-challenge"
@@ -153,10 +137,7 @@ function ResponseForm({ canRotate, list }: { canRotate: boolean; list: AdminClie
             error={errors.challenge}
             value={challenge}
             maxLength={24}
-            onInput={(value) => {
-              setChallenge(value);
-              clearError('challenge');
-            }}
+            onInput={edit('challenge')}
           />
         </div>
         <TextField
@@ -166,10 +147,7 @@ function ResponseForm({ canRotate, list }: { canRotate: boolean; list: AdminClie
           error={errors.reason}
           value={reason}
           maxLength={500}
-          onInput={(value) => {
-            setReason(value);
-            clearError('reason');
-          }}
+          onInput={edit('reason')}
         />
         <div class="form-actions">
           <button type="submit" class="button-primary" disabled={busy}>
