@@ -7,6 +7,7 @@ import { useEnrolledClients } from '../data/clients';
 import { formatTime } from '../format';
 import { Notice } from '../components/states';
 import { useForm } from '../components/use-form';
+import { FormActions } from '../components/form-actions';
 import { DataView } from '../components/data-view';
 import { Field, described } from '../components/field';
 import { ClientSelect, TextField } from '../components/text-field';
@@ -26,7 +27,7 @@ export function GeneratePasswordPage() {
 }
 
 function GenerateForm({ list }: { list: AdminClient[] }) {
-  const { values, errors, setErrors, set, edit, reset } = useForm({ clientId: '', osUser: '', email: '', comment: '' });
+  const { values, errors, setErrors, set, edit, shown, reset } = useForm({ clientId: '', osUser: '', email: '', comment: '' });
   const { clientId, osUser, email, comment } = values;
   const seen = useAsync(
     (signal) => (clientId ? api(routes.listClientOsUsers, { params: { clientId } }, signal) : Promise.resolve<SeenOsUser[]>([])),
@@ -74,8 +75,7 @@ function GenerateForm({ list }: { list: AdminClient[] }) {
           id="gen-client"
           label="Client"
           clients={list}
-          value={clientId}
-          error={errors.clientId}
+          {...shown('clientId')}
           unavailable={(c) => (c.allowOneTimePasswords ? undefined : 'one-time passwords not allowed')}
           onChange={edit('clientId')}
         />
@@ -134,11 +134,7 @@ function GenerateForm({ list }: { list: AdminClient[] }) {
         <Field id="gen-comment" label="Comment" hint="Optional; kept in the audit log.">
           <textarea {...described('gen-comment', 'hint')} rows={2} maxLength={500} value={comment} onInput={edit('comment')} />
         </Field>
-        <div class="form-actions">
-          <button type="submit" class="button-primary" disabled={busy}>
-            {busy ? 'Generating…' : 'Generate Password'}
-          </button>
-        </div>
+        <FormActions label="Generate Password" busyLabel="Generating…" busy={busy} />
       </form>
     </>
   );

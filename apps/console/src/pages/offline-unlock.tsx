@@ -14,7 +14,8 @@ import { useAsync } from '../data/use-async';
 import { useEnrolledClients } from '../data/clients';
 import { formatTime } from '../format';
 import { Notice } from '../components/states';
-import { useForm } from '../components/use-form';
+import { useForm, type FieldErrors } from '../components/use-form';
+import { FormActions } from '../components/form-actions';
 import { DataTable, DataView } from '../components/data-view';
 import { ClientSelect, TextField } from '../components/text-field';
 import { Time } from '../components/time';
@@ -37,6 +38,15 @@ export function OfflineUnlockPage({ canRotate }: { canRotate: boolean }) {
   );
 }
 
+const EMPTY = { clientId: '', osUser: '', challenge: '', reason: '' };
+
+/** The form's text fields; each has the id `offline-<key>`, which a failed check focuses. */
+const TEXT_FIELDS = {
+  osUser: { label: 'User', hint: 'As the lock screen shows it, DOMAIN\\name or name.', maxLength: 256 },
+  challenge: { label: 'Challenge', class: 'code-input', hint: '8 characters; dashes and case do not matter.', maxLength: 24 },
+  reason: { label: 'Reason', hint: 'Who called and why (ticket number); kept in the audit log.', maxLength: 500 },
+};
+
 function ResponseSection({ canRotate }: { canRotate: boolean }) {
   const clients = useEnrolledClients();
   return (
@@ -47,7 +57,7 @@ function ResponseSection({ canRotate }: { canRotate: boolean }) {
 }
 
 function ResponseForm({ canRotate, list }: { canRotate: boolean; list: AdminClient[] }) {
-  const { values, errors, setErrors, edit } = useForm({ clientId: '', osUser: '', challenge: '', reason: '' });
+  const { values, setErrors, edit, shown } = useForm(EMPTY);
   const { clientId, osUser, challenge, reason } = values;
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | undefined>(undefined);
@@ -57,7 +67,7 @@ function ResponseForm({ canRotate, list }: { canRotate: boolean; list: AdminClie
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    const found: typeof errors = {};
+    const found: FieldErrors<typeof EMPTY> = {};
     const typed = normalizeOfflineCode(challenge);
     if (!clientId) found.clientId = 'Choose the computer the user reads from the lock screen.';
     if (!osUser.trim()) found.osUser = 'Enter the user shown on the lock screen, e.g. CORP\\jdoe.';
@@ -106,59 +116,28 @@ function ResponseForm({ canRotate, list }: { canRotate: boolean; list: AdminClie
     }
   };
 
+  const text = (key: keyof typeof TEXT_FIELDS) => (
+    <TextField id={`offline-${key}`} {...TEXT_FIELDS[key]} {...shown(key)} onInput={edit(key)} />
+  );
+
   return (
     <section aria-labelledby="offline-form-title">
       <h2 id="offline-form-title">Get a response code</h2>
       {failure && <Notice kind="error">{failure}</Notice>}
       <form class="card form" onSubmit={submit} noValidate>
-        <ClientSelect
-          id="offline-clientId"
-          label="Computer"
-          clients={list}
-          value={clientId}
-          error={errors.clientId}
-          onChange={edit('clientId')}
-        />
+        <ClientSelect id="offline-clientId" label="Computer" clients={list} {...shown('clientId')} onChange={edit('clientId')} />
         <div class="grid-2">
-          <TextField
-            id="offline-osUser"
-            label="User"
-            hint="As the lock screen shows it, DOMAIN\name or name."
-            error={errors.osUser}
-            value={osUser}
-            maxLength={256}
-            onInput={edit('osUser')}
-          />
-          <TextField
-            id="offline-challenge"
-            label="Challenge"
-            class="code-input"
-            hint="8 characters; dashes and case do not matter."
-            error={errors.challenge}
-            value={challenge}
-            maxLength={24}
-            onInput={edit('challenge')}
-          />
+          {text('osUser')}
+          {text('challenge')}
         </div>
-        <TextField
-          id="offline-reason"
-          label="Reason"
-          hint="Who called and why (ticket number); kept in the audit log."
-          error={errors.reason}
-          value={reason}
-          maxLength={500}
-          onInput={edit('reason')}
-        />
-        <div class="form-actions">
-          <button type="submit" class="button-primary" disabled={busy}>
-            {busy ? 'Computing…' : 'Get response code'}
-          </button>
+        {text('reason')}
+        <FormActions label="Get response code" busyLabel="Computing…" busy={busy}>
           {canRotate && (
             <button type="button" class="button-secondary" onClick={() => void rotate()}>
               Renew offline key
             </button>
           )}
-        </div>
+        </FormActions>
       </form>
       {rotated && <Notice kind={rotated.ok ? 'success' : 'error'}>{rotated.text}</Notice>}
       {answer && (

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { SETTINGS_LIMITS, routes, type Settings } from '@latchkey/contracts';
 import { api, errorMessage } from '../api';
 import { useAsync } from '../data/use-async';
+import { FormActions } from '../components/form-actions';
 import { ErrorState, Loading, Notice } from '../components/states';
 import { Field, described } from '../components/field';
 import { ServerKeyCard } from '../components/server-key';
@@ -240,11 +241,7 @@ export function SettingsPage() {
             />
           </Field>
         </fieldset>
-        <div class="form-actions">
-          <button type="submit" class="button-primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save'}
-          </button>
-        </div>
+        <FormActions label="Save" busyLabel="Saving…" busy={busy} />
       </form>
       <ServerKeyCard />
     </>

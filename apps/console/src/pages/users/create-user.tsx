@@ -1,8 +1,8 @@
-import { useState } from 'preact/hooks';
 import { NEW_PASSWORD_MIN_LENGTH, isValidEmail, isValidLoginName, routes, type Role } from '@latchkey/contracts';
-import { api, errorMessage } from '../../api';
+import { api } from '../../api';
 import { Field, described } from '../../components/field';
-import { useForm } from '../../components/use-form';
+import { useAction, useForm } from '../../components/use-form';
+import { FormActions } from '../../components/form-actions';
 import { ACCOUNTS_HINT, ROLE_HINT, RoleSelect, parseAccounts, type Say } from '../users/user-fields';
 
 const EMPTY = { login: '', email: '', role: 'helpdesk' as Role, password: '', accounts: '' };
@@ -10,7 +10,7 @@ const EMPTY = { login: '', email: '', role: 'helpdesk' as Role, password: '', ac
 /** The form under the list that adds an internal user. */
 export function CreateUser({ onCreated, say }: { onCreated: () => void; say: Say }) {
   const { values, errors, setErrors, set, edit, reset } = useForm(EMPTY);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useAction(say);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -22,24 +22,23 @@ export function CreateUser({ onCreated, say }: { onCreated: () => void; say: Say
     if (accountsError) found.accounts = accountsError;
     setErrors(found);
     if (Object.keys(found).length > 0) return;
-    setBusy(true);
-    try {
-      const body = {
-        login: values.login.trim(),
-        email: values.email.trim(),
-        role: values.role,
-        password: values.password,
-        ...(accounts.length > 0 ? { windowsAccounts: accounts } : {}),
-      };
-      const user = await api(routes.createUser, { body });
-      say(`Created ${user.login} (${user.role}).`, true);
-      reset(EMPTY);
-      onCreated();
-    } catch (err) {
-      say(errorMessage(err), false);
-    } finally {
-      setBusy(false);
-    }
+    const body = {
+      login: values.login.trim(),
+      email: values.email.trim(),
+      role: values.role,
+      password: values.password,
+      ...(accounts.length > 0 ? { windowsAccounts: accounts } : {}),
+    };
+    await run(
+      async () => {
+        const user = await api(routes.createUser, { body });
+        return `Created ${user.login} (${user.role}).`;
+      },
+      () => {
+        reset(EMPTY);
+        onCreated();
+      },
+    );
   };
 
   return (
@@ -87,11 +86,7 @@ export function CreateUser({ onCreated, say }: { onCreated: () => void; say: Say
             />
           </Field>
         </div>
-        <div class="form-actions">
-          <button type="submit" class="button-primary" disabled={busy}>
-            Create user
-          </button>
-        </div>
+        <FormActions label="Create user" busy={busy} />
       </form>
     </section>
   );

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
 import type { InternalUser } from '@latchkey/contracts';
-import { errorMessage } from '../../api';
+import { useAction } from '../../components/use-form';
 import type { RowForm, Say } from '../users/user-fields';
 import { ResetPasswordForm } from '../users/reset-password';
 import { EditUserForm } from '../users/edit-user';
@@ -17,7 +17,7 @@ const BUTTONS: { mode: Mode; label: string; class: string; name: (login: string)
 /** The row's Edit, Reset password and Delete buttons; each opens its inline form below them. */
 export function UserActions({ user, self, onChanged, say }: { user: InternalUser; self: string; onChanged: () => void; say: Say }) {
   const [mode, setMode] = useState<Mode | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
+  const action = useAction(say);
   const opener = useRef<Record<Mode, HTMLButtonElement | null>>({ password: null, edit: null, delete: null });
   /** Cancel closes the form and puts focus back on the button that opened it. */
   const close = () => {
@@ -26,21 +26,14 @@ export function UserActions({ user, self, onChanged, say }: { user: InternalUser
     back?.focus();
   };
 
-  const run = async (work: () => Promise<string>) => {
-    setBusy(true);
-    try {
-      say(await work(), true);
+  const run = (work: () => Promise<string>) =>
+    action.run(work, () => {
       setMode(undefined);
       onChanged();
-    } catch (err) {
-      say(errorMessage(err), false);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   // Each form starts from the user as listed whenever it opens (it mounts afresh).
-  const form: RowForm = { user, base: `user-${user.login.replace(/[^A-Za-z0-9_-]/g, '_')}`, busy, run, close };
+  const form: RowForm = { user, base: `user-${user.login.replace(/[^A-Za-z0-9_-]/g, '_')}`, busy: action.busy, run, close };
   return (
     <div class="user-actions">
       <div class="row-actions">
