@@ -1,4 +1,4 @@
-import { ApiError, createApiClient, type FetchLike } from '@latchkey/contracts';
+import { ApiError, createApiClient, type FetchLike, type RouteDescriptor, type RouteInput, type RouteOutput } from '@latchkey/contracts';
 
 /**
  * The one way the console talks to the server: the typed contract client, same-origin cookie
@@ -17,25 +17,30 @@ export function onUnauthorized(listener: () => void): () => void {
   return () => unauthorizedListeners.delete(listener);
 }
 
-const browserFetch: FetchLike = (url, init) => window.fetch(url, init);
+/** The contract client, with `signal` handed to fetch so a loader can cancel a request it no longer needs. */
+function clientFor(signal: AbortSignal | undefined) {
+  const browserFetch: FetchLike = (url, init) => window.fetch(url, signal ? { ...init, signal } : init);
+  return createApiClient({
+    baseUrl: '',
+    fetch: browserFetch,
+    credentials: 'same-origin',
+    headers: (): Record<string, string> => (csrfToken ? { 'x-csrf-token': csrfToken } : {}),
+  });
+}
 
-const client = createApiClient({
-  baseUrl: '',
-  fetch: browserFetch,
-  credentials: 'same-origin',
-  headers: (): Record<string, string> => (csrfToken ? { 'x-csrf-token': csrfToken } : {}),
-});
+const client = clientFor(undefined);
 
-export const api: typeof client = async (route, input) => {
+/** Calls one route through the contract's typed `call()`; an aborted request rejects (and nobody reads it). */
+export async function api<R extends RouteDescriptor>(route: R, input: RouteInput<R>, signal?: AbortSignal): Promise<RouteOutput<R>> {
   try {
-    return await client(route, input);
+    return await (signal ? clientFor(signal) : client)(route, input);
   } catch (err) {
     if (err instanceof ApiError && err.status === 401 && route.auth.kind === 'admin') {
       for (const listener of unauthorizedListeners) listener();
     }
     throw err;
   }
-};
+}
 
 /** A sentence for a person: the server's message, or a plain fallback. */
 export function errorMessage(err: unknown): string {

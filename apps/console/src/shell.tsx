@@ -1,8 +1,10 @@
+import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { routes } from '@latchkey/contracts';
 import { api } from './api';
 import type { PendingFeed, SessionInfo } from './session';
-import { useAsync, useIdleTimeout } from './hooks';
+import { useIdleTimeout } from './hooks';
+import { useAsync } from './data/use-async';
 import { PAGES, linkClick, navigate, usePath, BASE, type PageInfo } from './router';
 import { AccessRequestsPage } from './pages/access-requests';
 import { GeneratePasswordPage } from './pages/generate-password';
@@ -70,7 +72,7 @@ export function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut:
     };
   }, []);
 
-  const pending = useAsync(() => api(routes.listAccessRequests, { query: { status: 'pending' } }), [], PENDING_POLL_MS);
+  const pending = useAsync((signal) => api(routes.listAccessRequests, { query: { status: 'pending' } }, signal), [], PENDING_POLL_MS);
   const pendingCount = pending.data?.length;
   const feed: PendingFeed = {
     requests: pending.data,
@@ -103,32 +105,17 @@ export function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut:
   if (!page) content = <p>This page does not exist. Choose a page in the navigation.</p>;
   else if (page.adminOnly && !isAdmin) content = <p class="notice notice-error">Only administrators can use {page.title}.</p>;
   else {
-    switch (page.id) {
-      case 'requests':
-        content = <AccessRequestsPage pending={feed} />;
-        break;
-      case 'generate':
-        content = <GeneratePasswordPage />;
-        break;
-      case 'sessions':
-        content = <SessionsPage />;
-        break;
-      case 'clients':
-        content = <ClientsPage canChange={isAdmin} />;
-        break;
-      case 'settings':
-        content = <SettingsPage />;
-        break;
-      case 'users':
-        content = <UsersPage self={session.user.login} />;
-        break;
-      case 'audit':
-        content = <AuditPage />;
-        break;
-      case 'offline':
-        content = <OfflineUnlockPage canRotate={isAdmin} />;
-        break;
-    }
+    const pages: Record<PageInfo['id'], () => JSX.Element> = {
+      requests: () => <AccessRequestsPage pending={feed} />,
+      generate: () => <GeneratePasswordPage />,
+      sessions: () => <SessionsPage />,
+      clients: () => <ClientsPage canChange={isAdmin} />,
+      settings: () => <SettingsPage />,
+      users: () => <UsersPage self={session.user.login} />,
+      audit: () => <AuditPage />,
+      offline: () => <OfflineUnlockPage canRotate={isAdmin} />,
+    };
+    content = pages[page.id]();
   }
 
   return (

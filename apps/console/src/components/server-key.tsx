@@ -1,13 +1,13 @@
 import { routes } from '@latchkey/contracts';
 import { api } from '../api';
-import { useAsync } from '../hooks';
+import { useAsync } from '../data/use-async';
 
 /**
  * The server's verdict-signing key, read-only: the fingerprint to compare with the line the server
  * printed at start, and the key to pin with the Client installer's /SERVERKEY= switch.
  */
 export function ServerKeyCard() {
-  const key = useAsync(() => api(routes.getServerKey, {}), []);
+  const key = useAsync((signal) => api(routes.getServerKey, {}, signal), []);
   return (
     <section class="card" aria-labelledby="server-key-title">
       <h2 id="server-key-title">Server signing key</h2>

@@ -1,12 +1,20 @@
 import { useState } from 'preact/hooks';
 import { REQUEST_STATUSES, routes, type AccessRequest, type RequestStatus } from '@latchkey/contracts';
 import { api, errorMessage } from '../api';
-import { useAsync, useNow } from '../hooks';
+import { useNow } from '../hooks';
+import { useAsync } from '../data/use-async';
 import { formatRelative, formatRemaining } from '../format';
-import { Empty, ErrorState, Loading, Notice } from '../components/states';
+import { Notice } from '../components/states';
+import { DataTable, DataView } from '../components/data-view';
 import { Time } from '../components/time';
 import type { PendingFeed } from '../session';
 
+const PENDING_COLUMNS = ['Computer', 'User', 'Email', 'Method', 'Reason', 'Age', 'Time left', 'Decision'];
+const PAST_COLUMNS = ['Computer', 'User', 'Email', 'Method', 'Status', 'Requested', 'Decided by', 'Comment'];
+const DECISIONS = [
+  { decision: 'approve', label: 'Approve', class: 'button-primary' },
+  { decision: 'deny', label: 'Deny', class: 'button-danger' },
+] as const;
 const METHOD_LABEL: Record<string, string> = { email: 'email', emergency: 'emergency', directory: 'directory', internal: 'internal' };
 
 function PendingRow({ request, now, onDone }: { request: AccessRequest; now: number; onDone: (message: string, ok: boolean) => void }) {
@@ -64,24 +72,18 @@ function PendingRow({ request, now, onDone }: { request: AccessRequest; now: num
             value={comment}
             onInput={(e) => setComment(e.currentTarget.value)}
           />
-          <button
-            type="button"
-            class="button-primary"
-            disabled={busy}
-            aria-label={`Approve request from ${request.osUser} on ${request.computerName}`}
-            onClick={() => decide('approve')}
-          >
-            Approve
-          </button>
-          <button
-            type="button"
-            class="button-danger"
-            disabled={busy}
-            aria-label={`Deny request from ${request.osUser} on ${request.computerName}`}
-            onClick={() => decide('deny')}
-          >
-            Deny
-          </button>
+          {DECISIONS.map((d) => (
+            <button
+              key={d.decision}
+              type="button"
+              class={d.class}
+              disabled={busy}
+              aria-label={`${d.label} request from ${request.osUser} on ${request.computerName}`}
+              onClick={() => decide(d.decision)}
+            >
+              {d.label}
+            </button>
+          ))}
         </div>
       </td>
     </tr>
@@ -92,7 +94,7 @@ function PastRequests({ refreshKey }: { refreshKey: number }) {
   const [status, setStatus] = useState<RequestStatus | ''>('');
   const now = useNow();
   const past = useAsync(
-    () => api(routes.listAccessRequests, { query: { ...(status ? { status } : {}), limit: '200' } }),
+    (signal) => api(routes.listAccessRequests, { query: { ...(status ? { status } : {}), limit: '200' } }, signal),
     [status, refreshKey],
   );
   const rows = (past.data ?? []).filter((r) => status === 'pending' || r.status !== 'pending');
@@ -113,49 +115,28 @@ function PastRequests({ refreshKey }: { refreshKey: number }) {
           </select>
         </div>
       </div>
-      {past.loading && !past.data ? (
-        <Loading what="past requests" />
-      ) : past.error ? (
-        <ErrorState error={past.error} onRetry={past.reload} />
-      ) : rows.length === 0 ? (
-        <Empty>No requests with this status.</Empty>
-      ) : (
-        <div class="table-wrap" tabIndex={0} role="region" aria-label="Past access requests">
-          <table>
-            <caption class="sr-only">Past access requests</caption>
-            <thead>
-              <tr>
-                <th scope="col">Computer</th>
-                <th scope="col">User</th>
-                <th scope="col">Email</th>
-                <th scope="col">Method</th>
-                <th scope="col">Status</th>
-                <th scope="col">Requested</th>
-                <th scope="col">Decided by</th>
-                <th scope="col">Comment</th>
+      <DataView state={past} rows={rows} what="past requests" empty="No requests with this status.">
+        {(shown) => (
+          <DataTable label="Past access requests" columns={PAST_COLUMNS}>
+            {shown.map((r) => (
+              <tr key={r.requestId}>
+                <td>{r.computerName}</td>
+                <td>{r.osUser}</td>
+                <td>{r.email}</td>
+                <td>{r.method}</td>
+                <td>
+                  <span class={`tag tag-${r.status}`}>{r.status}</span>
+                </td>
+                <td>
+                  <Time ms={r.createdAt} now={now} />
+                </td>
+                <td>{r.decidedBy ?? <span class="muted">—</span>}</td>
+                <td class="wrap">{r.comment ?? <span class="muted">—</span>}</td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.requestId}>
-                  <td>{r.computerName}</td>
-                  <td>{r.osUser}</td>
-                  <td>{r.email}</td>
-                  <td>{r.method}</td>
-                  <td>
-                    <span class={`tag tag-${r.status}`}>{r.status}</span>
-                  </td>
-                  <td>
-                    <Time ms={r.createdAt} now={now} />
-                  </td>
-                  <td>{r.decidedBy ?? <span class="muted">—</span>}</td>
-                  <td class="wrap">{r.comment ?? <span class="muted">—</span>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </DataTable>
+        )}
+      </DataView>
     </section>
   );
 }
@@ -183,36 +164,21 @@ export function AccessRequestsPage({ pending }: { pending: PendingFeed }) {
             Could not refresh the list: {errorMessage(pending.error)} It is retried every few seconds.
           </p>
         )}
-        {pending.loading ? (
-          <Loading what="access requests" />
-        ) : pending.error && !pending.requests ? (
-          <ErrorState error={pending.error} onRetry={pending.reload} />
-        ) : !pending.requests || pending.requests.length === 0 ? (
-          <Empty>No pending access requests. New ones appear here by themselves.</Empty>
-        ) : (
-          <div class="table-wrap" tabIndex={0} role="region" aria-label="Pending access requests">
-            <table>
-              <caption class="sr-only">Pending access requests</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Computer</th>
-                  <th scope="col">User</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Method</th>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Age</th>
-                  <th scope="col">Time left</th>
-                  <th scope="col">Decision</th>
-                </tr>
-              </thead>
-              <tbody>
-                {pending.requests.map((r) => (
-                  <PendingRow key={r.requestId} request={r} now={now} onDone={done} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataView
+          state={{ data: pending.requests, error: pending.error, loading: pending.loading, reload: pending.reload }}
+          rows={pending.requests}
+          what="access requests"
+          empty="No pending access requests. New ones appear here by themselves."
+          keepRowsOnError
+        >
+          {(requests) => (
+            <DataTable label="Pending access requests" columns={PENDING_COLUMNS}>
+              {requests.map((r) => (
+                <PendingRow key={r.requestId} request={r} now={now} onDone={done} />
+              ))}
+            </DataTable>
+          )}
+        </DataView>
       </section>
       <PastRequests refreshKey={refreshKey} />
     </>

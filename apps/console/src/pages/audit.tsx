@@ -1,9 +1,11 @@
+import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { AUDIT_EVENT_TYPES, routes } from '@latchkey/contracts';
 import { api } from '../api';
-import { useAsync, useNow } from '../hooks';
+import { useNow } from '../hooks';
+import { useAsync } from '../data/use-async';
 import { fromLocalInput } from '../format';
-import { Empty, ErrorState, Loading } from '../components/states';
+import { DataTable, DataView } from '../components/data-view';
 import { Time } from '../components/time';
 import { auditWords } from '../audit-words';
 
@@ -15,7 +17,28 @@ interface Filters {
   to: string;
 }
 const AUDIT_LIMIT = 500;
+const COLUMNS = ['Time', 'Event', 'By', 'Computer', 'User', 'Detail'];
 const NO_FILTERS: Filters = { type: '', computer: '', user: '', from: '', to: '' };
+
+/** One filter: a labelled input; `onValue` gets what was typed. */
+function FilterInput({
+  label,
+  invalid,
+  onValue,
+  ...input
+}: Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'onInput'> & {
+  id: string;
+  label: string;
+  invalid?: boolean;
+  onValue: (value: string) => void;
+}) {
+  return (
+    <div class="field">
+      <label for={input.id}>{label}</label>
+      <input {...input} onInput={(e) => onValue(e.currentTarget.value)} aria-invalid={invalid ? true : undefined} />
+    </div>
+  );
+}
 
 export function AuditPage() {
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
@@ -23,24 +46,31 @@ export function AuditPage() {
   const [rangeError, setRangeError] = useState<string | undefined>(undefined);
   const now = useNow();
 
-  const events = useAsync(() => {
-    const since = fromLocalInput(applied.from);
-    const to = fromLocalInput(applied.to);
-    // The inputs have minute precision: "To 10:15" includes everything up to 10:15:59.999.
-    const until = to === undefined ? undefined : to + 59_999;
-    // `since` is applied here rather than sent: the contract's `since` accepts at most 9 digits, too
-    // few for a millisecond timestamp. With newest-first answers bounded by `until`, dropping the
-    // older rows gives exactly what the server would have answered.
-    return api(routes.listAudit, {
-      query: {
-        limit: String(AUDIT_LIMIT),
-        ...(applied.type ? { type: applied.type } : {}),
-        ...(applied.computer.trim() ? { computer: applied.computer.trim() } : {}),
-        ...(applied.user.trim() ? { user: applied.user.trim() } : {}),
-        ...(until !== undefined ? { until: String(until) } : {}),
-      },
-    }).then((rows) => (since === undefined ? rows : rows.filter((row) => row.at >= since)));
-  }, [applied]);
+  const events = useAsync(
+    (signal) => {
+      const since = fromLocalInput(applied.from);
+      const to = fromLocalInput(applied.to);
+      // The inputs have minute precision: "To 10:15" includes everything up to 10:15:59.999.
+      const until = to === undefined ? undefined : to + 59_999;
+      // `since` is applied here rather than sent: the contract's `since` accepts at most 9 digits, too
+      // few for a millisecond timestamp. With newest-first answers bounded by `until`, dropping the
+      // older rows gives exactly what the server would have answered.
+      return api(
+        routes.listAudit,
+        {
+          query: {
+            limit: String(AUDIT_LIMIT),
+            ...(applied.type ? { type: applied.type } : {}),
+            ...(applied.computer.trim() ? { computer: applied.computer.trim() } : {}),
+            ...(applied.user.trim() ? { user: applied.user.trim() } : {}),
+            ...(until !== undefined ? { until: String(until) } : {}),
+          },
+        },
+        signal,
+      ).then((rows) => (since === undefined ? rows : rows.filter((row) => row.at >= since)));
+    },
+    [applied],
+  );
 
   const set = (key: keyof Filters, value: string) => setDraft({ ...draft, [key]: value });
   const apply = (event: Event) => {
@@ -75,40 +105,26 @@ export function AuditPage() {
             ))}
           </select>
         </div>
-        <div class="field">
-          <label for="audit-computer">Computer</label>
-          <input id="audit-computer" value={draft.computer} maxLength={255} onInput={(e) => set('computer', e.currentTarget.value)} />
-        </div>
-        <div class="field">
-          <label for="audit-user">User</label>
-          <input
-            id="audit-user"
-            value={draft.user}
-            maxLength={256}
-            placeholder="user, email or actor"
-            onInput={(e) => set('user', e.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label for="audit-from">From</label>
-          <input
-            id="audit-from"
+        <FilterInput id="audit-computer" label="Computer" value={draft.computer} maxLength={255} onValue={(v) => set('computer', v)} />
+        <FilterInput
+          id="audit-user"
+          label="User"
+          value={draft.user}
+          maxLength={256}
+          placeholder="user, email or actor"
+          onValue={(v) => set('user', v)}
+        />
+        {(['from', 'to'] as const).map((key) => (
+          <FilterInput
+            key={key}
+            id={`audit-${key}`}
+            label={key === 'from' ? 'From' : 'To'}
             type="datetime-local"
-            value={draft.from}
-            onInput={(e) => set('from', e.currentTarget.value)}
-            aria-invalid={rangeError ? true : undefined}
+            value={draft[key]}
+            invalid={rangeError !== undefined}
+            onValue={(v) => set(key, v)}
           />
-        </div>
-        <div class="field">
-          <label for="audit-to">To</label>
-          <input
-            id="audit-to"
-            type="datetime-local"
-            value={draft.to}
-            onInput={(e) => set('to', e.currentTarget.value)}
-            aria-invalid={rangeError ? true : undefined}
-          />
-        </div>
+        ))}
         <div class="filter-actions">
           <button type="submit" class="button-primary">
             Apply filters
@@ -131,52 +147,34 @@ export function AuditPage() {
           </p>
         )}
       </form>
-      {events.loading && !events.data ? (
-        <Loading what="audit events" />
-      ) : events.error ? (
-        <ErrorState error={events.error} onRetry={events.reload} />
-      ) : !events.data || events.data.length === 0 ? (
-        <Empty>{filtered ? 'No events match these filters.' : 'No events yet.'}</Empty>
-      ) : (
-        <div class="table-wrap" tabIndex={0} role="region" aria-label="Audit events, newest first">
-          <table>
-            <caption class="sr-only">Audit events, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Event</th>
-                <th scope="col">By</th>
-                <th scope="col">Computer</th>
-                <th scope="col">User</th>
-                <th scope="col">Detail</th>
+      <DataView
+        state={events}
+        rows={events.data}
+        what="audit events"
+        empty={filtered ? 'No events match these filters.' : 'No events yet.'}
+      >
+        {(rows) => (
+          <DataTable label="Audit events, newest first" columns={COLUMNS}>
+            {rows.map((e) => (
+              <tr key={e.id}>
+                <td>
+                  <Time ms={e.at} now={now} />
+                </td>
+                <td>
+                  <span class="event-words">{auditWords(e.type)}</span>
+                  <code class="event-code">{e.type}</code>
+                </td>
+                <td>{e.actor ?? <span class="muted">—</span>}</td>
+                <td>{e.computerName ?? <span class="muted">—</span>}</td>
+                <td>
+                  {e.osUser || e.email ? [e.osUser, e.email ? `(${e.email})` : ''].filter(Boolean).join(' ') : <span class="muted">—</span>}
+                </td>
+                <td class="wrap">{e.detail ?? <span class="muted">—</span>}</td>
               </tr>
-            </thead>
-            <tbody>
-              {events.data.map((e) => (
-                <tr key={e.id}>
-                  <td>
-                    <Time ms={e.at} now={now} />
-                  </td>
-                  <td>
-                    <span class="event-words">{auditWords(e.type)}</span>
-                    <code class="event-code">{e.type}</code>
-                  </td>
-                  <td>{e.actor ?? <span class="muted">—</span>}</td>
-                  <td>{e.computerName ?? <span class="muted">—</span>}</td>
-                  <td>
-                    {e.osUser || e.email ? (
-                      [e.osUser, e.email ? `(${e.email})` : ''].filter(Boolean).join(' ')
-                    ) : (
-                      <span class="muted">—</span>
-                    )}
-                  </td>
-                  <td class="wrap">{e.detail ?? <span class="muted">—</span>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </DataTable>
+        )}
+      </DataView>
     </>
   );
 }

@@ -1,8 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { routes, type AdminClient } from '@latchkey/contracts';
 import { api, errorMessage } from '../api';
-import { useAsync, useNow } from '../hooks';
-import { Empty, ErrorState, Loading, Notice } from '../components/states';
+import { useNow } from '../hooks';
+import { useAsync } from '../data/use-async';
+import { Notice } from '../components/states';
+import { DataTable, DataView } from '../components/data-view';
 import { Time } from '../components/time';
 import { ConfirmDialog } from '../components/confirm-dialog';
 
@@ -93,7 +95,7 @@ function OtpToggle({
 }
 
 function Lockouts({ canClear }: { canClear: boolean }) {
-  const lockouts = useAsync(() => api(routes.listLockouts, {}), []);
+  const lockouts = useAsync((signal) => api(routes.listLockouts, {}, signal), []);
   const now = useNow();
   const [notice, setNotice] = useState<{ text: string; ok: boolean } | undefined>(undefined);
   const clear = async (clientId: string, osUser: string, computer: string) => {
@@ -110,58 +112,40 @@ function Lockouts({ canClear }: { canClear: boolean }) {
       <h2 id="lockouts-title">Verification lockouts</h2>
       <p class="hint">A user is locked out on a computer after 100 wrong one-time passwords in a row.</p>
       {notice && <Notice kind={notice.ok ? 'success' : 'error'}>{notice.text}</Notice>}
-      {lockouts.loading && !lockouts.data ? (
-        <Loading what="lockouts" />
-      ) : lockouts.error ? (
-        <ErrorState error={lockouts.error} onRetry={lockouts.reload} />
-      ) : !lockouts.data || lockouts.data.length === 0 ? (
-        <Empty>No one is locked out.</Empty>
-      ) : (
-        <div class="table-wrap" tabIndex={0} role="region" aria-label="Verification lockouts">
-          <table>
-            <caption class="sr-only">Verification lockouts</caption>
-            <thead>
-              <tr>
-                <th scope="col">Computer</th>
-                <th scope="col">User</th>
-                <th scope="col">Failures</th>
-                <th scope="col">Locked</th>
-                {canClear && <th scope="col">Action</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {lockouts.data.map((l) => (
-                <tr key={`${l.clientId}/${l.osUser}`}>
-                  <td>{l.computerName}</td>
-                  <td>{l.osUser}</td>
-                  <td>{l.failures}</td>
+      <DataView state={lockouts} rows={lockouts.data} what="lockouts" empty="No one is locked out.">
+        {(shown) => (
+          <DataTable label="Verification lockouts" columns={['Computer', 'User', 'Failures', 'Locked', canClear && 'Action']}>
+            {shown.map((l) => (
+              <tr key={`${l.clientId}/${l.osUser}`}>
+                <td>{l.computerName}</td>
+                <td>{l.osUser}</td>
+                <td>{l.failures}</td>
+                <td>
+                  <Time ms={l.lockedAt} now={now} />
+                </td>
+                {canClear && (
                   <td>
-                    <Time ms={l.lockedAt} now={now} />
+                    <button
+                      type="button"
+                      class="button-secondary"
+                      aria-label={`Clear lockout of ${l.osUser} on ${l.computerName}`}
+                      onClick={() => clear(l.clientId, l.osUser, l.computerName)}
+                    >
+                      Clear lockout
+                    </button>
                   </td>
-                  {canClear && (
-                    <td>
-                      <button
-                        type="button"
-                        class="button-secondary"
-                        aria-label={`Clear lockout of ${l.osUser} on ${l.computerName}`}
-                        onClick={() => clear(l.clientId, l.osUser, l.computerName)}
-                      >
-                        Clear lockout
-                      </button>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+                )}
+              </tr>
+            ))}
+          </DataTable>
+        )}
+      </DataView>
     </section>
   );
 }
 
 export function ClientsPage({ canChange }: { canChange: boolean }) {
-  const clients = useAsync(() => api(routes.listClients, {}), [], 30_000);
+  const clients = useAsync((signal) => api(routes.listClients, {}, signal), [], 30_000);
   const now = useNow();
   const [overrides, setOverrides] = useState<Record<string, AdminClient>>({});
   const [notice, setNotice] = useState<{ text: string; ok: boolean } | undefined>(undefined);
@@ -208,63 +192,54 @@ export function ClientsPage({ canChange }: { canChange: boolean }) {
       <div ref={removal.noticeRef} tabIndex={-1} class="notice-anchor">
         {notice && <Notice kind={notice.ok ? 'success' : 'error'}>{notice.text}</Notice>}
       </div>
-      {clients.loading && !clients.data ? (
-        <Loading what="clients" />
-      ) : clients.error ? (
-        <ErrorState error={clients.error} onRetry={clients.reload} />
-      ) : list.length === 0 ? (
-        <Empty>No computers are enrolled yet.</Empty>
-      ) : (
-        <div class="table-wrap" tabIndex={0} role="region" aria-label="Enrolled clients">
-          <table>
-            <caption class="sr-only">Enrolled clients</caption>
-            <thead>
-              <tr>
-                <th scope="col">Computer</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Enrolled</th>
-                <th scope="col">Enrolled from</th>
-                <th scope="col">Last seen</th>
-                <th scope="col">Allow the use of one-time passwords</th>
-                {canChange && <th scope="col">Action</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((c) => (
-                <tr key={c.clientId}>
-                  <td>
-                    {c.computerName}
-                    {c.duplicateName && (
-                      <>
-                        {' '}
-                        <span class="tag tag-warning" title="Another enrolled computer has the same name. One of them may be an impostor.">
-                          Duplicate name
-                        </span>
-                      </>
-                    )}
-                  </td>
-                  <td>{c.role === 'guard' ? 'Guard' : c.role === 'machine' ? 'Lock (installer)' : 'Lock'}</td>
-                  <td>
-                    <Time ms={c.enrolledAt} now={now} />
-                  </td>
-                  <td>{c.enrolledFromAddress ?? <span class="muted">not recorded</span>}</td>
-                  <td>{c.lastSeenAt === null ? <span class="muted">never</span> : <Time ms={c.lastSeenAt} now={now} />}</td>
-                  <td>
-                    <OtpToggle client={c} canChange={canChange} onChanged={changed} />
-                  </td>
-                  {canChange && (
-                    <td>
-                      <button type="button" class="button-danger" onClick={(e) => removal.open(c, e.currentTarget)}>
-                        Remove<span class="sr-only"> {c.computerName}</span>
-                      </button>
-                    </td>
+      <DataView state={clients} rows={list} what="clients" empty="No computers are enrolled yet.">
+        {() => (
+          <DataTable
+            label="Enrolled clients"
+            columns={[
+              'Computer',
+              'Kind',
+              'Enrolled',
+              'Enrolled from',
+              'Last seen',
+              'Allow the use of one-time passwords',
+              canChange && 'Action',
+            ]}
+          >
+            {list.map((c) => (
+              <tr key={c.clientId}>
+                <td>
+                  {c.computerName}
+                  {c.duplicateName && (
+                    <>
+                      {' '}
+                      <span class="tag tag-warning" title="Another enrolled computer has the same name. One of them may be an impostor.">
+                        Duplicate name
+                      </span>
+                    </>
                   )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+                </td>
+                <td>{c.role === 'guard' ? 'Guard' : c.role === 'machine' ? 'Lock (installer)' : 'Lock'}</td>
+                <td>
+                  <Time ms={c.enrolledAt} now={now} />
+                </td>
+                <td>{c.enrolledFromAddress ?? <span class="muted">not recorded</span>}</td>
+                <td>{c.lastSeenAt === null ? <span class="muted">never</span> : <Time ms={c.lastSeenAt} now={now} />}</td>
+                <td>
+                  <OtpToggle client={c} canChange={canChange} onChanged={changed} />
+                </td>
+                {canChange && (
+                  <td>
+                    <button type="button" class="button-danger" onClick={(e) => removal.open(c, e.currentTarget)}>
+                      Remove<span class="sr-only"> {c.computerName}</span>
+                    </button>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </DataTable>
+        )}
+      </DataView>
       {list.some((c) => c.duplicateName) && (
         <p class="hint">
           <span class="tag tag-warning">Duplicate name</span> Two or more enrolled computers report the same name. Compare where they

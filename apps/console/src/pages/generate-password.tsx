@@ -1,46 +1,47 @@
 import { useState } from 'preact/hooks';
-import { isValidEmail, routes, type SeenOsUser } from '@latchkey/contracts';
+import { isValidEmail, routes, type AdminClient, type SeenOsUser } from '@latchkey/contracts';
 import { osUserWarning } from '../os-user-hint';
 import { api, errorMessage } from '../api';
-import { useAsync } from '../hooks';
+import { useAsync } from '../data/use-async';
+import { useEnrolledClients } from '../data/clients';
 import { formatTime } from '../format';
-import { ErrorState, Loading, Notice, Empty } from '../components/states';
+import { Notice } from '../components/states';
+import { useForm } from '../components/use-form';
+import { FormActions } from '../components/form-actions';
+import { DataView } from '../components/data-view';
 import { Field, described } from '../components/field';
 import { ClientSelect, TextField } from '../components/text-field';
 
-interface Errors {
-  clientId?: string;
-  osUser?: string;
-  email?: string;
+export function GeneratePasswordPage() {
+  const clients = useEnrolledClients();
+  return (
+    <DataView
+      state={clients.state}
+      rows={clients.sorted}
+      what="enrolled clients"
+      empty="No computers are enrolled yet. Install the Client on a computer to enroll it."
+    >
+      {(list) => <GenerateForm list={list} />}
+    </DataView>
+  );
 }
 
-export function GeneratePasswordPage() {
-  const clients = useAsync(() => api(routes.listClients, {}), []);
-  const [clientId, setClientId] = useState('');
-  const [osUser, setOsUser] = useState('');
-  const [email, setEmail] = useState('');
-  const [comment, setComment] = useState('');
+function GenerateForm({ list }: { list: AdminClient[] }) {
+  const { values, errors, setErrors, set, edit, shown, reset } = useForm({ clientId: '', osUser: '', email: '', comment: '' });
+  const { clientId, osUser, email, comment } = values;
   const seen = useAsync(
-    () => (clientId ? api(routes.listClientOsUsers, { params: { clientId } }) : Promise.resolve<SeenOsUser[]>([])),
+    (signal) => (clientId ? api(routes.listClientOsUsers, { params: { clientId } }, signal) : Promise.resolve<SeenOsUser[]>([])),
     [clientId],
   );
-  const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<{ text: string; ok: boolean } | undefined>(undefined);
-  // An error goes away as soon as its field is edited; the next submit checks again.
-  const clearError = (key: keyof Errors) => setErrors((e) => ({ ...e, [key]: undefined }));
-
-  if (clients.loading && !clients.data) return <Loading what="enrolled clients" />;
-  if (clients.error) return <ErrorState error={clients.error} onRetry={clients.reload} />;
-  const list = [...(clients.data ?? [])].sort((a, b) => a.computerName.localeCompare(b.computerName));
-  if (list.length === 0) return <Empty>No computers are enrolled yet. Install the Client on a computer to enroll it.</Empty>;
 
   const seenNames = clientId ? (seen.data ?? []) : [];
   const warning = osUserWarning(osUser, seenNames);
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    const found: Errors = {};
+    const found: typeof errors = {};
     if (!clientId) found.clientId = 'Choose the computer.';
     if (!osUser.trim()) found.osUser = 'Enter the user logged on to the computer, e.g. CORP\\jdoe.';
     if (!isValidEmail(email.trim())) found.email = 'Enter one valid email address.';
@@ -57,9 +58,7 @@ export function GeneratePasswordPage() {
         text: `A one-time password for ${osUser.trim()} on ${computer} was emailed to ${email.trim()}. It expires ${formatTime(result.expiresAt)}.`,
         ok: true,
       });
-      setOsUser('');
-      setEmail('');
-      setComment('');
+      reset({ osUser: '', email: '', comment: '' });
     } catch (err) {
       setNotice({ text: errorMessage(err), ok: false });
     } finally {
@@ -76,13 +75,9 @@ export function GeneratePasswordPage() {
           id="gen-client"
           label="Client"
           clients={list}
-          value={clientId}
-          error={errors.clientId}
+          {...shown('clientId')}
           unavailable={(c) => (c.allowOneTimePasswords ? undefined : 'one-time passwords not allowed')}
-          onChange={(value) => {
-            setClientId(value);
-            clearError('clientId');
-          }}
+          onChange={edit('clientId')}
         />
         <Field
           id="gen-user"
@@ -98,10 +93,7 @@ export function GeneratePasswordPage() {
             value={osUser}
             maxLength={256}
             autoComplete="off"
-            onInput={(e) => {
-              setOsUser(e.currentTarget.value);
-              clearError('osUser');
-            }}
+            onInput={edit('osUser')}
           />
         </Field>
         {(seenNames.length > 0 || warning) && (
@@ -120,10 +112,7 @@ export function GeneratePasswordPage() {
                     type="button"
                     class="button-link"
                     aria-label={`Use ${u.osUser} as the user`}
-                    onClick={() => {
-                      setOsUser(u.osUser);
-                      clearError('osUser');
-                    }}
+                    onClick={() => set('osUser', u.osUser)}
                   >
                     {u.osUser}
                   </button>
@@ -140,25 +129,12 @@ export function GeneratePasswordPage() {
           error={errors.email}
           value={email}
           maxLength={254}
-          onInput={(value) => {
-            setEmail(value);
-            clearError('email');
-          }}
+          onInput={edit('email')}
         />
         <Field id="gen-comment" label="Comment" hint="Optional; kept in the audit log.">
-          <textarea
-            {...described('gen-comment', 'hint')}
-            rows={2}
-            maxLength={500}
-            value={comment}
-            onInput={(e) => setComment(e.currentTarget.value)}
-          />
+          <textarea {...described('gen-comment', 'hint')} rows={2} maxLength={500} value={comment} onInput={edit('comment')} />
         </Field>
-        <div class="form-actions">
-          <button type="submit" class="button-primary" disabled={busy}>
-            {busy ? 'Generating…' : 'Generate Password'}
-          </button>
-        </div>
+        <FormActions label="Generate Password" busyLabel="Generating…" busy={busy} />
       </form>
     </>
   );

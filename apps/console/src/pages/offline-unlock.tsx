@@ -5,21 +5,20 @@ import {
   isOfflineCode,
   normalizeOfflineCode,
   routes,
+  type AdminClient,
   type OfflineResponseResult,
 } from '@latchkey/contracts';
 import { api, errorMessage } from '../api';
-import { useAsync, useNow } from '../hooks';
+import { useNow } from '../hooks';
+import { useAsync } from '../data/use-async';
+import { useEnrolledClients } from '../data/clients';
 import { formatTime } from '../format';
-import { ErrorState, Loading, Notice, Empty } from '../components/states';
+import { Notice } from '../components/states';
+import { useForm, type FieldErrors } from '../components/use-form';
+import { FormActions } from '../components/form-actions';
+import { DataTable, DataView } from '../components/data-view';
 import { ClientSelect, TextField } from '../components/text-field';
 import { Time } from '../components/time';
-
-interface Errors {
-  clientId?: string;
-  osUser?: string;
-  challenge?: string;
-  reason?: string;
-}
 
 /**
  * "Offline Unlock": the helpdesk answers the challenge a locked computer shows when it cannot reach
@@ -33,34 +32,42 @@ export function OfflineUnlockPage({ canRotate }: { canRotate: boolean }) {
         the response code. Every code asked for here, and every offline unlock the computers report once they are back online, is listed
         below and in the audit log.
       </p>
-      <ResponseForm canRotate={canRotate} />
+      <ResponseSection canRotate={canRotate} />
       <OfflineUnlockList />
     </>
   );
 }
 
-function ResponseForm({ canRotate }: { canRotate: boolean }) {
-  const clients = useAsync(() => api(routes.listClients, {}), []);
-  const [clientId, setClientId] = useState('');
-  const [osUser, setOsUser] = useState('');
-  const [challenge, setChallenge] = useState('');
-  const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<Errors>({});
+const EMPTY = { clientId: '', osUser: '', challenge: '', reason: '' };
+
+/** The form's text fields; each has the id `offline-<key>`, which a failed check focuses. */
+const TEXT_FIELDS = {
+  osUser: { label: 'User', hint: 'As the lock screen shows it, DOMAIN\\name or name.', maxLength: 256 },
+  challenge: { label: 'Challenge', class: 'code-input', hint: '8 characters; dashes and case do not matter.', maxLength: 24 },
+  reason: { label: 'Reason', hint: 'Who called and why (ticket number); kept in the audit log.', maxLength: 500 },
+};
+
+function ResponseSection({ canRotate }: { canRotate: boolean }) {
+  const clients = useEnrolledClients();
+  return (
+    <DataView state={clients.state} rows={clients.sorted} what="enrolled clients" empty="No computers are enrolled yet.">
+      {(list) => <ResponseForm canRotate={canRotate} list={list} />}
+    </DataView>
+  );
+}
+
+function ResponseForm({ canRotate, list }: { canRotate: boolean; list: AdminClient[] }) {
+  const { values, setErrors, edit, shown } = useForm(EMPTY);
+  const { clientId, osUser, challenge, reason } = values;
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | undefined>(undefined);
   const [rotated, setRotated] = useState<{ text: string; ok: boolean } | undefined>(undefined);
   const [answer, setAnswer] = useState<(OfflineResponseResult & { computer: string; osUser: string; challenge: string }) | undefined>();
   const answerRef = useRef<HTMLDivElement>(null);
-  const clearError = (key: keyof Errors) => setErrors((e) => ({ ...e, [key]: undefined }));
-
-  if (clients.loading && !clients.data) return <Loading what="enrolled clients" />;
-  if (clients.error) return <ErrorState error={clients.error} onRetry={clients.reload} />;
-  const list = [...(clients.data ?? [])].sort((a, b) => a.computerName.localeCompare(b.computerName));
-  if (list.length === 0) return <Empty>No computers are enrolled yet.</Empty>;
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    const found: Errors = {};
+    const found: FieldErrors<typeof EMPTY> = {};
     const typed = normalizeOfflineCode(challenge);
     if (!clientId) found.clientId = 'Choose the computer the user reads from the lock screen.';
     if (!osUser.trim()) found.osUser = 'Enter the user shown on the lock screen, e.g. CORP\\jdoe.';
@@ -109,71 +116,28 @@ function ResponseForm({ canRotate }: { canRotate: boolean }) {
     }
   };
 
+  const text = (key: keyof typeof TEXT_FIELDS) => (
+    <TextField id={`offline-${key}`} {...TEXT_FIELDS[key]} {...shown(key)} onInput={edit(key)} />
+  );
+
   return (
     <section aria-labelledby="offline-form-title">
       <h2 id="offline-form-title">Get a response code</h2>
       {failure && <Notice kind="error">{failure}</Notice>}
       <form class="card form" onSubmit={submit} noValidate>
-        <ClientSelect
-          id="offline-clientId"
-          label="Computer"
-          clients={list}
-          value={clientId}
-          error={errors.clientId}
-          onChange={(value) => {
-            setClientId(value);
-            clearError('clientId');
-          }}
-        />
+        <ClientSelect id="offline-clientId" label="Computer" clients={list} {...shown('clientId')} onChange={edit('clientId')} />
         <div class="grid-2">
-          <TextField
-            id="offline-osUser"
-            label="User"
-            hint="As the lock screen shows it, DOMAIN\name or name."
-            error={errors.osUser}
-            value={osUser}
-            maxLength={256}
-            onInput={(value) => {
-              setOsUser(value);
-              clearError('osUser');
-            }}
-          />
-          <TextField
-            id="offline-challenge"
-            label="Challenge"
-            class="code-input"
-            hint="8 characters; dashes and case do not matter."
-            error={errors.challenge}
-            value={challenge}
-            maxLength={24}
-            onInput={(value) => {
-              setChallenge(value);
-              clearError('challenge');
-            }}
-          />
+          {text('osUser')}
+          {text('challenge')}
         </div>
-        <TextField
-          id="offline-reason"
-          label="Reason"
-          hint="Who called and why (ticket number); kept in the audit log."
-          error={errors.reason}
-          value={reason}
-          maxLength={500}
-          onInput={(value) => {
-            setReason(value);
-            clearError('reason');
-          }}
-        />
-        <div class="form-actions">
-          <button type="submit" class="button-primary" disabled={busy}>
-            {busy ? 'Computing…' : 'Get response code'}
-          </button>
+        {text('reason')}
+        <FormActions label="Get response code" busyLabel="Computing…" busy={busy}>
           {canRotate && (
             <button type="button" class="button-secondary" onClick={() => void rotate()}>
               Renew offline key
             </button>
           )}
-        </div>
+        </FormActions>
       </form>
       {rotated && <Notice kind={rotated.ok ? 'success' : 'error'}>{rotated.text}</Notice>}
       {answer && (
@@ -194,56 +158,38 @@ function ResponseForm({ canRotate }: { canRotate: boolean }) {
   );
 }
 
+const COLUMNS = ['Computer', 'User', 'Challenge', 'Code given by', 'Issued', 'Used', 'Reported'];
+
 function OfflineUnlockList() {
-  const result = useAsync(() => api(routes.listOfflineUnlocks, {}), [], 15_000);
+  const result = useAsync((signal) => api(routes.listOfflineUnlocks, {}, signal), [], 15_000);
   const now = useNow();
   return (
     <section aria-labelledby="offline-list-title">
       <h2 id="offline-list-title">Offline unlocks</h2>
-      {result.loading && !result.data ? (
-        <Loading what="offline unlocks" />
-      ) : result.error ? (
-        <ErrorState error={result.error} onRetry={result.reload} />
-      ) : !result.data || result.data.length === 0 ? (
-        <Empty>No offline unlocks yet.</Empty>
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <caption class="sr-only">Offline unlocks, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Computer</th>
-                <th scope="col">User</th>
-                <th scope="col">Challenge</th>
-                <th scope="col">Code given by</th>
-                <th scope="col">Issued</th>
-                <th scope="col">Used</th>
-                <th scope="col">Reported</th>
+      <DataView state={result} rows={result.data} what="offline unlocks" empty="No offline unlocks yet.">
+        {(shown) => (
+          <DataTable label="Offline unlocks, newest first" columns={COLUMNS} region={false}>
+            {shown.map((u) => (
+              <tr key={u.unlockId}>
+                <td>{u.computerName}</td>
+                <td>{u.osUser}</td>
+                <td class="mono">{groupOfflineCode(u.challenge)}</td>
+                <td>
+                  {u.issuedBy ?? <span class="tag tag-warning">not issued here: review</span>}
+                  {u.reason && <div class="hint">{u.reason}</div>}
+                </td>
+                <td>
+                  <Time ms={u.issuedAt} now={now} />
+                </td>
+                <td>{u.usedAt === null ? <span class="muted">not reported yet</span> : <Time ms={u.usedAt} now={now} />}</td>
+                <td>
+                  <Time ms={u.reportedAt} now={now} />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {result.data.map((u) => (
-                <tr key={u.unlockId}>
-                  <td>{u.computerName}</td>
-                  <td>{u.osUser}</td>
-                  <td class="mono">{groupOfflineCode(u.challenge)}</td>
-                  <td>
-                    {u.issuedBy ?? <span class="tag tag-warning">not issued here: review</span>}
-                    {u.reason && <div class="hint">{u.reason}</div>}
-                  </td>
-                  <td>
-                    <Time ms={u.issuedAt} now={now} />
-                  </td>
-                  <td>{u.usedAt === null ? <span class="muted">not reported yet</span> : <Time ms={u.usedAt} now={now} />}</td>
-                  <td>
-                    <Time ms={u.reportedAt} now={now} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </DataTable>
+        )}
+      </DataView>
     </section>
   );
 }

@@ -2,31 +2,35 @@ import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { routes, type AdminSession } from '@latchkey/contracts';
 import { api } from '../api';
-import { useAsync, useNow } from '../hooks';
-import { Empty, ErrorState, Loading } from '../components/states';
+import { useNow } from '../hooks';
+import { useAsync } from '../data/use-async';
+import { DataTable, DataView } from '../components/data-view';
 import { Time } from '../components/time';
 import { SessionTimeline } from '../components/session-timeline';
 
 const PAGE_SIZE = 20;
 /** The server lists newest first; active sessions are fetched apart so they always come first. */
 const MAX_ACTIVE = 500;
+const COLUMNS = ['Computer', 'User Name', 'Started', 'Last seen', 'Ended', 'Via', 'Activity'];
 
 interface SessionPage {
   rows: AdminSession[];
   hasNext: boolean;
 }
 
-async function loadPage(q: string, page: number): Promise<SessionPage> {
+async function loadPage(q: string, page: number, signal: AbortSignal): Promise<SessionPage> {
   const search = q ? { q } : {};
-  const active = await api(routes.listSessions, { query: { ...search, active: 'true', limit: String(MAX_ACTIVE) } });
+  const active = await api(routes.listSessions, { query: { ...search, active: 'true', limit: String(MAX_ACTIVE) } }, signal);
   const start = page * PAGE_SIZE;
   const activeRows = active.slice(start, start + PAGE_SIZE);
   const endedNeeded = PAGE_SIZE - activeRows.length;
   const endedOffset = Math.max(0, start - active.length);
   // One more than needed tells whether a next page exists.
-  const ended = await api(routes.listSessions, {
-    query: { ...search, active: 'false', limit: String(endedNeeded + 1), offset: String(endedOffset) },
-  });
+  const ended = await api(
+    routes.listSessions,
+    { query: { ...search, active: 'false', limit: String(endedNeeded + 1), offset: String(endedOffset) } },
+    signal,
+  );
   const more = active.length > start + PAGE_SIZE || ended.length > endedNeeded;
   return { rows: [...activeRows, ...ended.slice(0, endedNeeded)], hasNext: more };
 }
@@ -37,7 +41,7 @@ export function SessionsPage() {
   const [page, setPage] = useState(0);
   const [open, setOpen] = useState<string | undefined>(undefined);
   const now = useNow();
-  const result = useAsync(() => loadPage(q, page), [q, page], 15_000);
+  const result = useAsync((signal) => loadPage(q, page, signal), [q, page], 15_000);
 
   const search = (event: Event) => {
     event.preventDefault();
@@ -78,86 +82,69 @@ export function SessionsPage() {
           </button>
         )}
       </form>
-      {result.loading && !result.data ? (
-        <Loading what="sessions" />
-      ) : result.error ? (
-        <ErrorState error={result.error} onRetry={result.reload} />
-      ) : !result.data || result.data.rows.length === 0 ? (
-        <Empty>
-          {q ? `No sessions match “${q}”.` : 'No sessions yet. They appear when someone unlocks a computer with a one-time password.'}
-        </Empty>
-      ) : (
-        <>
-          <div class="table-wrap" tabIndex={0} role="region" aria-label={`Client sessions, page ${page + 1}`}>
-            <table>
-              <caption class="sr-only">Client sessions, page {page + 1}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Computer</th>
-                  <th scope="col">User Name</th>
-                  <th scope="col">Started</th>
-                  <th scope="col">Last seen</th>
-                  <th scope="col">Ended</th>
-                  <th scope="col">Via</th>
-                  <th scope="col">Activity</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.data.rows.map((s) => {
-                  const panelId = `timeline-${s.sessionId}`;
-                  const expanded = open === s.sessionId;
-                  return (
-                    <Fragment key={s.sessionId}>
-                      <tr class={s.endedAt === null ? 'row-active' : undefined}>
-                        <td>{s.computerName}</td>
-                        <td>{s.userName}</td>
-                        <td>
-                          <Time ms={s.startedAt} now={now} />
-                        </td>
-                        <td>
-                          <Time ms={s.lastSeenAt} now={now} />
-                        </td>
-                        <td>{s.endedAt === null ? <span class="tag tag-active">active</span> : <Time ms={s.endedAt} now={now} />}</td>
-                        <td>
-                          <span class={`tag tag-${s.via}`}>{s.via}</span>
-                        </td>
-                        <td>
-                          <button
-                            type="button"
-                            class="button-secondary"
-                            aria-expanded={expanded}
-                            aria-controls={expanded ? panelId : undefined}
-                            aria-label={`${expanded ? 'Hide' : 'Show'} timeline of ${s.osUser} on ${s.computerName}`}
-                            onClick={() => setOpen(expanded ? undefined : s.sessionId)}
-                          >
-                            {expanded ? 'Hide timeline' : 'Timeline'}
-                          </button>
+      <DataView
+        state={result}
+        rows={result.data?.rows}
+        what="sessions"
+        empty={q ? `No sessions match “${q}”.` : 'No sessions yet. They appear when someone unlocks a computer with a one-time password.'}
+      >
+        {(shown) => (
+          <>
+            <DataTable label={`Client sessions, page ${page + 1}`} columns={COLUMNS}>
+              {shown.map((s) => {
+                const panelId = `timeline-${s.sessionId}`;
+                const expanded = open === s.sessionId;
+                return (
+                  <Fragment key={s.sessionId}>
+                    <tr class={s.endedAt === null ? 'row-active' : undefined}>
+                      <td>{s.computerName}</td>
+                      <td>{s.userName}</td>
+                      <td>
+                        <Time ms={s.startedAt} now={now} />
+                      </td>
+                      <td>
+                        <Time ms={s.lastSeenAt} now={now} />
+                      </td>
+                      <td>{s.endedAt === null ? <span class="tag tag-active">active</span> : <Time ms={s.endedAt} now={now} />}</td>
+                      <td>
+                        <span class={`tag tag-${s.via}`}>{s.via}</span>
+                      </td>
+                      <td>
+                        <button
+                          type="button"
+                          class="button-secondary"
+                          aria-expanded={expanded}
+                          aria-controls={expanded ? panelId : undefined}
+                          aria-label={`${expanded ? 'Hide' : 'Show'} timeline of ${s.osUser} on ${s.computerName}`}
+                          onClick={() => setOpen(expanded ? undefined : s.sessionId)}
+                        >
+                          {expanded ? 'Hide timeline' : 'Timeline'}
+                        </button>
+                      </td>
+                    </tr>
+                    {expanded && (
+                      <tr class="timeline-row">
+                        <td colSpan={7}>
+                          <SessionTimeline session={s} id={panelId} />
                         </td>
                       </tr>
-                      {expanded && (
-                        <tr class="timeline-row">
-                          <td colSpan={7}>
-                            <SessionTimeline session={s} id={panelId} />
-                          </td>
-                        </tr>
-                      )}
-                    </Fragment>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-          <nav class="pager" aria-label="Pages of sessions">
-            <button type="button" class="button-secondary" disabled={page === 0} onClick={() => setPage((p) => Math.max(0, p - 1))}>
-              Previous
-            </button>
-            <span aria-live="polite">Page {page + 1}</span>
-            <button type="button" class="button-secondary" disabled={!result.data.hasNext} onClick={() => setPage((p) => p + 1)}>
-              Next
-            </button>
-          </nav>
-        </>
-      )}
+                    )}
+                  </Fragment>
+                );
+              })}
+            </DataTable>
+            <nav class="pager" aria-label="Pages of sessions">
+              <button type="button" class="button-secondary" disabled={page === 0} onClick={() => setPage((p) => Math.max(0, p - 1))}>
+                Previous
+              </button>
+              <span aria-live="polite">Page {page + 1}</span>
+              <button type="button" class="button-secondary" disabled={!result.data?.hasNext} onClick={() => setPage((p) => p + 1)}>
+                Next
+              </button>
+            </nav>
+          </>
+        )}
+      </DataView>
     </>
   );
 }

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { SETTINGS_LIMITS, routes, type Settings } from '@latchkey/contracts';
 import { api, errorMessage } from '../api';
-import { useAsync } from '../hooks';
+import { useAsync } from '../data/use-async';
+import { FormActions } from '../components/form-actions';
 import { ErrorState, Loading, Notice } from '../components/states';
 import { Field, described } from '../components/field';
 import { ServerKeyCard } from '../components/server-key';
@@ -133,7 +134,7 @@ function validate(draft: Draft): { errors: Errors; settings?: Settings } {
 }
 
 export function SettingsPage() {
-  const loaded = useAsync(() => api(routes.getSettings, {}), []);
+  const loaded = useAsync((signal) => api(routes.getSettings, {}, signal), []);
   const [draft, setDraft] = useState<Draft | undefined>(undefined);
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
@@ -240,11 +241,7 @@ export function SettingsPage() {
             />
           </Field>
         </fieldset>
-        <div class="form-actions">
-          <button type="submit" class="button-primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save'}
-          </button>
-        </div>
+        <FormActions label="Save" busyLabel="Saving…" busy={busy} />
       </form>
       <ServerKeyCard />
     </>

@@ -1,3 +1,4 @@
+import type { JSX, Ref } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { routes } from '@latchkey/contracts';
 import { ApiError, api, errorMessage } from '../api';
@@ -12,6 +13,25 @@ function signInMessage(err: unknown): string {
     return `Too many sign-in attempts. Try again in ${err.retryAfterSeconds ?? 60} seconds.`;
   }
   return errorMessage(err);
+}
+
+/** A required input inside its label; `onValue` gets what was typed. */
+function SignInField({
+  label,
+  onValue,
+  inputRef,
+  ...input
+}: Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'onInput'> & {
+  label: string;
+  onValue: (value: string) => void;
+  inputRef?: Ref<HTMLInputElement>;
+}) {
+  return (
+    <label class="field">
+      <span>{label}</span>
+      <input ref={inputRef} {...input} onInput={(e) => onValue(e.currentTarget.value)} required />
+    </label>
+  );
 }
 
 export function SignInPage({ reason, onSignedIn }: { reason?: string | undefined; onSignedIn: (s: SessionInfo, csrf: string) => void }) {
@@ -61,28 +81,15 @@ export function SignInPage({ reason, onSignedIn }: { reason?: string | undefined
             {error}
           </p>
         )}
-        <label class="field">
-          <span>Login name</span>
-          <input
-            ref={loginRef}
-            name="login"
-            autoComplete="username"
-            value={login}
-            onInput={(e) => setLogin(e.currentTarget.value)}
-            required
-          />
-        </label>
-        <label class="field">
-          <span>Password</span>
-          <input
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onInput={(e) => setPassword(e.currentTarget.value)}
-            required
-          />
-        </label>
+        <SignInField label="Login name" name="login" autoComplete="username" value={login} onValue={setLogin} inputRef={loginRef} />
+        <SignInField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onValue={setPassword}
+        />
         <button type="submit" class="button-primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
