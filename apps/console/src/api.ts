@@ -17,9 +17,16 @@ export function onUnauthorized(listener: () => void): () => void {
   return () => unauthorizedListeners.delete(listener);
 }
 
-/** The contract client, with `signal` handed to fetch so a loader can cancel a request it no longer needs. */
-function clientFor(signal: AbortSignal | undefined) {
-  const browserFetch: FetchLike = (url, init) => window.fetch(url, signal ? { ...init, signal } : init);
+/**
+ * The contract client, with `signal` handed to fetch so a loader can cancel a request it no longer
+ * needs, and `onHeaders` shown each answer's headers (a list's total travels in one).
+ */
+function clientFor(signal: AbortSignal | undefined, onHeaders?: (headers: Headers) => void) {
+  const browserFetch: FetchLike = async (url, init) => {
+    const res = await window.fetch(url, signal ? { ...init, signal } : init);
+    onHeaders?.(res.headers);
+    return res;
+  };
   return createApiClient({
     baseUrl: '',
     fetch: browserFetch,
@@ -32,14 +39,38 @@ const client = clientFor(undefined);
 
 /** Calls one route through the contract's typed `call()`; an aborted request rejects (and nobody reads it). */
 export async function api<R extends RouteDescriptor>(route: R, input: RouteInput<R>, signal?: AbortSignal): Promise<RouteOutput<R>> {
+  return through(signal ? clientFor(signal) : client, route, input);
+}
+
+/** Any 401 on a console route tells the listeners that the session ended. */
+async function through<R extends RouteDescriptor>(apiClient: ReturnType<typeof clientFor>, route: R, input: RouteInput<R>) {
   try {
-    return await (signal ? clientFor(signal) : client)(route, input);
+    return await apiClient(route, input);
   } catch (err) {
     if (err instanceof ApiError && err.status === 401 && route.auth.kind === 'admin') {
       for (const listener of unauthorizedListeners) listener();
     }
     throw err;
   }
+}
+
+/**
+ * A list route that also gives the number of all matching rows in `totalHeader` (the page may hold
+ * fewer): the rows and that total (undefined when the header is missing).
+ */
+export async function apiWithTotal<R extends RouteDescriptor>(
+  route: R,
+  input: RouteInput<R>,
+  totalHeader: string,
+  signal?: AbortSignal,
+): Promise<{ rows: RouteOutput<R>; total: number | undefined }> {
+  let total: number | undefined;
+  const withHeaders = clientFor(signal, (headers) => {
+    const value = Number(headers.get(totalHeader));
+    total = headers.has(totalHeader) && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  });
+  const rows = await through(withHeaders, route, input);
+  return { rows, total };
 }
 
 /** A sentence for a person: the server's message, or a plain fallback. */

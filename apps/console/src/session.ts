@@ -9,6 +9,8 @@ export interface SessionInfo {
 /** The pending access requests the shell polls for its badge, shared with the Access Requests page. */
 export interface PendingFeed {
   requests: AccessRequest[] | undefined;
+  /** All pending requests, when the page holds fewer than there are. */
+  total: number | undefined;
   error: unknown;
   loading: boolean;
   reload: () => void;

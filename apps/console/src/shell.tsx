@@ -1,7 +1,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { routes } from '@latchkey/contracts';
-import { api } from './api';
+import { ACCESS_REQUESTS_TOTAL_HEADER, routes } from '@latchkey/contracts';
+import { apiWithTotal } from './api';
 import type { PendingFeed, SessionInfo } from './session';
 import { useIdleTimeout } from './hooks';
 import { useAsync } from './data/use-async';
@@ -72,10 +72,16 @@ export function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut:
     };
   }, []);
 
-  const pending = useAsync((signal) => api(routes.listAccessRequests, { query: { status: 'pending' } }, signal), [], PENDING_POLL_MS);
-  const pendingCount = pending.data?.length;
+  const pending = useAsync(
+    (signal) => apiWithTotal(routes.listAccessRequests, { query: { status: 'pending' } }, ACCESS_REQUESTS_TOTAL_HEADER, signal),
+    [],
+    PENDING_POLL_MS,
+  );
+  // A flood of requests fills the page; the count shown is all of them (the server's total).
+  const pendingCount = pending.data ? (pending.data.total ?? pending.data.rows.length) : undefined;
   const feed: PendingFeed = {
-    requests: pending.data,
+    requests: pending.data?.rows,
+    total: pendingCount,
     error: pending.error,
     loading: pending.loading && !pending.data,
     reload: pending.reload,

@@ -157,8 +157,15 @@ export function AccessRequestsPage({ pending }: { pending: PendingFeed }) {
       <p class="lead">Requests from locked computers waiting for a decision. Approving emails the one-time password at once.</p>
       {notice && <Notice kind={notice.ok ? 'success' : 'error'}>{notice.text}</Notice>}
       <section aria-labelledby="pending-title">
-        <h2 id="pending-title">Pending{pending.requests ? ` (${pending.requests.length})` : ''}</h2>
-        {pending.requests && pending.requests.length > 0 && <p class="muted">Newest first.</p>}
+        <h2 id="pending-title">Pending{pending.total !== undefined ? ` (${pending.total})` : ''}</h2>
+        {pending.requests && pending.requests.length > 0 && (
+          <p class="muted">
+            Newest first.
+            {pending.total !== undefined && pending.total > pending.requests.length
+              ? ` Showing the newest ${pending.requests.length} of ${pending.total}.`
+              : ''}
+          </p>
+        )}
         {pending.error !== undefined && pending.requests && (
           <p class="notice notice-error" role="alert">
             Could not refresh the list: {errorMessage(pending.error)} It is retried every few seconds.
