@@ -6,7 +6,7 @@ import type { EnrollResult, Role, SettingsPatch } from '@latchkey/contracts';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { ManualClock } from '../src/clock.js';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
+import { startSmtpSink, type SmtpSink } from '@latchkey/test-support';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
 export const ENROLLMENT_KEY = 'enrollment-key-for-tests-0001';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTIVITY_BATCH_MAX } from '@latchkey/contracts';
 import { buildTestApp, bearer, type TestApp } from '../helper.js';
-import { otpFromMail } from '../support/smtp-sink.js';
+import { otpFromMail } from '@latchkey/test-support';
 
 let t: TestApp;
 beforeEach(async () => {

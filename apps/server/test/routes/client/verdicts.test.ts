@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { base64UrlDecode, formatFingerprint, unlockedSessionsMessage, verdictMessage } from '@latchkey/contracts';
 import { buildTestApp, bearer, type TestApp } from '../../helper.js';
-import { otpFromMail } from '../../support/smtp-sink.js';
+import { otpFromMail } from '@latchkey/test-support';
 
 let t: TestApp;
 beforeEach(async () => {
