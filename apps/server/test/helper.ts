@@ -124,12 +124,12 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
   beforeEach(async () => {
     current = await buildTestApp(options);
   });
+  // The last one stays reachable after its test (closed), as it would through a plain variable.
   afterEach(async () => {
     await current?.destroy();
-    current = undefined;
   });
   const now = (): TestApp => {
-    if (!current) throw new Error('the test app exists only while a test runs');
+    if (!current) throw new Error('the test app exists only inside a test');
     return current;
   };
   // Every member of TestApp is read from the current app; restart() also replaces it.
