@@ -10,6 +10,7 @@ const TS_PROJECTS = [
   './apps/console/tsconfig.json',
   './packages/contracts/tsconfig.json',
   './packages/contracts/tsconfig.test.json',
+  './packages/test-support/tsconfig.json',
   './tests/e2e/tsconfig.json',
 ];
 

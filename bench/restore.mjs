@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { preload } from './lib/preload.mjs';
-import { startProcess } from './lib/server.mjs';
+import { startNodeProcess } from '@latchkey/test-support';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ROWS = Number(process.env.BENCH_HISTORY_ROWS ?? 1_000_000);
@@ -19,6 +19,16 @@ const env = {
   LATCHKEY_LOG_LEVEL: 'warn',
   LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
 };
+
+/** The built server on `dataDir`, once it answers health (a year of history takes a while to open). */
+const startServer = (dataDir) =>
+  startNodeProcess({
+    entry: SERVER,
+    env: { ...env, LATCHKEY_DATA_DIR: dataDir },
+    cwd: ROOT,
+    healthPath: '/api/v1/health',
+    startTimeoutMs: 30_000,
+  });
 
 const work = mkdtempSync(join(tmpdir(), 'latchkey-restore-bench-'));
 const seconds = (from) => Math.round((performance.now() - from) / 100) / 10;
@@ -34,7 +44,7 @@ const timed = (name, args, dataDir) => {
 
 try {
   const source = join(work, 'source');
-  const server = await startProcess({ entry: SERVER, env: { ...env, LATCHKEY_DATA_DIR: source }, cwd: ROOT, healthPath: '/api/v1/health' });
+  const server = await startServer(source);
   for (let i = 0; i < 100; i++) {
     const res = await fetch(`${server.baseUrl}/api/v1/clients/enroll`, {
       method: 'POST',
@@ -48,7 +58,7 @@ try {
   preload(join(source, 'latchkey.db'), { requests: ROWS, sessions: ROWS, auditEvents: ROWS });
   console.log(`history of ${ROWS.toLocaleString('en')} requests, sessions and audit events loaded in ${seconds(started)} s`);
 
-  const again = await startProcess({ entry: SERVER, env: { ...env, LATCHKEY_DATA_DIR: source }, cwd: ROOT, healthPath: '/api/v1/health' });
+  const again = await startServer(source);
   const backupFile = join(work, 'backup.db');
   const backupSeconds = timed('backup', ['--to', backupFile], source); // while the server runs
   await again.stop();
@@ -58,12 +68,7 @@ try {
   copyFileSync(join(source, 'secret.key'), join(target, 'secret.key'));
   const restoreSeconds = timed('restore', ['--from', backupFile], target);
   started = performance.now();
-  const restored = await startProcess({
-    entry: SERVER,
-    env: { ...env, LATCHKEY_DATA_DIR: target },
-    cwd: ROOT,
-    healthPath: '/api/v1/health',
-  });
+  const restored = await startServer(target);
   const startSeconds = seconds(started);
   await restored.stop();
 

@@ -10,8 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createHttp, Latencies, runFor, runPool } from './lib/load.mjs';
-import { startSmtpSink } from './lib/smtp-sink.mjs';
-import { startProcess } from './lib/server.mjs';
+import { startNodeProcess, startSmtpSink } from '@latchkey/test-support';
 import { preload } from './lib/preload.mjs';
 import { measureCommitsPerSecond } from './lib/fsync.mjs';
 
@@ -79,8 +78,9 @@ function rssOf(pid) {
 }
 
 async function startServer(dataDir, smtpUrl) {
-  const server = await startProcess({
+  const server = await startNodeProcess({
     entry: SERVER_ENTRY,
+    startTimeoutMs: 30_000,
     cwd: REPO_ROOT,
     healthPath: '/api/v1/health',
     // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server
@@ -102,7 +102,7 @@ async function startServer(dataDir, smtpUrl) {
 }
 
 async function measureBare() {
-  const bare = await startProcess({ entry: BARE_ENTRY, cwd: REPO_ROOT, healthPath: '/hello', env: {} });
+  const bare = await startNodeProcess({ entry: BARE_ENTRY, cwd: REPO_ROOT, healthPath: '/hello', env: {}, startTimeoutMs: 30_000 });
   const http = createHttp(bare.baseUrl, CONNECTIONS);
   try {
     await runFor(1000, CONNECTIONS, () => http.call('GET', '/hello')); // warm-up
@@ -418,7 +418,7 @@ async function main() {
   );
   log('durability: journal_mode=WAL, synchronous=FULL (unchanged). Server log level: warn (LATCHKEY_LOG_LEVEL).');
 
-  const sink = await startSmtpSink();
+  const sink = await startSmtpSink({ codesOnly: true });
   try {
     log('- durable commits: single-row INSERT, WAL, synchronous=FULL, same disk …');
     const fsyncCommitsPerSecond = measureCommitsPerSecond(join(dataDir, 'fsync-probe.db'));

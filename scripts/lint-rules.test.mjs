@@ -72,7 +72,14 @@ test('no import cycles in any package, type imports included', async () => {
   const { readdirSync, readFileSync, existsSync, statSync } = await import('node:fs');
   const { join, dirname, resolve } = await import('node:path');
   const root = new URL('..', import.meta.url).pathname;
-  const roots = ['apps/server/src', 'apps/client/src', 'apps/console/src', 'packages/contracts/src', 'tests/e2e'].map((d) => join(root, d));
+  const roots = [
+    'apps/server/src',
+    'apps/client/src',
+    'apps/console/src',
+    'packages/contracts/src',
+    'packages/test-support/src',
+    'tests/e2e',
+  ].map((d) => join(root, d));
   const files = [];
   const walk = (dir) => {
     for (const name of readdirSync(dir)) {

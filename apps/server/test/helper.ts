@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { EnrollResult, Role, SettingsPatch } from '@latchkey/contracts';
+import { afterEach, beforeEach } from 'vitest';
+import { routes, type ApiClient, type EnrollResult, type RouteDescriptor, type Role, type SettingsPatch } from '@latchkey/contracts';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { ManualClock } from '../src/clock.js';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
+import { injectApi, injectRoute, startSmtpSink, type InjectAnswer, type SmtpSink } from '@latchkey/test-support';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
 export const ENROLLMENT_KEY = 'enrollment-key-for-tests-0001';
@@ -18,6 +19,13 @@ export interface TestApp {
   smtp: SmtpSink;
   /** Every log line the server wrote. */
   logs: string[];
+  /** The contracts' typed client through `app.inject`, as `token` when given: `t.api(token)(routes.verifyOtp, { body })`. */
+  api(token?: string): ApiClient;
+  /** One route with a body the schema may refuse, unchecked; the raw answer. For tests of hostile or malformed input. */
+  send(
+    route: RouteDescriptor,
+    input?: { params?: Record<string, string>; query?: Record<string, string>; body?: unknown; token?: string },
+  ): PromiseLike<InjectAnswer>;
   enroll(computerName?: string): Promise<EnrollResult>;
   adminToken(login?: string, password?: string): Promise<string>;
   /** Creates an internal user through the admin API; password and email default from the login. */
@@ -75,38 +83,24 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   options.beforeReady?.(app);
   await app.ready();
 
+  const api = (token?: string) => injectApi(app, token);
   const testApp: TestApp = {
     app,
     clock,
     dataDir,
     smtp,
     logs,
-    async enroll(computerName = 'PC-0001') {
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/v1/clients/enroll',
-        payload: { enrollmentKey: ENROLLMENT_KEY, computerName },
-      });
-      if (res.statusCode !== 201) throw new Error(`enroll failed: ${res.statusCode} ${res.body}`);
-      return res.json();
-    },
+    api,
+    send: (route, input) => injectRoute(app, route, input),
+    enroll: (computerName = 'PC-0001') => api()(routes.enroll, { body: { enrollmentKey: ENROLLMENT_KEY, computerName } }),
     async adminToken(login = 'admin', password = ADMIN_PASSWORD) {
-      const res = await app.inject({ method: 'POST', url: '/api/v1/admin/login', payload: { login, password } });
-      if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
-      return res.json().token as string;
+      return (await api()(routes.adminLogin, { body: { login, password } })).token;
     },
     async createUser(admin, { login, role, password = `${login}-password-1`, email = `${login}@corp.example.com`, windowsAccounts }) {
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/v1/admin/users',
-        headers: bearer(admin),
-        payload: { login, password, email, role, ...(windowsAccounts ? { windowsAccounts } : {}) },
-      });
-      if (res.statusCode !== 201) throw new Error(`creating user ${login} failed: ${res.statusCode} ${res.body}`);
+      await api(admin)(routes.createUser, { body: { login, password, email, role, ...(windowsAccounts ? { windowsAccounts } : {}) } });
     },
     async updateSettings(admin, patch) {
-      const res = await app.inject({ method: 'PUT', url: '/api/v1/admin/settings', headers: bearer(admin), payload: patch });
-      if (res.statusCode !== 200) throw new Error(`changing settings failed: ${res.statusCode} ${res.body}`);
+      await api(admin)(routes.putSettings, { body: patch });
     },
     close: () => app.close(),
     async restart() {
@@ -123,3 +117,36 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/**
+ * A new test app before each test of the file, destroyed after it: `const t = useTestApp();` at the
+ * top. `t` always stands for the current one, so `await t.restart()` swaps the app in place.
+ */
+export function useTestApp(options: TestAppOptions = {}): TestApp {
+  let current: TestApp | undefined;
+  beforeEach(async () => {
+    current = await buildTestApp(options);
+  });
+  // The last one stays reachable after its test (closed), as it would through a plain variable.
+  afterEach(async () => {
+    await current?.destroy();
+  });
+  const now = (): TestApp => {
+    if (!current) throw new Error('the test app exists only inside a test');
+    return current;
+  };
+  // Every member of TestApp is read from the current app; restart() also replaces it.
+  const self: TestApp = new Proxy({} as TestApp, {
+    get(_, key: keyof TestApp | 'then') {
+      // Not a thenable: `return t` from an async function must not look for t.then.
+      if (key === 'then') return undefined;
+      if (key === 'restart')
+        return async () => {
+          current = await now().restart();
+          return self;
+        };
+      return now()[key];
+    },
+  });
+  return self;
+}

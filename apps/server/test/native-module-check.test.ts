@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SERVER_ENTRY } from './support/server-process.js';
+import { SERVER_ENTRY } from '@latchkey/test-support';
 
 // Another Node on this machine whose native-module ABI differs from the one that built
 // better-sqlite3 for this run (Debian's /usr/bin/node when the suite runs on Node 24).

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { routes } from '@latchkey/contracts';
-import { startSlapd, type Slapd } from '../../../apps/server/test/support/slapd.ts';
+import { startSlapd, type Slapd } from '@latchkey/test-support';
 import {
   SCREENSHOT_DIR,
   VIEWPORT,

@@ -3,10 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startSmtpSink, type SmtpSink } from '../../../apps/server/test/support/smtp-sink.ts';
-import { freePort } from '../../../apps/server/test/support/free-port.ts';
+import { freePort, startSmtpSink, type SmtpSink } from '@latchkey/test-support';
 
-export { otpFromMail, type ReceivedMail, type SmtpSink } from '../../../apps/server/test/support/smtp-sink.ts';
+export { otpFromMail, type ReceivedMail, type SmtpSink } from '@latchkey/test-support';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const SERVER_ENTRY = join(REPO_ROOT, 'apps/server/dist/server.js');

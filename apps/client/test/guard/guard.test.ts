@@ -5,7 +5,7 @@ import { createGuard, type GuardHost } from '../../src/guard/guard.js';
 import type { ProcessRow } from '../../src/guard/windows-sessions.js';
 import { nodeEd25519Verify, nodeRandomBytes } from '../../src/main/node-ed25519.js';
 import { enrollGuard } from '../../src/main/enrollment.js';
-import { ENROLLMENT_KEY } from '../../../server/test/helper.js';
+import { ENROLLMENT_KEY } from '@latchkey/server/test-app';
 import { otpFromMail, startServer, type LiveServer } from '../support/server.js';
 
 const COMPUTER = 'PC-GUARD-01';

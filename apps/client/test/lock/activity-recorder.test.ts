@@ -1,24 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ACTIVITY_BATCH_MAX, type ActivityEvent, type FetchLike } from '@latchkey/contracts';
-import { LockController, fetchWithTimeout, type UnlockedSession } from '../../src/lock/lock-controller.js';
+import { fetchWithTimeout, type UnlockedSession } from '../../src/lock/lock-controller.js';
 import { ActivityRecorder } from '../../src/lock/activity-recorder.js';
 import { memoryOutboxStore, parseOutbox, ACTIVITY_OUTBOX_MAX, ActivityOutbox } from '../../src/lock/activity-outbox.js';
 import { watchIdle } from '../../src/lock/activity-idle.js';
-import { ManualTimers } from '../support/manual-timers.js';
-import { closedPort, otpFromMail, startServer, type LiveServer } from '../support/server.js';
+import { controllerFor, useLockTestbed } from '../support/lock.js';
+import { closedPort, otpFromMail } from '../support/server.js';
 
-const OS_USER = 'CORP\\alice';
 const MINUTE = 60_000;
 
-let server: LiveServer;
-let timers: ManualTimers;
-beforeEach(async () => {
-  server = await startServer();
-  timers = new ManualTimers();
-});
-afterEach(async () => {
-  await server.stop();
-});
+const { server, timers } = useLockTestbed();
 
 const until = (check: () => boolean) => vi.waitFor(() => expect(check()).toBe(true), { timeout: 10_000, interval: 20 });
 
@@ -26,17 +17,7 @@ const until = (check: () => boolean) => vi.waitFor(() => expect(check()).toBe(tr
 async function unlock(
   method: 'email' | 'emergency' = 'email',
 ): Promise<{ token: string; session: UnlockedSession & { sessionId: string } }> {
-  const token = await server.enroll();
-  const unlocked: UnlockedSession[] = [];
-  const controller = new LockController({
-    baseUrl: server.baseUrl,
-    fetch: fetchWithTimeout(fetch, 5_000),
-    clientToken: () => token,
-    verdicts: server.verdictsFor(token),
-    osUser: OS_USER,
-    timers,
-    onUnlocked: (s) => unlocked.push(s),
-  });
+  const { controller, unlocked, token } = await controllerFor(server, timers);
   await controller.start();
   await controller.requestOtp({ method, email: 'alice@corp.example.com', ...(method === 'emergency' ? { reason: 'phone lost' } : {}) });
   const requestId = controller.state.request!.requestId;

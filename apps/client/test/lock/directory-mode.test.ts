@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSlapd, type Slapd } from '../../../server/test/support/slapd.js';
+import { startSlapd, type Slapd } from '@latchkey/test-support';
 import { LockController } from '../../src/lock/lock-controller.js';
 import { otpFromMail, startServer, type LiveServer } from '../support/server.js';
 

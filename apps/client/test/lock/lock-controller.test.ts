@@ -1,27 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { LockState } from '@latchkey/contracts';
-import {
-  LockController,
-  fetchWithTimeout,
-  type RequestStore,
-  type SavedRequest,
-  type UnlockedSession,
-} from '../../src/lock/lock-controller.js';
-import { ManualTimers } from '../support/manual-timers.js';
-import { closedPort, otpFromMail, startServer, type LiveServer } from '../support/server.js';
+import { LockController, type RequestStore, type SavedRequest } from '../../src/lock/lock-controller.js';
+import { controllerFor, OS_USER, useLockTestbed } from '../support/lock.js';
+import { closedPort, otpFromMail } from '../support/server.js';
 
-const OS_USER = 'CORP\\alice';
-
-let server: LiveServer;
-let timers: ManualTimers;
-
-beforeEach(async () => {
-  server = await startServer();
-  timers = new ManualTimers();
-});
-afterEach(async () => {
-  await server.stop();
-});
+const { server, timers } = useLockTestbed();
 
 function memoryStore(): RequestStore & { value: SavedRequest | undefined } {
   return {
@@ -35,26 +18,11 @@ function memoryStore(): RequestStore & { value: SavedRequest | undefined } {
   };
 }
 
-async function controllerFor(options: { baseUrl?: () => string; store?: RequestStore; computerName?: string } = {}) {
-  const token = await server.enroll(options.computerName);
-  const unlocked: UnlockedSession[] = [];
-  const controller = new LockController({
-    baseUrl: '',
-    // The base URL is read per call so a test can move the "network" under the controller.
-    fetch: (url, init) => fetchWithTimeout(fetch, 5_000)((options.baseUrl?.() ?? server.baseUrl) + url, init),
-    clientToken: () => token,
-    osUser: OS_USER,
-    timers,
-    random: () => 0.5,
-    pollIntervalMs: 3_000,
-    heartbeatIntervalMs: 60_000,
-    backoff: { initialMs: 1_000, maxMs: 30_000 },
-    ...(options.store ? { store: options.store } : {}),
-    onUnlocked: (session) => unlocked.push(session),
-    verdicts: server.verdictsFor(token),
+const lockFor = ({ store, ...options }: { baseUrl?: () => string; store?: RequestStore; computerName?: string } = {}) =>
+  controllerFor(server, timers, {
+    ...options,
+    overrides: { heartbeatIntervalMs: 60_000, backoff: { initialMs: 1_000, maxMs: 30_000 }, ...(store ? { store } : {}) },
   });
-  return { controller, unlocked, token };
-}
 
 const until = (check: () => boolean) => vi.waitFor(() => expect(check()).toBe(true), { timeout: 10_000, interval: 20 });
 
@@ -71,7 +39,7 @@ async function mailFor(email: string, count = 1) {
 
 describe('lock controller against the real server', () => {
   it('starts locked with the email form when neither auto option is on', async () => {
-    const { controller } = await controllerFor();
+    const { controller } = await lockFor();
     await controller.start();
     expect(controller.state).toMatchObject({
       phase: 'locked',
@@ -84,7 +52,7 @@ describe('lock controller against the real server', () => {
   });
 
   it('email request waits for approval, polls the status, then unlocks only with the right code', async () => {
-    const { controller, unlocked } = await controllerFor();
+    const { controller, unlocked } = await lockFor();
     const seen: LockState[] = [];
     controller.subscribe((s) => seen.push(s));
     await controller.start();
@@ -131,7 +99,7 @@ describe('lock controller against the real server', () => {
       role: 'user',
       windowsAccounts: [OS_USER], // the lock's osUser is not the login: link it
     });
-    const { controller } = await controllerFor();
+    const { controller } = await lockFor();
     await controller.start();
     await controller.requestOtp({ method: 'internal', login: 'bob', password: 'bob-password-123' });
     await controller.verify({ email: '', otp: await mailFor('bob@corp.example.com') });
@@ -163,7 +131,7 @@ describe('lock controller against the real server', () => {
       role: 'user',
       windowsAccounts: [OS_USER], // the lock's osUser is not the login: link it
     });
-    const { controller } = await controllerFor();
+    const { controller } = await lockFor();
     await controller.start();
     expect(controller.state.requestMode).toBe('internal');
 
@@ -187,7 +155,7 @@ describe('lock controller against the real server', () => {
 
   it('emergency access is offered in the auto modes and goes through approval with its reason', async () => {
     await setSettings({ autoSendToInternalUsers: true });
-    const { controller } = await controllerFor();
+    const { controller } = await lockFor();
     await controller.start();
     await controller.requestOtp({ method: 'emergency', email: 'dave@corp.example.com', reason: 'Forgot my password, server room' });
     expect(controller.state).toMatchObject({ request: { status: 'pending' }, email: 'dave@corp.example.com' });
@@ -199,7 +167,7 @@ describe('lock controller against the real server', () => {
   });
 
   it('a denied request says so and stops polling', async () => {
-    const { controller } = await controllerFor();
+    const { controller } = await lockFor();
     await controller.start();
     await controller.requestOtp({ method: 'email', email: 'erin@corp.example.com' });
     await server.admin('POST', `/api/v1/admin/access-requests/${controller.state.request!.requestId}/deny`, {});
@@ -219,7 +187,7 @@ describe('lock controller against the real server', () => {
       windowsAccounts: [OS_USER], // the lock's osUser is not the login: link it
     });
     const store = memoryStore();
-    const { controller } = await controllerFor({ store });
+    const { controller } = await lockFor({ store });
     await controller.start();
     await controller.requestOtp({ method: 'internal', login: 'frank', password: 'frank-password-1' });
     const first = await mailFor('frank@corp.example.com');
@@ -246,7 +214,7 @@ describe('lock controller against the real server', () => {
       role: 'user',
       windowsAccounts: [OS_USER], // the lock's osUser is not the login: link it
     });
-    const { controller, unlocked } = await controllerFor();
+    const { controller, unlocked } = await lockFor();
     await controller.start();
     await controller.requestOtp({ method: 'internal', login: 'kim', password: 'kim-password-12' });
     const code = await mailFor('kim@corp.example.com');
@@ -272,7 +240,7 @@ describe('lock controller against the real server', () => {
       windowsAccounts: [OS_USER], // the lock's osUser is not the login: link it
     });
     const store = memoryStore();
-    const { controller, token } = await controllerFor({ store });
+    const { controller, token } = await lockFor({ store });
     await controller.start();
     await controller.requestOtp({ method: 'internal', login: 'gina', password: 'gina-password-1' });
     controller.dispose();
@@ -293,7 +261,7 @@ describe('lock controller against the real server', () => {
   });
 
   it('checks the code format before asking the server', async () => {
-    const { controller } = await controllerFor();
+    const { controller } = await lockFor();
     await controller.start();
     await controller.verify({ email: 'alice@corp.example.com', otp: '12ab' });
     expect(controller.state.notice).toMatchObject({ code: 'otp_format', text: 'Enter the 8-digit one-time password from the email.' });
@@ -302,7 +270,7 @@ describe('lock controller against the real server', () => {
   });
 
   it('refuses a reason with invisible or direction-changing characters before asking the server', async () => {
-    const { controller } = await controllerFor({ computerName: 'PC-REASON' });
+    const { controller } = await lockFor({ computerName: 'PC-REASON' });
     await controller.start();
     await controller.requestOtp({ method: 'emergency', email: 'alice@corp.example.com', reason: 'urgent\u202e' });
     expect(controller.state.notice?.code).toBe('reason_invalid');
@@ -310,7 +278,7 @@ describe('lock controller against the real server', () => {
   });
 
   it('says so when the computer may not use one-time passwords', async () => {
-    const { controller } = await controllerFor({ computerName: 'PC-NO-OTP' });
+    const { controller } = await lockFor({ computerName: 'PC-NO-OTP' });
     const clients = (await server.admin('GET', '/api/v1/admin/clients')).body as { clientId: string; computerName: string }[];
     const client = clients.find((c) => c.computerName === 'PC-NO-OTP')!;
     await server.admin('PATCH', `/api/v1/admin/clients/${client.clientId}`, { allowOneTimePasswords: false });
@@ -348,7 +316,7 @@ describe('signing out', () => {
 describe('lock controller when the server cannot be reached', () => {
   it('stays locked, says so, retries with growing delays and recovers when the server is back', async () => {
     let target = `http://127.0.0.1:${await closedPort()}`;
-    const { controller, unlocked } = await controllerFor({ baseUrl: () => target });
+    const { controller, unlocked } = await lockFor({ baseUrl: () => target });
     await controller.start();
     expect(controller.state).toMatchObject({
       phase: 'offline',
@@ -380,7 +348,7 @@ describe('lock controller when the server cannot be reached', () => {
 
   it('caps the backoff', async () => {
     const target = `http://127.0.0.1:${await closedPort()}`;
-    const { controller } = await controllerFor({ baseUrl: () => target });
+    const { controller } = await lockFor({ baseUrl: () => target });
     await controller.start();
     for (let attempt = 1; attempt < 8; attempt++) {
       timers.advance(timers.delays()[0]!);

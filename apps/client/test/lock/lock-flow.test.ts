@@ -1,35 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LockController, fetchWithTimeout } from '../../src/lock/lock-controller.js';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { LockController } from '../../src/lock/lock-controller.js';
 import { retryCountdown } from '../../src/lock/messages.js';
-import { ManualTimers } from '../support/manual-timers.js';
-import { otpFromMail, startServer, type LiveServer } from '../support/server.js';
+import { controllerFor, OS_USER, useLockTestbed } from '../support/lock.js';
+import { otpFromMail } from '../support/server.js';
 
 // The seed's flow for people (issue 11): no dead ends, live status, words that follow the state.
-const OS_USER = 'CORP\\alice';
 const MINUTE = 60_000;
 
-let server: LiveServer;
-let timers: ManualTimers;
-beforeEach(async () => {
-  server = await startServer();
-  timers = new ManualTimers();
-});
-afterEach(async () => {
-  await server.stop();
-});
+const { server, timers } = useLockTestbed();
 
-async function controllerFor(computerName = 'PC-FLOW-01') {
-  const token = await server.enroll(computerName);
-  const controller = new LockController({
-    baseUrl: '',
-    fetch: (url, init) => fetchWithTimeout(fetch, 5_000)(server.baseUrl + url, init),
-    clientToken: () => token,
-    verdicts: server.verdictsFor(token),
-    osUser: OS_USER,
-    timers,
-    random: () => 0.5,
-    pollIntervalMs: 3_000,
-  });
+async function startedController(computerName = 'PC-FLOW-01') {
+  const { controller } = await controllerFor(server, timers, { computerName });
   await controller.start();
   return controller;
 }
@@ -60,7 +41,7 @@ const wrongOf = (code: string) => code.replace(/\d$/, (d) => String((Number(d) +
 
 describe('live status', () => {
   it('hears an approval within a second, without waiting for a poll', async () => {
-    const controller = await controllerFor();
+    const controller = await startedController();
     await controller.requestOtp({ method: 'email', email: 'alice@corp.example.com' });
     expect(controller.state.request?.status).toBe('pending');
     // Let the long-poll reach the server and be held there.
@@ -104,7 +85,7 @@ describe('live status', () => {
 
 describe('a mistyped email', () => {
   it('"Use a different email" cancels the pending request and gives the address back to correct', async () => {
-    const controller = await controllerFor();
+    const controller = await startedController();
     await controller.requestOtp({ method: 'email', email: 'alcie@corp.example.com' });
     const wrongId = controller.state.request!.requestId;
 
@@ -133,7 +114,7 @@ describe('words that follow the state', () => {
   });
 
   it('after the code expires: no "has been sent", no Resend, and it says the code expired', async () => {
-    const controller = await controllerFor();
+    const controller = await startedController();
     await controller.requestOtp({ method: 'internal', login: 'kim', password: 'kim-password-1' });
     expect(controller.state).toMatchObject({ notice: { code: 'otp_sent' }, canResend: true });
     expect(timers.delays()).toEqual([30 * MINUTE]); // one timer: the code's expiry
@@ -147,7 +128,7 @@ describe('words that follow the state', () => {
 
   it('burnt: after too many wrong codes even the right one is refused, and the lock says so and what to do', async () => {
     await settings({ maxVerifyAttempts: 3 });
-    const controller = await controllerFor();
+    const controller = await startedController();
     await controller.requestOtp({ method: 'internal', login: 'kim', password: 'kim-password-1' });
     const code = await codeFor('kim@corp.example.com');
     for (let i = 0; i < 3; i++) await controller.verify({ email: '', otp: wrongOf(code) });
@@ -160,7 +141,7 @@ describe('words that follow the state', () => {
 
   it('a pending request that lapsed is reported as lapsed, not as an expired password', async () => {
     await settings({ autoSendToInternalUsers: false });
-    const controller = await controllerFor();
+    const controller = await startedController();
     await controller.requestOtp({ method: 'email', email: 'lee@corp.example.com' });
     server.test.clock.advance(31 * MINUTE);
     await controller.refreshRequest();
@@ -172,7 +153,7 @@ describe('words that follow the state', () => {
 
   it('shows the approver’s comment on a denial', async () => {
     await settings({ autoSendToInternalUsers: false });
-    const controller = await controllerFor();
+    const controller = await startedController();
     await controller.requestOtp({ method: 'email', email: 'mo@corp.example.com' });
     await until(() => server.test.app.requestWatch.size() === 1);
     const denied = await server.admin('POST', `/api/v1/admin/access-requests/${controller.state.request!.requestId}/deny`, {
@@ -229,7 +210,7 @@ describe('both automatic options on', () => {
   it('offers the internal login beside the directory request, and it works', async () => {
     await settings({ autoSendToDirectoryUsers: true, autoSendToInternalUsers: true, otpRequestIntervalMinutes: 0 });
     await addUser('alice', 'alice@corp.example.com');
-    const controller = await controllerFor('PC-BOTH-01');
+    const controller = await startedController('PC-BOTH-01');
     expect(controller.state).toMatchObject({ requestMode: 'directory', alternativeMode: 'internal' });
     await controller.requestOtp({ method: 'internal', login: 'alice', password: 'alice-password-1' });
     expect(controller.state).toMatchObject({ request: { status: 'sent', email: 'alice@corp.example.com' }, notice: { code: 'otp_sent' } });

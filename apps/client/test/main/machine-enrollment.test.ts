@@ -10,7 +10,7 @@ import {
   machineTokenPath,
   parseMachineToken,
 } from '../../src/main/machine-enrollment.js';
-import { ENROLLMENT_KEY } from '../../../server/test/helper.js';
+import { ENROLLMENT_KEY } from '@latchkey/server/test-app';
 import { startServer, type LiveServer } from '../support/server.js';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');

@@ -23,7 +23,7 @@ import {
 } from '../../src/main/machine-enrollment.js';
 import { createHandedOverKeyStore, nodeHmacSha256, offlineSlots } from '../../src/main/offline-store.js';
 import { nodeEd25519Verify, nodeRandomBytes } from '../../src/main/node-ed25519.js';
-import { ENROLLMENT_KEY } from '../../../server/test/helper.js';
+import { ENROLLMENT_KEY } from '@latchkey/server/test-app';
 import { ManualTimers } from '../support/manual-timers.js';
 import { until, untilOffered } from '../support/offline-offer.js';
 import { startServer, type LiveServer } from '../support/server.js';

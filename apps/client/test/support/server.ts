@@ -1,6 +1,6 @@
 import { createServer, type AddressInfo } from 'node:net';
-import { buildTestApp, bearer, type TestApp } from '../../../server/test/helper.js';
-import { otpFromMail } from '../../../server/test/support/smtp-sink.js';
+import { buildTestApp, bearer, type TestApp } from '@latchkey/server/test-app';
+import { otpFromMail } from '@latchkey/test-support';
 import { createVerdictHook, type VerdictHook } from '../../src/lock/verdict.js';
 import { nodeEd25519Verify, nodeRandomBytes } from '../../src/main/node-ed25519.js';
 import type { EnrollResult } from '@latchkey/contracts';

@@ -1,67 +1,44 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACTIVITY_BATCH_MAX } from '@latchkey/contracts';
-import { buildTestApp, bearer, type TestApp } from '../helper.js';
-import { otpFromMail } from '../support/smtp-sink.js';
+import { describe, expect, it } from 'vitest';
+import { ACTIVITY_BATCH_MAX, routes, type ActivityEvent } from '@latchkey/contracts';
+import { otpFromMail } from '@latchkey/test-support';
+import { useTestApp } from '../helper.js';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(async () => {
-  await t.destroy();
-});
-
+const t = useTestApp();
 const MINUTE = 60_000;
 
 /** A real session: request, approval, the mailed OTP, verify. */
 async function unlockedSession(computer = 'PC-0001', osUser = 'CORP\\alice') {
   const { clientId, clientToken } = await t.enroll(computer);
   const email = `${osUser.split('\\').pop()}.${computer.toLowerCase()}@corp.example.com`;
-  const created = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/otp/requests',
-    headers: bearer(clientToken),
-    payload: { osUser, method: 'email', email },
-  });
+  const { requestId } = await t.api(clientToken)(routes.createOtpRequest, { body: { osUser, method: 'email', email } });
   const admin = await t.adminToken();
-  await t.app.inject({
-    method: 'POST',
-    url: `/api/v1/admin/access-requests/${created.json().requestId}/approve`,
-    headers: bearer(admin),
-    payload: {},
-  });
+  await t.api(admin)(routes.approveAccessRequest, { params: { requestId }, body: {} });
   const mail = await t.smtp.waitFor((m) => m.to.includes(email) && m.subject.startsWith('Your one-time password'));
-  const verified = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/otp/verify',
-    headers: bearer(clientToken),
-    payload: { osUser, email, otp: otpFromMail(mail) },
-  });
-  expect(verified.statusCode).toBe(200);
-  return { clientId, clientToken, admin, sessionId: verified.json().sessionId as string };
+  const { sessionId } = await t.api(clientToken)(routes.verifyOtp, { body: { osUser, email, otp: otpFromMail(mail) } });
+  return { clientId, clientToken, admin, sessionId: sessionId! };
 }
 
-const post = (token: string, sessionId: string, payload: unknown) =>
-  t.app.inject({ method: 'POST', url: `/api/v1/sessions/${sessionId}/events`, headers: bearer(token), payload: payload as object });
-const list = (admin: string, sessionId: string) =>
-  t.app.inject({ method: 'GET', url: `/api/v1/admin/sessions/${sessionId}/events`, headers: bearer(admin) });
+const post = (token: string, sessionId: string, events: ActivityEvent[]) =>
+  t.api(token)(routes.postSessionEvents, { params: { sessionId }, body: { events } });
+/** A batch the schema may refuse, sent unchecked; the raw answer. */
+const postRaw = (token: string | undefined, sessionId: string, body: unknown) =>
+  t.send(routes.postSessionEvents, { params: { sessionId }, body, ...(token ? { token } : {}) });
+const list = (token: string, sessionId: string) => t.api(token)(routes.listSessionEvents, { params: { sessionId } });
 
 describe('session activity events', () => {
   it('stores a batch sorted and once, and a retried batch changes nothing', async () => {
     const s = await unlockedSession();
     const at = t.clock.now();
-    const events = [
+    const events: ActivityEvent[] = [
       { type: 'idle', at: at + 2 * MINUTE },
       { type: 'unlock.otp', at },
       { type: 'active', at: at + 3 * MINUTE },
       { type: 'idle', at: at + 2 * MINUTE },
     ];
     t.clock.advance(5 * MINUTE);
-    expect((await post(s.clientToken, s.sessionId, { events })).statusCode).toBe(204);
-    expect((await post(s.clientToken, s.sessionId, { events })).statusCode).toBe(204);
-    const res = await list(s.admin, s.sessionId);
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual([
+    await post(s.clientToken, s.sessionId, events);
+    await post(s.clientToken, s.sessionId, events);
+    expect(await list(s.admin, s.sessionId)).toEqual([
       { type: 'unlock.otp', at },
       { type: 'idle', at: at + 2 * MINUTE },
       { type: 'active', at: at + 3 * MINUTE },
@@ -71,27 +48,28 @@ describe('session activity events', () => {
   it('keeps events after a restart (they are committed before the 204)', async () => {
     const s = await unlockedSession();
     const at = t.clock.now();
-    expect((await post(s.clientToken, s.sessionId, { events: [{ type: 'screen.locked', at }] })).statusCode).toBe(204);
-    t = await t.restart();
+    await post(s.clientToken, s.sessionId, [{ type: 'screen.locked', at }]);
+    await t.restart();
     const admin = await t.adminToken();
-    expect((await list(admin, s.sessionId)).json()).toEqual([{ type: 'screen.locked', at }]);
+    expect(await list(admin, s.sessionId)).toEqual([{ type: 'screen.locked', at }]);
   });
 
   it("refuses another Client's session as not found, and stores nothing", async () => {
     const s = await unlockedSession('PC-0001');
     const other = await t.enroll('PC-0002');
-    const res = await post(other.clientToken, s.sessionId, { events: [{ type: 'signed_out', at: t.clock.now() }] });
-    expect(res.statusCode).toBe(404);
-    expect(res.json().error.code).toBe('not_found');
-    expect((await list(s.admin, s.sessionId)).json()).toEqual([]);
+    await expect(post(other.clientToken, s.sessionId, [{ type: 'signed_out', at: t.clock.now() }])).rejects.toMatchObject({
+      status: 404,
+      code: 'not_found',
+    });
+    expect(await list(s.admin, s.sessionId)).toEqual([]);
   });
 
   it('refuses callers without a Client token, and admin tokens', async () => {
     const s = await unlockedSession();
-    const payload = { events: [{ type: 'idle', at: t.clock.now() }] };
-    expect((await t.app.inject({ method: 'POST', url: `/api/v1/sessions/${s.sessionId}/events`, payload })).statusCode).toBe(401);
-    expect((await post('not-a-token', s.sessionId, payload)).statusCode).toBe(401);
-    expect((await post(s.admin, s.sessionId, payload)).statusCode).toBe(401);
+    const events: ActivityEvent[] = [{ type: 'idle', at: t.clock.now() }];
+    expect((await postRaw(undefined, s.sessionId, { events })).statusCode).toBe(401);
+    await expect(post('not-a-token', s.sessionId, events)).rejects.toMatchObject({ status: 401 });
+    await expect(post(s.admin, s.sessionId, events)).rejects.toMatchObject({ status: 401 });
   });
 
   it('validates the batch: unknown types and fields, empty, too large, dates outside the session', async () => {
@@ -109,25 +87,25 @@ describe('session activity events', () => {
       { events: [{ type: 'idle', at: at + 60 * MINUTE }] },
     ];
     for (const payload of bad) {
-      const res = await post(s.clientToken, s.sessionId, payload);
+      const res = await postRaw(s.clientToken, s.sessionId, payload);
       expect(res.statusCode, JSON.stringify(payload).slice(0, 80)).toBe(400);
       expect(res.json().error.code).toBe('invalid_request');
       expect(res.body).not.toContain('Payroll');
     }
     // One bad event refuses the whole batch: nothing half-stored.
-    expect((await list(s.admin, s.sessionId)).json()).toEqual([]);
-    const max = Array.from({ length: ACTIVITY_BATCH_MAX }, (_, i) => ({ type: i % 2 ? 'active' : 'idle', at: at + i }));
-    expect((await post(s.clientToken, s.sessionId, { events: max })).statusCode).toBe(204);
-    expect((await list(s.admin, s.sessionId)).json()).toHaveLength(ACTIVITY_BATCH_MAX);
+    expect(await list(s.admin, s.sessionId)).toEqual([]);
+    const max = Array.from({ length: ACTIVITY_BATCH_MAX }, (_, i): ActivityEvent => ({ type: i % 2 ? 'active' : 'idle', at: at + i }));
+    await post(s.clientToken, s.sessionId, max);
+    expect(await list(s.admin, s.sessionId)).toHaveLength(ACTIVITY_BATCH_MAX);
   });
 
   it('takes late events for an ended session (sent after an outage)', async () => {
     const s = await unlockedSession();
     const at = t.clock.now();
     t.clock.advance(10 * MINUTE);
-    await t.app.inject({ method: 'POST', url: `/api/v1/sessions/${s.sessionId}/end`, headers: bearer(s.clientToken) });
-    expect((await post(s.clientToken, s.sessionId, { events: [{ type: 'ended', at: at + 10 * MINUTE }] })).statusCode).toBe(204);
-    expect((await list(s.admin, s.sessionId)).json()).toEqual([{ type: 'ended', at: at + 10 * MINUTE }]);
+    await t.api(s.clientToken)(routes.endSession, { params: { sessionId: s.sessionId } });
+    await post(s.clientToken, s.sessionId, [{ type: 'ended', at: at + 10 * MINUTE }]);
+    expect(await list(s.admin, s.sessionId)).toEqual([{ type: 'ended', at: at + 10 * MINUTE }]);
   });
 
   it('lists events for staff only; an unknown session is not found', async () => {
@@ -135,10 +113,10 @@ describe('session activity events', () => {
     await t.createUser(s.admin, { login: 'helen', role: 'helpdesk' });
     await t.createUser(s.admin, { login: 'ursula', role: 'user', password: 'user-password-1' });
     const helpdesk = await t.adminToken('helen', 'helen-password-1');
-    expect((await list(helpdesk, s.sessionId)).statusCode).toBe(200);
-    expect((await t.app.inject({ method: 'GET', url: `/api/v1/admin/sessions/${s.sessionId}/events` })).statusCode).toBe(401);
-    expect((await list(s.clientToken, s.sessionId)).statusCode).toBe(401);
-    expect((await list(s.admin, 'no-such-session-0001')).statusCode).toBe(404);
+    expect(await list(helpdesk, s.sessionId)).toEqual([]);
+    await expect(t.api()(routes.listSessionEvents, { params: { sessionId: s.sessionId } })).rejects.toMatchObject({ status: 401 });
+    await expect(list(s.clientToken, s.sessionId)).rejects.toMatchObject({ status: 401 });
+    await expect(list(s.admin, 'no-such-session-0001')).rejects.toMatchObject({ status: 404 });
   });
 });
 
@@ -147,29 +125,15 @@ describe('osUsers seen on a Client', () => {
     const s = await unlockedSession('PC-FIN-07', 'CORP\\frank');
     await t.updateSettings(s.admin, { otpRequestIntervalMinutes: 0 });
     t.clock.advance(MINUTE);
-    const second = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/otp/requests',
-      headers: bearer(s.clientToken),
-      payload: { osUser: 'CORP\\grace', method: 'email', email: 'grace@corp.example.com' },
+    await t.api(s.clientToken)(routes.createOtpRequest, {
+      body: { osUser: 'CORP\\grace', method: 'email', email: 'grace@corp.example.com' },
     });
-    expect(second.statusCode).toBe(201);
     t.clock.advance(MINUTE);
-    const generated = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/admin/otp',
-      headers: bearer(s.admin),
-      payload: { clientId: s.clientId, osUser: 'frank', email: 'frank@corp.example.com' },
+    await t.api(s.admin)(routes.generateOtp, { body: { clientId: s.clientId, osUser: 'frank', email: 'frank@corp.example.com' } });
+    const osUsers = await t.api(s.admin)(routes.listClientOsUsers, { params: { clientId: s.clientId } });
+    expect(osUsers.map((u) => u.osUser)).toEqual(['CORP\\grace', 'CORP\\frank']);
+    await expect(t.api(s.admin)(routes.listClientOsUsers, { params: { clientId: 'no-such-client-01' } })).rejects.toMatchObject({
+      status: 404,
     });
-    expect(generated.statusCode).toBe(201);
-    const res = await t.app.inject({ method: 'GET', url: `/api/v1/admin/clients/${s.clientId}/os-users`, headers: bearer(s.admin) });
-    expect(res.statusCode).toBe(200);
-    expect(res.json().map((u: { osUser: string }) => u.osUser)).toEqual(['CORP\\grace', 'CORP\\frank']);
-    const missing = await t.app.inject({
-      method: 'GET',
-      url: '/api/v1/admin/clients/no-such-client-01/os-users',
-      headers: bearer(s.admin),
-    });
-    expect(missing.statusCode).toBe(404);
   });
 });

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
-import { median, startServerProcess, type HttpAnswer, type ServerProcess } from '../support/server-process.js';
+import { median, startServerProcess, startSmtpSink, type HttpAnswer, type ServerProcess, type SmtpSink } from '@latchkey/test-support';
 
 /**
  * Timing is compared loosely: medians of interleaved calls on a shared machine, so only a gap far

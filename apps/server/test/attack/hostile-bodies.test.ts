@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServerProcess, ENROLLMENT_KEY, type HttpAnswer, type ServerProcess } from '../support/server-process.js';
+import { startServerProcess, ENROLLMENT_KEY, type HttpAnswer, type ServerProcess } from '@latchkey/test-support';
 
 describe('hostile request bodies over HTTP', () => {
   let server: ServerProcess;

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
-import { startServerProcess, type HttpAnswer, type ServerProcess } from '../support/server-process.js';
+import { startServerProcess, startSmtpSink, type HttpAnswer, type ServerProcess, type SmtpSink } from '@latchkey/test-support';
 
 /** RFC 4515 metacharacters and classic filter-widening strings. */
 const LDAP_INJECTION = [

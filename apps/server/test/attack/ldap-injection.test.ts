@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
-import { startSlapd, type Slapd } from '../support/slapd.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { startServerProcess, startSlapd, startSmtpSink, type ServerProcess, type Slapd, type SmtpSink } from '@latchkey/test-support';
 
 /** osUser values that would widen or rewrite an unescaped `(uid={user})` filter. */
 const FILTER_INJECTION = [

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { otpFromMail, startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { otpFromMail, startServerProcess, startSmtpSink, type ServerProcess, type SmtpSink } from '@latchkey/test-support';
 
 /** The abuse of the OTP rules as it was tried against a running server (issue 10). */
 describe('OTP abuse over HTTP', () => {

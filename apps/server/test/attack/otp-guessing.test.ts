@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmtpSink, otpFromMail, type SmtpSink } from '../support/smtp-sink.js';
-import { runPool, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { otpFromMail, runPool, startServerProcess, startSmtpSink, type ServerProcess, type SmtpSink } from '@latchkey/test-support';
 
 const OS_USER = 'CORP\\ann';
 const EMAIL = 'ann@corp.example.com';

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmtpSink, otpFromMail, type SmtpSink } from '../support/smtp-sink.js';
-import { runPool, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { otpFromMail, runPool, startServerProcess, startSmtpSink, type ServerProcess, type SmtpSink } from '@latchkey/test-support';
 
 describe('token guessing (default rate limits)', () => {
   let server: ServerProcess;

@@ -6,7 +6,7 @@ import {
   type Directory,
   type DirectoryConfig,
 } from '../../src/directory/index.js';
-import { startSambaDc, type SambaDc } from '../support/samba.js';
+import { startSambaDc, type SambaDc } from '@latchkey/test-support';
 
 // One provisioned domain for the whole file (this is the only test file that uses Samba), so the
 // about 5 s of provisioning are paid once per test run.

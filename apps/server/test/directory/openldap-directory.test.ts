@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDirectory, DirectoryUnavailableError, parseDirectoryConfig, type DirectoryConfig } from '../../src/directory/index.js';
-import { startSilentServer, startSlapd, type Slapd } from '../support/slapd.js';
+import { startSilentServer, startSlapd, type Slapd } from '@latchkey/test-support';
 
 const USERS = [
   { uid: 'alice', mail: 'alice@latchkey.test' },

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmtpSink, otpFromMail, type SmtpSink } from '../support/smtp-sink.js';
-import { startServerProcess, type HttpAnswer, type ServerProcess } from '../support/server-process.js';
+import { otpFromMail, startServerProcess, startSmtpSink, type HttpAnswer, type ServerProcess, type SmtpSink } from '@latchkey/test-support';
 
 /**
  * A small tmpfs of its own is the real thing: writes fail with ENOSPC or EROFS from the kernel.

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmtpSink, otpFromMail, type SmtpSink } from '../support/smtp-sink.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { otpFromMail, startServerProcess, startSmtpSink, type ServerProcess, type SmtpSink } from '@latchkey/test-support';
 
 const ROUNDS = 10;
 const WORKERS = 8;

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmtpSink, otpFromMail, type SmtpSink } from '../support/smtp-sink.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { otpFromMail, startServerProcess, startSmtpSink, type ServerProcess, type SmtpSink } from '@latchkey/test-support';
 
 describe('the SMTP server down for a while, then back', () => {
   let smtp: SmtpSink;

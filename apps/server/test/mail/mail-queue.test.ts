@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildTestApp, bearer, type TestApp } from '../helper.js';
-import { otpFromMail } from '../support/smtp-sink.js';
+import { otpFromMail } from '@latchkey/test-support';
 
 let t: TestApp;
 afterEach(async () => t?.destroy());

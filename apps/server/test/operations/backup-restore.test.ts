@@ -5,8 +5,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmtpSink, otpFromMail, type SmtpSink } from '../support/smtp-sink.js';
-import { HIGH_RATE_LIMITS, runPool, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import {
+  HIGH_RATE_LIMITS,
+  otpFromMail,
+  runPool,
+  startServerProcess,
+  startSmtpSink,
+  type ServerProcess,
+  type SmtpSink,
+} from '@latchkey/test-support';
 
 const CLI = (name: 'backup' | 'restore') => fileURLToPath(new URL(`../../dist/cli/${name}.js`, import.meta.url));
 

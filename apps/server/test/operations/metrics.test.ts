@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, buildTestApp, type TestApp } from '../helper.js';
-import { otpFromMail } from '../support/smtp-sink.js';
+import { otpFromMail } from '@latchkey/test-support';
 
 const TOKEN = 'metrics-token-for-tests-0123456789';
 

@@ -1,8 +1,15 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '@latchkey/contracts';
-import { startSmtpSink, otpFromMail, type SmtpSink } from '../support/smtp-sink.js';
-import { ENROLLMENT_KEY, HIGH_RATE_LIMITS, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import {
+  ENROLLMENT_KEY,
+  HIGH_RATE_LIMITS,
+  otpFromMail,
+  startServerProcess,
+  startSmtpSink,
+  type ServerProcess,
+  type SmtpSink,
+} from '@latchkey/test-support';
 import {
   KNOWN_KEYWORDS,
   hostileBody,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/config-error.js';
-import { SERVER_ENTRY } from '../support/server-process.js';
+import { SERVER_ENTRY } from '@latchkey/test-support';
 
 const dir = mkdtempSync(join(tmpdir(), 'latchkey-secrets-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

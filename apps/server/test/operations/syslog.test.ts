@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { escapeParamValue, formatAuditEvent } from '../../src/syslog/rfc5424.js';
 import { ADMIN_PASSWORD, ENROLLMENT_KEY, bearer, buildTestApp, type TestApp } from '../helper.js';
-import { otpFromMail } from '../support/smtp-sink.js';
-import { selfSignedCertificate } from '../support/self-signed.js';
+import { otpFromMail, selfSignedCertificate } from '@latchkey/test-support';
 
 /** RFC 5424: <PRI>1 TIMESTAMP HOST APP PROCID MSGID [SD] MSG */
 const RFC5424 = /^<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+) (\[.*?[^\\]\]) \ufeff(.*)$/s;

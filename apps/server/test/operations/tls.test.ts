@@ -5,8 +5,7 @@ import { connect, type TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selfSignedCertificate } from '../support/self-signed.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { selfSignedCertificate, startServerProcess, type ServerProcess } from '@latchkey/test-support';
 import { loadConfig } from '../../src/config.js';
 import type { ConfigError } from '../../src/config-error.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, bearer, type TestApp } from '../helper.js';
-import { otpFromMail } from '../support/smtp-sink.js';
+import { otpFromMail } from '@latchkey/test-support';
 import { ACCESS_REQUESTS_TOTAL_HEADER } from '@latchkey/contracts';
 
 let t: TestApp;

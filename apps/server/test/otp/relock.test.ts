@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, bearer, type TestApp } from '../helper.js';
-import { otpFromMail } from '../support/smtp-sink.js';
+import { otpFromMail } from '@latchkey/test-support';
 
 /**
  * Asking again when the session comes back (issue 9): a re-locked session gets one new OTP that the

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startServerProcess, type ServerProcess } from '../../support/server-process.js';
+import { startServerProcess, type ServerProcess } from '@latchkey/test-support';
 
 let server: ServerProcess | undefined;
 afterEach(async () => {

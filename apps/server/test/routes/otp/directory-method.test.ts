@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, bearer, type TestApp } from '../../helper.js';
-import { otpFromMail } from '../../support/smtp-sink.js';
-import { startSlapd, type Slapd } from '../../support/slapd.js';
+import { otpFromMail, startSlapd, type Slapd } from '@latchkey/test-support';
 
 let slapd: Slapd;
 let t: TestApp;

@@ -111,14 +111,7 @@ export async function startSlapd(options: { users: SlapdUser[]; tls?: boolean })
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-256 * 1024);
   });
-  try {
-    await waitForPort(child, port, () => stderr.slice(-4000));
-    if (tls) await waitForPort(child, tlsPort, () => stderr.slice(-4000));
-  } catch (err) {
-    await kill(child);
-    await rm(dir, { recursive: true, force: true });
-    throw err;
-  }
+  await listeningOrRemoved(child, tls ? [port, tlsPort] : [port], () => stderr.slice(-4000), dir);
 
   let stopped: Promise<void> | undefined;
   return {
@@ -197,6 +190,23 @@ export function canConnect(port: number, host = '127.0.0.1'): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/** Resolves once every port accepts connections; otherwise kills the process, removes its `dir` and throws. */
+export async function listeningOrRemoved(
+  child: ChildProcess,
+  ports: number[],
+  output: () => string,
+  dir: string,
+  timeoutMs?: number,
+): Promise<void> {
+  try {
+    for (const port of ports) await waitForPort(child, port, output, timeoutMs);
+  } catch (err) {
+    await kill(child);
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
 }
 
 export async function kill(child: ChildProcess): Promise<void> {

@@ -1,13 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { get as httpsGet } from 'node:https';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { freePort } from './free-port.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startNodeProcess } from './node-process.js';
 
-/** The built server; turbo builds it before the tests run. */
-export const SERVER_ENTRY = fileURLToPath(new URL('../../dist/server.js', import.meta.url));
+/** The built server (this file is in packages/test-support/src or dist); turbo builds it before the tests run. */
+export const SERVER_ENTRY = fileURLToPath(new URL('../../../apps/server/dist/server.js', import.meta.url));
 export const ADMIN_PASSWORD = 'admin-password-for-attacks';
 export const ENROLLMENT_KEY = 'enrollment-key-for-attacks-01';
 
@@ -64,45 +62,16 @@ export interface ServerProcessOptions {
   tlsCa?: string;
 }
 
-/** GET over HTTPS trusting `ca` (fetch takes no CA of its own). */
-export function httpsStatus(url: string, ca: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = httpsGet(url, { ca }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', reject);
-  });
-}
-
-async function waitForHealth(baseUrl: string, child: ChildProcess, output: string[], tlsCa?: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null)
-      throw new Error(`server exited (${child.exitCode ?? child.signalCode}):\n${output.join('')}`);
-    try {
-      const url = `${baseUrl}/api/v1/health`;
-      const status = tlsCa ? await httpsStatus(url, tlsCa) : (await fetch(url)).status;
-      if (status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`server did not become healthy:\n${output.join('')}`);
-}
-
 /** The built server as its own process on a temp data dir and a free loopback port. */
 export async function startServerProcess(options: ServerProcessOptions = {}, ownsDataDir = !options.dataDir): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'latchkey-proc-'));
-  const port = options.port ?? (await freePort());
-  const baseUrl = `${options.tlsCa ? 'https' : 'http'}://127.0.0.1:${port}`;
-  const output: string[] = [];
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
+  const node = await startNodeProcess({
+    entry: SERVER_ENTRY,
+    healthPath: '/api/v1/health',
+    ...(options.port ? { port: options.port } : {}),
+    ...(options.tlsCa ? { tlsCa: options.tlsCa } : {}),
     env: {
-      PATH: process.env.PATH ?? '',
       LATCHKEY_HOST: '127.0.0.1',
-      LATCHKEY_PORT: String(port),
       LATCHKEY_DATA_DIR: dataDir,
       ...(options.smtpUrl ? { LATCHKEY_SMTP_URL: options.smtpUrl } : {}),
       LATCHKEY_ADMIN_PASSWORD: ADMIN_PASSWORD,
@@ -112,26 +81,8 @@ export async function startServerProcess(options: ServerProcessOptions = {}, own
       LATCHKEY_MAX_EVENT_LOOP_DELAY_MS: '0',
       ...options.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
-  child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  try {
-    await waitForHealth(baseUrl, child, output, options.tlsCa);
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw err;
-  }
-
-  const running = () => child.exitCode === null && child.signalCode === null;
-  const stop = async () => {
-    if (!running()) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const { baseUrl, port } = node;
 
   const call = async (method: string, path: string, o: CallOptions = {}): Promise<HttpAnswer> => {
     const headers: Record<string, string> = { ...o.headers };
@@ -157,8 +108,8 @@ export async function startServerProcess(options: ServerProcessOptions = {}, own
     baseUrl,
     port,
     dataDir,
-    output,
-    pid: child.pid!,
+    output: node.output,
+    pid: node.pid,
     call,
     async enroll(computerName = 'PC-0001') {
       const res = await call('POST', '/api/v1/clients/enroll', { body: { enrollmentKey: ENROLLMENT_KEY, computerName } });
@@ -170,18 +121,14 @@ export async function startServerProcess(options: ServerProcessOptions = {}, own
       if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.text}`);
       return res.json.token as string;
     },
-    async kill9() {
-      if (!running()) return;
-      child.kill('SIGKILL');
-      await exited;
-    },
-    stop,
+    kill9: () => node.kill9(),
+    stop: () => node.stop(),
     async restart() {
-      await stop();
+      await node.stop();
       return startServerProcess({ ...options, dataDir, port }, ownsDataDir);
     },
     async destroy() {
-      await stop();
+      await node.stop();
       if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { canConnect, kill, requireExecutable, waitForPort } from './slapd.js';
+import { canConnect, kill, listeningOrRemoved, requireExecutable } from './slapd.js';
 
 const run = promisify(execFile);
 
@@ -131,13 +131,7 @@ async function startClaimed(users: SambaUser[]): Promise<SambaDc> {
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   await writeFile(OWNER_FILE, `${process.pid} ${child.pid ?? 0} ${dir}`);
-  try {
-    await waitForPort(child, LDAP_PORT, () => output, 30_000);
-  } catch (err) {
-    await kill(child);
-    await rm(dir, { recursive: true, force: true });
-    throw err;
-  }
+  await listeningOrRemoved(child, [LDAP_PORT], () => output, dir, 30_000);
 
   let stopped: Promise<void> | undefined;
   return {
