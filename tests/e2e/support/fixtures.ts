@@ -141,17 +141,21 @@ export const test = base.extend<StackOptions & { stack: AppStack; pageErrors: st
     },
     { scope: 'worker' },
   ],
-  stack: async ({ stackPool, serverEnv, users, interval, settings }, use, testInfo) => {
-    const stack = await stackPool.stackFor(testInfo.file, serverEnv, users);
-    // Each test starts from the same settings, whatever the tests before it changed.
-    const wanted: Settings = { ...stack.defaults, ...(interval === null ? {} : { otpRequestIntervalMinutes: interval }), ...settings };
-    const current = await stack.admin(routes.getSettings, {});
-    const changed = Object.fromEntries(
-      Object.entries(wanted).filter(([name, value]) => JSON.stringify(value) !== JSON.stringify(current[name as keyof Settings])),
-    );
-    if (Object.keys(changed).length > 0) await stack.settings(changed);
-    await use(stack);
-  },
+  stack: [
+    async ({ stackPool, serverEnv, users, interval, settings }, use, testInfo) => {
+      const stack = await stackPool.stackFor(testInfo.file, serverEnv, users);
+      // Each test starts from the same settings, whatever the tests before it changed.
+      const wanted: Settings = { ...stack.defaults, ...(interval === null ? {} : { otpRequestIntervalMinutes: interval }), ...settings };
+      const current = await stack.admin(routes.getSettings, {});
+      const changed = Object.fromEntries(
+        Object.entries(wanted).filter(([name, value]) => JSON.stringify(value) !== JSON.stringify(current[name as keyof Settings])),
+      );
+      if (Object.keys(changed).length > 0) await stack.settings(changed);
+      await use(stack);
+    },
+    // Starting the server (the first test of a file) has its own time, as it had in beforeAll.
+    { timeout: 60_000 },
+  ],
   /** CSP violations and script errors the page reports; a test that asks for them expects none. */
   pageErrors: async ({ page }, use) => {
     const problems: string[] = [];
