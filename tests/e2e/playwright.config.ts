@@ -23,8 +23,9 @@ export default defineConfig({
     trace: 'off',
   },
   projects: [
-    { name: 'lock', testDir: './lock' },
-    { name: 'console', testDir: './console' },
+    // The size the screenshots in docs/screenshots are taken at.
+    { name: 'lock', testDir: './lock', use: { viewport: { width: 1366, height: 768 } } },
+    { name: 'console', testDir: './console', use: { viewport: { width: 1366, height: 768 } } },
     { name: 'electron', testDir: './electron' },
   ],
 });

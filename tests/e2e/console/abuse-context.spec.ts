@@ -1,19 +1,9 @@
-import { expect, test } from '@playwright/test';
+import { otpFromMail, expect, test } from '../support/fixtures.ts';
 import AxeBuilder from '@axe-core/playwright';
 import { routes } from '@latchkey/contracts';
-import { openPage, otpFromMail, startConsoleStack, signIn, VIEWPORT, watchPageErrors, type ConsoleStack } from './console-helpers.ts';
+import { openPage, signIn } from './console-helpers.ts';
 
-let stack: ConsoleStack;
-test.use({ viewport: VIEWPORT });
-test.beforeAll(async () => {
-  stack = await startConsoleStack();
-});
-test.afterAll(async () => {
-  await stack?.stop();
-});
-
-test('an admin links Windows accounts to an internal user when creating and editing them', async ({ page }) => {
-  const errors = watchPageErrors(page);
+test('an admin links Windows accounts to an internal user when creating and editing them', async ({ page, stack, pageErrors }) => {
   await signIn(page, stack.baseUrl, 'admin', stack.adminPassword);
   await openPage(page, 'Users');
   const create = page.getByRole('region', { name: 'Create user' });
@@ -41,11 +31,14 @@ test('an admin links Windows accounts to an internal user when creating and edit
 
   const axe = await new AxeBuilder({ page }).analyze();
   expect(axe.violations).toEqual([]);
-  expect(errors).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });
 
-test('Access Requests warns when a request asks for an email the user never used, and lists the known ones', async ({ page }) => {
-  const errors = watchPageErrors(page);
+test('Access Requests warns when a request asks for an email the user never used, and lists the known ones', async ({
+  page,
+  stack,
+  pageErrors,
+}) => {
   const { clientId, client } = await stack.enrollClient('PC-CTX-01');
   // dana unlocked this computer before with her usual address
   await stack.admin(routes.generateOtp, { body: { clientId, osUser: 'CORP\\dana', email: 'dana@corp.example.com' } });
@@ -70,11 +63,14 @@ test('Access Requests warns when a request asks for an email the user never used
 
   const axe = await new AxeBuilder({ page }).include('main').analyze();
   expect(axe.violations).toEqual([]);
-  expect(errors).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });
 
-test('Settings limits email addresses to the allowed domains, and checks each domain before saving', async ({ page }) => {
-  const errors = watchPageErrors(page);
+test('Settings limits email addresses to the allowed domains, and checks each domain before saving', async ({
+  page,
+  stack,
+  pageErrors,
+}) => {
   await signIn(page, stack.baseUrl, 'admin', stack.adminPassword);
   await openPage(page, 'Settings');
   const domains = page.getByLabel('Allowed email domains');
@@ -91,5 +87,5 @@ test('Settings limits email addresses to the allowed domains, and checks each do
     client(routes.createOtpRequest, { body: { osUser: 'CORP\\eve', method: 'emergency', email: 'eve@mail.example.net' } }),
   ).rejects.toMatchObject({ code: 'email_domain_not_allowed' });
   await stack.admin(routes.putSettings, { body: { allowedEmailDomains: [] } });
-  expect(errors).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });

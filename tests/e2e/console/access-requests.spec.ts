@@ -1,27 +1,12 @@
-import { expect, test } from '@playwright/test';
+import { otpFromMail, expect, test } from '../support/fixtures.ts';
 import { routes } from '@latchkey/contracts';
-import {
-  expectAxeClean,
-  otpFromMail,
-  startConsoleStack,
-  screenshot,
-  signIn,
-  VIEWPORT,
-  watchPageErrors,
-  type ConsoleStack,
-} from './console-helpers.ts';
+import { expectAxeClean, screenshot, signIn } from './console-helpers.ts';
 
-let stack: ConsoleStack;
-test.use({ viewport: VIEWPORT });
-test.beforeAll(async () => {
-  stack = await startConsoleStack();
-});
-test.afterAll(async () => {
-  await stack?.stop();
-});
-
-test('the badge counts pending requests by itself; approving mails the OTP, denying tells the Client', async ({ page }) => {
-  const errors = watchPageErrors(page);
+test('the badge counts pending requests by itself; approving mails the OTP, denying tells the Client', async ({
+  page,
+  stack,
+  pageErrors,
+}) => {
   await signIn(page, stack.baseUrl, 'admin', stack.adminPassword);
   const badge = page.getByTestId('pending-badge');
   await expect(badge).toHaveText('0');
@@ -81,10 +66,10 @@ test('the badge counts pending requests by itself; approving mails the OTP, deny
   await page.getByLabel('Status').selectOption('used');
   await expect(past).toContainText('CORP\\jdoe');
   await expect(past).toContainText('Called from the front desk');
-  expect(errors).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });
 
-test('a request decided elsewhere disappears, and the error is shown when deciding it again', async ({ page }) => {
+test('a request decided elsewhere disappears, and the error is shown when deciding it again', async ({ page, stack }) => {
   await signIn(page, stack.baseUrl, 'admin', stack.adminPassword);
   const { client } = await stack.enrollClient('PC-LAB-01');
   const request = await client(routes.createOtpRequest, { body: { osUser: 'lab', method: 'email', email: 'lab@corp.example.com' } });

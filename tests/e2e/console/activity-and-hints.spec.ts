@@ -1,30 +1,10 @@
-import { expect, test } from '@playwright/test';
+import { otpFromMail, expect, test } from '../support/fixtures.ts';
 import { routes } from '@latchkey/contracts';
-import {
-  expectAxeClean,
-  openPage,
-  otpFromMail,
-  screenshot,
-  signIn,
-  startConsoleStack,
-  VIEWPORT,
-  watchPageErrors,
-  type ConsoleStack,
-} from './console-helpers.ts';
-
-let stack: ConsoleStack;
-test.use({ viewport: VIEWPORT });
-test.beforeAll(async () => {
-  stack = await startConsoleStack();
-});
-test.afterAll(async () => {
-  await stack?.stop();
-});
+import { expectAxeClean, openPage, screenshot, signIn } from './console-helpers.ts';
 
 const SECOND = 1000;
 
-test('Client Sessions shows a session timeline with active and idle totals', async ({ page }) => {
-  const errors = watchPageErrors(page);
+test('Client Sessions shows a session timeline with active and idle totals', async ({ page, stack, pageErrors }) => {
   const { clientId, client } = await stack.enrollClient('PC-TIMELINE-03');
   await stack.admin(routes.generateOtp, { body: { clientId, osUser: 'CORP\\tina', email: 'tina@corp.example.com' } });
   const mail = await stack.mailbox.waitFor((m) => m.to.includes('tina@corp.example.com'));
@@ -82,11 +62,14 @@ test('Client Sessions shows a session timeline with active and idle totals', asy
   await hide.click();
   await expect(timeline).toHaveCount(0);
   await expect(toggle).toBeFocused();
-  expect(errors).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });
 
-test('Generate Password offers the names the Client reported and warns when a name lacks the domain', async ({ page }) => {
-  const errors = watchPageErrors(page);
+test('Generate Password offers the names the Client reported and warns when a name lacks the domain', async ({
+  page,
+  stack,
+  pageErrors,
+}) => {
   const { client } = await stack.enrollClient('PC-HINTS-09');
   await client(routes.createOtpRequest, { body: { osUser: 'CORP\\frank', method: 'email', email: 'frank@corp.example.com' } });
   await signIn(page, stack.baseUrl, 'admin', stack.adminPassword);
@@ -107,11 +90,10 @@ test('Generate Password offers the names the Client reported and warns when a na
   await page.getByRole('button', { name: 'Use CORP\\frank as the user' }).click();
   await expect(user).toHaveValue('CORP\\frank');
   await expect(warning).toHaveCount(0);
-  expect(errors).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });
 
-test('Sign out asks first, in a dialog that keeps and returns focus', async ({ page }) => {
-  const errors = watchPageErrors(page);
+test('Sign out asks first, in a dialog that keeps and returns focus', async ({ page, stack, pageErrors }) => {
   await signIn(page, stack.baseUrl, 'admin', stack.adminPassword);
   await openPage(page, 'Audit');
   // Audit speaks in words; the code stays beside them.
@@ -143,5 +125,5 @@ test('Sign out asks first, in a dialog that keeps and returns focus', async ({ p
   await expect(page.getByText('You signed out.')).toBeVisible();
   await expect(page.getByLabel('Login name')).toBeFocused();
   await expectAxeClean(page, 'the sign-in page after signing out');
-  expect(errors).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });

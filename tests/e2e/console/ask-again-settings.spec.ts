@@ -1,21 +1,15 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/fixtures.ts';
 import { routes } from '@latchkey/contracts';
-import { expectAxeClean, openPage, startConsoleStack, signIn, VIEWPORT, watchPageErrors, type ConsoleStack } from './console-helpers.ts';
-
-let stack: ConsoleStack;
-test.use({ viewport: VIEWPORT });
-test.beforeAll(async () => {
-  stack = await startConsoleStack();
-});
-test.afterAll(async () => {
-  await stack?.stop();
-});
+import { expectAxeClean, openPage, signIn } from './console-helpers.ts';
 
 const ASK_AGAIN = 'Ask for a one-time password again when the session is unlocked, reconnected or resumed';
 const GRACE = 'Do not ask again within this many minutes of the last unlock of this user on this computer';
 
-test('Settings: asking again on unlock and its grace minutes, validated, saved and in the Client policy', async ({ page }) => {
-  const errors = watchPageErrors(page);
+test('Settings: asking again on unlock and its grace minutes, validated, saved and in the Client policy', async ({
+  page,
+  stack,
+  pageErrors,
+}) => {
   const { client } = await stack.enrollClient('PC-ASK-AGAIN-01');
   await signIn(page, stack.baseUrl, 'admin', stack.adminPassword);
   await openPage(page, 'Settings');
@@ -44,5 +38,5 @@ test('Settings: asking again on unlock and its grace minutes, validated, saved a
   await page.reload();
   await expect(page.getByLabel(GRACE)).toHaveValue('30');
   await expect(page.getByLabel(ASK_AGAIN)).not.toBeChecked();
-  expect(errors).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });

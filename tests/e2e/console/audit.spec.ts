@@ -1,27 +1,8 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/fixtures.ts';
 import { routes } from '@latchkey/contracts';
-import {
-  expectAxeClean,
-  openPage,
-  startConsoleStack,
-  screenshot,
-  signIn,
-  VIEWPORT,
-  watchPageErrors,
-  type ConsoleStack,
-} from './console-helpers.ts';
+import { expectAxeClean, openPage, screenshot, signIn } from './console-helpers.ts';
 
-let stack: ConsoleStack;
-test.use({ viewport: VIEWPORT });
-test.beforeAll(async () => {
-  stack = await startConsoleStack();
-});
-test.afterAll(async () => {
-  await stack?.stop();
-});
-
-test('Audit lists events newest first and filters by type, computer, user and time', async ({ page }) => {
-  const errors = watchPageErrors(page);
+test('Audit lists events newest first and filters by type, computer, user and time', async ({ page, stack, pageErrors }) => {
   const { client, clientId } = await stack.enrollClient('PC-AUDIT-05');
   await stack.enrollClient('PC-OTHER-06');
   await client(routes.createOtpRequest, { body: { osUser: 'CORP\\auditee', method: 'email', email: 'auditee@corp.example.com' } });
@@ -63,5 +44,5 @@ test('Audit lists events newest first and filters by type, computer, user and ti
   await page.getByLabel('To').fill('2098-01-01T00:00');
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await expect(page.getByRole('alert')).toHaveText('“From” must be before “To”.');
-  expect(errors).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });

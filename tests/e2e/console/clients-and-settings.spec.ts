@@ -1,27 +1,8 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/fixtures.ts';
 import { routes } from '@latchkey/contracts';
-import {
-  expectAxeClean,
-  openPage,
-  startConsoleStack,
-  screenshot,
-  signIn,
-  VIEWPORT,
-  watchPageErrors,
-  type ConsoleStack,
-} from './console-helpers.ts';
+import { expectAxeClean, openPage, screenshot, signIn } from './console-helpers.ts';
 
-let stack: ConsoleStack;
-test.use({ viewport: VIEWPORT });
-test.beforeAll(async () => {
-  stack = await startConsoleStack();
-});
-test.afterAll(async () => {
-  await stack?.stop();
-});
-
-test('the Clients toggle turns one-time passwords off for that computer only', async ({ page }) => {
-  const errors = watchPageErrors(page);
+test('the Clients toggle turns one-time passwords off for that computer only', async ({ page, stack, pageErrors }) => {
   const kiosk = await stack.enrollClient('PC-KIOSK-03');
   const office = await stack.enrollClient('PC-OFFICE-12');
   await kiosk.client(routes.getPolicy, {}); // a Client that has been seen
@@ -48,11 +29,10 @@ test('the Clients toggle turns one-time passwords off for that computer only', a
   await expect(
     page.getByRole('row').filter({ hasText: 'PC-KIOSK-03' }).getByLabel('Allow the use of one-time passwords'),
   ).not.toBeChecked();
-  expect(errors).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });
 
-test('Settings shows clear validation errors, saves, and the Client policy follows', async ({ page }) => {
-  const errors = watchPageErrors(page);
+test('Settings shows clear validation errors, saves, and the Client policy follows', async ({ page, stack, pageErrors }) => {
   const { client } = await stack.enrollClient('PC-POLICY-01');
   await signIn(page, stack.baseUrl, 'admin', stack.adminPassword);
   await openPage(page, 'Settings');
@@ -101,5 +81,5 @@ test('Settings shows clear validation errors, saves, and the Client policy follo
   await page.reload();
   await expect(page.getByLabel('Access Request Expiration Time')).toHaveValue('45');
   await expect(page.getByLabel('Automatically send one-time passwords to internal users')).toBeChecked();
-  expect(errors).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });

@@ -1,28 +1,8 @@
-import { expect, test } from '@playwright/test';
+import { otpFromMail, expect, test } from '../support/fixtures.ts';
 import { routes } from '@latchkey/contracts';
-import {
-  expectAxeClean,
-  openPage,
-  otpFromMail,
-  startConsoleStack,
-  screenshot,
-  signIn,
-  VIEWPORT,
-  watchPageErrors,
-  type ConsoleStack,
-} from './console-helpers.ts';
+import { expectAxeClean, openPage, screenshot, signIn } from './console-helpers.ts';
 
-let stack: ConsoleStack;
-test.use({ viewport: VIEWPORT });
-test.beforeAll(async () => {
-  stack = await startConsoleStack();
-});
-test.afterAll(async () => {
-  await stack?.stop();
-});
-
-test('Generate Password mails an OTP that unlocks the chosen computer for that user', async ({ page }) => {
-  const errors = watchPageErrors(page);
+test('Generate Password mails an OTP that unlocks the chosen computer for that user', async ({ page, stack, pageErrors }) => {
   const { client } = await stack.enrollClient('PC-RECEPTION-02');
   await stack.enrollClient('PC-WAREHOUSE-11');
   await signIn(page, stack.baseUrl, 'admin', stack.adminPassword);
@@ -49,11 +29,10 @@ test('Generate Password mails an OTP that unlocks the chosen computer for that u
   const otp = otpFromMail(mail);
   const verified = await client(routes.verifyOtp, { body: { osUser: 'CORP\\mlopez', email: 'mlopez@corp.example.com', otp } });
   expect(verified.allowed).toBe(true);
-  expect(errors).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });
 
-test('Client Sessions shows "<osUser> (<email>)", active sessions first, with search and pages', async ({ page }) => {
-  const errors = watchPageErrors(page);
+test('Client Sessions shows "<osUser> (<email>)", active sessions first, with search and pages', async ({ page, stack, pageErrors }) => {
   const { client } = await stack.enrollClient('PC-SESSIONS-01');
   // 22 ended sessions and one active one started before them: the active one still comes first.
   const open = async (osUser: string, email: string) => {
@@ -98,5 +77,5 @@ test('Client Sessions shows "<osUser> (<email>)", active sessions first, with se
   await page.getByLabel('Search').fill('nobody-matches-this');
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await expect(page.getByText('No sessions match')).toBeVisible();
-  expect(errors).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });

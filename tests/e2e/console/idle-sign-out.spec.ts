@@ -1,18 +1,14 @@
-import { expect, test } from '@playwright/test';
-import { openPage, startConsoleStack, screenshot, signIn, VIEWPORT, watchPageErrors, type ConsoleStack } from './console-helpers.ts';
+import { expect, test } from '../support/fixtures.ts';
+import { openPage, screenshot, signIn } from './console-helpers.ts';
 
 const IDLE_SECONDS = 6;
-let stack: ConsoleStack;
-test.use({ viewport: VIEWPORT });
-test.beforeAll(async () => {
-  stack = await startConsoleStack({ LATCHKEY_ADMIN_IDLE_SECONDS: String(IDLE_SECONDS) });
-});
-test.afterAll(async () => {
-  await stack?.stop();
-});
+test.use({ serverEnv: { LATCHKEY_ADMIN_IDLE_SECONDS: String(IDLE_SECONDS) } });
 
-test('signs out after the idle timeout although the badge keeps polling, and the server session is gone', async ({ page }) => {
-  const errors = watchPageErrors(page);
+test('signs out after the idle timeout although the badge keeps polling, and the server session is gone', async ({
+  page,
+  stack,
+  pageErrors,
+}) => {
   await signIn(page, stack.baseUrl, 'admin', stack.adminPassword);
   await openPage(page, 'Clients');
   // Activity keeps the session: a key press halfway through.
@@ -27,5 +23,5 @@ test('signs out after the idle timeout although the badge keeps polling, and the
   await screenshot(page, 'idle-signed-out');
   const status = await page.evaluate(async () => (await fetch('/api/v1/admin/me', { credentials: 'same-origin' })).status);
   expect(status).toBe(401);
-  expect(errors).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });

@@ -1,21 +1,13 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/fixtures.ts';
 import AxeBuilder from '@axe-core/playwright';
 import { ApiError, routes } from '@latchkey/contracts';
-import { openPage, startConsoleStack, screenshot, signIn, VIEWPORT, watchPageErrors, type ConsoleStack } from './console-helpers.ts';
-
-let stack: ConsoleStack;
-test.use({ viewport: VIEWPORT });
-test.beforeAll(async () => {
-  stack = await startConsoleStack();
-});
-test.afterAll(async () => {
-  await stack?.stop();
-});
+import { openPage, screenshot, signIn } from './console-helpers.ts';
 
 test('Remove client: duplicate names are flagged, a keyboard-only confirmation removes the rogue one and its token stops working', async ({
   page,
+  stack,
+  pageErrors,
 }) => {
-  const errors = watchPageErrors(page);
   const real = await stack.enrollClient('PC-FINANCE-01');
   const rogue = await stack.enrollClient('PC-FINANCE-01');
   const pending = await rogue.client(routes.createOtpRequest, {
@@ -66,11 +58,10 @@ test('Remove client: duplicate names are flagged, a keyboard-only confirmation r
   expect((await real.client(routes.getPolicy, {})).computerName).toBe('PC-FINANCE-01');
   const requests = await stack.admin(routes.listAccessRequests, { query: {} });
   expect(requests.find((r) => r.requestId === pending.requestId)?.status).toBe('denied');
-  expect(errors).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });
 
-test('the console refuses a name with a hidden character before sending it, as the server would', async ({ page }) => {
-  const errors = watchPageErrors(page);
+test('the console refuses a name with a hidden character before sending it, as the server would', async ({ page, stack, pageErrors }) => {
   await stack.enrollClient('PC-RECEPTION-09');
   await signIn(page, stack.baseUrl, 'admin', stack.adminPassword);
   await openPage(page, 'Generate Password');
@@ -86,5 +77,5 @@ test('the console refuses a name with a hidden character before sending it, as t
   await expect(page.getByRole('alert')).toContainText('osUser is not valid');
   await expect(page.getByRole('alert')).toContainText('invisible or control characters');
   expect(sent).toEqual([]);
-  expect(errors).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });

@@ -1,18 +1,12 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/fixtures.ts';
 import { routes } from '@latchkey/contracts';
-import { openPage, startConsoleStack, signIn, VIEWPORT, watchPageErrors, type ConsoleStack } from './console-helpers.ts';
+import { openPage, signIn } from './console-helpers.ts';
 
-let stack: ConsoleStack;
-test.use({ viewport: VIEWPORT });
-test.beforeAll(async () => {
-  stack = await startConsoleStack();
-});
-test.afterAll(async () => {
-  await stack?.stop();
-});
-
-test('Settings shows the server signing key and its fingerprint, the same the enroll answer gives Clients', async ({ page }) => {
-  const errors = watchPageErrors(page);
+test('Settings shows the server signing key and its fingerprint, the same the enroll answer gives Clients', async ({
+  page,
+  stack,
+  pageErrors,
+}) => {
   const { client } = await stack.enrollClient('PC-KEY-01');
   await client(routes.getPolicy, {});
   const key = await stack.admin(routes.getServerKey, {});
@@ -22,5 +16,5 @@ test('Settings shows the server signing key and its fingerprint, the same the en
   await expect(card).toContainText(key.fingerprint);
   await expect(card).toContainText(key.publicKey);
   await expect(card.getByRole('textbox')).toHaveCount(0);
-  expect(errors).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });

@@ -1,16 +1,7 @@
-import { expect, test } from '@playwright/test';
-import { startConsoleStack, type ConsoleStack } from './console-helpers.ts';
+import { expect, test } from '../support/fixtures.ts';
 
 test.describe('with the console built', () => {
-  let stack: ConsoleStack;
-  test.beforeAll(async () => {
-    stack = await startConsoleStack();
-  });
-  test.afterAll(async () => {
-    await stack?.stop();
-  });
-
-  test('answers index.html uncached for every console path and caches hashed assets for a year', async ({ request }) => {
+  test('answers index.html uncached for every console path and caches hashed assets for a year', async ({ request, stack }) => {
     for (const path of ['/console', '/console/', '/console/users', '/console/some/deep/path']) {
       const res = await request.get(stack.baseUrl + path);
       expect(res.status(), path).toBe(200);
@@ -30,7 +21,7 @@ test.describe('with the console built', () => {
     }
   });
 
-  test('answers 404 for a missing asset and refuses paths outside the build', async ({ request }) => {
+  test('answers 404 for a missing asset and refuses paths outside the build', async ({ request, stack }) => {
     const missing = await request.get(`${stack.baseUrl}/console/assets/missing-0000.js`);
     expect(missing.status()).toBe(404);
     expect((await missing.json()).error.code).toBe('not_found');
@@ -41,15 +32,9 @@ test.describe('with the console built', () => {
 });
 
 test.describe('without a console build', () => {
-  let stack: ConsoleStack;
-  test.beforeAll(async () => {
-    stack = await startConsoleStack({ LATCHKEY_CONSOLE_DIR: '/nonexistent/latchkey-console' });
-  });
-  test.afterAll(async () => {
-    await stack?.stop();
-  });
+  test.use({ serverEnv: { LATCHKEY_CONSOLE_DIR: '/nonexistent/latchkey-console' } });
 
-  test('answers 503 with a clear JSON error and keeps the API up', async ({ request }) => {
+  test('answers 503 with a clear JSON error and keeps the API up', async ({ request, stack }) => {
     const res = await request.get(`${stack.baseUrl}/console/`);
     expect(res.status()).toBe(503);
     const body = (await res.json()) as { error: { code: string; message: string } };

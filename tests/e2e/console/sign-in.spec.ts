@@ -1,17 +1,7 @@
-import { expect, test } from '@playwright/test';
-import { expectAxeClean, startConsoleStack, screenshot, signIn, VIEWPORT, watchPageErrors, type ConsoleStack } from './console-helpers.ts';
+import { expect, test } from '../support/fixtures.ts';
+import { expectAxeClean, screenshot, signIn } from './console-helpers.ts';
 
-let stack: ConsoleStack;
-test.use({ viewport: VIEWPORT });
-test.beforeAll(async () => {
-  stack = await startConsoleStack();
-});
-test.afterAll(async () => {
-  await stack?.stop();
-});
-
-test('refuses a wrong password or an unknown login with the same message', async ({ page }) => {
-  const errors = watchPageErrors(page);
+test('refuses a wrong password or an unknown login with the same message', async ({ page, stack, pageErrors }) => {
   await page.goto(`${stack.baseUrl}/console/`);
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
   await expect(page.getByLabel('Login name')).toBeFocused();
@@ -28,11 +18,10 @@ test('refuses a wrong password or an unknown login with the same message', async
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(alert).toHaveText('The login name or password is not correct.');
   await expect(page.getByRole('navigation', { name: 'Main' })).toHaveCount(0);
-  expect(errors).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });
 
-test('signs in with the keyboard, keeps the session on reload, and signs out', async ({ page, context }) => {
-  const errors = watchPageErrors(page);
+test('signs in with the keyboard, keeps the session on reload, and signs out', async ({ page, context, stack, pageErrors }) => {
   await page.goto(`${stack.baseUrl}/console/`);
   await expect(page.getByLabel('Login name')).toBeFocused();
   await page.keyboard.type('admin');
@@ -65,11 +54,10 @@ test('signs in with the keyboard, keeps the session on reload, and signs out', a
   await expect(page.getByLabel('Login name')).toBeFocused();
   await page.reload();
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
-  expect(errors).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });
 
-test('every page is served under the strict CSP without violations', async ({ page }) => {
-  const errors = watchPageErrors(page);
+test('every page is served under the strict CSP without violations', async ({ page, stack, pageErrors }) => {
   const response = await page.goto(`${stack.baseUrl}/console/`);
   const csp = response?.headers()['content-security-policy'] ?? '';
   expect(csp).toContain("script-src 'self'");
@@ -90,5 +78,5 @@ test('every page is served under the strict CSP without violations', async ({ pa
     await expect(page.locator('.state-loading')).toHaveCount(0);
     await expectAxeClean(page, title);
   }
-  expect(errors).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });

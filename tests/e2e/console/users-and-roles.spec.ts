@@ -1,27 +1,9 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type AppStack } from '../support/fixtures.ts';
 import { ApiError, createApiClient, routes, type FetchLike } from '@latchkey/contracts';
-import {
-  expectAxeClean,
-  openPage,
-  startConsoleStack,
-  screenshot,
-  signIn,
-  VIEWPORT,
-  watchPageErrors,
-  type ConsoleStack,
-} from './console-helpers.ts';
-
-let stack: ConsoleStack;
-test.use({ viewport: VIEWPORT });
-test.beforeAll(async () => {
-  stack = await startConsoleStack();
-});
-test.afterAll(async () => {
-  await stack?.stop();
-});
+import { expectAxeClean, openPage, screenshot, signIn } from './console-helpers.ts';
 
 const nodeFetch: FetchLike = (url, init) => fetch(url, init);
-async function canSignIn(login: string, password: string): Promise<boolean> {
+async function canSignIn(stack: AppStack, login: string, password: string): Promise<boolean> {
   try {
     await createApiClient({ baseUrl: stack.baseUrl, fetch: nodeFetch })(routes.adminLogin, { body: { login, password } });
     return true;
@@ -31,8 +13,7 @@ async function canSignIn(login: string, password: string): Promise<boolean> {
   }
 }
 
-test('an admin creates, edits, resets and deletes users, but cannot delete the last admin', async ({ page }) => {
-  const errors = watchPageErrors(page);
+test('an admin creates, edits, resets and deletes users, but cannot delete the last admin', async ({ page, stack, pageErrors }) => {
   await signIn(page, stack.baseUrl, 'admin', stack.adminPassword);
   await openPage(page, 'Users');
   const create = page.getByRole('region', { name: 'Create user' });
@@ -53,7 +34,7 @@ test('an admin creates, edits, resets and deletes users, but cannot delete the l
   const row = page.getByRole('row').filter({ hasText: 'hd.jones' });
   await expect(row).toContainText('hd.jones@corp.example.com');
   await expect(row).toContainText('helpdesk');
-  expect(await canSignIn('hd.jones', 'helpdesk-pass-01')).toBe(true);
+  expect(await canSignIn(stack, 'hd.jones', 'helpdesk-pass-01')).toBe(true);
 
   // The same login twice: the server's message is shown.
   await create.getByLabel('Login name').fill('hd.jones');
@@ -67,8 +48,8 @@ test('an admin creates, edits, resets and deletes users, but cannot delete the l
   await row.getByLabel('New password for hd.jones').fill('helpdesk-pass-99');
   await row.getByRole('button', { name: 'Set password', exact: true }).click();
   await expect(page.getByRole('status')).toHaveText('The password of hd.jones was reset.');
-  expect(await canSignIn('hd.jones', 'helpdesk-pass-01')).toBe(false);
-  expect(await canSignIn('hd.jones', 'helpdesk-pass-99')).toBe(true);
+  expect(await canSignIn(stack, 'hd.jones', 'helpdesk-pass-01')).toBe(false);
+  expect(await canSignIn(stack, 'hd.jones', 'helpdesk-pass-99')).toBe(true);
 
   await row.getByRole('button', { name: 'Edit hd.jones', exact: true }).click();
   await expectAxeClean(page, 'Users with the edit form open');
@@ -88,7 +69,7 @@ test('an admin creates, edits, resets and deletes users, but cannot delete the l
   await expect(page.getByRole('alert')).toHaveText((refusal as ApiError).message);
   await expect(adminRow).toBeVisible();
   await screenshot(page, 'users-last-admin');
-  expect(await canSignIn('admin', stack.adminPassword)).toBe(true);
+  expect(await canSignIn(stack, 'admin', stack.adminPassword)).toBe(true);
 
   await row.getByRole('button', { name: 'Delete hd.jones', exact: true }).click();
   await row.getByRole('button', { name: 'Confirm delete' }).click();
@@ -96,12 +77,11 @@ test('an admin creates, edits, resets and deletes users, but cannot delete the l
   // The deleted row took the focused button with it: focus moves to the message, not to <body>.
   await expect(page.getByRole('status')).toBeFocused();
   await expect(page.getByRole('row').filter({ hasText: 'hd.jones' })).toHaveCount(0);
-  expect(await canSignIn('hd.jones', 'helpdesk-pass-99')).toBe(false);
-  expect(errors).toEqual([]);
+  expect(await canSignIn(stack, 'hd.jones', 'helpdesk-pass-99')).toBe(false);
+  expect(pageErrors).toEqual([]);
 });
 
-test('a helpdesk user sees only its pages, and the server refuses the rest', async ({ page }) => {
-  const errors = watchPageErrors(page);
+test('a helpdesk user sees only its pages, and the server refuses the rest', async ({ page, stack, pageErrors }) => {
   await stack.admin(routes.createUser, {
     body: { login: 'helpdesk1', password: 'helpdesk-pass-01', email: 'helpdesk1@corp.example.com', role: 'helpdesk' },
   });
@@ -165,10 +145,10 @@ test('a helpdesk user sees only its pages, and the server refuses the rest', asy
     return [settings.status, put.status, users.status, noCsrf.status];
   }, csrf);
   expect(answers).toEqual([403, 403, 403, 403]);
-  expect(errors).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });
 
-test('an account with the user role cannot use the Management Tool', async ({ page }) => {
+test('an account with the user role cannot use the Management Tool', async ({ page, stack }) => {
   await stack.admin(routes.createUser, {
     body: { login: 'plain.user', password: 'plain-user-pass-1', email: 'plain.user@corp.example.com', role: 'user' },
   });

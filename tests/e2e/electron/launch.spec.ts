@@ -2,9 +2,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { _electron as electron, expect, test } from '@playwright/test';
+import { _electron as electron } from '@playwright/test';
 import { routes } from '@latchkey/contracts';
-import { lockPopup, requestPopup, startLockStack, type LockStack } from '../lock/lock-helpers.ts';
+import { expect, test } from '../support/fixtures.ts';
+import { lockPopup, requestPopup } from '../lock/lock-helpers.ts';
 
 // Runs only where an Electron binary exists: ELECTRON_OVERRIDE_DIST_PATH is the folder holding it
 // (the same variable the electron npm package honours). The client must be built first.
@@ -18,22 +19,21 @@ test.skip(
   `no Electron binary on this machine: set ELECTRON_OVERRIDE_DIST_PATH to an unpacked Electron 45 folder (checked: ${binary ?? 'variable not set'})`,
 );
 
-let stack: LockStack;
-let work: string;
-test.beforeAll(async () => {
-  if (!hasBinary) return;
-  stack = await startLockStack();
-  await stack.settings({ autoSendToInternalUsers: true, otpRequestIntervalMinutes: 0 });
+test.use({
   // The Client locks the account running this test: link its name (any domain) to ivy for the internal method.
-  await stack.addUser('ivy', 'ivy-password-1', 'ivy@corp.example.com', [userInfo().username]);
-  work = mkdtempSync(join(tmpdir(), 'latchkey-electron-'));
+  users: { ivy: { password: 'ivy-password-1', email: 'ivy@corp.example.com', windowsAccounts: [userInfo().username] } },
+  settings: { autoSendToInternalUsers: true },
 });
-test.afterAll(async () => {
-  await stack?.stop();
+
+let work: string;
+test.beforeAll(() => {
+  if (hasBinary) work = mkdtempSync(join(tmpdir(), 'latchkey-electron-'));
+});
+test.afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-test('the lock covers the screen, exposes only the bridge, and unlocks with an emailed code', async () => {
+test('the lock covers the screen, exposes only the bridge, and unlocks with an emailed code', async ({ stack }) => {
   expect(existsSync(MAIN), 'build the client first: npm run build -w @latchkey/client').toBe(true);
   const config = join(work, 'client.json');
   writeFileSync(config, JSON.stringify({ serverUrl: stack.baseUrl, enrollmentKey: stack.enrollmentKey, computerName: 'PC-ELECTRON-01' }));

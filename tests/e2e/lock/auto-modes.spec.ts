@@ -1,37 +1,14 @@
-import { expect, test } from '@playwright/test';
+import { OS_USER, SCREENSHOT_DIR, expect, test } from '../support/fixtures.ts';
 import { routes } from '@latchkey/contracts';
-import {
-  OS_USER,
-  SCREENSHOT_DIR,
-  VIEWPORT,
-  expectUnlocked,
-  logIn,
-  lockPopup,
-  openLock,
-  requestPopup,
-  startLockStack,
-  watchPageErrors,
-  wrongCode,
-  type LockStack,
-  expectAxeClean,
-} from './lock-helpers.ts';
+import { expectUnlocked, logIn, lockPopup, openLock, requestPopup, wrongCode, expectAxeClean } from './lock-helpers.ts';
 
-let stack: LockStack;
-test.beforeAll(async () => {
-  stack = await startLockStack();
-  // The preview's osUser is CORP\alice: dana may unlock it only because the account is linked to her.
-  await stack.addUser('dana', 'dana-password-1', 'dana@corp.example.com', [OS_USER]);
-});
-test.afterAll(async () => stack?.stop());
-test.use({ viewport: VIEWPORT });
+// The preview's osUser is CORP\alice: dana may unlock it only because the account is linked to her.
+test.use({ users: { dana: { password: 'dana-password-1', email: 'dana@corp.example.com', windowsAccounts: [OS_USER] } } });
 
 test.describe('internal-user auto-send', () => {
-  test.beforeAll(async () => {
-    await stack.settings({ autoSendToInternalUsers: true, autoSendToDirectoryUsers: false, otpRequestIntervalMinutes: 0 });
-  });
+  test.use({ settings: { autoSendToInternalUsers: true, autoSendToDirectoryUsers: false } });
 
-  test('login name and password send the code at once; a wrong password is refused', async ({ page }) => {
-    const problems = watchPageErrors(page);
+  test('login name and password send the code at once; a wrong password is refused', async ({ page, stack, pageErrors }) => {
     await openLock(page, stack, 'PC-INT-01');
     await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).click();
     const request = requestPopup(page);
@@ -64,10 +41,10 @@ test.describe('internal-user auto-send', () => {
     await expectUnlocked(page);
     const sessions = await stack.admin(routes.listSessions, {});
     expect(sessions[0]).toMatchObject({ computerName: 'PC-INT-01', userName: `${OS_USER} (dana@corp.example.com)`, via: 'otp' });
-    expect(problems).toEqual([]);
+    expect(pageErrors).toEqual([]);
   });
 
-  test('emergency access swaps in Email and Reason and goes through approval', async ({ page }) => {
+  test('emergency access swaps in Email and Reason and goes through approval', async ({ page, stack }) => {
     await openLock(page, stack, 'PC-INT-02');
     await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).click();
     const request = requestPopup(page);
@@ -101,11 +78,9 @@ test.describe('internal-user auto-send', () => {
 });
 
 test.describe('Active Directory auto-send (no directory configured on this server)', () => {
-  test.beforeAll(async () => {
-    await stack.settings({ autoSendToInternalUsers: false, autoSendToDirectoryUsers: true, otpRequestIntervalMinutes: 0 });
-  });
+  test.use({ settings: { autoSendToInternalUsers: false, autoSendToDirectoryUsers: true } });
 
-  test('only a Request button and the emergency option; an unreachable directory is said plainly', async ({ page }) => {
+  test('only a Request button and the emergency option; an unreachable directory is said plainly', async ({ page, stack }) => {
     await openLock(page, stack, 'PC-AD-01');
     await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).click();
     const request = requestPopup(page);
@@ -120,7 +95,7 @@ test.describe('Active Directory auto-send (no directory configured on this serve
     await expect(lockPopup(page)).toBeHidden();
   });
 
-  test('emergency access works in directory mode too', async ({ page }) => {
+  test('emergency access works in directory mode too', async ({ page, stack }) => {
     await openLock(page, stack, 'PC-AD-02');
     await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).click();
     const request = requestPopup(page);
@@ -131,7 +106,7 @@ test.describe('Active Directory auto-send (no directory configured on this serve
   });
 });
 
-test('a computer not allowed to use one-time passwords says so and cannot request', async ({ page }) => {
+test('a computer not allowed to use one-time passwords says so and cannot request', async ({ page, stack }) => {
   await stack.settings({ autoSendToInternalUsers: false, autoSendToDirectoryUsers: false });
   await page.goto(`${stack.baseUrl}/preview/lock?computer=PC-NO-OTP`);
   await expect(lockPopup(page).getByRole('button', { name: 'Request One-Time Password' })).toBeVisible();

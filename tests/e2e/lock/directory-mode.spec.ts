@@ -1,40 +1,32 @@
-import { expect, test } from '@playwright/test';
+import { SCREENSHOT_DIR, expect, test as base } from '../support/fixtures.ts';
 import { routes } from '@latchkey/contracts';
 import { startSlapd, type Slapd } from '@latchkey/test-support';
-import {
-  SCREENSHOT_DIR,
-  VIEWPORT,
-  expectUnlocked,
-  logIn,
-  lockPopup,
-  openLock,
-  requestPopup,
-  startLockStack,
-  type LockStack,
-  expectAxeClean,
-} from './lock-helpers.ts';
+import { expectUnlocked, logIn, lockPopup, openLock, requestPopup, expectAxeClean } from './lock-helpers.ts';
 
 // Active Directory auto-send with a real directory: OpenLDAP (slapd) answering the server's lookup.
-let slapd: Slapd;
-let stack: LockStack;
-test.beforeAll(async () => {
-  slapd = await startSlapd({ users: [{ uid: 'alice', mail: 'alice@corp.example.com' }] });
-  stack = await startLockStack({
-    LATCHKEY_LDAP_URL: slapd.url,
-    LATCHKEY_LDAP_BIND_DN: slapd.bindDn,
-    LATCHKEY_LDAP_BIND_PASSWORD: slapd.bindPassword,
-    LATCHKEY_LDAP_BASE_DN: slapd.baseDn,
-    LATCHKEY_LDAP_USER_FILTER: '(uid={user})',
-  });
-  await stack.settings({ autoSendToDirectoryUsers: true, otpRequestIntervalMinutes: 0 });
+const test = base.extend<object, { slapd: Slapd }>({
+  slapd: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
+    async ({}, use) => {
+      const slapd = await startSlapd({ users: [{ uid: 'alice', mail: 'alice@corp.example.com' }] });
+      await use(slapd);
+      await slapd.stop();
+    },
+    { scope: 'worker' },
+  ],
+  serverEnv: async ({ slapd }, use) => {
+    await use({
+      LATCHKEY_LDAP_URL: slapd.url,
+      LATCHKEY_LDAP_BIND_DN: slapd.bindDn,
+      LATCHKEY_LDAP_BIND_PASSWORD: slapd.bindPassword,
+      LATCHKEY_LDAP_BASE_DN: slapd.baseDn,
+      LATCHKEY_LDAP_USER_FILTER: '(uid={user})',
+    });
+  },
 });
-test.afterAll(async () => {
-  await stack?.stop();
-  await slapd?.stop();
-});
-test.use({ viewport: VIEWPORT });
+test.use({ settings: { autoSendToDirectoryUsers: true } });
 
-test('one click on Request sends the code to the directory mail of CORP\\alice, and it unlocks', async ({ page }) => {
+test('one click on Request sends the code to the directory mail of CORP\\alice, and it unlocks', async ({ page, stack }) => {
   await openLock(page, stack, 'PC-AD-LDAP-01');
   await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).click();
   const request = requestPopup(page);
@@ -55,7 +47,7 @@ test('one click on Request sends the code to the directory mail of CORP\\alice, 
   expect(sessions[0]).toMatchObject({ computerName: 'PC-AD-LDAP-01', userName: 'CORP\\alice (alice@corp.example.com)' });
 });
 
-test('a user the directory does not know is told to use emergency access', async ({ page }) => {
+test('a user the directory does not know is told to use emergency access', async ({ page, stack }) => {
   await page.goto(`${stack.baseUrl}/preview/lock?computer=PC-AD-LDAP-02&user=${encodeURIComponent('CORP\\mallory')}`);
   await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).click();
   await requestPopup(page).getByRole('button', { name: 'Request' }).click();

@@ -1,32 +1,9 @@
-import { expect, test } from '@playwright/test';
+import { OS_USER, SCREENSHOT_DIR, expect, test } from '../support/fixtures.ts';
 import { routes } from '@latchkey/contracts';
-import {
-  OS_USER,
-  SCREENSHOT_DIR,
-  VIEWPORT,
-  expectUnlocked,
-  logIn,
-  lockPopup,
-  openLock,
-  requestPopup,
-  startLockStack,
-  watchPageErrors,
-  wrongCode,
-  type LockStack,
-  expectAxeClean,
-} from './lock-helpers.ts';
-
-let stack: LockStack;
-test.beforeAll(async () => {
-  stack = await startLockStack();
-  await stack.settings({ otpRequestIntervalMinutes: 0 });
-});
-test.afterAll(async () => stack?.stop());
-test.use({ viewport: VIEWPORT });
+import { expectUnlocked, logIn, lockPopup, openLock, requestPopup, wrongCode, expectAxeClean } from './lock-helpers.ts';
 
 test.describe('email mode (neither auto option): request, approval, log in', () => {
-  test('the lock pop-up has the labelled fields and buttons', async ({ page }) => {
-    const problems = watchPageErrors(page);
+  test('the lock pop-up has the labelled fields and buttons', async ({ page, stack, pageErrors }) => {
     const popup = await openLock(page, stack, 'PC-EMAIL-01');
     await expect(popup.getByRole('heading', { name: 'A one-time password is required' })).toBeVisible();
     await expect(popup.getByLabel('Email')).toBeEditable();
@@ -36,11 +13,14 @@ test.describe('email mode (neither auto option): request, approval, log in', () 
     await expect(popup.getByLabel('Email')).toBeFocused();
     await expectAxeClean(page, 'lock-popup');
     await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-popup.png` });
-    expect(problems).toEqual([]);
+    expect(pageErrors).toEqual([]);
   });
 
-  test('a person requests by email, waits for approval with live status, and logs in by keyboard alone', async ({ page }) => {
-    const problems = watchPageErrors(page);
+  test('a person requests by email, waits for approval with live status, and logs in by keyboard alone', async ({
+    page,
+    stack,
+    pageErrors,
+  }) => {
     await openLock(page, stack, 'PC-EMAIL-02');
     const lock = lockPopup(page);
 
@@ -100,10 +80,10 @@ test.describe('email mode (neither auto option): request, approval, log in', () 
 
     const sessions = await stack.admin(routes.listSessions, {});
     expect(sessions[0]).toMatchObject({ computerName: 'PC-EMAIL-02', userName: `${OS_USER} (alice@corp.example.com)`, endedAt: null });
-    expect(problems).toEqual([]);
+    expect(pageErrors).toEqual([]);
   });
 
-  test('a used code does not unlock a second time', async ({ page }) => {
+  test('a used code does not unlock a second time', async ({ page, stack }) => {
     await openLock(page, stack, 'PC-EMAIL-03');
     await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).click();
     await requestPopup(page).getByLabel('Email').fill('bob@corp.example.com');
@@ -121,7 +101,7 @@ test.describe('email mode (neither auto option): request, approval, log in', () 
     await expect(lockPopup(page).getByRole('status')).toContainText('Access denied');
   });
 
-  test('a denied request says so', async ({ page }) => {
+  test('a denied request says so', async ({ page, stack }) => {
     await openLock(page, stack, 'PC-EMAIL-04');
     await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).click();
     await requestPopup(page).getByLabel('Email').fill('carol@corp.example.com');
@@ -135,7 +115,7 @@ test.describe('email mode (neither auto option): request, approval, log in', () 
     await expect(lockPopup(page).getByLabel('Email')).toBeEditable();
   });
 
-  test('a code the helpdesk generated (no request) unlocks with the email typed in', async ({ page }) => {
+  test('a code the helpdesk generated (no request) unlocks with the email typed in', async ({ page, stack }) => {
     const lock = await openLock(page, stack, 'PC-EMAIL-06');
     const client = (await stack.admin(routes.listClients, {})).find((c) => c.computerName === 'PC-EMAIL-06')!;
     await stack.admin(routes.generateOtp, { body: { clientId: client.clientId, osUser: OS_USER, email: 'ivan@corp.example.com' } });
@@ -147,7 +127,7 @@ test.describe('email mode (neither auto option): request, approval, log in', () 
     expect(sessions[0]).toMatchObject({ computerName: 'PC-EMAIL-06', via: 'generated' });
   });
 
-  test('Sign out leaves the lock for the OS to end the session', async ({ page }) => {
+  test('Sign out leaves the lock for the OS to end the session', async ({ page, stack }) => {
     const lock = await openLock(page, stack, 'PC-EMAIL-07');
     await lock.getByRole('button', { name: 'Sign out' }).click();
     await expect(page.getByRole('heading', { name: 'Signing out…' })).toBeVisible();
@@ -155,7 +135,7 @@ test.describe('email mode (neither auto option): request, approval, log in', () 
     await expect(page.getByRole('heading', { name: 'Unlocked' })).toBeHidden();
   });
 
-  test('Cancel and Escape go back to the lock pop-up', async ({ page }) => {
+  test('Cancel and Escape go back to the lock pop-up', async ({ page, stack }) => {
     await openLock(page, stack, 'PC-EMAIL-05');
     await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).click();
     await requestPopup(page).getByRole('button', { name: 'Cancel' }).click();

@@ -1,30 +1,18 @@
-import { expect, test } from '@playwright/test';
-import {
-  OS_USER,
-  SCREENSHOT_DIR,
-  VIEWPORT,
-  expectUnlocked,
-  logIn,
-  lockPopup,
-  openLock,
-  requestPopup,
-  startLockStack,
-  type LockStack,
-  expectAxeClean,
-  expectFocusInDialog,
-} from './lock-helpers.ts';
+import { OS_USER, SCREENSHOT_DIR, expect, test } from '../support/fixtures.ts';
+import { startStack } from '../support/stack.ts';
+import { expectUnlocked, logIn, lockPopup, openLock, requestPopup, expectAxeClean, expectFocusInDialog } from './lock-helpers.ts';
 
-let stack: LockStack;
-test.beforeAll(async () => {
-  stack = await startLockStack();
-  // The preview's osUser is not gus's login: link it so the internal method may send him its code.
-  await stack.addUser('gus', 'gus-password-1', 'gus@corp.example.com', [OS_USER]);
-  await stack.settings({ autoSendToInternalUsers: true, otpRequestIntervalMinutes: 60 });
+// The preview's osUser is not gus's login: link it so the internal method may send him its code.
+test.use({
+  users: { gus: { password: 'gus-password-1', email: 'gus@corp.example.com', windowsAccounts: [OS_USER] } },
+  interval: 60,
+  settings: { autoSendToInternalUsers: true },
 });
-test.afterAll(async () => stack?.stop());
-test.use({ viewport: VIEWPORT });
 
-test('a second request within the interval shows when a new one is possible and offers Resend of the same code', async ({ page }) => {
+test('a second request within the interval shows when a new one is possible and offers Resend of the same code', async ({
+  page,
+  stack,
+}) => {
   await openLock(page, stack, 'PC-INTERVAL-01');
   const lock = lockPopup(page);
   const request = requestPopup(page);
@@ -60,7 +48,7 @@ test('a second request within the interval shows when a new one is possible and 
   await expectUnlocked(page);
 });
 
-test('server unreachable: stays locked, says so, retries, and recovers', async ({ page }) => {
+test('server unreachable: stays locked, says so, retries, and recovers', async ({ page, stack }) => {
   await openLock(page, stack, 'PC-OFFLINE-01');
   const lock = lockPopup(page);
   await lock.getByLabel('Email').fill('gus@corp.example.com');
@@ -94,7 +82,7 @@ test('server unreachable: stays locked, says so, retries, and recovers', async (
 });
 
 test('the server process stopping leaves the page locked', async ({ page }) => {
-  const own = await startLockStack();
+  const own = await startStack();
   try {
     await openLock(page, own, 'PC-OFFLINE-02');
     await own.stop();

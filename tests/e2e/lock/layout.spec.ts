@@ -1,12 +1,8 @@
-import { expect, test, type Page } from '@playwright/test';
-import { SCREENSHOT_DIR, expectAxeClean, lockPopup, openLock, requestPopup, startLockStack, type LockStack } from './lock-helpers.ts';
+import type { Page } from '@playwright/test';
+import { SCREENSHOT_DIR, expect, test } from '../support/fixtures.ts';
+import { expectAxeClean, lockPopup, openLock, requestPopup } from './lock-helpers.ts';
 
-let stack: LockStack;
-test.beforeAll(async () => {
-  stack = await startLockStack();
-  await stack.settings({ autoSendToInternalUsers: true });
-});
-test.afterAll(async () => stack?.stop());
+test.use({ settings: { autoSendToInternalUsers: true } });
 
 async function expectFits(page: Page, popupName: 'lock' | 'request') {
   const popup = popupName === 'lock' ? lockPopup(page) : requestPopup(page);
@@ -42,7 +38,7 @@ for (const size of sizes) {
   test.describe(`at ${size.name}`, () => {
     test.use({ viewport: size.viewport, deviceScaleFactor: size.deviceScaleFactor });
 
-    test('both pop-ups fit and every control can be reached', async ({ page }) => {
+    test('both pop-ups fit and every control can be reached', async ({ page, stack }) => {
       await openLock(page, stack, `PC-LAYOUT-${size.name}`.slice(0, 60));
       await expectAxeClean(page, `lock pop-up at ${size.name}`);
       // A capture of the viewport (what the person sees), not of the whole page.
@@ -65,7 +61,7 @@ for (const size of sizes) {
 test.describe('keyboard only', () => {
   test.use({ viewport: { width: 1024, height: 768 } });
 
-  test('Tab reaches every control of the request pop-up in order, and the checkbox toggles with Space', async ({ page }) => {
+  test('Tab reaches every control of the request pop-up in order, and the checkbox toggles with Space', async ({ page, stack }) => {
     await openLock(page, stack, 'PC-KEYS-01');
     await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).focus();
     await page.keyboard.press('Enter');

@@ -1,8 +1,6 @@
-import { expect, test } from '@playwright/test';
+import { SCREENSHOT_DIR, expect, test } from '../support/fixtures.ts';
 import { routes } from '@latchkey/contracts';
 import {
-  SCREENSHOT_DIR,
-  VIEWPORT,
   expectAxeClean,
   expectFocusInDialog,
   expectUnlocked,
@@ -10,33 +8,24 @@ import {
   openLock,
   previewUrl,
   requestPopup,
-  startLockStack,
-  watchPageErrors,
   wrongCode,
-  type LockStack,
 } from './lock-helpers.ts';
 
 // The seed's flow for people (issue 11): no dead ends, live status, words that follow the state, axe-clean.
-let stack: LockStack;
-test.beforeAll(async () => {
-  stack = await startLockStack();
-  await stack.addUser('olga', 'olga-password-1', 'olga@corp.example.com');
-  await stack.addUser('alice', 'alice-password-1', 'alice@corp.example.com');
-  await stack.addUser('bea', 'bea-password-1', 'bea@corp.example.com');
-  await stack.addUser('ned', 'ned-password-1', 'ned@corp.example.com');
+test.use({
+  users: Object.fromEntries(
+    ['olga', 'alice', 'bea', 'ned'].map((login) => [login, { password: `${login}-password-1`, email: `${login}@corp.example.com` }]),
+  ),
 });
-test.afterAll(async () => stack?.stop());
-test.use({ viewport: VIEWPORT });
 
 test.describe('email mode', () => {
-  test.beforeAll(async () => {
-    await stack.settings({ autoSendToInternalUsers: false, autoSendToDirectoryUsers: false, otpRequestIntervalMinutes: 0 });
-  });
+  test.use({ settings: { autoSendToInternalUsers: false, autoSendToDirectoryUsers: false } });
 
   test('"Use a different email" cancels the pending request and brings back an editable field; approval shows at once', async ({
     page,
+    stack,
+    pageErrors,
   }) => {
-    const problems = watchPageErrors(page);
     const lock = await openLock(page, stack, 'PC-FLOW-TYPO');
     await expectAxeClean(page, 'lock, nothing requested');
     await lock.getByRole('button', { name: 'Request One-Time Password' }).click();
@@ -72,10 +61,10 @@ test.describe('email mode', () => {
     await expect(lock.getByRole('button', { name: 'Use a different email' })).toBeHidden();
     await logIn(page, await stack.otpFor('alice@corp.example.com'));
     await expectUnlocked(page);
-    expect(problems).toEqual([]);
+    expect(pageErrors).toEqual([]);
   });
 
-  test('a denial shows the approver’s comment on the lock', async ({ page }) => {
+  test('a denial shows the approver’s comment on the lock', async ({ page, stack }) => {
     const lock = await openLock(page, stack, 'PC-FLOW-DENY');
     await lock.getByRole('button', { name: 'Request One-Time Password' }).click();
     await requestPopup(page).getByLabel('Email').fill('mo@corp.example.com');
@@ -90,16 +79,12 @@ test.describe('email mode', () => {
 });
 
 test.describe('internal-user auto-send with the interval', () => {
-  test.beforeAll(async () => {
-    await stack.settings({
-      autoSendToInternalUsers: true,
-      autoSendToDirectoryUsers: false,
-      otpRequestIntervalMinutes: 60,
-      maxVerifyAttempts: 5,
-    });
-  });
+  test.use({ interval: 60, settings: { autoSendToInternalUsers: true, autoSendToDirectoryUsers: false, maxVerifyAttempts: 5 } });
 
-  test('the one-hour trap: the refusal says how long and offers emergency access right there, which reaches a person', async ({ page }) => {
+  test('the one-hour trap: the refusal says how long and offers emergency access right there, which reaches a person', async ({
+    page,
+    stack,
+  }) => {
     // Ned unlocks this computer; then Olga needs it.
     const lock = await openLock(page, stack, 'PC-FLOW-TRAP');
     await lock.getByRole('button', { name: 'Request One-Time Password' }).click();
@@ -142,7 +127,7 @@ test.describe('internal-user auto-send with the interval', () => {
     await expectUnlocked(page);
   });
 
-  test('burnt: after too many wrong codes the lock says even the right one no longer works, and what to do', async ({ page }) => {
+  test('burnt: after too many wrong codes the lock says even the right one no longer works, and what to do', async ({ page, stack }) => {
     await stack.settings({ otpRequestIntervalMinutes: 0, maxVerifyAttempts: 3 });
     const lock = await openLock(page, stack, 'PC-FLOW-BURNT');
     await lock.getByRole('button', { name: 'Request One-Time Password' }).click();
@@ -163,10 +148,12 @@ test.describe('internal-user auto-send with the interval', () => {
     await expect(lock.getByLabel('One-time password')).toBeFocused();
     await expectAxeClean(page, 'lock, code burnt');
     await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-code-burnt.png` });
-    await stack.settings({ maxVerifyAttempts: 5 });
   });
 
-  test('a failed Request keeps focus in the dialog on the field at fault, marked invalid and described by the notice', async ({ page }) => {
+  test('a failed Request keeps focus in the dialog on the field at fault, marked invalid and described by the notice', async ({
+    page,
+    stack,
+  }) => {
     await stack.settings({ otpRequestIntervalMinutes: 0 });
     const lock = await openLock(page, stack, 'PC-FLOW-FOCUS');
     await lock.getByRole('button', { name: 'Request One-Time Password' }).click();
@@ -199,11 +186,9 @@ test.describe('internal-user auto-send with the interval', () => {
 });
 
 test.describe('both automatic options on', () => {
-  test.beforeAll(async () => {
-    await stack.settings({ autoSendToInternalUsers: true, autoSendToDirectoryUsers: true, otpRequestIntervalMinutes: 0 });
-  });
+  test.use({ settings: { autoSendToInternalUsers: true, autoSendToDirectoryUsers: true } });
 
-  test('the directory request comes first with Request focused, and "Use my internal login instead" works', async ({ page }) => {
+  test('the directory request comes first with Request focused, and "Use my internal login instead" works', async ({ page, stack }) => {
     const lock = await openLock(page, stack, 'PC-FLOW-BOTH');
     await lock.getByRole('button', { name: 'Request One-Time Password' }).click();
     const request = requestPopup(page);

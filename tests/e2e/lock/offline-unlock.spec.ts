@@ -1,32 +1,15 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { SCREENSHOT_DIR, expect, test } from '../support/fixtures.ts';
 import AxeBuilder from '@axe-core/playwright';
 import { createApiClient, routes } from '@latchkey/contracts';
-import {
-  SCREENSHOT_DIR,
-  VIEWPORT,
-  expectUnlocked,
-  logIn,
-  lockPopup,
-  openLock,
-  startLockStack,
-  watchPageErrors,
-  type LockStack,
-} from './lock-helpers.ts';
+import { expectUnlocked, logIn, lockPopup, openLock } from './lock-helpers.ts';
 
-let stack: LockStack;
-test.beforeAll(async () => {
-  stack = await startLockStack();
-  await stack.admin(routes.createUser, {
-    body: { login: 'hank', password: 'hank-password-1', email: 'hank@corp.example.com', role: 'helpdesk' },
-  });
-});
-test.afterAll(async () => stack?.stop());
-test.use({ viewport: VIEWPORT });
+test.use({ users: { hank: { password: 'hank-password-1', email: 'hank@corp.example.com', role: 'helpdesk' } } });
 
 const offlinePopup = (page: Page) => page.getByRole('dialog', { name: 'Unlock with the helpdesk' });
 
-async function signInConsole(page: Page, login: string, password: string) {
-  await page.goto(`${stack.baseUrl}/console/`);
+async function signInConsole(page: Page, baseUrl: string, login: string, password: string) {
+  await page.goto(`${baseUrl}/console/`);
   await page.getByLabel('Login name').fill(login);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -37,8 +20,9 @@ async function signInConsole(page: Page, login: string, password: string) {
 test('with the server cut off, the helpdesk reads a response code for the challenge, the lock opens, and the console lists the unlock once it is reported', async ({
   page,
   browser,
+  stack,
+  pageErrors,
 }) => {
-  const problems = watchPageErrors(page);
   const lock = await openLock(page, stack, 'PC-ROAMING-07');
 
   // The network goes away under the lock.
@@ -63,9 +47,9 @@ test('with the server cut off, the helpdesk reads a response code for the challe
   expect((await new AxeBuilder({ page }).include('#offline-popup').analyze()).violations).toEqual([]);
 
   // The helpdesk, on its own computer: picks the Client, types the user and the challenge.
-  const helpdeskContext = await browser.newContext({ viewport: VIEWPORT });
+  const helpdeskContext = await browser.newContext({ viewport: page.viewportSize() });
   const console = await helpdeskContext.newPage();
-  await signInConsole(console, 'hank', 'hank-password-1');
+  await signInConsole(console, stack.baseUrl, 'hank', 'hank-password-1');
   await console.getByLabel('Computer').selectOption({ label: 'PC-ROAMING-07' });
   await console.getByLabel('User', { exact: true }).fill('CORP\\alice');
   await console.getByLabel('Challenge').fill(challenge.toLowerCase());
@@ -113,18 +97,21 @@ test('with the server cut off, the helpdesk reads a response code for the challe
   const sessions = await stack.admin(routes.listSessions, {});
   expect(sessions.find((s) => s.computerName === 'PC-ROAMING-07' && s.via === 'offline')).toBeDefined();
   await helpdeskContext.close();
-  expect(problems).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });
 
-test('an admin renews the offline key of a computer from the Offline Unlock page; the helpdesk has no such button', async ({ page }) => {
+test('an admin renews the offline key of a computer from the Offline Unlock page; the helpdesk has no such button', async ({
+  page,
+  stack,
+}) => {
   const anonymous = createApiClient({ baseUrl: stack.baseUrl, fetch: (url, init) => fetch(url, init) });
   const { clientId } = await anonymous(routes.enroll, { body: { enrollmentKey: stack.enrollmentKey, computerName: 'PC-RENEW-01' } });
-  await signInConsole(page, 'hank', 'hank-password-1');
+  await signInConsole(page, stack.baseUrl, 'hank', 'hank-password-1');
   await expect(page.getByRole('button', { name: 'Renew offline key' })).toHaveCount(0);
   await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('dialog', { name: 'Sign out?' }).getByRole('button', { name: 'Sign out' }).click();
 
-  await signInConsole(page, 'admin', stack.adminPassword);
+  await signInConsole(page, stack.baseUrl, 'admin', stack.adminPassword);
   await page.getByLabel('Computer').selectOption({ label: 'PC-RENEW-01' });
   await page.getByRole('button', { name: 'Renew offline key' }).click();
   await expect(page.getByRole('status')).toContainText('PC-RENEW-01 has offline key version 2.');

@@ -1,34 +1,21 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import {
-  SCREENSHOT_DIR,
-  VIEWPORT,
-  expectUnlocked,
-  logIn,
-  lockPopup,
-  openLock,
-  requestPopup,
-  startLockStack,
-  watchPageErrors,
-  type LockStack,
-} from './lock-helpers.ts';
+import type { Page } from '@playwright/test';
+import { SCREENSHOT_DIR, expect, test, type AppStack } from '../support/fixtures.ts';
+import { expectUnlocked, logIn, lockPopup, openLock, requestPopup } from './lock-helpers.ts';
 
 /**
  * Asking again when the session comes back (issue 9): the preview's simulated session events drive
  * the same gate as Electron's powerMonitor and second-instance events.
  */
-let stack: LockStack;
 let mails = 0;
-test.beforeAll(async () => {
-  stack = await startLockStack();
-  await stack.addUser('rosa', 'rosa-password-1', 'rosa@corp.example.com');
+test.use({
+  users: { rosa: { password: 'rosa-password-1', email: 'rosa@corp.example.com' } },
   // The default interval (60 minutes) stays: a re-lock must not be refused by it.
-  await stack.settings({ autoSendToInternalUsers: true });
+  interval: null,
+  settings: { autoSendToInternalUsers: true },
 });
-test.afterAll(async () => stack?.stop());
-test.use({ viewport: VIEWPORT });
 
-async function unlockWithNewOtp(page: Page): Promise<void> {
+async function unlockWithNewOtp(page: Page, stack: AppStack): Promise<void> {
   const lock = lockPopup(page);
   const request = requestPopup(page);
   await lock.getByRole('button', { name: 'Request One-Time Password' }).click();
@@ -48,10 +35,13 @@ const EVENTS = [
 ];
 
 for (const [index, { button, because }] of EVENTS.entries()) {
-  test(`"${button}" locks an unlocked session again, and a new OTP at the default interval unlocks it`, async ({ page }) => {
-    const problems = watchPageErrors(page);
+  test(`"${button}" locks an unlocked session again, and a new OTP at the default interval unlocks it`, async ({
+    page,
+    stack,
+    pageErrors,
+  }) => {
     await openLock(page, stack, `PC-RELOCK-0${index + 1}`);
-    await unlockWithNewOtp(page);
+    await unlockWithNewOtp(page, stack);
 
     const simulate = page.getByRole('complementary', { name: 'Preview: session events' }).getByRole('button', { name: button });
     await simulate.click();
@@ -68,50 +58,42 @@ for (const [index, { button, because }] of EVENTS.entries()) {
     expect(axe.violations.map((v) => v.id)).toEqual([]);
 
     // Within the 60-minute interval of the first OTP: the re-lock allowance lets this one through.
-    await unlockWithNewOtp(page);
-    expect(problems).toEqual([]);
+    await unlockWithNewOtp(page, stack);
+    expect(pageErrors).toEqual([]);
   });
 }
 
-test('within the grace minutes of the last unlock an event does not lock again; after them it does', async ({ page }) => {
+test('within the grace minutes of the last unlock an event does not lock again; after them it does', async ({ page, stack }) => {
   // One grace minute: the page's clock runs ahead of the server's by what the test skips, and a
   // verdict more than 5 minutes off the Client's clock is refused as stale (signed verdicts).
   await stack.settings({ unlockGraceMinutes: 1 });
-  try {
-    await page.clock.install();
-    await openLock(page, stack, 'PC-RELOCK-GRACE');
-    await unlockWithNewOtp(page);
-    const controls = page.getByRole('complementary', { name: 'Preview: session events' });
+  await page.clock.install();
+  await openLock(page, stack, 'PC-RELOCK-GRACE');
+  await unlockWithNewOtp(page, stack);
+  const controls = page.getByRole('complementary', { name: 'Preview: session events' });
 
-    await page.clock.fastForward('00:50');
-    await controls.getByRole('button', { name: 'Simulate remote reconnect' }).click();
-    await expect(controls.getByRole('status')).toHaveText(
-      'Simulate remote reconnect: not locked again (within the grace minutes of the last unlock).',
-    );
-    await expectUnlocked(page);
+  await page.clock.fastForward('00:50');
+  await controls.getByRole('button', { name: 'Simulate remote reconnect' }).click();
+  await expect(controls.getByRole('status')).toHaveText(
+    'Simulate remote reconnect: not locked again (within the grace minutes of the last unlock).',
+  );
+  await expectUnlocked(page);
 
-    await page.clock.fastForward('00:11');
-    await controls.getByRole('button', { name: 'Simulate Windows unlock' }).click();
-    await expect(lockPopup(page)).toBeVisible();
-    await expect(controls.getByRole('status')).toHaveText('Simulate Windows unlock: locked again.');
-    await unlockWithNewOtp(page);
-  } finally {
-    await stack.settings({ unlockGraceMinutes: 0 });
-  }
+  await page.clock.fastForward('00:11');
+  await controls.getByRole('button', { name: 'Simulate Windows unlock' }).click();
+  await expect(lockPopup(page)).toBeVisible();
+  await expect(controls.getByRole('status')).toHaveText('Simulate Windows unlock: locked again.');
+  await unlockWithNewOtp(page, stack);
 });
 
-test('asking again turned off: no event locks again', async ({ page }) => {
+test('asking again turned off: no event locks again', async ({ page, stack }) => {
   await stack.settings({ askAgainOnUnlock: false });
-  try {
-    await openLock(page, stack, 'PC-RELOCK-OFF');
-    await unlockWithNewOtp(page);
-    const controls = page.getByRole('complementary', { name: 'Preview: session events' });
-    for (const { button } of EVENTS) {
-      await controls.getByRole('button', { name: button }).click();
-      await expect(controls.getByRole('status')).toHaveText(`${button}: not locked again (asking again is turned off).`);
-      await expectUnlocked(page);
-    }
-  } finally {
-    await stack.settings({ askAgainOnUnlock: true });
+  await openLock(page, stack, 'PC-RELOCK-OFF');
+  await unlockWithNewOtp(page, stack);
+  const controls = page.getByRole('complementary', { name: 'Preview: session events' });
+  for (const { button } of EVENTS) {
+    await controls.getByRole('button', { name: button }).click();
+    await expect(controls.getByRole('status')).toHaveText(`${button}: not locked again (asking again is turned off).`);
+    await expectUnlocked(page);
   }
 });

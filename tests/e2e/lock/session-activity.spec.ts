@@ -1,27 +1,13 @@
-import { expect, test } from '@playwright/test';
+import { OS_USER, expect, test } from '../support/fixtures.ts';
 import AxeBuilder from '@axe-core/playwright';
 import { routes } from '@latchkey/contracts';
-import {
-  OS_USER,
-  VIEWPORT,
-  expectUnlocked,
-  logIn,
-  lockPopup,
-  openLock,
-  startLockStack,
-  watchPageErrors,
-  type LockStack,
-} from './lock-helpers.ts';
+import { expectUnlocked, logIn, lockPopup, openLock } from './lock-helpers.ts';
 
-let stack: LockStack;
-test.beforeAll(async () => {
-  stack = await startLockStack();
-});
-test.afterAll(async () => stack?.stop());
-test.use({ viewport: VIEWPORT });
-
-test('after an unlock the preview records the session activity and its simulate buttons feed it to the server', async ({ page }) => {
-  const problems = watchPageErrors(page);
+test('after an unlock the preview records the session activity and its simulate buttons feed it to the server', async ({
+  page,
+  stack,
+  pageErrors,
+}) => {
   await openLock(page, stack, 'PC-ACTIVITY-01');
   // Before the unlock there is no session, so no activity controls.
   await expect(page.getByRole('button', { name: 'Simulate screen lock' })).toBeHidden();
@@ -59,5 +45,5 @@ test('after an unlock the preview records the session activity and its simulate 
       timeout: 15_000,
     })
     .toEqual(['unlock.generated', 'screen.locked', 'idle', 'resume']);
-  expect(problems).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });

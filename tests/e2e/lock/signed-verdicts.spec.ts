@@ -1,29 +1,16 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test, type AppStack } from '../support/fixtures.ts';
 import { routes } from '@latchkey/contracts';
-import {
-  VIEWPORT,
-  expectUnlocked,
-  logIn,
-  lockPopup,
-  openLock,
-  requestPopup,
-  startLockStack,
-  watchPageErrors,
-  type LockStack,
-} from './lock-helpers.ts';
+import { expectUnlocked, logIn, lockPopup, openLock, requestPopup } from './lock-helpers.ts';
 
-let stack: LockStack;
-test.beforeAll(async () => {
-  stack = await startLockStack();
-  await stack.addUser('vera', 'vera-password-1', 'vera@corp.example.com');
-  await stack.settings({ autoSendToInternalUsers: true, autoSendToDirectoryUsers: false, otpRequestIntervalMinutes: 0 });
+test.use({
+  users: { vera: { password: 'vera-password-1', email: 'vera@corp.example.com' } },
+  settings: { autoSendToInternalUsers: true, autoSendToDirectoryUsers: false },
 });
-test.afterAll(async () => stack?.stop());
-test.use({ viewport: VIEWPORT });
 
 const VERDICT_TEXT = /did not carry a valid signature .* This computer stays locked/;
 
-async function requestCode(page: Page, count: number): Promise<string> {
+async function requestCode(page: Page, stack: AppStack, count: number): Promise<string> {
   await lockPopup(page).getByRole('button', { name: 'Request One-Time Password' }).click();
   const request = requestPopup(page);
   await request.getByLabel('Login name').fill('vera');
@@ -33,17 +20,18 @@ async function requestCode(page: Page, count: number): Promise<string> {
   return stack.otpFor('vera@corp.example.com', count);
 }
 
-async function verdictFailures(computerName: string): Promise<number> {
+async function verdictFailures(stack: AppStack, computerName: string): Promise<number> {
   const events = await stack.admin(routes.listAudit, { query: { type: 'client.verdict_failed' } });
   return events.filter((e) => e.computerName === computerName).length;
 }
 
 test('a forged 200 {"allowed":true} on the verify call keeps the lock, is reported, and the genuine answer then unlocks', async ({
   page,
+  stack,
+  pageErrors,
 }) => {
-  const problems = watchPageErrors(page);
   await openLock(page, stack, 'PC-VERDICT-01');
-  const code = await requestCode(page, 1);
+  const code = await requestCode(page, stack, 1);
 
   // What a proxy or a user-installed root certificate can do to the answer.
   await page.route('**/api/v1/otp/verify', (route) =>
@@ -59,19 +47,18 @@ test('a forged 200 {"allowed":true} on the verify call keeps the lock, is report
   await expect(lock).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Unlocked' })).toBeHidden();
   await expect(lock.getByLabel('One-time password')).toBeVisible();
-  await expect.poll(() => verdictFailures('PC-VERDICT-01'), { timeout: 10_000 }).toBe(1);
+  await expect.poll(() => verdictFailures(stack, 'PC-VERDICT-01'), { timeout: 10_000 }).toBe(1);
 
   // The forged call never reached the server, so the code is still good: the real, signed answer unlocks (WebCrypto Ed25519).
   await page.unroute('**/api/v1/otp/verify');
   await logIn(page, code);
   await expectUnlocked(page);
-  expect(problems).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });
 
-test('a real answer whose signature was tampered with keeps the lock', async ({ page }) => {
-  const problems = watchPageErrors(page);
+test('a real answer whose signature was tampered with keeps the lock', async ({ page, stack, pageErrors }) => {
   await openLock(page, stack, 'PC-VERDICT-02');
-  const code = await requestCode(page, 2);
+  const code = await requestCode(page, stack, 2);
   await page.route('**/api/v1/otp/verify', async (route) => {
     const response = await route.fetch();
     const body = await response.json();
@@ -82,6 +69,6 @@ test('a real answer whose signature was tampered with keeps the lock', async ({ 
   await logIn(page, code);
   await expect(lockPopup(page).getByRole('status')).toHaveText(VERDICT_TEXT);
   await expect(page.getByRole('heading', { name: 'Unlocked' })).toBeHidden();
-  await expect.poll(() => verdictFailures('PC-VERDICT-02'), { timeout: 10_000 }).toBe(1);
-  expect(problems).toEqual([]);
+  await expect.poll(() => verdictFailures(stack, 'PC-VERDICT-02'), { timeout: 10_000 }).toBe(1);
+  expect(pageErrors).toEqual([]);
 });
