@@ -14,14 +14,18 @@ export function httpsStatus(url: string, ca: string): Promise<number> {
   });
 }
 
-/** Resolves once `url` answers 200; fails as soon as the process exits, or after `timeoutMs`. */
+/**
+ * Resolves once `url` answers 200; fails as soon as the process exits, or after `timeoutMs` (60 s by
+ * default: a healthy server answers in about a second, but on a loaded 2-core CI machine a cold start
+ * has taken more than 20 s, and waiting longer costs nothing when it is up).
+ */
 export async function waitForHealth(
   url: string,
   child: ChildProcess,
   output: string[],
   options: { tlsCa?: string; timeoutMs?: number } = {},
 ) {
-  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null)
       throw new Error(`${child.spawnfile} exited (${child.exitCode ?? child.signalCode}):\n${output.join('')}`);
