@@ -295,6 +295,8 @@ export function createOtpService(deps: {
 
     listAccessRequests: (query: { status?: RequestStatus; limit: number }): AccessRequestRow[] => requests.listAccessRequests(query),
     countAccessRequests: (query: { status?: RequestStatus }): number => requests.countAccessRequests(query),
+    emailsVerifiedBy: requests.emailsVerifiedBy,
+    osUsersSeen: requests.osUsersSeen,
 
     approve: (requestId: string, approver: { login: string; email: string }, comment: string | null): AccessRequestRow | OtpRefusal =>
       db

@@ -1,4 +1,4 @@
-import type { RequestStatus } from '@latchkey/contracts';
+import { SEEN_OS_USERS_MAX, type RequestStatus, type SeenOsUser } from '@latchkey/contracts';
 import type { AccessRequestRow } from './approver-context.js';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
@@ -151,6 +151,21 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
   const at = () => ({ now: clock.now(), maxAttempts: settings.get().maxVerifyAttempts });
   const expirationMs = () => settings.get().accessRequestExpirationMinutes * 60_000;
 
+  // Read from the requests, not the sessions: every online session starts from a used request, and
+  // an index on sessions would cost every verify a random page write (the benchmark saw a third off
+  // verify/s); otp_requests_by_os_user is written when a request is made, not when it is used.
+  const emailsOf = db.prepare<[string], { email: string }>(
+    `SELECT email FROM otp_requests WHERE os_user = ? COLLATE NOCASE AND status = 'used'
+      GROUP BY lower(email) ORDER BY max(used_at) DESC LIMIT 20`,
+  );
+  // Only names the Client itself reported: what a person typed into Generate Password counts once a
+  // Client verified it (the osUser of a used OTP is the one the Client sent).
+  const seenOsUsers = db.prepare<[string, number], SeenOsUser>(
+    `SELECT os_user AS osUser, max(coalesce(used_at, created_at)) AS lastSeenAt FROM otp_requests
+      WHERE client_id = ? AND (method <> 'generated' OR status = 'used')
+      GROUP BY os_user COLLATE NOCASE ORDER BY lastSeenAt DESC, osUser LIMIT ?`,
+  );
+
   return {
     get: (id: string): RequestRow | undefined => selectById.get({ ...at(), id }),
 
@@ -231,6 +246,12 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
 
     /** Counts a wrong code against an issued OTP; true when this one burnt it. */
     countFailedAttempt: (id: string): boolean => countFailedAttempt.get({ ...at(), id })?.status === 'burnt',
+
+    /** The emails this osUser unlocked with before (used OTPs), most recent first. */
+    emailsVerifiedBy: (osUser: string): string[] => emailsOf.all(osUser).map((r) => r.email),
+
+    /** The osUsers this Client reported in its requests and unlocks, most recent first. */
+    osUsersSeen: (clientId: string): SeenOsUser[] => seenOsUsers.all(clientId, SEEN_OS_USERS_MAX),
 
     getAccessRequest: (id: string): AccessRequestRow | undefined => selectAccessRequest.get({ ...at(), id }),
 

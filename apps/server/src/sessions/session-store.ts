@@ -1,4 +1,4 @@
-import { SEEN_OS_USERS_MAX, type AdminSession, type SeenOsUser, type SessionVia } from '@latchkey/contracts';
+import type { AdminSession, SessionVia } from '@latchkey/contracts';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../app-error.js';
@@ -16,9 +16,6 @@ export function createSessionStore(db: Db, clock: Clock) {
      VALUES (@id, @clientId, @requestId, @osUser, @email, @via, @now, @now)`,
   );
   const touch = db.prepare<[number, string]>('UPDATE sessions SET last_seen_at = ? WHERE id = ?');
-  const emailsOf = db.prepare<[string], { email: string }>(
-    'SELECT email FROM sessions WHERE os_user = ? COLLATE NOCASE GROUP BY lower(email) ORDER BY max(started_at) DESC LIMIT 20',
-  );
   const end = db.prepare<[number, number, string]>('UPDATE sessions SET ended_at = ?, last_seen_at = ? WHERE id = ? AND ended_at IS NULL');
   // The re-lock allowance (docs/client.md, "The interval rule and a re-lock").
   const unusedRelock = db.prepare<{ sessionId: string; clientId: string; osUser: string; email: string }, { id: string }>(
@@ -47,15 +44,6 @@ export function createSessionStore(db: Db, clock: Clock) {
       ORDER BY s.started_at, s.id`,
   );
 
-  // Only names the Client itself reported: a Generate Password request carries what a person typed.
-  const seenOsUsers = db.prepare<[string, string, number], SeenOsUser>(
-    `SELECT os_user AS osUser, max(at) AS lastSeenAt FROM (
-       SELECT os_user, created_at AS at FROM otp_requests WHERE client_id = ? AND method <> 'generated'
-       UNION ALL
-       SELECT os_user, max(started_at, last_seen_at) AS at FROM sessions WHERE client_id = ?
-     ) GROUP BY os_user COLLATE NOCASE ORDER BY lastSeenAt DESC, osUser LIMIT ?`,
-  );
-
   function requireOwned(clientId: string, sessionId: string) {
     const row = owned.get(sessionId, clientId);
     if (!row) throw new AppError(404, 'not_found', 'No such session.');
@@ -69,8 +57,6 @@ export function createSessionStore(db: Db, clock: Clock) {
       insert.run({ id, ...session, now: clock.now() });
       return id;
     },
-    /** The emails this osUser unlocked with before, most recent first. */
-    emailsVerifiedBy: (osUser: string): string[] => emailsOf.all(osUser).map((r) => r.email),
     heartbeat(clientId: string, sessionId: string): void {
       if (requireOwned(clientId, sessionId).endedAt !== null) throw new AppError(409, 'session_ended', 'This session has ended.');
       touch.run(clock.now(), sessionId);
@@ -79,10 +65,6 @@ export function createSessionStore(db: Db, clock: Clock) {
       requireOwned(clientId, sessionId);
       const now = clock.now();
       return end.run(now, now, sessionId).changes === 1;
-    },
-    /** The osUsers this Client reported in its requests and sessions, most recent first. */
-    osUsersSeen(clientId: string): SeenOsUser[] {
-      return seenOsUsers.all(clientId, clientId, SEEN_OS_USERS_MAX);
     },
     /**
      * A re-locked session whose allowance a new OTP request may use: this Client's own, still open,

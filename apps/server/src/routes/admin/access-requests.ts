@@ -7,7 +7,7 @@ import { createApproverContext } from '../../otp/approver-context.js';
 
 export default async function accessRequestRoutes(app: TypedApp) {
   const withContext = createApproverContext({
-    emailsVerifiedBy: app.sessions.emailsVerifiedBy,
+    emailsVerifiedBy: app.otp.emailsVerifiedBy,
     linkedUserEmails: app.users.linkedEmails,
     directory: () => app.directory,
     now: () => app.clock.now(),

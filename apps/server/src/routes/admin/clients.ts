@@ -10,7 +10,7 @@ export default async function adminClientRoutes(app: TypedApp) {
     ...routeOptions(routes.listClientOsUsers),
     handler: async (request) => {
       if (!app.clients.get(request.params.clientId)) throw notFound('The Client');
-      return app.sessions.osUsersSeen(request.params.clientId);
+      return app.otp.osUsersSeen(request.params.clientId);
     },
   });
 
