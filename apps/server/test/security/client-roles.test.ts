@@ -1,40 +1,31 @@
 import { createHmac } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   base64UrlToBytes,
   computeOfflineResponse,
   deriveOfflineUserKey,
+  routes,
   type AdminClient,
   type ClientRole,
   type EnrollResult,
   type HmacSha256,
 } from '@latchkey/contracts';
-import { bearer, buildTestApp, ENROLLMENT_KEY, type TestApp } from '../helper.js';
+import { ENROLLMENT_KEY, useTestApp } from '../helper.js';
 
-let t: TestApp;
-afterEach(async () => t?.destroy());
+const t = useTestApp();
 
 const hmac: HmacSha256 = async (key, message) => new Uint8Array(createHmac('sha256', key).update(message, 'utf8').digest());
 
-async function enroll(computerName: string, role?: ClientRole): Promise<EnrollResult> {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/clients/enroll',
-    payload: { enrollmentKey: ENROLLMENT_KEY, computerName, ...(role ? { role } : {}) },
-  });
-  expect(res.statusCode).toBe(201);
-  return res.json();
-}
+const enroll = (computerName: string, role?: ClientRole): Promise<EnrollResult> =>
+  t.api()(routes.enroll, { body: { enrollmentKey: ENROLLMENT_KEY, computerName, ...(role ? { role } : {}) } });
 
 async function clients(): Promise<Map<string, AdminClient>> {
-  const admin = await t.adminToken();
-  const list = (await t.app.inject({ method: 'GET', url: '/api/v1/admin/clients', headers: bearer(admin) })).json() as AdminClient[];
+  const list = await t.api(await t.adminToken())(routes.listClients, {});
   return new Map(list.map((c) => [c.clientId, c]));
 }
 
 describe('the guard enrolls as a guard', () => {
   it('a lock and the guard of one computer are not duplicates; two locks or two guards with one name are', async () => {
-    t = await buildTestApp();
     const lock = await enroll('PC-1');
     const guard = await enroll('pc-1', 'guard');
     const machine = await enroll('PC-2', 'machine');
@@ -58,67 +49,58 @@ describe('the guard enrolls as a guard', () => {
   });
 
   it('a guard gets no offline key and may only ask for the signed unlocked sessions', async () => {
-    t = await buildTestApp();
     const guard = await enroll('PC-1', 'guard');
     expect(guard.offlineKey).toBeUndefined();
-    const auth = bearer(guard.clientToken);
+    const asGuard = t.api(guard.clientToken);
 
-    const unlocked = await t.app.inject({ method: 'GET', url: `/api/v1/client/unlocked-sessions?nonce=${'A'.repeat(22)}`, headers: auth });
-    expect(unlocked.statusCode).toBe(200);
+    await asGuard(routes.getUnlockedSessions, { query: { nonce: 'A'.repeat(22) } });
 
-    const refused = [
-      { method: 'POST', url: '/api/v1/otp/requests', payload: { osUser: 'CORP\\alice', method: 'email', email: 'alice@corp.example.com' } },
-      { method: 'POST', url: '/api/v1/otp/verify', payload: { osUser: 'CORP\\alice' } },
-      { method: 'GET', url: '/api/v1/client/policy' },
-      { method: 'POST', url: '/api/v1/client/verdict-failures', payload: { failures: [] } },
-    ] as const;
-    for (const call of refused) {
-      const res = await t.app.inject({ ...call, headers: auth });
-      expect(res.statusCode, call.url).toBe(403);
-      expect(res.json().error.code).toBe('forbidden');
-    }
+    // Well-formed requests of a lock, each refused for the guard's role.
+    const forbidden = { status: 403, code: 'forbidden' };
+    const osUser = 'CORP\\alice';
+    const email = 'alice@corp.example.com';
+    await expect(asGuard(routes.createOtpRequest, { body: { osUser, method: 'email', email } }), 'otp requests').rejects.toMatchObject(
+      forbidden,
+    );
+    await expect(asGuard(routes.verifyOtp, { body: { osUser, email, otp: '12345678' } }), 'otp verify').rejects.toMatchObject(forbidden);
+    await expect(asGuard(routes.getPolicy, {}), 'policy').rejects.toMatchObject(forbidden);
+    await expect(
+      asGuard(routes.reportVerdictFailures, { body: { failures: [{ osUser, reason: 'missing', at: t.clock.now() }] } }),
+      'verdict failures',
+    ).rejects.toMatchObject(forbidden);
     // A lock's token still does everything a lock does.
     const lock = await enroll('PC-1');
-    const policy = await t.app.inject({ method: 'GET', url: '/api/v1/client/policy', headers: bearer(lock.clientToken) });
-    expect(policy.statusCode).toBe(200);
+    await t.api(lock.clientToken)(routes.getPolicy, {});
   });
 });
 
 describe("an installer-enrolled (machine) Client's offline key", () => {
   it('is answered once at enrollment, never with the policy, and cannot be rotated through the server', async () => {
-    t = await buildTestApp();
     const machine = await enroll('PC-1', 'machine');
     expect(machine.offlineKey).toMatchObject({ clientId: machine.clientId, version: 1 });
     // Anyone on the computer can read this token: asking without a held version gets no key.
-    const policy = await t.app.inject({ method: 'GET', url: '/api/v1/client/policy', headers: bearer(machine.clientToken) });
-    expect(policy.json()).toMatchObject({ offlineKeyVersion: 1 });
-    expect(policy.json().offlineKey).toBeUndefined();
+    const policy = await t.api(machine.clientToken)(routes.getPolicy, {});
+    expect(policy).toMatchObject({ offlineKeyVersion: 1 });
+    expect(policy.offlineKey).toBeUndefined();
 
     const admin = await t.adminToken();
-    const rotate = await t.app.inject({
-      method: 'POST',
-      url: `/api/v1/admin/clients/${machine.clientId}/offline-key`,
-      headers: bearer(admin),
+    await expect(t.api(admin)(routes.rotateOfflineKey, { params: { clientId: machine.clientId } })).rejects.toMatchObject({
+      status: 409,
+      code: 'offline_key_held_by_computer',
     });
-    expect(rotate.statusCode).toBe(409);
-    expect(rotate.json().error.code).toBe('offline_key_held_by_computer');
   });
 
   it("the helpdesk's response is made with the user's own key, derived from the machine's", async () => {
-    t = await buildTestApp();
     const machine = await enroll('PC-1', 'machine');
     const admin = await t.adminToken();
-    const res = await t.app.inject({
-      method: 'POST',
-      url: `/api/v1/admin/clients/${machine.clientId}/offline-response`,
-      headers: bearer(admin),
-      payload: { osUser: 'CORP\\Alice', challenge: 'ABCD-EFGH', reason: 'test' },
+    const { responseCode } = await t.api(admin)(routes.offlineResponse, {
+      params: { clientId: machine.clientId },
+      body: { osUser: 'CORP\\Alice', challenge: 'ABCD-EFGH', reason: 'test' },
     });
-    expect(res.statusCode).toBe(200);
     const machineKey = base64UrlToBytes(machine.offlineKey!.key);
     const input = { clientId: machine.clientId, osUser: 'corp\\alice', challenge: 'ABCDEFGH' };
     const aliceKey = await deriveOfflineUserKey(hmac, machineKey, machine.clientId, 'CORP\\alice');
-    expect(res.json().responseCode).toBe(await computeOfflineResponse(hmac, aliceKey, input));
-    expect(res.json().responseCode).not.toBe(await computeOfflineResponse(hmac, machineKey, input));
+    expect(responseCode).toBe(await computeOfflineResponse(hmac, aliceKey, input));
+    expect(responseCode).not.toBe(await computeOfflineResponse(hmac, machineKey, input));
   });
 });
