@@ -1,27 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  base64UrlToBytes,
-  computeOfflineResponse,
-  type AdminSession,
-  type AuditEvent,
-  type OfflineUnlockRecord,
-} from '@latchkey/contracts';
-import { buildTestApp, bearer, type TestApp } from '../helper.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { base64UrlToBytes, computeOfflineResponse, routes, type OfflineResponseBody } from '@latchkey/contracts';
+import { useTestApp } from '../helper.js';
 import { nodeHmacSha256 } from '../../src/offline/offline-hmac.js';
 
-let t: TestApp;
+const t = useTestApp();
 let admin: string;
 let helpdesk: string;
 
 beforeEach(async () => {
-  t = await buildTestApp();
   admin = await t.adminToken();
   await t.createUser(admin, { login: 'helen', role: 'helpdesk' });
   helpdesk = await t.adminToken('helen', 'helen-password-1');
 });
-afterEach(async () => t?.destroy());
 
 interface Enrolled {
   clientId: string;
@@ -33,26 +25,13 @@ async function enroll(name = 'PC-OFF-01'): Promise<Enrolled> {
   return (await t.enroll(name)) as Enrolled;
 }
 
-const respond = (token: string | undefined, clientId: string, payload: object) =>
-  t.app.inject({
-    method: 'POST',
-    url: `/api/v1/admin/clients/${clientId}/offline-response`,
-    ...(token ? { headers: bearer(token) } : {}),
-    payload,
-  });
+const respond = (token: string | undefined, clientId: string, body: OfflineResponseBody) =>
+  t.api(token)(routes.offlineResponse, { params: { clientId }, body });
 
-const policy = async (clientToken: string, held?: number) => {
-  const res = await t.app.inject({
-    method: 'GET',
-    url: `/api/v1/client/policy${held === undefined ? '' : `?offlineKeyVersion=${held}`}`,
-    headers: bearer(clientToken),
-  });
-  expect(res.statusCode).toBe(200);
-  return res.json();
-};
+const policy = (clientToken: string, held?: number) =>
+  t.api(clientToken)(routes.getPolicy, held === undefined ? {} : { query: { offlineKeyVersion: String(held) } });
 
-const audit = async (type: string): Promise<AuditEvent[]> =>
-  (await t.app.inject({ method: 'GET', url: `/api/v1/admin/audit?type=${type}`, headers: bearer(admin) })).json();
+const audit = (type: string) => t.api(admin)(routes.listAudit, { query: { type } });
 
 function dataDirBytes(dir: string): Buffer {
   return Buffer.concat(
@@ -81,8 +60,7 @@ describe('offline unlock on the server', () => {
   it('answers helpdesk with the HMAC response for the typed challenge, audits who and why, and stores no code', async () => {
     const c = await enroll();
     const res = await respond(helpdesk, c.clientId, { osUser: 'CORP\\Alice', challenge: 'abcd-efgh', reason: 'Ticket 4711: on a plane' });
-    expect(res.statusCode).toBe(200);
-    const { responseCode, expiresAt } = res.json();
+    const { responseCode, expiresAt } = res;
     expect(responseCode).toBe(await expected(c.offlineKey.key, c.clientId, 'corp\\alice', 'ABCDEFGH'));
     expect(expiresAt).toBe(t.clock.now() + 15 * 60_000);
 
@@ -93,7 +71,7 @@ describe('offline unlock on the server', () => {
       respond(helpdesk, c.clientId, { osUser: 'CORP\\alice', challenge: 'ABCDEFGJ' }),
       respond(helpdesk, other.clientId, { osUser: 'CORP\\alice', challenge: 'ABCDEFGH' }),
     ]);
-    for (const r of codes) expect(r.json().responseCode).not.toBe(responseCode);
+    for (const r of codes) expect(r.responseCode).not.toBe(responseCode);
 
     const [event] = await audit('offline_unlock.response_issued').then((events) => events.filter((e) => e.osUser === 'CORP\\Alice'));
     expect(event).toMatchObject({ actor: 'helen', clientId: c.clientId, computerName: 'PC-OFF-01' });
@@ -102,60 +80,67 @@ describe('offline unlock on the server', () => {
 
     await t.close();
     const everything = Buffer.concat([dataDirBytes(t.dataDir), Buffer.from(t.logs.join('\n'))]);
-    for (const r of [res, ...codes]) expect(everything.includes(Buffer.from(r.json().responseCode))).toBe(false);
+    for (const r of [res, ...codes]) expect(everything.includes(Buffer.from(r.responseCode))).toBe(false);
   });
 
   it('is for helpdesk and admin only; rotating the key is for admin only; an unknown Client is 404', async () => {
     const c = await enroll();
     const body = { osUser: 'alice', challenge: 'ABCD-EFGH' };
-    expect((await respond(undefined, c.clientId, body)).statusCode).toBe(401);
-    expect((await respond(c.clientToken, c.clientId, body)).statusCode).toBe(401);
-    expect((await respond(admin, c.clientId, body)).statusCode).toBe(200);
-    expect((await respond(helpdesk, 'unknownClientId0', body)).statusCode).toBe(404);
-    expect((await respond(admin, 'unknownClientId0', body)).json().error.code).toBe('not_found');
+    await expect(respond(undefined, c.clientId, body)).rejects.toMatchObject({ status: 401 });
+    await expect(respond(c.clientToken, c.clientId, body)).rejects.toMatchObject({ status: 401 });
+    expect(await respond(admin, c.clientId, body)).toMatchObject({ responseCode: expect.any(String) });
+    await expect(respond(helpdesk, 'unknownClientId0', body)).rejects.toMatchObject({ status: 404 });
+    await expect(respond(admin, 'unknownClientId0', body)).rejects.toMatchObject({ code: 'not_found' });
 
-    const rotate = (token: string, clientId = c.clientId) =>
-      t.app.inject({ method: 'POST', url: `/api/v1/admin/clients/${clientId}/offline-key`, headers: bearer(token) });
-    expect((await rotate(helpdesk)).statusCode).toBe(403);
-    expect((await rotate(admin, 'unknownClientId0')).statusCode).toBe(404);
-    expect((await rotate(admin)).json()).toEqual({ clientId: c.clientId, offlineKeyVersion: 2 });
+    const rotate = (token: string, clientId = c.clientId) => t.api(token)(routes.rotateOfflineKey, { params: { clientId } });
+    await expect(rotate(helpdesk)).rejects.toMatchObject({ status: 403 });
+    await expect(rotate(admin, 'unknownClientId0')).rejects.toMatchObject({ status: 404 });
+    expect(await rotate(admin)).toEqual({ clientId: c.clientId, offlineKeyVersion: 2 });
   });
 
   it('refuses challenges that are not 8 characters of the alphabet and unknown fields', async () => {
     const c = await enroll();
+    // Sent unchecked: some of these the schema refuses, and the server must refuse them itself.
+    const params = { clientId: c.clientId };
     for (const challenge of ['ABCDEFG', 'ABCDEFGHJ', 'ABCD-EFG!', 'ABCDEFGU']) {
-      const res = await respond(helpdesk, c.clientId, { osUser: 'alice', challenge });
+      const res = await t.send(routes.offlineResponse, { token: helpdesk, params, body: { osUser: 'alice', challenge } });
       expect(res.statusCode, challenge).toBe(400);
     }
-    expect((await respond(helpdesk, c.clientId, { osUser: 'alice', challenge: 'ABCDEFGH', responseCode: 'x' })).statusCode).toBe(400);
+    const extra = await t.send(routes.offlineResponse, {
+      token: helpdesk,
+      params,
+      body: { osUser: 'alice', challenge: 'ABCDEFGH', responseCode: 'x' },
+    });
+    expect(extra.statusCode).toBe(400);
   });
 
   it('gives a Client enrolled before offline unlock its key with the policy until it confirms it; rotation does the same', async () => {
     const c = await enroll();
     t.app.db.prepare('UPDATE clients SET offline_key_sealed = NULL, offline_key_version = 0 WHERE id = ?').run(c.clientId);
     const first = await policy(c.clientToken, 0);
-    expect(first.offlineKey).toMatchObject({ clientId: c.clientId, version: 1 });
+    const firstKey = first.offlineKey!;
+    expect(firstKey).toMatchObject({ clientId: c.clientId, version: 1 });
     const again = await policy(c.clientToken); // the answer was lost: sent again, the same key
-    expect(again.offlineKey).toEqual(first.offlineKey);
+    expect(again.offlineKey).toEqual(firstKey);
     expect((await policy(c.clientToken, 1)).offlineKey).toBeUndefined();
     expect((await policy(c.clientToken, 0)).offlineKey).toBeUndefined(); // confirmed: never again
     expect(await audit('client.offline_key_created')).toHaveLength(1);
 
-    const before = (await respond(helpdesk, c.clientId, { osUser: 'alice', challenge: 'ABCDEFGH' })).json().responseCode;
-    expect(before).toBe(await expected(first.offlineKey.key, c.clientId, 'alice', 'ABCDEFGH'));
-    await t.app.inject({ method: 'POST', url: `/api/v1/admin/clients/${c.clientId}/offline-key`, headers: bearer(admin) });
+    const before = (await respond(helpdesk, c.clientId, { osUser: 'alice', challenge: 'ABCDEFGH' })).responseCode;
+    expect(before).toBe(await expected(firstKey.key, c.clientId, 'alice', 'ABCDEFGH'));
+    await t.api(admin)(routes.rotateOfflineKey, { params: { clientId: c.clientId } });
     const rotated = await policy(c.clientToken, 1);
     expect(rotated).toMatchObject({ offlineKeyVersion: 2, offlineKey: { version: 2 } });
-    expect(rotated.offlineKey.key).not.toBe(first.offlineKey.key);
-    const after = (await respond(helpdesk, c.clientId, { osUser: 'alice', challenge: 'ABCDEFGH' })).json().responseCode;
+    expect(rotated.offlineKey!.key).not.toBe(firstKey.key);
+    const after = (await respond(helpdesk, c.clientId, { osUser: 'alice', challenge: 'ABCDEFGH' })).responseCode;
     expect(after).not.toBe(before);
-    expect(after).toBe(await expected(rotated.offlineKey.key, c.clientId, 'alice', 'ABCDEFGH'));
+    expect(after).toBe(await expected(rotated.offlineKey!.key, c.clientId, 'alice', 'ABCDEFGH'));
     expect((await audit('client.offline_key_rotated'))[0]).toMatchObject({ actor: 'admin', clientId: c.clientId });
 
     // The sealed key survives a restart of the server.
-    t = await t.restart();
+    await t.restart();
     admin = await t.adminToken();
-    const afterRestart = (await respond(admin, c.clientId, { osUser: 'alice', challenge: 'ABCDEFGH' })).json().responseCode;
+    const afterRestart = (await respond(admin, c.clientId, { osUser: 'alice', challenge: 'ABCDEFGH' })).responseCode;
     expect(afterRestart).toBe(after);
   });
 
@@ -170,21 +155,14 @@ describe('offline unlock on the server', () => {
     admin = await t.adminToken();
     helpdesk = await t.adminToken('helen', 'helen-password-1');
     const report = (challenge: string) =>
-      t.app.inject({
-        method: 'POST',
-        url: '/api/v1/client/offline-unlocks',
-        headers: bearer(c.clientToken),
-        payload: { osUser: 'CORP\\alice', challenge, challengeIssuedAt: issuedAt, usedAt, keyVersion: 1 },
+      t.api(c.clientToken)(routes.reportOfflineUnlock, {
+        body: { osUser: 'CORP\\alice', challenge, challengeIssuedAt: issuedAt, usedAt, keyVersion: 1 },
       });
-    const first = await report('ABCD-EFGH');
-    expect(first.statusCode).toBe(201);
-    const { sessionId } = first.json();
+    const { sessionId } = await report('ABCD-EFGH');
     const repeated = await report('ABCDEFGH');
-    expect(repeated.json().sessionId).toBe(sessionId);
+    expect(repeated.sessionId).toBe(sessionId);
 
-    const sessions: AdminSession[] = (
-      await t.app.inject({ method: 'GET', url: '/api/v1/admin/sessions', headers: bearer(helpdesk) })
-    ).json();
+    const sessions = await t.api(helpdesk)(routes.listSessions, {});
     expect(sessions.find((s) => s.sessionId === sessionId)).toMatchObject({
       via: 'offline',
       osUser: 'CORP\\alice',
@@ -192,24 +170,18 @@ describe('offline unlock on the server', () => {
       startedAt: usedAt,
       endedAt: null,
     });
-    const heartbeat = await t.app.inject({
-      method: 'POST',
-      url: `/api/v1/sessions/${sessionId}/heartbeat`,
-      headers: bearer(c.clientToken),
-    });
-    expect(heartbeat.statusCode).toBe(204);
+    // 204: the offline session is one its Client may keep alive.
+    await t.api(c.clientToken)(routes.heartbeat, { params: { sessionId } });
 
     const used = await audit('offline_unlock.used');
     expect(used).toHaveLength(1);
     expect(used[0]).toMatchObject({ actor: 'helen', clientId: c.clientId, osUser: 'CORP\\alice' });
 
     // A code nobody asked this server for (a leaked key?) is recorded for review, not hidden.
-    expect((await report('ZZZZ-ZZZZ')).statusCode).toBe(201);
+    expect(await report('ZZZZ-ZZZZ')).toMatchObject({ sessionId: expect.any(String) });
     expect(await audit('offline_unlock.unmatched')).toHaveLength(1);
 
-    const list: OfflineUnlockRecord[] = (
-      await t.app.inject({ method: 'GET', url: '/api/v1/admin/offline-unlocks', headers: bearer(helpdesk) })
-    ).json();
+    const list = await t.api(helpdesk)(routes.listOfflineUnlocks, {});
     expect(list).toHaveLength(2);
     expect(list.find((u) => u.challenge === 'ABCDEFGH')).toMatchObject({
       computerName: 'PC-OFF-01',
@@ -228,8 +200,9 @@ describe('offline unlock on the server', () => {
     const c = await enroll();
     await t.updateSettings(admin, { allowOfflineUnlock: false });
     expect((await policy(c.clientToken)).allowOfflineUnlock).toBe(false);
-    const res = await respond(helpdesk, c.clientId, { osUser: 'alice', challenge: 'ABCDEFGH' });
-    expect(res.statusCode).toBe(409);
-    expect(res.json().error.code).toBe('offline_unlock_disabled');
+    await expect(respond(helpdesk, c.clientId, { osUser: 'alice', challenge: 'ABCDEFGH' })).rejects.toMatchObject({
+      status: 409,
+      code: 'offline_unlock_disabled',
+    });
   });
 });

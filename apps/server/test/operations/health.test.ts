@@ -1,24 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Value } from '@sinclair/typebox/value';
-import { HealthSchema, HealthUnavailableSchema } from '@latchkey/contracts';
-import { bearer, buildTestApp, type TestApp } from '../helper.js';
+import { HealthUnavailableSchema, routes } from '@latchkey/contracts';
+import { buildTestApp, useTestApp } from '../helper.js';
 
 describe('GET /api/v1/health as readiness', () => {
-  let t: TestApp;
-  beforeEach(async () => {
-    t = await buildTestApp();
-  });
-  afterEach(async () => {
-    await t.destroy();
-  });
+  const t = useTestApp();
 
-  const health = () => t.app.inject({ method: 'GET', url: '/api/v1/health' });
+  /** 200, its body checked against HealthSchema by the typed client. */
+  const ready = () => t.api()(routes.health, {});
+  /** The raw answer, for the 503s: their body and Retry-After are what the tests read. */
+  const health = () => t.send(routes.health);
 
   it('answers 200 with every check passing', async () => {
-    const res = await health();
-    expect(res.statusCode).toBe(200);
-    expect(Value.Check(HealthSchema, res.json())).toBe(true);
-    expect(res.json().checks.map((c: { name: string; ok: boolean }) => [c.name, c.ok])).toEqual([
+    const res = await ready();
+    expect(res.checks.map((c) => [c.name, c.ok])).toEqual([
       ['database', true],
       ['mail_queue', true],
       ['event_loop', true],
@@ -41,23 +36,17 @@ describe('GET /api/v1/health as readiness', () => {
 
     t.app.db.pragma('query_only = OFF');
     await new Promise((r) => setTimeout(r, 1100));
-    expect((await health()).statusCode).toBe(200);
+    await ready();
   });
 
   it('answers 503 naming the mail queue when the oldest queued mail is older than 5 minutes', async () => {
     const admin = await t.adminToken();
     const { clientId } = await t.enroll('PC-HEALTH');
     t.smtp.setDown(true);
-    const gen = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/admin/otp',
-      headers: bearer(admin),
-      payload: { clientId, osUser: 'CORP\\alice', email: 'alice@corp.example.com' },
-    });
-    expect(gen.statusCode).toBe(201);
+    await t.api(admin)(routes.generateOtp, { body: { clientId, osUser: 'CORP\\alice', email: 'alice@corp.example.com' } });
 
     t.clock.advance(5 * 60_000);
-    expect((await health()).statusCode).toBe(200);
+    await ready();
     t.clock.advance(61_000);
     const res = await health();
     expect(res.statusCode).toBe(503);
@@ -69,14 +58,15 @@ describe('GET /api/v1/health as readiness', () => {
     t.smtp.setDown(false);
     t.clock.advance(10 * 60_000); // past the longest retry backoff
     await t.app.mail.flush();
-    expect((await health()).statusCode).toBe(200);
+    await ready();
   });
 
   it('sheds other routes with 503 while the event loop lags, says so in health, and recovers', async () => {
     const lagging = await buildTestApp({ env: { LATCHKEY_MAX_EVENT_LOOP_DELAY_MS: '100' } });
     try {
       const { clientToken } = await lagging.enroll('PC-LAG');
-      const policy = () => lagging.app.inject({ method: 'GET', url: '/api/v1/client/policy', headers: bearer(clientToken) });
+      // Raw while shedding: the test reads the whole 503 body.
+      const policy = () => lagging.send(routes.getPolicy, { token: clientToken });
       // Block the loop the way a synchronous hot spot would: 300 ms at a time for 2.4 s, yielding between, so every
       // 1-second sample of the delay histogram is dominated by the blocks whatever Node's timer details.
       for (let i = 0; i < 8; i++) {
@@ -92,12 +82,12 @@ describe('GET /api/v1/health as readiness', () => {
         error: { code: 'service_unavailable', message: 'The server is overloaded. Try again shortly.' },
         retryAfterSeconds: 10,
       });
-      const res = await lagging.app.inject({ method: 'GET', url: '/api/v1/health' });
+      const res = await lagging.send(routes.health);
       expect(res.statusCode).toBe(503);
       expect(res.json().checks.find((c: { name: string }) => c.name === 'event_loop')).toMatchObject({ ok: false });
 
       await new Promise((r) => setTimeout(r, 2500));
-      expect((await policy()).statusCode).toBe(200);
+      expect(await lagging.api(clientToken)(routes.getPolicy, {})).toMatchObject({ allowOneTimePasswords: true });
     } finally {
       await lagging.destroy();
     }

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { bearer, buildTestApp, type TestApp } from '../helper.js';
+import { demoRoutes, routes } from '@latchkey/contracts';
+import { buildTestApp, type TestApp } from '../helper.js';
 
 // A stand-in renderer build (the real one is exercised by the Playwright lock specs).
 const dir = mkdtempSync(join(tmpdir(), 'latchkey-preview-'));
@@ -26,7 +27,7 @@ describe('lock preview (LATCHKEY_DEMO=1)', () => {
   it('is not there without LATCHKEY_DEMO', async () => {
     t = await buildTestApp();
     expect((await t.app.inject({ url: '/preview/lock' })).statusCode).toBe(404);
-    expect((await t.app.inject({ url: '/preview/lock/session' })).statusCode).toBe(404);
+    await expect(t.api()(demoRoutes.previewSession, {})).rejects.toMatchObject({ status: 404 });
   });
 
   it('serves the page uncached under the strict CSP, and hashed assets for a year', async () => {
@@ -45,27 +46,29 @@ describe('lock preview (LATCHKEY_DEMO=1)', () => {
 
   it('enrolls one demo Client per computer name and hands its token to the page', async () => {
     t = await buildTestApp({ env: DEMO });
-    const first = await t.app.inject({ url: '/preview/lock/session?computer=PC-DEMO-1&user=CORP%5Calice' });
+    // Raw: the test reads the Cache-Control header.
+    const first = await t.send(demoRoutes.previewSession, { query: { computer: 'PC-DEMO-1', user: 'CORP\\alice' } });
     expect(first.statusCode).toBe(200);
     expect(first.headers['cache-control']).toBe('no-store');
-    const body = first.json<{ clientToken: string; osUser: string; computerName: string }>();
+    const body = first.json() as { clientToken: string; osUser: string; computerName: string };
     expect(body).toMatchObject({ osUser: 'CORP\\alice', computerName: 'PC-DEMO-1' });
-    const again = await t.app.inject({ url: '/preview/lock/session?computer=PC-DEMO-1&user=bob' });
-    expect(again.json().clientToken).toBe(body.clientToken);
+    const again = await t.api()(demoRoutes.previewSession, { query: { computer: 'PC-DEMO-1', user: 'bob' } });
+    expect(again.clientToken).toBe(body.clientToken);
 
-    const policy = await t.app.inject({ url: '/api/v1/client/policy', headers: bearer(body.clientToken) });
-    expect(policy.statusCode).toBe(200);
+    expect(await t.api(body.clientToken)(routes.getPolicy, {})).toMatchObject({ allowOneTimePasswords: true });
     const token = await t.adminToken();
-    const clients = (await t.app.inject({ url: '/api/v1/admin/clients', headers: bearer(token) })).json<{ computerName: string }[]>();
+    const clients = await t.api(token)(routes.listClients, {});
     expect(clients.filter((c) => c.computerName === 'PC-DEMO-1')).toHaveLength(1);
   });
 
   it('defaults the names and rejects odd ones', async () => {
     t = await buildTestApp({ env: DEMO });
-    expect((await t.app.inject({ url: '/preview/lock/session' })).json()).toMatchObject({ computerName: 'DEMO-PC', osUser: 'demo' });
-    for (const query of ['computer=%0Aevil', 'computer=' + 'x'.repeat(65), 'user=a%00b', 'other=1']) {
-      const res = await t.app.inject({ url: `/preview/lock/session?${query}` });
-      expect(res.statusCode, query).toBe(400);
+    expect(await t.api()(demoRoutes.previewSession, {})).toMatchObject({ computerName: 'DEMO-PC', osUser: 'demo' });
+    // Names the schema refuses, sent unchecked: the server must refuse them itself.
+    const odd: Record<string, string>[] = [{ computer: '\nevil' }, { computer: 'x'.repeat(65) }, { user: 'a\u0000b' }, { other: '1' }];
+    for (const query of odd) {
+      const res = await t.send(demoRoutes.previewSession, { query });
+      expect(res.statusCode, JSON.stringify(query)).toBe(400);
       expect(res.json().error.code).toBe('invalid_request');
     }
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, bearer, type TestApp } from '../../helper.js';
+import { routes, type OtpRequestBody } from '@latchkey/contracts';
+import { buildTestApp, type TestApp } from '../../helper.js';
 import { otpFromMail, startSlapd, type Slapd } from '@latchkey/test-support';
 
 let slapd: Slapd;
@@ -32,23 +33,16 @@ afterAll(async () => {
   await slapd?.stop();
 });
 
-const request = (token: string, osUser: string) =>
-  t.app.inject({ method: 'POST', url: '/api/v1/otp/requests', headers: bearer(token), payload: { osUser, method: 'directory' } });
+const createRequest = (token: string, body: OtpRequestBody) => t.api(token)(routes.createOtpRequest, { body });
+const request = (token: string, osUser: string) => createRequest(token, { osUser, method: 'directory' });
 
 describe('the directory method', () => {
   it('finds osUser in the directory and mails the OTP to its mail attribute; the answer carries the email', async () => {
     const { clientToken } = await t.enroll('AD-PC-1');
-    const res = await request(clientToken, 'LATCHKEY\\alice');
-    expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ status: 'sent', email: 'alice@latchkey.test' });
+    expect(await request(clientToken, 'LATCHKEY\\alice')).toMatchObject({ status: 'sent', email: 'alice@latchkey.test' });
     const otp = otpFromMail(await t.smtp.waitFor((m) => m.to.includes('alice@latchkey.test')));
-    const verified = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/otp/verify',
-      headers: bearer(clientToken),
-      payload: { osUser: 'LATCHKEY\\alice', email: 'alice@latchkey.test', otp },
-    });
-    expect(verified.statusCode).toBe(200);
+    const verified = await t.api(clientToken)(routes.verifyOtp, { body: { osUser: 'LATCHKEY\\alice', email: 'alice@latchkey.test', otp } });
+    expect(verified.allowed).toBe(true);
   });
 
   it.each([
@@ -59,19 +53,15 @@ describe('the directory method', () => {
   ])('refuses %s and sends nothing', async (_why, osUser, status, code) => {
     const { clientToken } = await t.enroll();
     const before = t.smtp.mails.length;
-    const res = await request(clientToken, osUser);
-    expect(res.statusCode).toBe(status);
-    expect(res.json().error.code).toBe(code);
+    await expect(request(clientToken, osUser)).rejects.toMatchObject({ status, code });
     await new Promise((r) => setTimeout(r, 200));
     expect(t.smtp.mails.length).toBe(before);
   });
 
   it('audits every lookup and its outcome without passwords', async () => {
     const admin = await t.adminToken();
-    const events = (
-      await t.app.inject({ method: 'GET', url: '/api/v1/admin/audit?type=directory.lookup&limit=50', headers: bearer(admin) })
-    ).json();
-    const details = events.map((e: { detail: string }) => e.detail).join('\n');
+    const events = await t.api(admin)(routes.listAudit, { query: { type: 'directory.lookup', limit: '50' } });
+    const details = events.map((e) => e.detail).join('\n');
     expect(details).toContain(`found ${slapd.dnOf('alice')}`);
     expect(details).toMatch(/not found/);
     expect(details).toMatch(/no mail/);
@@ -81,36 +71,28 @@ describe('the directory method', () => {
 
   it("lists the directory's mail among the knownEmails of an access request, and flags another address", async () => {
     const { clientToken } = await t.enroll('AD-PC-CONTEXT');
-    const asked = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/otp/requests',
-      headers: bearer(clientToken),
-      // Another domain's spelling: no earlier session of this osUser, so only the directory knows the mail.
-      payload: { osUser: 'BRANCH\\alice', method: 'emergency', email: 'alice.private@example.net' },
-    });
-    expect(asked.statusCode).toBe(201);
+    // Another domain's spelling: no earlier session of this osUser, so only the directory knows the mail.
+    const asked = await createRequest(clientToken, { osUser: 'BRANCH\\alice', method: 'emergency', email: 'alice.private@example.net' });
     const admin = await t.adminToken();
-    const list = await t.app.inject({ method: 'GET', url: '/api/v1/admin/access-requests?status=pending', headers: bearer(admin) });
-    const request = (list.json() as { requestId: string; knownEmails: string[]; flags: string[] }[]).find(
-      (r) => r.requestId === asked.json().requestId,
-    );
+    const list = await t.api(admin)(routes.listAccessRequests, { query: { status: 'pending' } });
+    const request = list.find((r) => r.requestId === asked.requestId);
     expect(request).toMatchObject({ knownEmails: ['alice@latchkey.test'], flags: ['new_email'] });
   });
 
   it('answers 503 directory_unavailable when the directory is down, and emergency still works', async () => {
     const { clientToken } = await t.enroll('AD-PC-DOWN');
     await slapd.stop();
-    const res = await request(clientToken, 'alice');
-    expect(res.statusCode).toBe(503);
-    expect(res.json().error.code).toBe('directory_unavailable');
-    expect(res.json().error.message).toMatch(/emergency access/);
-    const emergency = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/otp/requests',
-      headers: bearer(clientToken),
-      payload: { osUser: 'alice', method: 'emergency', email: 'alice@latchkey.test', reason: 'directory down' },
+    await expect(request(clientToken, 'alice')).rejects.toMatchObject({
+      status: 503,
+      code: 'directory_unavailable',
+      message: expect.stringMatching(/emergency access/),
     });
-    expect(emergency.statusCode).toBe(201);
-    expect(emergency.json().status).toBe('pending');
+    const emergency = await createRequest(clientToken, {
+      osUser: 'alice',
+      method: 'emergency',
+      email: 'alice@latchkey.test',
+      reason: 'directory down',
+    });
+    expect(emergency.status).toBe('pending');
   });
 });
