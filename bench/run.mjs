@@ -314,9 +314,18 @@ async function heldLongPolls(baseUrl, http, server, clients, sessions, admin, ru
   const held = createHttp(baseUrl, clients.length);
   const answeredAt = new Array(clients.length);
   let answered = 0;
+  let pollRetries = 0;
   const polls = clients.map(async ({ clientToken }, i) => {
     for (;;) {
-      const res = await held.call('GET', `/api/v1/otp/requests/${requests[i]}?waitSeconds=25`, { token: clientToken });
+      let res;
+      try {
+        res = await held.call('GET', `/api/v1/otp/requests/${requests[i]}?waitSeconds=25`, { token: clientToken });
+      } catch (err) {
+        // A keep-alive connection the server closed as this poll was sent: ask again, as the lock does.
+        if (err?.code !== 'UND_ERR_SOCKET') throw err;
+        pollRetries++;
+        continue;
+      }
       const { status } = expect(res, 200, 'status');
       if (status !== 'pending') {
         answeredAt[i] = performance.now();
@@ -357,6 +366,7 @@ async function heldLongPolls(baseUrl, http, server, clients, sessions, admin, ru
     rssBefore,
     rssHeld,
     bytesPerHeldPoll: (rssHeld - rssBefore) / clients.length,
+    pollRetries,
     heartbeatsPerSecond,
     hbLat,
     decisionLat,
@@ -486,6 +496,7 @@ async function main() {
       [`${name}: status long-polls held at once`, r.polls.held, ''],
       [`${name}: server RSS MiB before / while held`, `${mib(r.polls.rssBefore)} / ${mib(r.polls.rssHeld)}`, ''],
       [`${name}: memory per held long-poll KiB`, round(r.polls.bytesPerHeldPoll / 1024, 1), ''],
+      [`${name}: long-polls sent again after a closed connection`, r.polls.pollRetries, ''],
       [`${name}: heartbeats/s while held`, round(r.polls.heartbeatsPerSecond), ''],
       [`${name}: heartbeat p50/p99 ms while held`, `${ms(r.polls.hbLat.percentile(50))} / ${ms(r.polls.hbLat.percentile(99))}`, ''],
       [

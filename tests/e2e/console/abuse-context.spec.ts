@@ -89,3 +89,27 @@ test('Settings limits email addresses to the allowed domains, and checks each do
   await stack.admin(routes.putSettings, { body: { allowedEmailDomains: [] } });
   expect(pageErrors).toEqual([]);
 });
+
+test('a flood that fills the pending page still shows how many requests wait, newest first', async ({ page, stack, pageErrors }) => {
+  // 41 Clients × 5 open requests (the cap per Client) = 205 pending: more than the 200 the list holds.
+  const flood = 41 * 5;
+  for (let c = 0; c < 41; c++) {
+    const { client } = await stack.enrollClient(`PC-FLOOD-${String(c).padStart(2, '0')}`);
+    for (let r = 0; r < 5; r++) {
+      await client(routes.createOtpRequest, {
+        body: { osUser: `CORP\\flood${c}-${r}`, method: 'emergency', email: `flood${c}.${r}@corp.example.com` },
+      });
+    }
+  }
+  const { client: real } = await stack.enrollClient('PC-REAL-01');
+  await real(routes.createOtpRequest, { body: { osUser: 'CORP\\realuser', method: 'emergency', email: 'real.user@corp.example.com' } });
+
+  await signIn(page, stack.baseUrl, 'admin', stack.adminPassword);
+  await openPage(page, 'Access Requests');
+  await expect(page.getByRole('heading', { name: `Pending (${flood + 1})` })).toBeVisible();
+  await expect(page.getByText(`Showing the newest 200 of ${flood + 1}.`)).toBeVisible();
+  await expect(page.getByRole('link', { name: /Access Requests/ }).getByLabel(`${flood + 1} pending`)).toBeVisible();
+  // The real request is the newest, so it is on the page and first.
+  await expect(page.getByRole('table', { name: 'Pending access requests' }).getByRole('row').nth(1)).toContainText('CORP\\realuser');
+  expect(pageErrors).toEqual([]);
+});
