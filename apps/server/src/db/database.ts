@@ -19,10 +19,13 @@ interface Migration {
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
-  return readdirSync(dir)
+  const names = readdirSync(dir)
     .filter((name) => /^\d{4}-[a-z0-9-]+\.sql$/.test(name))
-    .sort()
-    .map((name) => ({ version: Number(name.slice(0, 4)), sql: readFileSync(`${dir}/${name}`, 'utf8') }));
+    .sort();
+  // Two files with one number (a renamed migration left behind) would both run: refuse to start.
+  const twice = names.filter((name, i) => i > 0 && name.slice(0, 4) === names[i - 1]!.slice(0, 4));
+  if (twice.length > 0) throw new Error(`two migrations are numbered ${twice.map((n) => n.slice(0, 4)).join(', ')} in ${dir}`);
+  return names.map((name) => ({ version: Number(name.slice(0, 4)), sql: readFileSync(`${dir}/${name}`, 'utf8') }));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -100,5 +100,13 @@ describe('the database', () => {
     db.pragma('user_version = 9990');
     db.close();
     expect(() => openDatabase(file)).toThrow(DatabaseTooNewError);
+  });
+
+  it('refuses two migrations with one number (a renamed file left behind in dist would run twice)', () => {
+    dir = mkdtempSync(join(tmpdir(), 'latchkey-migrations-'));
+    writeFileSync(join(dir, '0010-initial.sql'), 'CREATE TABLE a (x INTEGER) STRICT;');
+    writeFileSync(join(dir, '0100-new-name.sql'), 'CREATE INDEX a_x ON a (x);');
+    writeFileSync(join(dir, '0100-old-name.sql'), 'CREATE INDEX a_x ON a (x);');
+    expect(() => loadMigrations(dir)).toThrow(/two migrations are numbered 0100/);
   });
 });
