@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiError, createApiClient, routes, type AdminClient, type ApiClient } from '@latchkey/contracts';
+import { ApiError, createApiClient, routes, type ApiClient } from '@latchkey/contracts';
 import { createGuard, type GuardHost } from '../../src/guard/guard.js';
 import type { ProcessRow } from '../../src/guard/windows-sessions.js';
 import { nodeEd25519Verify, nodeRandomBytes } from '../../src/main/node-ed25519.js';
@@ -85,14 +85,10 @@ function guardFor(
 /** alice unlocks her lock (a separate Client on the same computer) with a real OTP. */
 async function aliceUnlocks() {
   const lock = await server.test.enroll(COMPUTER);
-  await server.admin('POST', '/api/v1/admin/otp', { clientId: lock.clientId, osUser: 'CORP\\alice', email: 'alice@corp.example.com' });
-  const mail = await server.test.smtp.waitFor((m) => m.to.includes('alice@corp.example.com'));
-  const res = await fetch(`${server.baseUrl}/api/v1/otp/verify`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${lock.clientToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ osUser: 'CORP\\alice', email: 'alice@corp.example.com', otp: otpFromMail(mail) }),
-  });
-  expect(res.status).toBe(200);
+  const alice = { osUser: 'CORP\\alice', email: 'alice@corp.example.com' };
+  await server.api(routes.generateOtp, { body: { clientId: lock.clientId, ...alice } });
+  const mail = await server.test.smtp.waitFor((m) => m.to.includes(alice.email));
+  await server.test.api(lock.clientToken)(routes.verifyOtp, { body: { ...alice, otp: otpFromMail(mail) } });
 }
 
 describe('the guard against the real server and a fake Windows', () => {
@@ -100,7 +96,7 @@ describe('the guard against the real server and a fake Windows', () => {
     const lock = await server.test.enroll(COMPUTER);
     const { answer, api } = await guardClient();
     expect(answer.role).toBe('guard');
-    const clients = (await server.admin('GET', '/api/v1/admin/clients')).body as AdminClient[];
+    const clients = await server.api(routes.listClients, {});
     expect(clients.map((c) => [c.clientId, c.role, c.duplicateName]).sort()).toEqual(
       [
         [lock.clientId, 'lock', false],
@@ -109,7 +105,7 @@ describe('the guard against the real server and a fake Windows', () => {
     );
     // A rogue lock with the same name is still flagged.
     const rogue = await server.test.enroll(COMPUTER.toLowerCase());
-    const after = (await server.admin('GET', '/api/v1/admin/clients')).body as AdminClient[];
+    const after = await server.api(routes.listClients, {});
     expect(
       after
         .filter((c) => c.duplicateName)

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ACTIVITY_BATCH_MAX, type ActivityEvent, type FetchLike } from '@latchkey/contracts';
+import { ACTIVITY_BATCH_MAX, routes, type ActivityEvent, type FetchLike } from '@latchkey/contracts';
 import { fetchWithTimeout, type UnlockedSession } from '../../src/lock/lock-controller.js';
 import { ActivityRecorder } from '../../src/lock/activity-recorder.js';
 import { memoryOutboxStore, parseOutbox, ACTIVITY_OUTBOX_MAX, ActivityOutbox } from '../../src/lock/activity-outbox.js';
@@ -21,7 +21,7 @@ async function unlock(
   await controller.start();
   await controller.requestOtp({ method, email: 'alice@corp.example.com', ...(method === 'emergency' ? { reason: 'phone lost' } : {}) });
   const requestId = controller.state.request!.requestId;
-  expect((await server.admin('POST', `/api/v1/admin/access-requests/${requestId}/approve`, {})).status).toBe(200);
+  await server.api(routes.approveAccessRequest, { params: { requestId }, body: {} });
   await until(() => server.test.smtp.mails.some((m) => m.to.includes('alice@corp.example.com') && /\d{8}/.test(m.text)));
   const mail = server.test.smtp.mails.find((m) => m.to.includes('alice@corp.example.com') && /\d{8}/.test(m.text))!;
   await controller.refreshRequest();
@@ -34,9 +34,7 @@ async function unlock(
 }
 
 async function storedEvents(sessionId: string): Promise<ActivityEvent[]> {
-  const res = await server.admin('GET', `/api/v1/admin/sessions/${sessionId}/events`);
-  expect(res.status).toBe(200);
-  return res.body as ActivityEvent[];
+  return server.api(routes.listSessionEvents, { params: { sessionId } });
 }
 
 describe('session activity: recorder and outbox against the real server', () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '@latchkey/contracts';
 import { startSlapd, type Slapd } from '@latchkey/test-support';
 import { LockController } from '../../src/lock/lock-controller.js';
 import { otpFromMail, startServer, type LiveServer } from '../support/server.js';
@@ -15,7 +16,7 @@ beforeAll(async () => {
     LATCHKEY_LDAP_BASE_DN: slapd.baseDn,
     LATCHKEY_LDAP_USER_FILTER: '(uid={user})',
   });
-  await server.admin('PUT', '/api/v1/admin/settings', { autoSendToDirectoryUsers: true, otpRequestIntervalMinutes: 0 });
+  await server.api(routes.putSettings, { body: { autoSendToDirectoryUsers: true, otpRequestIntervalMinutes: 0 } });
 });
 afterAll(async () => {
   await server?.stop();

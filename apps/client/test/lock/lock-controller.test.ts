@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { LockState } from '@latchkey/contracts';
+import { routes, type LockState, type SettingsPatch } from '@latchkey/contracts';
 import { LockController, type RequestStore, type SavedRequest } from '../../src/lock/lock-controller.js';
 import { controllerFor, OS_USER, useLockTestbed } from '../support/lock.js';
 import { closedPort, otpFromMail } from '../support/server.js';
@@ -26,9 +26,15 @@ const lockFor = ({ store, ...options }: { baseUrl?: () => string; store?: Reques
 
 const until = (check: () => boolean) => vi.waitFor(() => expect(check()).toBe(true), { timeout: 10_000, interval: 20 });
 
-async function setSettings(settings: Record<string, unknown>) {
-  const res = await server.admin('PUT', '/api/v1/admin/settings', settings);
-  expect(res.status).toBe(200);
+async function setSettings(settings: SettingsPatch) {
+  await server.api(routes.putSettings, { body: settings });
+}
+
+/** An internal user linked to the lock's osUser (which is not the login). */
+async function addUser(login: string, password: string) {
+  await server.api(routes.createUser, {
+    body: { login, password, email: `${login}@corp.example.com`, role: 'user', windowsAccounts: [OS_USER] },
+  });
 }
 
 async function mailFor(email: string, count = 1) {
@@ -68,7 +74,7 @@ describe('lock controller against the real server', () => {
     });
 
     const requestId = controller.state.request!.requestId;
-    expect((await server.admin('POST', `/api/v1/admin/access-requests/${requestId}/approve`, {})).status).toBe(200);
+    await server.api(routes.approveAccessRequest, { params: { requestId }, body: {} });
     timers.advance(3_000);
     await until(() => controller.state.request?.status === 'sent');
     expect(controller.state.notice?.code).toBe('otp_sent');
@@ -86,19 +92,13 @@ describe('lock controller against the real server', () => {
     expect(unlocked).toHaveLength(1);
     expect(seen.some((s) => s.busy === 'verify')).toBe(true);
 
-    const sessions = (await server.admin('GET', '/api/v1/admin/sessions')).body as { userName: string; endedAt: number | null }[];
+    const sessions = await server.api(routes.listSessions, {});
     expect(sessions[0]?.userName).toBe(`${OS_USER} (alice@corp.example.com)`);
   });
 
   it('sends heartbeats while unlocked and ends the session on logoff', async () => {
     await setSettings({ autoSendToInternalUsers: true });
-    await server.admin('POST', '/api/v1/admin/users', {
-      login: 'bob',
-      password: 'bob-password-123',
-      email: 'bob@corp.example.com',
-      role: 'user',
-      windowsAccounts: [OS_USER], // the lock's osUser is not the login: link it
-    });
+    await addUser('bob', 'bob-password-123');
     const { controller } = await lockFor();
     await controller.start();
     await controller.requestOtp({ method: 'internal', login: 'bob', password: 'bob-password-123' });
@@ -109,28 +109,18 @@ describe('lock controller against the real server', () => {
     server.test.clock.advance(60_000);
     timers.advance(60_000);
     await until(() => timers.delays().length === 1);
-    let sessions = (await server.admin('GET', '/api/v1/admin/sessions')).body as {
-      lastSeenAt: number;
-      startedAt: number;
-      endedAt: number | null;
-    }[];
+    let sessions = await server.api(routes.listSessions, {});
     expect(sessions[0]!.lastSeenAt).toBeGreaterThan(sessions[0]!.startedAt);
 
     await controller.endSession();
     expect(timers.delays()).toEqual([]);
-    sessions = (await server.admin('GET', '/api/v1/admin/sessions')).body as typeof sessions;
+    sessions = await server.api(routes.listSessions, {});
     expect(sessions[0]!.endedAt).not.toBeNull();
   });
 
   it('internal mode: a wrong password is refused, the right one sends the code at once', async () => {
     await setSettings({ autoSendToInternalUsers: true });
-    await server.admin('POST', '/api/v1/admin/users', {
-      login: 'carol',
-      password: 'carol-password-1',
-      email: 'carol@corp.example.com',
-      role: 'user',
-      windowsAccounts: [OS_USER], // the lock's osUser is not the login: link it
-    });
+    await addUser('carol', 'carol-password-1');
     const { controller } = await lockFor();
     await controller.start();
     expect(controller.state.requestMode).toBe('internal');
@@ -159,10 +149,7 @@ describe('lock controller against the real server', () => {
     await controller.start();
     await controller.requestOtp({ method: 'emergency', email: 'dave@corp.example.com', reason: 'Forgot my password, server room' });
     expect(controller.state).toMatchObject({ request: { status: 'pending' }, email: 'dave@corp.example.com' });
-    const pending = (await server.admin('GET', '/api/v1/admin/access-requests?status=pending')).body as {
-      method: string;
-      reason: string;
-    }[];
+    const pending = await server.api(routes.listAccessRequests, { query: { status: 'pending' } });
     expect(pending[0]).toMatchObject({ method: 'emergency', reason: 'Forgot my password, server room' });
   });
 
@@ -170,7 +157,7 @@ describe('lock controller against the real server', () => {
     const { controller } = await lockFor();
     await controller.start();
     await controller.requestOtp({ method: 'email', email: 'erin@corp.example.com' });
-    await server.admin('POST', `/api/v1/admin/access-requests/${controller.state.request!.requestId}/deny`, {});
+    await server.api(routes.denyAccessRequest, { params: { requestId: controller.state.request!.requestId }, body: {} });
     timers.advance(3_000);
     await until(() => controller.state.notice?.code === 'request_denied');
     expect(controller.state.email).toBeUndefined();
@@ -179,13 +166,7 @@ describe('lock controller against the real server', () => {
 
   it('a new request within the interval is refused with the time left, and the code already sent can be resent', async () => {
     await setSettings({ autoSendToInternalUsers: true, otpRequestIntervalMinutes: 60 });
-    await server.admin('POST', '/api/v1/admin/users', {
-      login: 'frank',
-      password: 'frank-password-1',
-      email: 'frank@corp.example.com',
-      role: 'user',
-      windowsAccounts: [OS_USER], // the lock's osUser is not the login: link it
-    });
+    await addUser('frank', 'frank-password-1');
     const store = memoryStore();
     const { controller } = await lockFor({ store });
     await controller.start();
@@ -207,13 +188,7 @@ describe('lock controller against the real server', () => {
 
   it('an expired code is refused, says why, and can no longer be resent', async () => {
     await setSettings({ autoSendToInternalUsers: true, accessRequestExpirationMinutes: 30 });
-    await server.admin('POST', '/api/v1/admin/users', {
-      login: 'kim',
-      password: 'kim-password-12',
-      email: 'kim@corp.example.com',
-      role: 'user',
-      windowsAccounts: [OS_USER], // the lock's osUser is not the login: link it
-    });
+    await addUser('kim', 'kim-password-12');
     const { controller, unlocked } = await lockFor();
     await controller.start();
     await controller.requestOtp({ method: 'internal', login: 'kim', password: 'kim-password-12' });
@@ -232,13 +207,7 @@ describe('lock controller against the real server', () => {
 
   it('remembers the last request across a restart so it can still be resent', async () => {
     await setSettings({ autoSendToInternalUsers: true });
-    await server.admin('POST', '/api/v1/admin/users', {
-      login: 'gina',
-      password: 'gina-password-1',
-      email: 'gina@corp.example.com',
-      role: 'user',
-      windowsAccounts: [OS_USER], // the lock's osUser is not the login: link it
-    });
+    await addUser('gina', 'gina-password-1');
     const store = memoryStore();
     const { controller, token } = await lockFor({ store });
     await controller.start();
@@ -279,9 +248,9 @@ describe('lock controller against the real server', () => {
 
   it('says so when the computer may not use one-time passwords', async () => {
     const { controller } = await lockFor({ computerName: 'PC-NO-OTP' });
-    const clients = (await server.admin('GET', '/api/v1/admin/clients')).body as { clientId: string; computerName: string }[];
+    const clients = await server.api(routes.listClients, {});
     const client = clients.find((c) => c.computerName === 'PC-NO-OTP')!;
-    await server.admin('PATCH', `/api/v1/admin/clients/${client.clientId}`, { allowOneTimePasswords: false });
+    await server.api(routes.patchClient, { params: { clientId: client.clientId }, body: { allowOneTimePasswords: false } });
     await controller.start();
     expect(controller.state).toMatchObject({ phase: 'locked', otpAllowed: false, notice: { code: 'otp_not_allowed' } });
   });

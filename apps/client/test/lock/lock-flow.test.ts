@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { routes, type SettingsPatch } from '@latchkey/contracts';
 import { LockController } from '../../src/lock/lock-controller.js';
 import { retryCountdown } from '../../src/lock/messages.js';
 import { controllerFor, OS_USER, useLockTestbed } from '../support/lock.js';
@@ -17,17 +18,13 @@ async function startedController(computerName = 'PC-FLOW-01') {
 
 const until = (check: () => boolean, timeout = 10_000) => vi.waitFor(() => expect(check()).toBe(true), { timeout, interval: 10 });
 
-async function settings(values: Record<string, unknown>) {
-  expect((await server.admin('PUT', '/api/v1/admin/settings', values)).status).toBe(200);
+async function settings(values: SettingsPatch) {
+  await server.api(routes.putSettings, { body: values });
 }
 
 async function addUser(login: string, email: string) {
-  await server.admin('POST', '/api/v1/admin/users', {
-    login,
-    password: `${login}-password-1`,
-    email,
-    role: 'user',
-    windowsAccounts: [OS_USER],
+  await server.api(routes.createUser, {
+    body: { login, password: `${login}-password-1`, email, role: 'user', windowsAccounts: [OS_USER] },
   });
 }
 
@@ -47,8 +44,7 @@ describe('live status', () => {
     // Let the long-poll reach the server and be held there.
     await until(() => server.test.app.requestWatch.size() === 1);
 
-    const approved = await server.admin('POST', `/api/v1/admin/access-requests/${controller.state.request!.requestId}/approve`, {});
-    expect(approved.status).toBe(200);
+    await server.api(routes.approveAccessRequest, { params: { requestId: controller.state.request!.requestId }, body: {} });
     const decided = performance.now(); // the decision is committed when approve answers
     await until(() => controller.state.request?.status === 'sent', 1_000);
     expect(performance.now() - decided).toBeLessThan(1_000);
@@ -76,7 +72,7 @@ describe('live status', () => {
     await controller.requestOtp({ method: 'email', email: 'polly@corp.example.com' });
     await until(() => timers.delays().length === 1);
     expect(timers.delays()).toEqual([3_000]); // no busy loop: the next call waits the poll interval
-    await server.admin('POST', `/api/v1/admin/access-requests/${controller.state.request!.requestId}/deny`, {});
+    await server.api(routes.denyAccessRequest, { params: { requestId: controller.state.request!.requestId }, body: {} });
     timers.advance(3_000);
     await until(() => controller.state.request?.status === 'denied');
     expect(urls.filter((u) => u.includes('waitSeconds=25')).length).toBe(2);
@@ -97,13 +93,13 @@ describe('a mistyped email', () => {
 
     await controller.requestOtp({ method: 'email', email: 'alice@corp.example.com' });
     expect(controller.state.request).toMatchObject({ status: 'pending', email: 'alice@corp.example.com' });
-    const pending = (await server.admin('GET', '/api/v1/admin/access-requests?status=pending')).body as {
-      requestId: string;
-      email: string;
-    }[];
+    const pending = await server.api(routes.listAccessRequests, { query: { status: 'pending' } });
     expect(pending.map((r) => r.email)).toEqual(['alice@corp.example.com']);
     // The wrong one can no longer be approved: nothing is mailed to a stranger.
-    expect((await server.admin('POST', `/api/v1/admin/access-requests/${wrongId}/approve`, {})).status).toBe(409);
+    await expect(server.api(routes.approveAccessRequest, { params: { requestId: wrongId }, body: {} })).rejects.toMatchObject({
+      status: 409,
+      code: 'not_pending',
+    });
   });
 });
 
@@ -156,10 +152,10 @@ describe('words that follow the state', () => {
     const controller = await startedController();
     await controller.requestOtp({ method: 'email', email: 'mo@corp.example.com' });
     await until(() => server.test.app.requestWatch.size() === 1);
-    const denied = await server.admin('POST', `/api/v1/admin/access-requests/${controller.state.request!.requestId}/deny`, {
-      comment: 'Not a company address; call 1234',
+    await server.api(routes.denyAccessRequest, {
+      params: { requestId: controller.state.request!.requestId },
+      body: { comment: 'Not a company address; call 1234' },
     });
-    expect(denied.status).toBe(200);
     await until(() => controller.state.notice?.code === 'request_denied');
     expect(controller.state.request?.comment).toBe('Not a company address; call 1234');
     expect(controller.state.notice!.text).toContain('“Not a company address; call 1234”');
@@ -198,8 +194,7 @@ describe('the one-hour trap', () => {
     await olga.requestOtp({ method: 'emergency', email: 'olga@corp.example.com', reason: 'First day, no code yet' });
     expect(olga.state.request?.status).toBe('pending');
     await until(() => server.test.app.requestWatch.size() === 1);
-    const approved = await server.admin('POST', `/api/v1/admin/access-requests/${olga.state.request!.requestId}/approve`, {});
-    expect(approved.status).toBe(200);
+    await server.api(routes.approveAccessRequest, { params: { requestId: olga.state.request!.requestId }, body: {} });
     await until(() => olga.state.request?.status === 'sent');
     await olga.verify({ email: '', otp: await codeFor('olga@corp.example.com') });
     expect(olga.state.phase).toBe('unlocked');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SafeStorage } from 'electron';
-import type { AdminSession, AuditEvent, EnrollResult, LockState, OfflineUnlockRecord } from '@latchkey/contracts';
+import { routes, type EnrollResult, type LockState } from '@latchkey/contracts';
 import { LockController, fetchWithTimeout, type UnlockedSession } from '../../src/lock/lock-controller.js';
 import { OfflineUnlock } from '../../src/lock/offline-unlock.js';
 import { createOfflineKeyStore, nodeHmacSha256, nodeRandomBytes, offlineSlots } from '../../src/main/offline-store.js';
@@ -76,13 +76,11 @@ async function lock(options: { acceptEnrollmentKey?: boolean } = {}) {
 }
 
 async function helpdeskResponse(challenge: string, osUser = OS_USER): Promise<string> {
-  const res = await server.admin('POST', `/api/v1/admin/clients/${enrolled.clientId}/offline-response`, {
-    osUser,
-    challenge: `${challenge.slice(0, 4)}-${challenge.slice(4)}`,
-    reason: 'test call',
+  const res = await server.api(routes.offlineResponse, {
+    params: { clientId: enrolled.clientId },
+    body: { osUser, challenge: `${challenge.slice(0, 4)}-${challenge.slice(4)}`, reason: 'test call' },
   });
-  expect(res.status).toBe(200);
-  return (res.body as { responseCode: string }).responseCode;
+  return res.responseCode;
 }
 
 async function showChallenge(controller: LockController): Promise<string> {
@@ -125,9 +123,9 @@ describe('offline unlock, lock controller against the real server behind a netwo
     proxy.restore();
     timers.advance(MINUTE);
     await until(() => controller.sessionId !== undefined);
-    const sessions = (await server.admin('GET', '/api/v1/admin/sessions')).body as AdminSession[];
+    const sessions = await server.api(routes.listSessions, {});
     expect(sessions.find((s) => s.sessionId === controller.sessionId)).toMatchObject({ via: 'offline', osUser: OS_USER });
-    const audit = (await server.admin('GET', '/api/v1/admin/audit?type=offline_unlock.used')).body as AuditEvent[];
+    const audit = await server.api(routes.listAudit, { query: { type: 'offline_unlock.used' } });
     expect(audit).toHaveLength(1);
     expect(audit[0]!.detail).toContain(challenge);
 
@@ -155,10 +153,10 @@ describe('offline unlock, lock controller against the real server behind a netwo
     proxy.restore();
     timers.advance(MINUTE);
     await until(() => second.controller.sessionId !== undefined);
-    const sessions = (await server.admin('GET', '/api/v1/admin/sessions')).body as AdminSession[];
+    const sessions = await server.api(routes.listSessions, {});
     const offline = sessions.filter((s) => s.via === 'offline');
     expect(offline).toHaveLength(2);
-    const unlocks = (await server.admin('GET', '/api/v1/admin/offline-unlocks')).body as OfflineUnlockRecord[];
+    const unlocks = await server.api(routes.listOfflineUnlocks, {});
     expect(unlocks.find((u) => u.challenge === now)?.sessionId).toBe(second.controller.sessionId);
     const current = offline.find((s) => s.sessionId === second.controller.sessionId)!;
     expect(current.endedAt).toBeNull();
@@ -318,7 +316,7 @@ describe('offline unlock, lock controller against the real server behind a netwo
   });
 
   it('does not offer offline unlock when the last policy it saw turned it off, even after a restart', async () => {
-    await server.admin('PUT', '/api/v1/admin/settings', { allowOfflineUnlock: false });
+    await server.api(routes.putSettings, { body: { allowOfflineUnlock: false } });
     const first = await lock({ acceptEnrollmentKey: true });
     await first.controller.start();
     await until(() => first.controller.state.phase === 'locked');

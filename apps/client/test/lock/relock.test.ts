@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { routes } from '@latchkey/contracts';
 import { LockController, fetchWithTimeout } from '../../src/lock/lock-controller.js';
 import { SESSION_EVENTS, createRelockGate, relockDecision, type RelockInput, type Relockable } from '../../src/lock/relock.js';
 import { ManualTimers } from '../support/manual-timers.js';
@@ -74,12 +75,9 @@ describe('a re-locked controller against the real server', () => {
   beforeEach(async () => {
     server = await startServer();
     timers = new ManualTimers();
-    await server.admin('PUT', '/api/v1/admin/settings', { autoSendToInternalUsers: true });
-    await server.admin('POST', '/api/v1/admin/users', {
-      login: 'rita',
-      password: 'rita-password-1',
-      email: 'rita@corp.example.com',
-      role: 'user',
+    await server.api(routes.putSettings, { body: { autoSendToInternalUsers: true } });
+    await server.api(routes.createUser, {
+      body: { login: 'rita', password: 'rita-password-1', email: 'rita@corp.example.com', role: 'user' },
     });
   });
   afterEach(async () => {
@@ -129,14 +127,14 @@ describe('a re-locked controller against the real server', () => {
     }
     expect(covered).toHaveLength(3);
 
-    const sessions = (await server.admin('GET', '/api/v1/admin/sessions')).body as { sessionId: string; endedAt: number | null }[];
+    const sessions = await server.api(routes.listSessions, {});
     expect(sessions).toHaveLength(4);
     expect(sessions.filter((s) => s.endedAt === null).map((s) => s.sessionId)).toEqual([controller.sessionId]);
     expect(sessions.some((s) => s.sessionId === firstSession && s.endedAt !== null)).toBe(true);
   });
 
   it('keeps the session open within the grace minutes, and when asking again is off', async () => {
-    await server.admin('PUT', '/api/v1/admin/settings', { unlockGraceMinutes: 15 });
+    await server.api(routes.putSettings, { body: { unlockGraceMinutes: 15 } });
     const { controller, gate, covered } = await setup();
     await unlockWithNewOtp(controller);
     timers.advance(14 * MINUTE);
@@ -147,7 +145,7 @@ describe('a re-locked controller against the real server', () => {
     expect(controller.state.phase).toBe('locked');
     expect(covered).toHaveLength(1);
 
-    await server.admin('PUT', '/api/v1/admin/settings', { askAgainOnUnlock: false, unlockGraceMinutes: 0 });
+    await server.api(routes.putSettings, { body: { askAgainOnUnlock: false, unlockGraceMinutes: 0 } });
     await controller.showRequest(); // fetches the policy again
     await unlockWithNewOtp(controller);
     expect(gate.onSessionEvent('resume')).toEqual({ relock: false, reason: 'not_asked' });

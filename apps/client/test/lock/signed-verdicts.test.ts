@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createApiClient, verdictMessage, type AuditEvent } from '@latchkey/contracts';
+import { createApiClient, routes, verdictMessage, type AuditEvent } from '@latchkey/contracts';
 import { LockController, fetchWithTimeout, type UnlockedSession } from '../../src/lock/lock-controller.js';
 import { enrollPinned, ServerKeyMismatchError } from '../../src/main/enrollment.js';
 import { ManualTimers } from '../support/manual-timers.js';
@@ -111,19 +111,17 @@ async function lockBehindProxy(token: string, clientClock?: () => number) {
 
 /** Generate Password for this Client and user: a real OTP, mailed through the real SMTP sink. */
 async function realOtp(token: string, count: number): Promise<string> {
-  const clients = (await server.admin('GET', '/api/v1/admin/clients')).body as { clientId: string }[];
-  const policy = await fetch(`${server.baseUrl}/api/v1/client/policy`, { headers: { authorization: `Bearer ${token}` } });
-  expect(policy.status).toBe(200);
+  const clients = await server.api(routes.listClients, {});
+  await server.test.api(token)(routes.getPolicy, {});
   const clientId = clients[clients.length - 1]!.clientId;
-  const res = await server.admin('POST', '/api/v1/admin/otp', { clientId, osUser: OS_USER, email: EMAIL });
-  expect(res.status).toBe(201);
+  await server.api(routes.generateOtp, { body: { clientId, osUser: OS_USER, email: EMAIL } });
   const mails = () => server.test.smtp.mails.filter((m) => m.to.includes(EMAIL) && /\d{8}/.test(m.text));
   await until(() => mails().length >= count);
   return otpFromMail(mails()[count - 1]!);
 }
 
 async function verdictFailures(): Promise<AuditEvent[]> {
-  return (await server.admin('GET', '/api/v1/admin/audit?type=client.verdict_failed')).body as AuditEvent[];
+  return server.api(routes.listAudit, { query: { type: 'client.verdict_failed' } });
 }
 
 async function expectStaysLockedAndReported(controller: LockController, unlocked: UnlockedSession[], reportsBefore: number) {
@@ -199,7 +197,7 @@ describe('signed verdicts: the lock against a forging proxy', () => {
   it('(c) stays locked when the proxy re-signs the real answer with its own key, and the server ends that session', async () => {
     const token = await server.enroll();
     const attacker = generateKeyPairSync('ed25519');
-    const clients = (await server.admin('GET', '/api/v1/admin/clients')).body as { clientId: string }[];
+    const clients = await server.api(routes.listClients, {});
     const clientId = clients[0]!.clientId;
     proxy.tamper = async (forward, requestBody) => {
       const out = await forward();
@@ -215,7 +213,7 @@ describe('signed verdicts: the lock against a forging proxy', () => {
     const event = await expectStaysLockedAndReported(controller, unlocked, 0);
     expect(event.detail).toMatch(/another key/);
     expect(event.detail).toMatch(/session .+ ended/);
-    const sessions = (await server.admin('GET', '/api/v1/admin/sessions')).body as { endedAt: number | null }[];
+    const sessions = await server.api(routes.listSessions, {});
     expect(sessions).toHaveLength(1);
     expect(sessions[0]!.endedAt).not.toBeNull();
     controller.dispose();

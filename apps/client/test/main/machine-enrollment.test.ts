@@ -70,7 +70,7 @@ describe('machine enrollment against the real server', () => {
     expect((await lock(routes.getPolicy, {})).computerName).toBe('PC-MACHINE-01');
 
     // Removed in the Management Tool: the copy no longer works, and it cannot enroll anything.
-    expect((await server.admin('DELETE', `/api/v1/admin/clients/${parsed.clientId}`)).status).toBe(204);
+    await server.api(routes.deleteClient, { params: { clientId: parsed.clientId } });
     const refused = await lock(routes.getPolicy, {}).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ApiError);
     expect((refused as ApiError).status).toBe(401);

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createApiClient, type AdminSession, type OfflineKey } from '@latchkey/contracts';
+import { createApiClient, routes, type OfflineKey } from '@latchkey/contracts';
 import { LockController, fetchWithTimeout, type UnlockedSession } from '../../src/lock/lock-controller.js';
 import { OfflineUnlock } from '../../src/lock/offline-unlock.js';
 import { createVerdictHook } from '../../src/lock/verdict.js';
@@ -142,13 +142,8 @@ function lockOf(token: MachineToken, osUser: string) {
 }
 
 async function helpdeskResponse(clientId: string, osUser: string, challenge: string): Promise<string> {
-  const res = await server.admin('POST', `/api/v1/admin/clients/${clientId}/offline-response`, {
-    osUser,
-    challenge,
-    reason: 'server down',
-  });
-  expect(res.status).toBe(200);
-  return (res.body as { responseCode: string }).responseCode;
+  const res = await server.api(routes.offlineResponse, { params: { clientId }, body: { osUser, challenge, reason: 'server down' } });
+  return res.responseCode;
 }
 
 describe('offline unlock on an installer-enrolled computer (--enroll-machine), against the real server', () => {
@@ -195,7 +190,7 @@ describe('offline unlock on an installer-enrolled computer (--enroll-machine), a
     proxy.restore();
     timers.advance(MINUTE);
     await until(() => controller.sessionId !== undefined);
-    const sessions = (await server.admin('GET', '/api/v1/admin/sessions')).body as AdminSession[];
+    const sessions = await server.api(routes.listSessions, {});
     expect(sessions.find((s) => s.sessionId === controller.sessionId)).toMatchObject({ via: 'offline', osUser: ALICE });
   });
 

@@ -1,9 +1,9 @@
 import { createServer, type AddressInfo } from 'node:net';
-import { buildTestApp, bearer, type TestApp } from '@latchkey/server/test-app';
+import { buildTestApp, type TestApp } from '@latchkey/server/test-app';
 import { otpFromMail } from '@latchkey/test-support';
 import { createVerdictHook, type VerdictHook } from '../../src/lock/verdict.js';
 import { nodeEd25519Verify, nodeRandomBytes } from '../../src/main/node-ed25519.js';
-import type { EnrollResult } from '@latchkey/contracts';
+import type { ApiClient, EnrollResult } from '@latchkey/contracts';
 
 export { otpFromMail };
 
@@ -16,7 +16,8 @@ export interface LiveServer {
   enrollAnswer(computerName?: string): Promise<EnrollResult>;
   /** The verdict check of the Client holding this token, pinned to the key its enroll answer named (or `pinned`). */
   verdictsFor(token: string, options?: { pinned?: string; now?: () => number }): VerdictHook;
-  admin(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown): Promise<{ status: number; body: unknown }>;
+  /** The contracts' typed client as the admin (logged in at its first call): `server.api(routes.createUser, { body })`. */
+  api: ApiClient;
   stop(): Promise<void>;
 }
 
@@ -48,15 +49,9 @@ export async function startServer(env: Record<string, string> = {}): Promise<Liv
         now: options.now ?? (() => test.clock.now()),
       });
     },
-    async admin(method, url, payload) {
+    async api(route, input) {
       adminToken ??= await test.adminToken();
-      const res = await test.app.inject({
-        method,
-        url,
-        headers: bearer(adminToken),
-        ...(payload === undefined ? {} : { payload: payload as object }),
-      });
-      return { status: res.statusCode, body: res.body ? res.json() : null };
+      return test.api(adminToken)(route, input);
     },
     stop: () => test.destroy(),
   };

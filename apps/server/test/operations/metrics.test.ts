@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '@latchkey/contracts';
 import { bearer, buildTestApp, type TestApp } from '../helper.js';
 import { otpFromMail } from '@latchkey/test-support';
 
@@ -47,23 +48,15 @@ describe('GET /metrics', () => {
     it('counts requests by route pattern, OTPs issued, verified and refused, and shows queue, commit groups and event loop', async () => {
       const admin = await t.adminToken();
       const { clientId, clientToken } = await t.enroll('PC-METRICS');
-      const body = { clientId, osUser: 'CORP\\mia', email: 'mia@corp.example.com' };
-      const gen = await t.app.inject({ method: 'POST', url: '/api/v1/admin/otp', headers: bearer(admin), payload: body });
-      expect(gen.statusCode).toBe(201);
-      const requestId = gen.json().requestId as string;
-      const state = await t.app.inject({ method: 'GET', url: `/api/v1/otp/requests/${requestId}`, headers: bearer(clientToken) });
-      expect(state.statusCode).toBe(200);
+      const mia = { osUser: 'CORP\\mia', email: 'mia@corp.example.com' };
+      const { requestId } = await t.api(admin)(routes.generateOtp, { body: { clientId, ...mia } });
+      const lock = t.api(clientToken);
+      await lock(routes.getOtpRequest, { params: { requestId } });
       const otp = otpFromMail(await t.smtp.waitFor((m) => m.to.includes('mia@')));
-      const wrong = otp === '00000000' ? '11111111' : '00000000';
-      const verify = (code: string) =>
-        t.app.inject({
-          method: 'POST',
-          url: '/api/v1/otp/verify',
-          headers: bearer(clientToken),
-          payload: { osUser: body.osUser, email: body.email, otp: code },
-        });
-      expect((await verify(wrong)).statusCode).toBe(401);
-      expect((await verify(otp)).statusCode).toBe(200);
+      await expect(lock(routes.verifyOtp, { body: { ...mia, otp: otp === '00000000' ? '11111111' : '00000000' } })).rejects.toMatchObject({
+        status: 401,
+      });
+      await lock(routes.verifyOtp, { body: { ...mia, otp } });
       await new Promise((r) => setImmediate(r));
 
       const res = await scrape();
@@ -93,8 +86,7 @@ describe('GET /metrics', () => {
       const { clientId } = await t.enroll('PC-METRICS-2');
       t.smtp.setDown(true);
       try {
-        const payload = { clientId, osUser: 'CORP\\noah', email: 'noah@corp.example.com' };
-        expect((await t.app.inject({ method: 'POST', url: '/api/v1/admin/otp', headers: bearer(admin), payload })).statusCode).toBe(201);
+        await t.api(admin)(routes.generateOtp, { body: { clientId, osUser: 'CORP\\noah', email: 'noah@corp.example.com' } });
         t.clock.advance(90_000);
         const text = (await scrape()).body;
         expect(sample(text, 'latchkey_mail_queue_depth')).toBe(1);

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { escapeParamValue, formatAuditEvent } from '../../src/syslog/rfc5424.js';
-import { ADMIN_PASSWORD, ENROLLMENT_KEY, bearer, buildTestApp, type TestApp } from '../helper.js';
+import { routes } from '@latchkey/contracts';
+import { ADMIN_PASSWORD, ENROLLMENT_KEY, buildTestApp, type TestApp } from '../helper.js';
 import { otpFromMail, selfSignedCertificate } from '@latchkey/test-support';
 
 /** RFC 5424: <PRI>1 TIMESTAMP HOST APP PROCID MSGID [SD] MSG */
@@ -102,18 +103,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function logonStory(t: TestApp): Promise<string[]> {
   const admin = await t.adminToken();
   const { clientId, clientToken } = await t.enroll('PC-SIEM');
-  const body = { clientId, osUser: 'CORP\\sam', email: 'sam@corp.example.com' };
-  expect((await t.app.inject({ method: 'POST', url: '/api/v1/admin/otp', headers: bearer(admin), payload: body })).statusCode).toBe(201);
+  const sam = { osUser: 'CORP\\sam', email: 'sam@corp.example.com' };
+  await t.api(admin)(routes.generateOtp, { body: { clientId, ...sam } });
   const otp = otpFromMail(await t.smtp.waitFor((m) => m.to.includes('sam@')));
-  const verify = (code: string) =>
-    t.app.inject({
-      method: 'POST',
-      url: '/api/v1/otp/verify',
-      headers: bearer(clientToken),
-      payload: { osUser: body.osUser, email: body.email, otp: code },
-    });
-  expect((await verify(otp === '00000000' ? '11111111' : '00000000')).statusCode).toBe(401);
-  expect((await verify(otp)).statusCode).toBe(200);
+  const verify = (code: string) => t.api(clientToken)(routes.verifyOtp, { body: { ...sam, otp: code } });
+  await expect(verify(otp === '00000000' ? '11111111' : '00000000')).rejects.toMatchObject({ status: 401 });
+  await verify(otp);
   return [otp, admin, clientToken, ADMIN_PASSWORD, ENROLLMENT_KEY];
 }
 
@@ -164,9 +159,7 @@ describe('audit events to syslog (LATCHKEY_SYSLOG_URL)', () => {
       await rx.waitFor((x) => x.includes(' admin.login ['));
       await rx.waitFor((x) => x.includes(' otp.generated ['));
       // Every audit row went out once, in order.
-      const rows = (
-        await t.app.inject({ method: 'GET', url: '/api/v1/admin/audit?limit=100', headers: bearer(await t.adminToken()) })
-      ).json();
+      const rows = await t.api(await t.adminToken())(routes.listAudit, { query: { limit: '100' } });
       await rx.waitFor(() => rx.messages.length >= rows.length - 1);
       const ids = rx.messages.map((x) => Number(/ id="(\d+)"/.exec(x)![1]));
       expect(ids).toEqual([...ids].sort((a, b) => a - b));
