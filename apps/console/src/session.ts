@@ -9,7 +9,7 @@ export interface SessionInfo {
 /** The pending access requests the shell polls for its badge, shared with the Access Requests page. */
 export interface PendingFeed {
   requests: AccessRequest[] | undefined;
-  /** All pending requests, when the page holds fewer than there are. */
+  /** How many requests are pending in all (the server's total; the page may hold fewer). */
   total: number | undefined;
   error: unknown;
   loading: boolean;
