@@ -49,7 +49,7 @@ export default async function verdictRoutes(app: TypedApp) {
       const sessions = app.sessions.unlockedOn(client.computerName, time - UNLOCKED_SEEN_WITHIN_MS);
       const { nonce } = request.query;
       const fields = { clientId: client.id, computerName: client.computerName, nonce, time, sessions };
-      return { ...fields, signature: app.signingKey.sign(unlockedSessionsMessage(fields)) };
+      return { ...fields, signature: await app.signingKey.sign(unlockedSessionsMessage(fields)) };
     },
   });
 

@@ -112,7 +112,9 @@ export default async function otpRoutes(app: TypedApp) {
       const { osUser, nonce } = request.body;
       if (nonce === undefined) return { allowed: true as const, sessionId: outcome.sessionId };
       const time = app.clock.now();
-      const signature = app.signingKey.sign(verdictMessage({ clientId: client.id, osUser, nonce, sessionId: outcome.sessionId, time }));
+      const signature = await app.signingKey.sign(
+        verdictMessage({ clientId: client.id, osUser, nonce, sessionId: outcome.sessionId, time }),
+      );
       return { allowed: true as const, sessionId: outcome.sessionId, verdict: { time, signature } };
     },
   });
