@@ -3,10 +3,13 @@
 // and their verify bursts alternate, so that drift in the machine's load falls on both alike.
 //   node bench/ab-verify.mjs A=/path/a/apps/server/dist/server.js B=/path/b/apps/server/dist/server.js:nonce
 // ":nonce" sends a fresh nonce per verify (a release that signs verdicts). BENCH_AB_ROUNDS (6),
-// BENCH_AB_VERIFIES (2000 per burst), BENCH_AB_CLIENTS (500).
+// BENCH_AB_VERIFIES (2000 per burst), BENCH_AB_CLIENTS (500), BENCH_AB_HISTORY_ROWS (0: with N, each
+// server's database gets N past requests, sessions and audit events from its own bench/lib/preload.mjs
+// after enrollment, as in `npm run bench`).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { createHttp, runPool } from './lib/load.mjs';
@@ -17,6 +20,7 @@ const ROUNDS = env('BENCH_AB_ROUNDS', 6);
 const VERIFIES = env('BENCH_AB_VERIFIES', 2000);
 const CLIENTS = env('BENCH_AB_CLIENTS', 500);
 const CONNECTIONS = 50;
+const HISTORY_ROWS = env('BENCH_AB_HISTORY_ROWS', 0);
 const KEY = 'bench-enrollment-key-000001';
 
 const builds = process.argv.slice(2).map((arg) => {
@@ -39,9 +43,8 @@ const expect = (res, status, what) => {
   return res.body;
 };
 
-async function start(b, sink) {
-  b.dir = mkdtempSync(join(tmpdir(), `latchkey-ab-${b.label}-`));
-  b.server = await startNodeProcess({
+function startProcess(b, sink) {
+  return startNodeProcess({
     entry: b.entry,
     cwd: resolve(b.entry, '../../../..'),
     healthPath: '/api/v1/health',
@@ -59,6 +62,11 @@ async function start(b, sink) {
       LATCHKEY_RATE_LIMIT_ADMIN_PER_MINUTE: '1000000',
     },
   });
+}
+
+async function start(b, sink) {
+  b.dir = mkdtempSync(join(tmpdir(), `latchkey-ab-${b.label}-`));
+  b.server = await startProcess(b, sink);
   b.http = createHttp(b.server.baseUrl, CONNECTIONS);
   b.clients = new Array(CLIENTS);
   await runPool(CLIENTS, CONNECTIONS, async (i) => {
@@ -68,6 +76,14 @@ async function start(b, sink) {
       'enroll',
     );
   });
+  if (HISTORY_ROWS > 0) {
+    await b.http.close();
+    await b.server.stop();
+    const { preload } = await import(pathToFileURL(resolve(b.entry, '../../../../bench/lib/preload.mjs')).href);
+    preload(join(b.dir, 'latchkey.db'), { requests: HISTORY_ROWS, sessions: HISTORY_ROWS, auditEvents: HISTORY_ROWS });
+    b.server = await startProcess(b, sink);
+    b.http = createHttp(b.server.baseUrl, CONNECTIONS);
+  }
   b.admin = expect(
     await b.http.call('POST', '/api/v1/admin/login', { body: { login: 'admin', password: 'bench-admin-password' } }),
     200,

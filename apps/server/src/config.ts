@@ -56,6 +56,8 @@ export interface Config {
   directory: DirectoryConfig | undefined;
   /** IANA time zone for times in mails (LATCHKEY_TIME_ZONE; the system's when unset). */
   timeZone: string;
+  /** Threads in libuv's pool (UV_THREADPOOL_SIZE): scrypt and verdict signatures run there. */
+  threadPoolSize: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -209,6 +211,8 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     maxEventLoopDelayMs: integer(env, 'LATCHKEY_MAX_EVENT_LOOP_DELAY_MS', 1000, 0, 60_000),
     directory: parseDirectoryConfig(env),
     timeZone: timeZoneOf(env),
+    // libuv's own variable (it reads it when it starts its pool); the server only needs to know the size.
+    threadPoolSize: integer(env, 'UV_THREADPOOL_SIZE', 4, 1, 1024),
   };
 }
 

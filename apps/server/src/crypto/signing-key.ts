@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { base64UrlDecode, formatFingerprint } from '@latchkey/contracts';
 import { writeNewFileDurably } from './secret-key.js';
+import { threadPool } from './thread-pool.js';
 
 /** The server's Ed25519 key that signs unlock verdicts and the guard's answers. */
 export interface SigningKey {
@@ -11,8 +12,9 @@ export interface SigningKey {
   /** SHA-256 of the raw public key, grouped for reading aloud. */
   fingerprint: string;
   /**
-   * Ed25519 signature of `message`, base64url. Signed on libuv's thread pool, not on the event loop:
-   * a signature costs 25-35 µs, a tenth of a verification's time on the server's one thread.
+   * Ed25519 signature of `message`, base64url. Signed on libuv's thread pool when a thread is free
+   * (a signature costs 25-35 µs, a tenth of a verification's time on the server's one thread), and on
+   * the event loop when password checks fill the pool, so that unlocks never wait behind them.
    */
   sign(message: Uint8Array): Promise<string>;
 }
@@ -25,10 +27,12 @@ function fromPrivateKey(privateKey: KeyObject): SigningKey {
   return {
     publicKey,
     fingerprint: formatFingerprint(createHash('sha256').update(base64UrlDecode(publicKey)).digest()),
-    sign: (message) =>
-      new Promise((resolve, reject) => {
-        sign(null, message, privateKey, (err, signature) => (err ? reject(err) : resolve(signature.toString('base64url'))));
-      }),
+    sign: async (message) => {
+      const signature = threadPool.hasFreeThread()
+        ? await threadPool.submit<Buffer>((done) => sign(null, message, privateKey, done))
+        : sign(null, message, privateKey);
+      return signature.toString('base64url');
+    },
   };
 }
 

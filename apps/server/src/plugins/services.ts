@@ -10,6 +10,7 @@ import { claimDataDir } from '../db/data-dir-lock.js';
 import { createGroupCommit } from '../db/group-commit.js';
 import { deriveKeys, loadOrCreateSecret, writeNewFileDurably } from '../crypto/secret-key.js';
 import { loadOrCreateSigningKey } from '../crypto/signing-key.js';
+import { threadPool } from '../crypto/thread-pool.js';
 import { createSettingsStore } from '../settings/settings-store.js';
 import { createAuditLog } from '../audit/audit-log.js';
 import { createClientStore } from '../clients/client-store.js';
@@ -50,6 +51,7 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
   const releaseDataDir = claimDataDir(config.dataDir);
   const keys = deriveKeys(config.secret ?? loadOrCreateSecret(config.dataDir));
   const signingKey = loadOrCreateSigningKey(config.dataDir);
+  threadPool.resize(config.threadPoolSize);
   const db = openDatabase(join(config.dataDir, 'latchkey.db'));
 
   const settings = createSettingsStore(db);
