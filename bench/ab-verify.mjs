@@ -23,7 +23,12 @@ const CONNECTIONS = 50;
 const HISTORY_ROWS = env('BENCH_AB_HISTORY_ROWS', 0);
 const KEY = 'bench-enrollment-key-000001';
 
-const builds = process.argv.slice(2).map((arg) => {
+const args = process.argv.slice(2);
+if (args.length < 2 || args.some((arg) => !/^\w+=.+/.test(arg))) {
+  console.error('usage: node bench/ab-verify.mjs A=<repo>/apps/server/dist/server.js B=<repo>/apps/server/dist/server.js[:nonce] …');
+  process.exit(2);
+}
+const builds = args.map((arg) => {
   const [label, rest] = arg.split('=');
   const [entry, flag] = rest.split(':');
   return { label, entry: resolve(entry), nonce: flag === 'nonce' };

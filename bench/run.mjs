@@ -90,7 +90,6 @@ function rssOf(pid) {
 async function startServer(dataDir, smtpUrl) {
   const server = await startNodeProcess({
     entry: SERVER_ENTRY,
-    startTimeoutMs: 30_000,
     cwd: REPO_ROOT,
     healthPath: '/api/v1/health',
     // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server
