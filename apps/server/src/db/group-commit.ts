@@ -11,8 +11,8 @@ export type GroupCommit = ReturnType<typeof createGroupCommit>;
 /**
  * Group commit. With synchronous=FULL every COMMIT waits for an fsync, and on one event loop that
  * wait is paid once per request. Write work queued in the same turn of the event loop instead runs in
- * one transaction, each piece in its own savepoint (better-sqlite3 turns a nested transaction function
- * into a savepoint), and a single COMMIT makes the whole group durable before any caller is answered.
+ * one transaction, each piece in its own savepoint, and a single COMMIT makes the whole group durable
+ * before any caller is answered.
  * Each piece stays atomic and runs in arrival order; one that throws rolls back only itself. If
  * SQLite abandons the whole transaction (disk full, I/O error) or the COMMIT fails, every piece of
  * the group is refused with that error, since none of it is durable.
@@ -22,11 +22,14 @@ export function createGroupCommit(db: Db, maxGroup = 128) {
   let scheduled = false;
   let groupListener: ((size: number) => void) | undefined;
 
+  // Nested in the group's transaction, better-sqlite3 runs this as SAVEPOINT … RELEASE, and as
+  // ROLLBACK TO when the piece throws: a piece is atomic whether or not its writer made it a transaction.
+  const inSavepoint = db.transaction((fn: () => unknown) => fn());
   const runGroup = db.transaction((jobs: Job[], outcomes: { ok: boolean; value: unknown }[]) => {
     for (const job of jobs) {
       let outcome: { ok: boolean; value: unknown };
       try {
-        outcome = { ok: true, value: job.fn() };
+        outcome = { ok: true, value: inSavepoint(job.fn) };
       } catch (err) {
         outcome = { ok: false, value: err };
       }

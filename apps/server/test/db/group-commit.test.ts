@@ -34,6 +34,27 @@ describe('group commit', () => {
     db.close();
   });
 
+  it('rolls back a piece that throws after some of its writes, though its writer did not make it a transaction', async () => {
+    const db = open();
+    const group = createGroupCommit(db);
+    const insert = db.prepare<[string]>('INSERT INTO t (v) VALUES (?)');
+    const results = await Promise.allSettled([
+      group.run(() => insert.run('before')),
+      group.run(() => {
+        insert.run('half');
+        throw new Error('failed after one of its two writes');
+      }),
+      group.run(() => {
+        insert.run('x');
+        insert.run('before'); // UNIQUE: the second statement fails, the first must go too
+      }),
+      group.run(() => insert.run('after')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect(db.prepare('SELECT v FROM t ORDER BY id').pluck().all()).toEqual(['before', 'after']);
+    db.close();
+  });
+
   it('refuses every piece of a group whose transaction SQLite abandoned, and keeps none of it', async () => {
     const db = open();
     const group = createGroupCommit(db);
