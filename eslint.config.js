@@ -10,6 +10,8 @@ const TS_PROJECTS = [
   './apps/console/tsconfig.json',
   './packages/contracts/tsconfig.json',
   './packages/contracts/tsconfig.test.json',
+  './packages/i18n/tsconfig.json',
+  './packages/i18n/tsconfig.test.json',
   './packages/test-support/tsconfig.json',
   './tests/e2e/tsconfig.json',
 ];
@@ -84,9 +86,9 @@ export default tseslint.config(
       'no-restricted-globals': ['error', 'document', 'window', 'localStorage', 'navigator'],
     },
   },
-  // Contracts are shared by Node, the browser and Electron: they import nothing from any of them.
+  // Contracts and the catalogues are shared by Node, the browser and Electron: they import nothing from any of them.
   {
-    files: ['packages/contracts/src/**'],
+    files: ['packages/contracts/src/**', 'packages/i18n/src/**'],
     rules: {
       'no-restricted-imports': [
         'error',

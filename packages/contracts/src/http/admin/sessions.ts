@@ -1,0 +1,50 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { defineRoute } from '../route.js';
+import { IdSchema, QueryIntegerSchema, TimestampSchema } from '../common.js';
+import { STAFF, adminErrors } from './shared.js';
+
+// ---- sessions ------------------------------------------------------------------------------
+
+export const SessionViaSchema = Type.Union([
+  Type.Literal('otp'),
+  Type.Literal('emergency'),
+  Type.Literal('generated'),
+  Type.Literal('offline'),
+]);
+export type SessionVia = Static<typeof SessionViaSchema>;
+
+export const AdminSessionSchema = Type.Object(
+  {
+    sessionId: IdSchema,
+    clientId: IdSchema,
+    computerName: Type.String(),
+    userName: Type.String(),
+    osUser: Type.String(),
+    email: Type.String(),
+    via: SessionViaSchema,
+    startedAt: TimestampSchema,
+    lastSeenAt: TimestampSchema,
+    endedAt: Type.Union([TimestampSchema, Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export type AdminSession = Static<typeof AdminSessionSchema>;
+
+export const ListSessionsQuerySchema = Type.Object(
+  {
+    /** Matches computer, osUser or email (substring, case-insensitive). */
+    q: Type.Optional(Type.String({ maxLength: 200 })),
+    active: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+    limit: Type.Optional(QueryIntegerSchema),
+    offset: Type.Optional(QueryIntegerSchema),
+  },
+  { additionalProperties: false },
+);
+
+export const listSessions = defineRoute({
+  method: 'GET',
+  url: '/api/v1/admin/sessions',
+  auth: STAFF,
+  successStatus: 200,
+  schema: { querystring: ListSessionsQuerySchema, response: { 200: Type.Array(AdminSessionSchema), ...adminErrors } },
+});
