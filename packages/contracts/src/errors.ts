@@ -37,6 +37,10 @@ export const ERROR_CODES = [
   'resend_limit',
   'too_many_open_requests',
   'email_domain_not_allowed',
+  // v1.2: the guard is the authority (a per-user token names another osUser)
+  'os_user_mismatch',
+  // v1.2: the helpdesk's day (auto-send to directory users while no directory is configured)
+  'directory_not_configured',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

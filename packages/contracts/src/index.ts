@@ -14,6 +14,7 @@ export * from './http/audit-events.js';
 export * from './http/client-os-users.js';
 export * from './http/policy.js';
 export * from './http/preview.js';
+export * from './http/lock-decision.js';
 export * from './http/request-reference.js';
 export * from './http/verdict.js';
 export * from './http/verdicts.js';

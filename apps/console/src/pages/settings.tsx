@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { SETTINGS_LIMITS, routes, type Settings } from '@latchkey/contracts';
+import { SETTINGS_LIMITS, routes, type Settings, type SettingsPatch } from '@latchkey/contracts';
 import { api, errorMessage } from '../api';
 import { useAsync } from '../data/use-async';
 import { FormActions } from '../components/form-actions';
@@ -102,7 +102,7 @@ function toDraft(s: Settings): Draft {
   };
 }
 
-function validate(draft: Draft): { errors: Errors; settings?: Settings } {
+function validate(draft: Draft): { errors: Errors; settings?: SettingsPatch } {
   const errors: Errors = {};
   const numbers: Partial<Record<NumberKey, number>> = {};
   for (const field of NUMBER_FIELDS) {

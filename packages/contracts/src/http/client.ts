@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { defineRoute } from './route.js';
+import { SettingsSchema } from './admin/settings.js';
 import { errorResponses } from './errors-response.js';
 import { ComputerNameSchema, IdSchema, OsUserSchema, QueryIntegerSchema, TimestampSchema } from './common.js';
 import { ServerPublicKeySchema } from './verdict.js';
@@ -61,24 +62,41 @@ export const enroll = defineRoute({
   schema: { body: EnrollBodySchema, response: { 201: EnrollResultSchema, ...errorResponses(401) } },
 });
 
-export const ClientPolicySchema = Type.Object(
-  {
-    allowOneTimePasswords: Type.Boolean(),
-    autoSendToDirectoryUsers: Type.Boolean(),
-    autoSendToInternalUsers: Type.Boolean(),
-    accessRequestExpirationMinutes: Type.Integer(),
-    otpRequestIntervalMinutes: Type.Integer(),
-    otpLength: Type.Integer(),
-    askAgainOnUnlock: Type.Boolean(),
-    unlockGraceMinutes: Type.Integer(),
-    computerName: Type.Optional(Type.String()),
-    /** Offline unlock (challenge and response with the helpdesk) when the server cannot be reached. */
-    allowOfflineUnlock: Type.Boolean(),
-    /** The offline key version the server holds for this Client (0: none yet). */
-    offlineKeyVersion: Type.Integer({ minimum: 0 }),
-    /** Present until the Client confirms (with `?offlineKeyVersion=`) that it holds this version. */
-    offlineKey: Type.Optional(OfflineKeySchema),
-  },
+/**
+ * The settings a Client needs, by name: the policy carries them with the settings' own limits
+ * (Type.Pick), so a limit is written once. `policyFromSettings` copies exactly these.
+ */
+export const POLICY_SETTINGS = [
+  'autoSendToDirectoryUsers',
+  'autoSendToInternalUsers',
+  'accessRequestExpirationMinutes',
+  'otpRequestIntervalMinutes',
+  'otpLength',
+  'askAgainOnUnlock',
+  'unlockGraceMinutes',
+  'allowOfflineUnlock',
+  // v1.2 who must unlock, and when
+  'lockLocalLogons',
+  'lockRemoteLogons',
+  'exemptAccounts',
+  'relockSendsToSessionEmail',
+  'helpdeskContact',
+  'lockTitle',
+  'lockMessage',
+] as const satisfies readonly (keyof typeof SettingsSchema.properties)[];
+
+export const ClientPolicySchema = Type.Composite(
+  [
+    Type.Pick(SettingsSchema, POLICY_SETTINGS),
+    Type.Object({
+      allowOneTimePasswords: Type.Boolean(),
+      computerName: Type.Optional(Type.String()),
+      /** The offline key version the server holds for this Client (0: none yet). */
+      offlineKeyVersion: Type.Integer({ minimum: 0 }),
+      /** Present until the Client confirms (with `?offlineKeyVersion=`) that it holds this version. */
+      offlineKey: Type.Optional(OfflineKeySchema),
+    }),
+  ],
   { additionalProperties: false },
 );
 export type ClientPolicy = Static<typeof ClientPolicySchema>;
@@ -122,4 +140,25 @@ export const reportOfflineUnlock = defineRoute({
     body: OfflineUnlockReportSchema,
     response: { 201: Type.Object({ sessionId: IdSchema }, { additionalProperties: false }), ...errorResponses(401) },
   },
+});
+
+export const UserTokenBodySchema = Type.Object({ osUser: OsUserSchema }, { additionalProperties: false });
+export const UserTokenResultSchema = Type.Object(
+  { clientToken: Type.String({ minLength: 32 }), osUser: Type.String() },
+  { additionalProperties: false },
+);
+export type UserTokenResult = Static<typeof UserTokenResultSchema>;
+
+/**
+ * v1.2, the guard is the authority: a token of the same Client bound to one osUser, which the guard
+ * hands to that user's lock. With it, a call naming another osUser answers 403 `os_user_mismatch`
+ * (verify: 401 `access_denied`), and another osUser's requests and sessions answer 404. Asked with a
+ * machine or guard token; a lock token (or a per-user token) gets 403.
+ */
+export const createUserToken = defineRoute({
+  method: 'POST',
+  url: '/api/v1/client/user-tokens',
+  auth: { kind: 'client', guard: true },
+  successStatus: 201,
+  schema: { body: UserTokenBodySchema, response: { 201: UserTokenResultSchema, ...errorResponses(401, 403) } },
 });

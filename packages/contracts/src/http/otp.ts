@@ -14,6 +14,9 @@ import {
 } from './common.js';
 import { NonceSchema, VerdictSchema } from './verdict.js';
 
+/** A BCP 47 language tag as a Client sends it (`de`, `de-AT`, `es-419`). */
+export const LocaleTagSchema = Type.String({ minLength: 2, maxLength: 35, pattern: '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$' });
+
 export const OTP_REQUEST_METHODS = ['directory', 'internal', 'email', 'emergency'] as const;
 export const OtpRequestMethodSchema = Type.Union(OTP_REQUEST_METHODS.map((m) => Type.Literal(m)));
 export type OtpRequestMethod = Static<typeof OtpRequestMethodSchema>;
@@ -28,6 +31,8 @@ export const OtpRequestBodySchema = Type.Object(
     reason: Type.Optional(CommentSchema),
     /** The session this Client re-locked (unlock, reconnect, resume): once per session, not refused by the interval. */
     relockOf: Type.Optional(IdSchema),
+    /** v1.2: the language of the lock (BCP 47); the mails about this request speak it (en, de, fr, es; else English). */
+    locale: Type.Optional(LocaleTagSchema),
   },
   { additionalProperties: false },
 );
@@ -52,6 +57,8 @@ export const OtpRequestStateSchema = Type.Object(
     email: EmailSchema,
     expiresAt: Type.Optional(TimestampSchema),
     comment: Type.Optional(CommentSchema),
+    /** v1.2: while `sent`, how many wrong codes are left before the OTP is burnt. */
+    attemptsLeft: Type.Optional(Type.Integer({ minimum: 0 })),
   },
   { additionalProperties: false },
 );

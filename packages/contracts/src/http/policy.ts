@@ -1,5 +1,5 @@
 import { DEFAULT_SETTINGS, type Settings } from './admin.js';
-import type { ClientPolicy, OfflineKey } from './client.js';
+import { POLICY_SETTINGS, type ClientPolicy, type OfflineKey } from './client.js';
 
 /** This Client's offline key as the server holds it: version 0 before it has one. */
 export interface PolicyOfflineKey {
@@ -17,18 +17,10 @@ export function policyFromSettings(
   allowOneTimePasswords: boolean,
   offline: PolicyOfflineKey = { offlineKeyVersion: 0 },
 ): ClientPolicy {
+  const picked = Object.fromEntries(POLICY_SETTINGS.map((key) => [key, settings[key]])) as Pick<Settings, (typeof POLICY_SETTINGS)[number]>;
   return {
+    ...picked,
     allowOneTimePasswords,
-    autoSendToDirectoryUsers: settings.autoSendToDirectoryUsers,
-    autoSendToInternalUsers: settings.autoSendToInternalUsers,
-    accessRequestExpirationMinutes: settings.accessRequestExpirationMinutes,
-    otpRequestIntervalMinutes: settings.otpRequestIntervalMinutes,
-    otpLength: settings.otpLength,
-    // issue 9 (the lock holds): ask again when the session comes back
-    askAgainOnUnlock: settings.askAgainOnUnlock,
-    unlockGraceMinutes: settings.unlockGraceMinutes,
-    // offline unlock (issue 12)
-    allowOfflineUnlock: settings.allowOfflineUnlock,
     offlineKeyVersion: offline.offlineKeyVersion,
     ...(offline.offlineKey ? { offlineKey: offline.offlineKey } : {}),
   };

@@ -1,7 +1,8 @@
 import { health } from './health.js';
-import { enroll, getPolicy, reportOfflineUnlock } from './client.js';
+import { createUserToken, enroll, getPolicy, reportOfflineUnlock } from './client.js';
+import { lockDecision } from './lock-decision.js';
 import { cancelOtpRequest, createOtpRequest, getOtpRequest, resendOtp, verifyOtp } from './otp.js';
-import { endSession, heartbeat } from './sessions.js';
+import { endSession, heartbeat, relockSession } from './sessions.js';
 import { getServerKey, getUnlockedSessions, reportVerdictFailures } from './verdicts.js';
 import { listSessionEvents, postSessionEvents } from './activity.js';
 import { listClientOsUsers } from './client-os-users.js';
@@ -37,6 +38,9 @@ export const routes = {
   enroll,
   getPolicy,
   reportOfflineUnlock,
+  createUserToken,
+  lockDecision,
+  relockSession,
   createOtpRequest,
   getOtpRequest,
   resendOtp,

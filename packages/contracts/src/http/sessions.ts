@@ -13,6 +13,18 @@ export const heartbeat = defineRoute({
   schema: { params: SessionIdParamsSchema, response: { 204: Type.Null(), ...errorResponses(401, 404, 409) } },
 });
 
+/**
+ * v1.2: the session was re-locked (Windows unlock, reconnect, resume, by the policy). From then on it
+ * is locked: heartbeats do not reopen it and `unlocked-sessions` leaves it out until a new verdict.
+ */
+export const relockSession = defineRoute({
+  method: 'POST',
+  url: '/api/v1/sessions/:sessionId/relock',
+  auth: { kind: 'client', guard: true },
+  successStatus: 204,
+  schema: { params: SessionIdParamsSchema, response: { 204: Type.Null(), ...errorResponses(401, 403, 404) } },
+});
+
 export const endSession = defineRoute({
   method: 'POST',
   url: '/api/v1/sessions/:sessionId/end',

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { defineRoute } from '../route.js';
+import { SafeMultilineTextSchema, SafeTextSchema } from '../common.js';
 import { ADMIN_ONLY, adminErrors } from './shared.js';
 
 // ---- settings ------------------------------------------------------------------------------
@@ -12,6 +13,28 @@ export const SETTINGS_LIMITS = {
   // issue 9 (the lock holds): ask again when the session comes back
   unlockGraceMinutes: { minimum: 0, maximum: 480 },
 } as const;
+
+/** v1.2 "Who must unlock, and when": lengths of the company's words and of the exemption lists. */
+export const SCOPE_LIMITS = {
+  helpdeskContact: { maxLength: 200 },
+  lockTitle: { maxLength: 80 },
+  lockMessage: { maxLength: 500 },
+  exemptAccounts: { maxItems: 200 },
+  exemptDirectoryGroups: { maxItems: 50 },
+} as const;
+
+/**
+ * An exempt account: `DOMAIN\name` (that domain), `name` (any domain) or `.\name` (a local account
+ * of the computer: the only form honoured when no server answers).
+ */
+export const ExemptAccountSchema = SafeTextSchema({
+  minLength: 1,
+  maxLength: 256,
+  pattern: '^(([.]|[^\\\\/@]{1,64})\\\\)?[^\\\\/@]{1,104}$',
+});
+
+/** A directory group: its DN (`CN=Break Glass,OU=Groups,DC=corp,DC=example`) or its name (`Break Glass`). */
+export const ExemptDirectoryGroupSchema = SafeTextSchema({ minLength: 1, maxLength: 512 });
 
 /** A mail domain as it follows the `@` (`corp.example.com`); matched exactly, case-insensitive. */
 export const EmailDomainSchema = Type.String({
@@ -35,6 +58,18 @@ const settingsProperties = {
   unlockGraceMinutes: Type.Integer(SETTINGS_LIMITS.unlockGraceMinutes),
   // v1.1 abuse rules: email and emergency requests and Generate Password only to these domains ([]: any).
   allowedEmailDomains: Type.Array(EmailDomainSchema, { maxItems: 100, uniqueItems: true }),
+  // v1.2 who must unlock, and when
+  lockLocalLogons: Type.Boolean(),
+  lockRemoteLogons: Type.Boolean(),
+  exemptAccounts: Type.Array(ExemptAccountSchema, { ...SCOPE_LIMITS.exemptAccounts, uniqueItems: true }),
+  exemptDirectoryGroups: Type.Array(ExemptDirectoryGroupSchema, { ...SCOPE_LIMITS.exemptDirectoryGroups, uniqueItems: true }),
+  relockSendsToSessionEmail: Type.Boolean(),
+  /** Shown on the lock and at the end of every mail ("Helpdesk: +49 30 1234-567, it@example.com"). */
+  helpdeskContact: SafeTextSchema(SCOPE_LIMITS.helpdeskContact),
+  /** Replaces the lock's heading ('' keeps the built-in one, in the user's language). */
+  lockTitle: SafeTextSchema(SCOPE_LIMITS.lockTitle),
+  /** Replaces the lock's first sentence ('' keeps the built-in one). */
+  lockMessage: SafeMultilineTextSchema(SCOPE_LIMITS.lockMessage),
 };
 
 export const SettingsSchema = Type.Object(settingsProperties, { additionalProperties: false });
@@ -55,6 +90,15 @@ export const DEFAULT_SETTINGS: Settings = {
   unlockGraceMinutes: 0,
   // v1.1 abuse rules
   allowedEmailDomains: [],
+  // v1.2 who must unlock, and when
+  lockLocalLogons: true,
+  lockRemoteLogons: true,
+  exemptAccounts: [],
+  exemptDirectoryGroups: [],
+  relockSendsToSessionEmail: true,
+  helpdeskContact: '',
+  lockTitle: '',
+  lockMessage: '',
 };
 
 export const SettingsPatchSchema = Type.Partial(SettingsSchema, { additionalProperties: false });
