@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { randomBytes } from 'node:crypto';
 import { createHttp, runPool } from './lib/load.mjs';
+import { nonce } from './lib/nonce.mjs';
 import { startNodeProcess, startSmtpSink } from '@latchkey/test-support';
 
 const env = (n, d) => Number(process.env[n] ?? d);
@@ -33,15 +33,6 @@ const builds = args.map((arg) => {
   const [entry, flag] = rest.split(':');
   return { label, entry: resolve(entry), nonce: flag === 'nonce' };
 });
-
-let noncePool = Buffer.alloc(0);
-let nonceAt = 0;
-/** As bench/run.mjs: nonces cut from a pool, so that the load generator's cost stays out of the figures. */
-const nonce = () => {
-  if (nonceAt + 16 > noncePool.length) [noncePool, nonceAt] = [randomBytes(4096), 0];
-  nonceAt += 16;
-  return noncePool.toString('base64url', nonceAt - 16, nonceAt);
-};
 
 const expect = (res, status, what) => {
   if (res.status !== status) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);

@@ -8,8 +8,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { execSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createHttp, Latencies, runFor, runPool } from './lib/load.mjs';
+import { nonce } from './lib/nonce.mjs';
 import { startNodeProcess, startSmtpSink } from '@latchkey/test-support';
 import { preload } from './lib/preload.mjs';
 import { measureCommitsPerSecond } from './lib/fsync.mjs';
@@ -41,18 +41,6 @@ const EVENTS_PER_BATCH = env('BENCH_EVENTS_PER_BATCH', 10);
 const METRICS_SCRAPES = env('BENCH_METRICS_SCRAPES', 200);
 
 const log = (line) => console.log(line);
-/**
- * A fresh nonce per verify, as the Client sends it: the server then signs a verdict (Ed25519) on every
- * success. Cut from a pool of random bytes: a real Client makes one on its own computer, and a
- * randomBytes() call per verify (5-20 µs) would take the load generator's CPU from the server's.
- */
-let noncePool = Buffer.alloc(0);
-let nonceAt = 0;
-const nonce = () => {
-  if (nonceAt + 16 > noncePool.length) [noncePool, nonceAt] = [randomBytes(4096), 0];
-  nonceAt += 16;
-  return noncePool.toString('base64url', nonceAt - 16, nonceAt);
-};
 const mib = (bytes) => round(bytes / 2 ** 20, 1);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const round = (x, digits = 0) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : null);

@@ -45,8 +45,8 @@ export interface SmtpSinkOptions {
   codesOnly?: boolean;
 }
 
-/** The code line of a Latchkey mail's text part: four spaces, then the digits. */
-const CODE_LINE = /^ {4}(\d{6,10})\r?$/m;
+/** The code line of a Latchkey mail's text part: four spaces, then the digits (the one place tests read it). */
+export const OTP_CODE_LINE = /^ {4}(\d{6,10})\r?$/m;
 
 export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const mails: ReceivedMail[] = [];
@@ -62,7 +62,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
   let delayMs = 0;
 
   const deliverCode = (raw: string, recipients: string[]): void => {
-    const code = CODE_LINE.exec(raw)?.[1];
+    const code = OTP_CODE_LINE.exec(raw)?.[1];
     if (!code) return;
     for (const rcpt of recipients) {
       const b = box(rcpt.toLowerCase());
@@ -175,7 +175,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
 
 /** The OTP in a mail's text: the indented line of digits. */
 export function otpFromMail(mail: ReceivedMail): string {
-  const match = /^\s{4}(\d{6,10})$/m.exec(mail.text);
+  const match = OTP_CODE_LINE.exec(mail.text);
   if (!match?.[1]) throw new Error(`no code in mail "${mail.subject}"`);
   return match[1];
 }

@@ -1,5 +1,5 @@
 import { type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { expectAxeClean as expectPageAxeClean } from '../support/axe.ts';
 import { expect, SCREENSHOT_DIR } from '../support/fixtures.ts';
 
 export async function signIn(page: Page, baseUrl: string, login: string, password: string): Promise<void> {
@@ -21,10 +21,8 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SCREENSHOT_DIR}console-${name}.png`, fullPage: true });
 }
 
-/** axe-core on the page as it is now (WCAG 2.x A and AA rules and best practices): no violations. */
+/** axe-core once loading states have settled: no violations. */
 export async function expectAxeClean(page: Page, state: string): Promise<void> {
   await expect(page.locator('.state-loading')).toHaveCount(0);
-  const results = await new AxeBuilder({ page }).analyze();
-  const found = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(found, `axe violations on ${state}`).toEqual([]);
+  await expectPageAxeClean(page, state);
 }

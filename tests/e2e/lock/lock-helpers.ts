@@ -1,7 +1,8 @@
 import { type Locator, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, OS_USER } from '../support/fixtures.ts';
 import type { Stack } from '../support/stack.ts';
+
+export { expectAxeClean } from '../support/axe.ts';
 
 export function previewUrl(stack: Stack, computer: string, user = OS_USER): string {
   return `${stack.baseUrl}/preview/lock?computer=${encodeURIComponent(computer)}&user=${encodeURIComponent(user)}`;
@@ -31,13 +32,6 @@ export async function expectUnlocked(page: Page): Promise<void> {
 
 export function wrongCode(code: string): string {
   return code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
-}
-
-/** axe-core on the page as it is now (the open pop-up and everything else): no violations at all. */
-export async function expectAxeClean(page: Page, state: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const found = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  expect(found, `axe violations in state "${state}"`).toEqual([]);
 }
 
 /** Focus is on a control inside the open dialog, never on <body>. */

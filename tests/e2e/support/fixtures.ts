@@ -9,7 +9,7 @@ import {
   type SettingsPatch,
 } from '@latchkey/contracts';
 import { fileURLToPath } from 'node:url';
-import { otpFromMail, startStack, type ReceivedMail, type Stack } from './stack.ts';
+import { OTP_CODE_LINE, otpFromMail, startStack, type ReceivedMail, type Stack } from './stack.ts';
 
 export { expect, otpFromMail };
 
@@ -18,7 +18,6 @@ export const SCREENSHOT_DIR = fileURLToPath(new URL('../../../docs/screenshots/'
 export const OS_USER = 'CORP\\alice';
 
 const nodeFetch: FetchLike = (url, init) => fetch(url, init);
-const OTP_LINE = /^\s{4}\d{6,10}$/m;
 
 /**
  * Internal users a spec needs, by login. A `user` (the default role) is linked to the preview's
@@ -50,7 +49,8 @@ async function startAppStack(env: Record<string, string>, users: SeedUsers): Pro
     const admin = createApiClient({ baseUrl: stack.baseUrl, fetch: nodeFetch, token: () => token });
     for (const [login, { role = 'user', windowsAccounts = role === 'user' ? [OS_USER] : undefined, ...user }] of Object.entries(users))
       await admin(routes.createUser, { body: { login, ...user, role, ...(windowsAccounts && { windowsAccounts }) } });
-    const codeMails = (email: string) => stack.mailbox.mails.filter((m: ReceivedMail) => m.to.includes(email) && OTP_LINE.test(m.text));
+    const codeMails = (email: string) =>
+      stack.mailbox.mails.filter((m: ReceivedMail) => m.to.includes(email) && OTP_CODE_LINE.test(m.text));
     const pending = async () => admin(routes.listAccessRequests, { query: { status: 'pending' } });
     return {
       ...stack,

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startNodeProcess, startSmtpSink, type NodeProcess, type SmtpSink } from '@latchkey/test-support';
 
-export { otpFromMail, type ReceivedMail, type SmtpSink } from '@latchkey/test-support';
+export { OTP_CODE_LINE, otpFromMail, type ReceivedMail, type SmtpSink } from '@latchkey/test-support';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const SERVER_ENTRY = join(REPO_ROOT, 'apps/server/dist/server.js');
