@@ -66,20 +66,24 @@ test('an un-awaited promise and an async function passed where a void callback i
   ]);
 });
 
-// import-x/no-cycle skips `import type`, but a type cycle still ties two modules together (the
-// console's app ⇄ shell was one), so this walks every relative import, types included.
-test('no import cycles in any package, type imports included', async () => {
+// import-x/no-cycle skips `import type`, and the console rule above matches the import's text, so
+// both the cycle check and the layer rules below walk every relative import, resolved to its file,
+// types included.
+const ROOT = new URL('..', import.meta.url).pathname;
+const GRAPH_ROOTS = [
+  'apps/server/src',
+  'apps/client/src',
+  'apps/console/src',
+  'packages/contracts/src',
+  'packages/i18n/src',
+  'packages/test-support/src',
+  'tests/e2e',
+];
+
+/** Every .ts/.tsx file under the roots → the files its relative imports and re-exports resolve to (paths from the repo root). */
+async function importGraph() {
   const { readdirSync, readFileSync, existsSync, statSync } = await import('node:fs');
-  const { join, dirname, resolve } = await import('node:path');
-  const root = new URL('..', import.meta.url).pathname;
-  const roots = [
-    'apps/server/src',
-    'apps/client/src',
-    'apps/console/src',
-    'packages/contracts/src',
-    'packages/test-support/src',
-    'tests/e2e',
-  ].map((d) => join(root, d));
+  const { join, dirname, resolve, relative } = await import('node:path');
   const files = [];
   const walk = (dir) => {
     for (const name of readdirSync(dir)) {
@@ -89,27 +93,115 @@ test('no import cycles in any package, type imports included', async () => {
       else if (/\.tsx?$/.test(name) && !name.endsWith('.d.ts')) files.push(path);
     }
   };
-  roots.forEach(walk);
+  GRAPH_ROOTS.map((d) => join(ROOT, d)).forEach(walk);
   const resolveImport = (from, spec) => {
     const base = resolve(dirname(from), spec.replace(/\.js$/, ''));
-    return [`${base}.ts`, `${base}.tsx`, join(base, 'index.ts')].find((f) => existsSync(f));
+    return [`${base}.ts`, `${base}.tsx`, join(base, 'index.ts'), join(base, 'index.tsx')].find((f) => existsSync(f));
   };
   const edges = new Map();
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
     const specs = [...text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/gm)].map((m) => m[1]);
-    edges.set(file, specs.map((s) => resolveImport(file, s)).filter(Boolean));
+    edges.set(
+      relative(ROOT, file),
+      specs
+        .map((s) => resolveImport(file, s))
+        .filter(Boolean)
+        .map((f) => relative(ROOT, f)),
+    );
   }
+  return edges;
+}
+
+test('no import cycles in any package, type imports included', async () => {
+  const edges = await importGraph();
   const state = new Map();
   const cycles = [];
   const visit = (file, stack) => {
     state.set(file, 'open');
     for (const next of edges.get(file) ?? []) {
-      if (state.get(next) === 'open') cycles.push([...stack.slice(stack.indexOf(next)), next].map((f) => f.slice(root.length)).join(' → '));
+      if (state.get(next) === 'open') cycles.push([...stack.slice(stack.indexOf(next)), next].join(' → '));
       else if (!state.has(next)) visit(next, [...stack, next]);
     }
     state.set(file, 'done');
   };
-  for (const file of files) if (!state.has(file)) visit(file, [file]);
+  for (const file of edges.keys()) if (!state.has(file)) visit(file, [file]);
   assert.deepEqual(cycles, []);
+});
+
+/**
+ * The layers, by resolved path. Each rule: files matching `from` may not import files matching `to`
+ * (unless `allow` says the pair is fine), with the reason. `$1` in `to` stands for what `from`'s
+ * first group matched, so "a page imports no other page" is one rule.
+ */
+const LAYER_RULES = [
+  {
+    from: /^apps\/console\/src\/pages\/([^/.]+)/,
+    to: /^apps\/console\/src\/pages\/(?!$1(?:[/.]|$))/,
+    why: 'a console page imports no other page: move the shared part to components/ or data/',
+  },
+  {
+    from: /^apps\/server\/src\/(?!routes\/|plugins\/|app\.ts$|server\.ts$)/,
+    to: /^apps\/server\/src\/(routes|plugins)\//,
+    why: 'server stores and services know no HTTP: routes and plugins call them, never the other way',
+  },
+  {
+    from: /^apps\/client\/src\/renderer\//,
+    to: /^apps\/client\/src\/(main|guard)\//,
+    why: 'the renderer reaches main only through the preload bridge',
+  },
+  {
+    from: /^apps\/client\/src\/(main|preload|guard)\//,
+    to: /^apps\/client\/src\/renderer\//,
+    why: 'main, preload and the guard do not import the renderer',
+  },
+  {
+    from: /^apps\/client\/src\/lock\//,
+    to: /^apps\/client\/src\/(main|renderer|preload|guard)\//,
+    why: 'the lock controller is plain TypeScript: no windows, views or SYSTEM code',
+  },
+  {
+    from: /^apps\/client\/src\/guard\//,
+    to: /^apps\/client\/src\/(renderer|preload)\//,
+    why: 'the guard runs as SYSTEM with no window',
+  },
+];
+
+function layerViolations(edges) {
+  const found = [];
+  for (const [file, imports] of edges) {
+    for (const rule of LAYER_RULES) {
+      const m = rule.from.exec(file);
+      if (!m) continue;
+      const to = new RegExp(rule.to.source.replace('$1', (m[1] ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+      for (const target of imports) if (to.test(target)) found.push(`${file} → ${target}: ${rule.why}`);
+    }
+  }
+  return found;
+}
+
+test('each layer rule fires on an import that breaks it, and not on its allowed neighbours', () => {
+  const broken = new Map([
+    ['apps/console/src/pages/audit.tsx', ['apps/console/src/pages/users/index.tsx']],
+    ['apps/console/src/pages/users/list.tsx', ['apps/console/src/pages/settings.tsx']],
+    ['apps/server/src/otp/request-store.ts', ['apps/server/src/routes/otp/index.ts']],
+    ['apps/server/src/sessions/session-store.ts', ['apps/server/src/plugins/services.ts']],
+    ['apps/client/src/renderer/lock-view.ts', ['apps/client/src/main/main.ts']],
+    ['apps/client/src/main/main.ts', ['apps/client/src/renderer/lock-view.ts']],
+    ['apps/client/src/lock/lock-controller.ts', ['apps/client/src/guard/guard.ts']],
+    ['apps/client/src/guard/guard.ts', ['apps/client/src/preload/bridge.ts']],
+  ]);
+  assert.equal(layerViolations(broken).length, broken.size);
+  const fine = new Map([
+    ['apps/console/src/pages/users/list.tsx', ['apps/console/src/pages/users/form.tsx', 'apps/console/src/components/data-table.tsx']],
+    ['apps/console/src/pages/audit.tsx', ['apps/console/src/data/use-async.ts']],
+    ['apps/server/src/routes/otp/index.ts', ['apps/server/src/otp/request-store.ts', 'apps/server/src/routes/route-options.ts']],
+    ['apps/server/src/app.ts', ['apps/server/src/plugins/services.ts']],
+    ['apps/client/src/renderer/lock-view.ts', ['apps/client/src/preload/bridge.ts', 'apps/client/src/lock/messages.ts']],
+  ]);
+  assert.deepEqual(layerViolations(fine), []);
+});
+
+test('the code keeps its layers (resolved imports, types included)', async () => {
+  assert.deepEqual(layerViolations(await importGraph()), []);
 });
