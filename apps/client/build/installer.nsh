@@ -1,18 +1,20 @@
 ; electron-builder nsis.include: runs inside the per-machine (elevated) installer.
 ;
-;   Latchkey-Setup.exe /S /SERVER=https://latchkey.corp.example.com /KEY=<enrollment key> /SERVERKEY=<server key>
+;   Latchkey-Setup.exe /S /SERVERURL=https://lk1.corp.example.com;https://lk2.corp.example.com /KEY=<enrollment key> /SERVERKEY=<server key>
 ;
-; /SERVERKEY= (optional, recommended) pins the server's verdict-signing key, as the Management Tool
-; shows it under Settings: the Client then refuses any other key at enrollment and unlocks only on
-; verdicts that key signed (docs/security.md, "Signed verdicts").
+; /SERVERURL= names the server, or several nodes of one deployment with ";" between them, tried in
+; that order (server-failover.ts); /SERVER= is the older name for one server. /SERVERKEY= (optional,
+; recommended) pins the server's verdict-signing key, as the Management Tool shows it under
+; Settings: the Client then refuses any other key at enrollment and unlocks only on verdicts that
+; key signed (docs/security.md, "Signed verdicts"); every node signs with the same key.
 ;
-; writes %ProgramData%\Latchkey\client.json (server and enrollment key: SYSTEM and Administrators
-; only, never Users), enrolls this computer once with it (Latchkey.exe --enroll-machine, which writes
-; the protected copy machine-token.json that Users may read and machine-offline-key.json that they
-; may not; machine-enrollment.ts), and registers the
-; logon task. The ACLs are the ones in machine-enrollment.ts (packaging.test.ts checks they match).
-; The task XML comes from the installed program itself (task-xml.ts, unit-tested), so it names this
-; installation's path.
+; Writes %ProgramData%\Latchkey\client.json (servers and enrollment key: SYSTEM and Administrators
+; only, never Users) and enrolls this computer once with it (Latchkey.exe --enroll-machine:
+; machine-token.json and machine-offline-key.json, SYSTEM and Administrators only too;
+; machine-enrollment.ts). Then Latchkey.exe --install-machine (installer-steps.ts, unit-tested)
+; restricts those files again, writes the two task documents for this installation's path and
+; registers them: if any step fails, it removes the tasks it registered and the installer shows why
+; and stops (exit code 2 when silent) instead of leaving a computer without its lock task or guard.
 
 !include "FileFunc.nsh"
 !include "LogicLib.nsh"
@@ -33,7 +35,11 @@
 
   ${GetParameters} $R0
   ClearErrors
-  ${GetOptions} $R0 "/SERVER=" $R1
+  ${GetOptions} $R0 "/SERVERURL=" $R1
+  ${If} ${Errors}
+    ClearErrors
+    ${GetOptions} $R0 "/SERVER=" $R1
+  ${EndIf}
   ${IfNot} ${Errors}
     ClearErrors
     ${GetOptions} $R0 "/KEY=" $R2
@@ -62,9 +68,9 @@
     ; version or from Group Policy). The lock, running as the user, never reads it.
     nsExec::ExecToLog 'icacls "$R3\Latchkey\client.json" /inheritance:r /grant:r *S-1-5-18:F *S-1-5-32-544:F'
     Pop $0
-    ; Enroll once, elevated: machine-token.json (server and this computer's token) is for the lock,
-    ; machine-offline-key.json (SYSTEM and Administrators only) for the guard, which hands each user
-    ; their own offline key. A computer enrolled by an older version has no key file: it enrolls again.
+    ; Enroll once, elevated: machine-token.json (servers and this computer's token) and
+    ; machine-offline-key.json are the guard's (SYSTEM and Administrators only); it hands each user's
+    ; lock a token and an offline key of that user's own. A computer enrolled by an older version has no key file: it enrolls again.
     ${IfNot} ${FileExists} "$R3\Latchkey\machine-offline-key.json"
       nsExec::ExecToLog '"$INSTDIR\${APP_EXECUTABLE_FILENAME}" --enroll-machine'
       Pop $0
@@ -74,26 +80,21 @@
     ${EndIf}
   ${EndIf}
 
-  ; Start the lock at every logon (Users group, interactive session, restart on failure).
-  nsExec::ExecToLog '"$INSTDIR\${APP_EXECUTABLE_FILENAME}" --write-task-xml "$PLUGINSDIR\latchkey-task.xml"'
-  Pop $0
-  nsExec::ExecToLog 'schtasks.exe /Create /F /TN "Latchkey\Lock" /XML "$PLUGINSDIR\latchkey-task.xml"'
-  Pop $0
-  ${If} $0 != 0
-    DetailPrint "Latchkey: schtasks /Create failed ($0); the lock will not start at logon."
-  ${EndIf}
-
-  ; The guard: the same program with --guard, as SYSTEM from boot; it brings back a lock that was
-  ; ended before unlock and signs the session out if it cannot (docs/deployment.md).
-  nsExec::ExecToLog '"$INSTDIR\${APP_EXECUTABLE_FILENAME}" --write-guard-task-xml "$PLUGINSDIR\latchkey-guard-task.xml"'
-  Pop $0
-  nsExec::ExecToLog 'schtasks.exe /Create /F /TN "Latchkey\Guard" /XML "$PLUGINSDIR\latchkey-guard-task.xml"'
+  ; Protect the secrets, register the lock's and the guard's tasks and start the guard; on failure
+  ; it has undone its tasks and written why to the result file: show it and stop.
+  nsExec::ExecToLog '"$INSTDIR\${APP_EXECUTABLE_FILENAME}" --install-machine "$PLUGINSDIR\latchkey-install.txt"'
   Pop $0
   ${If} $0 != 0
-    DetailPrint "Latchkey: schtasks /Create failed ($0) for the guard; an ended lock comes back only by the logon task's restart."
-  ${Else}
-    nsExec::ExecToLog 'schtasks.exe /Run /TN "Latchkey\Guard"'
-    Pop $0
+    StrCpy $1 "Latchkey.exe --install-machine ended with $0."
+    ClearErrors
+    FileOpen $2 "$PLUGINSDIR\latchkey-install.txt" r
+    ${IfNot} ${Errors}
+      FileRead $2 $1
+      FileClose $2
+    ${EndIf}
+    MessageBox MB_OK|MB_ICONSTOP "Latchkey could not protect this computer, so the installation stops.$\r$\n$\r$\n$1" /SD IDOK
+    SetErrorLevel 2
+    Abort "Latchkey: $1"
   ${EndIf}
 !macroend
 

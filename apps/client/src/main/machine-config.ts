@@ -7,7 +7,13 @@ import { isServerPublicKey } from '@latchkey/contracts';
  * /etc/latchkey/client.json.
  */
 export interface MachineConfig {
+  /** The first of serverUrls. */
   serverUrl: string;
+  /**
+   * Every server, in the order they are tried (server-failover.ts): the installer's
+   * `/SERVERURL=a;b` is written as `"serverUrl": "a;b"`. Nodes of one deployment sign with one key.
+   */
+  serverUrls: string[];
   enrollmentKey: string;
   /** Defaults to the OS host name. */
   computerName?: string;
@@ -54,6 +60,23 @@ export function checkServerUrl(value: string): string {
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
+/** At most this many servers: each unreachable one costs a Client the failover timeout. */
+export const MAX_SERVER_URLS = 8;
+
+/** `a;b;c` (or one URL): each checked, none twice, in the order given. */
+export function parseServerUrls(value: string): string[] {
+  const urls = value
+    .split(';')
+    .map((url) => url.trim())
+    .filter(Boolean)
+    .map(checkServerUrl);
+  if (urls.length === 0) throw new MachineConfigError('serverUrl names no server.');
+  if (urls.length > MAX_SERVER_URLS) throw new MachineConfigError(`serverUrl names more than ${MAX_SERVER_URLS} servers.`);
+  const twice = urls.find((url, i) => urls.indexOf(url) !== i);
+  if (twice) throw new MachineConfigError(`serverUrl names "${twice}" twice.`);
+  return urls;
+}
+
 export function parseMachineConfig(text: string): MachineConfig {
   let raw: unknown;
   try {
@@ -76,8 +99,10 @@ export function parseMachineConfig(text: string): MachineConfig {
   if (serverPublicKey !== undefined && !isServerPublicKey(serverPublicKey)) {
     throw new MachineConfigError('serverPublicKey must be the server key as the Management Tool shows it (43 characters of base64url).');
   }
+  const serverUrls = parseServerUrls(serverUrl);
   return {
-    serverUrl: checkServerUrl(serverUrl),
+    serverUrl: serverUrls[0]!,
+    serverUrls,
     enrollmentKey,
     ...(computerName ? { computerName } : {}),
     ...(serverPublicKey ? { serverPublicKey } : {}),

@@ -10,16 +10,16 @@ import {
   type OfflineKey,
 } from '@latchkey/contracts';
 import { enrollPinned } from './enrollment.js';
-import { checkServerUrl, MachineConfigError, type MachineConfig } from './machine-config.js';
+import { MachineConfigError, parseServerUrls, type MachineConfig } from './machine-config.js';
 
 /**
  * The enrollment key must not be readable by every local user: whoever holds it can enroll as many
  * Clients as they like, under any computer name. So on Windows `client.json` (server and key) is
  * readable only by SYSTEM and Administrators, and the elevated installer enrolls the computer once
- * (`Latchkey.exe --enroll-machine`). What the per-user lock needs, the server address and this
- * computer's clientToken, goes into a protected copy, `machine-token.json`, that Users may read but
- * not change. That token only speaks for this computer (anyone at it can already use the lock), an
- * admin can remove it in the Management Tool, and it enrolls nothing.
+ * (`Latchkey.exe --enroll-machine`). The servers and this computer's clientToken go into
+ * `machine-token.json`, also SYSTEM and Administrators only: that token acts for every user of the
+ * computer, so only the guard reads it and gives each user's lock a token bound to that user
+ * (`POST /api/v1/client/user-tokens`). An admin can remove it in the Management Tool; it enrolls nothing.
  *
  * The offline key the enrollment answers (once) goes to `machine-offline-key.json`, SYSTEM and
  * Administrators only: every user can read the token, so the server never sends this Client's key
@@ -43,11 +43,35 @@ export const MACHINE_DIR_ACL: readonly string[] = [
 ];
 /** client.json holds the enrollment key: never readable by Users. */
 export const MACHINE_CONFIG_ACL: readonly string[] = ['/inheritance:r', '/grant:r', `${SYSTEM}:F`, `${ADMINISTRATORS}:F`];
-/** machine-token.json: what the per-user lock needs, readable by Users, changed only by the installer. */
-export const MACHINE_TOKEN_ACL: readonly string[] = ['/inheritance:r', '/grant:r', `${SYSTEM}:F`, `${ADMINISTRATORS}:F`, `${USERS}:R`];
+/**
+ * machine-token.json and machine-offline-key.json: SYSTEM and Administrators only, like client.json.
+ * Whoever can read the machine token acts for every user of the computer (issue 24): the guard
+ * (SYSTEM) reads it and hands each user's lock a token bound to that user.
+ */
+export const MACHINE_TOKEN_ACL: readonly string[] = MACHINE_CONFIG_ACL;
+/** offline\: the users' offline keys; the guard adds each user's read on their own file. */
+export const MACHINE_KEY_DIR_ACL: readonly string[] = ['/inheritance:r', '/grant:r', `${SYSTEM}:(OI)(CI)F`, `${ADMINISTRATORS}:(OI)(CI)F`];
 
 export function icaclsArgs(path: string, acl: readonly string[]): string[] {
   return [path, ...acl];
+}
+
+/**
+ * The icacls runs, in order, that leave the machine's secrets SYSTEM's and Administrators' alone,
+ * for the files that exist. Each file is reset first (`/reset`: only what it inherits), so a grant
+ * an older version made (machine-token.json was Users:R) does not survive; then inheritance is
+ * removed and exactly the grants above are written. The installer runs them at every install.
+ */
+export function machineFileAclCommands(configPath: string, exists: (path: string) => boolean): string[][] {
+  const files: [string, readonly string[]][] = [
+    [configPath, MACHINE_CONFIG_ACL],
+    [machineTokenPath(configPath), MACHINE_TOKEN_ACL],
+    [machineOfflineKeyPath(configPath), MACHINE_CONFIG_ACL],
+  ];
+  const commands = files.filter(([path]) => exists(path)).flatMap(([path, acl]) => [[path, '/reset'], icaclsArgs(path, acl)]);
+  const keyDir = join(dirname(configPath), 'offline');
+  if (exists(keyDir)) commands.push(icaclsArgs(keyDir, MACHINE_KEY_DIR_ACL));
+  return commands;
 }
 
 /** Next to client.json: %ProgramData%\Latchkey\machine-token.json (or beside the configured path). */
@@ -82,7 +106,10 @@ export function parseOfflineKeyFile(text: string | undefined): OfflineKey | unde
 }
 
 export interface MachineToken {
+  /** The first of serverUrls. */
   serverUrl: string;
+  /** Every server, in order (the file holds them as client.json does: `"serverUrl": "a;b"`). */
+  serverUrls: string[];
   clientId: string;
   clientToken: string;
   /** The server's verdict-signing key, pinned (client.json's serverPublicKey) or as enrollment gave it. */
@@ -108,10 +135,17 @@ export function parseMachineToken(text: string): MachineToken {
   }
   if (typeof serverPublicKey !== 'string' || !new RegExp(SERVER_PUBLIC_KEY_PATTERN).test(serverPublicKey))
     throw new MachineConfigError('serverPublicKey is missing or malformed.');
-  return { serverUrl: checkServerUrl(serverUrl), clientId, clientToken, serverPublicKey };
+  const serverUrls = parseServerUrls(serverUrl);
+  return { serverUrl: serverUrls[0]!, serverUrls, clientId, clientToken, serverPublicKey };
 }
 
-/** What the installer writes: the copy Users may read, and the offline key they may not. */
+/** The machine token file's text (parseMachineToken reads it back). */
+export function machineTokenText(token: MachineToken): string {
+  const { serverUrls, clientId, clientToken, serverPublicKey } = token;
+  return JSON.stringify({ serverUrl: serverUrls.join(';'), clientId, clientToken, serverPublicKey });
+}
+
+/** What the installer writes: the machine token and the offline key, both SYSTEM and Administrators only. */
 export interface MachineEnrollment {
   token: MachineToken;
   offlineKey: OfflineKey;
@@ -130,6 +164,7 @@ export async function enrollMachine(config: MachineConfig, computerName: string,
   return {
     token: {
       serverUrl: config.serverUrl,
+      serverUrls: config.serverUrls,
       clientId: answer.clientId,
       clientToken: answer.clientToken,
       serverPublicKey: answer.serverPublicKey,
@@ -140,7 +175,7 @@ export async function enrollMachine(config: MachineConfig, computerName: string,
 
 /**
  * Writes what the installer's enrollment gave: the offline key first (SYSTEM and Administrators
- * only), then the copy Users may read, each protected (`protect`: icacls on Windows) before the next.
+ * only), then the machine token, each protected (`protect`: icacls on Windows) before the next.
  */
 export function saveMachineEnrollment(
   configPath: string,
@@ -151,6 +186,6 @@ export function saveMachineEnrollment(
   writeFileSync(keyFile, JSON.stringify(enrolled.offlineKey), { mode: 0o600 });
   protect(keyFile, MACHINE_CONFIG_ACL);
   const tokenFile = machineTokenPath(configPath);
-  writeFileSync(tokenFile, JSON.stringify(enrolled.token), { mode: 0o644 });
+  writeFileSync(tokenFile, machineTokenText(enrolled.token), { mode: 0o600 });
   protect(tokenFile, MACHINE_TOKEN_ACL);
 }

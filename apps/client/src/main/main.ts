@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -36,6 +36,8 @@ import { nodeEd25519Verify, nodeRandomBytes } from './node-ed25519.js';
 import { enrollPinned, ServerKeyMismatchError } from './enrollment.js';
 import { ActivityRecorder } from '../lock/activity-recorder.js';
 import { createActivityFileStore, watchSessionActivity } from './activity-watch.js';
+import { createServerFailover, type AbortableFetch } from '../lock/server-failover.js';
+import { installMachine, runCommand } from './installer-steps.js';
 
 // dist/main/main/main.js → dist/
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -45,6 +47,13 @@ const PRELOAD = join(DIST, 'preload', 'preload.cjs');
 const log = (line: string) => process.stderr.write(`latchkey: ${line}\n`);
 /** The routes whose 401 means "wrong code" or "wrong password", not "this token is unknown". */
 const OWN_401_ROUTES = new Set<string>([routes.verifyOtp.url, routes.createOtpRequest.url]);
+/** The servers, tried in order, the one that answered last first (server-failover.ts). */
+const serverFetch = (servers: readonly string[]) =>
+  createServerFailover({
+    servers,
+    fetch: net.fetch as unknown as AbortableFetch,
+    onSwitch: (from, to, why) => log(`server ${from} did not answer (${why}); now ${to}`),
+  }).fetch;
 
 // ---- installer helpers: write a file and exit, before any window exists ----
 function flagValue(name: string): string | undefined {
@@ -54,11 +63,25 @@ function flagValue(name: string): string | undefined {
 const taskXmlTarget = flagValue('--write-task-xml');
 const guardTaskXmlTarget = flagValue('--write-guard-task-xml');
 const autostartTarget = flagValue('--write-autostart');
+const installResultTarget = flagValue('--install-machine');
 if (taskXmlTarget || guardTaskXmlTarget || autostartTarget) {
   if (taskXmlTarget) writeFileSync(taskXmlTarget, encodeTaskXml(taskXml({ command: process.execPath })));
   if (guardTaskXmlTarget) writeFileSync(guardTaskXmlTarget, encodeTaskXml(guardTaskXml({ command: process.execPath })));
   if (autostartTarget) writeFileSync(autostartTarget, xdgAutostartEntry({ exec: process.execPath }));
   app.exit(0);
+} else if (installResultTarget) {
+  // Elevated, from the installer: protect the secrets, register both tasks (installer-steps.ts).
+  const result = installMachine({
+    command: process.execPath,
+    configPath: machineConfigPath(process.platform, process.env),
+    workDir: dirname(installResultTarget),
+    run: runCommand,
+    exists: existsSync,
+    writeFile: writeFileSync,
+  });
+  writeFileSync(installResultTarget, `${result.message}\r\n`);
+  log(result.message);
+  app.exit(result.ok ? 0 : 1);
 } else if (process.argv.includes('--enroll-machine')) {
   void enrollThisMachine();
 } else if (process.argv.includes('--guard')) {
@@ -76,7 +99,7 @@ async function enrollThisMachine(): Promise<void> {
     await app.whenReady();
     const configPath = machineConfigPath(process.platform, process.env);
     const config = parseMachineConfig(readFileSync(configPath, 'utf8'));
-    const enrolled = await enrollMachine(config, config.computerName ?? hostname(), fetchWithTimeout(net.fetch as unknown as typeof fetch));
+    const enrolled = await enrollMachine(config, config.computerName ?? hostname(), serverFetch(config.serverUrls));
     saveMachineEnrollment(configPath, enrolled, (path, acl) => {
       if (process.platform === 'win32') execFileSync('icacls.exe', icaclsArgs(path, acl), { stdio: 'ignore', timeout: 30_000 });
     });
@@ -199,7 +222,8 @@ function main(): void {
       now: Date.now,
       store: createVerdictFailureFileStore(userData),
     });
-    const netFetch = fetchWithTimeout(net.fetch as unknown as typeof fetch);
+    const servers = machineToken?.serverUrls ?? config?.serverUrls;
+    const netFetch = servers ? serverFetch(servers) : fetchWithTimeout(net.fetch as unknown as typeof fetch);
     const offline = new OfflineUnlock({
       osUser,
       // Installer-enrolled: the key the guard wrote for this user; else this profile's own, from the server.

@@ -20,6 +20,12 @@ export const escapeXml = (value: string) =>
   value.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 
 /**
+ * Restart after a failure: every minute, as often as the schema allows. [MS-TSCH] 2.5.4.2 types
+ * Count as an unsignedByte of at least 1 (1 to 255); schtasks /Create refuses a document beyond it.
+ */
+export const RESTART_ON_FAILURE = { interval: 'PT1M', count: 255 } as const;
+
+/**
  * The Settings both Latchkey tasks share (the lock's and the guard's): never stopped on batteries,
  * idle or a time limit, not hard-terminated, restarted a minute after a failure. Only how a second
  * start is handled differs.
@@ -44,8 +50,8 @@ export function taskSettingsXml(multipleInstances: 'Parallel' | 'IgnoreNew'): st
     <ExecutionTimeLimit>PT0S</ExecutionTimeLimit>
     <Priority>4</Priority>
     <RestartOnFailure>
-      <Interval>PT1M</Interval>
-      <Count>999</Count>
+      <Interval>${RESTART_ON_FAILURE.interval}</Interval>
+      <Count>${RESTART_ON_FAILURE.count}</Count>
     </RestartOnFailure>
   </Settings>
 `;

@@ -20,6 +20,6 @@ describe('guard task XML', () => {
     expect(xml).toContain('<MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>');
     expect(xml).toContain('<ExecutionTimeLimit>PT0S</ExecutionTimeLimit>');
     expect(xml).toContain('<AllowHardTerminate>false</AllowHardTerminate>');
-    expect(xml).toMatch(/<RestartOnFailure>\s*<Interval>PT1M<\/Interval>\s*<Count>999<\/Count>/);
+    expect(xml).toMatch(/<RestartOnFailure>\s*<Interval>PT1M<\/Interval>\s*<Count>255<\/Count>/);
   });
 });

@@ -23,7 +23,11 @@ describe('machine configuration', () => {
 
   it("parses the installer's file (BOM tolerated) and rejects unknown or missing settings", () => {
     const config = parseMachineConfig('\ufeff{"serverUrl":"https://lk.example.com","enrollmentKey":"0123456789abcdef"}');
-    expect(config).toEqual({ serverUrl: 'https://lk.example.com', enrollmentKey: '0123456789abcdef' });
+    expect(config).toEqual({
+      serverUrl: 'https://lk.example.com',
+      serverUrls: ['https://lk.example.com'],
+      enrollmentKey: '0123456789abcdef',
+    });
     expect(
       parseMachineConfig('{"serverUrl":"https://lk.example.com","enrollmentKey":"0123456789abcdef","computerName":"PC-7"}').computerName,
     ).toBe('PC-7');
@@ -34,6 +38,20 @@ describe('machine configuration', () => {
     expect(() => parseMachineConfig('{"serverUrl":"https://lk.example.com","enrollmentKey":"0123456789abcdef","proxy":"x"}')).toThrow(
       /proxy/,
     );
+  });
+
+  it('takes several servers (/SERVERURL=a;b), in order, each checked, none twice (issue 20)', () => {
+    const config = (serverUrl: string) => parseMachineConfig(JSON.stringify({ serverUrl, enrollmentKey: '0123456789abcdef' }));
+    expect(config('https://lk1.example.com/; https://lk2.example.com:8443/latchkey;')).toMatchObject({
+      serverUrl: 'https://lk1.example.com',
+      serverUrls: ['https://lk1.example.com', 'https://lk2.example.com:8443/latchkey'],
+    });
+    expect(config('https://lk.example.com').serverUrls).toEqual(['https://lk.example.com']);
+    expect(() => config('https://lk1.example.com;http://lk2.example.com')).toThrow(/https:\/\/.*lk2/);
+    expect(() => config('https://lk1.example.com;not a url')).toThrow(/not a URL/);
+    expect(() => config(' ; ')).toThrow(/no server/);
+    expect(() => config('https://lk.example.com;https://lk.example.com/')).toThrow(/twice/);
+    expect(() => config(Array.from({ length: 9 }, (_, i) => `https://lk${i}.example.com`).join(';'))).toThrow(/more than 8/);
   });
 
   it('takes the pinned server key (/SERVERKEY=) only in the form the Management Tool shows', () => {

@@ -8,6 +8,7 @@ import {
   MACHINE_DIR_ACL,
   MACHINE_TOKEN_ACL,
   machineTokenPath,
+  machineTokenText,
   parseMachineToken,
 } from '../../src/main/machine-enrollment.js';
 import { ENROLLMENT_KEY } from '@latchkey/server/test-app';
@@ -21,12 +22,11 @@ const grantees = (acl: readonly string[]) => acl.filter((a) => a.startsWith('*S-
 const EVERYONE_LIKE = ['*S-1-5-32-545', '*S-1-1-0', '*S-1-5-11', '*S-1-5-4']; // Users, Everyone, Authenticated Users, Interactive
 
 describe('the enrollment key is not readable by local users', () => {
-  it('client.json is SYSTEM and Administrators only; the protected copy adds read for Users', () => {
-    expect(MACHINE_CONFIG_ACL.slice(0, 2)).toEqual(['/inheritance:r', '/grant:r']);
-    expect(grantees(MACHINE_CONFIG_ACL).sort()).toEqual(['*S-1-5-18', '*S-1-5-32-544']);
-    expect(grantees(MACHINE_CONFIG_ACL).some((sid) => EVERYONE_LIKE.includes(sid!))).toBe(false);
-    expect(MACHINE_TOKEN_ACL).toContain('*S-1-5-32-545:R');
-    expect(MACHINE_TOKEN_ACL.some((a) => a.startsWith('*S-1-5-32-545:') && a !== '*S-1-5-32-545:R')).toBe(false);
+  it('client.json and the machine token are SYSTEM and Administrators only (issue 24: a readable token acts for every user)', () => {
+    for (const acl of [MACHINE_CONFIG_ACL, MACHINE_TOKEN_ACL]) {
+      expect(acl).toEqual(['/inheritance:r', '/grant:r', '*S-1-5-18:F', '*S-1-5-32-544:F']);
+      expect(grantees(acl).some((sid) => EVERYONE_LIKE.includes(sid!))).toBe(false);
+    }
     // Users may list the folder, but nothing they are granted there is inherited by the files in it.
     expect(MACHINE_DIR_ACL).toContain('*S-1-5-32-545:RX');
     expect(MACHINE_DIR_ACL.filter((a) => a.startsWith('*S-1-5-32-545')).some((a) => a.includes('(OI)') || a.includes('(CI)'))).toBe(false);
@@ -41,8 +41,9 @@ describe('the enrollment key is not readable by local users', () => {
     const write = install.indexOf(`FileOpen $R4 "${dir}\\client.json" w`);
     const fileAcl = install.indexOf(icacls(`${dir}\\client.json`, MACHINE_CONFIG_ACL));
     const enroll = install.indexOf('--enroll-machine');
-    expect([takeOver, dirAcl, write, fileAcl, enroll].every((i) => i >= 0)).toBe(true);
-    expect(takeOver < dirAcl && dirAcl < write && write < fileAcl && fileAcl < enroll).toBe(true);
+    const protect = install.indexOf('--install-machine');
+    expect([takeOver, dirAcl, write, fileAcl, enroll, protect].every((i) => i >= 0)).toBe(true);
+    expect(takeOver < dirAcl && dirAcl < write && write < fileAcl && fileAcl < enroll && enroll < protect).toBe(true);
     // No line of the installer grants Users anything on client.json any more.
     expect(install).not.toMatch(/client\.json"[^\n]*S-1-5-32-545/);
   });
@@ -62,8 +63,12 @@ describe('machine enrollment against the real server', () => {
   afterAll(async () => server?.stop());
 
   it('enrolls once with the key; the copy it writes holds a token the lock can use and no key', async () => {
-    const { token } = await enrollMachine({ serverUrl: server.baseUrl, enrollmentKey: ENROLLMENT_KEY }, 'PC-MACHINE-01', nodeFetch);
-    const text = JSON.stringify(token);
+    const { token } = await enrollMachine(
+      { serverUrl: server.baseUrl, serverUrls: [server.baseUrl], enrollmentKey: ENROLLMENT_KEY },
+      'PC-MACHINE-01',
+      nodeFetch,
+    );
+    const text = machineTokenText(token);
     expect(text).not.toContain(ENROLLMENT_KEY);
     const parsed = parseMachineToken(text);
     const lock = createApiClient({ baseUrl: parsed.serverUrl, fetch: nodeFetch, token: () => parsed.clientToken });
@@ -77,9 +82,11 @@ describe('machine enrollment against the real server', () => {
   });
 
   it('a wrong key fails the enrollment and writes nothing', async () => {
-    const failed = await enrollMachine({ serverUrl: server.baseUrl, enrollmentKey: 'not-the-enrollment-key' }, 'PC-X', nodeFetch).catch(
-      (e: unknown) => e,
-    );
+    const failed = await enrollMachine(
+      { serverUrl: server.baseUrl, serverUrls: [server.baseUrl], enrollmentKey: 'not-the-enrollment-key' },
+      'PC-X',
+      nodeFetch,
+    ).catch((e: unknown) => e);
     expect(failed).toMatchObject({ code: 'invalid_enrollment_key' });
   });
 

@@ -59,7 +59,11 @@ afterEach(async () => {
 
 /** `Latchkey.exe --enroll-machine`, elevated: enroll, then write the two files with their ACLs. */
 async function installerEnrolls(): Promise<{ token: MachineToken; protectedWith: Map<string, readonly string[]> }> {
-  const enrolled = await enrollMachine({ serverUrl: server.baseUrl, enrollmentKey: ENROLLMENT_KEY }, COMPUTER, fetch);
+  const enrolled = await enrollMachine(
+    { serverUrl: server.baseUrl, serverUrls: [server.baseUrl], enrollmentKey: ENROLLMENT_KEY },
+    COMPUTER,
+    fetch,
+  );
   const protectedWith = new Map<string, readonly string[]>();
   saveMachineEnrollment(configPath, enrolled, (path, acl) => protectedWith.set(path, acl));
   return { token: parseMachineToken(readFileSync(machineTokenPath(configPath), 'utf8')), protectedWith };

@@ -32,7 +32,7 @@ describe('Task Scheduler XML', () => {
   });
 
   it('restarts on failure and has no time limit', () => {
-    expect(xml).toMatch(/<RestartOnFailure>\s*<Interval>PT1M<\/Interval>\s*<Count>999<\/Count>\s*<\/RestartOnFailure>/);
+    expect(xml).toMatch(/<RestartOnFailure>\s*<Interval>PT1M<\/Interval>\s*<Count>255<\/Count>\s*<\/RestartOnFailure>/);
     expect(xml).toContain('<ExecutionTimeLimit>PT0S</ExecutionTimeLimit>');
     expect(xml).toContain('<DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>');
     expect(xml).toContain('<StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>');
