@@ -11,6 +11,7 @@ async function metrics(app: FastifyInstance) {
   const token = app.config.metricsToken;
   if (token === undefined) return;
   const m = createMetrics({
+    nodeName: app.config.nodeName,
     mailBacklog: () => app.mail.backlog(),
     now: () => app.clock.now(),
     eventLoopDelayMs: () => app.memoryUsage().eventLoopDelay,
