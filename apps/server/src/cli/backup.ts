@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     `latchkey: its SHA-256 is in ${checksumFile(resolve(values.to))} (${summary.sha256}); keep the two together: restore checks it`,
   );
   console.log(
-    'latchkey: keep it together with secret.key from the same data dir (or LATCHKEY_SECRET): without that key the OTPs and queued mail in it cannot be used',
+    'latchkey: keep it together with secret.key and signing.key from the same data dir (or LATCHKEY_SECRET and LATCHKEY_SIGNING_KEY_FILE): without the first the OTPs and queued mail in it cannot be used, and a server refuses to start on it with other keys',
   );
 }
 

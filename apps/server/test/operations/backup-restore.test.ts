@@ -132,7 +132,7 @@ describe('backup during a logon storm, restore into a new data dir (the restore 
     expect(withoutKey.out).toMatch(/WARNING: there is no secret\.key/);
 
     mkdirSync(restoredDir, { mode: 0o700 });
-    copyFileSync(join(server.dataDir, 'secret.key'), join(restoredDir, 'secret.key'));
+    for (const key of ['secret.key', 'signing.key']) copyFileSync(join(server.dataDir, key), join(restoredDir, key));
     const restore = await runCli('restore', ['--from', backupFile], restoredDir);
     expect(restore.code, restore.out).toBe(0);
     expect(statSync(join(restoredDir, 'latchkey.db')).mode & 0o777).toBe(0o600);
