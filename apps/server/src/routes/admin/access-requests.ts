@@ -53,9 +53,8 @@ export default async function accessRequestRoutes(app: TypedApp) {
       const client = app.clients.get(clientId);
       if (!client) throw new AppError(404, 'not_found', 'The Client was not found.');
       if (!client.allowOtp) throw new AppError(403, 'otp_not_allowed', 'One-time passwords are not allowed on this computer.');
-      const generated = await app.writes.run(() =>
-        app.otp.generate(client, { osUser, email, comment: comment ?? null }, approverOf(request)),
-      );
+      const approver = approverOf(request);
+      const generated = await app.writes.run(() => app.otp.generate(client, { osUser, email, comment: comment ?? null }, approver));
       return reply.code(201).send(unlessRefused(generated));
     },
   });
