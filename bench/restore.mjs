@@ -65,7 +65,8 @@ try {
 
   const target = join(work, 'target');
   mkdirSync(target, { mode: 0o700 });
-  copyFileSync(join(source, 'secret.key'), join(target, 'secret.key'));
+  // The keys of the same data dir: a server refuses a database first used with other keys.
+  for (const key of ['secret.key', 'signing.key']) copyFileSync(join(source, key), join(target, key));
   const restoreSeconds = timed('restore', ['--from', backupFile], target);
   started = performance.now();
   const restored = await startServer(target);

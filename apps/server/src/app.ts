@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
+import { hostname } from 'node:os';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { SAFE_TEXT_FORMATS } from '@latchkey/contracts';
 import './types.js';
@@ -47,11 +48,15 @@ export const MAX_BODY_BYTES = 16 * 1024;
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config } = options;
+  // Every log line says which node wrote it (several may serve one database).
+  const logBase = { pid: process.pid, hostname: hostname(), node: config.nodeName };
+  if (options.logger !== null && typeof options.logger === 'object') options = { ...options, logger: { base: logBase, ...options.logger } };
   const app = Fastify({
     // The type stays the http one: the routes see the same request and reply either way.
     ...(config.tls ? { https: readTls(config.tls) } : {}),
     logger: options.logger ?? {
       level: config.logLevel,
+      base: logBase,
       redact: {
         paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
         censor: '[hidden]',

@@ -1,9 +1,11 @@
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isValidEmail } from '@latchkey/contracts';
 import { ConfigError } from './config-error.js';
 import { readConfigFile, withFileSecrets } from './config-file.js';
 import { parseTlsFiles, type TlsFiles } from './tls.js';
+import { signingKeyProblem } from './crypto/signing-key.js';
 import type { SyslogTarget } from './syslog/syslog-sender.js';
 import { parseDirectoryConfig, type DirectoryConfig } from './directory/index.js';
 
@@ -29,6 +31,13 @@ export interface Config {
   adminEmail: string;
   /** Base64 of 32 bytes; when unset the key lives in `<dataDir>/secret.key`. */
   secret: Buffer | undefined;
+  /**
+   * LATCHKEY_SIGNING_KEY_FILE: the verdict-signing key (PKCS#8 PEM), the same file on every node;
+   * when unset the key lives in `<dataDir>/signing.key`.
+   */
+  signingKey: { file: string; pem: string } | undefined;
+  /** LATCHKEY_NODE_NAME (default the host name): which node answered, in health, log lines and metrics. */
+  nodeName: string;
   publicUrl: string;
   /** PEM certificate and key: the server speaks HTTPS itself (reloaded on SIGHUP). */
   tls: TlsFiles | undefined;
@@ -149,6 +158,20 @@ export function loadConfig(rawEnv: Env = process.env): Config {
 
   const secret = secretOf(env);
 
+  let signingKey: Config['signingKey'];
+  if (env.LATCHKEY_SIGNING_KEY_FILE) {
+    const file = resolve(env.LATCHKEY_SIGNING_KEY_FILE.trim());
+    const pem = readConfigFile('LATCHKEY_SIGNING_KEY_FILE', file);
+    const problem = signingKeyProblem(pem);
+    if (problem) throw new ConfigError('LATCHKEY_SIGNING_KEY_FILE', `${problem} (${file})`);
+    signingKey = { file, pem };
+  }
+
+  const nodeName = env.LATCHKEY_NODE_NAME?.trim() || hostname();
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(nodeName)) {
+    throw new ConfigError('LATCHKEY_NODE_NAME', 'must be 1 to 63 letters, digits, dots, dashes or underscores');
+  }
+
   const tls = parseTlsFiles(env);
   const publicUrl = (env.LATCHKEY_PUBLIC_URL || `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(
     /\/$/,
@@ -192,6 +215,8 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     adminPassword,
     adminEmail,
     secret,
+    signingKey,
+    nodeName,
     publicUrl,
     tls,
     demo: flag(env, 'LATCHKEY_DEMO'),

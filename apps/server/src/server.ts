@@ -2,6 +2,7 @@ import { loadConfig } from './config.js';
 import { ConfigError } from './config-error.js';
 import { DatabaseTooNewError } from './db/database.js';
 import { DataDirInUseError } from './db/data-dir-lock.js';
+import { KeyMismatchError } from './crypto/key-fingerprints.js';
 import { buildApp } from './app.js';
 import { nativeModuleProblem } from './db/native-module-check.js';
 import { readTls } from './tls.js';
@@ -29,7 +30,12 @@ async function main(): Promise<void> {
   try {
     app = await buildApp({ config });
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof DatabaseTooNewError || err instanceof DataDirInUseError) {
+    if (
+      err instanceof ConfigError ||
+      err instanceof DatabaseTooNewError ||
+      err instanceof DataDirInUseError ||
+      err instanceof KeyMismatchError
+    ) {
       console.error(`latchkey: ${err.message}`);
       process.exit(78);
     }

@@ -8,6 +8,7 @@ import {
   EnrollBodySchema,
   LoginNameSchema,
   OsUserSchema,
+  foldName,
   isSafeText,
   normalizeSafeText,
 } from '../src/index.js';
@@ -29,12 +30,36 @@ const UNSAFE = {
   'C1 control (NEL)': 'ann\u0085',
   tab: 'ann\tx',
   'carriage return': 'ann\rx',
+  'combining grapheme joiner': 'PC-1\u034f',
+  'Hangul choseong filler': 'PC-1\u115f',
+  'Hangul jungseong filler': 'PC-1\u1160',
+  'Hangul filler': 'PC-1\u3164',
+  'halfwidth Hangul filler': 'PC-1\uffa0',
+  'variation selector 1': 'PC-1\ufe00',
+  'variation selector 16': 'PC-1\ufe0f',
+  'braille blank': 'PC-1\u2800',
+  'Mongolian free variation selector': 'PC-1\u180b',
 };
+
+/** Spaces that look like the ASCII one: refused in names, allowed in prose. */
+const LOOKALIKE_SPACES = { 'no-break space': 'CORP\\ann\u00a0lee', 'ideographic space': 'PC\u30001', 'thin space': 'PC\u20091' };
 
 describe('safe text', () => {
   it.each(Object.entries(UNSAFE))('refuses a %s in every one-line text field', (_what, value) => {
     expect(isSafeText(value)).toBe(false);
     for (const schema of [OsUserSchema, ComputerNameSchema, CommentSchema]) expect(Value.Check(schema, value)).toBe(false);
+  });
+
+  it.each(Object.entries(LOOKALIKE_SPACES))('refuses a %s in names, not in a comment', (_what, value) => {
+    for (const schema of [OsUserSchema, ComputerNameSchema, LoginNameSchema]) expect(Value.Check(schema, value)).toBe(false);
+    expect(Value.Check(CommentSchema, value)).toBe(true);
+    expect(Value.Check(OsUserSchema, value.replace(/\p{Zs}/u, ' '))).toBe(true);
+  });
+
+  it('folds names the way a reader tells them apart: NFKC and case', () => {
+    expect(foldName('\uff30\uff23-\uff11')).toBe(foldName('pc-1'));
+    expect(foldName('STRASSE-PC')).toBe(foldName('Straße-pc'));
+    expect(foldName('PC-1')).not.toBe(foldName('PC-2'));
   });
 
   it('accepts what people really type: accents, other scripts, emoji pairs, CORP\\name, user@domain', () => {

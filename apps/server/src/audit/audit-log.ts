@@ -51,6 +51,9 @@ export function createAuditLog(db: Db, clock: Clock) {
   );
   const lastId = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM audit_events');
   const followers: ((events: AuditEvent[]) => void)[] = [];
+  // Followers attach once the node's start is done (syslog and metrics are plugins registered after the
+  // services); what the start itself recorded (the first admin of a new database) reaches them too.
+  const openedAt = lastId.get()!.id ?? 0;
   let cursor = 0;
   let draining = false;
 
@@ -73,12 +76,24 @@ export function createAuditLog(db: Db, clock: Clock) {
 
   return {
     /**
-     * Hands every audit event committed from now on to `follower`, in order, shortly after its commit
-     * (the syslog copy and the metrics counters). Off the request path: recording only schedules a read.
+     * Hands every audit event committed since this log was opened (at the node's start) to `follower`,
+     * in order, shortly after its commit (the syslog copy and the metrics counters). Off the request
+     * path: recording only schedules a read.
      */
     follow(follower: (events: AuditEvent[]) => void): void {
-      if (followers.length === 0) cursor = lastId.get()!.id ?? 0;
+      if (followers.length === 0) cursor = openedAt;
+      // A later follower first catches up with what the others were already handed.
+      for (let from = openedAt; from < cursor;) {
+        const events = after.all(from, 500).filter((event) => event.id <= cursor);
+        if (events.length === 0) break;
+        follower(events);
+        from = events.at(-1)!.id;
+      }
       followers.push(follower);
+      if (!draining) {
+        draining = true;
+        setImmediate(drain);
+      }
     },
     record(entry: AuditEntry): void {
       if (followers.length > 0 && !draining) {

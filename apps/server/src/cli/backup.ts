@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { nativeModuleProblem } from '../db/native-module-check.js';
-import { BackupError, backupDatabase } from '../db/backup.js';
+import { BackupError, backupDatabase, checksumFile } from '../db/backup.js';
 import { loadDataConfig } from '../config.js';
 
 /** `npm run backup -- --to FILE`: a consistent copy of the database while the server runs. */
@@ -17,7 +17,10 @@ async function main(): Promise<void> {
     .join(', ');
   console.log(`latchkey: backed up ${dataDir} to ${resolve(values.to)} (schema ${summary.schemaVersion}: ${counts})`);
   console.log(
-    'latchkey: keep it together with secret.key from the same data dir (or LATCHKEY_SECRET): without that key the OTPs and queued mail in it cannot be used',
+    `latchkey: its SHA-256 is in ${checksumFile(resolve(values.to))} (${summary.sha256}); keep the two together: restore checks it`,
+  );
+  console.log(
+    'latchkey: keep it together with secret.key and signing.key from the same data dir (or LATCHKEY_SECRET and LATCHKEY_SIGNING_KEY_FILE): without the first the OTPs and queued mail in it cannot be used, and a server refuses to start on it with other keys',
   );
 }
 

@@ -15,14 +15,20 @@ const KEY_ADVICE = {
     'WARNING: the server key in the data dir does not open this backup. Put the secret.key of the same backup set in place before starting, or OTPs issued before the backup will not verify and queued mail cannot be sent',
 } as const;
 
-/** `npm run restore -- --from FILE`: restores a backup into the data dir of a stopped server. */
-function main(): void {
+/**
+ * `npm run restore -- --from FILE [--ignore-checksum]`: restores a backup into the data dir of a
+ * stopped server, once FILE matches FILE.sha256 (which `npm run backup` wrote).
+ */
+async function main(): Promise<void> {
   const problem = nativeModuleProblem();
   if (problem !== null) throw new BackupError(problem);
-  const { values } = parseArgs({ options: { from: { type: 'string' } } });
-  if (!values.from) throw new BackupError('usage: npm run restore -- --from FILE');
+  const { values } = parseArgs({ options: { from: { type: 'string' }, 'ignore-checksum': { type: 'boolean' } } });
+  if (!values.from) throw new BackupError('usage: npm run restore -- --from FILE [--ignore-checksum]');
   const { dataDir, secret } = loadDataConfig();
-  const result = restoreDatabase(dataDir, values.from, secret);
+  const ignoreChecksum = values['ignore-checksum'] === true;
+  if (ignoreChecksum)
+    console.log(`latchkey: WARNING: --ignore-checksum: ${resolve(values.from)} is restored without comparing it with its checksum`);
+  const result = await restoreDatabase(dataDir, values.from, secret, { ignoreChecksum });
   const counts = Object.entries(result.counts)
     .map(([table, n]) => `${n} ${table}`)
     .join(', ');
@@ -32,10 +38,8 @@ function main(): void {
   console.log('latchkey: start the server; it applies the migrations this version adds');
 }
 
-try {
-  main();
-} catch (err) {
+main().catch((err: unknown) => {
   const known = err instanceof BackupError || err instanceof DataDirInUseError || err instanceof ConfigError;
   console.error(`latchkey restore: refused: ${known || err instanceof Error ? (err as Error).message : String(err)}`);
   process.exit(1);
-}
+});

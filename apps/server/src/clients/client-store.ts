@@ -1,4 +1,4 @@
-import type { AdminClient, ClientRole } from '@latchkey/contracts';
+import { foldName, type AdminClient, type ClientRole } from '@latchkey/contracts';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
 import { hashToken, newId, newToken } from '../crypto/tokens.js';
@@ -33,15 +33,8 @@ export function createClientStore(db: Db, clock: Clock) {
        FROM clients WHERE id = ? AND removed_at IS NULL`,
   );
   const touch = db.prepare<[number, string]>('UPDATE clients SET last_seen_at = ? WHERE id = ?');
-  // Live Clients only; duplicateName: another live Client of the same sort answers to the same name. A
-  // computer has one lock Client (its users' own, or the installer's) and one guard: a lock and a
-  // guard of one name are that computer, two locks (or two guards) are one computer too many.
   const ADMIN_COLUMNS = `c.id AS clientId, c.computer_name AS computerName, c.allow_otp AS allowOneTimePasswords,
-            c.enrolled_at AS enrolledAt, c.last_seen_at AS lastSeenAt, c.enrolled_from AS enrolledFromAddress, c.role,
-            EXISTS (SELECT 1 FROM clients o
-                     WHERE o.computer_name = c.computer_name COLLATE NOCASE AND o.id <> c.id AND o.removed_at IS NULL
-                       AND (o.role = 'guard') = (c.role = 'guard'))
-              AS duplicateName`;
+            c.enrolled_at AS enrolledAt, c.last_seen_at AS lastSeenAt, c.enrolled_from AS enrolledFromAddress, c.role`;
   const listAll = db.prepare<[], AdminClientRow>(
     `SELECT ${ADMIN_COLUMNS} FROM clients c WHERE c.removed_at IS NULL ORDER BY c.computer_name COLLATE NOCASE, c.enrolled_at`,
   );
@@ -55,15 +48,22 @@ export function createClientStore(db: Db, clock: Clock) {
   );
   const setLastOtpIssued = db.prepare<[number, string]>('UPDATE clients SET last_otp_issued_at = ? WHERE id = ?');
 
-  type AdminClientRow = Omit<AdminClient, 'allowOneTimePasswords' | 'duplicateName'> & {
-    allowOneTimePasswords: number;
-    duplicateName: number;
+  type AdminClientRow = Omit<AdminClient, 'allowOneTimePasswords' | 'duplicateName'> & { allowOneTimePasswords: number };
+  // duplicateName: another live Client of the same sort answers to the same name, compared as a reader
+  // sees it (foldName: NFKC and case folding, so `ＰＣ-1` and `pc-1` are one name). A computer has one
+  // lock Client (its users' own, or the installer's) and one guard: a lock and a guard of one name are
+  // that computer, two locks (or two guards) are one computer too many.
+  const sameName = (row: AdminClientRow) => `${row.role === 'guard' ? 'guard' : 'lock'}:${foldName(row.computerName)}`;
+  const toAdmin = (rows: readonly AdminClientRow[], live: readonly AdminClientRow[] = rows): AdminClient[] => {
+    const named = new Map<string, number>();
+    for (const row of live) named.set(sameName(row), (named.get(sameName(row)) ?? 0) + 1);
+    return rows.map((row) => ({
+      ...row,
+      allowOneTimePasswords: row.allowOneTimePasswords === 1,
+      duplicateName: named.get(sameName(row))! > 1,
+    }));
   };
-  const toAdmin = (row: AdminClientRow): AdminClient => ({
-    ...row,
-    allowOneTimePasswords: row.allowOneTimePasswords === 1,
-    duplicateName: row.duplicateName === 1,
-  });
+  const oneAdmin = (row: AdminClientRow | undefined) => row && toAdmin([row], listAll.all())[0];
 
   // A Client calls every few seconds at most; one write a minute is enough for "last seen".
   const LAST_SEEN_RESOLUTION_MS = 60_000;
@@ -103,19 +103,17 @@ export function createClientStore(db: Db, clock: Clock) {
     lastOtpIssuedAt: (clientId: string): number | null => selectLastOtpIssued.get(clientId)?.lastOtpIssuedAt ?? null,
     markOtpIssued: (clientId: string): void => void setLastOtpIssued.run(clock.now(), clientId),
     list(): AdminClient[] {
-      return listAll.all().map(toAdmin);
+      return toAdmin(listAll.all());
     },
     /** Marks a live Client removed (its token is refused from now on); the Client as it was, or undefined. */
     remove(clientId: string, actor: string): AdminClient | undefined {
-      const row = adminById.get(clientId);
-      if (!row) return undefined;
-      markRemoved.run(clock.now(), actor, clientId);
-      return toAdmin(row);
+      const removed = oneAdmin(adminById.get(clientId));
+      if (removed) markRemoved.run(clock.now(), actor, clientId);
+      return removed;
     },
     setAllowOtp(clientId: string, allow: boolean): AdminClient | undefined {
       setAllow.run(allow ? 1 : 0, clientId);
-      const row = adminById.get(clientId);
-      return row && toAdmin(row);
+      return oneAdmin(adminById.get(clientId));
     },
   };
 }

@@ -45,9 +45,11 @@ export function writeNewFileDurably(file: string, content: string, mode: number)
   }
 }
 
+export const SECRET_KEY_FILE = 'secret.key';
+
 /** Reads `<dataDir>/secret.key`, creating it (mode 0600) on first start. */
 export function loadOrCreateSecret(dataDir: string): Buffer {
-  const file = join(dataDir, 'secret.key');
+  const file = join(dataDir, SECRET_KEY_FILE);
   if (existsSync(file)) {
     const secret = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
     if (secret.length !== 32) throw new Error(`${file} does not hold a 32-byte base64 key`);

@@ -36,13 +36,24 @@ function fromPrivateKey(privateKey: KeyObject): SigningKey {
   };
 }
 
+/** Why `pem` cannot be the signing key, or undefined when it can (a PKCS#8 PEM Ed25519 private key). */
+export function signingKeyProblem(pem: string): string | undefined {
+  try {
+    return createPrivateKey(pem).asymmetricKeyType === 'ed25519' ? undefined : 'must hold an Ed25519 private key';
+  } catch {
+    return 'must hold a PEM private key (PKCS#8)';
+  }
+}
+
 /**
- * Reads `<dataDir>/signing.key` (PKCS#8 PEM), creating it on first start like the secret key: mode
- * 0600, written to a temporary file, flushed, then linked into place, so a crash never leaves half a
- * key and two starts never write two. It is never stored in the database, so a database backup or
- * leak does not let anyone sign verdicts.
+ * The signing key: from LATCHKEY_SIGNING_KEY_FILE (the same file on every node) when set, else
+ * `<dataDir>/signing.key`, created on first start like the secret key: mode 0600, written to a
+ * temporary file, flushed, then linked into place, so a crash never leaves half a key and two starts
+ * never write two. It is never stored in the database, so a database backup or leak does not let
+ * anyone sign verdicts. `source` names where it came from, for the one line a mismatch prints.
  */
-export function loadOrCreateSigningKey(dataDir: string): SigningKey {
+export function loadSigningKey(dataDir: string, fromFile: { file: string; pem: string } | undefined): SigningKey & { source: string } {
+  if (fromFile) return { ...fromPrivateKey(createPrivateKey(fromFile.pem)), source: `LATCHKEY_SIGNING_KEY_FILE (${fromFile.file})` };
   const file = join(dataDir, SIGNING_KEY_FILE);
   if (!existsSync(file)) {
     const { privateKey } = generateKeyPairSync('ed25519');
@@ -54,5 +65,5 @@ export function loadOrCreateSigningKey(dataDir: string): SigningKey {
   } catch {
     throw new Error(`${file} does not hold a PEM private key`);
   }
-  return fromPrivateKey(privateKey);
+  return { ...fromPrivateKey(privateKey), source: file };
 }

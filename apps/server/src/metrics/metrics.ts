@@ -13,12 +13,21 @@ export type Metrics = ReturnType<typeof createMetrics>;
  * and event-loop delay are read when Prometheus scrapes.
  */
 export function createMetrics(sources: {
+  /** LATCHKEY_NODE_NAME: `latchkey_node_info{node}` says which node Prometheus scraped. */
+  nodeName: string;
   mailBacklog: () => { pending: number; oldestQueuedAt: number | null };
   now: () => number;
   eventLoopDelayMs: () => number;
 }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'latchkey_' });
+
+  new Gauge({
+    name: 'latchkey_node_info',
+    help: 'Always 1; its label names the node (LATCHKEY_NODE_NAME), to join with the other series of one target.',
+    labelNames: ['node'] as const,
+    registers: [registry],
+  }).set({ node: sources.nodeName }, 1);
 
   const requests = new Counter({
     name: 'latchkey_http_requests_total',

@@ -15,6 +15,22 @@ export const STAFF_NOTICE_INTERVAL_MS = 60_000;
 /** How often one issued OTP may be mailed again. */
 export const RESEND_LIMIT = 3;
 
+/**
+ * Whether `email` reaches the mailbox of `ownEmail`: compared without case, and with a `+tag` on the
+ * local part dropped (`hank+cfo@corp.example.com` is delivered to `hank@corp.example.com`).
+ */
+export function isOwnMailbox(email: string, ownEmail: string): boolean {
+  if (ownEmail === '') return false;
+  return mailbox(email) === mailbox(ownEmail);
+}
+
+function mailbox(email: string): string {
+  const at = email.lastIndexOf('@');
+  const local = email.slice(0, at);
+  const plus = local.indexOf('+');
+  return `${plus === -1 ? local : local.slice(0, plus)}${email.slice(at)}`.toLowerCase();
+}
+
 export type IssuePolicy = ReturnType<typeof createIssuePolicy>;
 
 /** When a Client may be issued, or may ask for, a new one-time password. Reads only; refusals are values. */
@@ -67,9 +83,11 @@ export function createIssuePolicy(deps: {
       return allowed.some((d) => d.toLowerCase() === domain) ? undefined : { refused: 'email_domain_not_allowed' };
     },
 
-    /** An approver never approves an OTP mailed to their own address (`self_approval`). */
+    /**
+     * An approver never approves, nor generates, an OTP mailed to their own mailbox (`self_approval`).
+     */
     checkApprover(requestEmail: string, approver: { email: string }): OtpRefusal | undefined {
-      return requestEmail.toLowerCase() === approver.email.toLowerCase() ? { refused: 'self_approval' } : undefined;
+      return isOwnMailbox(requestEmail, approver.email) ? { refused: 'self_approval' } : undefined;
     },
   };
 }

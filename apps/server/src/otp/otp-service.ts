@@ -331,11 +331,12 @@ export function createOtpService(deps: {
     generate: (
       client: ClientRow,
       input: { osUser: string; email: string; comment: string | null },
-      actor: string,
+      approver: { login: string; email: string },
     ): { requestId: string; expiresAt: number } | OtpRefusal =>
       db
         .transaction(() => {
-          const refusal = policy.checkEmailDomain(input.email);
+          const actor = approver.login;
+          const refusal = policy.checkApprover(input.email, approver) ?? policy.checkEmailDomain(input.email);
           if (refusal) return refusal;
           const id = requests.insert({
             clientId: client.id,

@@ -11,6 +11,7 @@ async function metrics(app: FastifyInstance) {
   const token = app.config.metricsToken;
   if (token === undefined) return;
   const m = createMetrics({
+    nodeName: app.config.nodeName,
     mailBacklog: () => app.mail.backlog(),
     now: () => app.clock.now(),
     eventLoopDelayMs: () => app.memoryUsage().eventLoopDelay,
@@ -23,9 +24,12 @@ async function metrics(app: FastifyInstance) {
   });
 
   app.get(METRICS_URL, async (request, reply) => {
+    // An address that sent too many wrong tokens is refused before its token is looked at.
+    await app.budgets.metricsFailures.check(request);
     const header = request.headers.authorization ?? '';
     const sent = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
     if (!equalSecrets(sent, token)) {
+      await app.budgets.metricsFailures.fail(request);
       reply.header('www-authenticate', 'Bearer realm="latchkey-metrics"');
       throw new AppError(401, 'unauthorized', 'Send the metrics token as a Bearer token.');
     }

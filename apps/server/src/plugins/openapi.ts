@@ -50,7 +50,10 @@ async function openapi(app: FastifyInstance) {
     },
   });
 
-  app.get(OPENAPI_URL, async () => app.swagger());
+  app.get(OPENAPI_URL, async (request) => {
+    await app.budgets.openapi(request);
+    return app.swagger();
+  });
 }
 
 export default fp(openapi, { name: 'openapi', dependencies: ['services'] });

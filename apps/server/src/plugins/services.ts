@@ -8,8 +8,9 @@ import type { Clock } from '../clock.js';
 import { openDatabase } from '../db/database.js';
 import { claimDataDir } from '../db/data-dir-lock.js';
 import { createGroupCommit } from '../db/group-commit.js';
-import { deriveKeys, loadOrCreateSecret, writeNewFileDurably } from '../crypto/secret-key.js';
-import { loadOrCreateSigningKey } from '../crypto/signing-key.js';
+import { SECRET_KEY_FILE, deriveKeys, loadOrCreateSecret, writeNewFileDurably } from '../crypto/secret-key.js';
+import { checkKeyFingerprints } from '../crypto/key-fingerprints.js';
+import { loadSigningKey } from '../crypto/signing-key.js';
 import { threadPool } from '../crypto/thread-pool.js';
 import { createSettingsStore } from '../settings/settings-store.js';
 import { createAuditLog } from '../audit/audit-log.js';
@@ -49,10 +50,21 @@ function loadEnrollmentKey(config: Config, announce: (line: string) => void): st
 async function services(app: FastifyInstance, { config, clock, announce }: ServicesOptions) {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const releaseDataDir = claimDataDir(config.dataDir);
-  const keys = deriveKeys(config.secret ?? loadOrCreateSecret(config.dataDir));
-  const signingKey = loadOrCreateSigningKey(config.dataDir);
+  const secret = config.secret ?? loadOrCreateSecret(config.dataDir);
+  const keys = deriveKeys(secret);
+  const { source: signingKeySource, ...signingKey } = loadSigningKey(config.dataDir, config.signingKey);
   threadPool.resize(config.threadPoolSize);
   const db = openDatabase(join(config.dataDir, 'latchkey.db'));
+  try {
+    checkKeyFingerprints(db, clock.now(), {
+      secret: { key: secret, source: config.secret ? 'LATCHKEY_SECRET (or LATCHKEY_SECRET_FILE)' : join(config.dataDir, SECRET_KEY_FILE) },
+      signing: { fingerprint: signingKey.fingerprint, source: signingKeySource },
+    });
+  } catch (err) {
+    db.close();
+    releaseDataDir();
+    throw err;
+  }
 
   const settings = createSettingsStore(db);
   const audit = createAuditLog(db, clock);

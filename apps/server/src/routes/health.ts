@@ -7,7 +7,8 @@ export default async function healthRoutes(app: TypedApp) {
     ...routeOptions(routes.health),
     handler: async (_request, reply) => {
       const { ok, checks } = await app.readiness.check();
-      if (ok) return { status: 'ok' as const, version: SERVER_VERSION, checks };
+      const node = app.config.nodeName;
+      if (ok) return { status: 'ok' as const, version: SERVER_VERSION, node, checks };
       const failing = checks.filter((c) => !c.ok).map((c) => c.name);
       return reply
         .code(503)
@@ -16,6 +17,7 @@ export default async function healthRoutes(app: TypedApp) {
           error: { code: 'service_unavailable' as const, message: `Not ready: ${failing.join(', ')}.` },
           status: 'unavailable' as const,
           version: SERVER_VERSION,
+          node,
           checks,
         });
     },

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../../src/crypto/password.js';
-import { loadOrCreateSigningKey } from '../../src/crypto/signing-key.js';
+import { loadSigningKey } from '../../src/crypto/signing-key.js';
 import { createThreadPool, threadPool } from '../../src/crypto/thread-pool.js';
 
 const dirs: string[] = [];
@@ -13,7 +13,7 @@ afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, f
 function signingKey() {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-pool-'));
   dirs.push(dir);
-  return loadOrCreateSigningKey(dir);
+  return loadSigningKey(dir, undefined);
 }
 
 const verifies = (publicKey: string, message: Uint8Array, signature: string) =>

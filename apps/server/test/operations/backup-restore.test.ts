@@ -1,5 +1,18 @@
 import { spawn } from 'node:child_process';
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,6 +98,10 @@ describe('backup during a logon storm, restore into a new data dir (the restore 
     const backup = await runCli('backup', ['--to', backupFile], server.dataDir);
     expect(backup.out).toMatch(/backed up/);
     expect(backup.code, backup.out).toBe(0);
+    // Only its owner reads the copy (password hashes, sealed OTPs); its SHA-256 is beside it, as sha256sum writes it.
+    expect(statSync(backupFile).mode & 0o777).toBe(0o600);
+    const sha256 = createHash('sha256').update(readFileSync(backupFile)).digest('hex');
+    expect(readFileSync(`${backupFile}.sha256`, 'utf8')).toBe(`${sha256}  latchkey-backup.db\n`);
     expect(stormDone, 'the backup finished while the storm was still running').toBe(false);
 
     // Restoring over the data dir of the running server is refused, and changes nothing.
@@ -115,9 +132,10 @@ describe('backup during a logon storm, restore into a new data dir (the restore 
     expect(withoutKey.out).toMatch(/WARNING: there is no secret\.key/);
 
     mkdirSync(restoredDir, { mode: 0o700 });
-    copyFileSync(join(server.dataDir, 'secret.key'), join(restoredDir, 'secret.key'));
+    for (const key of ['secret.key', 'signing.key']) copyFileSync(join(server.dataDir, key), join(restoredDir, key));
     const restore = await runCli('restore', ['--from', backupFile], restoredDir);
     expect(restore.code, restore.out).toBe(0);
+    expect(statSync(join(restoredDir, 'latchkey.db')).mode & 0o777).toBe(0o600);
     expect(restore.out).toMatch(/the server key in the data dir opens this backup/);
     expect(counts(join(restoredDir, 'latchkey.db'))).toEqual(copied);
 
@@ -131,6 +149,41 @@ describe('backup during a logon storm, restore into a new data dir (the restore 
     expect((await verify()).status).toBe(401);
   }, 120_000);
 
+  it('refuses a copy changed after the backup though its b-tree is whole, and one without its checksum', async () => {
+    const target = join(work, 'tampered-target');
+    const tampered = join(work, 'tampered.db');
+    copyFileSync(backupFile, tampered);
+    copyFileSync(`${backupFile}.sha256`, `${tampered}.sha256`);
+    // One letter of a stored value, changed in place where SQLite's integrity check still passes.
+    const bytes = readFileSync(tampered);
+    const needle = Buffer.from('@corp.example.com');
+    let changed = false;
+    for (let at = bytes.indexOf(needle); at !== -1 && !changed; at = bytes.indexOf(needle, at + 1)) {
+      bytes[at + 1] = 'x'.charCodeAt(0);
+      writeFileSync(tampered, bytes);
+      const db = new Database(tampered, { readonly: true });
+      changed = db.pragma('integrity_check', { simple: true }) === 'ok';
+      db.close();
+      if (!changed) bytes[at + 1] = 'c'.charCodeAt(0);
+    }
+    expect(changed).toBe(true);
+    const refused = await runCli('restore', ['--from', tampered], target);
+    expect(refused.code).toBe(1);
+    expect(refused.out).toMatch(/refused: .*tampered\.db does not match its checksum in .*tampered\.db\.sha256/);
+    expect(existsSync(join(target, 'latchkey.db'))).toBe(false);
+
+    rmSync(`${tampered}.sha256`);
+    const missing = await runCli('restore', ['--from', tampered], target);
+    expect(missing.code).toBe(1);
+    expect(missing.out).toMatch(/refused: .*tampered\.db\.sha256 is missing.*add --ignore-checksum/);
+    expect(existsSync(join(target, 'latchkey.db'))).toBe(false);
+
+    // Knowingly: the operator says so, and is told again.
+    const knowingly = await runCli('restore', ['--from', tampered, '--ignore-checksum'], target);
+    expect(knowingly.code, knowingly.out).toBe(0);
+    expect(knowingly.out).toMatch(/WARNING: --ignore-checksum/);
+  });
+
   it('refuses a damaged copy, a copy newer than the code, and something that is not a database', async () => {
     const target = join(work, 'refusals');
     const damaged = join(work, 'damaged.db');
@@ -138,7 +191,7 @@ describe('backup during a logon storm, restore into a new data dir (the restore 
     const fd = openSync(damaged, 'r+');
     writeSync(fd, Buffer.alloc(4096, 0xa5), 0, 4096, 4096 * 2);
     closeSync(fd);
-    const one = await runCli('restore', ['--from', damaged], target);
+    const one = await runCli('restore', ['--from', damaged, '--ignore-checksum'], target);
     expect(one.code).toBe(1);
     expect(one.out).toMatch(/refused: .*damaged\.db (fails its integrity check|cannot be opened as a database)/);
 
@@ -147,13 +200,13 @@ describe('backup during a logon storm, restore into a new data dir (the restore 
     const db = new Database(newer);
     db.pragma('user_version = 9990');
     db.close();
-    const two = await runCli('restore', ['--from', newer], target);
+    const two = await runCli('restore', ['--from', newer, '--ignore-checksum'], target);
     expect(two.code).toBe(1);
     expect(two.out).toMatch(/refused: .*newer\.db is at schema version 9990, newer than this Latchkey/);
 
     const text = join(work, 'notes.txt');
     copyFileSync(fileURLToPath(import.meta.url), text);
-    const three = await runCli('restore', ['--from', text], target);
+    const three = await runCli('restore', ['--from', text, '--ignore-checksum'], target);
     expect(three.code).toBe(1);
     expect(three.out).toMatch(/refused: .*notes\.txt is not a SQLite database/);
     expect(existsSync(join(target, 'latchkey.db'))).toBe(false);

@@ -1,9 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { SAFE_MULTILINE_TEXT_FORMAT, SAFE_TEXT_FORMAT } from './safe-text.js';
+import { SAFE_MULTILINE_TEXT_FORMAT, SAFE_NAME_FORMAT, SAFE_TEXT_FORMAT } from './safe-text.js';
 
 /** One line of text a person typed: no control or format characters, no lone surrogates; stored NFC. */
 export const SafeTextSchema = (options: { minLength?: number; maxLength: number; pattern?: string }) =>
   Type.String({ ...options, format: SAFE_TEXT_FORMAT });
+
+/** Like SafeTextSchema, and no space but the ASCII one: a name that must not pass for another. */
+export const SafeNameSchema = (options: { minLength?: number; maxLength: number; pattern?: string }) =>
+  Type.String({ ...options, format: SAFE_NAME_FORMAT });
 
 /** Like SafeTextSchema, and line feeds are allowed. */
 export const SafeMultilineTextSchema = (options: { minLength?: number; maxLength: number }) =>
@@ -25,10 +29,10 @@ export function isValidEmail(value: string): boolean {
 }
 
 /** `DOMAIN\name`, `name` or `name@domain`. */
-export const OsUserSchema = SafeTextSchema({ minLength: 1, maxLength: 256 });
+export const OsUserSchema = SafeNameSchema({ minLength: 1, maxLength: 256 });
 
 /** A computer's name as its Client reports it at enrollment. */
-export const ComputerNameSchema = SafeTextSchema({ minLength: 1, maxLength: 255 });
+export const ComputerNameSchema = SafeNameSchema({ minLength: 1, maxLength: 255 });
 
 export const OtpCodeSchema = Type.String({ pattern: '^[0-9]{6,10}$' });
 
@@ -47,7 +51,7 @@ export type Role = Static<typeof RoleSchema>;
 
 /** Internal users' login names, the one rule the schema, the console's form and the lock all use. */
 export const LOGIN_NAME_PATTERN = '^[A-Za-z0-9._@-]{1,64}$';
-export const LoginNameSchema = SafeTextSchema({ minLength: 1, maxLength: 64, pattern: LOGIN_NAME_PATTERN });
+export const LoginNameSchema = SafeNameSchema({ minLength: 1, maxLength: 64, pattern: LOGIN_NAME_PATTERN });
 const LOGIN_NAME = new RegExp(LOGIN_NAME_PATTERN);
 export const isValidLoginName = (login: string): boolean => LOGIN_NAME.test(login);
 export const PasswordSchema = Type.String({ minLength: 1, maxLength: 256 });

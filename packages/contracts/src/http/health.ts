@@ -18,8 +18,15 @@ export const HealthCheckSchema = Type.Object(
 );
 export type HealthCheck = Static<typeof HealthCheckSchema>;
 
+/**
+ * Which server process answered (LATCHKEY_NODE_NAME, default its host name): several may serve one
+ * database. Every 1.2 server sends it; optional so that a Client checking a 1.1 server still accepts
+ * its answer.
+ */
+export const NodeNameSchema = Type.Optional(Type.String({ minLength: 1, maxLength: 63 }));
+
 export const HealthSchema = Type.Object(
-  { status: Type.Literal('ok'), version: Type.String(), checks: Type.Array(HealthCheckSchema) },
+  { status: Type.Literal('ok'), version: Type.String(), node: NodeNameSchema, checks: Type.Array(HealthCheckSchema) },
   { additionalProperties: false },
 );
 export type Health = Static<typeof HealthSchema>;
@@ -30,6 +37,7 @@ export const HealthUnavailableSchema = Type.Object(
     error: Type.Object({ code: Type.Literal('service_unavailable'), message: Type.String() }, { additionalProperties: false }),
     status: Type.Literal('unavailable'),
     version: Type.String(),
+    node: NodeNameSchema,
     checks: Type.Array(HealthCheckSchema),
   },
   { additionalProperties: false },

@@ -12,6 +12,11 @@ export default async function accessRequestRoutes(app: TypedApp) {
     directory: () => app.directory,
     now: () => app.clock.now(),
   });
+  /** The acting staff member and their own mailbox, which they may not send an OTP to. */
+  const approverOf = (request: Parameters<typeof adminOf>[0]) => {
+    const { login } = adminOf(request);
+    return { login, email: app.users.get(login)?.email ?? '' };
+  };
   const one = async (request: Parameters<typeof withContext>[0][number]) => (await withContext([request]))[0]!;
 
   app.route({
@@ -27,9 +32,9 @@ export default async function accessRequestRoutes(app: TypedApp) {
   app.route({
     ...routeOptions(routes.approveAccessRequest),
     handler: async (request) => {
-      const { login } = adminOf(request);
-      const approver = { login, email: app.users.get(login)?.email ?? '' };
-      return one(app.requestWatch.tell(unlessRefused(app.otp.approve(request.params.requestId, approver, request.body.comment ?? null))));
+      return one(
+        app.requestWatch.tell(unlessRefused(app.otp.approve(request.params.requestId, approverOf(request), request.body.comment ?? null))),
+      );
     },
   });
 
@@ -48,8 +53,8 @@ export default async function accessRequestRoutes(app: TypedApp) {
       const client = app.clients.get(clientId);
       if (!client) throw new AppError(404, 'not_found', 'The Client was not found.');
       if (!client.allowOtp) throw new AppError(403, 'otp_not_allowed', 'One-time passwords are not allowed on this computer.');
-      const actor = adminOf(request).login;
-      const generated = await app.writes.run(() => app.otp.generate(client, { osUser, email, comment: comment ?? null }, actor));
+      const approver = approverOf(request);
+      const generated = await app.writes.run(() => app.otp.generate(client, { osUser, email, comment: comment ?? null }, approver));
       return reply.code(201).send(unlessRefused(generated));
     },
   });

@@ -9,7 +9,9 @@ export default async function clientRoutes(app: TypedApp) {
     ...routeOptions(routes.enroll),
     handler: async (request, reply) => {
       const { enrollmentKey, computerName, role = 'lock' } = request.body;
-      if (!equalSecrets(enrollmentKey, app.enrollmentKey)) {
+      const rightKey = equalSecrets(enrollmentKey, app.enrollmentKey);
+      await app.budgets.enrollment(request, rightKey);
+      if (!rightKey) {
         app.audit.record({ type: 'client.enroll_failed', computerName, detail: `from ${request.ip}` });
         throw new AppError(401, 'invalid_enrollment_key', 'The enrollment key is not correct.');
       }
