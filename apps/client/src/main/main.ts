@@ -17,7 +17,6 @@ import {
   enrollMachine,
   icaclsArgs,
   machineTokenPath,
-  machineUserKeyPath,
   saveMachineEnrollment,
   parseMachineToken,
   type MachineToken,
@@ -26,8 +25,11 @@ import { LOCK_ORIGIN, LOCK_SCHEME, RENDERER_CSP, rendererFileFor } from './rende
 import { parseTasklistSessionId, sessionScopeName, tasklistCommand } from './session-scope.js';
 import { signOutCommand } from './sign-out.js';
 import { encodeTaskXml, taskXml } from './task-xml.js';
-import { createHandedOverKeyStore, createOfflineKeyStore, nodeHmacSha256, offlineSlots } from './offline-store.js';
-import { OfflineUnlock } from '../lock/offline-unlock.js';
+import { createOfflineKeyStore, nodeHmacSha256, offlineSlots } from './offline-store.js';
+import { OfflineUnlock, type OfflineUnlocker } from '../lock/offline-unlock.js';
+import { GuardLink, guardOfflineUnlock } from '../lock/guard-link.js';
+import { connectGuardChannel } from '../guard/channel-socket.js';
+import { GUARD_PIPE_NAME } from '../guard/windows-host.js';
 import { guardTaskXml } from './guard-task-xml.js';
 import { runGuard } from './guard-main.js';
 import { createRequestFileStore, createTokenStore, createVerdictFailureFileStore } from './token-store.js';
@@ -128,6 +130,16 @@ function takeSessionLock(userDir: string): boolean {
   return app.requestSingleInstanceLock();
 }
 
+/** The guard's pipe, when a guard serves it; undefined off Windows or without one. */
+async function connectGuard(): Promise<GuardLink | undefined> {
+  if (process.platform !== 'win32') return undefined;
+  try {
+    return new GuardLink(await connectGuardChannel(GUARD_PIPE_NAME));
+  } catch {
+    return undefined;
+  }
+}
+
 function main(): void {
   let unlocked = false;
   // Fail closed: a crash of main before unlock signs the user out (Task Scheduler starts us again).
@@ -183,9 +195,22 @@ function main(): void {
       }
     }
 
+    // With the guard (installer-enrolled): it started this lock, hands it a token of this user, and decides.
+    const guard = await connectGuard();
+    const welcome = guard && (await guard.hello());
+    const guarded = welcome?.clientToken && welcome.clientId && welcome.serverPublicKey && welcome.serverUrl ? welcome : undefined;
+    if (guarded) {
+      machineToken = {
+        serverUrl: guarded.serverUrl!,
+        clientId: guarded.clientId!,
+        clientToken: guarded.clientToken!,
+        serverPublicKey: guarded.serverPublicKey!,
+      };
+    }
+
     const userData = app.getPath('userData');
     const tokens = createTokenStore(userDir, safeStorage);
-    // The protected copy the elevated installer wrote (machine-enrollment.ts) or this user's own.
+    // The guard's per-user token, the protected copy the elevated installer wrote, or this user's own.
     let enrollment = machineToken ?? tokens.load();
     // Learnt under another key than the one the installer pins now: enroll again.
     if (enrollment && config?.serverPublicKey && enrollment.serverPublicKey !== config.serverPublicKey) enrollment = undefined;
@@ -200,15 +225,20 @@ function main(): void {
       store: createVerdictFailureFileStore(userData),
     });
     const netFetch = fetchWithTimeout(net.fetch as unknown as typeof fetch);
-    const offline = new OfflineUnlock({
-      osUser,
-      // Installer-enrolled: the key the guard wrote for this user; else this profile's own, from the server.
-      keys: machineToken ? createHandedOverKeyStore(machineUserKeyPath(configPath, osUser)) : createOfflineKeyStore(userData, safeStorage),
-      slots: offlineSlots(userData, app.getPath('appData')),
-      hmac: nodeHmacSha256,
-      randomBytes: nodeRandomBytes,
-      now: () => Date.now(),
-    });
+    // With the guard, it checks offline codes with the machine key; else this profile's own key, from the server.
+    const offline: OfflineUnlocker =
+      guard && guarded
+        ? guardOfflineUnlock(guard, osUser, Date.now)
+        : new OfflineUnlock({
+            osUser,
+            // An installer-enrolled lock without its guard gets no key: a user-readable key (or an old
+            // handed-over one) would let whoever holds the Windows password make their own codes.
+            keys: machineToken ? { load: () => undefined, save: () => false } : createOfflineKeyStore(userData, safeStorage),
+            slots: offlineSlots(userData, app.getPath('appData')),
+            hmac: nodeHmacSha256,
+            randomBytes: nodeRandomBytes,
+            now: () => Date.now(),
+          });
 
     // Enrolls on first use; a failure surfaces as "server unreachable" and is retried with backoff.
     const fetchEnrolled: FetchLike = async (url, init) => {
@@ -288,6 +318,7 @@ function main(): void {
       onSessionRecorded: (recorded, unlockedAt) => activity.begin(recorded.sessionId, recorded.via, unlockedAt),
       onSignOut: () => signOutNow(),
       verdicts,
+      ...(guard && guarded ? { guard } : {}),
     });
     registerLockIpc(ipcMain, createLockHandlers(controller), (event) => isLockSender(event, windows.ids(), LOCK_ORIGIN));
     controller.subscribe((state) => windows.broadcast(state));
@@ -304,6 +335,7 @@ function main(): void {
       log,
     });
     sessionEvent = (event) => void gate.onSessionEvent(event);
+    guard?.onRelock((event) => sessionEvent(event));
     // Windows unlock and resume in the running instance. Locking and suspending cover the displays
     // already when the answer would be "lock again" (it cannot change to "no" as time passes), so
     // nothing of the desktop shows after the unlock. Electron has no remote/console connect event:
