@@ -218,3 +218,19 @@ describe('attack 4: offline unlock is checked by the guard with the machine key'
     expect(stopped.waitUntil).toBeGreaterThan(server.test.clock.now() + 10 * 60 * 60_000);
   });
 });
+
+describe('who must unlock: the guard asks lock-decision itself at logon (the route through a stub until scope registers it)', () => {
+  it('starts no lock for an exempt account on a verdict it checked, and a lock for a forged "no lock"', async () => {
+    await computer.stop();
+    computer = await startGuardedComputer({ lockDecision: { exempt: ['CORP\\svc-backup'], forged: ['CORP\\mallory'] } });
+    ({ server, stub, host, machine, guard } = computer);
+    host.logon({ windowsSessionId: 3, user: 'CORP\\svc-backup', logonKind: 'remote' });
+    host.logon({ windowsSessionId: 4, user: 'CORP\\mallory', logonKind: 'local' });
+    await expect.poll(() => guard.state(3)).toBe('exempt');
+    await expect.poll(() => guard.lockPid(4)).toBeDefined();
+    expect(guard.state(4)).toBe('locked');
+    expect(guard.lockPid(3)).toBeUndefined();
+    // alice (there before the guard started) was asked too, and is locked.
+    expect(guard.lockPid(1)).toBeDefined();
+  });
+});

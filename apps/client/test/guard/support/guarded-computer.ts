@@ -16,7 +16,9 @@ export const EMAIL = 'alice@corp.example.com';
  * machine Client whose token and offline key only the guard holds, the test host with alice signed
  * in, and the guard started on it. `newGuard()` makes another guard on the same host and storage.
  */
-export async function startGuardedComputer(options: { lockIsThisProcess?: boolean } = {}) {
+export async function startGuardedComputer(
+  options: { lockIsThisProcess?: boolean; lockDecision?: { exempt: string[]; forged: string[] } } = {},
+) {
   const server: LiveServer = await startServer();
   const host = new TestHost();
   host.now = () => server.test.clock.now();
@@ -25,13 +27,19 @@ export async function startGuardedComputer(options: { lockIsThisProcess?: boolea
   const machine: EnrollResult = await anonymous(routes.enroll, {
     body: { enrollmentKey: ENROLLMENT_KEY, computerName: host.computerName, role: 'machine' },
   });
-  const stub: SrvguardStub = await startSrvguardStub(server.baseUrl, machine.clientToken);
+  const stub: SrvguardStub = await startSrvguardStub(
+    server.baseUrl,
+    machine.clientToken,
+    options.lockDecision && { clientId: machine.clientId, now: () => server.test.clock.now(), ...options.lockDecision },
+  );
+  // With the lock-decision stub, the guard pins the stub's key (the real server's verdicts then fail: only for that test).
+  const serverPublicKey = options.lockDecision ? stub.lockDecisionKey : machine.serverPublicKey;
   host.existing(ALICE);
   const newGuard = (): GuardService =>
     createGuardService({
       host,
       api: createApiClient({ baseUrl: stub.url, fetch, token: () => machine.clientToken }),
-      identity: () => ({ clientId: machine.clientId, serverPublicKey: machine.serverPublicKey }),
+      identity: () => ({ clientId: machine.clientId, serverPublicKey }),
       verify: nodeEd25519Verify,
       randomBytes: nodeRandomBytes,
       hmac: nodeHmacSha256,

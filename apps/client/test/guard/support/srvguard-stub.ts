@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { verdictMessage } from '@latchkey/contracts';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -12,12 +13,25 @@ import type { AddressInfo } from 'node:net';
  */
 export interface SrvguardStub {
   url: string;
+  /** The key the stub signs lock decisions with (base64url, the JWK `x`): a guard pinned to it trusts them. */
+  lockDecisionKey: string;
   minted: { osUser: string; token: string }[];
   relocked: string[];
   stop(): Promise<void>;
 }
 
-export async function startSrvguardStub(target: string, machineToken: string): Promise<SrvguardStub> {
+/**
+ * `lockDecision`: also stubs POST /api/v1/client/lock-decision (helper scope builds it): `exempt`
+ * users get `lock: false` signed with the stub's own key, `forged` users get it signed with another.
+ */
+export async function startSrvguardStub(
+  target: string,
+  machineToken: string,
+  lockDecision?: { clientId: string; now: () => number; exempt: string[]; forged: string[] },
+): Promise<SrvguardStub> {
+  const keys = generateKeyPairSync('ed25519');
+  const other = generateKeyPairSync('ed25519');
+  const lockDecisionKey = keys.publicKey.export({ format: 'jwk' }).x!;
   const minted: SrvguardStub['minted'] = [];
   const relocked: string[] = [];
   const userTokens = new Map<string, string>();
@@ -43,6 +57,16 @@ export async function startSrvguardStub(target: string, machineToken: string): P
         minted.push({ osUser, token });
         return json(res, 201, { clientToken: token, osUser });
       }
+      if (lockDecision && req.method === 'POST' && req.url === '/api/v1/client/lock-decision') {
+        const { osUser, nonce } = JSON.parse(body.toString()) as { osUser: string; nonce: string };
+        const key = lockDecision.exempt.includes(osUser) ? keys : lockDecision.forged.includes(osUser) ? other : undefined;
+        if (!key) return json(res, 200, { lock: true, reason: 'required' });
+        const sessionId = randomBytes(12).toString('base64url');
+        const time = lockDecision.now();
+        const message = verdictMessage({ clientId: lockDecision.clientId, osUser, nonce, sessionId, time });
+        const signature = sign(null, message, key.privateKey).toString('base64url');
+        return json(res, 200, { lock: false, reason: 'exempt_account', sessionId, verdict: { time, signature } });
+      }
       const relock = /^\/api\/v1\/sessions\/([^/]+)\/relock$/.exec(req.url ?? '');
       if (req.method === 'POST' && relock) {
         if (bearer !== machineToken) return json(res, 403, { error: { code: 'forbidden', message: 'Not the guard.' } });
@@ -63,6 +87,7 @@ export async function startSrvguardStub(target: string, machineToken: string): P
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    lockDecisionKey,
     minted,
     relocked,
     stop: () => new Promise((resolve) => server.close(() => resolve())),
