@@ -80,7 +80,14 @@ export function runGuard(log: (line: string) => void): void {
         }
       },
     });
-    await guard.start();
+    try {
+      await guard.start();
+    } catch (err) {
+      // The pipe's name taken by someone else (FILE_FLAG_FIRST_PIPE_INSTANCE) lands here: say so, and stop.
+      log(`guard: start failed: ${(err as Error).message}`);
+      app.exit(4);
+      return;
+    }
     setInterval(() => void guard.tick().catch((err: unknown) => log(`guard: ${(err as Error).message}`)), GUARD_TICK_MS);
   });
 }

@@ -4,6 +4,7 @@ import { connectGuardChannel } from '../../src/guard/channel-socket.js';
 import type { GuardService } from '../../src/guard/guard-service.js';
 import { GuardLink, guardOfflineUnlock } from '../../src/lock/guard-link.js';
 import { LockController, type UnlockedSession } from '../../src/lock/lock-controller.js';
+import { createRelockGate } from '../../src/lock/relock.js';
 import { createVerdictHook } from '../../src/lock/verdict.js';
 import { nodeEd25519Verify, nodeRandomBytes } from '../../src/main/node-ed25519.js';
 import { ALICE, EMAIL, startGuardedComputer, type GuardedComputer } from '../guard/support/guarded-computer.js';
@@ -57,7 +58,7 @@ async function guardedLock(guardSide: Pick<GuardLink, 'nonce' | 'unlock'> = link
 }
 
 describe('the lock with the guard (guard-link.ts)', () => {
-  it('verifies with the guard nonce, under the token the guard minted for its user, and opens only once the guard has', async () => {
+  it('verifies with the guard nonce, under the token the guard minted for its user, and opens only once the guard has; locks again when the guard says so', async () => {
     const { controller, unlocked } = await guardedLock();
     expect(link.token).toBe(stub.minted[0]!.token);
     await server.api(routes.generateOtp, { body: { clientId: machine.clientId, osUser: ALICE.user, email: EMAIL } });
@@ -66,6 +67,13 @@ describe('the lock with the guard (guard-link.ts)', () => {
     expect(controller.state.phase).toBe('unlocked');
     expect(unlocked).toHaveLength(1);
     expect(guard.state(1)).toBe('unlocked');
+
+    // Windows unlock: the guard locks again and says so; the lock follows through its relock gate, as main.ts wires it.
+    const gate = createRelockGate({ controller, cover: () => undefined, now: () => server.test.clock.now() });
+    link.onRelock((event) => gate.onSessionEvent(event));
+    computer.host.notify({ kind: 'unlock', windowsSessionId: 1 });
+    await expect.poll(() => controller.state.phase).toBe('locked');
+    expect(guard.state(1)).toBe('locked');
     controller.dispose();
   });
 
