@@ -21,3 +21,4 @@ export * from './http/verdicts.js';
 export * from './http/routes.js';
 export * from './ipc.js';
 export * from './offline-code.js';
+export * from './guard-channel.js';

@@ -15,6 +15,8 @@ export const OFFLINE_RESPONSE_LENGTH = 10;
 export const OFFLINE_CHALLENGE_MINUTES = 15;
 /** Wrong responses that burn a challenge. */
 export const OFFLINE_MAX_WRONG_RESPONSES = 5;
+/** Wrong responses of one osUser, whatever their challenges, that stop offline unlock for 24 hours (v1.2). */
+export const OFFLINE_MAX_WRONG_PER_DAY = 10;
 
 /** HMAC-SHA-256 of the UTF-8 bytes of `message`. */
 export type HmacSha256 = (key: Uint8Array, message: string) => Promise<Uint8Array>;

@@ -21,7 +21,8 @@ import {
 } from '@latchkey/contracts';
 import { backoffDelay, systemTimers, type Timers } from './timers.js';
 import { OfflineFlow } from './offline-flow.js';
-import type { OfflineUnlock } from './offline-unlock.js';
+import type { OfflineUnlocker } from './offline-unlock.js';
+import type { GuardLink } from './guard-link.js';
 import { relockNotice, type Relockable, type SessionEvent } from './relock.js';
 import { verdictNotice, type VerdictHook } from './verdict.js';
 import { accessDeniedBecause, errorNotice, inputNotice, intervalNotice, resentNotice, statusNotice, unreachable } from './messages.js';
@@ -67,9 +68,11 @@ export interface LockControllerOptions {
   /** The host signs the OS user out. */
   onSignOut?: () => void | Promise<void>;
   /** Offline unlock with the helpdesk (challenge and response) when the server cannot be reached. */
-  offline?: OfflineUnlock;
+  offline?: OfflineUnlocker;
   /** Signed verdicts (verdict.ts): nothing unlocks on an answer this hook refuses. */
   verdicts: VerdictHook;
+  /** On a computer with the guard (guard-link.ts): its nonce for each verify, and its say on every unlock. */
+  guard?: Pick<GuardLink, 'nonce' | 'unlock'>;
 }
 
 type Listener = (state: LockState) => void;
@@ -444,8 +447,9 @@ export class LockController implements Relockable {
     }
     this.update({ busy: 'verify' }, ['notice']);
     let result;
-    const nonce = this.options.verdicts.nonce();
+    let nonce: string;
     try {
+      nonce = this.options.guard ? await this.options.guard.nonce() : this.options.verdicts.nonce();
       result = await this.api(routes.verifyOtp, { body: { osUser: this.options.osUser, email, otp, nonce } });
     } catch (err) {
       if (err instanceof ApiError && err.code === 'access_denied') {
@@ -467,6 +471,9 @@ export class LockController implements Relockable {
       this.update({ notice: verdictNotice(refused) }, ['busy']);
       return void this.options.verdicts.report(this.api);
     }
+    // The guard opens the session only on a verdict it checked itself, over its own nonce.
+    if (this.options.guard && (await this.options.guard.unlock(nonce, result)))
+      return this.update({ notice: verdictNotice('missing') }, ['busy']);
     if (this.settled()) return;
     const via: SessionVia = !this.current.request ? 'generated' : this.requestMethod === 'emergency' ? 'emergency' : 'otp';
     this.unlock({ sessionId: result.sessionId, email, via });

@@ -1,6 +1,6 @@
 import { ApiError, routes, type ApiClient, type ClientPolicy, type LockState, type OfflineUnlockInput } from '@latchkey/contracts';
 import type { Timers } from './timers.js';
-import type { OfflineUnlock } from './offline-unlock.js';
+import type { OfflineUnlocker } from './offline-unlock.js';
 import { offlineNotice } from './messages.js';
 
 /** Failed attempts to reach the server before the lock offers "Unlock with the helpdesk". */
@@ -36,7 +36,7 @@ export class OfflineFlow {
   private sessionChallenge: string | undefined;
 
   constructor(
-    private readonly offline: OfflineUnlock,
+    private readonly offline: OfflineUnlocker,
     private readonly host: OfflineFlowHost,
   ) {}
 

@@ -1,6 +1,7 @@
 import {
   OFFLINE_CHALLENGE_LENGTH,
   OFFLINE_CHALLENGE_MINUTES,
+  OFFLINE_MAX_WRONG_PER_DAY,
   OFFLINE_MAX_WRONG_RESPONSES,
   OFFLINE_RESPONSE_LENGTH,
   base64UrlToBytes,
@@ -77,6 +78,8 @@ interface OfflineRecord {
   waitUntil?: number;
   tampered?: boolean;
   reports: OfflineUnlockReport[];
+  /** When each wrong response of the last 24 hours was given, whatever its challenge. */
+  wrongAt?: number[];
 }
 
 /** The wait before a new challenge after the nth burnt one: 1, 5, 15, 60, then 240 minutes. */
@@ -84,6 +87,7 @@ const WAIT_MINUTES = [1, 5, 15, 60, 240] as const;
 export function burnWaitMs(burns: number): number {
   return WAIT_MINUTES[Math.min(Math.max(burns, 1), WAIT_MINUTES.length) - 1]! * 60_000;
 }
+const DAY_MS = 24 * 60 * 60_000;
 /** Both copies gone or broken while a key exists: treated as this many burns. */
 const TAMPER_BURNS = 4;
 
@@ -98,6 +102,22 @@ function sameCode(a: string, b: string): boolean {
   for (let i = 0; i < Math.min(a.length, b.length); i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
   return diff === 0;
 }
+
+/** What the offline flow uses: this class, or the guard doing it (guard-link.ts). */
+export type OfflineUnlocker = Pick<
+  OfflineUnlock,
+  | 'keyVersion'
+  | 'available'
+  | 'pendingReports'
+  | 'load'
+  | 'reloadKey'
+  | 'acceptKey'
+  | 'setAllowed'
+  | 'peek'
+  | 'offer'
+  | 'check'
+  | 'reported'
+>;
 
 export class OfflineUnlock {
   private key: OfflineKey | undefined;
@@ -188,6 +208,8 @@ export class OfflineUnlock {
     const now = this.options.now();
     const r = this.record;
     if (r?.waitUntil && r.waitUntil > now) return { attemptsLeft: 0, waitUntil: r.waitUntil };
+    const daily = this.dailyWaitUntil(now);
+    if (daily) return { attemptsLeft: 0, waitUntil: daily };
     const c = r?.challenge;
     if (c && c.expiresAt > now && c.osUser === offlineUserKey(this.options.osUser)) {
       return { challenge: c.value, expiresAt: c.expiresAt, attemptsLeft: OFFLINE_MAX_WRONG_RESPONSES - c.wrong };
@@ -203,7 +225,10 @@ export class OfflineUnlock {
     const now = this.options.now();
     const value = encodeOfflineCode(this.options.randomBytes(5), OFFLINE_CHALLENGE_LENGTH);
     const expiresAt = now + OFFLINE_CHALLENGE_MINUTES * 60_000;
-    this.record.challenge = { value, osUser: offlineUserKey(this.options.osUser), createdAt: now, expiresAt, wrong: 0 };
+    // Letting a challenge expire does not reset its wrong responses: the next one of this user starts with them.
+    const previous = this.record.challenge;
+    const wrong = previous && previous.osUser === offlineUserKey(this.options.osUser) ? previous.wrong : 0;
+    this.record.challenge = { value, osUser: offlineUserKey(this.options.osUser), createdAt: now, expiresAt, wrong };
     delete this.record.waitUntil;
     await this.persist();
     return this.peek();
@@ -218,13 +243,14 @@ export class OfflineUnlock {
     const key = this.key;
     if (!r || !key || !r.allowed) return { ok: false, reason: 'unavailable' };
     const now = this.options.now();
-    if (r.waitUntil && r.waitUntil > now) return { ok: false, reason: 'waiting' };
+    if ((r.waitUntil && r.waitUntil > now) || this.dailyWaitUntil(now)) return { ok: false, reason: 'waiting' };
     const code = normalizeOfflineCode(input);
     if (!isOfflineCode(code, OFFLINE_RESPONSE_LENGTH)) return { ok: false, reason: 'format' };
     const c = r.challenge;
     if (!c || c.expiresAt <= now || c.osUser !== offlineUserKey(this.options.osUser)) return { ok: false, reason: 'expired' };
 
     c.wrong += 1;
+    r.wrongAt = [...(r.wrongAt ?? []).filter((at) => now - at < DAY_MS), now];
     await this.persist();
     const expected = await computeOfflineResponse(this.options.hmac, base64UrlToBytes(key.key), {
       clientId: key.clientId,
@@ -240,18 +266,29 @@ export class OfflineUnlock {
         keyVersion: key.version,
       };
       delete r.challenge;
+      // The attempt counted above was a right one; the wrong ones of the day stay counted.
+      r.wrongAt = r.wrongAt!.slice(0, -1);
       r.burns = 0;
       delete r.tampered;
       r.reports = [...r.reports, report];
       await this.persist();
       return { ok: true, report };
     }
-    if (c.wrong < OFFLINE_MAX_WRONG_RESPONSES) return { ok: false, reason: 'wrong', attemptsLeft: OFFLINE_MAX_WRONG_RESPONSES - c.wrong };
+    const daily = this.dailyWaitUntil(now);
+    if (c.wrong < OFFLINE_MAX_WRONG_RESPONSES && !daily) {
+      return { ok: false, reason: 'wrong', attemptsLeft: OFFLINE_MAX_WRONG_RESPONSES - c.wrong };
+    }
     delete r.challenge;
     r.burns += 1;
-    r.waitUntil = now + burnWaitMs(r.burns);
+    r.waitUntil = Math.max(now + burnWaitMs(r.burns), daily ?? 0);
     await this.persist();
     return { ok: false, reason: 'burnt', waitUntil: r.waitUntil };
+  }
+
+  /** With OFFLINE_MAX_WRONG_PER_DAY wrong responses in the last 24 hours: when the oldest of them drops out. */
+  private dailyWaitUntil(now: number): number | undefined {
+    const recent = (this.record?.wrongAt ?? []).filter((at) => now - at < DAY_MS);
+    return recent.length >= OFFLINE_MAX_WRONG_PER_DAY ? recent[recent.length - OFFLINE_MAX_WRONG_PER_DAY]! + DAY_MS : undefined;
   }
 
   /** The server recorded this unlock; it is not reported again. */

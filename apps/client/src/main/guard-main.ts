@@ -1,31 +1,36 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { app, net, safeStorage } from 'electron';
-import { createApiClient, type FetchLike } from '@latchkey/contracts';
-import { fetchWithTimeout } from '../lock/lock-controller.js';
-import { createGuard } from '../guard/guard.js';
-import { windowsCalls, type CommandRunner } from '../guard/windows-sessions.js';
-import { enrollGuard } from './enrollment.js';
-import { machineConfigPath, parseMachineConfig, type MachineConfig } from './machine-config.js';
-import { machineOfflineKeyPath, machineUserKeyPath, parseOfflineKeyFile } from './machine-enrollment.js';
+import { app } from 'electron';
+import { createApiClient } from '@latchkey/contracts';
+import { createGuardService } from '../guard/guard-service.js';
+import { windowsHost, type Win32Calls } from '../guard/windows-host.js';
+import { machineConfigPath } from './machine-config.js';
+import { serverFetch } from './server-fetch.js';
+import {
+  machineOfflineKeyPath,
+  machineTokenPath,
+  parseMachineToken,
+  parseOfflineKeyFile,
+  type MachineToken,
+} from './machine-enrollment.js';
 import { nodeHmacSha256 } from './offline-store.js';
 import { nodeEd25519Verify, nodeRandomBytes } from './node-ed25519.js';
-import { createTokenStore, type Enrollment } from './token-store.js';
 
-export const GUARD_INTERVAL_MS = 2_000;
+/** The policy and pending offline reports are refreshed this often; sessions come from Windows' notifications. */
+export const GUARD_TICK_MS = 60_000;
 
-const run: CommandRunner = (command, args) =>
-  new Promise((resolve, reject) => {
-    execFile(command, [...args], { timeout: 15_000, windowsHide: true, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) =>
-      err ? reject(err) : resolve(stdout),
-    );
-  });
+/** The native binding with the Win32 calls (windows-host.ts); shipped beside the executable. */
+function loadWin32(): Win32Calls {
+  const require = createRequire(import.meta.url);
+  return require(join(dirname(process.execPath), 'resources', 'latchkey-win32.node')) as Win32Calls;
+}
 
 /**
- * `Latchkey.exe --guard`, started as SYSTEM by the Latchkey\Guard task: no window, its own
- * enrollment kept in SYSTEM's profile (out of users' reach), a pass of the guard every two seconds.
+ * `Latchkey.exe --guard`, run as SYSTEM: the only party on the computer that decides
+ * (guard-service.ts). It acts with the machine's token and offline key, which only SYSTEM and
+ * Administrators can read; users' locks get a per-user token from it over the pipe.
  */
 export function runGuard(log: (line: string) => void): void {
   if (process.platform !== 'win32') {
@@ -38,80 +43,52 @@ export function runGuard(log: (line: string) => void): void {
     app.exit(0);
     return;
   }
-  void app.whenReady().then(() => {
-    let config: MachineConfig | undefined;
+  void app.whenReady().then(async () => {
     const configPath = machineConfigPath(process.platform, process.env);
+    let machine: MachineToken;
+    let win32: Win32Calls;
     try {
-      config = parseMachineConfig(readFileSync(configPath, 'utf8'));
+      machine = parseMachineToken(readFileSync(machineTokenPath(configPath), 'utf8'));
+      win32 = loadWin32();
     } catch (err) {
-      // Without a configuration nothing can be trusted: the guard still restarts every missing lock.
-      log(`guard: machine configuration: ${(err as Error).message}`);
+      // Exits with an error so the task's failure shows; the locks still run from the logon task.
+      log(`guard: cannot start: ${(err as Error).message}`);
+      app.exit(3);
+      return;
     }
-    const tokens = createTokenStore(app.getPath('userData'), safeStorage);
-    let enrollment: Enrollment | undefined = tokens.load();
-    if (enrollment && config?.serverPublicKey && enrollment.serverPublicKey !== config.serverPublicKey) enrollment = undefined;
-    // Enrolled before Clients had roles, as a lock: enroll again as a guard (docs/deployment.md).
-    if (enrollment?.role !== 'guard') enrollment = undefined;
-    const netFetch = fetchWithTimeout(net.fetch as unknown as typeof fetch, 10_000);
-    const fetchEnrolled: FetchLike = async (url, init) => {
-      if (!config) throw new Error('not configured');
-      if (!enrollment) {
-        const anonymous = createApiClient({ baseUrl: config.serverUrl, fetch: netFetch });
-        const computerName = config.computerName ?? hostname();
-        enrollment = await enrollGuard(anonymous, { enrollmentKey: config.enrollmentKey, computerName }, config.serverPublicKey);
-        tokens.save(enrollment);
-        init.headers.authorization = `Bearer ${enrollment.clientToken}`;
-      }
-      const response = await netFetch(url, init);
-      if (response.status === 401) {
-        enrollment = undefined;
-        tokens.clear();
-      }
-      return response;
-    };
-    const calls = windowsCalls(run, process.env.SystemRoot ?? 'C:\\Windows');
-    const readMachineKey = () => {
-      try {
-        return parseOfflineKeyFile(readFileSync(machineOfflineKeyPath(configPath), 'utf8'));
-      } catch {
-        return undefined; // not installer-enrolled (or not yet): nothing to hand over
-      }
-    };
-    const guard = createGuard({
-      host: {
-        ...calls,
+    // The guard's HTTP: the machine config's servers, tried in order (server-failover.ts).
+    const guardFetch = serverFetch(machine.serverUrls, log);
+    const guard = createGuardService({
+      host: windowsHost({
+        win32,
+        lockPath: process.execPath,
+        storageDir: join(dirname(configPath), 'guard'),
+        computerName: hostname(),
         log: (line) => log(`guard: ${line}`),
-        // The folder inherits SYSTEM and Administrators only; the user gets read access to their own file.
-        async provideOfflineKey(osUser, key) {
-          const file = machineUserKeyPath(configPath, osUser);
-          mkdirSync(dirname(file), { recursive: true });
-          writeFileSync(`${file}.tmp`, JSON.stringify(key));
-          renameSync(`${file}.tmp`, file);
-          execFileSync('icacls.exe', [file, '/grant:r', `${osUser}:R`], { stdio: 'ignore', timeout: 30_000, windowsHide: true });
-        },
-      },
-      machineOfflineKey: readMachineKey,
-      hmac: nodeHmacSha256,
-      api: createApiClient({
-        baseUrl: config?.serverUrl ?? 'https://not-configured.invalid',
-        fetch: fetchEnrolled,
-        token: () => enrollment?.clientToken,
       }),
-      identity: () =>
-        enrollment && { clientId: enrollment.clientId, serverPublicKey: config?.serverPublicKey ?? enrollment.serverPublicKey },
+      api: createApiClient({ baseUrl: machine.serverUrl, fetch: guardFetch, token: () => machine.clientToken }),
+      identity: () => ({ clientId: machine.clientId, serverPublicKey: machine.serverPublicKey }),
+      // Every server of the machine configuration, `;` between them, so the lock fails over as the guard does.
+      serverUrl: machine.serverUrls.join(';'),
       verify: nodeEd25519Verify,
       randomBytes: nodeRandomBytes,
-      now: Date.now,
-      lockPath: process.execPath,
+      hmac: nodeHmacSha256,
+      machineOfflineKey: () => {
+        try {
+          return parseOfflineKeyFile(readFileSync(machineOfflineKeyPath(configPath), 'utf8'));
+        } catch {
+          return undefined;
+        }
+      },
     });
-    let running = false;
-    setInterval(() => {
-      if (running) return;
-      running = true;
-      guard
-        .tick()
-        .catch((err: unknown) => log(`guard: pass failed: ${(err as Error).message}`))
-        .finally(() => (running = false));
-    }, GUARD_INTERVAL_MS);
+    try {
+      await guard.start();
+    } catch (err) {
+      // The pipe's name taken by someone else (FILE_FLAG_FIRST_PIPE_INSTANCE) lands here: say so, and stop.
+      log(`guard: start failed: ${(err as Error).message}`);
+      app.exit(4);
+      return;
+    }
+    setInterval(() => void guard.tick().catch((err: unknown) => log(`guard: ${(err as Error).message}`)), GUARD_TICK_MS);
   });
 }

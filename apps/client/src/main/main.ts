@@ -12,12 +12,11 @@ import { createRelockGate, type SessionEvent } from '../lock/relock.js';
 import { xdgAutostartEntry } from './autostart.js';
 import { isLockSender, registerLockIpc } from './ipc-registration.js';
 import { createLockWindows } from './lock-windows.js';
-import { machineConfigPath, osUserName, parseMachineConfig, type MachineConfig } from './machine-config.js';
+import { machineConfigPath, osUserName, parseMachineConfig, parseServerUrls, type MachineConfig } from './machine-config.js';
 import {
   enrollMachine,
   icaclsArgs,
   machineTokenPath,
-  machineUserKeyPath,
   saveMachineEnrollment,
   parseMachineToken,
   type MachineToken,
@@ -26,8 +25,11 @@ import { LOCK_ORIGIN, LOCK_SCHEME, RENDERER_CSP, rendererFileFor } from './rende
 import { parseTasklistSessionId, sessionScopeName, tasklistCommand } from './session-scope.js';
 import { signOutCommand } from './sign-out.js';
 import { encodeTaskXml, taskXml } from './task-xml.js';
-import { createHandedOverKeyStore, createOfflineKeyStore, nodeHmacSha256, offlineSlots } from './offline-store.js';
-import { OfflineUnlock } from '../lock/offline-unlock.js';
+import { createOfflineKeyStore, nodeHmacSha256, offlineSlots } from './offline-store.js';
+import { OfflineUnlock, type OfflineUnlocker } from '../lock/offline-unlock.js';
+import { GuardLink, guardOfflineUnlock } from '../lock/guard-link.js';
+import { connectGuardChannel } from '../guard/channel-socket.js';
+import { GUARD_PIPE_NAME } from '../guard/windows-host.js';
 import { guardTaskXml } from './guard-task-xml.js';
 import { runGuard } from './guard-main.js';
 import { createRequestFileStore, createTokenStore, createVerdictFailureFileStore } from './token-store.js';
@@ -36,7 +38,7 @@ import { nodeEd25519Verify, nodeRandomBytes } from './node-ed25519.js';
 import { enrollPinned, ServerKeyMismatchError } from './enrollment.js';
 import { ActivityRecorder } from '../lock/activity-recorder.js';
 import { createActivityFileStore, watchSessionActivity } from './activity-watch.js';
-import { createServerFailover, type AbortableFetch } from '../lock/server-failover.js';
+import { serverFetch } from './server-fetch.js';
 import { installMachine, runCommand } from './installer-steps.js';
 
 // dist/main/main/main.js → dist/
@@ -47,14 +49,6 @@ const PRELOAD = join(DIST, 'preload', 'preload.cjs');
 const log = (line: string) => process.stderr.write(`latchkey: ${line}\n`);
 /** The routes whose 401 means "wrong code" or "wrong password", not "this token is unknown". */
 const OWN_401_ROUTES = new Set<string>([routes.verifyOtp.url, routes.createOtpRequest.url]);
-/** The servers, tried in order, the one that answered last first (server-failover.ts). */
-const serverFetch = (servers: readonly string[]) =>
-  createServerFailover({
-    servers,
-    fetch: net.fetch as unknown as AbortableFetch,
-    onSwitch: (from, to, why) => log(`server ${from} did not answer (${why}); now ${to}`),
-  }).fetch;
-
 // ---- installer helpers: write a file and exit, before any window exists ----
 function flagValue(name: string): string | undefined {
   const index = process.argv.indexOf(name);
@@ -99,7 +93,7 @@ async function enrollThisMachine(): Promise<void> {
     await app.whenReady();
     const configPath = machineConfigPath(process.platform, process.env);
     const config = parseMachineConfig(readFileSync(configPath, 'utf8'));
-    const enrolled = await enrollMachine(config, config.computerName ?? hostname(), serverFetch(config.serverUrls));
+    const enrolled = await enrollMachine(config, config.computerName ?? hostname(), serverFetch(config.serverUrls, log));
     saveMachineEnrollment(configPath, enrolled, (path, acl) => {
       if (process.platform === 'win32') execFileSync('icacls.exe', icaclsArgs(path, acl), { stdio: 'ignore', timeout: 30_000 });
     });
@@ -149,6 +143,16 @@ function takeSessionLock(userDir: string): boolean {
     return true;
   }
   return app.requestSingleInstanceLock();
+}
+
+/** The guard's pipe, when a guard serves it; undefined off Windows or without one. */
+async function connectGuard(): Promise<GuardLink | undefined> {
+  if (process.platform !== 'win32') return undefined;
+  try {
+    return new GuardLink(await connectGuardChannel(GUARD_PIPE_NAME));
+  } catch {
+    return undefined;
+  }
 }
 
 function main(): void {
@@ -206,9 +210,24 @@ function main(): void {
       }
     }
 
+    // With the guard (installer-enrolled): it started this lock, hands it a token of this user, and decides.
+    const guard = await connectGuard();
+    const welcome = guard && (await guard.hello());
+    const guarded = welcome?.clientToken && welcome.clientId && welcome.serverPublicKey && welcome.serverUrl ? welcome : undefined;
+    if (guarded) {
+      const serverUrls = parseServerUrls(guarded.serverUrl!);
+      machineToken = {
+        serverUrl: serverUrls[0]!,
+        serverUrls,
+        clientId: guarded.clientId!,
+        clientToken: guarded.clientToken!,
+        serverPublicKey: guarded.serverPublicKey!,
+      };
+    }
+
     const userData = app.getPath('userData');
     const tokens = createTokenStore(userDir, safeStorage);
-    // The protected copy the elevated installer wrote (machine-enrollment.ts) or this user's own.
+    // The guard's per-user token, the protected copy the elevated installer wrote, or this user's own.
     let enrollment = machineToken ?? tokens.load();
     // Learnt under another key than the one the installer pins now: enroll again.
     if (enrollment && config?.serverPublicKey && enrollment.serverPublicKey !== config.serverPublicKey) enrollment = undefined;
@@ -223,16 +242,21 @@ function main(): void {
       store: createVerdictFailureFileStore(userData),
     });
     const servers = machineToken?.serverUrls ?? config?.serverUrls;
-    const netFetch = servers ? serverFetch(servers) : fetchWithTimeout(net.fetch as unknown as typeof fetch);
-    const offline = new OfflineUnlock({
-      osUser,
-      // Installer-enrolled: the key the guard wrote for this user; else this profile's own, from the server.
-      keys: machineToken ? createHandedOverKeyStore(machineUserKeyPath(configPath, osUser)) : createOfflineKeyStore(userData, safeStorage),
-      slots: offlineSlots(userData, app.getPath('appData')),
-      hmac: nodeHmacSha256,
-      randomBytes: nodeRandomBytes,
-      now: () => Date.now(),
-    });
+    const netFetch = servers ? serverFetch(servers, log) : fetchWithTimeout(net.fetch as unknown as typeof fetch);
+    // With the guard, it checks offline codes with the machine key; else this profile's own key, from the server.
+    const offline: OfflineUnlocker =
+      guard && guarded
+        ? guardOfflineUnlock(guard, osUser, Date.now)
+        : new OfflineUnlock({
+            osUser,
+            // An installer-enrolled lock without its guard gets no key: a user-readable key (or an old
+            // handed-over one) would let whoever holds the Windows password make their own codes.
+            keys: machineToken ? { load: () => undefined, save: () => false } : createOfflineKeyStore(userData, safeStorage),
+            slots: offlineSlots(userData, app.getPath('appData')),
+            hmac: nodeHmacSha256,
+            randomBytes: nodeRandomBytes,
+            now: () => Date.now(),
+          });
 
     // Enrolls on first use; a failure surfaces as "server unreachable" and is retried with backoff.
     const fetchEnrolled: FetchLike = async (url, init) => {
@@ -312,6 +336,7 @@ function main(): void {
       onSessionRecorded: (recorded, unlockedAt) => activity.begin(recorded.sessionId, recorded.via, unlockedAt),
       onSignOut: () => signOutNow(),
       verdicts,
+      ...(guard && guarded ? { guard } : {}),
     });
     registerLockIpc(ipcMain, createLockHandlers(controller), (event) => isLockSender(event, windows.ids(), LOCK_ORIGIN));
     controller.subscribe((state) => windows.broadcast(state));
@@ -328,6 +353,7 @@ function main(): void {
       log,
     });
     sessionEvent = (event) => void gate.onSessionEvent(event);
+    guard?.onRelock((event) => sessionEvent(event));
     // Windows unlock and resume in the running instance. Locking and suspending cover the displays
     // already when the answer would be "lock again" (it cannot change to "no" as time passes), so
     // nothing of the desktop shows after the unlock. Electron has no remote/console connect event:

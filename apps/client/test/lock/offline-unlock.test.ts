@@ -196,6 +196,7 @@ describe('offline unlock, lock controller against the real server behind a netwo
     await untilOffered(first.controller, timers);
     const challenge = await showChallenge(first.controller);
     const code = await helpdeskResponse(challenge);
+    const firstWrongAt = timers.now();
     for (let i = 0; i < 2; i++) await first.controller.offlineUnlock({ responseCode: WRONG });
     expect(first.controller.state.offline?.attemptsLeft).toBe(3);
     first.controller.dispose();
@@ -218,11 +219,12 @@ describe('offline unlock, lock controller against the real server behind a netwo
     await second.controller.offlineUnlock({ responseCode: code });
     expect(second.controller.state.phase).toBe('offline');
 
-    // After the wait, a new challenge; burning it too makes the next wait longer (5 minutes).
+    // After the wait, a new challenge; burning it too is the 10th wrong response of the day (v1.2):
+    // no more offline unlock until 24 hours after the first.
     timers.advance(MINUTE);
     await until(() => second.controller.state.offline?.challenge !== undefined);
     for (let i = 0; i < 5; i++) await second.controller.offlineUnlock({ responseCode: WRONG });
-    expect(second.controller.state.offline?.waitUntil).toBe(timers.now() + 5 * MINUTE);
+    expect(second.controller.state.offline?.waitUntil).toBe(firstWrongAt + 24 * 60 * MINUTE);
   });
 
   it('keeps the count when one copy of the state is deleted or forged, and makes a long wait when both are gone', async () => {

@@ -1,0 +1,96 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Socket } from 'node:net';
+import { servePeer } from './channel-socket.js';
+import type { ChannelHandlers, GuardHost, HeldProcess, SessionNotification, WindowsSession } from './guard-host.js';
+
+/** The pipe's name; its server end is created by the guard (SYSTEM) before any user logs on. */
+export const GUARD_PIPE_NAME = '\\\\.\\pipe\\Latchkey.Guard';
+
+/**
+ * The Win32 calls the guard stands on, one member each, as a native binding must give them (an
+ * N-API addon or a small signed helper run by the guard; NOT part of this repository yet: see
+ * docs/client.md, "The guard"). Node alone cannot do them: it has no CreateProcessAsUser, no
+ * session notifications for a service, and cannot ask a pipe who its client is.
+ * How to check each by hand is in docs/deployment.md's Windows checklist.
+ */
+export interface Win32Calls {
+  /**
+   * WTSEnumerateSessionsW(WTS_CURRENT_SERVER_HANDLE), keeping WTSActive and WTSDisconnected sessions
+   * other than 0; per session WTSQuerySessionInformationW(WTSUserName, WTSDomainName) for the user
+   * and WTSClientProtocolType (0 console → `local`, 2 RDP → `remote`).
+   */
+  enumerateSessions(): WindowsSession[];
+  /**
+   * The service's HandlerEx (RegisterServiceCtrlHandlerExW, SERVICE_ACCEPT_SESSIONCHANGE |
+   * SERVICE_ACCEPT_POWEREVENT): SERVICE_CONTROL_SESSIONCHANGE with WTS_SESSION_LOGON, _LOGOFF,
+   * _LOCK, _UNLOCK, WTS_REMOTE_CONNECT, WTS_CONSOLE_CONNECT and the session id;
+   * SERVICE_CONTROL_POWEREVENT with PBT_APMRESUMEAUTOMATIC → `resume`.
+   */
+  onSessionChange(listener: (notification: SessionNotification) => void): void;
+  /**
+   * WTSQueryUserToken(sessionId) → DuplicateTokenEx(TokenPrimary) → CreateEnvironmentBlock →
+   * CreateProcessAsUserW(exe, lpDesktop "winsta0\default", CREATE_UNICODE_ENVIRONMENT); the
+   * process HANDLE is kept (never looked up again by name or pid) and its end is waited for with
+   * RegisterWaitForSingleObject. `terminate`: TerminateProcess on that handle.
+   */
+  createProcessAsUser(sessionId: number, exe: string, args: readonly string[]): { pid: number; exited: Promise<void>; terminate(): void };
+  /** WTSLogoffSession(WTS_CURRENT_SERVER_HANDLE, sessionId, FALSE). */
+  logoffSession(sessionId: number): void;
+  /**
+   * CreateNamedPipeW(GUARD_PIPE_NAME, PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE |
+   * FILE_FLAG_OVERLAPPED, PIPE_TYPE_BYTE | PIPE_REJECT_REMOTE_CLIENTS) with the DACL
+   * `D:P(A;;GA;;;SY)(A;;GA;;;BA)(A;;GRGW;;;IU)` (SYSTEM and Administrators all, interactive users
+   * read and write, nobody may create another instance); FIRST_PIPE_INSTANCE makes the guard fail
+   * loudly if a user squatted the name first. For each client: GetNamedPipeClientProcessId and
+   * GetNamedPipeClientSessionId, handed over with the connection as a Node stream.
+   */
+  servePipe(onClient: (stream: Socket, caller: { pid: number; windowsSessionId: number }) => void): Promise<() => Promise<void>>;
+}
+
+/**
+ * The guard's host on Windows: each member one of the calls above; the rest (what to do) is in
+ * guard-service.ts. Storage: %ProgramData%\Latchkey\guard, which the installer gives to SYSTEM and
+ * Administrators only.
+ */
+export function windowsHost(options: {
+  win32: Win32Calls;
+  lockPath: string;
+  storageDir: string;
+  computerName: string;
+  log: (line: string) => void;
+}): GuardHost {
+  const { win32 } = options;
+  return {
+    async sessions() {
+      return win32.enumerateSessions();
+    },
+    onSessionNotification: (listener) => win32.onSessionChange(listener),
+    async startLockAsUser(session): Promise<HeldProcess> {
+      const started = win32.createProcessAsUser(session.windowsSessionId, options.lockPath, []);
+      return { pid: started.pid, exited: started.exited, kill: () => started.terminate() };
+    },
+    async signOut(windowsSessionId) {
+      win32.logoffSession(windowsSessionId);
+    },
+    serveChannel: (handlers: ChannelHandlers) => win32.servePipe((stream, caller) => void servePeer(stream, caller, handlers)),
+    storage: {
+      read(name) {
+        try {
+          return readFileSync(join(options.storageDir, name), 'utf8');
+        } catch {
+          return undefined;
+        }
+      },
+      write(name, text) {
+        mkdirSync(options.storageDir, { recursive: true });
+        const file = join(options.storageDir, name);
+        writeFileSync(`${file}.tmp`, text);
+        renameSync(`${file}.tmp`, file);
+      },
+    },
+    computerName: options.computerName,
+    now: () => Date.now(),
+    log: options.log,
+  };
+}

@@ -1,0 +1,66 @@
+import { createApiClient, routes, type EnrollResult } from '@latchkey/contracts';
+import { ENROLLMENT_KEY } from '@latchkey/server/test-app';
+import { createGuardService, type GuardService } from '../../../src/guard/guard-service.js';
+import { nodeEd25519Verify, nodeRandomBytes } from '../../../src/main/node-ed25519.js';
+import { nodeHmacSha256 } from '../../../src/main/offline-store.js';
+import { startServer, type LiveServer } from '../../support/server.js';
+import { startSrvguardStub, type SrvguardStub } from './srvguard-stub.js';
+import { TestHost } from './test-host.js';
+
+export const ALICE = { windowsSessionId: 1, user: 'CORP\\alice', logonKind: 'local' as const };
+export const BOB = { windowsSessionId: 2, user: 'CORP\\bob', logonKind: 'remote' as const };
+export const EMAIL = 'alice@corp.example.com';
+
+/**
+ * An installer-enrolled computer with its guard: the real server (behind the srvguard stub), a
+ * machine Client whose token and offline key only the guard holds, the test host with alice signed
+ * in, and the guard started on it. `newGuard()` makes another guard on the same host and storage.
+ */
+export async function startGuardedComputer(
+  options: { lockIsThisProcess?: boolean; lockDecision?: { exempt: string[]; forged: string[] } } = {},
+) {
+  const server: LiveServer = await startServer();
+  const host = new TestHost();
+  host.now = () => server.test.clock.now();
+  host.lockIsThisProcess = !!options.lockIsThisProcess;
+  const anonymous = createApiClient({ baseUrl: server.baseUrl, fetch });
+  const machine: EnrollResult = await anonymous(routes.enroll, {
+    body: { enrollmentKey: ENROLLMENT_KEY, computerName: host.computerName, role: 'machine' },
+  });
+  const stub: SrvguardStub = await startSrvguardStub(
+    server.baseUrl,
+    machine.clientToken,
+    options.lockDecision && { clientId: machine.clientId, now: () => server.test.clock.now(), ...options.lockDecision },
+  );
+  // With the lock-decision stub, the guard pins the stub's key (the real server's verdicts then fail: only for that test).
+  const serverPublicKey = options.lockDecision ? stub.lockDecisionKey : machine.serverPublicKey;
+  host.existing(ALICE);
+  const newGuard = (): GuardService =>
+    createGuardService({
+      host,
+      api: createApiClient({ baseUrl: stub.url, fetch, token: () => machine.clientToken }),
+      identity: () => ({ clientId: machine.clientId, serverPublicKey }),
+      verify: nodeEd25519Verify,
+      randomBytes: nodeRandomBytes,
+      hmac: nodeHmacSha256,
+      machineOfflineKey: () => machine.offlineKey,
+      serverUrl: stub.url,
+    });
+  const computer = {
+    server,
+    host,
+    machine,
+    stub,
+    guard: newGuard(),
+    newGuard,
+    async stop() {
+      await computer.guard.stop();
+      await host.dispose();
+      await stub.stop();
+      await server.stop();
+    },
+  };
+  await computer.guard.start();
+  return computer;
+}
+export type GuardedComputer = Awaited<ReturnType<typeof startGuardedComputer>>;
