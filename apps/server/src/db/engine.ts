@@ -1,0 +1,119 @@
+/**
+ * Two storage engines, one store source (issue 20). A store owns its SQL as `Statement`s and its
+ * logic as generator functions that `yield*` the statements they run (`get`, `all`, `run`). The
+ * engine drives the generator: SQLite answers each statement synchronously, so a store's work still
+ * runs whole inside one group commit with no await in a better-sqlite3 transaction; PostgreSQL
+ * answers each asynchronously over the pool. The same store code therefore serves both, and the
+ * service layer sees only `Engine.write` / `Engine.read`, never which engine runs.
+ *
+ * Where the engines' SQL differs, the statement says so in one place: `sql({ sqlite, postgres })`.
+ * Statements use `?` placeholders in order; PostgreSQL's `$1, $2 …` are derived once, here.
+ */
+
+declare const types: unique symbol;
+
+export interface Statement<P extends unknown[] = unknown[], R = unknown> {
+  readonly sqlite: string;
+  readonly postgres: string;
+  /** Types only: the parameters and the row. */
+  readonly [types]?: { params: P; row: R };
+}
+
+/** One statement for both engines, or the text each engine runs where they differ. */
+export function sql<P extends unknown[] = [], R = never>(text: string | { sqlite: string; postgres: string }): Statement<P, R> {
+  const sqlite = typeof text === 'string' ? text : text.sqlite;
+  const postgres = typeof text === 'string' ? numberPlaceholders(text) : numberPlaceholders(text.postgres);
+  return Object.freeze({ sqlite, postgres });
+}
+
+/** `?` → `$1, $2 …`, leaving quoted strings, quoted identifiers and comments alone. */
+export function numberPlaceholders(text: string): string {
+  let n = 0;
+  return text.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\?/g, (token) => (token === '?' ? `$${++n}` : token));
+}
+
+export type Op =
+  | { kind: 'get'; statement: Statement; params: unknown[] }
+  | { kind: 'all'; statement: Statement; params: unknown[] }
+  | { kind: 'run'; statement: Statement; params: unknown[] };
+
+/** A store's unit of work: run by an engine, which hands back each statement's answer. */
+export type Work<T> = Generator<Op, T, unknown>;
+
+export interface RunResult {
+  /** Rows inserted, updated or deleted. */
+  changes: number;
+}
+
+/** The first row, or undefined. */
+export function* get<P extends unknown[], R>(statement: Statement<P, R>, ...params: P): Work<R | undefined> {
+  return (yield { kind: 'get', statement: statement as Statement, params }) as R | undefined;
+}
+
+/** Every row. */
+export function* all<P extends unknown[], R>(statement: Statement<P, R>, ...params: P): Work<R[]> {
+  return (yield { kind: 'all', statement: statement as Statement, params }) as R[];
+}
+
+/** A statement for its effect. */
+export function* run<P extends unknown[]>(statement: Statement<P, unknown>, ...params: P): Work<RunResult> {
+  return (yield { kind: 'run', statement: statement as Statement, params }) as RunResult;
+}
+
+export type EngineKind = 'sqlite' | 'postgres';
+
+export interface Listening {
+  /** Stops delivering to this listener. */
+  unlisten(): Promise<void>;
+}
+
+export interface Engine {
+  readonly kind: EngineKind;
+  /**
+   * Runs `work` as one atomic write. SQLite: in the next group commit (one fsync for the group).
+   * PostgreSQL: one SERIALIZABLE transaction, run again from the start when PostgreSQL reports a
+   * serialization failure or deadlock, so a store's read-then-write logic holds across nodes exactly
+   * as it holds on SQLite's single writer. `work` is a function so that it can be started again:
+   * it must have no effect outside the database.
+   */
+  write<T>(work: () => Work<T>): Promise<T>;
+  /** Runs read-only `work` outside a write transaction (PostgreSQL: each statement on its own). */
+  read<T>(work: () => Work<T>): Promise<T>;
+  /** Wakes every node listening on `channel` (PostgreSQL NOTIFY; on SQLite, this process only). */
+  notify(channel: string, payload: string): Promise<void>;
+  /** Calls `onNotify` for each notification on `channel`, from any node; `onListen` after each (re)connect. */
+  listen(channel: string, onNotify: (payload: string) => void, onListen?: () => void): Promise<Listening>;
+  close(): Promise<void>;
+}
+
+/** Drives `work` with an answer function that returns at once: how SQLite runs a store, synchronously. */
+export function driveSync<T>(work: Work<T>, answer: (op: Op) => unknown): T {
+  let step = work.next();
+  while (!step.done) {
+    let value: unknown;
+    try {
+      value = answer(step.value);
+    } catch (err) {
+      step = work.throw(err);
+      continue;
+    }
+    step = work.next(value);
+  }
+  return step.value;
+}
+
+/** Drives `work` with an answer function that returns a promise: how PostgreSQL runs a store. */
+export async function driveAsync<T>(work: Work<T>, answer: (op: Op) => Promise<unknown>): Promise<T> {
+  let step = work.next();
+  while (!step.done) {
+    let value: unknown;
+    try {
+      value = await answer(step.value);
+    } catch (err) {
+      step = work.throw(err);
+      continue;
+    }
+    step = work.next(value);
+  }
+  return step.value;
+}

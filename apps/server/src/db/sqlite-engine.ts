@@ -1,0 +1,82 @@
+import { EventEmitter } from 'node:events';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Db } from './database.js';
+import { driveSync, type Engine, type Op, type Statement, type Work } from './engine.js';
+import type { GroupCommit } from './group-commit.js';
+
+/** Prepared once per database and statement, like the stores' own `db.prepare` at creation. */
+const prepared = new WeakMap<Db, WeakMap<Statement, BetterSqlite3.Statement>>();
+
+function statementOf(db: Db, statement: Statement): BetterSqlite3.Statement {
+  let cache = prepared.get(db);
+  if (!cache) prepared.set(db, (cache = new WeakMap()));
+  let stmt = cache.get(statement);
+  if (!stmt) cache.set(statement, (stmt = db.prepare(statement.sqlite)));
+  return stmt;
+}
+
+function answer(db: Db, op: Op): unknown {
+  const stmt = statementOf(db, op.statement);
+  switch (op.kind) {
+    case 'get':
+      return stmt.get(...op.params);
+    case 'all':
+      return stmt.all(...op.params);
+    case 'run':
+      return { changes: stmt.run(...op.params).changes };
+  }
+}
+
+/**
+ * Runs a store's work now, on this connection, inside whatever transaction is open: how today's
+ * synchronous callers (inside `groupCommit.run` or `db.transaction`) use a store moved onto the engine.
+ */
+export function runNow<T>(db: Db, work: Work<T>): T {
+  return driveSync(work, (op) => answer(db, op));
+}
+
+export type SqliteEngine = Engine & {
+  readonly db: Db;
+  /** Synchronous escape hatch for code not yet moved to `write`/`read` (see `runNow`). */
+  now<T>(work: Work<T>): T;
+};
+
+/**
+ * The embedded engine: every write goes through the group commit, so a store's work is one
+ * savepoint of the next group, run synchronously (no await inside the transaction, and nothing
+ * slower than the stores' own prepared statements: one generator step per statement).
+ */
+export function createSqliteEngine(db: Db, groupCommit: GroupCommit): SqliteEngine {
+  // One process is the whole deployment on SQLite: notifications stay in it.
+  const bus = new EventEmitter();
+  bus.setMaxListeners(0);
+  return {
+    kind: 'sqlite',
+    db,
+    now: (work) => runNow(db, work),
+    write: (work) => groupCommit.run(() => runNow(db, work())),
+    read(work) {
+      try {
+        return Promise.resolve(runNow(db, work()));
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+    },
+    notify(channel, payload) {
+      // After the caller's turn, as PostgreSQL delivers after the commit.
+      setImmediate(() => bus.emit(channel, payload));
+      return Promise.resolve();
+    },
+    listen(channel, onNotify, onListen) {
+      bus.on(channel, onNotify);
+      onListen?.();
+      return Promise.resolve({
+        unlisten: () => {
+          bus.off(channel, onNotify);
+          return Promise.resolve();
+        },
+      });
+    },
+    close: () => Promise.resolve(),
+  };
+}
