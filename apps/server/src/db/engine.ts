@@ -33,9 +33,7 @@ export function numberPlaceholders(text: string): string {
 }
 
 export type Op =
-  | { kind: 'get'; statement: Statement; params: unknown[] }
-  | { kind: 'all'; statement: Statement; params: unknown[] }
-  | { kind: 'run'; statement: Statement; params: unknown[] };
+  { kind: 'get' | 'all' | 'run'; statement: Statement; params: unknown[] } | { kind: 'notify'; channel: string; payload: string };
 
 /** A store's unit of work: run by an engine, which hands back each statement's answer. */
 export type Work<T> = Generator<Op, T, unknown>;
@@ -60,7 +58,24 @@ export function* run<P extends unknown[]>(statement: Statement<P, unknown>, ...p
   return (yield { kind: 'run', statement: statement as Statement, params }) as RunResult;
 }
 
+/**
+ * Wakes the listeners of `channel` on every node once this work commits, and never if it rolls back
+ * (PostgreSQL: pg_notify in the transaction; SQLite: emitted after the group commit).
+ */
+export function* notify(channel: string, payload: string): Work<void> {
+  yield { kind: 'notify', channel, payload };
+}
+
 export type EngineKind = 'sqlite' | 'postgres';
+
+export interface WriteOptions {
+  /**
+   * PostgreSQL only: run at READ COMMITTED instead of SERIALIZABLE. For work whose every statement
+   * guards itself (a claim with FOR UPDATE SKIP LOCKED and a recheck, a single UPDATE … RETURNING),
+   * which SERIALIZABLE would only make conflict and run again.
+   */
+  isolation?: 'read-committed';
+}
 
 export interface Listening {
   /** Stops delivering to this listener. */
@@ -76,12 +91,17 @@ export interface Engine {
    * as it holds on SQLite's single writer. `work` is a function so that it can be started again:
    * it must have no effect outside the database.
    */
-  write<T>(work: () => Work<T>): Promise<T>;
+  write<T>(work: () => Work<T>, options?: WriteOptions): Promise<T>;
   /** Runs read-only `work` outside a write transaction (PostgreSQL: each statement on its own). */
   read<T>(work: () => Work<T>): Promise<T>;
-  /** Wakes every node listening on `channel` (PostgreSQL NOTIFY; on SQLite, this process only). */
+  /** Wakes every node listening on `channel` now (outside a write; inside one, `yield* notify`). */
   notify(channel: string, payload: string): Promise<void>;
-  /** Calls `onNotify` for each notification on `channel`, from any node; `onListen` after each (re)connect. */
+  /**
+   * Calls `onNotify` for each notification on `channel`, from any node. PostgreSQL listens on a
+   * connection of its own that reconnects by itself; `onListen` runs after each (re)connect, so the
+   * caller can look again for what it may have missed meanwhile (notifications are not queued for a
+   * listener that was away: a wake-up is a hint, the database is the truth).
+   */
   listen(channel: string, onNotify: (payload: string) => void, onListen?: () => void): Promise<Listening>;
   close(): Promise<void>;
 }

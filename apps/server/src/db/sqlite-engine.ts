@@ -15,7 +15,24 @@ function statementOf(db: Db, statement: Statement): BetterSqlite3.Statement {
   return stmt;
 }
 
-function answer(db: Db, op: Op): unknown {
+/** Notifications stay in the process on SQLite: one process is the whole deployment. */
+const buses = new WeakMap<Db, EventEmitter>();
+function busOf(db: Db): EventEmitter {
+  let bus = buses.get(db);
+  if (!bus) {
+    buses.set(db, (bus = new EventEmitter()));
+    bus.setMaxListeners(0);
+  }
+  return bus;
+}
+
+type Notification = { channel: string; payload: string };
+
+function answer(db: Db, op: Op, notifications: Notification[]): unknown {
+  if (op.kind === 'notify') {
+    notifications.push({ channel: op.channel, payload: op.payload });
+    return undefined;
+  }
   const stmt = statementOf(db, op.statement);
   switch (op.kind) {
     case 'get':
@@ -27,12 +44,21 @@ function answer(db: Db, op: Op): unknown {
   }
 }
 
+function emit(db: Db, notifications: Notification[]): void {
+  const bus = busOf(db);
+  for (const { channel, payload } of notifications) bus.emit(channel, payload);
+}
+
 /**
  * Runs a store's work now, on this connection, inside whatever transaction is open: how today's
  * synchronous callers (inside `groupCommit.run` or `db.transaction`) use a store moved onto the engine.
+ * Its notifications go out on the next turn of the event loop.
  */
 export function runNow<T>(db: Db, work: Work<T>): T {
-  return driveSync(work, (op) => answer(db, op));
+  const notifications: Notification[] = [];
+  const value = driveSync(work, (op) => answer(db, op, notifications));
+  if (notifications.length > 0) setImmediate(() => emit(db, notifications));
+  return value;
 }
 
 export type SqliteEngine = Engine & {
@@ -47,14 +73,18 @@ export type SqliteEngine = Engine & {
  * slower than the stores' own prepared statements: one generator step per statement).
  */
 export function createSqliteEngine(db: Db, groupCommit: GroupCommit): SqliteEngine {
-  // One process is the whole deployment on SQLite: notifications stay in it.
-  const bus = new EventEmitter();
-  bus.setMaxListeners(0);
+  const bus = busOf(db);
   return {
     kind: 'sqlite',
     db,
     now: (work) => runNow(db, work),
-    write: (work) => groupCommit.run(() => runNow(db, work())),
+    async write(work) {
+      const notifications: Notification[] = [];
+      // A piece that throws is rolled back and rejects here, so its notifications are never sent.
+      const value = await groupCommit.run(() => driveSync(work(), (op) => answer(db, op, notifications)));
+      emit(db, notifications);
+      return value;
+    },
     read(work) {
       try {
         return Promise.resolve(runNow(db, work()));

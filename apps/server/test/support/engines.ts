@@ -56,6 +56,8 @@ export interface EngineFixture {
    * have; on SQLite the same engine (one process is the whole deployment).
    */
   another(): Engine;
+  /** PostgreSQL: the database's name on the file's cluster (for psql); SQLite: ''. */
+  databaseName(): string;
 }
 
 /** A fresh migrated database per test on `engineCase`; skips the test with the reason where it cannot run. */
@@ -95,5 +97,6 @@ export function useEngine(engineCase: EngineCase): EngineFixture {
       engines.push(engine);
       return engine;
     },
+    databaseName: () => (url ? decodeURIComponent(new URL(url).pathname.slice(1)) : ''),
   };
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
-import { driveAsync, type Engine, type Op, type Work } from '../engine.js';
+import { driveAsync, type Engine, type Op, type Work, type WriteOptions } from '../engine.js';
 
 /** SQLSTATEs after which a transaction may simply run again: serialization_failure, deadlock_detected. */
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -38,6 +38,11 @@ export function createPostgresEngine(url: string, options: PostgresEngineOptions
   const answerOn =
     (conn: postgres.Sql | postgres.TransactionSql) =>
     async (op: Op): Promise<unknown> => {
+      if (op.kind === 'notify') {
+        // Delivered when the transaction commits, never when it rolls back.
+        await conn.unsafe('SELECT pg_notify($1, $2)', [op.channel, op.payload], { prepare: true });
+        return undefined;
+      }
       const rows = await conn.unsafe(op.statement.postgres, op.params as postgres.ParameterOrJSON<never>[], { prepare: true });
       switch (op.kind) {
         case 'get':
@@ -52,10 +57,11 @@ export function createPostgresEngine(url: string, options: PostgresEngineOptions
   return {
     kind: 'postgres',
     sql,
-    async write<T>(work: () => Work<T>): Promise<T> {
+    async write<T>(work: () => Work<T>, writeOptions?: WriteOptions): Promise<T> {
+      const isolation = writeOptions?.isolation === 'read-committed' ? 'isolation level read committed' : 'isolation level serializable';
       for (let run = 1; ; run++) {
         try {
-          return (await sql.begin('isolation level serializable', (tx) => driveAsync(work(), answerOn(tx)))) as T;
+          return (await sql.begin(isolation, (tx) => driveAsync(work(), answerOn(tx)))) as T;
         } catch (err) {
           if (run >= MAX_RUNS || !RETRYABLE.has((err as { code?: string }).code ?? '')) throw err;
           // Conflicting writers all ran to the end: start again after a short, spread-out pause.
