@@ -16,6 +16,8 @@ const STARTUP_MS = 30_000;
  * counterpart skip, they do not throw).
  */
 export function postgresSkipReason(): string | undefined {
+  if (process.env.LATCHKEY_TEST_SKIP_POSTGRES === '1')
+    return 'LATCHKEY_TEST_SKIP_POSTGRES=1 (npm run test:fast): the PostgreSQL half runs in npm test';
   if (!existsSync(join(POSTGRES_BIN, 'initdb'))) {
     return `${POSTGRES_BIN}/initdb is missing: install the Debian package postgresql (scripts/install-test-deps.sh does it as root)`;
   }
