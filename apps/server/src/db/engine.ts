@@ -19,11 +19,23 @@ export interface Statement<P extends unknown[] = unknown[], R = unknown> {
   readonly [types]?: { params: P; row: R };
 }
 
+const statements: Statement[] = [];
+
 /** One statement for both engines, or the text each engine runs where they differ. */
 export function sql<P extends unknown[] = [], R = never>(text: string | { sqlite: string; postgres: string }): Statement<P, R> {
   const sqlite = typeof text === 'string' ? text : text.sqlite;
   const postgres = typeof text === 'string' ? numberPlaceholders(text) : numberPlaceholders(text.postgres);
-  return Object.freeze({ sqlite, postgres });
+  const statement = Object.freeze({ sqlite, postgres });
+  statements.push(statement);
+  return statement;
+}
+
+/**
+ * Every statement the loaded modules declared. Engines prepare a statement when it first runs, so
+ * test/db/query-plans.test.ts reads this list to check the plans of those a test did not run.
+ */
+export function declaredStatements(): readonly Statement[] {
+  return statements;
 }
 
 /** `?` → `$1, $2 …`, leaving quoted strings, quoted identifiers and comments alone. */
@@ -32,6 +44,8 @@ export function numberPlaceholders(text: string): string {
   return text.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\?/g, (token) => (token === '?' ? `$${++n}` : token));
 }
 
+// On PostgreSQL a failed statement aborts its transaction: a store never catches a statement's error
+// to carry on (SQLite would let it), it says what it means in SQL instead (ON CONFLICT, a WHERE).
 export type Op =
   { kind: 'get' | 'all' | 'run'; statement: Statement; params: unknown[] } | { kind: 'notify'; channel: string; payload: string };
 
