@@ -9,6 +9,9 @@ const queueMail = sql<[string, Buffer, number, number]>(
   `INSERT INTO mail_queue (recipient, kind, sealed_message, created_at, next_attempt_at) VALUES (?, 'otp', ?, ?, ?)`,
 );
 const mailIds = sql<[], { id: number }>('SELECT id FROM mail_queue ORDER BY id');
+const dueOf = sql<[number], { at: number; n: number }>(
+  'SELECT next_attempt_at AS "at", (SELECT count(*) FROM mail_queue) AS "n" FROM mail_queue WHERE id = ?',
+);
 
 describe('statements', () => {
   it('number PostgreSQL placeholders in order, leaving quoted text and comments alone', () => {
@@ -108,6 +111,8 @@ describe.each(ENGINES)('the $kind engine', (engineCase) => {
     expect(mail).toMatchObject({ recipient: 'a@example.com', kind: 'otp', attempts: 0 });
     expect(Buffer.from(mail!.sealedMessage)).toEqual(Buffer.from([0, 1, 255]));
     expect(typeof mail!.id).toBe('number');
+    const due = await t.engine().read(() => get(dueOf, mail!.id));
+    expect(due).toEqual({ at: at + 1000, n: 1 });
   });
 
   it.skipIf(engineCase.kind !== 'postgres')('listens again by itself after its connection is cut, and says so', async () => {
