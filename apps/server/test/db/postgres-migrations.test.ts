@@ -67,7 +67,7 @@ describe.skipIf(postgresSkipReason() !== undefined)('PostgreSQL migrations on a 
     expect(row!.n).toBe(0);
   });
 
-  it('make the same tables and columns as SQLite, with compatible types', async () => {
+  it('make the same tables, columns and indexes as SQLite, with compatible types', async () => {
     const [a] = await nodesOnEmptyDatabase(1);
     await migratePostgres(a!.sql);
     const dir = mkdtempSync(join(tmpdir(), 'latchkey-twin-'));
@@ -80,7 +80,17 @@ describe.skipIf(postgresSkipReason() !== undefined)('PostgreSQL migrations on a 
         )
         .all()
         .map((c) => `${c.tbl}.${c.name} ${c.type}`);
+      const sqliteIndexes = db
+        .prepare<[], { name: string }>(`SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`)
+        .all()
+        .map((i) => i.name);
       db.close();
+      // Every named index has its twin (keys and UNIQUE constraints make their own on both).
+      const pgIndexes = await a!.sql<{ name: string }[]>`
+        SELECT i.indexname AS name FROM pg_indexes i
+         WHERE i.schemaname = 'public' AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
+         ORDER BY 1`;
+      expect(pgIndexes.map((i) => i.name)).toEqual(sqliteIndexes);
       const pgColumns = (
         await a!.sql<{ tbl: string; name: string; type: string }[]>`
           SELECT table_name AS tbl, column_name AS name, udt_name AS type FROM information_schema.columns
