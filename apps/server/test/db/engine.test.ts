@@ -4,6 +4,7 @@ import { claimDueMail } from '../../src/db/mail-claim.js';
 import { ENGINES, postgresCluster, useEngine } from '../support/engines.js';
 
 const insertSetting = sql<[string, string]>('INSERT INTO settings (key, value) VALUES (?, ?)');
+const setSetting = sql<[string, string]>('UPDATE settings SET value = ? WHERE key = ?');
 const settingOf = sql<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
 const queueMail = sql<[string, Buffer, number, number]>(
   `INSERT INTO mail_queue (recipient, kind, sealed_message, created_at, next_attempt_at) VALUES (?, 'otp', ?, ?, ?)`,
@@ -46,6 +47,22 @@ describe.each(ENGINES)('the $kind engine', (engineCase) => {
     expect(await t.engine().read(() => get(settingOf, 'a'))).toBeUndefined();
     await t.engine().write(() => run(insertSetting, 'a', '2'));
     expect(await t.engine().read(() => all(settingOf, 'a'))).toEqual([{ value: '2' }]);
+  });
+
+  it('keeps every write of a burst on one row from two nodes, each read-then-write run again until it holds', async () => {
+    await t.engine().write(() => run(insertSetting, 'counter', '0'));
+    const nodes = [t.engine(), t.another()];
+    // Both pools' ten connections open first, so up to twenty of the writers truly run side by side.
+    await Promise.all(nodes.flatMap((node) => Array.from({ length: 10 }, () => node.read(() => get(settingOf, 'counter')))));
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        nodes[i % 2]!.write(function* () {
+          const current = Number((yield* get(settingOf, 'counter'))!.value);
+          yield* run(setSetting, String(current + 1), 'counter');
+        }),
+      ),
+    );
+    expect(await t.engine().read(() => get(settingOf, 'counter'))).toEqual({ value: '40' });
   });
 
   it('wakes a listener on another node when a write commits, within a second, and never for one rolled back', async () => {

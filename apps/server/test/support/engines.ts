@@ -80,7 +80,7 @@ export function useEngine(engineCase: EngineCase): EngineFixture {
       };
     } else {
       url = await freshPostgresDatabase();
-      engines = [createPostgresEngine(url, { maxConnections: 4, nodeName: 'node-a' })];
+      engines = [createPostgresEngine(url, { maxConnections: 10, nodeName: 'node-a' })];
     }
   });
   afterEach(async () => {
@@ -93,7 +93,7 @@ export function useEngine(engineCase: EngineCase): EngineFixture {
     engine: () => engines[0]!,
     another() {
       if (engineCase.kind === 'sqlite') return engines[0]!;
-      const engine = createPostgresEngine(url, { maxConnections: 4, nodeName: `node-${engines.length}` });
+      const engine = createPostgresEngine(url, { maxConnections: 10, nodeName: `node-${engines.length}` });
       engines.push(engine);
       return engine;
     },
