@@ -7,14 +7,23 @@
  * service layer sees only `Engine.write` / `Engine.read`, never which engine runs.
  *
  * Where the engines' SQL differs, the statement says so in one place: `sql({ sqlite, postgres })`.
- * Statements use `?` placeholders in order; PostgreSQL's `$1, $2 …` are derived once, here.
+ * Statements take `?` placeholders in order (parameters as a tuple) or `@name` placeholders (one
+ * object, as better-sqlite3 takes them and today's stores write them); PostgreSQL's `$1, $2 …` are
+ * derived once, here.
  */
 
 declare const types: unique symbol;
 
-export interface Statement<P extends unknown[] = unknown[], R = unknown> {
+/** Positional parameters (a tuple) or named ones (an object). */
+export type Params = unknown[] | Record<string, unknown>;
+/** What `get`/`all`/`run` take after the statement: the tuple itself, or the one object. */
+type Args<P extends Params> = P extends unknown[] ? P : [P];
+
+export interface Statement<P extends Params = Params, R = unknown> {
   readonly sqlite: string;
   readonly postgres: string;
+  /** With `@name` placeholders: the names in PostgreSQL's `$n` order. */
+  readonly names?: readonly string[];
   /** Types only: the parameters and the row. */
   readonly [types]?: { params: P; row: R };
 }
@@ -22,10 +31,10 @@ export interface Statement<P extends unknown[] = unknown[], R = unknown> {
 const statements: Statement[] = [];
 
 /** One statement for both engines, or the text each engine runs where they differ. */
-export function sql<P extends unknown[] = [], R = never>(text: string | { sqlite: string; postgres: string }): Statement<P, R> {
+export function sql<P extends Params = [], R = never>(text: string | { sqlite: string; postgres: string }): Statement<P, R> {
   const sqlite = typeof text === 'string' ? text : text.sqlite;
-  const postgres = typeof text === 'string' ? numberPlaceholders(text) : numberPlaceholders(text.postgres);
-  const statement = Object.freeze({ sqlite, postgres });
+  const { text: postgres, names } = numberPlaceholders(typeof text === 'string' ? text : text.postgres);
+  const statement = Object.freeze(names.length > 0 ? { sqlite, postgres, names: Object.freeze(names) } : { sqlite, postgres });
   statements.push(statement);
   return statement;
 }
@@ -38,10 +47,28 @@ export function declaredStatements(): readonly Statement[] {
   return statements;
 }
 
-/** `?` → `$1, $2 …`, leaving quoted strings, quoted identifiers and comments alone. */
-export function numberPlaceholders(text: string): string {
-  let n = 0;
-  return text.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\?/g, (token) => (token === '?' ? `$${++n}` : token));
+/**
+ * `?` → `$1, $2 …` in order, or `@name` → `$n` (the same name, the same number), leaving quoted
+ * strings, quoted identifiers and comments alone. One statement uses one kind.
+ */
+export function numberPlaceholders(text: string): { text: string; names: string[] } {
+  let positional = 0;
+  const names: string[] = [];
+  const out = text.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\?|@[A-Za-z_]\w*/g, (token) => {
+    if (token === '?') return `$${++positional}`;
+    if (!token.startsWith('@')) return token;
+    const at = names.indexOf(token.slice(1));
+    return `$${at >= 0 ? at + 1 : names.push(token.slice(1))}`;
+  });
+  if (positional > 0 && names.length > 0) throw new Error(`a statement mixes ? and @name placeholders: ${text}`);
+  return { text: out, names };
+}
+
+/** The values in PostgreSQL's `$n` order. */
+export function positionalParams(statement: Statement, params: unknown[]): unknown[] {
+  if (!statement.names) return params;
+  const named = params[0] as Record<string, unknown>;
+  return statement.names.map((name) => named[name]);
 }
 
 // On PostgreSQL a failed statement aborts its transaction: a store never catches a statement's error
@@ -58,17 +85,17 @@ export interface RunResult {
 }
 
 /** The first row, or undefined. */
-export function* get<P extends unknown[], R>(statement: Statement<P, R>, ...params: P): Work<R | undefined> {
+export function* get<P extends Params, R>(statement: Statement<P, R>, ...params: Args<P>): Work<R | undefined> {
   return (yield { kind: 'get', statement: statement as Statement, params }) as R | undefined;
 }
 
 /** Every row. */
-export function* all<P extends unknown[], R>(statement: Statement<P, R>, ...params: P): Work<R[]> {
+export function* all<P extends Params, R>(statement: Statement<P, R>, ...params: Args<P>): Work<R[]> {
   return (yield { kind: 'all', statement: statement as Statement, params }) as R[];
 }
 
 /** A statement for its effect. */
-export function* run<P extends unknown[]>(statement: Statement<P, unknown>, ...params: P): Work<RunResult> {
+export function* run<P extends Params>(statement: Statement<P, unknown>, ...params: Args<P>): Work<RunResult> {
   return (yield { kind: 'run', statement: statement as Statement, params }) as RunResult;
 }
 

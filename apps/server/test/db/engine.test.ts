@@ -16,7 +16,12 @@ const dueOf = sql<[number], { at: number; n: number }>(
 
 describe('statements', () => {
   it('number PostgreSQL placeholders in order, leaving quoted text and comments alone', () => {
-    expect(numberPlaceholders(`SELECT a AS "why?" FROM t WHERE b = ? AND c = '?' -- d = ?\n AND e IN (?, ?)`)).toBe(
+    expect(numberPlaceholders(`UPDATE t SET a = @now, b = '@x' WHERE id = @id AND c < @now`)).toEqual({
+      text: `UPDATE t SET a = $1, b = '@x' WHERE id = $2 AND c < $1`,
+      names: ['now', 'id'],
+    });
+    expect(() => sql('SELECT ? WHERE a = @a')).toThrow(/mixes/);
+    expect(numberPlaceholders(`SELECT a AS "why?" FROM t WHERE b = ? AND c = '?' -- d = ?\n AND e IN (?, ?)`).text).toBe(
       `SELECT a AS "why?" FROM t WHERE b = $1 AND c = '?' -- d = ?\n AND e IN ($2, $3)`,
     );
     expect(sql({ sqlite: 'SELECT ? ', postgres: 'SELECT ?::int' })).toEqual({ sqlite: 'SELECT ? ', postgres: 'SELECT $1::int' });
@@ -47,6 +52,15 @@ describe.each(ENGINES)('the $kind engine', (engineCase) => {
     expect(await t.engine().read(() => get(settingOf, 'a'))).toBeUndefined();
     await t.engine().write(() => run(insertSetting, 'a', '2'));
     expect(await t.engine().read(() => all(settingOf, 'a'))).toEqual([{ value: '2' }]);
+  });
+
+  it("takes named parameters as today's stores write them, on both engines", async () => {
+    const upsert = sql<{ key: string; value: string }>(
+      'INSERT INTO settings (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value || @value',
+    );
+    await t.engine().write(() => run(upsert, { key: 'k', value: 'a' }));
+    await t.engine().write(() => run(upsert, { value: 'b', key: 'k' }));
+    expect(await t.engine().read(() => get(settingOf, 'k'))).toEqual({ value: 'bb' });
   });
 
   it('keeps every write of a burst on one row from two nodes, each read-then-write run again until it holds', async () => {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
-import { driveAsync, type Engine, type Op, type Work, type WriteOptions } from '../engine.js';
+import { driveAsync, positionalParams, type Engine, type Op, type Work, type WriteOptions } from '../engine.js';
 
 /** SQLSTATEs after which a transaction may simply run again: serialization_failure, deadlock_detected. */
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -48,7 +48,8 @@ export function createPostgresEngine(url: string, options: PostgresEngineOptions
         await conn.unsafe('SELECT pg_notify($1, $2)', [op.channel, op.payload], { prepare: true });
         return undefined;
       }
-      const rows = await conn.unsafe(op.statement.postgres, op.params as postgres.ParameterOrJSON<never>[], { prepare: true });
+      const params = positionalParams(op.statement, op.params) as postgres.ParameterOrJSON<never>[];
+      const rows = await conn.unsafe(op.statement.postgres, params, { prepare: true });
       switch (op.kind) {
         case 'get':
           return rows[0];
