@@ -82,7 +82,8 @@ export function createSqliteEngine(db: Db, groupCommit: GroupCommit): SqliteEngi
       const notifications: Notification[] = [];
       // A piece that throws is rolled back and rejects here, so its notifications are never sent.
       const value = await groupCommit.run(() => driveSync(work(), (op) => answer(db, op, notifications)));
-      emit(db, notifications);
+      // On a turn of their own, so a listener's failure is never mistaken for the write's.
+      if (notifications.length > 0) setImmediate(() => emit(db, notifications));
       return value;
     },
     read(work) {
