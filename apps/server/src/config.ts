@@ -8,6 +8,7 @@ import { parseTlsFiles, type TlsFiles } from './tls.js';
 import { signingKeyProblem } from './crypto/signing-key.js';
 import type { SyslogTarget } from './syslog/syslog-sender.js';
 import { parseDirectoryConfig, type DirectoryConfig } from './directory/index.js';
+import { parseDatabaseUrl, type PostgresUrl } from './db/postgres/database-url.js';
 
 export interface RateLimitConfig {
   /** Calls a minute per enrolled Client, across its endpoints. */
@@ -67,6 +68,8 @@ export interface Config {
   timeZone: string;
   /** Threads in libuv's pool (UV_THREADPOOL_SIZE): scrypt and verdict signatures run there. */
   threadPoolSize: number;
+  /** PostgreSQL (LATCHKEY_DATABASE_URL or _FILE); undefined: SQLite in the data dir. */
+  database: PostgresUrl | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -238,6 +241,7 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     timeZone: timeZoneOf(env),
     // libuv's own variable (it reads it when it starts its pool); the server only needs to know the size.
     threadPoolSize: integer(env, 'UV_THREADPOOL_SIZE', 4, 1, 1024),
+    database: env.LATCHKEY_DATABASE_URL ? parseDatabaseUrl(env.LATCHKEY_DATABASE_URL) : undefined,
   };
 }
 

@@ -11,7 +11,7 @@ export class DatabaseTooNewError extends Error {
   }
 }
 
-interface Migration {
+export interface Migration {
   version: number;
   sql: string;
 }

@@ -1,6 +1,9 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { declaredStatements } from '../../src/db/engine.js';
+// Written for several nodes and not yet used by the app (issue 20): its statements are checked too.
+import '../../src/db/mail-claim.js';
 import { buildTestApp, type TestApp } from '../helper.js';
 
 // Tables that grow with use: a year of logons is millions of rows. A statement that reads one of
@@ -52,6 +55,8 @@ describe('query plans', () => {
     } finally {
       Database.prototype.prepare = originalPrepare;
     }
+    // Statements of stores on the engine (db/engine.ts) are prepared when they first run: all of them.
+    for (const statement of declaredStatements()) captured.add(statement.sqlite);
   });
   afterAll(async () => t.destroy());
 

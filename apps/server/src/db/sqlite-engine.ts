@@ -1,0 +1,113 @@
+import { EventEmitter } from 'node:events';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Db } from './database.js';
+import { driveSync, type Engine, type Op, type Statement, type Work } from './engine.js';
+import type { GroupCommit } from './group-commit.js';
+
+/** Prepared once per database and statement, like the stores' own `db.prepare` at creation. */
+const prepared = new WeakMap<Db, WeakMap<Statement, BetterSqlite3.Statement>>();
+
+function statementOf(db: Db, statement: Statement): BetterSqlite3.Statement {
+  let cache = prepared.get(db);
+  if (!cache) prepared.set(db, (cache = new WeakMap()));
+  let stmt = cache.get(statement);
+  if (!stmt) cache.set(statement, (stmt = db.prepare(statement.sqlite)));
+  return stmt;
+}
+
+/** Notifications stay in the process on SQLite: one process is the whole deployment. */
+const buses = new WeakMap<Db, EventEmitter>();
+function busOf(db: Db): EventEmitter {
+  let bus = buses.get(db);
+  if (!bus) {
+    buses.set(db, (bus = new EventEmitter()));
+    bus.setMaxListeners(0);
+  }
+  return bus;
+}
+
+type Notification = { channel: string; payload: string };
+
+function answer(db: Db, op: Op, notifications: Notification[]): unknown {
+  if (op.kind === 'notify') {
+    notifications.push({ channel: op.channel, payload: op.payload });
+    return undefined;
+  }
+  const stmt = statementOf(db, op.statement);
+  switch (op.kind) {
+    case 'get':
+      return stmt.get(...op.params);
+    case 'all':
+      return stmt.all(...op.params);
+    case 'run':
+      return { changes: stmt.run(...op.params).changes };
+  }
+}
+
+function emit(db: Db, notifications: Notification[]): void {
+  const bus = busOf(db);
+  for (const { channel, payload } of notifications) bus.emit(channel, payload);
+}
+
+/**
+ * Runs a store's work now, on this connection, inside whatever transaction is open: how today's
+ * synchronous callers (inside `groupCommit.run` or `db.transaction`) use a store moved onto the engine.
+ * Its notifications go out on the next turn of the event loop.
+ */
+export function runNow<T>(db: Db, work: Work<T>): T {
+  const notifications: Notification[] = [];
+  const value = driveSync(work, (op) => answer(db, op, notifications));
+  if (notifications.length > 0) setImmediate(() => emit(db, notifications));
+  return value;
+}
+
+export type SqliteEngine = Engine & {
+  readonly db: Db;
+  /** Synchronous escape hatch for code not yet moved to `write`/`read` (see `runNow`). */
+  now<T>(work: Work<T>): T;
+};
+
+/**
+ * The embedded engine: every write goes through the group commit, so a store's work is one
+ * savepoint of the next group, run synchronously (no await inside the transaction, and nothing
+ * slower than the stores' own prepared statements: one generator step per statement).
+ */
+export function createSqliteEngine(db: Db, groupCommit: GroupCommit): SqliteEngine {
+  const bus = busOf(db);
+  return {
+    kind: 'sqlite',
+    db,
+    now: (work) => runNow(db, work),
+    async write(work) {
+      const notifications: Notification[] = [];
+      // A piece that throws is rolled back and rejects here, so its notifications are never sent.
+      const value = await groupCommit.run(() => driveSync(work(), (op) => answer(db, op, notifications)));
+      // On a turn of their own, so a listener's failure is never mistaken for the write's.
+      if (notifications.length > 0) setImmediate(() => emit(db, notifications));
+      return value;
+    },
+    read(work) {
+      try {
+        return Promise.resolve(runNow(db, work()));
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+    },
+    notify(channel, payload) {
+      // After the caller's turn, as PostgreSQL delivers after the commit.
+      setImmediate(() => bus.emit(channel, payload));
+      return Promise.resolve();
+    },
+    listen(channel, onNotify, onListen) {
+      bus.on(channel, onNotify);
+      onListen?.();
+      return Promise.resolve({
+        unlisten: () => {
+          bus.off(channel, onNotify);
+          return Promise.resolve();
+        },
+      });
+    },
+    close: () => Promise.resolve(),
+  };
+}
