@@ -19,6 +19,7 @@ import type { OfflineUnlocks } from './offline/offline-unlocks.js';
 import type { RequestWatch } from './otp/request-watch.js';
 import type { SigningKey } from './crypto/signing-key.js';
 import type { Readiness } from './health/readiness.js';
+import type { LockDecisions } from './settings/lock-decision.js';
 
 export type Identity = { kind: 'client'; client: ClientRow } | { kind: 'admin'; admin: AdminIdentity; viaCookie: boolean };
 
@@ -50,6 +51,8 @@ declare module 'fastify' {
     /** Wakes held status long-polls when a request is decided or cancelled. */
     requestWatch: RequestWatch;
     readiness: Readiness;
+    /** Whether a logon must be unlocked (exempt accounts and groups, logon kinds). */
+    lockDecisions: LockDecisions;
   }
   interface FastifyRequest {
     identity: Identity | null;

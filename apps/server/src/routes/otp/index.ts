@@ -1,4 +1,5 @@
-import { MAX_STATUS_WAIT_SECONDS, routes, verdictMessage, type OtpRequestBody } from '@latchkey/contracts';
+import { MAX_STATUS_WAIT_SECONDS, routes, type OtpRequestBody } from '@latchkey/contracts';
+import { signVerdict } from '../../crypto/verdicts.js';
 import { routeOptions, type TypedApp } from '../route-options.js';
 import { AppError, accessDenied } from '../../app-error.js';
 import { clientOf } from '../identity.js';
@@ -111,11 +112,8 @@ export default async function otpRoutes(app: TypedApp) {
       if (!outcome.allowed) throw accessDenied();
       const { osUser, nonce } = request.body;
       if (nonce === undefined) return { allowed: true as const, sessionId: outcome.sessionId };
-      const time = app.clock.now();
-      const signature = await app.signingKey.sign(
-        verdictMessage({ clientId: client.id, osUser, nonce, sessionId: outcome.sessionId, time }),
-      );
-      return { allowed: true as const, sessionId: outcome.sessionId, verdict: { time, signature } };
+      const verdict = await signVerdict(app.signingKey, app.clock, { clientId: client.id, osUser, nonce, sessionId: outcome.sessionId });
+      return { allowed: true as const, sessionId: outcome.sessionId, verdict };
     },
   });
 }

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { defineRoute } from '../route.js';
 import { IdSchema, QueryIntegerSchema, TimestampSchema } from '../common.js';
 import { STAFF, adminErrors } from './shared.js';
+import { ExemptReasonSchema } from '../lock-decision.js';
 
 // ---- sessions ------------------------------------------------------------------------------
 
@@ -10,6 +11,8 @@ export const SessionViaSchema = Type.Union([
   Type.Literal('emergency'),
   Type.Literal('generated'),
   Type.Literal('offline'),
+  // v1.2: opened by the lock-decision without an OTP; `exempt` says why
+  Type.Literal('exempt'),
 ]);
 export type SessionVia = Static<typeof SessionViaSchema>;
 
@@ -25,6 +28,8 @@ export const AdminSessionSchema = Type.Object(
     startedAt: TimestampSchema,
     lastSeenAt: TimestampSchema,
     endedAt: Type.Union([TimestampSchema, Type.Null()]),
+    /** v1.2: present on a session the lock-decision opened without an OTP (via `exempt`): why it was not locked. */
+    exempt: Type.Optional(ExemptReasonSchema),
   },
   { additionalProperties: false },
 );
