@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { defineRoute } from '../route.js';
 import { SafeMultilineTextSchema, SafeTextSchema } from '../common.js';
 import { ADMIN_ONLY, adminErrors } from './shared.js';
@@ -100,6 +101,13 @@ export const DEFAULT_SETTINGS: Settings = {
   lockTitle: '',
   lockMessage: '',
 };
+
+/** One setting's value against its own schema: the console's form checks with this, so no limit or pattern is typed twice. */
+export function isValidSetting<K extends keyof Settings>(key: K, value: Settings[K]): boolean {
+  return Value.Check(SettingsSchema.properties[key], value);
+}
+export const isExemptAccount = (value: string): boolean => Value.Check(ExemptAccountSchema, value);
+export const isExemptDirectoryGroup = (value: string): boolean => Value.Check(ExemptDirectoryGroupSchema, value);
 
 export const SettingsPatchSchema = Type.Partial(SettingsSchema, { additionalProperties: false });
 export type SettingsPatch = Static<typeof SettingsPatchSchema>;
