@@ -72,8 +72,8 @@ describe('nested groups on OpenLDAP (slapd)', () => {
   it.each([
     ['someone in another group', 'dave', ['break-glass']],
     ['someone in a cycle (it ends)', 'dave', ['break-glass', 'kiosks']],
-    ['a wildcard as a group name matches no group', 'alice', ['*']],
-    ['a filter injected through the name', 'alice', ['x)(cn=*']],
+    ['a wildcard in a group name is no wildcard', 'alice', ['tier*']],
+    ['a filter injected through the name', 'alice', ['x)(cn=tier0']],
     ['deeper than eight levels', 'eve', ['deep0']],
   ])('%s is not', async (_, osUser, groups) => {
     await expect(directory.memberOfAny(osUser, groups)).resolves.toEqual({ kind: 'not_member' });
@@ -190,6 +190,6 @@ describe('nested groups on Active Directory (Samba AD, in-chain matching rule)',
   it('a name that needs escaping; a non-member; a wildcard name', async () => {
     await expect(directory.memberOfAny('dave', ['Shop (night)'])).resolves.toEqual({ kind: 'member', group: 'Shop (night)' });
     await expect(directory.memberOfAny('dave', ['Break Glass'])).resolves.toEqual({ kind: 'not_member' });
-    await expect(directory.memberOfAny('dave', ['*'])).resolves.toEqual({ kind: 'not_member' });
+    await expect(directory.memberOfAny('alice', ['Tier*'])).resolves.toEqual({ kind: 'not_member' });
   });
 });
