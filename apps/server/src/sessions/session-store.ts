@@ -1,4 +1,4 @@
-import type { AdminSession, ExemptReason, SessionVia } from '@latchkey/contracts';
+import type { AdminSession, AdminSessionVia, ExemptReason, SessionVia } from '@latchkey/contracts';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../app-error.js';
@@ -8,7 +8,7 @@ import { newId } from '../crypto/tokens.js';
 export type SessionStore = ReturnType<typeof createSessionStore>;
 
 /** `<osUser> (<email>)`; a session without an email says how it was opened instead. */
-function userName(via: SessionVia, osUser: string, email: string): string {
+function userName(via: AdminSessionVia, osUser: string, email: string): string {
   if (via === 'offline') return `${osUser} (offline unlock)`;
   if (via === 'exempt') return `${osUser} (exempt, no one-time password)`;
   return `${osUser} (${email})`;

@@ -11,10 +11,12 @@ export const SessionViaSchema = Type.Union([
   Type.Literal('emergency'),
   Type.Literal('generated'),
   Type.Literal('offline'),
-  // v1.2: opened by the lock-decision without an OTP; `exempt` says why
-  Type.Literal('exempt'),
 ]);
 export type SessionVia = Static<typeof SessionViaSchema>;
+
+/** How a listed session was opened: any SessionVia, or (v1.2) `exempt`, by the lock-decision without an OTP (`exempt` says why). */
+export const AdminSessionViaSchema = Type.Union([...SessionViaSchema.anyOf, Type.Literal('exempt')]);
+export type AdminSessionVia = Static<typeof AdminSessionViaSchema>;
 
 export const AdminSessionSchema = Type.Object(
   {
@@ -24,7 +26,7 @@ export const AdminSessionSchema = Type.Object(
     userName: Type.String(),
     osUser: Type.String(),
     email: Type.String(),
-    via: SessionViaSchema,
+    via: AdminSessionViaSchema,
     startedAt: TimestampSchema,
     lastSeenAt: TimestampSchema,
     endedAt: Type.Union([TimestampSchema, Type.Null()]),
