@@ -40,6 +40,7 @@ export const AUDIT_WORDS: Record<AuditEventType, string> = {
   'access_request.superseded': 'Request replaced by a newer one',
   'access_request.self_approval_refused': 'Approval of own request refused',
   'otp.burnt': 'One-time password burnt by wrong codes',
+  'session.exempt': 'Session left unlocked: exempt from the lock (account, group, logon kind or OTP off)',
 };
 
 /** Words for a type; a type this console does not know (a newer server) shows as its code. */

@@ -13,6 +13,7 @@ import rateLimits from './plugins/rate-limits.js';
 import securityHeaders from './plugins/security-headers.js';
 import errorHandler, { frameworkErrors } from './plugins/error-handler.js';
 import directory from './plugins/directory.js';
+import lockDecisionRoutes from './routes/lock-decision/index.js';
 import readiness from './plugins/readiness.js';
 import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
@@ -120,6 +121,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(healthRoutes);
   await app.register(clientRoutes);
   await app.register(verdictRoutes);
+  await app.register(lockDecisionRoutes);
   await app.register(otpRoutes);
   await app.register(sessionRoutes);
   await app.register(adminAuthRoutes);

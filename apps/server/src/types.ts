@@ -20,6 +20,7 @@ import type { RequestWatch } from './otp/request-watch.js';
 import type { SigningKey } from './crypto/signing-key.js';
 import type { Readiness } from './health/readiness.js';
 import type { AddressBudgets } from './plugins/rate-limits.js';
+import type { LockDecisions } from './settings/lock-decision.js';
 
 export type Identity = { kind: 'client'; client: ClientRow } | { kind: 'admin'; admin: AdminIdentity; viaCookie: boolean };
 
@@ -53,6 +54,8 @@ declare module 'fastify' {
     readiness: Readiness;
     /** Per-address budgets that handlers spend (openapi.json, wrong metrics tokens, enrollment). */
     budgets: AddressBudgets;
+    /** Whether a logon must be unlocked (exempt accounts and groups, logon kinds). */
+    lockDecisions: LockDecisions;
   }
   interface FastifyRequest {
     identity: Identity | null;

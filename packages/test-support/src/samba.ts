@@ -27,6 +27,12 @@ export interface SambaUser {
   disabled?: boolean;
 }
 
+/** A security group; members are user or group names (groups in groups for nesting). */
+export interface SambaGroup {
+  name: string;
+  members: string[];
+}
+
 export interface SambaDc {
   /** ldap://127.0.0.1:389 */
   url: string;
@@ -38,6 +44,8 @@ export interface SambaDc {
   adminDn: string;
   adminPassword: string;
   dnOf(name: string): string;
+  /** The DN of a group made from `groups` (they live in CN=Users too). */
+  groupDnOf(name: string): string;
   /** Kills samba and removes the domain's files. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -48,21 +56,21 @@ export interface SambaDc {
  * its LDAP service, on loopback. Needs root (port 389) and the Debian packages samba,
  * samba-ad-dc and samba-ad-provision; it fails, never skips, when they are missing.
  */
-export async function startSambaDc(users: SambaUser[]): Promise<SambaDc> {
+export async function startSambaDc(users: SambaUser[], groups: SambaGroup[] = []): Promise<SambaDc> {
   requireExecutable(SAMBA, 'samba-ad-dc');
   requireExecutable(SAMBA_TOOL, 'samba');
   if (!existsSync(AD_SCHEMA)) throw new Error(`${AD_SCHEMA} is missing: install the Debian package samba-ad-provision`);
   if (process.getuid?.() !== 0) throw new Error('Samba AD tests must run as root: the DC can only listen on port 389');
   await claimPort();
   try {
-    return await startClaimed(users);
+    return await startClaimed(users, groups);
   } catch (err) {
     await rm(OWNER_FILE, { force: true });
     throw err;
   }
 }
 
-async function startClaimed(users: SambaUser[]): Promise<SambaDc> {
+async function startClaimed(users: SambaUser[], groups: SambaGroup[]): Promise<SambaDc> {
   if (await canConnect(LDAP_PORT)) {
     throw new Error(`127.0.0.1:${LDAP_PORT} is already in use by another LDAP server; stop it to run the Samba AD tests`);
   }
@@ -118,6 +126,10 @@ async function startClaimed(users: SambaUser[]): Promise<SambaDc> {
       await tool(args);
       if (user.disabled) await tool(['user', 'disable', user.name, '-s', conf]);
     }
+    for (const group of groups) await tool(['group', 'add', group.name, '-s', conf]);
+    for (const group of groups) {
+      if (group.members.length > 0) await tool(['group', 'addmembers', group.name, group.members.join(','), '-s', conf]);
+    }
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;
@@ -143,6 +155,7 @@ async function startClaimed(users: SambaUser[]): Promise<SambaDc> {
     adminDn: `CN=Administrator,CN=Users,${SAMBA_BASE_DN}`,
     adminPassword,
     dnOf: (name) => `CN=${name},CN=Users,${SAMBA_BASE_DN}`,
+    groupDnOf: (name) => `CN=${name},CN=Users,${SAMBA_BASE_DN}`,
     stop() {
       stopped ??= kill(child).then(async () => {
         await rm(OWNER_FILE, { force: true });

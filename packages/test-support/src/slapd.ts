@@ -20,6 +20,16 @@ export interface SlapdUser {
   extra?: Record<string, string[]>;
 }
 
+/**
+ * A group under ou=groups: `groupOfNames` (member) or `groupOfUniqueNames` (uniqueMember); members
+ * are user uids or other groups' cns (groups in groups for nesting, cycles allowed).
+ */
+export interface SlapdGroup {
+  cn: string;
+  members: string[];
+  kind?: 'groupOfNames' | 'groupOfUniqueNames';
+}
+
 export interface Slapd {
   /** ldap://127.0.0.1:<port> */
   url: string;
@@ -34,6 +44,8 @@ export interface Slapd {
   log(): string;
   /** The DN of each user, by uid. */
   dnOf(uid: string): string;
+  /** The DN of each group, by cn. */
+  groupDnOf(cn: string): string;
   /** Kills slapd (SIGTERM, then SIGKILL) and removes its files. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -44,7 +56,7 @@ export const SLAPD_BASE_DN = 'dc=latchkey,dc=test';
  * A real OpenLDAP slapd on free loopback ports, from a generated slapd.conf in a temp dir, mdb
  * backend, with inetOrgPerson users under ou=people loaded by slapadd before it starts.
  */
-export async function startSlapd(options: { users: SlapdUser[]; tls?: boolean }): Promise<Slapd> {
+export async function startSlapd(options: { users: SlapdUser[]; groups?: SlapdGroup[]; tls?: boolean }): Promise<Slapd> {
   requireExecutable(SLAPD, 'slapd');
   requireExecutable(SLAPADD, 'slapd');
   if (!existsSync(join(MODULE_PATH, 'back_mdb.so')))
@@ -96,6 +108,15 @@ export async function startSlapd(options: { users: SlapdUser[]; tls?: boolean })
       entry(dn, { objectClass: ['inetOrgPerson'], cn: [`user${index}`], sn: ['Test'], uid: [user.uid], mail: mails, ...user.extra }),
     );
   });
+  const groups = options.groups ?? [];
+  const groupDn = (cn: string) => `cn=${cn},ou=groups,${SLAPD_BASE_DN}`;
+  if (groups.length > 0) ldif.push(entry(`ou=groups,${SLAPD_BASE_DN}`, { objectClass: ['organizationalUnit'], ou: ['groups'] }));
+  for (const group of groups) {
+    const members = group.members.map((m) => dns.get(m) ?? groupDn(m));
+    const kind = group.kind ?? 'groupOfNames';
+    const attribute = kind === 'groupOfNames' ? 'member' : 'uniqueMember';
+    ldif.push(entry(groupDn(group.cn), { objectClass: [kind], cn: [group.cn], [attribute]: members }));
+  }
   const ldifFile = join(dir, 'data.ldif');
   await writeFile(ldifFile, ldif.join('\n'));
   const added = spawnSync(SLAPADD, ['-f', confFile, '-l', ldifFile, '-q'], { encoding: 'utf8' });
@@ -127,6 +148,7 @@ export async function startSlapd(options: { users: SlapdUser[]; tls?: boolean })
       if (!dn) throw new Error(`no user ${uid}`);
       return dn;
     },
+    groupDnOf: groupDn,
     stop() {
       stopped ??= kill(child).then(() => rm(dir, { recursive: true, force: true }));
       return stopped;

@@ -7,6 +7,14 @@ import { ErrorState, Loading, Notice } from '../components/states';
 import { Field, described } from '../components/field';
 import { ServerKeyCard } from '../components/server-key';
 import { parseList } from '../format';
+import {
+  SCOPE_FIELD_ORDER,
+  WhoMustUnlockFieldset,
+  scopeDraft,
+  validateScope,
+  type ScopeDraft,
+  type ScopeErrors,
+} from '../components/who-must-unlock';
 
 type NumberKey = keyof typeof SETTINGS_LIMITS;
 type BooleanKey =
@@ -77,8 +85,8 @@ const BOOLEAN_FIELDS: { key: BooleanKey; label: string; hint: string }[] = [
   },
 ];
 
-type Draft = Record<NumberKey, string> & Record<BooleanKey, boolean> & { allowedEmailDomains: string };
-type Errors = Partial<Record<NumberKey | 'allowedEmailDomains', string>>;
+type Draft = Record<NumberKey, string> & Record<BooleanKey, boolean> & { allowedEmailDomains: string; scope: ScopeDraft };
+type Errors = Partial<Record<NumberKey | 'allowedEmailDomains', string>> & { scope?: ScopeErrors };
 
 const DOMAINS_HINT =
   'Email and emergency requests, and Generate Password, go only to addresses in these domains (exact match, one a line or comma-separated). Empty: any domain.';
@@ -99,6 +107,7 @@ function toDraft(s: Settings): Draft {
     unlockGraceMinutes: String(s.unlockGraceMinutes),
     askAgainOnUnlock: s.askAgainOnUnlock,
     allowedEmailDomains: s.allowedEmailDomains.join('\n'),
+    scope: scopeDraft(s),
   };
 }
 
@@ -116,6 +125,8 @@ function validate(draft: Draft): { errors: Errors; settings?: SettingsPatch } {
   const domains = parseList(draft.allowedEmailDomains.toLowerCase());
   const badDomain = domains.find((d) => !DOMAIN_PATTERN.test(d) || d.length > 253);
   if (badDomain !== undefined) errors.allowedEmailDomains = `"${badDomain}" is not a domain name such as corp.example.com.`;
+  const scope = validateScope(draft.scope);
+  if (!scope.patch) errors.scope = scope.errors;
   if (Object.keys(errors).length > 0) return { errors };
   return {
     errors,
@@ -129,6 +140,7 @@ function validate(draft: Draft): { errors: Errors; settings?: SettingsPatch } {
       // issue 9 (the lock holds)
       askAgainOnUnlock: draft.askAgainOnUnlock,
       allowedEmailDomains: domains,
+      ...scope.patch,
     },
   };
 }
@@ -158,7 +170,9 @@ export function SettingsPage() {
     setErrors(found);
     if (!settings) {
       setNotice({ text: 'Some values are not valid. Correct the highlighted fields and save again.', ok: false });
-      const first = [...NUMBER_FIELDS.map((f) => f.key), 'allowedEmailDomains' as const].find((key) => found[key]);
+      const first =
+        [...NUMBER_FIELDS.map((f) => f.key), 'allowedEmailDomains' as const].find((key) => found[key]) ??
+        SCOPE_FIELD_ORDER.find((key) => found.scope?.[key]);
       if (first) document.getElementById(`setting-${first}`)?.focus();
       return;
     }
@@ -241,6 +255,14 @@ export function SettingsPage() {
             />
           </Field>
         </fieldset>
+        <WhoMustUnlockFieldset
+          draft={draft.scope}
+          errors={errors.scope ?? {}}
+          onChange={(scope, changed) => {
+            set('scope', scope);
+            setErrors((old) => ({ ...old, scope: { ...old.scope, [changed]: undefined } }));
+          }}
+        />
         <FormActions label="Save" busyLabel="Saving…" busy={busy} />
       </form>
       <ServerKeyCard />

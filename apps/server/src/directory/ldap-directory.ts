@@ -2,7 +2,7 @@ import ldap from 'ldapjs';
 import type { ConnectionOptions } from 'node:tls';
 import { isValidEmail } from '@latchkey/contracts';
 import type { DirectoryConfig } from './directory-config.js';
-import { fillUserFilter, parseLdapFilter } from './ldap-filter.js';
+import { escapeFilterValue, fillUserFilter, parseLdapFilter } from './ldap-filter.js';
 import { osUserName } from './os-user.js';
 
 export type DirectoryLookup =
@@ -12,9 +12,19 @@ export type DirectoryLookup =
   | { kind: 'no_mail'; dn: string }
   | { kind: 'ambiguous'; count: number };
 
+/** Whether an account belongs to one of the exempt groups; `group` is the entry as the settings give it. */
+export type GroupMembership = { kind: 'member'; group: string } | { kind: 'not_member' } | { kind: 'user_not_found' };
+
 export interface Directory {
   /** Finds osUser (`DOMAIN\name`, `name` or `name@domain`) and the email to send its OTP to. */
   lookupEmail(osUser: string): Promise<DirectoryLookup>;
+  /**
+   * Whether osUser is a member of any of `groups` (each a DN or a group name), nested membership
+   * included: on Active Directory by the in-chain matching rule, elsewhere (OpenLDAP) by following
+   * `member` of groupOfNames and `uniqueMember` of groupOfUniqueNames up from the user, at most
+   * MAX_NESTING levels, each group once (cycles end).
+   */
+  memberOfAny(osUser: string, groups: readonly string[]): Promise<GroupMembership>;
   /** Ends every connection still open; later lookups fail. */
   close(): Promise<void>;
 }
@@ -36,6 +46,15 @@ const ACCOUNT_DISABLED = 0x2;
 /** Enough to tell "one" from "more than one" while still reporting a useful count. */
 const SIZE_LIMIT = 10;
 const LDAP_SIZE_LIMIT_EXCEEDED = 4;
+/** Levels of groups in groups followed on a directory without the in-chain rule. */
+export const MAX_NESTING = 8;
+/** Groups read per level at most when following membership up (a level with more is cut there). */
+const GROUPS_PER_LEVEL = 500;
+/** LDAP_MATCHING_RULE_IN_CHAIN: Active Directory walks the whole membership chain itself. */
+const IN_CHAIN_RULE = '1.2.840.113556.1.4.1941';
+/** LDAP_CAP_ACTIVE_DIRECTORY_OID in the root DSE's supportedCapabilities. */
+const ACTIVE_DIRECTORY_CAPABILITY = '1.2.840.113556.1.4.800';
+const GROUP_CLASSES = '(|(objectClass=group)(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))';
 /** Unbind has no response; wait this long at most for the server to close before destroying. */
 const UNBIND_WAIT_MS = 1000;
 
@@ -48,36 +67,129 @@ export function createDirectory(config: DirectoryConfig): Directory {
   const open = new Set<ldap.Client>();
   let closed = false;
 
+  let activeDirectory: boolean | undefined;
+
+  /** One connection, bound as the service account, for `work`; released whatever happens. */
+  async function bound<T>(work: (client: ldap.Client) => Promise<T>): Promise<T> {
+    if (closed) throw new DirectoryUnavailableError('directory client is closed');
+    const client = ldap.createClient({
+      url: [config.url],
+      connectTimeout: config.timeoutMs,
+      timeout: config.timeoutMs,
+      tlsOptions: tlsOptions(config),
+    });
+    open.add(client);
+    // Without a listener ldapjs would turn a late socket error into an uncaught exception.
+    client.on('error', () => {});
+    try {
+      await step(client, config.timeoutMs, 'connect', (done) => {
+        client.once('connect', () => done());
+      });
+      if (config.startTls) {
+        await step(client, config.timeoutMs, 'StartTLS', (done) => client.starttls(tlsOptions(config), [], (err) => done(err)));
+      }
+      await step(client, config.timeoutMs, 'bind', (done) => client.bind(config.bindDn, config.bindPassword, (err) => done(err)));
+      return await work(client);
+    } finally {
+      await release(client);
+      open.delete(client);
+    }
+  }
+
+  const userFilterFor = (name: string) => parseLdapFilter(fillUserFilter(config.userFilter, name));
+
+  /** Group entries as DNs (normalised) → the settings entry they came from; a name is looked up by cn or sAMAccountName. */
+  async function resolveGroups(client: ldap.Client, groups: readonly string[]): Promise<Map<string, string>> {
+    const targets = new Map<string, string>();
+    for (const group of groups) {
+      if (group.includes('=')) {
+        targets.set(normaliseDn(group), group);
+        continue;
+      }
+      const value = escapeFilterValue(group);
+      const filter = parseLdapFilter(`(&${GROUP_CLASSES}(|(cn=${value})(sAMAccountName=${value})))`);
+      const found = await search(client, config, { base: config.baseDn, filter, attributes: ['1.1'], sizeLimit: SIZE_LIMIT });
+      for (const entry of Array.isArray(found) ? found : []) targets.set(normaliseDn(entry.dn), group);
+    }
+    return targets;
+  }
+
+  async function isActiveDirectory(client: ldap.Client): Promise<boolean> {
+    if (activeDirectory === undefined) {
+      const root = await search(client, config, {
+        base: '',
+        scope: 'base',
+        filter: parseLdapFilter('(objectClass=*)'),
+        attributes: ['supportedCapabilities'],
+        sizeLimit: 1,
+      });
+      const capabilities = Array.isArray(root) ? (root[0]?.attributes.get('supportedcapabilities') ?? []) : [];
+      activeDirectory = capabilities.includes(ACTIVE_DIRECTORY_CAPABILITY);
+    }
+    return activeDirectory;
+  }
+
+  /** Active Directory: one base search on the user per group, the server following the chain. */
+  async function inChain(client: ldap.Client, userDn: string, targets: Map<string, string>): Promise<GroupMembership> {
+    for (const [dn, group] of targets) {
+      const filter = parseLdapFilter(`(memberOf:${IN_CHAIN_RULE}:=${escapeFilterValue(dn)})`);
+      const found = await search(client, config, { base: userDn, scope: 'base', filter, attributes: ['1.1'], sizeLimit: 1 });
+      if (Array.isArray(found) && found.length > 0) return { kind: 'member', group };
+    }
+    return { kind: 'not_member' };
+  }
+
+  /** Elsewhere: the groups that list the user, then the groups that list those, level by level. */
+  async function followMembers(client: ldap.Client, userDn: string, targets: Map<string, string>): Promise<GroupMembership> {
+    const seen = new Set<string>([normaliseDn(userDn)]);
+    let frontier = [userDn];
+    for (let level = 0; level < MAX_NESTING && frontier.length > 0; level++) {
+      const values = frontier.map(escapeFilterValue);
+      const filter = parseLdapFilter(`(|${values.map((v) => `(member=${v})(uniqueMember=${v})`).join('')})`);
+      const found = await search(client, config, { base: config.baseDn, filter, attributes: ['1.1'], sizeLimit: GROUPS_PER_LEVEL });
+      const next: string[] = [];
+      for (const entry of Array.isArray(found) ? found : []) {
+        const dn = normaliseDn(entry.dn);
+        const group = targets.get(dn);
+        if (group !== undefined) return { kind: 'member', group };
+        if (!seen.has(dn)) {
+          seen.add(dn);
+          next.push(entry.dn);
+        }
+      }
+      frontier = next;
+    }
+    return { kind: 'not_member' };
+  }
+
   return {
     async lookupEmail(osUser) {
-      if (closed) throw new DirectoryUnavailableError('directory client is closed');
       const name = osUserName(osUser);
       if (name === '') return { kind: 'not_found' };
-      const filter = parseLdapFilter(fillUserFilter(config.userFilter, name));
-
-      const client = ldap.createClient({
-        url: [config.url],
-        connectTimeout: config.timeoutMs,
-        timeout: config.timeoutMs,
-        tlsOptions: tlsOptions(config),
-      });
-      open.add(client);
-      // Without a listener ldapjs would turn a late socket error into an uncaught exception.
-      client.on('error', () => {});
-      try {
-        await step(client, config.timeoutMs, 'connect', (done) => {
-          client.once('connect', () => done());
+      return bound(async (client) => {
+        const entries = await search(client, config, {
+          base: config.baseDn,
+          filter: userFilterFor(name),
+          attributes: [config.mailAttribute, 'userAccountControl'],
+          sizeLimit: SIZE_LIMIT,
         });
-        if (config.startTls) {
-          await step(client, config.timeoutMs, 'StartTLS', (done) => client.starttls(tlsOptions(config), [], (err) => done(err)));
-        }
-        await step(client, config.timeoutMs, 'bind', (done) => client.bind(config.bindDn, config.bindPassword, (err) => done(err)));
-        const entries = await search(client, config, filter);
         return classify(entries, config.mailAttribute);
-      } finally {
-        await release(client);
-        open.delete(client);
-      }
+      });
+    },
+
+    async memberOfAny(osUser, groups) {
+      const name = osUserName(osUser);
+      if (name === '') return { kind: 'user_not_found' };
+      if (groups.length === 0) return { kind: 'not_member' };
+      return bound(async (client) => {
+        const users = await search(client, config, { base: config.baseDn, filter: userFilterFor(name), attributes: ['1.1'], sizeLimit: 2 });
+        // None, or more than one account with this name: nobody to exempt.
+        if (!Array.isArray(users) || users.length !== 1) return { kind: 'user_not_found' };
+        const userDn = users[0]!.dn;
+        const targets = await resolveGroups(client, groups);
+        if (targets.size === 0) return { kind: 'not_member' };
+        return (await isActiveDirectory(client)) ? inChain(client, userDn, targets) : followMembers(client, userDn, targets);
+      });
     },
 
     async close() {
@@ -106,22 +218,36 @@ function classify(entries: Entry[] | { truncated: number }, mailAttribute: strin
   return { kind: 'found', email, dn: entry.dn };
 }
 
+interface SearchRequest {
+  base: string;
+  scope?: 'base' | 'sub';
+  filter: ldap.SearchOptions['filter'];
+  attributes: string[];
+  sizeLimit: number;
+}
+
+/** A DN as compared here: RDNs trimmed, lower case (directories compare DNs case-insensitively). */
+function normaliseDn(dn: string): string {
+  return dn
+    .split(',')
+    .map((rdn) => rdn.trim())
+    .join(',')
+    .normalize('NFC')
+    .toLowerCase();
+}
+
 /** All entries, or how many arrived before the server's size limit stopped the search. */
-function search(
-  client: ldap.Client,
-  config: DirectoryConfig,
-  filter: ldap.SearchOptions['filter'],
-): Promise<Entry[] | { truncated: number }> {
+function search(client: ldap.Client, config: DirectoryConfig, request: SearchRequest): Promise<Entry[] | { truncated: number }> {
   const entries: Entry[] = [];
   return step(client, config.timeoutMs, 'search', (done) => {
     const options: ldap.SearchOptions = {
-      scope: 'sub',
-      filter,
-      attributes: [config.mailAttribute, 'userAccountControl'],
-      sizeLimit: SIZE_LIMIT,
+      scope: request.scope ?? 'sub',
+      filter: request.filter,
+      attributes: request.attributes,
+      sizeLimit: request.sizeLimit,
       timeLimit: Math.max(1, Math.ceil(config.timeoutMs / 1000)),
     };
-    client.search(config.baseDn, options, (err, res) => {
+    client.search(request.base, options, (err, res) => {
       if (err) return done(err);
       res.on('searchEntry', (entry) => entries.push(toEntry(entry)));
       // Continuation references (AD's DomainDnsZones and the like) are other naming contexts: not followed.

@@ -15,7 +15,8 @@ import { generateOtp, hashOtp } from './otp-code.js';
 import { createRequestStore, type RequestRow } from './request-store.js';
 import { MAX_OPEN_REQUESTS, RESEND_LIMIT, STAFF_NOTICE_INTERVAL_MS, createIssuePolicy } from './issue-policy.js';
 import { createVerification } from './verification.js';
-import { deniedMail, otpMail, pendingRequestMail, pendingRequestsReminderMail } from '../mail/mail-templates.js';
+import { deniedMail, otpMail, pendingRequestMail, pendingRequestsReminderMail, type MailContext } from '../mail/mail-templates.js';
+import { resolveLocale, type Locale } from '@latchkey/i18n';
 
 export type { VerifyOutcome } from './verification.js';
 
@@ -44,7 +45,13 @@ export function createOtpService(deps: {
   const { db, clock, keys, settings, audit, mail, clients } = deps;
   const requests = createRequestStore(db, clock, settings);
   const policy = createIssuePolicy({ clock, settings, clients, sessions: deps.sessions, requests });
-  const mailClock = () => ({ now: clock.now(), timeZone: deps.timeZone });
+  /** A mail to the person at the lock speaks the request's language; staff notices are English. */
+  const mailContext = (locale: string | null = null): MailContext => ({
+    now: clock.now(),
+    timeZone: deps.timeZone,
+    locale: resolveLocale(locale),
+    helpdeskContact: settings.get().helpdeskContact,
+  });
   const verification = createVerification({ db, keys, audit, requests, lockouts: deps.lockouts, sessions: deps.sessions });
 
   function state(row: RequestRow): OtpRequestState {
@@ -66,7 +73,7 @@ export function createOtpService(deps: {
 
   /** Creates the code, stores only its HMAC and a sealed copy, and queues the mail. Inside a transaction. */
   function issue(
-    row: Pick<RequestRow, 'id' | 'clientId' | 'computerName' | 'osUser' | 'email'>,
+    row: Pick<RequestRow, 'id' | 'clientId' | 'computerName' | 'osUser' | 'email' | 'locale'>,
     decision?: { by: string; comment: string | null },
   ): number {
     const code = generateOtp(settings.get().otpLength);
@@ -76,7 +83,10 @@ export function createOtpService(deps: {
       decision,
     );
     clients.markOtpIssued(row.clientId);
-    mail.enqueue('otp', otpMail({ to: row.email, code, computerName: row.computerName, osUser: row.osUser, expiresAt }, mailClock()));
+    mail.enqueue(
+      'otp',
+      otpMail({ to: row.email, code, computerName: row.computerName, osUser: row.osUser, expiresAt }, mailContext(row.locale)),
+    );
     return expiresAt;
   }
 
@@ -140,13 +150,14 @@ export function createOtpService(deps: {
     issueNow: (
       client: ClientRow,
       input:
-        | { osUser: string; email: string; method: 'directory'; relockOf?: string | undefined }
+        | { osUser: string; email: string; method: 'directory'; relockOf?: string | undefined; locale?: Locale | undefined }
         | {
             osUser: string;
             email: string;
             method: 'internal';
             user: { login: string; windowsAccounts: readonly string[] };
             relockOf?: string | undefined;
+            locale?: Locale | undefined;
           },
     ): OtpRequestState | OtpRefusal =>
       db
@@ -167,9 +178,10 @@ export function createOtpService(deps: {
           }
           const allowed = intervalOrRelock(client, input);
           if ('refused' in allowed) return allowed;
-          const id = requests.insert({ clientId: client.id, osUser: input.osUser, email: input.email, method: input.method });
+          const locale = input.locale ?? null;
+          const id = requests.insert({ clientId: client.id, osUser: input.osUser, email: input.email, method: input.method, locale });
           useRelock(allowed.relockSession, client, input, id);
-          issue({ id, clientId: client.id, computerName: client.computerName, osUser: input.osUser, email: input.email });
+          issue({ id, clientId: client.id, computerName: client.computerName, osUser: input.osUser, email: input.email, locale });
           audit.record({
             type: 'otp.issued',
             clientId: client.id,
@@ -186,7 +198,14 @@ export function createOtpService(deps: {
     /** `email` and `emergency`: an access request that waits for an approver; staff are notified. */
     requestApproval: (
       client: ClientRow,
-      input: { osUser: string; email: string; method: 'email' | 'emergency'; reason: string | null; relockOf?: string | undefined },
+      input: {
+        osUser: string;
+        email: string;
+        method: 'email' | 'emergency';
+        reason: string | null;
+        relockOf?: string | undefined;
+        locale?: Locale | undefined;
+      },
     ): OtpRequestState | OtpRefusal =>
       db
         .transaction(() => {
@@ -210,6 +229,25 @@ export function createOtpService(deps: {
           for (const old of superseded) {
             audit.record({ type: 'access_request.superseded', ...auditBase, requestId: old, detail: `by ${id}` });
           }
+          if (allowed.relockSession && input.method === 'email' && settings.get().relockSendsToSessionEmail) {
+            // The person proved this mailbox on this computer in the session now re-locked: mailed at
+            // once, without approval, once per re-lock (the allowance above is used up).
+            issue({
+              id,
+              clientId: client.id,
+              computerName: client.computerName,
+              osUser: input.osUser,
+              email: input.email,
+              locale: input.locale ?? null,
+            });
+            audit.record({
+              type: 'otp.issued',
+              ...auditBase,
+              requestId: id,
+              detail: `method email, re-lock of session ${allowed.relockSession}: mailed at once to the email it was unlocked with (relockSendsToSessionEmail)`,
+            });
+            return state(requireRow(id));
+          }
           const row = requireRow(id);
           // At most one notice a minute per staff member: the rest are folded into a later reminder.
           for (const to of new Set(deps.staffEmails())) {
@@ -225,9 +263,9 @@ export function createOtpService(deps: {
                   expiresAt: row.expiresAt,
                   consoleUrl: deps.consoleUrl,
                 },
-                mailClock(),
+                mailContext(),
               ),
-              later: pendingRequestsReminderMail({ to, consoleUrl: deps.consoleUrl }),
+              later: pendingRequestsReminderMail({ to, consoleUrl: deps.consoleUrl }, mailContext()),
             });
           }
           audit.record({
@@ -258,7 +296,10 @@ export function createOtpService(deps: {
           const code = unseal(keys.seal, row.otpSealed, row.id);
           mail.enqueue(
             'otp',
-            otpMail({ to: row.email, code, computerName: row.computerName, osUser: row.osUser, expiresAt: row.expiresAt }, mailClock()),
+            otpMail(
+              { to: row.email, code, computerName: row.computerName, osUser: row.osUser, expiresAt: row.expiresAt },
+              mailContext(row.locale),
+            ),
           );
           audit.record({
             type: 'otp.resent',
@@ -321,7 +362,7 @@ export function createOtpService(deps: {
           const row = pendingAccessRequest(requestId);
           if ('refused' in row) return row;
           if (!requests.markDenied(requestId, actor, comment)) return { refused: 'not_pending' } as const;
-          mail.enqueue('request-denied', deniedMail({ to: row.email, computerName: row.computerName, comment }));
+          mail.enqueue('request-denied', deniedMail({ to: row.email, computerName: row.computerName, comment }, mailContext(row.locale)));
           auditDecision('access_request.denied', row, actor, comment);
           return accessRequest(requestId);
         })
@@ -346,7 +387,14 @@ export function createOtpService(deps: {
             comment: input.comment,
             decidedBy: actor,
           });
-          const expiresAt = issue({ id, clientId: client.id, computerName: client.computerName, osUser: input.osUser, email: input.email });
+          const expiresAt = issue({
+            id,
+            clientId: client.id,
+            computerName: client.computerName,
+            osUser: input.osUser,
+            email: input.email,
+            locale: null,
+          });
           audit.record({
             type: 'otp.generated',
             actor,

@@ -25,6 +25,8 @@ export interface RequestRow {
   decidedAt: number | null;
   comment: string | null;
   otpSealed: Buffer | null;
+  /** The language the lock asked in (`en`, `de`, `fr`, `es`); null: English. Every mail about the request speaks it. */
+  locale: string | null;
 }
 
 /**
@@ -50,7 +52,7 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
   const selectById = db.prepare<Record<string, unknown>, RequestRow>(
     `SELECT r.id, r.client_id AS clientId, c.computer_name AS computerName, r.os_user AS osUser, r.email, r.method,
             r.reason, ${STATUS} AS status, r.status AS storedStatus, r.created_at AS createdAt, r.expires_at AS expiresAt,
-            r.decided_by AS decidedBy, r.decided_at AS decidedAt, r.comment, r.otp_sealed AS otpSealed
+            r.decided_by AS decidedBy, r.decided_at AS decidedAt, r.comment, r.otp_sealed AS otpSealed, r.locale
        FROM otp_requests r JOIN clients c ON c.id = r.client_id
       WHERE r.id = @id`,
   );
@@ -60,8 +62,8 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
       ORDER BY r.created_at DESC LIMIT 1`,
   );
   const insert = db.prepare(
-    `INSERT INTO otp_requests (id, client_id, os_user, email, method, reason, status, created_at, expires_at, comment, decided_by, decided_at)
-     VALUES (@id, @clientId, @osUser, @email, @method, @reason, 'pending', @now, @expiresAt, @comment, @decidedBy, @decidedAt)`,
+    `INSERT INTO otp_requests (id, client_id, os_user, email, method, reason, status, created_at, expires_at, comment, decided_by, decided_at, locale)
+     VALUES (@id, @clientId, @osUser, @email, @method, @reason, 'pending', @now, @expiresAt, @comment, @decidedBy, @decidedAt, @locale)`,
   );
   const setIssued = db.prepare(
     `UPDATE otp_requests
@@ -182,6 +184,7 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
       reason?: string | null;
       comment?: string | null;
       decidedBy?: string | null;
+      locale?: string | null;
     }): string {
       const id = newId();
       const now = clock.now();
@@ -192,6 +195,7 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
         email: fields.email,
         method: fields.method,
         reason: fields.reason ?? null,
+        locale: fields.locale ?? null,
         now,
         expiresAt: now + expirationMs(),
         comment: fields.comment ?? null,

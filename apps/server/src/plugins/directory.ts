@@ -1,13 +1,32 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { createDirectory } from '../directory/index.js';
+import { createLockDecisions } from '../settings/lock-decision.js';
+import { DEFAULT_TIMEOUT_MS } from '../directory/directory-config.js';
 
-/** The Active Directory lookup of the `directory` method, when LATCHKEY_LDAP_URL is set. */
+/**
+ * The directory (the `directory` method's lookup, exempt directory groups) when LATCHKEY_LDAP_URL
+ * is set, and the lock-decision that uses it.
+ */
 async function directory(app: FastifyInstance) {
   const config = app.config.directory;
   const dir = config ? createDirectory(config) : undefined;
   app.decorate('directory', dir);
   if (dir) app.addHook('onClose', async () => dir.close());
+  app.decorate(
+    'lockDecisions',
+    createLockDecisions({
+      clock: app.clock,
+      settings: app.settings,
+      sessions: app.sessions,
+      audit: app.audit,
+      writes: app.writes,
+      signingKey: app.signingKey,
+      directory: dir,
+      directoryTimeoutMs: config?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      log: app.log,
+    }),
+  );
 }
 
 export default fp(directory, { name: 'directory', dependencies: ['services'] });

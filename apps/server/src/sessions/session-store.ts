@@ -1,4 +1,4 @@
-import type { AdminSession, SessionVia } from '@latchkey/contracts';
+import type { AdminSession, AdminSessionVia, ExemptReason, SessionVia } from '@latchkey/contracts';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../app-error.js';
@@ -7,6 +7,13 @@ import { newId } from '../crypto/tokens.js';
 
 export type SessionStore = ReturnType<typeof createSessionStore>;
 
+/** `<osUser> (<email>)`; a session without an email says how it was opened instead. */
+function userName(via: AdminSessionVia, osUser: string, email: string): string {
+  if (via === 'offline') return `${osUser} (offline unlock)`;
+  if (via === 'exempt') return `${osUser} (exempt, no one-time password)`;
+  return `${osUser} (${email})`;
+}
+
 export function createSessionStore(db: Db, clock: Clock) {
   const owned = db.prepare<[string, string], { endedAt: number | null }>(
     'SELECT ended_at AS endedAt FROM sessions WHERE id = ? AND client_id = ?',
@@ -14,6 +21,11 @@ export function createSessionStore(db: Db, clock: Clock) {
   const insert = db.prepare(
     `INSERT INTO sessions (id, client_id, request_id, os_user, email, via, started_at, last_seen_at)
      VALUES (@id, @clientId, @requestId, @osUser, @email, @via, @now, @now)`,
+  );
+  // An exempt session keeps via 'otp' in its row (0140-scope.sql); the list shows it as via 'exempt'.
+  const insertExempt = db.prepare(
+    `INSERT INTO sessions (id, client_id, request_id, os_user, email, via, exempt_reason, started_at, last_seen_at)
+     VALUES (@id, @clientId, NULL, @osUser, '', 'otp', @reason, @now, @now)`,
   );
   const touch = db.prepare<[number, string]>('UPDATE sessions SET last_seen_at = ? WHERE id = ?');
   const end = db.prepare<[number, number, string]>('UPDATE sessions SET ended_at = ?, last_seen_at = ? WHERE id = ? AND ended_at IS NULL');
@@ -27,9 +39,9 @@ export function createSessionStore(db: Db, clock: Clock) {
   const endReplaced = db.prepare<[number, number, string], { id: string }>(
     'UPDATE sessions SET ended_at = ?, last_seen_at = ? WHERE relock_request_id = ? AND ended_at IS NULL RETURNING id',
   );
-  const list = db.prepare<Record<string, unknown>, Omit<AdminSession, 'userName'>>(
+  const list = db.prepare<Record<string, unknown>, Omit<AdminSession, 'userName' | 'exempt'> & { exempt: ExemptReason | null }>(
     `SELECT s.id AS sessionId, s.client_id AS clientId, c.computer_name AS computerName, s.os_user AS osUser, s.email,
-            s.via, s.started_at AS startedAt, s.last_seen_at AS lastSeenAt, s.ended_at AS endedAt
+            CASE WHEN s.exempt_reason IS NULL THEN s.via ELSE 'exempt' END AS via, s.exempt_reason AS exempt, s.started_at AS startedAt, s.last_seen_at AS lastSeenAt, s.ended_at AS endedAt
        FROM sessions s JOIN clients c ON c.id = s.client_id
       WHERE (@q IS NULL OR c.computer_name LIKE @q ESCAPE '\\' OR s.os_user LIKE @q ESCAPE '\\' OR s.email LIKE @q ESCAPE '\\')
         AND (@active IS NULL OR (s.ended_at IS NULL) = @active)
@@ -55,6 +67,12 @@ export function createSessionStore(db: Db, clock: Clock) {
     start(session: { clientId: string; requestId: string | null; osUser: string; email: string; via: SessionVia }): string {
       const id = newId();
       insert.run({ id, ...session, now: clock.now() });
+      return id;
+    },
+    /** Opens a session the lock-decision left unlocked without an OTP; returns its id. */
+    startExempt(session: { clientId: string; osUser: string; reason: ExemptReason }): string {
+      const id = newId();
+      insertExempt.run({ id, ...session, now: clock.now() });
       return id;
     },
     heartbeat(clientId: string, sessionId: string): void {
@@ -96,7 +114,7 @@ export function createSessionStore(db: Db, clock: Clock) {
       const now = clock.now();
       return end.run(now, now, sessionId).changes === 1;
     },
-    /** Newest first; `userName` is `<osUser> (<email>)`, or `<osUser> (offline unlock)` for a session with no email. */
+    /** Newest first; `userName` is `<osUser> (<email>)`, or says how a session with no email was opened. */
     list(query: { q?: string; active?: boolean; limit: number; offset: number }): AdminSession[] {
       return list
         .all({
@@ -105,7 +123,7 @@ export function createSessionStore(db: Db, clock: Clock) {
           limit: query.limit,
           offset: query.offset,
         })
-        .map((s) => ({ ...s, userName: s.via === 'offline' ? `${s.osUser} (offline unlock)` : `${s.osUser} (${s.email})` }));
+        .map(({ exempt, ...s }) => ({ ...s, userName: userName(s.via, s.osUser, s.email), ...(exempt ? { exempt } : {}) }));
     },
   };
 }

@@ -1,5 +1,6 @@
 import { DEFAULT_SETTINGS, type Settings, type SettingsPatch } from '@latchkey/contracts';
 import type { Db } from '../db/database.js';
+import { AppError } from '../app-error.js';
 
 export type SettingsStore = ReturnType<typeof createSettingsStore>;
 
@@ -31,7 +32,16 @@ export function createSettingsStore(db: Db) {
 
   return {
     get: (): Readonly<Settings> => current,
+    /** Saves `patch`; 400 invalid_request when the result would be a combination no rule allows. */
     update(patch: SettingsPatch): Readonly<Settings> {
+      const merged = { ...current, ...patch };
+      if (!merged.lockLocalLogons && !merged.lockRemoteLogons) {
+        throw new AppError(
+          400,
+          'invalid_request',
+          'Lock local logons and Lock remote logons cannot both be off: Latchkey would protect nothing. To leave computers unlocked, turn off "Allow the use of one-time passwords" for them instead.',
+        );
+      }
       update.immediate(patch);
       current = read();
       return current;

@@ -107,7 +107,8 @@ describe('a re-locked session and the interval', () => {
   });
 
   it('lets an email request of a re-locked session through to the approver, and only to the same address', async () => {
-    await t.updateSettings(admin, { autoSendToInternalUsers: false });
+    // With relockSendsToSessionEmail on (the default) it is mailed at once: relock-session-email.test.ts.
+    await t.updateSettings(admin, { autoSendToInternalUsers: false, relockSendsToSessionEmail: false });
     const { clientToken } = await t.enroll('PC-0001');
     const created = await createRequest(clientToken, { osUser: OS_USER, method: 'email', email: EMAIL });
     await t.api(admin)(routes.approveAccessRequest, { params: { requestId: created.requestId }, body: {} });

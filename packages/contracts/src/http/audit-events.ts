@@ -41,5 +41,7 @@ export const AUDIT_EVENT_TYPES = [
   'access_request.superseded',
   'access_request.self_approval_refused',
   'otp.burnt',
+  // v1.2: the lock-decision left a session open without an OTP
+  'session.exempt',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

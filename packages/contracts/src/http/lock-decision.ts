@@ -20,6 +20,16 @@ export const LOCK_DECISION_REASONS = ['required', 'exempt_account', 'exempt_grou
 export const LockDecisionReasonSchema = Type.Union(LOCK_DECISION_REASONS.map((r) => Type.Literal(r)));
 export type LockDecisionReason = Static<typeof LockDecisionReasonSchema>;
 
+/** The reasons a session is not locked (every reason but `required`). */
+export const EXEMPT_REASONS = [
+  'exempt_account',
+  'exempt_group',
+  'logon_kind',
+  'otp_disabled',
+] as const satisfies readonly LockDecisionReason[];
+export const ExemptReasonSchema = Type.Union(EXEMPT_REASONS.map((r) => Type.Literal(r)));
+export type ExemptReason = Static<typeof ExemptReasonSchema>;
+
 /**
  * `lock: false` carries a verdict signed exactly like an unlock verdict (VerdictFields over the
  * Client, the osUser, the nonce and `sessionId`, the exempt session listed in Client Sessions); the

@@ -1,4 +1,6 @@
-import { MAX_STATUS_WAIT_SECONDS, routes, verdictMessage, type OtpRequestBody } from '@latchkey/contracts';
+import { MAX_STATUS_WAIT_SECONDS, routes, type OtpRequestBody } from '@latchkey/contracts';
+import { signVerdict } from '../../crypto/verdicts.js';
+import { resolveLocale } from '@latchkey/i18n';
 import { routeOptions, type TypedApp } from '../route-options.js';
 import { AppError, accessDenied } from '../../app-error.js';
 import { clientOf } from '../identity.js';
@@ -6,6 +8,9 @@ import type { ClientRow } from '../../clients/client-store.js';
 import type { AuthenticatedUser } from '../../users/user-service.js';
 import { resolveDirectoryEmail } from './directory-method.js';
 import { unlessRefused } from '../otp-refusals.js';
+
+/** The language of every mail about the request: the lock's `locale`, a supported one or English. */
+const mailLocale = (body: OtpRequestBody) => resolveLocale(body.locale);
 
 const methodNotAllowed = (what: string) =>
   new AppError(403, 'method_not_allowed', `${what} is not enabled on this server. Use the options the lock window shows.`);
@@ -57,6 +62,7 @@ export default async function otpRoutes(app: TypedApp) {
           method: body.method,
           reason: body.reason ?? null,
           relockOf: body.relockOf,
+          locale: mailLocale(body),
         });
         return reply.code(201).send(unlessRefused(state));
       }
@@ -65,17 +71,32 @@ export default async function otpRoutes(app: TypedApp) {
         const email = await resolveDirectoryEmail(app, client, body.osUser);
         return reply
           .code(201)
-          .send(unlessRefused(app.otp.issueNow(client, { osUser: body.osUser, email, method: 'directory', relockOf: body.relockOf })));
+          .send(
+            unlessRefused(
+              app.otp.issueNow(client, {
+                osUser: body.osUser,
+                email,
+                method: 'directory',
+                relockOf: body.relockOf,
+                locale: mailLocale(body),
+              }),
+            ),
+          );
       }
       if (!settings.autoSendToInternalUsers) throw methodNotAllowed('Automatic sending to internal users');
       const user = await internalUser(client, body);
-      return reply
-        .code(201)
-        .send(
-          unlessRefused(
-            app.otp.issueNow(client, { osUser: body.osUser, email: user.email, method: 'internal', user, relockOf: body.relockOf }),
-          ),
-        );
+      return reply.code(201).send(
+        unlessRefused(
+          app.otp.issueNow(client, {
+            osUser: body.osUser,
+            email: user.email,
+            method: 'internal',
+            user,
+            relockOf: body.relockOf,
+            locale: mailLocale(body),
+          }),
+        ),
+      );
     },
   });
 
@@ -111,11 +132,8 @@ export default async function otpRoutes(app: TypedApp) {
       if (!outcome.allowed) throw accessDenied();
       const { osUser, nonce } = request.body;
       if (nonce === undefined) return { allowed: true as const, sessionId: outcome.sessionId };
-      const time = app.clock.now();
-      const signature = await app.signingKey.sign(
-        verdictMessage({ clientId: client.id, osUser, nonce, sessionId: outcome.sessionId, time }),
-      );
-      return { allowed: true as const, sessionId: outcome.sessionId, verdict: { time, signature } };
+      const verdict = await signVerdict(app.signingKey, app.clock, { clientId: client.id, osUser, nonce, sessionId: outcome.sessionId });
+      return { allowed: true as const, sessionId: outcome.sessionId, verdict };
     },
   });
 }

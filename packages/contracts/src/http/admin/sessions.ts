@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { defineRoute } from '../route.js';
 import { IdSchema, QueryIntegerSchema, TimestampSchema } from '../common.js';
 import { STAFF, adminErrors } from './shared.js';
+import { ExemptReasonSchema } from '../lock-decision.js';
 
 // ---- sessions ------------------------------------------------------------------------------
 
@@ -13,6 +14,10 @@ export const SessionViaSchema = Type.Union([
 ]);
 export type SessionVia = Static<typeof SessionViaSchema>;
 
+/** How a listed session was opened: any SessionVia, or (v1.2) `exempt`, by the lock-decision without an OTP (`exempt` says why). */
+export const AdminSessionViaSchema = Type.Union([...SessionViaSchema.anyOf, Type.Literal('exempt')]);
+export type AdminSessionVia = Static<typeof AdminSessionViaSchema>;
+
 export const AdminSessionSchema = Type.Object(
   {
     sessionId: IdSchema,
@@ -21,10 +26,12 @@ export const AdminSessionSchema = Type.Object(
     userName: Type.String(),
     osUser: Type.String(),
     email: Type.String(),
-    via: SessionViaSchema,
+    via: AdminSessionViaSchema,
     startedAt: TimestampSchema,
     lastSeenAt: TimestampSchema,
     endedAt: Type.Union([TimestampSchema, Type.Null()]),
+    /** v1.2: present on a session the lock-decision opened without an OTP (via `exempt`): why it was not locked. */
+    exempt: Type.Optional(ExemptReasonSchema),
   },
   { additionalProperties: false },
 );

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { defineRoute } from '../route.js';
-import { SafeMultilineTextSchema, SafeTextSchema } from '../common.js';
+import { SafeMultilineTextSchema, SafeNameSchema, SafeTextSchema } from '../common.js';
 import { ADMIN_ONLY, adminErrors } from './shared.js';
 
 // ---- settings ------------------------------------------------------------------------------
@@ -27,7 +28,7 @@ export const SCOPE_LIMITS = {
  * An exempt account: `DOMAIN\name` (that domain), `name` (any domain) or `.\name` (a local account
  * of the computer: the only form honoured when no server answers).
  */
-export const ExemptAccountSchema = SafeTextSchema({
+export const ExemptAccountSchema = SafeNameSchema({
   minLength: 1,
   maxLength: 256,
   pattern: '^(([.]|[^\\\\/@]{1,64})\\\\)?[^\\\\/@]{1,104}$',
@@ -100,6 +101,13 @@ export const DEFAULT_SETTINGS: Settings = {
   lockTitle: '',
   lockMessage: '',
 };
+
+/** One setting's value against its own schema: the console's form checks with this, so no limit or pattern is typed twice. */
+export function isValidSetting<K extends keyof Settings>(key: K, value: Settings[K]): boolean {
+  return Value.Check(SettingsSchema.properties[key], value);
+}
+export const isExemptAccount = (value: string): boolean => Value.Check(ExemptAccountSchema, value);
+export const isExemptDirectoryGroup = (value: string): boolean => Value.Check(ExemptDirectoryGroupSchema, value);
 
 export const SettingsPatchSchema = Type.Partial(SettingsSchema, { additionalProperties: false });
 export type SettingsPatch = Static<typeof SettingsPatchSchema>;
