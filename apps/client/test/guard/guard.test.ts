@@ -7,6 +7,7 @@ import { nodeEd25519Verify, nodeRandomBytes } from '../../src/main/node-ed25519.
 import { enrollGuard } from '../../src/main/enrollment.js';
 import { ENROLLMENT_KEY } from '@latchkey/server/test-app';
 import { otpFromMail, startServer, type LiveServer } from '../support/server.js';
+import { testNonce } from '@latchkey/test-support';
 
 const COMPUTER = 'PC-GUARD-01';
 let server: LiveServer;
@@ -88,7 +89,7 @@ async function aliceUnlocks() {
   const alice = { osUser: 'CORP\\alice', email: 'alice@corp.example.com' };
   await server.api(routes.generateOtp, { body: { clientId: lock.clientId, ...alice } });
   const mail = await server.test.smtp.waitFor((m) => m.to.includes(alice.email));
-  await server.test.api(lock.clientToken)(routes.verifyOtp, { body: { ...alice, otp: otpFromMail(mail) } });
+  await server.test.api(lock.clientToken)(routes.verifyOtp, { body: { ...alice, otp: otpFromMail(mail), nonce: testNonce() } });
 }
 
 describe('the guard against the real server and a fake Windows', () => {

@@ -110,7 +110,6 @@ export default async function otpRoutes(app: TypedApp) {
       const outcome = await app.writes.run(() => app.otp.verify(client, request.body));
       if (!outcome.allowed) throw accessDenied();
       const { osUser, nonce } = request.body;
-      if (nonce === undefined) return { allowed: true as const, sessionId: outcome.sessionId };
       const time = app.clock.now();
       const signature = await app.signingKey.sign(
         verdictMessage({ clientId: client.id, osUser, nonce, sessionId: outcome.sessionId, time }),
