@@ -41,5 +41,9 @@ export const AUDIT_EVENT_TYPES = [
   'access_request.superseded',
   'access_request.self_approval_refused',
   'otp.burnt',
+  // v1.2, the guard is the authority
+  'client.user_token_created',
+  'session.relocked',
+  'offline_unlock.reported',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

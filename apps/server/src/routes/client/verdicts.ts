@@ -25,7 +25,7 @@ export default async function verdictRoutes(app: TypedApp) {
       await app.writes.run(() => {
         for (const failure of request.body.failures) {
           // The session named by a refused answer is not one the person got into: end it.
-          const ended = failure.sessionId !== undefined && app.sessions.endIfOwned(client.id, failure.sessionId);
+          const ended = failure.sessionId !== undefined && app.sessions.endIfOwned(client, failure.sessionId);
           app.audit.record({
             type: 'client.verdict_failed',
             clientId: client.id,
