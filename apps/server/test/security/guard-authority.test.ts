@@ -207,7 +207,12 @@ describe('attack 5: users of a shared computer hurt each other', () => {
       t.api(mallory)(routes.postSessionEvents, { ...session, body: { events: [{ type: 'signed_out', at: t.clock.now() }] } }),
       'events',
     ).rejects.toMatchObject(notFound);
-    // A refused-verdict report naming Alice's session does not end it either.
+    // A refused-verdict report naming Alice, or her session, neither is recorded for her nor ends it.
+    await expect(
+      t.api(mallory)(routes.reportVerdictFailures, {
+        body: { failures: [{ osUser: 'CORP\\alice', reason: 'missing', at: t.clock.now() }] },
+      }),
+    ).rejects.toMatchObject(mismatch);
     await t.api(mallory)(routes.reportVerdictFailures, {
       body: { failures: [{ osUser: 'CORP\\mallory', reason: 'missing', at: t.clock.now(), sessionId }] },
     });
