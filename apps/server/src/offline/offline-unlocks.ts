@@ -30,7 +30,6 @@ interface KeyRow {
   computerName: string;
   sealed: Buffer | null;
   version: number;
-  pending: number;
   role: ClientRole;
 }
 
@@ -58,19 +57,18 @@ const noKeyForLocks = () =>
   );
 
 /**
- * Per-Client offline keys (made, sealed, delivered, rotated) and the record of offline unlocks: the
- * responses the helpdesk asked for and the unlocks Clients reported. Audit is written in the
+ * Offline keys (v1.2: made for a machine Client at its enrollment, answered once, kept sealed) and
+ * the record of offline unlocks: the responses the helpdesk asked for and the unlocks reported. Audit is written in the
  * transaction of the change it records. Response codes are computed when asked for and never stored.
  */
 export function createOfflineUnlocks(deps: { db: Db; clock: Clock; sealKey: Buffer; audit: AuditLog; settings: SettingsStore }) {
   const { db, clock, sealKey, audit, settings } = deps;
   const keyRow = db.prepare<[string], KeyRow>(
-    `SELECT id, computer_name AS computerName, offline_key_sealed AS sealed, offline_key_version AS version, offline_key_pending AS pending,
-            role
+    `SELECT id, computer_name AS computerName, offline_key_sealed AS sealed, offline_key_version AS version, role
        FROM clients WHERE id = ?`,
   );
-  const storeKey = db.prepare<[Buffer, number, number, string]>(
-    'UPDATE clients SET offline_key_sealed = ?, offline_key_version = ?, offline_key_pending = ? WHERE id = ?',
+  const storeKey = db.prepare<[Buffer, number, string]>(
+    'UPDATE clients SET offline_key_sealed = ?, offline_key_version = ?, offline_key_pending = 0 WHERE id = ?',
   );
   type UnlockRow = { id: string; issuedBy: string | null; sessionId: string | null; reportedAt: number | null };
   const findUnlock = db.prepare<[string, string, string], UnlockRow>(
@@ -111,9 +109,9 @@ export function createOfflineUnlocks(deps: { db: Db; clock: Clock; sealKey: Buff
   );
 
   /** A fresh 256-bit key for the Client, stored sealed; returns it in clear for the one answer that carries it. */
-  function newKey(clientId: string, version: number, pending: boolean): OfflineKey {
+  function newKey(clientId: string, version: number): OfflineKey {
     const key = randomBytes(32).toString('base64url');
-    storeKey.run(seal(sealKey, key, associatedData(clientId, version)), version, pending ? 1 : 0, clientId);
+    storeKey.run(seal(sealKey, key, associatedData(clientId, version)), version, clientId);
     return { clientId, version, key };
   }
 
@@ -125,7 +123,7 @@ export function createOfflineUnlocks(deps: { db: Db; clock: Clock; sealKey: Buff
   return {
     /** At enrollment, inside its transaction: version 1, answered once with the enrollment. */
     keyForEnrollment(clientId: string): OfflineKey {
-      return newKey(clientId, 1, false);
+      return newKey(clientId, 1);
     },
 
     /**
