@@ -1,8 +1,9 @@
 // A/B of the verify hot path between two builds of the server (e.g. a worktree of the first release
 // and this one): both servers run at once, each with its own data dir, the same Clients and OTPs,
 // and their verify bursts alternate, so that drift in the machine's load falls on both alike.
-//   node bench/ab-verify.mjs A=/path/a/apps/server/dist/server.js B=/path/b/apps/server/dist/server.js:nonce
-// ":nonce" sends a fresh nonce per verify (a release that signs verdicts). BENCH_AB_ROUNDS (6),
+//   node bench/ab-verify.mjs A=/path/a/apps/server/dist/server.js:no-nonce B=/path/b/apps/server/dist/server.js
+// Each verify carries a fresh nonce (required since v1.2); ":no-nonce" leaves it out, for a first-release
+// build that refuses the field. BENCH_AB_ROUNDS (6),
 // BENCH_AB_VERIFIES (2000 per burst), BENCH_AB_CLIENTS (500), BENCH_AB_HISTORY_ROWS (0: with N, each
 // server's database gets N past requests, sessions and audit events from its own bench/lib/preload.mjs
 // after enrollment, as in `npm run bench`).
@@ -25,13 +26,13 @@ const KEY = 'bench-enrollment-key-000001';
 
 const args = process.argv.slice(2);
 if (args.length < 2 || args.some((arg) => !/^\w+=.+/.test(arg))) {
-  console.error('usage: node bench/ab-verify.mjs A=<repo>/apps/server/dist/server.js B=<repo>/apps/server/dist/server.js[:nonce] …');
+  console.error('usage: node bench/ab-verify.mjs A=<repo>/apps/server/dist/server.js B=<repo>/apps/server/dist/server.js[:no-nonce] …');
   process.exit(2);
 }
 const builds = args.map((arg) => {
   const [label, rest] = arg.split('=');
   const [entry, flag] = rest.split(':');
-  return { label, entry: resolve(entry), nonce: flag === 'nonce' };
+  return { label, entry: resolve(entry), nonce: flag !== 'no-nonce' };
 });
 
 const expect = (res, status, what) => {

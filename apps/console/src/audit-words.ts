@@ -41,6 +41,9 @@ export const AUDIT_WORDS: Record<AuditEventType, string> = {
   'access_request.self_approval_refused': 'Approval of own request refused',
   'otp.burnt': 'One-time password burnt by wrong codes',
   'session.exempt': 'Session left unlocked: exempt from the lock (account, group, logon kind or OTP off)',
+  'client.user_token_created': 'Token made for one Windows user of the computer',
+  'session.relocked': 'Session locked again',
+  'offline_unlock.reported': 'Offline unlock reported by a lock (not checked by the guard; nothing opened)',
 };
 
 /** Words for a type; a type this console does not know (a newer server) shows as its code. */

@@ -7,10 +7,12 @@ import type { SettingsStore } from './settings/settings-store.js';
 import type { AuditLog } from './audit/audit-log.js';
 import type { ClientRow, ClientStore } from './clients/client-store.js';
 import type { ClientRemoval } from './clients/client-removal.js';
+import type { UserTokens } from './clients/user-tokens.js';
 import type { UserService } from './users/user-service.js';
 import type { AdminIdentity, AdminSessions } from './users/admin-sessions.js';
 import type { OtpService } from './otp/otp-service.js';
 import type { SessionStore } from './sessions/session-store.js';
+import type { SessionRelock } from './sessions/session-relock.js';
 import type { ActivityStore } from './activity/activity-store.js';
 import type { MailQueue } from './mail/mail-queue.js';
 import type { LockoutStore } from './otp/lockout-store.js';
@@ -36,10 +38,14 @@ declare module 'fastify' {
     audit: AuditLog;
     clients: ClientStore;
     clientRemoval: ClientRemoval;
+    /** Per-user tokens (v1.2): a token of a Client that acts for one osUser. */
+    userTokens: UserTokens;
     users: UserService;
     adminSessions: AdminSessions;
     otp: OtpService;
     sessions: SessionStore;
+    /** Re-locks known to the server (v1.2). */
+    sessionRelock: SessionRelock;
     /** Session activity events (the seed's step 7). */
     activity: ActivityStore;
     lockouts: LockoutStore;

@@ -27,13 +27,15 @@ const api = () => createApiClient({ baseUrl, fetch, token: () => 'client-token-a
 
 describe('call()', () => {
   it('sends the body and bearer token and returns the validated success body', async () => {
-    answer = { status: 200, body: JSON.stringify({ allowed: true, sessionId: 'abcdefgh1234' }) };
-    const result = await api()(routes.verifyOtp, { body: { osUser: 'ann', email: 'ann@corp.example.com', otp: '01234567' } });
-    expect(result).toEqual({ allowed: true, sessionId: 'abcdefgh1234' });
+    const verdict = { time: 1, signature: 'A'.repeat(86) };
+    answer = { status: 200, body: JSON.stringify({ allowed: true, sessionId: 'abcdefgh1234', verdict }) };
+    const body = { osUser: 'ann', email: 'ann@corp.example.com', otp: '01234567', nonce: 'bm9uY2Utbm9uY2Utbm9uY2U' };
+    const result = await api()(routes.verifyOtp, { body });
+    expect(result).toEqual({ allowed: true, sessionId: 'abcdefgh1234', verdict });
     expect(seen.method).toBe('POST');
     expect(seen.url).toBe('/api/v1/otp/verify');
     expect(seen.headers?.authorization).toBe('Bearer client-token-abcdefghijklmnopqrstuvwxyz');
-    expect(JSON.parse(seen.body!)).toEqual({ osUser: 'ann', email: 'ann@corp.example.com', otp: '01234567' });
+    expect(JSON.parse(seen.body!)).toEqual(body);
   });
 
   it('refuses a body the server would refuse (a zero-width space in a computer name) without sending it', async () => {
@@ -67,9 +69,8 @@ describe('call()', () => {
 
   it('rejects a success answer that does not match the contract', async () => {
     answer = { status: 200, body: JSON.stringify({ allowed: 'yes' }) };
-    const err = await api()(routes.verifyOtp, { body: { osUser: 'ann', email: 'ann@corp.example.com', otp: '01234567' } }).catch(
-      (e: unknown) => e,
-    );
+    const body = { osUser: 'ann', email: 'ann@corp.example.com', otp: '01234567', nonce: 'bm9uY2Utbm9uY2Utbm9uY2U' };
+    const err = await api()(routes.verifyOtp, { body }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'bad_response' });
   });
 

@@ -2,6 +2,7 @@ import { otpFromMail, expect, test } from '../support/fixtures.ts';
 import AxeBuilder from '@axe-core/playwright';
 import { routes } from '@latchkey/contracts';
 import { openPage, signIn } from './console-helpers.ts';
+import { testNonce } from '@latchkey/test-support';
 
 test('an admin links Windows accounts to an internal user when creating and editing them', async ({ page, stack, pageErrors }) => {
   await signIn(page, stack.baseUrl, 'admin', stack.adminPassword);
@@ -43,7 +44,9 @@ test('Access Requests warns when a request asks for an email the user never used
   // dana unlocked this computer before with her usual address
   await stack.admin(routes.generateOtp, { body: { clientId, osUser: 'CORP\\dana', email: 'dana@corp.example.com' } });
   const otp = otpFromMail(await stack.mailbox.waitFor((m) => m.to.includes('dana@corp.example.com')));
-  expect((await client(routes.verifyOtp, { body: { osUser: 'CORP\\dana', email: 'dana@corp.example.com', otp } })).allowed).toBe(true);
+  expect(
+    (await client(routes.verifyOtp, { body: { osUser: 'CORP\\dana', email: 'dana@corp.example.com', otp, nonce: testNonce() } })).allowed,
+  ).toBe(true);
 
   await client(routes.createOtpRequest, {
     body: { osUser: 'CORP\\dana', method: 'emergency', email: 'dana.private@mail.example.net', reason: 'phone lost' },

@@ -1,6 +1,7 @@
 import { otpFromMail, expect, test } from '../support/fixtures.ts';
 import { routes } from '@latchkey/contracts';
 import { expectAxeClean, screenshot, signIn } from './console-helpers.ts';
+import { testNonce } from '@latchkey/test-support';
 
 test('the badge counts pending requests by itself; approving mails the OTP, denying tells the Client', async ({
   page,
@@ -44,7 +45,9 @@ test('the badge counts pending requests by itself; approving mails the OTP, deny
   await expect(page.getByRole('status').filter({ hasText: 'Approved' })).toBeFocused();
   const mail = await stack.mailbox.waitFor((m) => m.to.includes('jdoe@corp.example.com'));
   const otp = otpFromMail(mail);
-  const verified = await client(routes.verifyOtp, { body: { osUser: 'CORP\\jdoe', email: 'jdoe@corp.example.com', otp } });
+  const verified = await client(routes.verifyOtp, {
+    body: { osUser: 'CORP\\jdoe', email: 'jdoe@corp.example.com', otp, nonce: testNonce() },
+  });
   expect(verified.allowed).toBe(true);
 
   await asmith.getByRole('button', { name: 'Deny' }).click();

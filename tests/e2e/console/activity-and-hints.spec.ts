@@ -1,6 +1,7 @@
 import { otpFromMail, expect, test } from '../support/fixtures.ts';
 import { routes } from '@latchkey/contracts';
 import { expectAxeClean, openPage, screenshot, signIn } from './console-helpers.ts';
+import { testNonce } from '@latchkey/test-support';
 
 const SECOND = 1000;
 
@@ -9,7 +10,7 @@ test('Client Sessions shows a session timeline with active and idle totals', asy
   await stack.admin(routes.generateOtp, { body: { clientId, osUser: 'CORP\\tina', email: 'tina@corp.example.com' } });
   const mail = await stack.mailbox.waitFor((m) => m.to.includes('tina@corp.example.com'));
   const { sessionId } = await client(routes.verifyOtp, {
-    body: { osUser: 'CORP\\tina', email: 'tina@corp.example.com', otp: otpFromMail(mail) },
+    body: { osUser: 'CORP\\tina', email: 'tina@corp.example.com', otp: otpFromMail(mail), nonce: testNonce() },
   });
   const [session] = await stack.admin(routes.listSessions, { query: { q: 'tina' } });
   const s = session!.startedAt;

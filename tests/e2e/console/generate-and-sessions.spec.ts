@@ -1,6 +1,7 @@
 import { otpFromMail, expect, test } from '../support/fixtures.ts';
 import { routes } from '@latchkey/contracts';
 import { expectAxeClean, openPage, screenshot, signIn } from './console-helpers.ts';
+import { testNonce } from '@latchkey/test-support';
 
 test('Generate Password mails an OTP that unlocks the chosen computer for that user', async ({ page, stack, pageErrors }) => {
   const { client } = await stack.enrollClient('PC-RECEPTION-02');
@@ -27,7 +28,9 @@ test('Generate Password mails an OTP that unlocks the chosen computer for that u
 
   const mail = await stack.mailbox.waitFor((m) => m.to.includes('mlopez@corp.example.com'));
   const otp = otpFromMail(mail);
-  const verified = await client(routes.verifyOtp, { body: { osUser: 'CORP\\mlopez', email: 'mlopez@corp.example.com', otp } });
+  const verified = await client(routes.verifyOtp, {
+    body: { osUser: 'CORP\\mlopez', email: 'mlopez@corp.example.com', otp, nonce: testNonce() },
+  });
   expect(verified.allowed).toBe(true);
   expect(pageErrors).toEqual([]);
 });
@@ -39,7 +42,7 @@ test('Client Sessions shows "<osUser> (<email>)", active sessions first, with se
     await stack.admin(routes.generateOtp, { body: { clientId: (await clientIdOf('PC-SESSIONS-01'))!, osUser, email } });
     const mail = await stack.mailbox.waitFor((m) => m.to.includes(email) && !used.has(m.raw));
     used.add(mail.raw);
-    return client(routes.verifyOtp, { body: { osUser, email, otp: otpFromMail(mail) } });
+    return client(routes.verifyOtp, { body: { osUser, email, otp: otpFromMail(mail), nonce: testNonce() } });
   };
   const used = new Set<string>();
   const clientIdOf = async (name: string) => (await stack.admin(routes.listClients, {})).find((c) => c.computerName === name)?.clientId;

@@ -461,6 +461,12 @@ export class LockController implements Relockable {
         this.setNotice(because ?? errorNotice('access_denied'));
         return;
       }
+      if (err instanceof ApiError && err.code === 'bad_response' && err.status === 200) {
+        // The contract requires a verdict (v1.2), so a 200 without one (a forgery) fails the answer's check.
+        this.options.verdicts.record({ osUser: this.options.osUser, reason: 'missing', at: this.timers.now() });
+        this.update({ notice: verdictNotice('missing') }, ['busy']);
+        return void this.options.verdicts.report(this.api);
+      }
       this.update({}, ['busy']);
       this.handleFailure(err);
       return;

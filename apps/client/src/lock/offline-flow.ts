@@ -154,7 +154,8 @@ export class OfflineFlow {
     this.reporting = true;
     try {
       for (const report of [...this.offline.pendingReports]) {
-        let sessionId: string;
+        // v1.2: only the guard's report opens a session; a lock's is recorded and opens nothing.
+        let sessionId: string | undefined;
         try {
           ({ sessionId } = await this.host.api(routes.reportOfflineUnlock, { body: report }));
         } catch (err) {
@@ -165,6 +166,7 @@ export class OfflineFlow {
         }
         this.reportFailures = 0;
         await this.offline.reported(report.challenge);
+        if (sessionId === undefined) continue;
         if (report.challenge === this.sessionChallenge && this.host.awaitingSession()) this.host.adoptSession(sessionId);
         // An unlock from an earlier sign-in: that session is over.
         else await this.host.api(routes.endSession, { params: { sessionId } }).catch(() => undefined);

@@ -50,9 +50,12 @@ export interface VerdictExpectation {
   maxSkewMs?: number;
 }
 
+/** A verify answer as it arrived: the contract requires `verdict`, and this check still refuses one without it. */
+export type VerifyAnswer = Omit<VerifyResult, 'verdict'> & Partial<Pick<VerifyResult, 'verdict'>>;
+
 /** undefined when the answer may unlock; otherwise why not. */
 export async function checkVerdict(
-  result: VerifyResult,
+  result: VerifyAnswer,
   expected: VerdictExpectation,
   verify: Ed25519Verify,
 ): Promise<VerdictFailureReason | undefined> {
@@ -116,7 +119,7 @@ export interface VerdictHookOptions {
 export interface VerdictHook {
   nonce(): string;
   /** undefined when the answer may unlock; otherwise the reason (also queued for the server). */
-  refuse(result: VerifyResult, osUser: string, nonce: string): Promise<VerdictFailureReason | undefined>;
+  refuse(result: VerifyAnswer, osUser: string, nonce: string): Promise<VerdictFailureReason | undefined>;
   /** Queues a refusal seen elsewhere (an enroll answer naming another key). */
   record(failure: VerdictFailure): void;
   /** Sends what is queued; on failure keeps it for the next time the server is reached. */

@@ -2,6 +2,7 @@ import type { ActivityEvent, ActivityEventType } from '@latchkey/contracts';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../app-error.js';
+import { actsFor, type TokenHolder } from '../clients/client-store.js';
 
 export type ActivityStore = ReturnType<typeof createActivityStore>;
 
@@ -34,8 +35,8 @@ export function normaliseEvents(events: readonly ActivityEvent[]): ActivityEvent
 
 /** The one writer of `session_events`. */
 export function createActivityStore(db: Db, clock: Clock) {
-  const owned = db.prepare<[string, string], { startedAt: number }>(
-    'SELECT started_at AS startedAt FROM sessions WHERE id = ? AND client_id = ?',
+  const owned = db.prepare<[string, string], { startedAt: number; osUser: string }>(
+    'SELECT started_at AS startedAt, os_user AS osUser FROM sessions WHERE id = ? AND client_id = ?',
   );
   const exists = db.prepare<[string], { id: string }>('SELECT id FROM sessions WHERE id = ?');
   const count = db.prepare<[string], { n: number }>(
@@ -55,12 +56,13 @@ export function createActivityStore(db: Db, clock: Clock) {
 
   return {
     /**
-     * Stores a batch for a session of this Client (another Client's session is "not found"). Call
+     * Stores a batch for a session of this holder (another Client's session, or with a per-user token
+     * another osUser's, is "not found"). Call
      * inside a write transaction: the whole batch goes in with one prepared statement, or none of it.
      */
-    append(clientId: string, sessionId: string, events: readonly ActivityEvent[]): number {
-      const session = owned.get(sessionId, clientId);
-      if (!session) throw new AppError(404, 'not_found', 'No such session.');
+    append(holder: TokenHolder, sessionId: string, events: readonly ActivityEvent[]): number {
+      const session = owned.get(sessionId, holder.id);
+      if (!session || !actsFor(holder, session.osUser)) throw new AppError(404, 'not_found', 'No such session.');
       const now = clock.now();
       const batch = normaliseEvents(events);
       for (const event of batch) {

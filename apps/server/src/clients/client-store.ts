@@ -1,4 +1,4 @@
-import { foldName, type AdminClient, type ClientRole } from '@latchkey/contracts';
+import { foldName, type AdminClient, type ClientCaller, type ClientRole } from '@latchkey/contracts';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
 import { hashToken, newId, newToken } from '../crypto/tokens.js';
@@ -9,6 +9,31 @@ export interface ClientRow {
   allowOtp: boolean;
   lastOtpIssuedAt: number | null;
   role: ClientRole;
+  /** Set when the caller holds a per-user token of this Client: the one osUser it acts for. */
+  forOsUser?: string;
+}
+
+/** Who holds a token, as far as ownership goes: the Client, and the osUser a per-user token is bound to. */
+export type TokenHolder = Pick<ClientRow, 'id' | 'forOsUser'>;
+
+/** Whether the holder may act for this osUser: any, with a Client's own token; its own only, with a per-user token. */
+export function actsFor(holder: TokenHolder, osUser: string): boolean {
+  return holder.forOsUser === undefined || holder.forOsUser.toLowerCase() === osUser.toLowerCase();
+}
+
+/**
+ * Whether the token is the computer's own, which only SYSTEM can read (v1.2): the guard's, or the
+ * machine Client's that the installer writes SYSTEM-and-Administrators-only and the guard acts with.
+ * A profile lock's token and every per-user token are readable by a user, so they never speak for
+ * the computer (an offline report from them opens nothing).
+ */
+export function speaksForComputer(client: Pick<ClientRow, 'role' | 'forOsUser'>): boolean {
+  return client.forOsUser === undefined && (client.role === 'guard' || client.role === 'machine');
+}
+
+/** The kind of token, as routes name their callers (contracts ClientCaller). */
+export function callerOf(client: ClientRow): ClientCaller {
+  return client.forOsUser === undefined ? client.role : 'user';
 }
 
 export type ClientStore = ReturnType<typeof createClientStore>;
@@ -17,13 +42,30 @@ export function createClientStore(db: Db, clock: Clock) {
   const insert = db.prepare(
     'INSERT INTO clients (id, computer_name, token_hash, allow_otp, enrolled_at, enrolled_from, role) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
+  // One statement for both kinds of token, so the check on every call stays one lookup: a Client's own
+  // token, or a per-user token of a live Client (with the osUser it is bound to).
+  const CLIENT_COLUMNS = `c.id, c.computer_name AS computerName, c.allow_otp AS allowOtp, c.last_otp_issued_at AS lastOtpIssuedAt,
+            c.last_seen_at AS lastSeenAt, c.role`;
   const byToken = db.prepare<
-    [Buffer],
-    { id: string; computerName: string; allowOtp: number; lastOtpIssuedAt: number | null; lastSeenAt: number | null; role: ClientRole }
+    { hash: Buffer },
+    {
+      id: string;
+      computerName: string;
+      allowOtp: number;
+      lastOtpIssuedAt: number | null;
+      lastSeenAt: number | null;
+      role: ClientRole;
+      forOsUser: string | null;
+    }
   >(
-    `SELECT id, computer_name AS computerName, allow_otp AS allowOtp, last_otp_issued_at AS lastOtpIssuedAt,
-            last_seen_at AS lastSeenAt, role
-       FROM clients WHERE token_hash = ? AND removed_at IS NULL`,
+    `SELECT ${CLIENT_COLUMNS}, NULL AS forOsUser FROM clients c WHERE c.token_hash = @hash AND c.removed_at IS NULL
+     UNION ALL
+     SELECT ${CLIENT_COLUMNS}, u.os_user AS forOsUser
+       FROM client_user_tokens u JOIN clients c ON c.id = u.client_id
+      WHERE u.token_hash = @hash AND c.removed_at IS NULL`,
+  );
+  const insertUserToken = db.prepare<[Buffer, string, string, number]>(
+    'INSERT INTO client_user_tokens (token_hash, client_id, os_user, created_at) VALUES (?, ?, ?, ?)',
   );
   const byId = db.prepare<
     [string],
@@ -80,7 +122,7 @@ export function createClientStore(db: Db, clock: Clock) {
      * (the caller commits it, grouped with other writes).
      */
     authenticate(token: string): { client: ClientRow; markSeen: (() => void) | undefined } | undefined {
-      const row = byToken.get(hashToken(token));
+      const row = byToken.get({ hash: hashToken(token) });
       if (!row) return undefined;
       const now = clock.now();
       const due = row.lastSeenAt === null || now - row.lastSeenAt >= LAST_SEEN_RESOLUTION_MS;
@@ -91,9 +133,16 @@ export function createClientStore(db: Db, clock: Clock) {
           allowOtp: row.allowOtp === 1,
           lastOtpIssuedAt: row.lastOtpIssuedAt,
           role: row.role,
+          ...(row.forOsUser === null ? {} : { forOsUser: row.forOsUser }),
         },
         markSeen: due ? () => void touch.run(now, row.id) : undefined,
       };
+    },
+    /** A new token of this Client bound to `osUser`; only its hash is kept. Inside the caller's transaction. */
+    mintUserToken(clientId: string, osUser: string): { clientToken: string; osUser: string } {
+      const clientToken = newToken();
+      insertUserToken.run(hashToken(clientToken), clientId, osUser, clock.now());
+      return { clientToken, osUser };
     },
     get(clientId: string): ClientRow | undefined {
       const row = byId.get(clientId);

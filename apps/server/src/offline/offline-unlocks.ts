@@ -16,7 +16,8 @@ import {
 import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { ClientRow } from '../clients/client-store.js';
+import { speaksForComputer, type ClientRow } from '../clients/client-store.js';
+import type { SettingsStore } from '../settings/settings-store.js';
 import { AppError, notFound } from '../app-error.js';
 import { newId } from '../crypto/tokens.js';
 import { seal, unseal } from '../crypto/seal.js';
@@ -29,7 +30,6 @@ interface KeyRow {
   computerName: string;
   sealed: Buffer | null;
   version: number;
-  pending: number;
   role: ClientRole;
 }
 
@@ -48,24 +48,39 @@ export function canonicalChallenge(input: string): string {
   return challenge;
 }
 
+/** v1.2: offline unlock needs the guard; a lock enrolled from a user profile has no offline key. */
+const noKeyForLocks = () =>
+  new AppError(
+    409,
+    'offline_key_missing',
+    'This computer’s lock was enrolled from a user profile, without the guard: offline unlock needs the guard (install Latchkey for the computer). Use a one-time password instead.',
+  );
+
 /**
- * Per-Client offline keys (made, sealed, delivered, rotated) and the record of offline unlocks: the
- * responses the helpdesk asked for and the unlocks Clients reported. Audit is written in the
+ * Offline keys (v1.2: made for a machine Client at its enrollment, answered once, kept sealed) and
+ * the record of offline unlocks: the responses the helpdesk asked for and the unlocks reported. Audit is written in the
  * transaction of the change it records. Response codes are computed when asked for and never stored.
  */
-export function createOfflineUnlocks(deps: { db: Db; clock: Clock; sealKey: Buffer; audit: AuditLog }) {
-  const { db, clock, sealKey, audit } = deps;
+export function createOfflineUnlocks(deps: { db: Db; clock: Clock; sealKey: Buffer; audit: AuditLog; settings: SettingsStore }) {
+  const { db, clock, sealKey, audit, settings } = deps;
   const keyRow = db.prepare<[string], KeyRow>(
-    `SELECT id, computer_name AS computerName, offline_key_sealed AS sealed, offline_key_version AS version, offline_key_pending AS pending,
-            role
+    `SELECT id, computer_name AS computerName, offline_key_sealed AS sealed, offline_key_version AS version, role
        FROM clients WHERE id = ?`,
   );
-  const storeKey = db.prepare<[Buffer, number, number, string]>(
-    'UPDATE clients SET offline_key_sealed = ?, offline_key_version = ?, offline_key_pending = ? WHERE id = ?',
+  const storeKey = db.prepare<[Buffer, number, string]>(
+    'UPDATE clients SET offline_key_sealed = ?, offline_key_version = ?, offline_key_pending = 0 WHERE id = ?',
   );
-  const confirmKey = db.prepare<[string, number]>('UPDATE clients SET offline_key_pending = 0 WHERE id = ? AND offline_key_version = ?');
-  const findUnlock = db.prepare<[string, string, string], { id: string; issuedBy: string | null; sessionId: string | null }>(
-    'SELECT id, issued_by AS issuedBy, session_id AS sessionId FROM offline_unlocks WHERE client_id = ? AND os_user = ? AND challenge = ?',
+  type UnlockRow = { id: string; issuedBy: string | null; sessionId: string | null; reportedAt: number | null };
+  const findUnlock = db.prepare<[string, string, string], UnlockRow>(
+    `SELECT id, issued_by AS issuedBy, session_id AS sessionId, reported_at AS reportedAt
+       FROM offline_unlocks WHERE client_id = ? AND os_user = ? AND challenge = ?`,
+  );
+  // The guard is a Client of its own: the response was asked for the computer's machine Client.
+  const findUnlockOnComputer = db.prepare<[string, string, string], UnlockRow>(
+    `SELECT u.id, u.issued_by AS issuedBy, u.session_id AS sessionId, u.reported_at AS reportedAt
+       FROM clients c JOIN offline_unlocks u ON u.client_id = c.id
+      WHERE c.computer_name = ? COLLATE NOCASE AND c.removed_at IS NULL AND u.os_user = ? AND u.challenge = ?
+      ORDER BY u.issued_at DESC LIMIT 1`,
   );
   const upsertIssued = db.prepare(
     `INSERT INTO offline_unlocks (id, client_id, os_user, challenge, issued_by, reason, issued_at, expires_at)
@@ -94,9 +109,9 @@ export function createOfflineUnlocks(deps: { db: Db; clock: Clock; sealKey: Buff
   );
 
   /** A fresh 256-bit key for the Client, stored sealed; returns it in clear for the one answer that carries it. */
-  function newKey(clientId: string, version: number, pending: boolean): OfflineKey {
+  function newKey(clientId: string, version: number): OfflineKey {
     const key = randomBytes(32).toString('base64url');
-    storeKey.run(seal(sealKey, key, associatedData(clientId, version)), version, pending ? 1 : 0, clientId);
+    storeKey.run(seal(sealKey, key, associatedData(clientId, version)), version, clientId);
     return { clientId, version, key };
   }
 
@@ -108,63 +123,35 @@ export function createOfflineUnlocks(deps: { db: Db; clock: Clock; sealKey: Buff
   return {
     /** At enrollment, inside its transaction: version 1, answered once with the enrollment. */
     keyForEnrollment(clientId: string): OfflineKey {
-      return newKey(clientId, 1, false);
+      return newKey(clientId, 1);
     },
 
     /**
-     * The offline-key part of a policy answer. A Client without a key gets one; a key the Client
-     * has not confirmed (by naming its version) is sent again, so a lost answer loses nothing.
+     * The offline-key part of a policy answer: the version only. v1.2: the key is never sent with the
+     * policy (offline unlock needs the guard, which reads the machine's key from its protected folder).
      */
-    keyForPolicy(client: ClientRow, heldVersion: number | undefined): { offlineKeyVersion: number; offlineKey?: OfflineKey } {
-      return db
-        .transaction(() => {
-          const row = keyRow.get(client.id);
-          if (!row) throw notFound('The Client');
-          // Every local user can read a machine Client's token: its key stays in the machine's
-          // protected folder (written at enrollment) and is never sent again. A guard has none.
-          if (row.role !== 'lock') return { offlineKeyVersion: row.version };
-          if (row.version === 0) {
-            const offlineKey = newKey(client.id, 1, true);
-            audit.record({ type: 'client.offline_key_created', clientId: client.id, computerName: row.computerName });
-            return { offlineKeyVersion: 1, offlineKey };
-          }
-          if (!row.pending) return { offlineKeyVersion: row.version };
-          if (heldVersion === row.version) {
-            confirmKey.run(client.id, row.version);
-            return { offlineKeyVersion: row.version };
-          }
-          return { offlineKeyVersion: row.version, offlineKey: openKey(row)! };
-        })
-        .immediate();
+    keyForPolicy(client: ClientRow): { offlineKeyVersion: number } {
+      const row = keyRow.get(client.id);
+      if (!row) throw notFound('The Client');
+      return { offlineKeyVersion: row.version };
     },
 
-    rotate(clientId: string, actor: string): { clientId: string; offlineKeyVersion: number } {
-      return db
-        .transaction(() => {
-          const row = keyRow.get(clientId);
-          if (!row) throw notFound('The Client');
-          if (row.role !== 'lock') {
-            // The server cannot deliver a machine Client's new key without exposing it to every local user.
-            throw new AppError(
-              409,
-              'offline_key_held_by_computer',
-              row.role === 'guard'
-                ? 'A guard has no offline key.'
-                : 'This computer was enrolled by the installer and holds its offline key itself: for a new key, run Latchkey.exe --enroll-machine on it as an administrator, then remove this Client.',
-            );
-          }
-          const version = row.version + 1;
-          newKey(clientId, version, true);
-          audit.record({
-            type: 'client.offline_key_rotated',
-            actor,
-            clientId,
-            computerName: row.computerName,
-            detail: `offline key version ${version}; the Client receives it at its next contact`,
-          });
-          return { clientId, offlineKeyVersion: version };
-        })
-        .immediate();
+    /**
+     * v1.2: no offline key is rotated through the server. A profile's lock has none (offline unlock
+     * needs the guard); a machine Client's new key could not be delivered without exposing it to every
+     * local user, so it comes from enrolling the computer again; a guard has none.
+     */
+    rotate(clientId: string, _actor: string): never {
+      const row = keyRow.get(clientId);
+      if (!row) throw notFound('The Client');
+      if (row.role === 'lock') throw noKeyForLocks();
+      throw new AppError(
+        409,
+        'offline_key_held_by_computer',
+        row.role === 'guard'
+          ? 'A guard has no offline key.'
+          : 'This computer was enrolled by the installer and holds its offline key itself: for a new key, run Latchkey.exe --enroll-machine on it as an administrator, then remove this Client.',
+      );
     },
 
     /** The response code the helpdesk reads to the person at the locked computer. Never stored. */
@@ -179,6 +166,8 @@ export function createOfflineUnlocks(deps: { db: Db; clock: Clock; sealKey: Buff
       const osUser = input.osUser.trim();
       const row = keyRow.get(input.clientId);
       if (!row) throw notFound('The Client');
+      // A lock of an older release may still hold a key; a code for it would open a desktop no guard checked.
+      if (row.role === 'lock') throw noKeyForLocks();
       const key = openKey(row);
       if (!key) {
         throw new AppError(
@@ -217,20 +206,44 @@ export function createOfflineUnlocks(deps: { db: Db; clock: Clock; sealKey: Buff
     },
 
     /**
-     * A Client's report of an offline unlock: recorded once (a repeated report answers the same
-     * session), with a session `via: offline` from the moment it was used.
+     * An offline unlock is reported. Only the guard's report (its own or the machine token, which only
+     * SYSTEM can read: speaksForComputer) opens a session `via: offline` (the guard checked the response
+     * code with the machine key no user can read), once: a repeated report answers the same session. A
+     * report made with any other token (a profile lock's, a per-user token: each readable by some user)
+     * is recorded and audited for review, and opens nothing. Refused while offline unlock is turned off.
      */
-    report(client: ClientRow, body: OfflineUnlockReport): { sessionId: string; created: boolean } {
+    report(client: ClientRow, body: OfflineUnlockReport): { sessionId?: string } {
+      if (!settings.get().allowOfflineUnlock) {
+        throw new AppError(409, 'offline_unlock_disabled', 'Offline unlock is turned off in System Settings.');
+      }
       const challenge = canonicalChallenge(body.challenge);
       const osUser = body.osUser.trim();
+      const byGuard = speaksForComputer(client);
       return db
         .transaction(() => {
           const now = clock.now();
-          const known = findUnlock.get(client.id, osUser, challenge);
-          if (known?.sessionId) return { sessionId: known.sessionId, created: false };
-          const sessionId = newId();
+          const known = byGuard
+            ? findUnlockOnComputer.get(client.computerName, osUser, challenge)
+            : findUnlock.get(client.id, osUser, challenge);
+          if (known?.sessionId) return { sessionId: known.sessionId };
           // The Client's clock may run ahead; a session does not start in the server's future.
           const usedAt = Math.min(body.usedAt, now);
+          const when = `challenge ${challenge} used at ${new Date(usedAt).toISOString()}`;
+          const auditBase = { clientId: client.id, computerName: client.computerName, osUser };
+          if (!byGuard) {
+            if (known?.reportedAt) return {};
+            if (known) markReported.run({ id: known.id, usedAt, now, sessionId: null });
+            else insertReported.run({ id: newId(), clientId: client.id, osUser, challenge, usedAt, now, sessionId: null });
+            const by = client.forOsUser === undefined ? `the ${client.role} token` : 'a per-user token';
+            audit.record({
+              type: 'offline_unlock.reported',
+              actor: known?.issuedBy ?? null,
+              ...auditBase,
+              detail: `${when}, reported with ${by}, not by the guard: information only, no session opened`,
+            });
+            return {};
+          }
+          const sessionId = newId();
           insertSession.run({ id: sessionId, clientId: client.id, osUser, startedAt: usedAt, now });
           if (known) markReported.run({ id: known.id, usedAt, now, sessionId });
           else insertReported.run({ id: newId(), clientId: client.id, osUser, challenge, usedAt, now, sessionId });
@@ -238,14 +251,12 @@ export function createOfflineUnlocks(deps: { db: Db; clock: Clock; sealKey: Buff
           audit.record({
             type: issuedBy ? 'offline_unlock.used' : 'offline_unlock.unmatched',
             actor: issuedBy ?? null,
-            clientId: client.id,
-            computerName: client.computerName,
-            osUser,
+            ...auditBase,
             detail: issuedBy
-              ? `challenge ${challenge} (response given by ${issuedBy}) used at ${new Date(usedAt).toISOString()}; session ${sessionId}`
-              : `challenge ${challenge} used at ${new Date(usedAt).toISOString()} with no response issued by this server: review; session ${sessionId}`,
+              ? `${when} (response given by ${issuedBy}), checked by the guard; session ${sessionId}`
+              : `${when}, checked by the guard, with no response issued by this server: review; session ${sessionId}`,
           });
-          return { sessionId, created: true };
+          return { sessionId };
         })
         .immediate();
     },

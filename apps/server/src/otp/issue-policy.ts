@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { SettingsStore } from '../settings/settings-store.js';
-import type { ClientStore } from '../clients/client-store.js';
+import type { ClientRow, ClientStore } from '../clients/client-store.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import type { OtpRefusal } from './otp-refusal.js';
 import type { RequestStore } from './request-store.js';
@@ -53,10 +53,14 @@ export function createIssuePolicy(deps: {
       return sessions.unusedRelockAllowance({ sessionId: input.relockOf, clientId, osUser: input.osUser, email: input.email });
     },
 
-    /** Refused (`otp_interval`) when this Client was issued an OTP less than the interval ago. */
-    checkInterval(clientId: string): OtpRefusal | undefined {
+    /**
+     * Refused (`otp_interval`) when this Client was issued an OTP less than the interval ago. A
+     * computer's shared Client (machine, or a guard's per-user tokens) counts per osUser, so one user
+     * of a shared computer cannot use up another's; a profile's lock is one user's anyway.
+     */
+    checkInterval(client: ClientRow, osUser: string): OtpRefusal | undefined {
       const intervalMs = settings.get().otpRequestIntervalMinutes * 60_000;
-      const last = clients.lastOtpIssuedAt(clientId);
+      const last = client.role === 'lock' ? clients.lastOtpIssuedAt(client.id) : requests.lastIssuedAt(client.id, osUser);
       if (last === null || intervalMs === 0) return undefined;
       const waitMs = last + intervalMs - clock.now();
       return waitMs > 0 ? { refused: 'otp_interval', retryAfterSeconds: Math.ceil(waitMs / 1000) } : undefined;
@@ -70,9 +74,13 @@ export function createIssuePolicy(deps: {
     /**
      * A new access request supersedes the pending one of the same Client and osUser, so it is refused
      * (`too_many_open_requests`) only when the Client has as many waiting for other osUsers as allowed.
+     * A computer's shared Client counts per osUser: each user has at most the one open request a new
+     * one supersedes, and other users' requests never count against it (a per-user token names only
+     * its own osUser; the machine token is for SYSTEM and Administrators).
      */
-    checkOpenRequests(clientId: string, osUser: string): OtpRefusal | undefined {
-      return requests.countOpen(clientId, osUser) >= MAX_OPEN_REQUESTS ? { refused: 'too_many_open_requests' } : undefined;
+    checkOpenRequests(client: ClientRow, osUser: string): OtpRefusal | undefined {
+      if (client.role !== 'lock') return undefined;
+      return requests.countOpen(client.id, osUser) >= MAX_OPEN_REQUESTS ? { refused: 'too_many_open_requests' } : undefined;
     },
 
     /** Email and emergency requests and Generate Password: only to `allowedEmailDomains`, when any are set. */

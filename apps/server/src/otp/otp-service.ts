@@ -6,7 +6,7 @@ import type { ServerKeys } from '../crypto/secret-key.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { MailQueue } from '../mail/mail-queue.js';
-import type { ClientRow, ClientStore } from '../clients/client-store.js';
+import { actsFor, type ClientRow, type ClientStore, type TokenHolder } from '../clients/client-store.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import type { LockoutStore } from './lockout-store.js';
 import type { OtpRefusal } from './otp-refusal.js';
@@ -98,16 +98,16 @@ export function createOtpService(deps: {
     return row;
   }
 
-  /** The request of this Client, or not found (another Client's request is not revealed). */
-  function ownRequest(clientId: string, requestId: string): RequestRow | OtpRefusal {
+  /** The request of this holder, or not found (another Client's, or another osUser's for a per-user token, is not revealed). */
+  function ownRequest(holder: TokenHolder, requestId: string): RequestRow | OtpRefusal {
     const row = requests.get(requestId);
-    return row && row.clientId === clientId ? row : { refused: 'not_found', what: 'request' };
+    return row && row.clientId === holder.id && actsFor(holder, row.osUser) ? row : { refused: 'not_found', what: 'request' };
   }
 
   /** The interval, unless the request may use a re-locked session's allowance: a refusal, or that session. */
   function intervalOrRelock(client: ClientRow, input: { osUser: string; email: string; relockOf?: string | undefined }) {
     const relockSession = policy.relockAllowance(client.id, input);
-    return relockSession ? { relockSession } : (policy.checkInterval(client.id) ?? {});
+    return relockSession ? { relockSession } : (policy.checkInterval(client, input.osUser) ?? {});
   }
 
   function useRelock(relockSession: string | undefined, client: ClientRow, input: { osUser: string; email: string }, requestId: string) {
@@ -217,7 +217,7 @@ export function createOtpService(deps: {
           const open = requests.openPending(client.id, input.osUser, input.email);
           if (open) return state(requireRow(open));
           const auditBase = { clientId: client.id, computerName: client.computerName, osUser: input.osUser, email: input.email };
-          const tooMany = policy.checkOpenRequests(client.id, input.osUser);
+          const tooMany = policy.checkOpenRequests(client, input.osUser);
           if (tooMany) {
             audit.record({ type: 'access_request.refused', ...auditBase, detail: `too_many_open_requests (${MAX_OPEN_REQUESTS})` });
             return tooMany;
@@ -281,15 +281,16 @@ export function createOtpService(deps: {
         })
         .immediate(),
 
-    getState(clientId: string, requestId: string): OtpRequestState | OtpRefusal {
-      const row = ownRequest(clientId, requestId);
+    getState(holder: TokenHolder, requestId: string): OtpRequestState | OtpRefusal {
+      const row = ownRequest(holder, requestId);
       return 'refused' in row ? row : state(row);
     },
 
-    resend: (clientId: string, requestId: string): OtpRequestState | OtpRefusal =>
+    resend: (holder: TokenHolder, requestId: string): OtpRequestState | OtpRefusal =>
       db
         .transaction(() => {
-          const row = ownRequest(clientId, requestId);
+          const clientId = holder.id;
+          const row = ownRequest(holder, requestId);
           if ('refused' in row) return row;
           if (row.status !== 'sent' || !row.otpSealed) return { refused: 'not_resendable' } as const;
           if (!requests.countResend(row.id, RESEND_LIMIT)) return { refused: 'resend_limit' } as const;
@@ -314,10 +315,11 @@ export function createOtpService(deps: {
         .immediate(),
 
     /** "Use a different email": the Client withdraws its own pending request, so no approver can pick the mistyped one. */
-    cancel: (clientId: string, requestId: string): OtpRequestState | OtpRefusal =>
+    cancel: (holder: TokenHolder, requestId: string): OtpRequestState | OtpRefusal =>
       db
         .transaction(() => {
-          const row = ownRequest(clientId, requestId);
+          const clientId = holder.id;
+          const row = ownRequest(holder, requestId);
           if ('refused' in row) return row;
           if (!requests.markCancelled(requestId)) return { refused: 'not_pending' } as const;
           audit.record({

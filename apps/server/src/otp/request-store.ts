@@ -114,6 +114,9 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
       WHERE r.client_id = @clientId AND r.os_user <> @exceptOsUser AND r.status = 'pending' AND ${STILL_VALID}
         AND r.method IN ('email', 'emergency')`,
   );
+  const lastIssued = db.prepare<Record<string, unknown>, { at: number | null }>(
+    'SELECT max(issued_at) AS at FROM otp_requests WHERE client_id = @clientId AND os_user = @osUser',
+  );
   const countResend = db.prepare<Record<string, unknown>, { id: string }>(
     'UPDATE otp_requests SET resend_count = resend_count + 1 WHERE id = @id AND resend_count < @limit RETURNING id',
   );
@@ -243,6 +246,8 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
     supersedePending: (clientId: string, osUser: string): string[] => supersede.all({ ...at(), clientId, osUser }).map((r) => r.id),
 
     /** Still-valid pending access requests of this Client for other osUsers. */
+    /** When this Client last issued an OTP for this osUser (per-osUser interval of a shared computer). */
+    lastIssuedAt: (clientId: string, osUser: string): number | null => lastIssued.get({ clientId, osUser })?.at ?? null,
     countOpen: (clientId: string, exceptOsUser: string): number => countOpen.get({ ...at(), clientId, exceptOsUser })!.n,
 
     /** Counts one resend of an issued OTP unless it was resent `limit` times already; false then. */

@@ -1,7 +1,9 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../app-error.js';
+import { clientCallers } from '@latchkey/contracts';
 import { equalSecrets } from '../crypto/tokens.js';
+import { callerOf } from '../clients/client-store.js';
 
 export const ADMIN_COOKIE = 'latchkey_session';
 
@@ -26,9 +28,11 @@ async function auth(app: FastifyInstance) {
     if (routeAuth.kind === 'client') {
       const found = token ? app.clients.authenticate(token) : undefined;
       if (!found) return;
-      // A guard's token (kept by SYSTEM) only asks who has unlocked; it never stands in for a lock,
-      // whatever it sends (refused before the body is even checked).
-      if (found.client.role === 'guard' && !routeAuth.guard) throw new AppError(403, 'forbidden', 'A guard cannot do this.');
+      // Each route names the tokens that may call it (a guard's token never stands in for a lock, a
+      // lock's or a per-user token never mints tokens): refused before the body is even checked.
+      if (!clientCallers(routeAuth).includes(callerOf(found.client))) {
+        throw new AppError(403, 'forbidden', 'This computer’s token cannot do this.');
+      }
       if (found.markSeen) await app.writes.run(found.markSeen);
       request.identity = { kind: 'client', client: found.client };
       return;

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { ClientRow } from '../clients/client-store.js';
+import { actsFor, type ClientRow } from '../clients/client-store.js';
 import type { AdminIdentity } from '../users/admin-sessions.js';
 import { AppError } from '../app-error.js';
 
@@ -7,6 +7,13 @@ import { AppError } from '../app-error.js';
 export function clientOf(request: FastifyRequest): ClientRow {
   if (request.identity?.kind !== 'client') throw new AppError(401, 'unauthorized', 'This computer is not enrolled.');
   return request.identity.client;
+}
+
+/** The Client behind a request that names an osUser: a per-user token naming another osUser gets 403 `os_user_mismatch`. */
+export function clientFor(request: FastifyRequest, osUser: string): ClientRow {
+  const client = clientOf(request);
+  if (!actsFor(client, osUser)) throw new AppError(403, 'os_user_mismatch', 'This token acts for another Windows user.');
+  return client;
 }
 
 export function adminOf(request: FastifyRequest): AdminIdentity {

@@ -4,6 +4,13 @@ import type { Clock } from '../clock.js';
 import { AppError } from '../app-error.js';
 import { escapeLike } from '../audit/audit-log.js';
 import { newId } from '../crypto/tokens.js';
+import { actsFor, type ClientRow, type TokenHolder } from '../clients/client-store.js';
+
+interface SessionOwnership {
+  osUser: string;
+  endedAt: number | null;
+  relockedAt: number | null;
+}
 
 export type SessionStore = ReturnType<typeof createSessionStore>;
 
@@ -15,8 +22,21 @@ function userName(via: AdminSessionVia, osUser: string, email: string): string {
 }
 
 export function createSessionStore(db: Db, clock: Clock) {
-  const owned = db.prepare<[string, string], { endedAt: number | null }>(
-    'SELECT ended_at AS endedAt FROM sessions WHERE id = ? AND client_id = ?',
+  // Hot path (every heartbeat): the one read, by primary key; the osUser rides along for per-user tokens.
+  const owned = db.prepare<[string, string], SessionOwnership>(
+    'SELECT os_user AS osUser, ended_at AS endedAt, relocked_at AS relockedAt FROM sessions WHERE id = ? AND client_id = ?',
+  );
+  // The guard is a Client of its own: it re-locks the sessions of every Client with its computer name.
+  const onComputer = db.prepare<[string, string], SessionOwnership>(
+    `SELECT s.os_user AS osUser, s.ended_at AS endedAt, s.relocked_at AS relockedAt
+       FROM sessions s JOIN clients c ON c.id = s.client_id
+      WHERE s.id = ? AND c.computer_name = ? COLLATE NOCASE`,
+  );
+  const relock = db.prepare<[number, string]>(
+    'UPDATE sessions SET relocked_at = ? WHERE id = ? AND ended_at IS NULL AND relocked_at IS NULL',
+  );
+  const endAllOf = db.prepare<[number, number, string]>(
+    'UPDATE sessions SET ended_at = ?, last_seen_at = ? WHERE client_id = ? AND ended_at IS NULL',
   );
   const insert = db.prepare(
     `INSERT INTO sessions (id, client_id, request_id, os_user, email, via, started_at, last_seen_at)
@@ -52,12 +72,18 @@ export function createSessionStore(db: Db, clock: Clock) {
   const openOnComputer = db.prepare<[string, number], { sessionId: string; osUser: string; startedAt: number }>(
     `SELECT s.id AS sessionId, s.os_user AS osUser, s.started_at AS startedAt
        FROM sessions s JOIN clients c ON c.id = s.client_id
-      WHERE c.computer_name = ? COLLATE NOCASE AND s.ended_at IS NULL AND s.last_seen_at >= ?
+      WHERE c.computer_name = ? COLLATE NOCASE AND s.ended_at IS NULL AND s.relocked_at IS NULL AND s.last_seen_at >= ?
       ORDER BY s.started_at, s.id`,
   );
 
-  function requireOwned(clientId: string, sessionId: string) {
-    const row = owned.get(sessionId, clientId);
+  /** This holder's session: its Client's, and with a per-user token that osUser's; otherwise undefined (answered 404). */
+  function ownedBy(holder: TokenHolder, sessionId: string): SessionOwnership | undefined {
+    const row = owned.get(sessionId, holder.id);
+    return row && actsFor(holder, row.osUser) ? row : undefined;
+  }
+
+  function requireOwned(holder: TokenHolder, sessionId: string): SessionOwnership {
+    const row = ownedBy(holder, sessionId);
     if (!row) throw new AppError(404, 'not_found', 'No such session.');
     return row;
   }
@@ -75,12 +101,19 @@ export function createSessionStore(db: Db, clock: Clock) {
       insertExempt.run({ id, ...session, now: clock.now() });
       return id;
     },
-    heartbeat(clientId: string, sessionId: string): void {
-      if (requireOwned(clientId, sessionId).endedAt !== null) throw new AppError(409, 'session_ended', 'This session has ended.');
+    /**
+     * Keeps an unlocked session alive. An ended or re-locked session is never reopened by one: 409
+     * `session_ended` (a re-locked session is over as an unlocked one; a new verdict opens a new one).
+     */
+    heartbeat(holder: TokenHolder, sessionId: string): void {
+      const row = requireOwned(holder, sessionId);
+      if (row.endedAt !== null) throw new AppError(409, 'session_ended', 'This session has ended.');
+      if (row.relockedAt !== null)
+        throw new AppError(409, 'session_ended', 'This session was locked again: unlock it with a new one-time password.');
       touch.run(clock.now(), sessionId);
     },
-    end(clientId: string, sessionId: string): boolean {
-      requireOwned(clientId, sessionId);
+    end(holder: TokenHolder, sessionId: string): boolean {
+      requireOwned(holder, sessionId);
       const now = clock.now();
       return end.run(now, now, sessionId).changes === 1;
     },
@@ -107,9 +140,28 @@ export function createSessionStore(db: Db, clock: Clock) {
     unlockedOn(computerName: string, seenSince: number) {
       return openOnComputer.all(computerName, seenSince);
     },
-    /** Ends the session when it is this Client's and still open; false otherwise (never an error). */
-    endIfOwned(clientId: string, sessionId: string): boolean {
-      const row = owned.get(sessionId, clientId);
+    /**
+     * The session was re-locked: from now on it is locked (heartbeats answer 409, the guard's list
+     * leaves it out) until a verify opens a new session. The guard may re-lock any session of its
+     * computer; a lock its own Client's (with a per-user token, its osUser's). True when this call
+     * re-locked it (false: already re-locked or ended); 404 when it is not the caller's.
+     */
+    relock(caller: TokenHolder & Pick<ClientRow, 'role' | 'computerName'>, sessionId: string): boolean {
+      const row =
+        caller.role === 'guard' && caller.forOsUser === undefined
+          ? onComputer.get(sessionId, caller.computerName)
+          : ownedBy(caller, sessionId);
+      if (!row) throw new AppError(404, 'not_found', 'No such session.');
+      return relock.run(clock.now(), sessionId).changes === 1;
+    },
+    /** Ends every open session of a Client (its removal); how many. */
+    endAllOf(clientId: string): number {
+      const now = clock.now();
+      return endAllOf.run(now, now, clientId).changes;
+    },
+    /** Ends the session when it is this holder's and still open; false otherwise (never an error). */
+    endIfOwned(holder: TokenHolder, sessionId: string): boolean {
+      const row = ownedBy(holder, sessionId);
       if (!row || row.endedAt !== null) return false;
       const now = clock.now();
       return end.run(now, now, sessionId).changes === 1;

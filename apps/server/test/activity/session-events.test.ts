@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIVITY_BATCH_MAX, routes, type ActivityEvent } from '@latchkey/contracts';
-import { otpFromMail } from '@latchkey/test-support';
+import { otpFromMail, testNonce } from '@latchkey/test-support';
 import { useTestApp } from '../helper.js';
 
 const t = useTestApp();
@@ -14,7 +14,7 @@ async function unlockedSession(computer = 'PC-0001', osUser = 'CORP\\alice') {
   const admin = await t.adminToken();
   await t.api(admin)(routes.approveAccessRequest, { params: { requestId }, body: {} });
   const mail = await t.smtp.waitFor((m) => m.to.includes(email) && m.subject.startsWith('Your one-time password'));
-  const { sessionId } = await t.api(clientToken)(routes.verifyOtp, { body: { osUser, email, otp: otpFromMail(mail) } });
+  const { sessionId } = await t.api(clientToken)(routes.verifyOtp, { body: { osUser, email, otp: otpFromMail(mail), nonce: testNonce() } });
   return { clientId, clientToken, admin, sessionId: sessionId! };
 }
 

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { median, startServerProcess, startSmtpSink, type HttpAnswer, type ServerProcess, type SmtpSink } from '@latchkey/test-support';
+import {
+  median,
+  startServerProcess,
+  startSmtpSink,
+  type HttpAnswer,
+  type ServerProcess,
+  type SmtpSink,
+  testNonce,
+} from '@latchkey/test-support';
 
 /**
  * Timing is compared loosely: medians of interleaved calls on a shared machine, so only a gap far
@@ -43,7 +51,10 @@ describe('known and unknown emails and logins are answered alike', () => {
     const unknown: HttpAnswer[] = [];
     for (let i = 0; i < 20; i++) {
       const verify = (email: string) =>
-        server.call('POST', '/api/v1/otp/verify', { token: client.clientToken, body: { osUser, email, otp: '00000000' } });
+        server.call('POST', '/api/v1/otp/verify', {
+          token: client.clientToken,
+          body: { osUser, email, otp: '00000000', nonce: testNonce() },
+        });
       known.push(await verify('ann@corp.example.com'));
       unknown.push(await verify('nobody@corp.example.com'));
     }

@@ -23,15 +23,21 @@ describe('hostile request bodies over HTTP', () => {
     server.call('POST', '/api/v1/otp/verify', { token: client.clientToken, rawBody, ...(headers ? { headers } : {}) });
 
   it.each([
-    ['__proto__ at the top', '{"__proto__":{"isAdmin":true},"osUser":"ann","email":"ann@corp.example.com","otp":"12345678"}'],
+    [
+      '__proto__ at the top',
+      '{"__proto__":{"isAdmin":true},"osUser":"ann","email":"ann@corp.example.com","otp":"12345678","nonce":"bm9uY2Utbm9uY2Utbm9uY2U"}',
+    ],
     [
       'constructor.prototype at the top',
-      '{"constructor":{"prototype":{"isAdmin":true}},"osUser":"ann","email":"ann@corp.example.com","otp":"12345678"}',
+      '{"constructor":{"prototype":{"isAdmin":true}},"osUser":"ann","email":"ann@corp.example.com","otp":"12345678","nonce":"bm9uY2Utbm9uY2Utbm9uY2U"}',
     ],
-    ['__proto__ nested', '{"osUser":"ann","email":"ann@corp.example.com","otp":"12345678","x":{"__proto__":{"a":1}}}'],
+    [
+      '__proto__ nested',
+      '{"osUser":"ann","email":"ann@corp.example.com","otp":"12345678","nonce":"bm9uY2Utbm9uY2Utbm9uY2U","x":{"__proto__":{"a":1}}}',
+    ],
     [
       '__proto__ with unicode escapes',
-      '{"\\u005f\\u005fproto__":{"isAdmin":true},"osUser":"ann","email":"ann@corp.example.com","otp":"12345678"}',
+      '{"\\u005f\\u005fproto__":{"isAdmin":true},"osUser":"ann","email":"ann@corp.example.com","otp":"12345678","nonce":"bm9uY2Utbm9uY2Utbm9uY2U"}',
     ],
   ])('refuses a body with %s with 400 and pollutes nothing', async (_name, rawBody) => {
     expectError(await verify(rawBody), 400, 'invalid_request');

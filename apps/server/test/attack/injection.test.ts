@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServerProcess, startSmtpSink, type HttpAnswer, type ServerProcess, type SmtpSink } from '@latchkey/test-support';
+import { startServerProcess, startSmtpSink, type HttpAnswer, type ServerProcess, type SmtpSink, testNonce } from '@latchkey/test-support';
 
 /** RFC 4515 metacharacters and classic filter-widening strings. */
 const LDAP_INJECTION = [
@@ -68,7 +68,10 @@ describe('injection strings in every string field', () => {
       record(
         'email (verify)',
         p,
-        await server.call('POST', '/api/v1/otp/verify', { token: clientToken, body: { osUser, email: p, otp: '12345678' } }),
+        await server.call('POST', '/api/v1/otp/verify', {
+          token: clientToken,
+          body: { osUser, email: p, otp: '12345678', nonce: testNonce() },
+        }),
       );
       record('email (generate)', p, await server.call('POST', '/api/v1/admin/otp', { token: admin, body: { clientId, osUser, email: p } }));
       record(
@@ -93,7 +96,7 @@ describe('injection strings in every string field', () => {
         p,
         await server.call('POST', '/api/v1/otp/verify', {
           token: clientToken,
-          body: { osUser: p, email: 'ann@corp.example.com', otp: '12345678' },
+          body: { osUser: p, email: 'ann@corp.example.com', otp: '12345678', nonce: testNonce() },
         }),
       );
       record(

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { otpFromMail, startServerProcess, startSmtpSink, type ServerProcess, type SmtpSink } from '@latchkey/test-support';
+import { otpFromMail, startServerProcess, startSmtpSink, type ServerProcess, type SmtpSink, testNonce } from '@latchkey/test-support';
 
 /** The abuse of the OTP rules as it was tried against a running server (issue 10). */
 describe('OTP abuse over HTTP', () => {
@@ -75,7 +75,8 @@ describe('OTP abuse over HTTP', () => {
     const generated = await server.call('POST', '/api/v1/admin/otp', { token: admin, body: { clientId: desktop.clientId, ...body } });
     expect(generated.status).toBe(201);
     const code = otpFromMail(await smtp.waitFor((m) => m.to.includes('eve@corp.example.com')));
-    const verify = (otp: string) => server.call('POST', '/api/v1/otp/verify', { token: desktop.clientToken, body: { ...body, otp } });
+    const verify = (otp: string) =>
+      server.call('POST', '/api/v1/otp/verify', { token: desktop.clientToken, body: { ...body, otp, nonce: testNonce() } });
     for (let i = 0; i < 5; i++) expect((await verify(code === '00000000' ? '11111111' : '00000000')).status).toBe(401);
     expect((await settings({ maxVerifyAttempts: 10 })).status).toBe(200);
     expect((await verify(code)).status).toBe(401);

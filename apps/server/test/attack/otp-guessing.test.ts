@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { otpFromMail, runPool, startServerProcess, startSmtpSink, type ServerProcess, type SmtpSink } from '@latchkey/test-support';
+import {
+  otpFromMail,
+  runPool,
+  startServerProcess,
+  startSmtpSink,
+  type ServerProcess,
+  type SmtpSink,
+  testNonce,
+} from '@latchkey/test-support';
 
 const OS_USER = 'CORP\\ann';
 const EMAIL = 'ann@corp.example.com';
@@ -31,7 +39,7 @@ describe('10,000 guesses at one OTP over HTTP (default rate limits, no trusted p
       if (guess === realCode) guess = realCode === '00000000' ? '00000001' : '00000000';
       const res = await server.call('POST', '/api/v1/otp/verify', {
         token: clientToken,
-        body: { osUser: OS_USER, email: EMAIL, otp: guess },
+        body: { osUser: OS_USER, email: EMAIL, otp: guess, nonce: testNonce() },
         headers: { 'x-forwarded-for': `198.51.100.${i % 254}, 203.0.113.${(i * 13) % 254}`, 'x-real-ip': `192.0.2.${i % 254}` },
       });
       counts.set(res.status, (counts.get(res.status) ?? 0) + 1);
@@ -46,7 +54,7 @@ describe('10,000 guesses at one OTP over HTTP (default rate limits, no trusted p
     // The limit still holds for the right code from the same Client.
     const withRealCode = await server.call('POST', '/api/v1/otp/verify', {
       token: clientToken,
-      body: { osUser: OS_USER, email: EMAIL, otp: realCode },
+      body: { osUser: OS_USER, email: EMAIL, otp: realCode, nonce: testNonce() },
     });
     expect(withRealCode.status).toBe(429);
     expect(withRealCode.json.error.code).toBe('rate_limited');

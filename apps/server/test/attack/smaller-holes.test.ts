@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTIVITY_BATCH_MAX, routes, type ActivityEvent } from '@latchkey/contracts';
-import { otpFromMail } from '@latchkey/test-support';
+import { otpFromMail, testNonce } from '@latchkey/test-support';
 import { ENROLLMENT_KEY, buildTestApp, useTestApp, type TestApp } from '../helper.js';
 
 /** The smaller holes of issue 24 (item 6), each performed over the API the way it was reported. */
@@ -52,7 +52,7 @@ describe('a session filled with events', () => {
     const admin = await t.adminToken();
     await t.api(admin)(routes.approveAccessRequest, { params: { requestId }, body: {} });
     const mail = await t.smtp.waitFor((m) => m.to.includes(email));
-    const { sessionId } = await t.api(clientToken)(routes.verifyOtp, { body: { osUser, email, otp: otpFromMail(mail) } });
+    const { sessionId } = await t.api(clientToken)(routes.verifyOtp, { body: { osUser, email, otp: otpFromMail(mail), nonce: testNonce() } });
     const post = (events: ActivityEvent[]) =>
       t.api(clientToken)(routes.postSessionEvents, { params: { sessionId: sessionId! }, body: { events } });
 

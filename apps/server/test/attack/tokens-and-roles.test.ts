@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { otpFromMail, runPool, startServerProcess, startSmtpSink, type ServerProcess, type SmtpSink } from '@latchkey/test-support';
+import {
+  otpFromMail,
+  runPool,
+  startServerProcess,
+  startSmtpSink,
+  type ServerProcess,
+  type SmtpSink,
+  testNonce,
+} from '@latchkey/test-support';
 
 describe('token guessing (default rate limits)', () => {
   let server: ServerProcess;
@@ -58,7 +66,7 @@ describe('one Client against another, and roles against admin routes', () => {
     const code1 = otpFromMail(await smtp.waitFor((m) => m.to.includes('ann1@')));
     const verified = await server.call('POST', '/api/v1/otp/verify', {
       token: a.clientToken,
-      body: { osUser: 'CORP\\ann', email: 'ann1@corp.example.com', otp: code1 },
+      body: { osUser: 'CORP\\ann', email: 'ann1@corp.example.com', otp: code1, nonce: testNonce() },
     });
     expect(verified.status).toBe(200);
     const { sessionId } = verified.json;
@@ -74,19 +82,19 @@ describe('one Client against another, and roles against admin routes', () => {
     const code2 = otpFromMail(await smtp.waitFor((m) => m.to.includes('ann2@')));
     const stolen = await server.call('POST', '/api/v1/otp/verify', {
       token: b.clientToken,
-      body: { osUser: 'CORP\\ann', email: 'ann2@corp.example.com', otp: code2 },
+      body: { osUser: 'CORP\\ann', email: 'ann2@corp.example.com', otp: code2, nonce: testNonce() },
     });
     expect(stolen.status).toBe(401);
     expect(stolen.json.error.code).toBe('access_denied');
     const own = await server.call('POST', '/api/v1/otp/verify', {
       token: a.clientToken,
-      body: { osUser: 'CORP\\ann', email: 'ann2@corp.example.com', otp: code2 },
+      body: { osUser: 'CORP\\ann', email: 'ann2@corp.example.com', otp: code2, nonce: testNonce() },
     });
     expect(own.status).toBe(200);
     // A replay of a used code is refused.
     const replay = await server.call('POST', '/api/v1/otp/verify', {
       token: a.clientToken,
-      body: { osUser: 'CORP\\ann', email: 'ann2@corp.example.com', otp: code2 },
+      body: { osUser: 'CORP\\ann', email: 'ann2@corp.example.com', otp: code2, nonce: testNonce() },
     });
     expect(replay.status).toBe(401);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { otpFromMail, startServerProcess, startSmtpSink, type ServerProcess, type SmtpSink } from '@latchkey/test-support';
+import { otpFromMail, startServerProcess, startSmtpSink, type ServerProcess, type SmtpSink, testNonce } from '@latchkey/test-support';
 
 const ANN = 'CORP\\ann';
 const BOB = 'CORP\\bob';
@@ -28,7 +28,7 @@ describe('burnt OTPs and the 100-failure lock over HTTP', () => {
     const { clientId, clientToken } = await server.enroll('PC-LOCK');
     const admin = await server.login();
     const verify = (osUser: string, email: string, otp: string) =>
-      server.call('POST', '/api/v1/otp/verify', { token: clientToken, body: { osUser, email, otp } });
+      server.call('POST', '/api/v1/otp/verify', { token: clientToken, body: { osUser, email, otp, nonce: testNonce() } });
 
     const first = await generate(admin, clientId, ANN, 'ann@corp.example.com');
     for (let i = 0; i < 5; i++) expect((await verify(ANN, 'ann@corp.example.com', wrong(first))).status).toBe(401);

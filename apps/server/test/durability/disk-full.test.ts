@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { otpFromMail, startServerProcess, startSmtpSink, type HttpAnswer, type ServerProcess, type SmtpSink } from '@latchkey/test-support';
+import {
+  otpFromMail,
+  startServerProcess,
+  startSmtpSink,
+  type HttpAnswer,
+  type ServerProcess,
+  type SmtpSink,
+  testNonce,
+} from '@latchkey/test-support';
 
 /**
  * A small tmpfs of its own is the real thing: writes fail with ENOSPC or EROFS from the kernel.
@@ -100,7 +108,7 @@ describe.skipIf(!mounted)('a full disk (small tmpfs)', () => {
   };
   const verifyFromMail = async (osUser: string, email: string) => {
     const otp = otpFromMail(await smtp.waitFor((m) => m.to.includes(email), 15_000));
-    return server.call('POST', '/api/v1/otp/verify', { token: client.clientToken, body: { osUser, email, otp } });
+    return server.call('POST', '/api/v1/otp/verify', { token: client.clientToken, body: { osUser, email, otp, nonce: testNonce() } });
   };
 
   it('answers 503 service_unavailable while the disk is full, stays intact, and recovers when space returns', async () => {
@@ -197,7 +205,7 @@ describe.skipIf(!trigger)('a database whose filesystem turns read-only under the
     const verify = () =>
       server.call('POST', '/api/v1/otp/verify', {
         token: client.clientToken,
-        body: { osUser: 'CORP\\ro1', email: 'ro1@corp.example.com', otp },
+        body: { osUser: 'CORP\\ro1', email: 'ro1@corp.example.com', otp, nonce: testNonce() },
       });
     expectUnavailable(await verify(), 'verify on a read-only filesystem');
     // Readiness sees it: a load balancer takes this server out.

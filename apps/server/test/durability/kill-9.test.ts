@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { otpFromMail, startServerProcess, startSmtpSink, type ServerProcess, type SmtpSink } from '@latchkey/test-support';
+import { otpFromMail, startServerProcess, startSmtpSink, type ServerProcess, type SmtpSink, testNonce } from '@latchkey/test-support';
 
 const ROUNDS = 10;
 const WORKERS = 8;
@@ -74,7 +74,8 @@ describe('kill -9 during a logon storm, ten times', () => {
             const received = await Promise.race([mail, killSignal]);
             if (killed || !received) return;
             const otp = otpFromMail(received);
-            const verify = () => current.call('POST', '/api/v1/otp/verify', { token: client.clientToken, body: { osUser, email, otp } });
+            const verify = () =>
+              current.call('POST', '/api/v1/otp/verify', { token: client.clientToken, body: { osUser, email, otp, nonce: testNonce() } });
             const first = await verify();
             if (first.status !== 200) throw new Error(`verify answered ${first.status} ${first.text}`);
             accepted.push({ round, clientToken: client.clientToken, osUser, email, otp, sessionId: first.json.sessionId });
@@ -118,7 +119,7 @@ describe('kill -9 during a logon storm, ten times', () => {
     for (const a of accepted) {
       const replay = await server.call('POST', '/api/v1/otp/verify', {
         token: a.clientToken,
-        body: { osUser: a.osUser, email: a.email, otp: a.otp },
+        body: { osUser: a.osUser, email: a.email, otp: a.otp, nonce: testNonce() },
       });
       expect(replay.status, `replay of ${a.email}`).toBe(401);
     }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { otpFromMail, startServerProcess, startSmtpSink, type ServerProcess, type SmtpSink } from '@latchkey/test-support';
+import { otpFromMail, startServerProcess, startSmtpSink, type ServerProcess, type SmtpSink, testNonce } from '@latchkey/test-support';
 
 describe('the SMTP server down for a while, then back', () => {
   let smtp: SmtpSink;
@@ -43,7 +43,10 @@ describe('the SMTP server down for a while, then back', () => {
     smtp.setDown(false);
     for (const { client, osUser, email } of issued) {
       const otp = otpFromMail(await smtp.waitFor((m) => m.to.includes(email), 20_000));
-      const verified = await server.call('POST', '/api/v1/otp/verify', { token: client.clientToken, body: { osUser, email, otp } });
+      const verified = await server.call('POST', '/api/v1/otp/verify', {
+        token: client.clientToken,
+        body: { osUser, email, otp, nonce: testNonce() },
+      });
       expect(verified.status).toBe(200);
     }
   }, 60_000);

@@ -1,8 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { base64UrlToBytes, computeOfflineResponse, routes, type OfflineResponseBody } from '@latchkey/contracts';
-import { useTestApp } from '../helper.js';
+import {
+  base64UrlToBytes,
+  computeOfflineResponse,
+  deriveOfflineUserKey,
+  routes,
+  type ClientRole,
+  type OfflineResponseBody,
+} from '@latchkey/contracts';
+import { ENROLLMENT_KEY, useTestApp } from '../helper.js';
 import { nodeHmacSha256 } from '../../src/offline/offline-hmac.js';
 
 const t = useTestApp();
@@ -21,8 +28,9 @@ interface Enrolled {
   offlineKey: { clientId: string; version: number; key: string };
 }
 
-async function enroll(name = 'PC-OFF-01'): Promise<Enrolled> {
-  return (await t.enroll(name)) as Enrolled;
+/** v1.2: offline unlock needs the guard, so the computer's (installer-enrolled) machine Client holds the key. */
+async function enroll(name = 'PC-OFF-01', role: ClientRole = 'machine'): Promise<Enrolled> {
+  return (await t.api()(routes.enroll, { body: { enrollmentKey: ENROLLMENT_KEY, computerName: name, role } })) as Enrolled;
 }
 
 const respond = (token: string | undefined, clientId: string, body: OfflineResponseBody) =>
@@ -41,11 +49,16 @@ function dataDirBytes(dir: string): Buffer {
   );
 }
 
-const expected = (key: string, clientId: string, osUser: string, challenge: string) =>
-  computeOfflineResponse(nodeHmacSha256, base64UrlToBytes(key), { clientId, osUser, challenge });
+/** The response a guard expects: made with the user's key, derived from the machine's. */
+const expected = async (key: string, clientId: string, osUser: string, challenge: string) =>
+  computeOfflineResponse(nodeHmacSha256, await deriveOfflineUserKey(nodeHmacSha256, base64UrlToBytes(key), clientId, osUser), {
+    clientId,
+    osUser,
+    challenge,
+  });
 
 describe('offline unlock on the server', () => {
-  it('gives each Client an offline key at enrollment, once, and keeps it sealed', async () => {
+  it('gives the machine Client an offline key at enrollment, once, and keeps it sealed', async () => {
     const c = await enroll();
     expect(c.offlineKey).toMatchObject({ clientId: c.clientId, version: 1 });
     expect(c.offlineKey.key).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -95,7 +108,7 @@ describe('offline unlock on the server', () => {
     const rotate = (token: string, clientId = c.clientId) => t.api(token)(routes.rotateOfflineKey, { params: { clientId } });
     await expect(rotate(helpdesk)).rejects.toMatchObject({ status: 403 });
     await expect(rotate(admin, 'unknownClientId0')).rejects.toMatchObject({ status: 404 });
-    expect(await rotate(admin)).toEqual({ clientId: c.clientId, offlineKeyVersion: 2 });
+    await expect(rotate(admin)).rejects.toMatchObject({ status: 409, code: 'offline_key_held_by_computer' });
   });
 
   it('refuses challenges that are not 8 characters of the alphabet and unknown fields', async () => {
@@ -114,38 +127,42 @@ describe('offline unlock on the server', () => {
     expect(extra.statusCode).toBe(400);
   });
 
-  it('gives a Client enrolled before offline unlock its key with the policy until it confirms it; rotation does the same', async () => {
-    const c = await enroll();
-    t.app.db.prepare('UPDATE clients SET offline_key_sealed = NULL, offline_key_version = 0 WHERE id = ?').run(c.clientId);
-    const first = await policy(c.clientToken, 0);
-    const firstKey = first.offlineKey!;
-    expect(firstKey).toMatchObject({ clientId: c.clientId, version: 1 });
-    const again = await policy(c.clientToken); // the answer was lost: sent again, the same key
-    expect(again.offlineKey).toEqual(firstKey);
-    expect((await policy(c.clientToken, 1)).offlineKey).toBeUndefined();
-    expect((await policy(c.clientToken, 0)).offlineKey).toBeUndefined(); // confirmed: never again
-    expect(await audit('client.offline_key_created')).toHaveLength(1);
-
-    const before = (await respond(helpdesk, c.clientId, { osUser: 'alice', challenge: 'ABCDEFGH' })).responseCode;
-    expect(before).toBe(await expected(firstKey.key, c.clientId, 'alice', 'ABCDEFGH'));
-    await t.api(admin)(routes.rotateOfflineKey, { params: { clientId: c.clientId } });
-    const rotated = await policy(c.clientToken, 1);
-    expect(rotated).toMatchObject({ offlineKeyVersion: 2, offlineKey: { version: 2 } });
-    expect(rotated.offlineKey!.key).not.toBe(firstKey.key);
-    const after = (await respond(helpdesk, c.clientId, { osUser: 'alice', challenge: 'ABCDEFGH' })).responseCode;
-    expect(after).not.toBe(before);
-    expect(after).toBe(await expected(rotated.offlineKey!.key, c.clientId, 'alice', 'ABCDEFGH'));
-    expect((await audit('client.offline_key_rotated'))[0]).toMatchObject({ actor: 'admin', clientId: c.clientId });
-
-    // The sealed key survives a restart of the server.
-    await t.restart();
-    admin = await t.adminToken();
-    const afterRestart = (await respond(admin, c.clientId, { osUser: 'alice', challenge: 'ABCDEFGH' })).responseCode;
-    expect(afterRestart).toBe(after);
+  it('gives a lock enrolled from a user profile no offline key: not at enrollment, not with the policy, no response, no rotation', async () => {
+    const lock = await enroll('PC-OFF-02', 'lock');
+    expect(lock.offlineKey).toBeUndefined();
+    // One enrolled before v1.2 still has a sealed key: it is never sent again, nor used for a response.
+    await enroll('PC-OFF-03', 'machine');
+    t.app.db
+      .prepare(
+        'UPDATE clients SET offline_key_sealed = (SELECT offline_key_sealed FROM clients WHERE computer_name = ?), offline_key_version = 1, offline_key_pending = 1 WHERE id = ?',
+      )
+      .run('PC-OFF-03', lock.clientId);
+    for (const held of [undefined, 0]) {
+      const p = await policy(lock.clientToken, held);
+      expect(p.offlineKey, `held ${held}`).toBeUndefined();
+    }
+    await expect(respond(helpdesk, lock.clientId, { osUser: 'alice', challenge: 'ABCDEFGH' })).rejects.toMatchObject({
+      status: 409,
+      code: 'offline_key_missing',
+    });
+    await expect(t.api(admin)(routes.rotateOfflineKey, { params: { clientId: lock.clientId } })).rejects.toMatchObject({
+      status: 409,
+      code: 'offline_key_missing',
+    });
   });
 
-  it('records a reported offline unlock once, as a session via offline, and lists it for review', async () => {
+  it('keeps the sealed key across a restart of the server', async () => {
     const c = await enroll();
+    const before = (await respond(helpdesk, c.clientId, { osUser: 'alice', challenge: 'ABCDEFGH' })).responseCode;
+    expect(before).toBe(await expected(c.offlineKey.key, c.clientId, 'alice', 'ABCDEFGH'));
+    await t.restart();
+    admin = await t.adminToken();
+    expect((await respond(admin, c.clientId, { osUser: 'alice', challenge: 'ABCDEFGH' })).responseCode).toBe(before);
+  });
+
+  it('records the guard’s report of an offline unlock once, as a session via offline, and lists it for review', async () => {
+    const c = await enroll();
+    const guard = await enroll('PC-OFF-01', 'guard');
     await respond(helpdesk, c.clientId, { osUser: 'CORP\\alice', challenge: 'ABCDEFGH', reason: 'Ticket 12' });
     const issuedAt = t.clock.now();
     t.clock.advance(5 * 60_000);
@@ -155,7 +172,7 @@ describe('offline unlock on the server', () => {
     admin = await t.adminToken();
     helpdesk = await t.adminToken('helen', 'helen-password-1');
     const report = (challenge: string) =>
-      t.api(c.clientToken)(routes.reportOfflineUnlock, {
+      t.api(guard.clientToken)(routes.reportOfflineUnlock, {
         body: { osUser: 'CORP\\alice', challenge, challengeIssuedAt: issuedAt, usedAt, keyVersion: 1 },
       });
     const { sessionId } = await report('ABCD-EFGH');
@@ -170,12 +187,10 @@ describe('offline unlock on the server', () => {
       startedAt: usedAt,
       endedAt: null,
     });
-    // 204: the offline session is one its Client may keep alive.
-    await t.api(c.clientToken)(routes.heartbeat, { params: { sessionId } });
 
     const used = await audit('offline_unlock.used');
     expect(used).toHaveLength(1);
-    expect(used[0]).toMatchObject({ actor: 'helen', clientId: c.clientId, osUser: 'CORP\\alice' });
+    expect(used[0]).toMatchObject({ actor: 'helen', clientId: guard.clientId, osUser: 'CORP\\alice' });
 
     // A code nobody asked this server for (a leaked key?) is recorded for review, not hidden.
     expect(await report('ZZZZ-ZZZZ')).toMatchObject({ sessionId: expect.any(String) });
@@ -196,11 +211,17 @@ describe('offline unlock on the server', () => {
     expect(list.find((u) => u.challenge === 'ZZZZZZZZ')).toMatchObject({ issuedBy: null, issuedAt: null });
   });
 
-  it('follows the allowOfflineUnlock setting in the policy and refuses responses when it is off', async () => {
+  it('follows the allowOfflineUnlock setting in the policy and refuses responses and reports when it is off', async () => {
     const c = await enroll();
+    const guard = await enroll('PC-OFF-01', 'guard');
     await t.updateSettings(admin, { allowOfflineUnlock: false });
     expect((await policy(c.clientToken)).allowOfflineUnlock).toBe(false);
     await expect(respond(helpdesk, c.clientId, { osUser: 'alice', challenge: 'ABCDEFGH' })).rejects.toMatchObject({
+      status: 409,
+      code: 'offline_unlock_disabled',
+    });
+    const report = { osUser: 'alice', challenge: 'ABCDEFGH', challengeIssuedAt: t.clock.now(), usedAt: t.clock.now(), keyVersion: 1 };
+    await expect(t.api(guard.clientToken)(routes.reportOfflineUnlock, { body: report })).rejects.toMatchObject({
       status: 409,
       code: 'offline_unlock_disabled',
     });

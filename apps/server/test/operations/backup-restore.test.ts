@@ -26,6 +26,7 @@ import {
   startSmtpSink,
   type ServerProcess,
   type SmtpSink,
+  testNonce,
 } from '@latchkey/test-support';
 
 const CLI = (name: 'backup' | 'restore') => fileURLToPath(new URL(`../../dist/cli/${name}.js`, import.meta.url));
@@ -91,7 +92,10 @@ describe('backup during a logon storm, restore into a new data dir (the restore 
       statuses.push((await server.call('GET', '/api/v1/client/policy', { token: c.clientToken })).status);
       const who = { osUser: `CORP\\storm${i}`, email: `storm${i}@corp.example.com` };
       statuses.push((await server.call('POST', '/api/v1/admin/otp', { token: admin, body: { clientId: c.clientId, ...who } })).status);
-      statuses.push((await server.call('POST', '/api/v1/otp/verify', { token: c.clientToken, body: { ...who, otp: '00000000' } })).status);
+      statuses.push(
+        (await server.call('POST', '/api/v1/otp/verify', { token: c.clientToken, body: { ...who, otp: '00000000', nonce: testNonce() } }))
+          .status,
+      );
     }).finally(() => (stormDone = true));
     while (n < 40) await new Promise((r) => setTimeout(r, 20));
 
@@ -144,7 +148,8 @@ describe('backup during a logon storm, restore into a new data dir (the restore 
     const clients = await restored.call('GET', '/api/v1/admin/clients', { token: restoredAdmin });
     expect(clients.json.length).toBe(copied.clients);
     // The OTP issued before the backup still verifies on the restored server, once.
-    const verify = () => restored!.call('POST', '/api/v1/otp/verify', { token: client.clientToken, body: { ...before, otp: otpBefore } });
+    const verify = () =>
+      restored!.call('POST', '/api/v1/otp/verify', { token: client.clientToken, body: { ...before, otp: otpBefore, nonce: testNonce() } });
     expect((await verify()).status).toBe(200);
     expect((await verify()).status).toBe(401);
   }, 120_000);

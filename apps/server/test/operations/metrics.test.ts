@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '@latchkey/contracts';
 import { bearer, buildTestApp, type TestApp } from '../helper.js';
-import { otpFromMail } from '@latchkey/test-support';
+import { otpFromMail, testNonce } from '@latchkey/test-support';
 
 const TOKEN = 'metrics-token-for-tests-0123456789';
 
@@ -53,10 +53,12 @@ describe('GET /metrics', () => {
       const lock = t.api(clientToken);
       await lock(routes.getOtpRequest, { params: { requestId } });
       const otp = otpFromMail(await t.smtp.waitFor((m) => m.to.includes('mia@')));
-      await expect(lock(routes.verifyOtp, { body: { ...mia, otp: otp === '00000000' ? '11111111' : '00000000' } })).rejects.toMatchObject({
+      await expect(
+        lock(routes.verifyOtp, { body: { ...mia, otp: otp === '00000000' ? '11111111' : '00000000', nonce: testNonce() } }),
+      ).rejects.toMatchObject({
         status: 401,
       });
-      await lock(routes.verifyOtp, { body: { ...mia, otp } });
+      await lock(routes.verifyOtp, { body: { ...mia, otp, nonce: testNonce() } });
       await new Promise((r) => setImmediate(r));
 
       const res = await scrape();

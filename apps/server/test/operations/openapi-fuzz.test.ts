@@ -9,6 +9,7 @@ import {
   startSmtpSink,
   type ServerProcess,
   type SmtpSink,
+  testNonce,
 } from '@latchkey/test-support';
 import {
   KNOWN_KEYWORDS,
@@ -105,7 +106,10 @@ describe('GET /api/v1/openapi.json against the running server', () => {
     });
     const generated = await server.call('POST', '/api/v1/admin/otp', { token: admin, body: { clientId: client.clientId, osUser, email } });
     const otp = otpFromMail(await smtp.waitFor((m) => m.to.includes(email)));
-    const verified = await server.call('POST', '/api/v1/otp/verify', { token: client.clientToken, body: { osUser, email, otp } });
+    const verified = await server.call('POST', '/api/v1/otp/verify', {
+      token: client.clientToken,
+      body: { osUser, email, otp, nonce: testNonce() },
+    });
     await server.call('PUT', '/api/v1/admin/settings', { token: admin, body: { otpRequestIntervalMinutes: 0 } });
     const pending = await server.call('POST', '/api/v1/otp/requests', {
       token: client.clientToken,

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { escapeParamValue, formatAuditEvent } from '../../src/syslog/rfc5424.js';
 import { routes } from '@latchkey/contracts';
 import { ADMIN_PASSWORD, ENROLLMENT_KEY, buildTestApp, type TestApp } from '../helper.js';
-import { otpFromMail, selfSignedCertificate } from '@latchkey/test-support';
+import { otpFromMail, selfSignedCertificate, testNonce } from '@latchkey/test-support';
 
 /** RFC 5424: <PRI>1 TIMESTAMP HOST APP PROCID MSGID [SD] MSG */
 const RFC5424 = /^<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+) (\[.*?[^\\]\]) \ufeff(.*)$/s;
@@ -106,7 +106,7 @@ async function logonStory(t: TestApp): Promise<string[]> {
   const sam = { osUser: 'CORP\\sam', email: 'sam@corp.example.com' };
   await t.api(admin)(routes.generateOtp, { body: { clientId, ...sam } });
   const otp = otpFromMail(await t.smtp.waitFor((m) => m.to.includes('sam@')));
-  const verify = (code: string) => t.api(clientToken)(routes.verifyOtp, { body: { ...sam, otp: code } });
+  const verify = (code: string) => t.api(clientToken)(routes.verifyOtp, { body: { ...sam, otp: code, nonce: testNonce() } });
   await expect(verify(otp === '00000000' ? '11111111' : '00000000')).rejects.toMatchObject({ status: 401 });
   await verify(otp);
   return [otp, admin, clientToken, ADMIN_PASSWORD, ENROLLMENT_KEY];

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helper.js';
-import { otpFromMail } from '@latchkey/test-support';
+import { otpFromMail, testNonce } from '@latchkey/test-support';
 import { ACCESS_REQUESTS_TOTAL_HEADER, routes, type OtpRequestBody, type RequestStatus, type VerifyBody } from '@latchkey/contracts';
 
 const t = useTestApp();
 
 const requestOtp = (token: string, body: OtpRequestBody) => t.api(token)(routes.createOtpRequest, { body });
-const verify = (token: string, body: VerifyBody) => t.api(token)(routes.verifyOtp, { body });
+const verify = (token: string, body: Omit<VerifyBody, 'nonce'>) =>
+  t.api(token)(routes.verifyOtp, { body: { ...body, nonce: testNonce() } });
 const approve = (token: string, requestId: string) => t.api(token)(routes.approveAccessRequest, { params: { requestId }, body: {} });
 const requestStatus = (token: string, requestId: string) => t.api(token)(routes.getOtpRequest, { params: { requestId } });
 const generate = (admin: string, body: { clientId: string; osUser: string; email: string }) => t.api(admin)(routes.generateOtp, { body });

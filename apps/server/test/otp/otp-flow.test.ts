@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { routes, type ApiError, type OtpRequestBody, type VerifyBody } from '@latchkey/contracts';
-import { otpFromMail } from '@latchkey/test-support';
+import { otpFromMail, testNonce } from '@latchkey/test-support';
 import { useTestApp } from '../helper.js';
 
 const t = useTestApp();
 const MINUTE = 60_000;
 
 const requestOtp = (token: string, body: OtpRequestBody) => t.api(token)(routes.createOtpRequest, { body });
-const verify = (token: string, body: VerifyBody) => t.api(token)(routes.verifyOtp, { body });
+const verify = (token: string, body: Omit<VerifyBody, 'nonce'>) =>
+  t.api(token)(routes.verifyOtp, { body: { ...body, nonce: testNonce() } });
 const approve = (admin: string, requestId: string, comment?: string) =>
   t.api(admin)(routes.approveAccessRequest, { params: { requestId }, body: comment === undefined ? {} : { comment } });
 const requestStatus = (token: string, requestId: string) => t.api(token)(routes.getOtpRequest, { params: { requestId } });
@@ -168,9 +169,9 @@ describe('verification', () => {
     const { clientToken, osUser, email, otp } = await approvedOtp();
     const bodies = new Set<string>();
     for (const body of [
-      { osUser, email, otp: otp.replace(/^./, (d) => String((Number(d) + 1) % 10)) },
-      { osUser: 'nobody', email, otp },
-      { osUser, email: 'nobody@corp.example.com', otp },
+      { osUser, email, otp: otp.replace(/^./, (d) => String((Number(d) + 1) % 10)), nonce: testNonce() },
+      { osUser: 'nobody', email, otp, nonce: testNonce() },
+      { osUser, email: 'nobody@corp.example.com', otp, nonce: testNonce() },
     ]) {
       // The raw answer: the bytes must not differ, not just the error code.
       const res = await t.send(routes.verifyOtp, { token: clientToken, body });

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { routes, type OtpRequestBody } from '@latchkey/contracts';
-import { otpFromMail } from '@latchkey/test-support';
+import { otpFromMail, testNonce } from '@latchkey/test-support';
 import { useTestApp } from '../helper.js';
 
 /**
@@ -28,7 +28,7 @@ async function unlockedSession(clientToken: string): Promise<string> {
   const { requestId } = await create(clientToken);
   await t.api(admin)(routes.approveAccessRequest, { params: { requestId }, body: {} });
   const otp = otpFromMail(await t.smtp.waitFor((m) => m.to.includes(EMAIL)));
-  const { sessionId } = await t.api(clientToken)(routes.verifyOtp, { body: { osUser: OS_USER, email: EMAIL, otp } });
+  const { sessionId } = await t.api(clientToken)(routes.verifyOtp, { body: { osUser: OS_USER, email: EMAIL, otp, nonce: testNonce() } });
   return sessionId;
 }
 
@@ -44,7 +44,7 @@ describe("a re-locked session's new OTP", () => {
     expect(state).toMatchObject({ status: 'sent', email: EMAIL });
     const mail = await t.smtp.waitFor((m) => mailsTo(EMAIL).indexOf(m) >= mailsBefore);
     expect(mail.subject).toBe('Ihr Einmalpasswort für PC-RELOCK');
-    const { sessionId } = await t.api(clientToken)(routes.verifyOtp, { body: { osUser: OS_USER, email: EMAIL, otp: otpFromMail(mail) } });
+    const { sessionId } = await t.api(clientToken)(routes.verifyOtp, { body: { osUser: OS_USER, email: EMAIL, otp: otpFromMail(mail), nonce: testNonce() } });
     expect(sessionId).not.toBe(session);
     expect(mailsTo(STAFF)).toHaveLength(staffBefore);
 

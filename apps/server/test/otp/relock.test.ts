@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { routes, type OtpRequestBody } from '@latchkey/contracts';
 import { useTestApp } from '../helper.js';
-import { otpFromMail } from '@latchkey/test-support';
+import { otpFromMail, testNonce } from '@latchkey/test-support';
 
 /**
  * Asking again when the session comes back (issue 9): a re-locked session gets one new OTP that the
@@ -22,7 +22,8 @@ const CREDENTIALS = { login: 'alice', password: 'alice-password-1' };
 const INTERVAL = { status: 429, code: 'otp_interval' };
 
 const createRequest = (token: string, body: OtpRequestBody) => t.api(token)(routes.createOtpRequest, { body });
-const verify = (token: string, otp: string) => t.api(token)(routes.verifyOtp, { body: { osUser: OS_USER, email: EMAIL, otp } });
+const verify = (token: string, otp: string) =>
+  t.api(token)(routes.verifyOtp, { body: { osUser: OS_USER, email: EMAIL, otp, nonce: testNonce() } });
 
 /** Requests an OTP for alice by the internal method; `relockOf` and the like come in `extra`. */
 const requestOtp = (token: string, extra: Partial<OtpRequestBody> = {}) =>

@@ -112,7 +112,7 @@ describe('audit', () => {
     const audit = (query: { limit?: string; type?: string }) => t.api(admin)(routes.listAudit, { query });
     const events = await audit({ limit: '10' });
     expect(events.map((e) => e.type).slice(0, 3)).toEqual(['settings.changed', 'client.enrolled', 'admin.login']);
-    expect(events[0]).toMatchObject({ actor: 'admin', detail: 'otpLength: 8 -> 9' });
+    expect(events[0]).toMatchObject({ actor: 'admin', detail: 'One-time password length: 8 → 9' });
     const enrolled = await audit({ type: 'client.enrolled' });
     expect(enrolled).toHaveLength(1);
     expect(enrolled[0]!.computerName).toBe('AUDIT-PC');

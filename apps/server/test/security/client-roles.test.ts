@@ -11,6 +11,7 @@ import {
   type HmacSha256,
 } from '@latchkey/contracts';
 import { ENROLLMENT_KEY, useTestApp } from '../helper.js';
+import { testNonce } from '@latchkey/test-support';
 
 const t = useTestApp();
 
@@ -62,7 +63,10 @@ describe('the guard enrolls as a guard', () => {
     await expect(asGuard(routes.createOtpRequest, { body: { osUser, method: 'email', email } }), 'otp requests').rejects.toMatchObject(
       forbidden,
     );
-    await expect(asGuard(routes.verifyOtp, { body: { osUser, email, otp: '12345678' } }), 'otp verify').rejects.toMatchObject(forbidden);
+    await expect(
+      asGuard(routes.verifyOtp, { body: { osUser, email, otp: '12345678', nonce: testNonce() } }),
+      'otp verify',
+    ).rejects.toMatchObject(forbidden);
     await expect(asGuard(routes.getPolicy, {}), 'policy').rejects.toMatchObject(forbidden);
     await expect(
       asGuard(routes.reportVerdictFailures, { body: { failures: [{ osUser, reason: 'missing', at: t.clock.now() }] } }),

@@ -33,7 +33,12 @@ describe('bad input', () => {
   });
 
   it('rejects wrong types without coercing them', async () => {
-    const res = await post('/api/v1/otp/verify', { osUser: 'ann', email: 'ann@corp.example.com', otp: 12345678 });
+    const res = await post('/api/v1/otp/verify', {
+      osUser: 'ann',
+      email: 'ann@corp.example.com',
+      otp: 12345678,
+      nonce: 'bm9uY2Utbm9uY2Utbm9uY2U',
+    });
     expect(res.statusCode).toBe(400);
   });
 

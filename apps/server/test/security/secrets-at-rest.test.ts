@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { routes, type OtpRequestBody, type VerifyBody } from '@latchkey/contracts';
-import { otpFromMail } from '@latchkey/test-support';
+import { otpFromMail, testNonce } from '@latchkey/test-support';
 import { ADMIN_PASSWORD, useTestApp } from '../helper.js';
 
 /** Every byte the server keeps: the database, its WAL, and anything else in the data dir. */
@@ -18,7 +18,8 @@ describe('secrets at rest', () => {
   describe('with LATCHKEY_SECRET given', () => {
     const t = useTestApp({ env: { LATCHKEY_SECRET: Buffer.alloc(32, 7).toString('base64') } });
     const requestOtp = (token: string, body: OtpRequestBody) => t.api(token)(routes.createOtpRequest, { body });
-    const verify = (token: string, body: VerifyBody) => t.api(token)(routes.verifyOtp, { body });
+    const verify = (token: string, body: Omit<VerifyBody, 'nonce'>) =>
+      t.api(token)(routes.verifyOtp, { body: { ...body, nonce: testNonce() } });
 
     it('never stores or logs an issued OTP, a password or a token in clear', async () => {
       const admin = await t.adminToken();

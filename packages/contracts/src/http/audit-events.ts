@@ -43,5 +43,9 @@ export const AUDIT_EVENT_TYPES = [
   'otp.burnt',
   // v1.2: the lock-decision left a session open without an OTP
   'session.exempt',
+  // v1.2, the guard is the authority
+  'client.user_token_created',
+  'session.relocked',
+  'offline_unlock.reported',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -130,15 +130,24 @@ export const OfflineUnlockReportSchema = Type.Object(
 );
 export type OfflineUnlockReport = Static<typeof OfflineUnlockReportSchema>;
 
-/** Back online, the Client reports an offline unlock; the answer is the session it now runs under. */
+/**
+ * An offline unlock is reported. v1.2: only the guard's report (the guard checked the response code
+ * itself) opens a session, answered as `sessionId`; a lock's, machine's or per-user token's report is
+ * recorded and audited as information and opens nothing (no `sessionId`). 409
+ * `offline_unlock_disabled` while `allowOfflineUnlock` is off; a per-user token naming another
+ * osUser: 403 `os_user_mismatch`.
+ */
 export const reportOfflineUnlock = defineRoute({
   method: 'POST',
   url: '/api/v1/client/offline-unlocks',
-  auth: { kind: 'client' },
+  auth: { kind: 'client', guard: true },
   successStatus: 201,
   schema: {
     body: OfflineUnlockReportSchema,
-    response: { 201: Type.Object({ sessionId: IdSchema }, { additionalProperties: false }), ...errorResponses(401) },
+    response: {
+      201: Type.Object({ sessionId: Type.Optional(IdSchema) }, { additionalProperties: false }),
+      ...errorResponses(401, 403, 409),
+    },
   },
 });
 
@@ -158,7 +167,7 @@ export type UserTokenResult = Static<typeof UserTokenResultSchema>;
 export const createUserToken = defineRoute({
   method: 'POST',
   url: '/api/v1/client/user-tokens',
-  auth: { kind: 'client', guard: true },
+  auth: { kind: 'client', callers: ['machine', 'guard'] },
   successStatus: 201,
   schema: { body: UserTokenBodySchema, response: { 201: UserTokenResultSchema, ...errorResponses(401, 403) } },
 });

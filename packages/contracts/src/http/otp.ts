@@ -115,16 +115,16 @@ export const VerifyBodySchema = Type.Object(
     osUser: OsUserSchema,
     email: EmailSchema,
     otp: OtpCodeSchema,
-    /** Fresh per call; the verdict is signed over it. Optional only so that v1.0 Clients keep working. */
-    nonce: Type.Optional(NonceSchema),
+    /** Fresh per call; the verdict is signed over it. v1.2: required (without it, 400 and the OTP is not used up). */
+    nonce: NonceSchema,
   },
   { additionalProperties: false },
 );
 export type VerifyBody = Static<typeof VerifyBodySchema>;
 
-/** `verdict` is present whenever the call carried a `nonce`. */
+/** `verdict` is signed over the call's `nonce`. */
 export const VerifyResultSchema = Type.Object(
-  { allowed: Type.Literal(true), sessionId: IdSchema, verdict: Type.Optional(VerdictSchema) },
+  { allowed: Type.Literal(true), sessionId: IdSchema, verdict: VerdictSchema },
   { additionalProperties: false },
 );
 export type VerifyResult = Static<typeof VerifyResultSchema>;

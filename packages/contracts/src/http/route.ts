@@ -4,10 +4,25 @@ import { ErrorBodySchema } from '../errors.js';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
- * Who may call a route: anyone, an enrolled Client (Bearer clientToken), or a signed-in internal user.
- * A Client route is for locks only unless it says `guard: true` (the guard may call it too).
+ * Which Client token calls: a Client's own token by its role (`lock`, `machine`, `guard`), or `user`,
+ * a per-user token (POST /client/user-tokens) that acts for one osUser only.
  */
-export type RouteAuth = { kind: 'none' } | { kind: 'client'; guard?: true } | { kind: 'admin'; roles: readonly ('admin' | 'helpdesk')[] };
+export type ClientCaller = 'lock' | 'machine' | 'guard' | 'user';
+
+/**
+ * Who may call a route: anyone, an enrolled Client (Bearer clientToken), or a signed-in internal user.
+ * A Client route is for locks (`lock`, `machine`, `user` tokens) unless it says `guard: true` (the
+ * guard may call it too) or names its `callers`; any other token gets 403 `forbidden`.
+ */
+export type RouteAuth =
+  | { kind: 'none' }
+  | { kind: 'client'; guard?: true; callers?: readonly ClientCaller[] }
+  | { kind: 'admin'; roles: readonly ('admin' | 'helpdesk')[] };
+
+/** The tokens that may call a Client route. */
+export function clientCallers(auth: { guard?: true; callers?: readonly ClientCaller[] }): readonly ClientCaller[] {
+  return auth.callers ?? (auth.guard ? ['lock', 'machine', 'user', 'guard'] : ['lock', 'machine', 'user']);
+}
 
 export interface RouteSchema {
   params?: TSchema;
@@ -28,9 +43,9 @@ export interface RouteDescriptor<S extends RouteSchema = RouteSchema, Ok extends
 export function defineRoute<const S extends RouteSchema, const Ok extends keyof S['response'] & number>(
   route: RouteDescriptor<S, Ok>,
 ): RouteDescriptor<S, Ok> {
-  // A guard's token is refused (403 forbidden) on every Client route that is for locks only: say so
+  // A token outside a Client route's callers is refused (403 forbidden): say so
   // once here, so the OpenAPI document and the response checks know that answer on each of them.
   const response = route.schema.response as Record<number, TSchema>;
-  if (route.auth.kind === 'client' && !route.auth.guard && !(403 in response)) response[403] = ErrorBodySchema;
+  if (route.auth.kind === 'client' && clientCallers(route.auth).length < 4 && !(403 in response)) response[403] = ErrorBodySchema;
   return route;
 }

@@ -2,7 +2,7 @@ import { policyFromSettings, routes } from '@latchkey/contracts';
 import { routeOptions, type TypedApp } from '../route-options.js';
 import { AppError } from '../../app-error.js';
 import { equalSecrets } from '../../crypto/tokens.js';
-import { clientOf } from '../identity.js';
+import { clientFor, clientOf } from '../identity.js';
 
 export default async function clientRoutes(app: TypedApp) {
   app.route({
@@ -18,8 +18,9 @@ export default async function clientRoutes(app: TypedApp) {
       const enrolled = app.db
         .transaction(() => {
           const client = app.clients.enroll(computerName, app.settings.get().defaultAllowOneTimePasswords, request.ip, role);
-          // A guard unlocks nothing, so it gets no offline key.
-          const offlineKey = role === 'guard' ? undefined : app.offlineUnlocks.keyForEnrollment(client.clientId);
+          // Offline unlock needs the guard (v1.2): only the installer's machine Client gets a key, kept in
+          // the machine's protected folder for the guard. A profile's lock and a guard get none.
+          const offlineKey = role === 'machine' ? app.offlineUnlocks.keyForEnrollment(client.clientId) : undefined;
           const detail = role === 'lock' ? `from ${request.ip}` : `${role}, from ${request.ip}`;
           app.audit.record({ type: 'client.enrolled', clientId: client.clientId, computerName, detail });
           return { ...client, ...(offlineKey ? { offlineKey } : {}) };
@@ -33,10 +34,14 @@ export default async function clientRoutes(app: TypedApp) {
     ...routeOptions(routes.getPolicy),
     handler: async (request) => {
       const client = clientOf(request);
-      const held = request.query.offlineKeyVersion;
-      const offline = app.offlineUnlocks.keyForPolicy(client, held === undefined ? undefined : Number(held));
+      const offline = app.offlineUnlocks.keyForPolicy(client);
       return { ...policyFromSettings(app.settings.get(), client.allowOtp, offline), computerName: client.computerName };
     },
+  });
+
+  app.route({
+    ...routeOptions(routes.createUserToken),
+    handler: async (request, reply) => reply.code(201).send(app.userTokens.mint(clientOf(request), request.body.osUser)),
   });
 }
 
@@ -44,6 +49,6 @@ export async function offlineReportRoutes(app: TypedApp) {
   app.route({
     ...routeOptions(routes.reportOfflineUnlock),
     handler: async (request, reply) =>
-      reply.code(201).send({ sessionId: app.offlineUnlocks.report(clientOf(request), request.body).sessionId }),
+      reply.code(201).send(app.offlineUnlocks.report(clientFor(request, request.body.osUser), request.body)),
   });
 }

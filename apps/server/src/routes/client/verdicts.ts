@@ -1,6 +1,6 @@
 import { routes, unlockedSessionsMessage } from '@latchkey/contracts';
 import { routeOptions, type TypedApp } from '../route-options.js';
-import { clientOf } from '../identity.js';
+import { clientFor, clientOf } from '../identity.js';
 
 /**
  * A session counts as unlocked for the guard while it is open and its lock was heard from within
@@ -22,10 +22,12 @@ export default async function verdictRoutes(app: TypedApp) {
     ...routeOptions(routes.reportVerdictFailures),
     handler: async (request, reply) => {
       const client = clientOf(request);
+      // A per-user token reports its own osUser's refusals only (403 os_user_mismatch otherwise).
+      for (const failure of request.body.failures) clientFor(request, failure.osUser);
       await app.writes.run(() => {
         for (const failure of request.body.failures) {
           // The session named by a refused answer is not one the person got into: end it.
-          const ended = failure.sessionId !== undefined && app.sessions.endIfOwned(client.id, failure.sessionId);
+          const ended = failure.sessionId !== undefined && app.sessions.endIfOwned(client, failure.sessionId);
           app.audit.record({
             type: 'client.verdict_failed',
             clientId: client.id,

@@ -3,7 +3,8 @@ import { signVerdict } from '../../crypto/verdicts.js';
 import { resolveLocale } from '@latchkey/i18n';
 import { routeOptions, type TypedApp } from '../route-options.js';
 import { AppError, accessDenied } from '../../app-error.js';
-import { clientOf } from '../identity.js';
+import { clientFor, clientOf } from '../identity.js';
+import { actsFor } from '../../clients/client-store.js';
 import type { ClientRow } from '../../clients/client-store.js';
 import type { AuthenticatedUser } from '../../users/user-service.js';
 import { resolveDirectoryEmail } from './directory-method.js';
@@ -46,8 +47,8 @@ export default async function otpRoutes(app: TypedApp) {
   app.route({
     ...routeOptions(routes.createOtpRequest),
     handler: async (request, reply) => {
-      const client = clientOf(request);
       const body = request.body;
+      const client = clientFor(request, body.osUser);
       if (!client.allowOtp) throw new AppError(403, 'otp_not_allowed', 'One-time passwords are not allowed on this computer.');
       const settings = app.settings.get();
 
@@ -103,35 +104,36 @@ export default async function otpRoutes(app: TypedApp) {
   app.route({
     ...routeOptions(routes.getOtpRequest),
     handler: async (request, reply) => {
-      const clientId = clientOf(request).id;
+      const holder = clientOf(request);
       const { requestId } = request.params;
-      const now = unlessRefused(app.otp.getState(clientId, requestId));
+      const now = unlessRefused(app.otp.getState(holder, requestId));
       // Long-poll: a request waiting for a person is answered when it is decided (or after waitSeconds).
       const waitSeconds = Math.min(Number(request.query.waitSeconds ?? 0), MAX_STATUS_WAIT_SECONDS);
       if (now.status !== 'pending' || waitSeconds === 0) return now;
       await app.requestWatch.wait(requestId, waitSeconds * 1000, reply.raw);
-      return unlessRefused(app.otp.getState(clientId, requestId));
+      return unlessRefused(app.otp.getState(holder, requestId));
     },
   });
 
   app.route({
     ...routeOptions(routes.cancelOtpRequest),
-    handler: async (request) => app.requestWatch.tell(unlessRefused(app.otp.cancel(clientOf(request).id, request.params.requestId))),
+    handler: async (request) => app.requestWatch.tell(unlessRefused(app.otp.cancel(clientOf(request), request.params.requestId))),
   });
 
   app.route({
     ...routeOptions(routes.resendOtp),
-    handler: async (request, reply) => reply.code(202).send(unlessRefused(app.otp.resend(clientOf(request).id, request.params.requestId))),
+    handler: async (request, reply) => reply.code(202).send(unlessRefused(app.otp.resend(clientOf(request), request.params.requestId))),
   });
 
   app.route({
     ...routeOptions(routes.verifyOtp),
     handler: async (request) => {
       const client = clientOf(request);
+      // A per-user token naming another osUser fails as every failed verify does (no query spent on it).
+      if (!actsFor(client, request.body.osUser)) throw accessDenied();
       const outcome = await app.writes.run(() => app.otp.verify(client, request.body));
       if (!outcome.allowed) throw accessDenied();
       const { osUser, nonce } = request.body;
-      if (nonce === undefined) return { allowed: true as const, sessionId: outcome.sessionId };
       const verdict = await signVerdict(app.signingKey, app.clock, { clientId: client.id, osUser, nonce, sessionId: outcome.sessionId });
       return { allowed: true as const, sessionId: outcome.sessionId, verdict };
     },

@@ -3,7 +3,15 @@ import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { PreviewQuerySchema, demoRoutes, type ErrorBody, type OfflineKey } from '@latchkey/contracts';
+import {
+  PreviewQuerySchema,
+  base64UrlToBytes,
+  deriveOfflineUserKey,
+  demoRoutes,
+  type ErrorBody,
+  type OfflineKey,
+} from '@latchkey/contracts';
+import { nodeHmacSha256 } from '../../offline/offline-hmac.js';
 import { AppError } from '../../app-error.js';
 import { routeOptions } from '../route-options.js';
 
@@ -50,7 +58,8 @@ export default async function previewRoutes(app: FastifyInstance): Promise<void>
     const res = await app.inject({
       method: 'POST',
       url: '/api/v1/clients/enroll',
-      payload: { enrollmentKey: app.enrollmentKey, computerName },
+      // As the installer enrolls a computer (v1.2: only a machine Client has an offline key).
+      payload: { enrollmentKey: app.enrollmentKey, computerName, role: 'machine' },
     });
     if (res.statusCode !== 201) {
       app.log.warn({ status: res.statusCode }, 'preview: demo enrollment failed');
@@ -72,9 +81,12 @@ export default async function previewRoutes(app: FastifyInstance): Promise<void>
       const computerName = request.query.computer ?? 'DEMO-PC';
       const osUser = request.query.user ?? 'demo';
       // serverPublicKey plays the installer's pinned key: the page checks verdicts against it;
-      // offlineKey is what the installer's enrollment would have stored for offline unlock.
+      // offlineKey plays the key the guard hands this user's lock: the user's own, derived from the machine's.
       const client = await demoClient(computerName);
-      return reply.header('cache-control', 'no-store').send({ ...client, osUser, computerName });
+      const machineKey = base64UrlToBytes(client.offlineKey.key);
+      const userKey = await deriveOfflineUserKey(nodeHmacSha256, machineKey, client.clientId, osUser);
+      const offlineKey = { ...client.offlineKey, key: Buffer.from(userKey).toString('base64url') };
+      return reply.header('cache-control', 'no-store').send({ ...client, offlineKey, osUser, computerName });
     },
   });
 

@@ -71,7 +71,7 @@ describe('signed verdicts', () => {
     const n = nonce();
     t.clock.advance(1234);
     const { sessionId, verdict } = await verify(g.clientToken, { osUser: g.osUser, email: g.email, otp: g.otp, nonce: n });
-    if (!verdict || !sessionId) throw new Error('no verdict');
+    if (!sessionId) throw new Error('no session');
     expect(verdict.time).toBe(t.clock.now());
     const fields = { clientId: g.clientId, osUser: g.osUser, nonce: n, sessionId, time: verdict.time };
     expect(verifiesWith(g.serverPublicKey, verdictMessage(fields), verdict.signature)).toBe(true);
@@ -81,11 +81,15 @@ describe('signed verdicts', () => {
     }
   });
 
-  it('answers a v1.0 Client that sends no nonce without a verdict', async () => {
+  it('refuses a verify without a nonce (400 invalid_request) and leaves the OTP unused: no unsigned 200 any more', async () => {
     const g = await generatedOtp();
-    const res = await verify(g.clientToken, { osUser: g.osUser, email: g.email, otp: g.otp });
-    expect(res.allowed).toBe(true);
-    expect(res.verdict).toBeUndefined();
+    // The attack: a verify with no nonce used to be answered 200 without a verdict, using the OTP up.
+    const res = await t.send(routes.verifyOtp, { token: g.clientToken, body: { osUser: g.osUser, email: g.email, otp: g.otp } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ error: { code: 'invalid_request' } });
+    // The OTP is still live: the same code with a nonce unlocks, signed.
+    const ok = await verify(g.clientToken, { osUser: g.osUser, email: g.email, otp: g.otp, nonce: nonce() });
+    expect(ok.verdict.signature).toMatch(/^[A-Za-z0-9_-]{86}$/);
   });
 
   it('refuses a nonce that is too short, too long or outside base64url', async () => {

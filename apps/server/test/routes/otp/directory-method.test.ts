@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes, type OtpRequestBody } from '@latchkey/contracts';
 import { buildTestApp, type TestApp } from '../../helper.js';
-import { otpFromMail, startSlapd, type Slapd } from '@latchkey/test-support';
+import { otpFromMail, startSlapd, type Slapd, testNonce } from '@latchkey/test-support';
 
 let slapd: Slapd;
 let t: TestApp;
@@ -41,7 +41,9 @@ describe('the directory method', () => {
     const { clientToken } = await t.enroll('AD-PC-1');
     expect(await request(clientToken, 'LATCHKEY\\alice')).toMatchObject({ status: 'sent', email: 'alice@latchkey.test' });
     const otp = otpFromMail(await t.smtp.waitFor((m) => m.to.includes('alice@latchkey.test')));
-    const verified = await t.api(clientToken)(routes.verifyOtp, { body: { osUser: 'LATCHKEY\\alice', email: 'alice@latchkey.test', otp } });
+    const verified = await t.api(clientToken)(routes.verifyOtp, {
+      body: { osUser: 'LATCHKEY\\alice', email: 'alice@latchkey.test', otp, nonce: testNonce() },
+    });
     expect(verified.allowed).toBe(true);
   });
 
