@@ -40,6 +40,8 @@ export const AUDIT_WORDS: Record<AuditEventType, string> = {
   'access_request.superseded': 'Request replaced by a newer one',
   'access_request.self_approval_refused': 'Approval of own request refused',
   'otp.burnt': 'One-time password burnt by wrong codes',
+  'otp.cancelled': 'One-time password cancelled by the computer (wrong address)',
+  'otp.interval_waived': 'New password allowed after a cancelled one',
 };
 
 /** Words for a type; a type this console does not know (a newer server) shows as its code. */

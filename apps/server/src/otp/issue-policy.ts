@@ -37,6 +37,14 @@ export function createIssuePolicy(deps: {
       return sessions.unusedRelockAllowance({ sessionId: input.relockOf, clientId, osUser: input.osUser, email: input.email });
     },
 
+    /**
+     * A request the interval would refuse is not refused when this Client and osUser cancelled the
+     * sent OTP the interval runs from ("Wrong address?"), once per cancelled OTP: that OTP, or undefined.
+     */
+    intervalWaiver(clientId: string, osUser: string): string | undefined {
+      return requests.intervalWaiver(clientId, osUser);
+    },
+
     /** Refused (`otp_interval`) when this Client was issued an OTP less than the interval ago. */
     checkInterval(clientId: string): OtpRefusal | undefined {
       const intervalMs = settings.get().otpRequestIntervalMinutes * 60_000;

@@ -41,5 +41,8 @@ export const AUDIT_EVENT_TYPES = [
   'access_request.superseded',
   'access_request.self_approval_refused',
   'otp.burnt',
+  // v1.2 the helpdesk's day: a sent OTP cancelled by its Client ("Wrong address?") and the interval it waived
+  'otp.cancelled',
+  'otp.interval_waived',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -13,6 +13,14 @@ export const SessionViaSchema = Type.Union([
 ]);
 export type SessionVia = Static<typeof SessionViaSchema>;
 
+/**
+ * `active`: open and heard from within NOT_RESPONDING_AFTER_MS; `not_responding`: open, but its
+ * Client has missed 3 heartbeats (off the network, switched off, or gone); `ended`.
+ */
+export const SESSION_STATES = ['active', 'not_responding', 'ended'] as const;
+export const SessionStateSchema = Type.Union(SESSION_STATES.map((s) => Type.Literal(s)));
+export type SessionState = Static<typeof SessionStateSchema>;
+
 export const AdminSessionSchema = Type.Object(
   {
     sessionId: IdSchema,
@@ -25,6 +33,7 @@ export const AdminSessionSchema = Type.Object(
     startedAt: TimestampSchema,
     lastSeenAt: TimestampSchema,
     endedAt: Type.Union([TimestampSchema, Type.Null()]),
+    state: SessionStateSchema,
   },
   { additionalProperties: false },
 );
