@@ -105,7 +105,7 @@ const PAGES: { title: string; table: string; action: (row: Locator) => Locator; 
     title: 'Offline Unlock',
     table: 'Offline unlocks, newest first',
     action: (row) => row.locator('td.cell-actions'),
-    shot: 'offline-unlock-list',
+    shot: 'offline-unlock',
   },
 ];
 
@@ -132,7 +132,7 @@ test('every page shows each row with its actions beside it, without sideways scr
       }
       await expectRowsFit(page, table, p.action, where, p.cells);
       await expectNoSidewaysScroll(page, where);
-      if (size.name === '1024×768') await screenshot(page, p.shot);
+      if (size.name === '1024×768') await screenshot(page, `${p.shot}-1024`);
       if (size.name !== '1920×1080') await expectAxeClean(page, where);
     }
   }
@@ -236,7 +236,7 @@ test('Settings: the directory state, auto-send refused without a directory, the 
   await page.getByLabel('Allowed email domains').fill('corp.example.com\n-bad-.example.com');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('"-bad-.example.com" is not a domain name such as corp.example.com.')).toBeVisible();
-  await screenshot(page, 'settings');
+  await screenshot(page, 'settings-1024');
 });
 
 test('Users: a new user is a user unless someone chooses more', async ({ page, stack }) => {
@@ -285,7 +285,7 @@ test('Offline Unlock lists a code as soon as it is given; Generate Password find
   expect(await names()).toEqual(['PC-1', 'PC-10']);
   await expect(page.getByText(/^2 of \d+ computers match\.$/)).toBeVisible();
   await expectAxeClean(page, 'Generate Password, computers searched');
-  await screenshot(page, 'generate-password');
+  await screenshot(page, 'generate-password-search');
 });
 
 test('Client Sessions says “Not responding” for a session whose computer missed its heartbeats', async ({ page, stack }) => {

@@ -101,7 +101,7 @@ export function AuditPage() {
             <option value="">All types</option>
             {eventTypes.map((t) => (
               <option key={t} value={t}>
-                {auditWords(t)}
+                {auditWords(t)} ({t})
               </option>
             ))}
           </select>
