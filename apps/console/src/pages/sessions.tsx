@@ -1,6 +1,6 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { routes, type AdminSession } from '@latchkey/contracts';
+import { NOT_RESPONDING_AFTER_MS, routes, type AdminSession } from '@latchkey/contracts';
 import { api } from '../api';
 import { useNow } from '../hooks';
 import { useAsync } from '../data/use-async';
@@ -54,7 +54,7 @@ export function SessionsPage() {
     <>
       <p class="lead">
         Who unlocked which computer with a one-time password, and what happened in the session (Timeline). Open sessions are listed first;
-        one whose computer has not been heard from for three minutes is “Not responding”.
+        one whose computer has not been heard from for {NOT_RESPONDING_AFTER_MS / 60_000} minutes is “Not responding”.
       </p>
       <form class="toolbar" role="search" onSubmit={search}>
         <label class="inline-field">
