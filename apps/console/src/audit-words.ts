@@ -1,4 +1,5 @@
-import type { AuditEventType } from '@latchkey/contracts';
+import type { AuditEventType, Settings } from '@latchkey/contracts';
+import { formatTime } from './format';
 
 /** Words for each audit event type the server writes (the type list is the contract's). */
 export const AUDIT_WORDS: Record<AuditEventType, string> = {
@@ -44,9 +45,55 @@ export const AUDIT_WORDS: Record<AuditEventType, string> = {
   'client.user_token_created': 'Token made for one Windows user of the computer',
   'session.relocked': 'Session locked again',
   'offline_unlock.reported': 'Offline unlock reported by a lock (not checked by the guard; nothing opened)',
+  'otp.cancelled': 'One-time password cancelled by the computer (wrong address)',
+  'otp.interval_waived': 'New password allowed after a cancelled one',
 };
 
 /** Words for a type; a type this console does not know (a newer server) shows as its code. */
 export function auditWords(type: string): string {
   return Object.hasOwn(AUDIT_WORDS, type) ? AUDIT_WORDS[type as AuditEventType] : type;
+}
+
+/** The words of each setting, as the Settings page names them (a setting without words does not compile). */
+export const SETTING_WORDS: Record<keyof Settings, string> = {
+  accessRequestExpirationMinutes: 'Access request expiration time (minutes)',
+  otpRequestIntervalMinutes: 'Interval between new one-time passwords (minutes)',
+  otpLength: 'One-time password length',
+  maxVerifyAttempts: 'Maximum verification attempts',
+  autoSendToDirectoryUsers: 'Automatically send to directory users',
+  autoSendToInternalUsers: 'Automatically send to internal users',
+  defaultAllowOneTimePasswords: 'Allow one-time passwords on new computers',
+  allowOfflineUnlock: 'Allow offline unlock',
+  askAgainOnUnlock: 'Ask again on unlock, reconnect or resume',
+  unlockGraceMinutes: 'Do not ask again within (minutes)',
+  allowedEmailDomains: 'Allowed email domains',
+  lockLocalLogons: 'Lock local logons',
+  lockRemoteLogons: 'Lock remote logons',
+  exemptAccounts: 'Exempt accounts',
+  exemptDirectoryGroups: 'Exempt directory groups',
+  relockSendsToSessionEmail: 'A re-lock sends to the session’s email',
+  helpdeskContact: 'Helpdesk contact',
+  lockTitle: 'Lock title',
+  lockMessage: 'Lock message',
+};
+
+const valueWords = (value: string): string => (value === 'true' ? 'on' : value === 'false' ? 'off' : value === '' ? '(empty)' : value);
+const ISO_TIME = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})\b/g;
+
+/**
+ * An event's detail as a person reads it: a settings change as "Automatically send to directory
+ * users: on → off" (the server writes `autoSendToDirectoryUsers: true -> false`), and any ISO time
+ * in the browser's locale.
+ */
+export function auditDetailWords(type: string, detail: string): string {
+  const times = detail.replace(ISO_TIME, (iso) => formatTime(Date.parse(iso)));
+  if (type !== 'settings.changed') return times;
+  return times
+    .split('; ')
+    .map((change) => {
+      const match = /^(\w+): (.*) -> (.*)$/s.exec(change);
+      if (!match || !Object.hasOwn(SETTING_WORDS, match[1]!)) return change;
+      return `${SETTING_WORDS[match[1] as keyof Settings]}: ${valueWords(match[2]!)} → ${valueWords(match[3]!)}`;
+    })
+    .join('; ');
 }

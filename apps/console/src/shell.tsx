@@ -132,7 +132,7 @@ export function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut:
       <header class="topbar">
         <div class="brand">
           <span class="brand-mark" aria-hidden="true" />
-          Latchkey
+          <span class="brand-name">Latchkey</span>
         </div>
         <nav aria-label="Main">
           <ul class="nav">

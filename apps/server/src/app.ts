@@ -32,6 +32,7 @@ import userRoutes from './routes/admin/users.js';
 import auditRoutes from './routes/admin/audit.js';
 import lockoutRoutes from './routes/admin/lockouts.js';
 import offlineUnlockRoutes from './routes/admin/offline-unlocks.js';
+import directoryStatusRoutes from './routes/admin/directory.js';
 import consoleRoutes from './routes/console/index.js';
 import previewRoutes from './routes/preview/index.js';
 
@@ -134,6 +135,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(lockoutRoutes);
   await app.register(offlineReportRoutes);
   await app.register(offlineUnlockRoutes);
+  await app.register(directoryStatusRoutes);
   await app.register(consoleRoutes);
   if (config.demo) await app.register(previewRoutes);
 

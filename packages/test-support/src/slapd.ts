@@ -308,3 +308,16 @@ function makeCertificates(dir: string): void {
     'server.pem',
   ]);
 }
+
+/**
+ * A directory that is configured but never answers (the discard port on loopback refuses at once):
+ * for tests that switch on auto-send to directory users, which the server refuses while no
+ * directory is configured, without starting slapd.
+ */
+export const UNREACHABLE_DIRECTORY_ENV: Readonly<Record<string, string>> = {
+  LATCHKEY_LDAP_URL: 'ldap://127.0.0.1:9',
+  LATCHKEY_LDAP_BIND_DN: 'cn=reader,dc=unreachable,dc=test',
+  LATCHKEY_LDAP_BIND_PASSWORD: 'not-a-real-password',
+  LATCHKEY_LDAP_BASE_DN: 'dc=unreachable,dc=test',
+  LATCHKEY_LDAP_TIMEOUT_MS: '1000',
+};

@@ -58,7 +58,7 @@ test('Access Requests warns when a request asks for an email the user never used
   const table = page.getByRole('table', { name: 'Pending access requests' });
   const suspicious = table.getByRole('row').filter({ hasText: 'dana.private@mail.example.net' });
   const known = table.getByRole('row').filter({ hasText: 'PC-CTX-02' });
-  await expect(suspicious.getByTestId('new-email-warning')).toHaveText(/Warning: new email/, { timeout: 15_000 });
+  await expect(suspicious.getByTestId('new-email-warning')).toHaveText(/^New email:/, { timeout: 15_000 });
   await expect(suspicious).toContainText('Known emails: dana@corp.example.com');
   await expect(known).toContainText('Known emails: dana@corp.example.com');
   await expect(known.getByTestId('new-email-warning')).toHaveCount(0);

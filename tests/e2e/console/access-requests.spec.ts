@@ -29,9 +29,9 @@ test('the badge counts pending requests by itself; approving mails the OTP, deny
   const asmith = rows.filter({ hasText: 'CORP\\asmith' });
   await expect(jdoe).toContainText('PC-FINANCE-07');
   await expect(jdoe).toContainText('jdoe@corp.example.com');
-  await expect(jdoe).toContainText('email');
+  await expect(jdoe).toContainText('Email');
   await expect(jdoe).toContainText(/min/);
-  await expect(asmith).toContainText('emergency');
+  await expect(asmith).toContainText('Emergency');
   await expect(asmith).toContainText('Payroll run due at noon');
   await screenshot(page, 'access-requests');
 

@@ -58,7 +58,7 @@ test('Client Sessions shows "<osUser> (<email>)", active sessions first, with se
   const table = page.getByRole('table');
   const firstRow = table.getByRole('row').nth(1);
   await expect(firstRow).toContainText('CORP\\active.user (active.user@corp.example.com)');
-  await expect(firstRow).toContainText('active');
+  await expect(firstRow).toContainText('Active');
   await expect(table.getByRole('columnheader', { name: 'User Name' })).toBeVisible();
   await expect(table.getByRole('row')).toHaveCount(21);
   await screenshot(page, 'client-sessions');
@@ -74,7 +74,7 @@ test('Client Sessions shows "<osUser> (<email>)", active sessions first, with se
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await expect(table.getByRole('row')).toHaveCount(2);
   await expect(table).toContainText('CORP\\mlopez (mlopez@corp.example.com)');
-  await expect(table).toContainText('generated');
+  await expect(table).toContainText('Generated');
   await expect(table).toContainText('PC-RECEPTION-02');
 
   await page.getByLabel('Search').fill('nobody-matches-this');

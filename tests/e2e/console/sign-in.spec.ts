@@ -39,7 +39,7 @@ test('signs in with the keyboard, keeps the session on reload, and signs out', a
 
   // Keyboard navigation: the link is reachable by Tab and focus lands on the new page's heading.
   const auditLink = page.getByRole('link', { name: 'Audit' });
-  for (let i = 0; i < 12 && !(await auditLink.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+  for (let i = 0; i < 20 && !(await auditLink.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
   await expect(auditLink).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1, name: 'Audit' })).toBeFocused();

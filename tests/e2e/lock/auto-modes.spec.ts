@@ -1,5 +1,6 @@
 import { OS_USER, SCREENSHOT_DIR, expect, test } from '../support/fixtures.ts';
 import { routes } from '@latchkey/contracts';
+import { UNREACHABLE_DIRECTORY_ENV } from '@latchkey/test-support';
 import { expectUnlocked, logIn, lockPopup, openLock, requestPopup, wrongCode, expectAxeClean } from './lock-helpers.ts';
 
 // The preview's osUser is CORP\alice: dana may unlock it only because the account is linked to her.
@@ -77,8 +78,9 @@ test.describe('internal-user auto-send', () => {
   });
 });
 
-test.describe('Active Directory auto-send (no directory configured on this server)', () => {
-  test.use({ settings: { autoSendToInternalUsers: false, autoSendToDirectoryUsers: true } });
+test.describe('Active Directory auto-send (a directory that does not answer)', () => {
+  // Auto-send to directory users needs a configured directory: one that never answers.
+  test.use({ serverEnv: { ...UNREACHABLE_DIRECTORY_ENV }, settings: { autoSendToInternalUsers: false, autoSendToDirectoryUsers: true } });
 
   test('only a Request button and the emergency option; an unreachable directory is said plainly', async ({ page, stack }) => {
     await openLock(page, stack, 'PC-AD-01');

@@ -1,5 +1,6 @@
 import { SCREENSHOT_DIR, expect, test } from '../support/fixtures.ts';
 import { routes } from '@latchkey/contracts';
+import { UNREACHABLE_DIRECTORY_ENV } from '@latchkey/test-support';
 import {
   expectAxeClean,
   expectFocusInDialog,
@@ -186,7 +187,8 @@ test.describe('internal-user auto-send with the interval', () => {
 });
 
 test.describe('both automatic options on', () => {
-  test.use({ settings: { autoSendToInternalUsers: true, autoSendToDirectoryUsers: true } });
+  // Auto-send to directory users needs a configured directory: one that never answers.
+  test.use({ serverEnv: { ...UNREACHABLE_DIRECTORY_ENV }, settings: { autoSendToInternalUsers: true, autoSendToDirectoryUsers: true } });
 
   test('the directory request comes first with Request focused, and "Use my internal login instead" works', async ({ page, stack }) => {
     const lock = await openLock(page, stack, 'PC-FLOW-BOTH');

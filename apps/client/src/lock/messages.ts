@@ -147,7 +147,7 @@ const ERROR_TEXT: Partial<Record<ClientErrorCode, string>> = {
   internal_error: 'The Latchkey server had a problem. Try again in a moment.',
   // v1.1 abuse and authorization (OTP rules)
   account_not_linked:
-    'This Windows account is not linked to your Latchkey login. Ask your administrator to link it, or use emergency access.',
+    'This Windows account is not linked to your Management Tool login. Ask your administrator to link it, or use emergency access.',
   email_domain_not_allowed: 'One-time passwords can only be sent to your work email address. Enter that address.',
   too_many_open_requests: 'This computer already has as many requests waiting as allowed. Wait for the helpdesk, or call them.',
   resend_limit: 'The one-time password was resent as often as allowed. Check your mailbox, including spam, or request a new one.',

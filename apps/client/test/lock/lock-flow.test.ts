@@ -4,11 +4,13 @@ import { LockController } from '../../src/lock/lock-controller.js';
 import { retryCountdown } from '../../src/lock/messages.js';
 import { controllerFor, OS_USER, useLockTestbed } from '../support/lock.js';
 import { otpFromMail } from '../support/server.js';
+import { UNREACHABLE_DIRECTORY_ENV } from '@latchkey/test-support';
 
 // The seed's flow for people (issue 11): no dead ends, live status, words that follow the state.
 const MINUTE = 60_000;
 
-const { server, timers } = useLockTestbed();
+// A directory is configured (one that never answers): auto-send to directory users is refused without one.
+const { server, timers } = useLockTestbed({ ...UNREACHABLE_DIRECTORY_ENV });
 
 async function startedController(computerName = 'PC-FLOW-01') {
   const { controller } = await controllerFor(server, timers, { computerName });

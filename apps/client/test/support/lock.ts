@@ -30,10 +30,11 @@ function perTest<T extends object>(create: () => T | Promise<T>, dispose?: (valu
 }
 
 /** The real server (in process, on loopback) and hand-moved timers, new for each test of the file. */
-export function useLockTestbed(): { server: LiveServer; timers: ManualTimers } {
+/** `env`: extra server environment for every test of the file (e.g. UNREACHABLE_DIRECTORY_ENV). */
+export function useLockTestbed(env: Record<string, string> = {}): { server: LiveServer; timers: ManualTimers } {
   return {
     server: perTest(
-      () => startServer(),
+      () => startServer(env),
       (server) => server.stop(),
     ),
     timers: perTest(() => new ManualTimers()),

@@ -4,6 +4,7 @@ import { useAsync } from '../data/use-async';
 import { ACTIVITY_WORDS, activityTotals, formatDuration } from '../activity';
 import { formatTime } from '../format';
 import { Empty, ErrorState, Loading } from './states';
+import '../styles/sessions.css';
 
 const clockTime = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
 

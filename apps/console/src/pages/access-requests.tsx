@@ -1,5 +1,12 @@
 import { useState } from 'preact/hooks';
-import { REQUEST_STATUSES, routes, type AccessRequest, type RequestStatus } from '@latchkey/contracts';
+import {
+  REQUEST_STATUSES,
+  normaliseRequestReference,
+  requestReference,
+  routes,
+  type AccessRequest,
+  type RequestStatus,
+} from '@latchkey/contracts';
 import { api, errorMessage } from '../api';
 import { useNow } from '../hooks';
 import { useAsync } from '../data/use-async';
@@ -7,15 +14,47 @@ import { formatRelative, formatRemaining } from '../format';
 import { Notice } from '../components/states';
 import { DataTable, DataView } from '../components/data-view';
 import { Time } from '../components/time';
+import { REQUEST_STATUS_WORDS, methodWords } from '../status-words';
 import type { PendingFeed } from '../session';
+import '../styles/access-requests.css';
 
-const PENDING_COLUMNS = ['Computer', 'User', 'Email', 'Method', 'Reason', 'Age', 'Time left', 'Decision'];
-const PAST_COLUMNS = ['Computer', 'User', 'Email', 'Method', 'Status', 'Requested', 'Decided by', 'Comment'];
+const PENDING_COLUMNS = ['Computer', 'User', 'Email', 'Method', 'Reference', 'Reason', 'Age', 'Time left', 'Decision'];
+const PAST_COLUMNS = ['Computer', 'User', 'Email', 'Method', 'Reference', 'Status', 'Requested', 'Decided by', 'Comment'];
 const DECISIONS = [
   { decision: 'approve', label: 'Approve', class: 'button-primary' },
   { decision: 'deny', label: 'Deny', class: 'button-danger' },
 ] as const;
-const METHOD_LABEL: Record<string, string> = { email: 'email', emergency: 'emergency', directory: 'directory', internal: 'internal' };
+
+function MethodTag({ method }: { method: string }) {
+  if (method === 'emergency') {
+    return (
+      <strong class="tag tag-emergency" data-testid="emergency-mark">
+        <span aria-hidden="true">⚠ </span>Emergency
+      </strong>
+    );
+  }
+  return <span class={`tag tag-${method}`}>{methodWords(method)}</span>;
+}
+
+/** The email with what the approver should know about it: one sentence per flag. */
+function EmailCell({ request }: { request: AccessRequest }) {
+  return (
+    <td class="cell-wide">
+      <span class="request-email">{request.email}</span>
+      {request.flags.includes('new_email') && (
+        <strong class="email-warning" data-testid="new-email-warning">
+          New email: {request.osUser} has not used this address before. Check it with them before approving.
+        </strong>
+      )}
+      {request.flags.includes('first_request') && (
+        <span class="first-request" data-testid="first-request-note">
+          First request: no earlier email to compare with.
+        </span>
+      )}
+      {request.knownEmails.length > 0 && <span class="known-emails">Known emails: {request.knownEmails.join(', ')}</span>}
+    </td>
+  );
+}
 
 function PendingRow({ request, now, onDone }: { request: AccessRequest; now: number; onDone: (message: string, ok: boolean) => void }) {
   const [comment, setComment] = useState('');
@@ -41,25 +80,18 @@ function PendingRow({ request, now, onDone }: { request: AccessRequest; now: num
   };
 
   return (
-    <tr>
+    <tr class={request.method === 'emergency' ? 'row-emergency' : undefined} data-testid="pending-request">
       <td>{request.computerName}</td>
       <td>{request.osUser}</td>
+      <EmailCell request={request} />
       <td>
-        {request.email}
-        {request.flags.includes('new_email') && (
-          <strong class="email-warning" data-testid="new-email-warning">
-            Warning: new email. {request.osUser} has not used this address before. Check it with them before approving.
-          </strong>
-        )}
-        <span class="known-emails">Known emails: {request.knownEmails.length > 0 ? request.knownEmails.join(', ') : 'none'}</span>
+        <MethodTag method={request.method} />
       </td>
-      <td>
-        <span class={`tag tag-${request.method}`}>{METHOD_LABEL[request.method] ?? request.method}</span>
-      </td>
+      <td class="mono">{requestReference(request.requestId)}</td>
       <td class="wrap">{request.reason ?? <span class="muted">—</span>}</td>
       <td title={new Date(request.createdAt).toLocaleString()}>{formatRelative(request.createdAt, now)}</td>
       <td>{formatRemaining(request.expiresAt, now)}</td>
-      <td>
+      <td class="cell-actions">
         <div class="row-actions">
           <label class="sr-only" for={commentId}>
             Comment for {request.osUser} on {request.computerName}
@@ -90,6 +122,107 @@ function PendingRow({ request, now, onDone }: { request: AccessRequest; now: num
   );
 }
 
+function PastRow({ request: r, now }: { request: AccessRequest; now: number }) {
+  return (
+    <tr>
+      <td>{r.computerName}</td>
+      <td>{r.osUser}</td>
+      <td class="cell-wide">{r.email}</td>
+      <td>
+        <MethodTag method={r.method} />
+      </td>
+      <td class="mono">{requestReference(r.requestId)}</td>
+      <td>
+        <span class={`tag tag-${r.status}`}>{REQUEST_STATUS_WORDS[r.status]}</span>
+      </td>
+      <td>
+        <Time ms={r.createdAt} now={now} />
+      </td>
+      <td>{r.decidedBy ?? <span class="muted">—</span>}</td>
+      <td class="wrap">{r.comment ?? <span class="muted">—</span>}</td>
+    </tr>
+  );
+}
+
+/** The helpdesk types the reference the user reads from the lock; the request shows with its actions. */
+function ReferenceSearch({ onDone, refreshKey }: { onDone: (message: string, ok: boolean) => void; refreshKey: number }) {
+  const [typed, setTyped] = useState('');
+  const [reference, setReference] = useState<string | undefined>(undefined);
+  const [invalid, setInvalid] = useState(false);
+  const now = useNow(10_000);
+  const found = useAsync(
+    (signal) => (reference ? api(routes.listAccessRequests, { query: { reference } }, signal) : Promise.resolve([])),
+    [reference, refreshKey],
+  );
+
+  const search = (event: Event) => {
+    event.preventDefault();
+    const normalised = normaliseRequestReference(typed);
+    setInvalid(normalised === null && typed.trim() !== '');
+    setReference(normalised ?? undefined);
+  };
+
+  return (
+    <section aria-labelledby="reference-title">
+      <h2 id="reference-title">Find a request by reference</h2>
+      <form class="toolbar" role="search" onSubmit={search} noValidate>
+        <label class="inline-field" for="reference-input">
+          Reference
+        </label>
+        <input
+          id="reference-input"
+          class="code-input"
+          placeholder="K7QF-2M9X"
+          maxLength={20}
+          value={typed}
+          aria-invalid={invalid ? true : undefined}
+          aria-describedby={invalid ? 'reference-error' : 'reference-hint'}
+          onInput={(e) => setTyped(e.currentTarget.value)}
+        />
+        <button type="submit" class="button-secondary">
+          Find
+        </button>
+        {reference && (
+          <button
+            type="button"
+            class="button-link"
+            onClick={() => {
+              setTyped('');
+              setReference(undefined);
+            }}
+          >
+            Clear
+          </button>
+        )}
+      </form>
+      {invalid ? (
+        <p id="reference-error" class="field-error" role="alert">
+          A reference is 8 letters and digits, like K7QF-2M9X.
+        </p>
+      ) : (
+        <p id="reference-hint" class="hint">
+          The lock shows it beside the user's request; case, spaces and the dash do not matter.
+        </p>
+      )}
+      {reference && (
+        <DataView state={found} rows={found.data} what="the request" empty={`No request has the reference ${reference}.`}>
+          {(rows) => (
+            <DataTable label={`Request ${reference}`} columns={rows[0]?.status === 'pending' ? PENDING_COLUMNS : PAST_COLUMNS}>
+              {rows.map((r) =>
+                r.status === 'pending' ? (
+                  <PendingRow key={r.requestId} request={r} now={now} onDone={onDone} />
+                ) : (
+                  <PastRow key={r.requestId} request={r} now={now} />
+                ),
+              )}
+            </DataTable>
+          )}
+        </DataView>
+      )}
+    </section>
+  );
+}
+
 function PastRequests({ refreshKey }: { refreshKey: number }) {
   const [status, setStatus] = useState<RequestStatus | ''>('');
   const now = useNow();
@@ -109,7 +242,7 @@ function PastRequests({ refreshKey }: { refreshKey: number }) {
             <option value="">All decided</option>
             {REQUEST_STATUSES.map((s) => (
               <option key={s} value={s}>
-                {s}
+                {REQUEST_STATUS_WORDS[s]}
               </option>
             ))}
           </select>
@@ -119,20 +252,7 @@ function PastRequests({ refreshKey }: { refreshKey: number }) {
         {(shown) => (
           <DataTable label="Past access requests" columns={PAST_COLUMNS}>
             {shown.map((r) => (
-              <tr key={r.requestId}>
-                <td>{r.computerName}</td>
-                <td>{r.osUser}</td>
-                <td>{r.email}</td>
-                <td>{r.method}</td>
-                <td>
-                  <span class={`tag tag-${r.status}`}>{r.status}</span>
-                </td>
-                <td>
-                  <Time ms={r.createdAt} now={now} />
-                </td>
-                <td>{r.decidedBy ?? <span class="muted">—</span>}</td>
-                <td class="wrap">{r.comment ?? <span class="muted">—</span>}</td>
-              </tr>
+              <PastRow key={r.requestId} request={r} now={now} />
             ))}
           </DataTable>
         )}
@@ -187,6 +307,7 @@ export function AccessRequestsPage({ pending }: { pending: PendingFeed }) {
           )}
         </DataView>
       </section>
+      <ReferenceSearch onDone={done} refreshKey={refreshKey} />
       <PastRequests refreshKey={refreshKey} />
     </>
   );

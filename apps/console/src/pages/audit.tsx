@@ -7,7 +7,8 @@ import { useAsync } from '../data/use-async';
 import { fromLocalInput } from '../format';
 import { DataTable, DataView } from '../components/data-view';
 import { Time } from '../components/time';
-import { auditWords } from '../audit-words';
+import { auditDetailWords, auditWords } from '../audit-words';
+import '../styles/audit.css';
 
 interface Filters {
   type: string;
@@ -169,7 +170,7 @@ export function AuditPage() {
                 <td>
                   {e.osUser || e.email ? [e.osUser, e.email ? `(${e.email})` : ''].filter(Boolean).join(' ') : <span class="muted">—</span>}
                 </td>
-                <td class="wrap">{e.detail ?? <span class="muted">—</span>}</td>
+                <td class="wrap cell-beside">{e.detail ? auditDetailWords(e.type, e.detail) : <span class="muted">—</span>}</td>
               </tr>
             ))}
           </DataTable>

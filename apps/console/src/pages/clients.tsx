@@ -124,7 +124,7 @@ function Lockouts({ canClear }: { canClear: boolean }) {
                   <Time ms={l.lockedAt} now={now} />
                 </td>
                 {canClear && (
-                  <td>
+                  <td class="cell-actions">
                     <button
                       type="button"
                       class="button-secondary"
@@ -229,7 +229,7 @@ export function ClientsPage({ canChange }: { canChange: boolean }) {
                   <OtpToggle client={c} canChange={canChange} onChanged={changed} />
                 </td>
                 {canChange && (
-                  <td>
+                  <td class="cell-actions">
                     <button type="button" class="button-danger" onClick={(e) => removal.open(c, e.currentTarget)}>
                       Remove<span class="sr-only"> {c.computerName}</span>
                     </button>

@@ -11,6 +11,7 @@ import { FormActions } from '../components/form-actions';
 import { DataView } from '../components/data-view';
 import { Field, described } from '../components/field';
 import { ClientSelect, TextField } from '../components/text-field';
+import '../styles/generate-password.css';
 
 export function GeneratePasswordPage() {
   const clients = useEnrolledClients();

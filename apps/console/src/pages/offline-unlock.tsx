@@ -25,6 +25,8 @@ import { Time } from '../components/time';
  * the server, and everyone reviews the offline unlocks the Clients reported afterwards.
  */
 export function OfflineUnlockPage({ canRotate }: { canRotate: boolean }) {
+  // A code just given shows in the list at once, not at the next refresh.
+  const [issued, setIssued] = useState(0);
   return (
     <>
       <p class="lead">
@@ -32,8 +34,8 @@ export function OfflineUnlockPage({ canRotate }: { canRotate: boolean }) {
         the response code. Every code asked for here, and every offline unlock the computers report once they are back online, is listed
         below and in the audit log.
       </p>
-      <ResponseSection canRotate={canRotate} />
-      <OfflineUnlockList />
+      <ResponseSection canRotate={canRotate} onIssued={() => setIssued((n) => n + 1)} />
+      <OfflineUnlockList refreshKey={issued} />
     </>
   );
 }
@@ -47,16 +49,16 @@ const TEXT_FIELDS = {
   reason: { label: 'Reason', hint: 'Who called and why (ticket number); kept in the audit log.', maxLength: 500 },
 };
 
-function ResponseSection({ canRotate }: { canRotate: boolean }) {
+function ResponseSection({ canRotate, onIssued }: { canRotate: boolean; onIssued: () => void }) {
   const clients = useEnrolledClients();
   return (
     <DataView state={clients.state} rows={clients.sorted} what="enrolled clients" empty="No computers are enrolled yet.">
-      {(list) => <ResponseForm canRotate={canRotate} list={list} />}
+      {(list) => <ResponseForm canRotate={canRotate} list={list} onIssued={onIssued} />}
     </DataView>
   );
 }
 
-function ResponseForm({ canRotate, list }: { canRotate: boolean; list: AdminClient[] }) {
+function ResponseForm({ canRotate, list, onIssued }: { canRotate: boolean; list: AdminClient[]; onIssued: () => void }) {
   const { values, setErrors, edit, shown } = useForm(EMPTY);
   const { clientId, osUser, challenge, reason } = values;
   const [busy, setBusy] = useState(false);
@@ -88,6 +90,7 @@ function ResponseForm({ canRotate, list }: { canRotate: boolean; list: AdminClie
       });
       const computer = list.find((c) => c.clientId === clientId)?.computerName ?? 'the computer';
       setAnswer({ ...result, computer, osUser: osUser.trim(), challenge: typed });
+      onIssued();
       setTimeout(() => answerRef.current?.focus(), 0);
     } catch (err) {
       setAnswer(undefined);
@@ -160,8 +163,8 @@ function ResponseForm({ canRotate, list }: { canRotate: boolean; list: AdminClie
 
 const COLUMNS = ['Computer', 'User', 'Challenge', 'Code given by', 'Issued', 'Used', 'Reported'];
 
-function OfflineUnlockList() {
-  const result = useAsync((signal) => api(routes.listOfflineUnlocks, {}, signal), [], 15_000);
+function OfflineUnlockList({ refreshKey }: { refreshKey: number }) {
+  const result = useAsync((signal) => api(routes.listOfflineUnlocks, {}, signal), [refreshKey], 15_000);
   const now = useNow();
   return (
     <section aria-labelledby="offline-list-title">
@@ -182,7 +185,7 @@ function OfflineUnlockList() {
                   <Time ms={u.issuedAt} now={now} />
                 </td>
                 <td>{u.usedAt === null ? <span class="muted">not reported yet</span> : <Time ms={u.usedAt} now={now} />}</td>
-                <td>
+                <td class="cell-actions">
                   <Time ms={u.reportedAt} now={now} />
                 </td>
               </tr>

@@ -1,17 +1,18 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { routes, type AdminSession } from '@latchkey/contracts';
+import { NOT_RESPONDING_AFTER_MS, routes, type AdminSession } from '@latchkey/contracts';
 import { api } from '../api';
 import { useNow } from '../hooks';
 import { useAsync } from '../data/use-async';
 import { DataTable, DataView } from '../components/data-view';
 import { Time } from '../components/time';
 import { SessionTimeline } from '../components/session-timeline';
+import { SESSION_STATE_WORDS, methodWords } from '../status-words';
 
 const PAGE_SIZE = 20;
 /** The server lists newest first; active sessions are fetched apart so they always come first. */
 const MAX_ACTIVE = 500;
-const COLUMNS = ['Computer', 'User Name', 'Started', 'Last seen', 'Ended', 'Via', 'Activity'];
+const COLUMNS = ['Computer', 'User Name', 'Started', 'Last seen', 'State or end', 'Via', 'Activity'];
 
 interface SessionPage {
   rows: AdminSession[];
@@ -52,7 +53,8 @@ export function SessionsPage() {
   return (
     <>
       <p class="lead">
-        Who unlocked which computer with a one-time password, and what happened in the session (Timeline). Active sessions are listed first.
+        Who unlocked which computer with a one-time password, and what happened in the session (Timeline). Open sessions are listed first;
+        one whose computer has not been heard from for {NOT_RESPONDING_AFTER_MS / 60_000} minutes is “Not responding”.
       </p>
       <form class="toolbar" role="search" onSubmit={search}>
         <label class="inline-field">
@@ -96,7 +98,7 @@ export function SessionsPage() {
                 const expanded = open === s.sessionId;
                 return (
                   <Fragment key={s.sessionId}>
-                    <tr class={s.endedAt === null ? 'row-active' : undefined}>
+                    <tr class={s.state === 'active' ? 'row-active' : undefined}>
                       <td>{s.computerName}</td>
                       <td>{s.userName}</td>
                       <td>
@@ -105,11 +107,17 @@ export function SessionsPage() {
                       <td>
                         <Time ms={s.lastSeenAt} now={now} />
                       </td>
-                      <td>{s.endedAt === null ? <span class="tag tag-active">active</span> : <Time ms={s.endedAt} now={now} />}</td>
                       <td>
-                        <span class={`tag tag-${s.via}`}>{s.via}</span>
+                        {s.state === 'ended' ? (
+                          <Time ms={s.endedAt} now={now} />
+                        ) : (
+                          <span class={`tag tag-${s.state === 'active' ? 'active' : 'warning'}`}>{SESSION_STATE_WORDS[s.state]}</span>
+                        )}
                       </td>
                       <td>
+                        <span class={`tag tag-${s.via}`}>{methodWords(s.via)}</span>
+                      </td>
+                      <td class="cell-actions">
                         <button
                           type="button"
                           class="button-secondary"

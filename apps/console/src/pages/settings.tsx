@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { SETTINGS_LIMITS, routes, type Settings, type SettingsPatch } from '@latchkey/contracts';
+import { EmailDomainSchema, SETTINGS_LIMITS, routes, type DirectoryStatus, type Settings, type SettingsPatch } from '@latchkey/contracts';
 import { api, errorMessage } from '../api';
 import { useAsync } from '../data/use-async';
 import { FormActions } from '../components/form-actions';
@@ -85,12 +85,39 @@ const BOOLEAN_FIELDS: { key: BooleanKey; label: string; hint: string }[] = [
   },
 ];
 
+/** The grace minutes only matter while the lock asks again: the field sits under that checkbox. */
+const DEPENDENT_NUMBER = {
+  key: 'unlockGraceMinutes',
+  after: 'askAgainOnUnlock',
+  field: NUMBER_FIELDS.find((f) => f.key === 'unlockGraceMinutes')!,
+} as const;
+
+/** Whether the server has a directory and it answers: one sentence per state. */
+function directorySentence(status: DirectoryStatus): string {
+  if (!status.configured) {
+    return 'No directory is configured on this server (LATCHKEY_LDAP_URL), so this cannot be switched on.';
+  }
+  return status.reachable ? 'The directory is configured and answering.' : 'The directory is configured but does not answer.';
+}
+
+function DirectoryState() {
+  const status = useAsync((signal) => api(routes.getDirectoryStatus, {}, signal), [], 30_000);
+  const ok = status.data?.configured === true && status.data.reachable === true;
+  return (
+    <p class={`directory-state ${ok ? 'directory-ok' : 'directory-problem'}`} id="directory-state" data-testid="directory-state">
+      {status.data ? directorySentence(status.data) : status.error ? 'The directory state could not be read.' : 'Checking the directory…'}
+    </p>
+  );
+}
+
 type Draft = Record<NumberKey, string> & Record<BooleanKey, boolean> & { allowedEmailDomains: string; scope: ScopeDraft };
 type Errors = Partial<Record<NumberKey | 'allowedEmailDomains', string>> & { scope?: ScopeErrors };
 
 const DOMAINS_HINT =
   'Email and emergency requests, and Generate Password, go only to addresses in these domains (exact match, one a line or comma-separated). Empty: any domain.';
-const DOMAIN_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+// The contract's rule for a domain, not a copy of it.
+const DOMAIN_PATTERN = new RegExp(EmailDomainSchema.pattern ?? '');
+const DOMAIN_MAX_LENGTH = EmailDomainSchema.maxLength ?? 253;
 
 function toDraft(s: Settings): Draft {
   return {
@@ -123,7 +150,7 @@ function validate(draft: Draft): { errors: Errors; settings?: SettingsPatch } {
     } else numbers[field.key] = value;
   }
   const domains = parseList(draft.allowedEmailDomains.toLowerCase());
-  const badDomain = domains.find((d) => !DOMAIN_PATTERN.test(d) || d.length > 253);
+  const badDomain = domains.find((d) => !DOMAIN_PATTERN.test(d) || d.length > DOMAIN_MAX_LENGTH);
   if (badDomain !== undefined) errors.allowedEmailDomains = `"${badDomain}" is not a domain name such as corp.example.com.`;
   const scope = validateScope(draft.scope);
   if (!scope.patch) errors.scope = scope.errors;
@@ -188,6 +215,29 @@ export function SettingsPage() {
     }
   };
 
+  const numberField = (f: (typeof NUMBER_FIELDS)[number]) => {
+    const id = `setting-${f.key}`;
+    const { minimum, maximum } = SETTINGS_LIMITS[f.key];
+    const hint = `${f.hint} ${minimum} to ${maximum} ${f.unit}.`;
+    return (
+      <Field key={f.key} id={id} label={f.label} hint={hint} error={errors[f.key]}>
+        <input
+          {...described(id, hint, errors[f.key])}
+          type="number"
+          inputMode="numeric"
+          min={minimum}
+          max={maximum}
+          step={1}
+          value={draft[f.key]}
+          onInput={(e) => {
+            set(f.key, e.currentTarget.value);
+            setErrors((old) => ({ ...old, [f.key]: undefined }));
+          }}
+        />
+      </Field>
+    );
+  };
+
   return (
     <>
       <p class="lead">System settings for every computer and every request.</p>
@@ -195,30 +245,7 @@ export function SettingsPage() {
       <form class="card form" onSubmit={save} noValidate>
         <fieldset>
           <legend>One-time passwords</legend>
-          <div class="grid-2">
-            {NUMBER_FIELDS.map((f) => {
-              const id = `setting-${f.key}`;
-              const { minimum, maximum } = SETTINGS_LIMITS[f.key];
-              const hint = `${f.hint} ${minimum} to ${maximum} ${f.unit}.`;
-              return (
-                <Field key={f.key} id={id} label={`${f.label} (${f.unit})`} hint={hint} error={errors[f.key]}>
-                  <input
-                    {...described(id, hint, errors[f.key])}
-                    type="number"
-                    inputMode="numeric"
-                    min={minimum}
-                    max={maximum}
-                    step={1}
-                    value={draft[f.key]}
-                    onInput={(e) => {
-                      set(f.key, e.currentTarget.value);
-                      setErrors((old) => ({ ...old, [f.key]: undefined }));
-                    }}
-                  />
-                </Field>
-              );
-            })}
-          </div>
+          <div class="grid-2">{NUMBER_FIELDS.filter((f) => f.key !== DEPENDENT_NUMBER.key).map(numberField)}</div>
         </fieldset>
         <fieldset>
           <legend>Delivery and defaults</legend>
@@ -237,6 +264,8 @@ export function SettingsPage() {
                 <span class="hint" id={`${id}-hint`}>
                   {f.hint}
                 </span>
+                {f.key === 'autoSendToDirectoryUsers' && <DirectoryState />}
+                {f.key === DEPENDENT_NUMBER.after && <div class="check-field-dependent">{numberField(DEPENDENT_NUMBER.field)}</div>}
               </div>
             );
           })}

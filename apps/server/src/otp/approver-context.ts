@@ -1,4 +1,4 @@
-import type { AccessRequest } from '@latchkey/contracts';
+import type { AccessRequest, AccessRequestFlag } from '@latchkey/contracts';
 import type { Directory } from '../directory/index.js';
 
 const DIRECTORY_CACHE_MS = 60_000;
@@ -9,7 +9,9 @@ export type AccessRequestRow = Omit<AccessRequest, 'knownEmails' | 'flags'>;
 /**
  * What an approver needs beside a request to judge its email: the emails this osUser verified with
  * before, the directory's mail (when a directory is configured) and the emails of linked internal
- * users; `new_email` when the requested email is none of them. A directory that fails adds nothing.
+ * users; `new_email` when there are some and the requested email is none of them, `first_request`
+ * when there are none (every first request would be "new", so the warning would stop meaning anything).
+ * A directory that fails adds nothing.
  */
 export function createApproverContext(deps: {
   emailsVerifiedBy: (osUser: string) => string[];
@@ -60,9 +62,13 @@ export function createApproverContext(deps: {
         const key = row.osUser.toLowerCase();
         if (!byOsUser.has(key)) byOsUser.set(key, knownEmails(row.osUser));
         const known = await byOsUser.get(key)!;
-        const isKnown = known.some((email) => email.toLowerCase() === row.email.toLowerCase());
-        return { ...row, knownEmails: known, flags: isKnown ? [] : ['new_email' as const] };
+        return { ...row, knownEmails: known, flags: flagsFor(row.email, known) };
       }),
     );
   };
+}
+
+function flagsFor(email: string, known: string[]): AccessRequestFlag[] {
+  if (known.length === 0) return ['first_request'];
+  return known.some((k) => k.toLowerCase() === email.toLowerCase()) ? [] : ['new_email'];
 }

@@ -54,6 +54,14 @@ export function createIssuePolicy(deps: {
     },
 
     /**
+     * A request the interval would refuse is not refused when this Client and osUser cancelled the
+     * sent OTP the interval runs from ("Wrong address?"), once per cancelled OTP: that OTP, or undefined.
+     */
+    intervalWaiver(clientId: string, osUser: string): string | undefined {
+      return requests.intervalWaiver(clientId, osUser);
+    },
+
+    /**
      * Refused (`otp_interval`) when this Client was issued an OTP less than the interval ago. A
      * computer's shared Client (machine, or a guard's per-user tokens) counts per osUser, so one user
      * of a shared computer cannot use up another's; a profile's lock is one user's anyway.

@@ -1,4 +1,4 @@
-import type { AuditEventType, OtpRequestState, RequestStatus } from '@latchkey/contracts';
+import { requestReference, type AuditEventType, type OtpRequestState, type RequestStatus } from '@latchkey/contracts';
 import type { AccessRequestRow } from './approver-context.js';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
@@ -21,6 +21,9 @@ import { resolveLocale, type Locale } from '@latchkey/i18n';
 export type { VerifyOutcome } from './verification.js';
 
 export type OtpService = ReturnType<typeof createOtpService>;
+
+/** A reference is read out about a recent request: it is looked for among this many of the newest. */
+export const REFERENCE_SEARCH_DEPTH = 5000;
 
 /**
  * Issuing, access-request decisions and verification. SQL lives in the stores (one per table), the
@@ -62,6 +65,7 @@ export function createOtpService(deps: {
       ...(row.storedStatus === 'pending' ? {} : { expiresAt: row.expiresAt }),
       // The approver's comment on a denial reaches the lock: the denial mail may be unreadable from there.
       ...(row.status === 'denied' && row.comment ? { comment: row.comment } : {}),
+      ...(row.status === 'sent' ? { attemptsLeft: Math.max(0, settings.get().maxVerifyAttempts - row.failedAttempts) } : {}),
     };
   }
 
@@ -104,13 +108,41 @@ export function createOtpService(deps: {
     return row && row.clientId === holder.id && actsFor(holder, row.osUser) ? row : { refused: 'not_found', what: 'request' };
   }
 
-  /** The interval, unless the request may use a re-locked session's allowance: a refusal, or that session. */
-  function intervalOrRelock(client: ClientRow, input: { osUser: string; email: string; relockOf?: string | undefined }) {
+  /**
+   * The interval, unless the request may use a re-locked session's allowance or a cancelled OTP's
+   * waiver: a refusal, or what it may use.
+   */
+  function intervalOrRelock(
+    client: ClientRow,
+    input: { osUser: string; email: string; relockOf?: string | undefined },
+  ): OtpRefusal | { relockSession?: string; waiverOf?: string } {
     const relockSession = policy.relockAllowance(client.id, input);
-    return relockSession ? { relockSession } : (policy.checkInterval(client, input.osUser) ?? {});
+    if (relockSession) return { relockSession };
+    const refused = policy.checkInterval(client, input.osUser);
+    if (!refused) return {};
+    const waiverOf = policy.intervalWaiver(client.id, input.osUser);
+    return waiverOf ? { waiverOf } : refused;
   }
 
-  function useRelock(relockSession: string | undefined, client: ClientRow, input: { osUser: string; email: string }, requestId: string) {
+  function useAllowance(
+    allowed: { relockSession?: string; waiverOf?: string },
+    client: ClientRow,
+    input: { osUser: string; email: string },
+    requestId: string,
+  ) {
+    if (allowed.waiverOf) {
+      requests.useIntervalWaiver(allowed.waiverOf, requestId);
+      audit.record({
+        type: 'otp.interval_waived',
+        clientId: client.id,
+        computerName: client.computerName,
+        osUser: input.osUser,
+        email: input.email,
+        requestId,
+        detail: `the one-time password of request ${allowed.waiverOf} was cancelled: not refused by the interval`,
+      });
+    }
+    const relockSession = allowed.relockSession;
     if (!relockSession) return;
     deps.sessions.useRelockAllowance(relockSession, requestId);
     audit.record({
@@ -180,7 +212,7 @@ export function createOtpService(deps: {
           if ('refused' in allowed) return allowed;
           const locale = input.locale ?? null;
           const id = requests.insert({ clientId: client.id, osUser: input.osUser, email: input.email, method: input.method, locale });
-          useRelock(allowed.relockSession, client, input, id);
+          useAllowance(allowed, client, input, id);
           issue({ id, clientId: client.id, computerName: client.computerName, osUser: input.osUser, email: input.email, locale });
           audit.record({
             type: 'otp.issued',
@@ -225,7 +257,7 @@ export function createOtpService(deps: {
           const superseded = requests.supersedePending(client.id, input.osUser);
           const { relockOf: _relockOf, ...fields } = input;
           const id = requests.insert({ clientId: client.id, ...fields });
-          useRelock(allowed.relockSession, client, input, id);
+          useAllowance(allowed, client, input, id);
           for (const old of superseded) {
             audit.record({ type: 'access_request.superseded', ...auditBase, requestId: old, detail: `by ${id}` });
           }
@@ -250,23 +282,27 @@ export function createOtpService(deps: {
           }
           const row = requireRow(id);
           // At most one notice a minute per staff member: the rest are folded into a later reminder.
+          // An emergency is never folded: its notice goes at once and names who, where and why.
           for (const to of new Set(deps.staffEmails())) {
-            mail.enqueueThrottled('request-pending', STAFF_NOTICE_INTERVAL_MS, {
-              now: pendingRequestMail(
-                {
-                  to,
-                  computerName: client.computerName,
-                  osUser: input.osUser,
-                  email: input.email,
-                  method: input.method,
-                  reason: input.reason,
-                  expiresAt: row.expiresAt,
-                  consoleUrl: deps.consoleUrl,
-                },
-                mailContext(),
-              ),
-              later: pendingRequestsReminderMail({ to, consoleUrl: deps.consoleUrl }, mailContext()),
-            });
+            const notice = pendingRequestMail(
+              {
+                to,
+                computerName: client.computerName,
+                osUser: input.osUser,
+                email: input.email,
+                method: input.method,
+                reason: input.reason,
+                expiresAt: row.expiresAt,
+                consoleUrl: deps.consoleUrl,
+              },
+              mailContext(),
+            );
+            if (input.method === 'emergency') mail.enqueue('request-emergency', notice);
+            else
+              mail.enqueueThrottled('request-pending', STAFF_NOTICE_INTERVAL_MS, {
+                now: notice,
+                later: pendingRequestsReminderMail({ to, consoleUrl: deps.consoleUrl }, mailContext()),
+              });
           }
           audit.record({
             type: input.method === 'emergency' ? 'access_request.emergency_created' : 'access_request.created',
@@ -314,7 +350,11 @@ export function createOtpService(deps: {
         })
         .immediate(),
 
-    /** "Use a different email": the Client withdraws its own pending request, so no approver can pick the mistyped one. */
+    /**
+     * "Use a different email": the Client withdraws its own pending request, so no approver can pick
+     * the mistyped one. "Wrong address?": it cancels its sent OTP, which stops verifying, and its
+     * next request is not refused by the interval (once per cancelled OTP).
+     */
     cancel: (holder: TokenHolder, requestId: string): OtpRequestState | OtpRefusal =>
       db
         .transaction(() => {
@@ -323,7 +363,7 @@ export function createOtpService(deps: {
           if ('refused' in row) return row;
           if (!requests.markCancelled(requestId)) return { refused: 'not_pending' } as const;
           audit.record({
-            type: 'access_request.cancelled',
+            type: row.status === 'sent' ? 'otp.cancelled' : 'access_request.cancelled',
             clientId,
             computerName: row.computerName,
             osUser: row.osUser,
@@ -337,6 +377,11 @@ export function createOtpService(deps: {
     verify: verification.verify,
 
     listAccessRequests: (query: { status?: RequestStatus; limit: number }): AccessRequestRow[] => requests.listAccessRequests(query),
+    /** The access request with this reference among the newest REFERENCE_SEARCH_DEPTH, if any. */
+    findByReference(reference: string): AccessRequestRow | undefined {
+      const id = requests.recentAccessRequestIds(REFERENCE_SEARCH_DEPTH).find((candidate) => requestReference(candidate) === reference);
+      return id === undefined ? undefined : requests.getAccessRequest(id);
+    },
     countAccessRequests: (query: { status?: RequestStatus }): number => requests.countAccessRequests(query),
     emailsVerifiedBy: requests.emailsVerifiedBy,
     osUsersSeen: requests.osUsersSeen,

@@ -27,6 +27,7 @@ export interface RequestRow {
   otpSealed: Buffer | null;
   /** The language the lock asked in (`en`, `de`, `fr`, `es`); null: English. Every mail about the request speaks it. */
   locale: string | null;
+  failedAttempts: number;
 }
 
 /**
@@ -52,7 +53,8 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
   const selectById = db.prepare<Record<string, unknown>, RequestRow>(
     `SELECT r.id, r.client_id AS clientId, c.computer_name AS computerName, r.os_user AS osUser, r.email, r.method,
             r.reason, ${STATUS} AS status, r.status AS storedStatus, r.created_at AS createdAt, r.expires_at AS expiresAt,
-            r.decided_by AS decidedBy, r.decided_at AS decidedAt, r.comment, r.otp_sealed AS otpSealed, r.locale
+            r.decided_by AS decidedBy, r.decided_at AS decidedAt, r.comment, r.otp_sealed AS otpSealed, r.locale,
+            r.failed_attempts AS failedAttempts
        FROM otp_requests r JOIN clients c ON c.id = r.client_id
       WHERE r.id = @id`,
   );
@@ -81,9 +83,24 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
       WHERE client_id = @clientId AND status = 'pending'
       RETURNING id`,
   );
+  // Pending (withdrawn before anyone decided) or sent (mailed to a wrong address): either stops here.
   const setCancelled = db.prepare<Record<string, unknown>>(
     `UPDATE otp_requests AS r SET status = 'cancelled', decided_at = @now
-      WHERE r.id = @id AND r.status = 'pending' AND ${STILL_VALID}`,
+      WHERE r.id = @id AND r.status IN ('pending', 'sent') AND ${STILL_VALID}`,
+  );
+  // A sent OTP this Client and osUser cancelled, whose waiver is unused, and that is the OTP the
+  // Client's interval runs from (nothing was issued to the Client after it).
+  const selectIntervalWaiver = db.prepare<Record<string, unknown>, { id: string }>(
+    `SELECT r.id FROM otp_requests r JOIN clients c ON c.id = r.client_id
+      WHERE r.client_id = @clientId AND r.os_user = @osUser AND r.status = 'cancelled' AND r.issued_at IS NOT NULL
+        AND r.interval_waived_for IS NULL AND r.issued_at >= c.last_otp_issued_at
+      ORDER BY r.created_at DESC LIMIT 1`,
+  );
+  const useIntervalWaiver = db.prepare<Record<string, unknown>>(
+    'UPDATE otp_requests SET interval_waived_for = @requestId WHERE id = @id AND interval_waived_for IS NULL',
+  );
+  const recentAccessRequestIds = db.prepare<Record<string, unknown>, { id: string }>(
+    `SELECT r.id FROM otp_requests r WHERE r.method IN ('email', 'emergency') ORDER BY r.created_at DESC LIMIT @limit`,
   );
   const selectLive = db.prepare<Record<string, unknown>, { id: string; otpHash: Buffer; method: StoredMethod }>(
     `SELECT r.id, r.otp_hash AS otpHash, r.method FROM otp_requests r
@@ -233,8 +250,20 @@ export function createRequestStore(db: Db, clock: Clock, settings: SettingsStore
     denyAllPendingOf: (clientId: string, actor: string, comment: string): string[] =>
       denyPendingOfClient.all({ now: clock.now(), clientId, actor, comment }).map((r) => r.id),
 
-    /** The Client withdraws a still-valid pending request ("Use a different email"); false when it was no longer pending. */
+    /**
+     * The Client withdraws a still-valid pending request ("Use a different email") or sent OTP
+     * ("Wrong address?"); false when it was neither any more.
+     */
     markCancelled: (id: string): boolean => setCancelled.run({ ...at(), id }).changes === 1,
+
+    /** The cancelled OTP whose waiver a new request of this Client and osUser may use instead of waiting out the interval. */
+    intervalWaiver: (clientId: string, osUser: string): string | undefined => selectIntervalWaiver.get({ clientId, osUser })?.id,
+
+    /** Inside the transaction that creates `requestId`: the cancelled OTP `id`'s waiver is used. */
+    useIntervalWaiver: (id: string, requestId: string): void => void useIntervalWaiver.run({ id, requestId }),
+
+    /** The ids of the newest `limit` access requests (a request reference is searched among them). */
+    recentAccessRequestIds: (limit: number): string[] => recentAccessRequestIds.all({ limit }).map((r) => r.id),
 
     /** The issued, still-valid OTPs of this Client, osUser and email. */
     liveOtps: (clientId: string, osUser: string, email: string) => selectLive.all({ ...at(), clientId, osUser, email }),

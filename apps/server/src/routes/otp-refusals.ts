@@ -23,7 +23,7 @@ export function refusalError(refusal: OtpRefusal): AppError {
       return new AppError(
         403,
         'account_not_linked',
-        'This Windows account is not linked to your user. Ask an administrator to add it to your Windows accounts, or ask the helpdesk for emergency access.',
+        'This Windows account is not linked to your Management Tool login. Ask an administrator to add it to your Windows accounts, or ask the helpdesk for emergency access.',
       );
     case 'self_approval':
       return new AppError(

@@ -52,7 +52,9 @@ describe('a session filled with events', () => {
     const admin = await t.adminToken();
     await t.api(admin)(routes.approveAccessRequest, { params: { requestId }, body: {} });
     const mail = await t.smtp.waitFor((m) => m.to.includes(email));
-    const { sessionId } = await t.api(clientToken)(routes.verifyOtp, { body: { osUser, email, otp: otpFromMail(mail), nonce: testNonce() } });
+    const { sessionId } = await t.api(clientToken)(routes.verifyOtp, {
+      body: { osUser, email, otp: otpFromMail(mail), nonce: testNonce() },
+    });
     const post = (events: ActivityEvent[]) =>
       t.api(clientToken)(routes.postSessionEvents, { params: { sessionId: sessionId! }, body: { events } });
 

@@ -197,7 +197,9 @@ describe('request floods', () => {
 
   it('sends each staff member at most one notice a minute, and one reminder for the rest', async () => {
     const { clientToken } = await t.enroll('PC-NOTICE');
-    for (let i = 1; i <= 4; i++) expect(await emergency(clientToken, `CORP\\user${i}`)).toMatchObject({ status: 'pending' });
+    const byEmail = (token: string, osUser: string) =>
+      requestOtp(token, { osUser, method: 'email', email: `${osUser.replace(/\W/g, '')}@corp.example.com` });
+    for (let i = 1; i <= 4; i++) expect(await byEmail(clientToken, `CORP\\user${i}`)).toMatchObject({ status: 'pending' });
     const staffMails = () => t.smtp.mails.filter((m) => m.to.includes('admin@corp.example.com'));
     await t.smtp.waitFor(() => staffMails().length >= 1);
     await new Promise((r) => setTimeout(r, 1500));
@@ -208,7 +210,7 @@ describe('request floods', () => {
     await t.smtp.waitFor(() => staffMails().length >= 2);
     expect(staffMails()[1]!.subject).toBe('More access requests waiting for approval');
     t.clock.advance(5_000);
-    expect(await emergency(clientToken, 'CORP\\user5')).toMatchObject({ status: 'pending' });
+    expect(await byEmail(clientToken, 'CORP\\user5')).toMatchObject({ status: 'pending' });
     await new Promise((r) => setTimeout(r, 1500));
     expect(staffMails()).toHaveLength(2);
   });
@@ -234,7 +236,7 @@ describe('allowed email domains and approver context', () => {
     expect(await generateFor('ann@corp.example.com')).toMatchObject({ requestId: expect.any(String) });
   });
 
-  it('lists knownEmails beside each request and flags new_email when the requested email is not among them', async () => {
+  it('lists knownEmails beside each request: new_email when there are some and the email is none of them, first_request when there are none', async () => {
     const admin = await t.adminToken();
     await t.createUser(admin, { login: 'ann', role: 'user', email: 'ann@corp.example.com' });
     const { clientId, clientToken } = await t.enroll('PC-CONTEXT');
@@ -252,7 +254,7 @@ describe('allowed email domains and approver context', () => {
     const byEmail = Object.fromEntries(list.map((r) => [r.email, { known: r.knownEmails, flags: r.flags }]));
     expect(byEmail).toEqual({
       'attacker@corp.example.com': { known: ['ann.home@corp.example.com', 'ann@corp.example.com'], flags: ['new_email'] },
-      'bob@corp.example.com': { known: [], flags: ['new_email'] },
+      'bob@corp.example.com': { known: [], flags: ['first_request'] },
       'ANN@corp.example.com': { known: ['ann.home@corp.example.com', 'ann@corp.example.com'], flags: [] },
     });
   });

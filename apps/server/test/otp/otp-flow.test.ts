@@ -283,11 +283,11 @@ describe('methods and policy', () => {
   it('serves the policy from the settings', async () => {
     const { clientToken } = await t.enroll();
     const admin = await t.adminToken();
-    await t.updateSettings(admin, { autoSendToDirectoryUsers: true, otpLength: 6 });
+    await t.updateSettings(admin, { autoSendToInternalUsers: true, otpLength: 6 });
     expect(await t.api(clientToken)(routes.getPolicy, {})).toMatchObject({
       allowOneTimePasswords: true,
-      autoSendToDirectoryUsers: true,
-      autoSendToInternalUsers: false,
+      autoSendToDirectoryUsers: false,
+      autoSendToInternalUsers: true,
       accessRequestExpirationMinutes: 30,
       otpRequestIntervalMinutes: 60,
       otpLength: 6,

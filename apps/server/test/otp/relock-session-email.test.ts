@@ -44,7 +44,9 @@ describe("a re-locked session's new OTP", () => {
     expect(state).toMatchObject({ status: 'sent', email: EMAIL });
     const mail = await t.smtp.waitFor((m) => mailsTo(EMAIL).indexOf(m) >= mailsBefore);
     expect(mail.subject).toBe('Ihr Einmalpasswort für PC-RELOCK');
-    const { sessionId } = await t.api(clientToken)(routes.verifyOtp, { body: { osUser: OS_USER, email: EMAIL, otp: otpFromMail(mail), nonce: testNonce() } });
+    const { sessionId } = await t.api(clientToken)(routes.verifyOtp, {
+      body: { osUser: OS_USER, email: EMAIL, otp: otpFromMail(mail), nonce: testNonce() },
+    });
     expect(sessionId).not.toBe(session);
     expect(mailsTo(STAFF)).toHaveLength(staffBefore);
 

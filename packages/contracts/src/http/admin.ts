@@ -8,3 +8,4 @@ export * from './admin/users.js';
 export * from './admin/audit.js';
 export * from './admin/lockouts.js';
 export * from './admin/offline-unlocks.js';
+export * from './admin/directory.js';

@@ -47,5 +47,8 @@ export const AUDIT_EVENT_TYPES = [
   'client.user_token_created',
   'session.relocked',
   'offline_unlock.reported',
+  // v1.2 the helpdesk's day: a sent OTP cancelled by its Client ("Wrong address?") and the interval it waived
+  'otp.cancelled',
+  'otp.interval_waived',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -93,7 +93,11 @@ export const getOtpRequest = defineRoute({
   },
 });
 
-/** "Use a different email": the Client withdraws its own pending request. 409 `not_pending` once decided. */
+/**
+ * "Use a different email": the Client withdraws its own pending request. v1.2 "Wrong address?": a
+ * `sent` request too; its OTP stops verifying and the next request of that Client and osUser is not
+ * refused by the interval (once per cancelled OTP). 409 `not_pending` once neither (denied, used, expired…).
+ */
 export const cancelOtpRequest = defineRoute({
   method: 'POST',
   url: '/api/v1/otp/requests/:requestId/cancel',

@@ -17,6 +17,7 @@ import {
   deleteUser,
   denyAccessRequest,
   generateOtp,
+  getDirectoryStatus,
   getSettings,
   listAccessRequests,
   listAudit,
@@ -77,5 +78,6 @@ export const routes = {
   postSessionEvents,
   listSessionEvents,
   listClientOsUsers,
+  getDirectoryStatus,
 } as const;
 export type RouteName = keyof typeof routes;

@@ -5,6 +5,11 @@ import { IdSchema } from './common.js';
 
 export const SessionIdParamsSchema = Type.Object({ sessionId: IdSchema }, { additionalProperties: false });
 
+/** How often a Client sends a session's heartbeat. */
+export const HEARTBEAT_INTERVAL_MS = 60_000;
+/** A session not heard from for this long shows as not responding (3 heartbeats missed). */
+export const NOT_RESPONDING_AFTER_MS = 3 * HEARTBEAT_INTERVAL_MS;
+
 export const heartbeat = defineRoute({
   method: 'POST',
   url: '/api/v1/sessions/:sessionId/heartbeat',

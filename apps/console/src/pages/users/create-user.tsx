@@ -1,11 +1,11 @@
-import { NEW_PASSWORD_MIN_LENGTH, isValidEmail, isValidLoginName, routes, type Role } from '@latchkey/contracts';
+import { DEFAULT_USER_ROLE, NEW_PASSWORD_MIN_LENGTH, isValidEmail, isValidLoginName, routes, type Role } from '@latchkey/contracts';
 import { api } from '../../api';
 import { Field, described } from '../../components/field';
 import { useAction, useForm } from '../../components/use-form';
 import { FormActions } from '../../components/form-actions';
 import { ACCOUNTS_HINT, ROLE_HINT, RoleSelect, parseAccounts, type Say } from '../users/user-fields';
 
-const EMPTY = { login: '', email: '', role: 'helpdesk' as Role, password: '', accounts: '' };
+const EMPTY = { login: '', email: '', role: DEFAULT_USER_ROLE as Role, password: '', accounts: '' };
 
 /** The form under the list that adds an internal user. */
 export function CreateUser({ onCreated, say }: { onCreated: () => void; say: Say }) {

@@ -30,7 +30,7 @@ export function UsersPage({ self }: { self: string }) {
             {rows.map((u) => (
               <tr key={u.login}>
                 <td>{u.login}</td>
-                <td>{u.email}</td>
+                <td class="cell-wide">{u.email}</td>
                 <td>
                   <span class={`tag tag-role-${u.role}`}>{u.role}</span>
                 </td>
@@ -40,7 +40,7 @@ export function UsersPage({ self }: { self: string }) {
                 <td>
                   <Time ms={u.createdAt} now={now} />
                 </td>
-                <td>
+                <td class="cell-actions">
                   <UserActions user={u} self={self} onChanged={users.reload} say={say} />
                 </td>
               </tr>

@@ -1,4 +1,4 @@
-import { ACCESS_REQUESTS_TOTAL_HEADER, routes } from '@latchkey/contracts';
+import { ACCESS_REQUESTS_TOTAL_HEADER, normaliseRequestReference, routes } from '@latchkey/contracts';
 import { routeOptions, type TypedApp } from '../route-options.js';
 import { AppError } from '../../app-error.js';
 import { adminOf } from '../identity.js';
@@ -22,7 +22,15 @@ export default async function accessRequestRoutes(app: TypedApp) {
   app.route({
     ...routeOptions(routes.listAccessRequests),
     handler: async (request, reply) => {
-      const { status, limit } = request.query;
+      const { status, limit, reference } = request.query;
+      if (reference !== undefined) {
+        // What the user read out on the phone: that one request, or none (a typo finds nothing, never another's).
+        const normalised = normaliseRequestReference(reference);
+        const found = normalised === null ? undefined : app.otp.findByReference(normalised);
+        const rows = found && (!status || found.status === status) ? [found] : [];
+        reply.header(ACCESS_REQUESTS_TOTAL_HEADER, String(rows.length));
+        return withContext(rows);
+      }
       const query = status ? { status } : {};
       reply.header(ACCESS_REQUESTS_TOTAL_HEADER, String(app.otp.countAccessRequests(query)));
       return withContext(app.otp.listAccessRequests({ ...query, limit: Math.min(Number(limit ?? 200), 1000) }));

@@ -1,4 +1,4 @@
-import { routes } from '@latchkey/contracts';
+import { DEFAULT_USER_ROLE, routes } from '@latchkey/contracts';
 import { routeOptions, type TypedApp } from '../route-options.js';
 import { adminOf } from '../identity.js';
 
@@ -8,7 +8,7 @@ export default async function userRoutes(app: TypedApp) {
   app.route({
     ...routeOptions(routes.createUser),
     handler: async (request, reply) => {
-      const user = await app.users.create(request.body);
+      const user = await app.users.create({ ...request.body, role: request.body.role ?? DEFAULT_USER_ROLE });
       app.audit.record({ type: 'user.created', actor: adminOf(request).login, email: user.email, detail: `${user.login} as ${user.role}` });
       return reply.code(201).send(user);
     },

@@ -70,19 +70,17 @@ export default async function otpRoutes(app: TypedApp) {
       if (body.method === 'directory') {
         if (!settings.autoSendToDirectoryUsers) throw methodNotAllowed('Automatic sending to Active Directory users');
         const email = await resolveDirectoryEmail(app, client, body.osUser);
-        return reply
-          .code(201)
-          .send(
-            unlessRefused(
-              app.otp.issueNow(client, {
-                osUser: body.osUser,
-                email,
-                method: 'directory',
-                relockOf: body.relockOf,
-                locale: mailLocale(body),
-              }),
-            ),
-          );
+        return reply.code(201).send(
+          unlessRefused(
+            app.otp.issueNow(client, {
+              osUser: body.osUser,
+              email,
+              method: 'directory',
+              relockOf: body.relockOf,
+              locale: mailLocale(body),
+            }),
+          ),
+        );
       }
       if (!settings.autoSendToInternalUsers) throw methodNotAllowed('Automatic sending to internal users');
       const user = await internalUser(client, body);

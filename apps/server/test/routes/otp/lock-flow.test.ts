@@ -69,11 +69,11 @@ describe('cancelling a request ("Use a different email")', () => {
     expect((await status(owner.clientToken, requestId)).status).toBe('pending');
   });
 
-  it('a decided or lapsed request cannot be cancelled', async () => {
+  it('a denied or lapsed request cannot be cancelled (a sent one can: "Wrong address?", test/helpdesk)', async () => {
     const { clientToken } = await t.enroll('PC-LATE');
-    const approved = await create(clientToken, { osUser: 'CORP\\a', method: 'email', email: 'a@corp.example.com' });
-    await decide(approved.requestId, 'approve');
-    await expect(cancel(clientToken, approved.requestId)).rejects.toMatchObject({ status: 409 });
+    const denied = await create(clientToken, { osUser: 'CORP\\a', method: 'email', email: 'a@corp.example.com' });
+    await decide(denied.requestId, 'deny');
+    await expect(cancel(clientToken, denied.requestId)).rejects.toMatchObject({ status: 409 });
 
     await t.updateSettings(admin, { otpRequestIntervalMinutes: 0 });
     const lapsing = await create(clientToken, { osUser: 'CORP\\b', method: 'email', email: 'b@corp.example.com' });

@@ -4,8 +4,13 @@ import { CommentSchema, EmailSchema, IdSchema, OsUserSchema, QueryIntegerSchema,
 import { OtpRequestMethodSchema, RequestIdParamsSchema, RequestStatusSchema } from '../otp.js';
 import { STAFF, adminErrors } from './shared.js';
 
-/** Why an access request deserves a closer look: `new_email`, the email is not among `knownEmails`. */
-export const ACCESS_REQUEST_FLAGS = ['new_email'] as const;
+/**
+ * What an approver should know about a request: `new_email`, the osUser has known emails and this is
+ * none of them (check it with them before approving); `first_request`, the osUser has no known email
+ * at all, so there is nothing to compare with.
+ */
+export const ACCESS_REQUEST_FLAGS = ['new_email', 'first_request'] as const;
+export type AccessRequestFlag = (typeof ACCESS_REQUEST_FLAGS)[number];
 
 // ---- access requests -----------------------------------------------------------------------
 
@@ -36,6 +41,8 @@ export type AccessRequest = Static<typeof AccessRequestSchema>;
 export const ListAccessRequestsQuerySchema = Type.Object(
   {
     status: Type.Optional(RequestStatusSchema),
+    /** A request reference as the user read it out (normaliseRequestReference); only that request, if any. */
+    reference: Type.Optional(Type.String({ maxLength: 20 })),
     limit: Type.Optional(QueryIntegerSchema),
   },
   { additionalProperties: false },

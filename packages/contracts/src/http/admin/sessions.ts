@@ -17,6 +17,13 @@ export type SessionVia = Static<typeof SessionViaSchema>;
 /** How a listed session was opened: any SessionVia, or (v1.2) `exempt`, by the lock-decision without an OTP (`exempt` says why). */
 export const AdminSessionViaSchema = Type.Union([...SessionViaSchema.anyOf, Type.Literal('exempt')]);
 export type AdminSessionVia = Static<typeof AdminSessionViaSchema>;
+/**
+ * `active`: open and heard from within NOT_RESPONDING_AFTER_MS; `not_responding`: open, but its
+ * Client has missed 3 heartbeats (off the network, switched off, or gone); `ended`.
+ */
+export const SESSION_STATES = ['active', 'not_responding', 'ended'] as const;
+export const SessionStateSchema = Type.Union(SESSION_STATES.map((s) => Type.Literal(s)));
+export type SessionState = Static<typeof SessionStateSchema>;
 
 export const AdminSessionSchema = Type.Object(
   {
@@ -32,6 +39,7 @@ export const AdminSessionSchema = Type.Object(
     endedAt: Type.Union([TimestampSchema, Type.Null()]),
     /** v1.2: present on a session the lock-decision opened without an OTP (via `exempt`): why it was not locked. */
     exempt: Type.Optional(ExemptReasonSchema),
+    state: SessionStateSchema,
   },
   { additionalProperties: false },
 );

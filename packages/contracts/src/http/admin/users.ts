@@ -26,11 +26,14 @@ export const CreateUserBodySchema = Type.Object(
     login: LoginNameSchema,
     password: NewPasswordSchema,
     email: EmailSchema,
-    role: RoleSchema,
+    /** `user` when omitted (DEFAULT_USER_ROLE): a new user gets the least rights until someone chooses more. */
+    role: Type.Optional(RoleSchema),
     windowsAccounts: Type.Optional(WindowsAccountsSchema),
   },
   { additionalProperties: false },
 );
+/** The role a new internal user gets unless one is chosen (the console's form preselects it too). */
+export const DEFAULT_USER_ROLE = 'user' as const;
 export type CreateUserBody = Static<typeof CreateUserBodySchema>;
 
 export const UpdateUserBodySchema = Type.Object(
