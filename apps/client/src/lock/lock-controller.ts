@@ -18,15 +18,29 @@ import {
   type SessionVia,
   type VerifyInput,
   type OfflineUnlockInput,
+  type LogonKind,
 } from '@latchkey/contracts';
 import { backoffDelay, systemTimers, type Timers } from './timers.js';
 import { OfflineFlow } from './offline-flow.js';
 import type { OfflineUnlock } from './offline-unlock.js';
 import { relockNotice, type Relockable, type SessionEvent } from './relock.js';
 import { verdictNotice, type VerdictHook } from './verdict.js';
-import { accessDeniedBecause, errorNotice, inputNotice, intervalNotice, resentNotice, statusNotice, unreachable } from './messages.js';
+import {
+  accessDeniedBecause,
+  burntNotice,
+  cancelledNotice,
+  errorNotice,
+  inputNotice,
+  intervalNotice,
+  resentNotice,
+  statusNotice,
+  unreachable,
+  wordsFor,
+  type Words,
+} from './messages.js';
 import { StatusWatch } from './status-watch.js';
-import { cancelledNotice, lapsed, readStatus, settledStatus } from './request-flow.js';
+import { lapsed, readStatus, settledStatus } from './request-flow.js';
+import { decideAtStart, localExemption, type DecisionHost } from './lock-decision.js';
 
 /** What survives a restart of the lock (so "Resend" still works after the program was restarted). */
 export interface SavedRequest {
@@ -42,8 +56,14 @@ export interface UnlockedSession {
   /** Absent after an offline unlock until the server has recorded it. */
   sessionId?: string;
   email: string;
-  /** How, as far as this Client knows: its own emergency request, its own request, or none (Generate Password). */
-  via: SessionVia;
+  /** How, as far as this Client knows: its own emergency request, its own request, or none (Generate Password); `exempt`: never locked (lock-decision.ts). */
+  via: SessionVia | 'exempt';
+}
+
+/** The last policy the server gave, kept for a start without the server (exemptAccounts' `.\name` entries, the company's words). */
+export interface PolicyStore {
+  load(): ClientPolicy | undefined;
+  save(policy: ClientPolicy): void;
 }
 
 export interface LockControllerOptions {
@@ -70,6 +90,14 @@ export interface LockControllerOptions {
   offline?: OfflineUnlock;
   /** Signed verdicts (verdict.ts): nothing unlocks on an answer this hook refuses. */
   verdicts: VerdictHook;
+  /** The language of the lock (Windows' display language, a BCP 47 tag); unknown ones speak English. */
+  locale?: string;
+  /**
+   * A lock without a guard asks the server at start whether this logon must unlock at all
+   * (lock-decision.ts). Absent: always locked (a guard decides for the lock, or tests).
+   */
+  lockDecision?: { logonKind: () => LogonKind | Promise<LogonKind> };
+  policyStore?: PolicyStore;
 }
 
 type Listener = (state: LockState) => void;
@@ -117,9 +145,14 @@ export class LockController implements Relockable {
   /** Set while a session unlocked earlier is locked again; its id goes with the next OTP request (relock.ts). */
   private relockOf: string | undefined;
   private lastUnlock: number | undefined;
+  private intervalTimer: unknown;
+  private decided = false;
+  /** The lock's language. */
+  readonly words: Words;
 
   constructor(options: LockControllerOptions) {
     this.options = options;
+    this.words = wordsFor(options.locale);
     this.timers = options.timers ?? systemTimers;
     this.random = options.random ?? Math.random;
     this.api = createApiClient({ baseUrl: options.baseUrl, fetch: options.fetch, token: options.clientToken });
@@ -139,6 +172,7 @@ export class LockController implements Relockable {
       popup: 'lock',
       osUser: options.osUser,
       ...(options.computerName ? { computerName: options.computerName } : {}),
+      locale: this.words.locale,
       requestMode: 'email',
       otpAllowed: true,
       otpLength: DEFAULT_POLICY.otpLength,
@@ -156,6 +190,7 @@ export class LockController implements Relockable {
         adoptSession: (sessionId) => this.adoptSession(sessionId),
         awaitingSession: () => !!this.session && !this.session.sessionId,
         reportIntervalMs: options.heartbeatIntervalMs ?? 60_000,
+        words: this.words,
       });
   }
 
@@ -174,6 +209,7 @@ export class LockController implements Relockable {
     const request = next.request;
     next.canResend = !!request && request.status === 'sent' && (request.expiresAt === undefined || request.expiresAt > this.timers.now());
     this.current = next;
+    this.followInterval();
     const snapshot = this.state;
     for (const listener of this.listeners) listener(snapshot);
   }
@@ -183,20 +219,55 @@ export class LockController implements Relockable {
     else this.update({}, ['notice']);
   }
 
+  /**
+   * While an interval refusal is shown, its minutes count down: the notice is written again at each
+   * minute's turn, and says "now" once the time has come.
+   */
+  private followInterval(): void {
+    this.timers.clearTimeout(this.intervalTimer);
+    const { notice, nextRequestAt } = this.current;
+    if (notice?.code !== 'otp_interval' || nextRequestAt === undefined || this.disposed) return;
+    const left = nextRequestAt - this.timers.now();
+    const step = left % 60_000 || 60_000;
+    this.intervalTimer = this.timers.setTimeout(
+      () => {
+        if (this.current.notice?.code !== 'otp_interval') return;
+        this.setNotice(this.intervalNoticeNow());
+      },
+      Math.max(0, step),
+    );
+  }
+
+  private intervalNoticeNow(): Notice {
+    return intervalNotice(this.words, this.current.nextRequestAt ?? this.timers.now(), this.timers.now(), this.current.canResend);
+  }
+
   // ---- start and reconnect ----
 
   /** Fetches the policy (retrying with backoff while the server cannot be reached) and restores a saved request. */
   async start(): Promise<void> {
     await this.offlineFlow?.start();
+    const kept = this.options.policyStore?.load();
+    if (kept) this.applyPolicy(kept, false);
     const saved = this.options.store?.load();
     if (saved) this.update({ email: saved.email, request: { requestId: saved.requestId, status: 'sent', email: saved.email } });
-    await this.refreshPolicy();
+    const answered = await this.refreshPolicy();
+    // No server: only a local break-glass account of the policy this computer holds stays open.
+    if (!answered && this.options.lockDecision && !this.decided && localExemption(this.options.osUser, this.current.computerName, kept)) {
+      this.decided = true;
+      return this.unlock({ email: '', via: 'exempt' });
+    }
+    if (this.settled()) return;
     if (saved && this.current.phase === 'locked') await this.refreshRequest();
     if (this.current.request?.status === 'pending') this.watch.start(this.current.request);
   }
 
-  private applyPolicy(policy: ClientPolicy): void {
+  private applyPolicy(policy: ClientPolicy, fromServer = true): void {
     this.policy = policy;
+    if (fromServer) this.options.policyStore?.save(policy);
+    const words = { lockTitle: policy.lockTitle, lockMessage: policy.lockMessage, helpdeskContact: policy.helpdeskContact };
+    const absent = (Object.keys(words) as (keyof typeof words)[]).filter((key) => !words[key]);
+    this.update(Object.fromEntries(Object.entries(words).filter(([, v]) => v)), absent);
     this.update({
       requestMode: requestModeOf(policy),
       ...(alternativeModeOf(policy) ? { alternativeMode: alternativeModeOf(policy) } : {}),
@@ -227,13 +298,26 @@ export class LockController implements Relockable {
       this.update({ phase: 'locked' }, ['busy', 'retry']);
       void this.options.verdicts.report(this.api);
       if (wasOffline && this.current.notice?.code === 'server_unreachable') this.setNotice(undefined);
-      if (!this.policy.allowOneTimePasswords) this.setNotice(errorNotice('otp_not_allowed'));
+      if (!this.policy.allowOneTimePasswords) this.setNotice(errorNotice(this.words, 'otp_not_allowed'));
+      if (this.options.lockDecision && !this.decided) await this.decide(this.options.lockDecision);
       return true;
     } catch (err) {
       this.update({}, ['busy']);
       if (!this.settled()) this.handleFailure(err);
       return false;
     }
+  }
+
+  /** Asks once whether this logon must unlock at all; opens only on a signed "no" (lock-decision.ts). */
+  private async decide(ask: NonNullable<LockControllerOptions['lockDecision']>): Promise<void> {
+    this.decided = true;
+    const host: DecisionHost = { api: this.api, verdicts: this.options.verdicts, osUser: this.options.osUser, words: this.words };
+    const outcome = await decideAtStart(host, await ask.logonKind());
+    if (this.settled()) return;
+    if (outcome.kind === 'open') return this.unlock({ sessionId: outcome.sessionId, email: '', via: 'exempt' });
+    if (outcome.kind === 'refused') this.setNotice(outcome.notice);
+    // unreachable or 'lock': the lock stays; ask again at the next start.
+    if (outcome.kind === 'unreachable') this.decided = false;
   }
 
   /** Server unreachable: stay locked, say so, try again later. Anything else: show what it said. */
@@ -243,11 +327,11 @@ export class LockController implements Relockable {
       return;
     }
     if (err instanceof ApiError) {
-      this.setNotice(errorNotice(err.code, err.retryAfterSeconds));
+      this.setNotice(errorNotice(this.words, err.code, err.retryAfterSeconds));
       if (this.current.phase === 'starting') this.update({ phase: 'locked' });
       return;
     }
-    this.setNotice(errorNotice('internal_error'));
+    this.setNotice(errorNotice(this.words, 'internal_error'));
   }
 
   private scheduleReconnect(): void {
@@ -256,7 +340,7 @@ export class LockController implements Relockable {
     this.reconnectAttempt += 1;
     const delay = backoffDelay(this.reconnectAttempt, this.options.backoff ?? { initialMs: 2_000, maxMs: 60_000 }, this.random);
     const at = this.timers.now() + delay;
-    this.update({ phase: 'offline', retry: { attempt: this.reconnectAttempt, at }, notice: unreachable() });
+    this.update({ phase: 'offline', retry: { attempt: this.reconnectAttempt, at }, notice: unreachable(this.words) });
     this.reconnectTimer = this.timers.setTimeout(() => void this.refreshPolicy(), delay);
     this.offlineFlow?.unreachable(this.reconnectAttempt);
   }
@@ -282,13 +366,23 @@ export class LockController implements Relockable {
   async showRequest(): Promise<void> {
     if (this.settled()) return;
     this.update({ popup: 'request' });
-    if (this.current.notice?.code !== 'otp_interval') this.setNotice(undefined);
+    // A new request known to be refused by the interval (a burnt OTP issued within it): say so at
+    // once, with emergency access, instead of letting Request run into the refusal.
+    const next = this.current.nextRequestAt;
+    if (next !== undefined && next > this.timers.now()) this.setNotice(this.intervalNoticeNow());
+    else if (this.current.notice?.code !== 'otp_interval') this.setNotice(undefined);
     await this.refreshPolicy();
   }
 
   showLock(): void {
     if (this.settled()) return;
-    const keep = this.current.request && this.current.notice?.code !== 'otp_interval' ? statusNotice(this.current.request) : undefined;
+    const request = this.current.request;
+    const keep =
+      request && this.current.notice?.code !== 'otp_interval'
+        ? request.status === 'burnt'
+          ? burntNotice(this.words, this.current.nextRequestAt, false)
+          : statusNotice(this.words, request)
+        : undefined;
     this.update({ popup: 'lock' });
     this.setNotice(keep);
   }
@@ -303,6 +397,7 @@ export class LockController implements Relockable {
     if (input.method === 'email' || input.method === 'emergency') body.email = input.email!.trim();
     if (input.method === 'emergency' && input.reason?.trim()) body.reason = input.reason.trim();
     if (this.relockOf) body.relockOf = this.relockOf;
+    body.locale = this.words.locale;
     if (input.method === 'internal') {
       body.login = input.login!.trim();
       body.password = input.password!;
@@ -317,40 +412,39 @@ export class LockController implements Relockable {
       if (err instanceof ApiError && err.code === 'otp_interval') {
         const nextRequestAt = this.timers.now() + (err.retryAfterSeconds ?? 60) * 1000;
         this.update({ nextRequestAt });
-        this.setNotice(intervalNotice(nextRequestAt, this.timers.now(), this.current.canResend));
+        this.setNotice(this.intervalNoticeNow());
         return;
       }
       if (err instanceof ApiError && err.code === 'method_not_allowed')
-        void this.refreshPolicy().then(() => this.setNotice(errorNotice('method_not_allowed')));
+        void this.refreshPolicy().then(() => this.setNotice(errorNotice(this.words, 'method_not_allowed')));
       this.handleFailure(err);
     }
   }
 
   private checkRequestInput(input: RequestOtpInput): Notice | undefined {
-    if (!this.policy.allowOneTimePasswords) return errorNotice('otp_not_allowed');
+    const w = this.words;
+    if (!this.policy.allowOneTimePasswords) return errorNotice(w, 'otp_not_allowed');
     const mode = this.current.requestMode;
-    if (input.method === 'email' && mode !== 'email') return errorNotice('method_not_allowed');
+    if (input.method === 'email' && mode !== 'email') return errorNotice(w, 'method_not_allowed');
     const allowed = input.method === mode || input.method === this.current.alternativeMode;
-    if ((input.method === 'directory' || input.method === 'internal') && !allowed) return errorNotice('method_not_allowed');
+    if ((input.method === 'directory' || input.method === 'internal') && !allowed) return errorNotice(w, 'method_not_allowed');
     if (input.method === 'email' || input.method === 'emergency') {
       const email = input.email?.trim() ?? '';
-      if (!email) return inputNotice('email_missing', 'Enter your email address.');
-      if (!isValidEmail(email)) return inputNotice('email_invalid', 'Enter a valid email address, like name@example.com.');
-      if (input.reason && !isSafeMultilineText(input.reason)) {
-        return inputNotice('reason_invalid', 'The reason has invisible or control characters. Type it again without them.');
-      }
+      if (!email) return inputNotice(w, 'email_missing');
+      if (!isValidEmail(email)) return inputNotice(w, 'email_invalid');
+      if (input.reason && !isSafeMultilineText(input.reason)) return inputNotice(w, 'reason_invalid');
     }
     if (input.method === 'internal') {
-      if (!input.login?.trim()) return inputNotice('login_missing', 'Enter your login name.');
-      if (!isValidLoginName(input.login.trim())) return errorNotice('invalid_credentials');
-      if (!input.password) return inputNotice('password_missing', 'Enter your password.');
+      if (!input.login?.trim()) return inputNotice(w, 'login_missing');
+      if (!isValidLoginName(input.login.trim())) return errorNotice(w, 'invalid_credentials');
+      if (!input.password) return inputNotice(w, 'password_missing');
     }
     return undefined;
   }
 
   private acceptRequest(request: OtpRequestState): void {
     this.options.store?.save({ requestId: request.requestId, email: request.email });
-    this.update({ request, email: request.email, popup: 'lock', notice: statusNotice(request) }, ['busy', 'nextRequestAt']);
+    this.update({ request, email: request.email, popup: 'lock', notice: statusNotice(this.words, request) }, ['busy', 'nextRequestAt']);
     this.watch.start(request);
   }
 
@@ -360,8 +454,13 @@ export class LockController implements Relockable {
     if (!known || known.requestId !== answer.requestId || this.settled()) return;
     const request = readStatus(answer, this.timers.now());
     const changed = request.status !== known.status || known.expiresAt === undefined;
-    this.update({ request });
-    if (changed && this.current.notice?.code !== 'otp_interval') this.setNotice(statusNotice(request));
+    const nextRequestAt = request.status === 'burnt' && changed ? this.nextRequestAfter(request) : undefined;
+    this.update({ request, ...(nextRequestAt !== undefined ? { nextRequestAt } : {}) });
+    if (changed && this.current.notice?.code !== 'otp_interval') {
+      this.setNotice(
+        request.status === 'burnt' ? burntNotice(this.words, this.current.nextRequestAt, false) : statusNotice(this.words, request),
+      );
+    }
     if (settledStatus(request.status)) {
       this.options.store?.save(undefined);
       // A code was sent to this address (used, burnt, expired): it stays shown. Denied, lapsed, cancelled: the field is free again.
@@ -369,6 +468,17 @@ export class LockController implements Relockable {
       if (!codeWasSent) this.update({}, ['email']);
     }
     this.watch.follow(request);
+  }
+
+  /**
+   * When the interval lets this Client have a new OTP after `request`'s (issued an expiry period
+   * before its expiresAt); undefined when that time has passed or cannot be known.
+   */
+  private nextRequestAfter(request: OtpRequestState): number | undefined {
+    const { otpRequestIntervalMinutes, accessRequestExpirationMinutes } = this.policy;
+    if (request.expiresAt === undefined || otpRequestIntervalMinutes <= 0) return undefined;
+    const next = request.expiresAt - accessRequestExpirationMinutes * 60_000 + otpRequestIntervalMinutes * 60_000;
+    return next > this.timers.now() ? next : undefined;
   }
 
   private requestFailed(err: unknown): void {
@@ -393,10 +503,15 @@ export class LockController implements Relockable {
     }
   }
 
-  /** "Use a different email": withdraws the pending request and opens the request form again with its address to correct. */
+  /**
+   * "Use a different email" (pending) and "Wrong address?" (sent): withdraws the request (a sent
+   * OTP stops working, and the next request is not refused by the interval) and opens the request
+   * form again with its address to correct.
+   */
   async cancelRequest(): Promise<void> {
     const request = this.current.request;
-    if (!request || request.status !== 'pending' || this.current.busy || this.settled()) return;
+    const open = request?.status === 'pending' || (request?.status === 'sent' && this.current.canResend);
+    if (!request || !open || this.current.busy || this.settled()) return;
     this.update({ busy: 'cancel' });
     try {
       await this.api(routes.cancelOtpRequest, { params: { requestId: request.requestId } });
@@ -410,7 +525,7 @@ export class LockController implements Relockable {
     this.watch.stop();
     this.options.store?.save(undefined);
     // The view puts the address back into the request form, editable, to correct it.
-    this.update({ popup: 'request', notice: cancelledNotice(request.email) }, ['busy', 'request', 'email']);
+    this.update({ popup: 'request', notice: cancelledNotice(this.words, request.email) }, ['busy', 'request', 'email', 'nextRequestAt']);
   }
 
   async resend(): Promise<void> {
@@ -419,12 +534,12 @@ export class LockController implements Relockable {
     this.update({ busy: 'resend' });
     try {
       const resent = await this.api(routes.resendOtp, { params: { requestId: request.requestId } });
-      this.update({ request: resent, email: resent.email, popup: 'lock', notice: resentNotice(resent.email) }, ['busy']);
+      this.update({ request: resent, email: resent.email, popup: 'lock', notice: resentNotice(this.words, resent.email) }, ['busy']);
     } catch (err) {
       this.update({}, ['busy']);
       if (err instanceof ApiError && err.code === 'not_resendable') {
         await this.refreshRequest();
-        this.setNotice(errorNotice('not_resendable'));
+        this.setNotice(errorNotice(this.words, 'not_resendable'));
         return;
       }
       this.handleFailure(err);
@@ -437,10 +552,10 @@ export class LockController implements Relockable {
     if (this.current.busy === 'verify' || this.settled()) return;
     const email = (this.current.email ?? input.email).trim();
     const otp = input.otp.replace(/[\s-]/g, '');
-    if (!email) return this.setNotice(inputNotice('email_missing', 'Enter your email address.'));
-    if (!isValidEmail(email)) return this.setNotice(inputNotice('email_invalid', 'Enter a valid email address, like name@example.com.'));
+    if (!email) return this.setNotice(inputNotice(this.words, 'email_missing'));
+    if (!isValidEmail(email)) return this.setNotice(inputNotice(this.words, 'email_invalid'));
     if (!new RegExp(`^[0-9]{${this.current.otpLength}}$`).test(otp)) {
-      return this.setNotice(inputNotice('otp_format', `Enter the ${this.current.otpLength}-digit one-time password from the email.`));
+      return this.setNotice(inputNotice(this.words, 'otp_format', { length: this.current.otpLength }));
     }
     this.update({ busy: 'verify' }, ['notice']);
     let result;
@@ -449,12 +564,10 @@ export class LockController implements Relockable {
       result = await this.api(routes.verifyOtp, { body: { osUser: this.options.osUser, email, otp, nonce } });
     } catch (err) {
       if (err instanceof ApiError && err.code === 'access_denied') {
-        this.update({ notice: errorNotice('access_denied') }, ['busy']);
-        // The server says the same for every failure; the request's status can tell the person more.
+        this.update({ notice: errorNotice(this.words, 'access_denied') }, ['busy']);
+        // The server says the same for every failure; the request's status (and the attempts left) can tell the person more.
         await this.refreshRequest();
-        const request = this.current.request;
-        const because = request && settledStatus(request.status) ? accessDeniedBecause(request) : undefined;
-        this.setNotice(because ?? errorNotice('access_denied'));
+        this.setNotice(accessDeniedBecause(this.words, this.current.request, this.current.nextRequestAt));
         return;
       }
       this.update({}, ['busy']);
@@ -464,7 +577,7 @@ export class LockController implements Relockable {
     if (this.settled()) return;
     const refused = await this.options.verdicts.refuse(result, this.options.osUser, nonce);
     if (refused) {
-      this.update({ notice: verdictNotice(refused) }, ['busy']);
+      this.update({ notice: verdictNotice(this.words, refused) }, ['busy']);
       return void this.options.verdicts.report(this.api);
     }
     if (this.settled()) return;
@@ -545,10 +658,48 @@ export class LockController implements Relockable {
   relock(event: SessionEvent): void {
     if (this.disposed || this.current.phase !== 'unlocked') return;
     this.relockOf = this.session?.sessionId;
-    this.update({ phase: 'locked', popup: 'lock', notice: relockNotice(event) }, ['request', 'busy', 'retry', 'nextRequestAt']);
-    void this.refreshPolicy().then(() => {
-      if (this.current.phase === 'locked' && !this.current.notice) this.setNotice(relockNotice(event));
+    const email = this.session?.via === 'exempt' ? undefined : this.session?.email;
+    this.update({ phase: 'locked', popup: 'lock', notice: relockNotice(this.words, event) }, [
+      'request',
+      'email',
+      'busy',
+      'retry',
+      'nextRequestAt',
+    ]);
+    void this.refreshPolicy().then(async () => {
+      if (this.current.phase !== 'locked') return;
+      if (email && this.policy.relockSendsToSessionEmail && this.policy.allowOneTimePasswords && this.relockOf) {
+        await this.requestForRelock(event, email);
+      }
+      if (this.current.phase === 'locked' && !this.current.notice) this.setNotice(relockNotice(this.words, event));
     });
+  }
+
+  /**
+   * relockSendsToSessionEmail: the new OTP is asked for at once, for the address this session was
+   * unlocked with (the server mails it without approval, once per re-lock). Anything but a sent OTP
+   * leaves the plain re-lock notice and the usual ways to request one.
+   */
+  private async requestForRelock(event: SessionEvent, email: string): Promise<void> {
+    const body: OtpRequestBody = {
+      osUser: this.options.osUser,
+      method: 'email',
+      email,
+      relockOf: this.relockOf,
+      locale: this.words.locale,
+    };
+    this.update({ busy: 'request' });
+    try {
+      const request = await this.api(routes.createOtpRequest, { body });
+      this.update({}, ['busy']);
+      if (this.settled() || this.current.phase !== 'locked') return;
+      this.requestMethod = 'email';
+      this.acceptRequest(request);
+      if (request.status === 'sent') this.setNotice(relockNotice(this.words, event, request.email));
+    } catch {
+      this.update({}, ['busy']);
+      if (!this.settled()) this.setNotice(relockNotice(this.words, event));
+    }
   }
 
   get sessionId(): string | undefined {
@@ -565,7 +716,7 @@ export class LockController implements Relockable {
   /** Stops every timer; the state stays readable. */
   dispose(): void {
     this.disposed = true;
-    for (const timer of [this.reconnectTimer, this.heartbeatTimer]) this.timers.clearTimeout(timer);
+    for (const timer of [this.reconnectTimer, this.heartbeatTimer, this.intervalTimer]) this.timers.clearTimeout(timer);
     this.watch.stop();
     this.offlineFlow?.dispose();
   }

@@ -14,6 +14,7 @@ import {
   type VerdictFailureReason,
   type VerifyResult,
 } from '@latchkey/contracts';
+import type { Words } from './messages.js';
 
 /**
  * Checks the server's signed answers before anything is unlocked. The bytes come from contracts
@@ -84,16 +85,9 @@ export async function checkUnlockedSessions(
   return answer.sessions;
 }
 
-export function verdictNotice(reason: VerdictFailureReason): Notice {
-  const why =
-    reason === 'no_pinned_key' || reason === 'key_mismatch'
-      ? 'This computer does not know the Latchkey server’s key, or the server named a different one.'
-      : 'The unlock answer did not carry a valid signature from the Latchkey server: something between this computer and the server may have changed it.';
-  return {
-    kind: 'error',
-    code: 'verdict_invalid',
-    text: `${why} This computer stays locked. Try again; if it happens again, tell your helpdesk (it has been reported).`,
-  };
+export function verdictNotice(w: Words, reason: VerdictFailureReason): Notice {
+  const why = reason === 'no_pinned_key' || reason === 'key_mismatch' ? w.t('notice.verdictKey') : w.t('notice.verdictSignature');
+  return { kind: 'error', code: 'verdict_invalid', text: `${why} ${w.t('notice.verdictStaysLocked')}` };
 }
 
 /** Who this Client is and which key it trusts; undefined until it has enrolled. */
