@@ -564,10 +564,11 @@ export class LockController implements Relockable {
       result = await this.api(routes.verifyOtp, { body: { osUser: this.options.osUser, email, otp, nonce } });
     } catch (err) {
       if (err instanceof ApiError && err.code === 'access_denied') {
-        this.update({ notice: errorNotice(this.words, 'access_denied') }, ['busy']);
-        // The server says the same for every failure; the request's status (and the attempts left) can tell the person more.
+        // The server says the same for every failure; the request's status (and the attempts left)
+        // can tell the person more: one notice, once that is known.
         await this.refreshRequest();
-        this.setNotice(accessDeniedBecause(this.words, this.current.request, this.current.nextRequestAt));
+        if (this.settled()) return;
+        this.update({ notice: accessDeniedBecause(this.words, this.current.request, this.current.nextRequestAt) }, ['busy']);
         return;
       }
       this.update({}, ['busy']);

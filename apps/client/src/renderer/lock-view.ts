@@ -356,6 +356,7 @@ function buildLockView(root: HTMLElement, api: LatchkeyApi, w: Words): (state: L
       openRequest.focus();
     } else if (lockInvalid && (previous?.busy === 'verify' || noticeChanged)) lockInvalid.focus();
     else if (popup === 'lock' && noticeChanged && code === 'request_denied' && visible(openRequest)) openRequest.focus();
+    else if (popup === 'lock' && next.request?.status === 'sent' && previous?.request?.status === 'pending') lockOtp.control.focus();
 
     // Request pop-up.
     const mode = flow.formMode(next);
