@@ -1,5 +1,6 @@
 import {
   ApiError,
+  allowedRequestMethods,
   createApiClient,
   DEFAULT_POLICY,
   isSafeMultilineText,
@@ -424,10 +425,7 @@ export class LockController implements Relockable {
   private checkRequestInput(input: RequestOtpInput): Notice | undefined {
     const w = this.words;
     if (!this.policy.allowOneTimePasswords) return errorNotice(w, 'otp_not_allowed');
-    const mode = this.current.requestMode;
-    if (input.method === 'email' && mode !== 'email') return errorNotice(w, 'method_not_allowed');
-    const allowed = input.method === mode || input.method === this.current.alternativeMode;
-    if ((input.method === 'directory' || input.method === 'internal') && !allowed) return errorNotice(w, 'method_not_allowed');
+    if (!allowedRequestMethods(this.policy).has(input.method)) return errorNotice(w, 'method_not_allowed');
     if (input.method === 'email' || input.method === 'emergency') {
       const email = input.email?.trim() ?? '';
       if (!email) return inputNotice(w, 'email_missing');

@@ -1,7 +1,6 @@
 import {
   IdSchema,
-  isSafeText,
-  VERDICT_FAILURE_REASONS,
+  isVerdictFailure,
   base64UrlDecode,
   base64UrlEncode,
   routes,
@@ -121,20 +120,7 @@ const MAX_QUEUED = 20;
 
 /** Failures read back from storage: anything that would not pass the server's schema is dropped, so one bad entry never blocks the rest. */
 export function parseVerdictFailures(raw: unknown): VerdictFailure[] {
-  if (!Array.isArray(raw)) return [];
-  return raw.filter(
-    (f: Partial<Record<keyof VerdictFailure, unknown>>): f is VerdictFailure =>
-      !!f &&
-      typeof f.osUser === 'string' &&
-      f.osUser.length >= 1 &&
-      f.osUser.length <= 256 &&
-      isSafeText(f.osUser) &&
-      (VERDICT_FAILURE_REASONS as readonly unknown[]).includes(f.reason) &&
-      Number.isSafeInteger(f.at) &&
-      (f.at as number) >= 0 &&
-      (f.sessionId === undefined || (typeof f.sessionId === 'string' && new RegExp(IdSchema.pattern!).test(f.sessionId))) &&
-      Object.keys(f).every((k) => ['osUser', 'reason', 'at', 'sessionId'].includes(k)),
-  );
+  return Array.isArray(raw) ? raw.filter(isVerdictFailure) : [];
 }
 
 export function createVerdictHook(options: VerdictHookOptions): VerdictHook {

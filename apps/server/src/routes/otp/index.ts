@@ -1,4 +1,4 @@
-import { MAX_STATUS_WAIT_SECONDS, routes, verdictMessage, type OtpRequestBody } from '@latchkey/contracts';
+import { MAX_STATUS_WAIT_SECONDS, allowedRequestMethods, routes, verdictMessage, type OtpRequestBody } from '@latchkey/contracts';
 import { routeOptions, type TypedApp } from '../route-options.js';
 import { AppError, accessDenied } from '../../app-error.js';
 import { clientOf } from '../identity.js';
@@ -47,7 +47,7 @@ export default async function otpRoutes(app: TypedApp) {
       const settings = app.settings.get();
 
       if (body.method === 'email' || body.method === 'emergency') {
-        if (body.method === 'email' && (settings.autoSendToDirectoryUsers || settings.autoSendToInternalUsers)) {
+        if (!allowedRequestMethods(settings).has(body.method)) {
           throw methodNotAllowed('Requesting by email address');
         }
         if (!body.email) throw new AppError(400, 'invalid_request', 'Enter your email address.');
@@ -61,13 +61,13 @@ export default async function otpRoutes(app: TypedApp) {
         return reply.code(201).send(unlessRefused(state));
       }
       if (body.method === 'directory') {
-        if (!settings.autoSendToDirectoryUsers) throw methodNotAllowed('Automatic sending to Active Directory users');
+        if (!allowedRequestMethods(settings).has('directory')) throw methodNotAllowed('Automatic sending to Active Directory users');
         const email = await resolveDirectoryEmail(app, client, body.osUser);
         return reply
           .code(201)
           .send(unlessRefused(app.otp.issueNow(client, { osUser: body.osUser, email, method: 'directory', relockOf: body.relockOf })));
       }
-      if (!settings.autoSendToInternalUsers) throw methodNotAllowed('Automatic sending to internal users');
+      if (!allowedRequestMethods(settings).has('internal')) throw methodNotAllowed('Automatic sending to internal users');
       const user = await internalUser(client, body);
       return reply
         .code(201)
