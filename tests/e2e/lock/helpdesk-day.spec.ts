@@ -67,7 +67,7 @@ test.describe('email mode', () => {
     await expect(lock.getByRole('button', { name: 'Resend to alcie@corp.example.com' })).toBeVisible();
     await expect(lock.getByLabel('One-time password')).toBeFocused();
     await expectAxeClean(page, 'code sent, with reference, expiry and Wrong address?');
-    await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-otp-sent.png` });
+    await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-otp-sent-wrong-address.png` });
 
     await lock.getByRole('button', { name: 'Wrong address?' }).click();
     const request = requestPopup(page);
@@ -117,7 +117,7 @@ test.describe('email mode', () => {
       await expect(lock.getByRole('status')).toContainText('leads to emergency access');
       const openRequest = lock.getByRole('button', { name: 'Request One-Time Password' });
       await expect(openRequest).toBeFocused();
-      await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-code-burnt.png` });
+      await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-burnt-leads-to-emergency.png` });
 
       await openRequest.click();
       const request = requestPopup(page);
