@@ -40,6 +40,7 @@ import {
   type Words,
 } from './messages.js';
 import { StatusWatch } from './status-watch.js';
+import { SessionFlow, type UnlockedSession } from './session-flow.js';
 import { lapsed, readStatus, settledStatus } from './request-flow.js';
 import { decideAtStart, localExemption, type DecisionHost } from './lock-decision.js';
 
@@ -53,13 +54,7 @@ export interface RequestStore {
   save(value: SavedRequest | undefined): void;
 }
 
-export interface UnlockedSession {
-  /** Absent after an offline unlock until the server has recorded it. */
-  sessionId?: string;
-  email: string;
-  /** How, as far as this Client knows: its own emergency request, its own request, or none (Generate Password); `exempt`: never locked (lock-decision.ts). */
-  via: SessionVia | 'exempt';
-}
+export type { UnlockedSession } from './session-flow.js';
 
 /** The last policy the server gave, kept for a start without the server (exemptAccounts' `.\name` entries, the company's words). */
 export interface PolicyStore {
@@ -138,14 +133,10 @@ export class LockController implements Relockable {
   private reconnectTimer: unknown;
   private reconnectAttempt = 0;
   private readonly watch: StatusWatch;
-  private heartbeatTimer: unknown;
-  private session: UnlockedSession | undefined;
+  private readonly sessions: SessionFlow;
   private requestMethod: RequestOtpInput['method'] | undefined;
   private disposed = false;
   private readonly offlineFlow: OfflineFlow | undefined;
-  /** Set while a session unlocked earlier is locked again; its id goes with the next OTP request (relock.ts). */
-  private relockOf: string | undefined;
-  private lastUnlock: number | undefined;
   private intervalTimer: unknown;
   private decided = false;
   /** The lock's language. */
@@ -168,6 +159,12 @@ export class LockController implements Relockable {
         if (this.current.request?.requestId === request.requestId && !this.settled()) this.applyRequest({ ...request, status: 'expired' });
       },
     });
+    this.sessions = new SessionFlow({
+      api: this.api,
+      timers: this.timers,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 60_000,
+      ...(options.onSessionRecorded ? { onSessionRecorded: options.onSessionRecorded } : {}),
+    });
     this.current = {
       phase: 'starting',
       popup: 'lock',
@@ -188,8 +185,8 @@ export class LockController implements Relockable {
         update: (patch, remove) => this.update(patch, remove),
         unlock: () => this.unlock({ email: '', via: 'offline' }),
         settled: () => this.settled(),
-        adoptSession: (sessionId) => this.adoptSession(sessionId),
-        awaitingSession: () => !!this.session && !this.session.sessionId,
+        adoptSession: (sessionId) => this.sessions.adopt(sessionId),
+        awaitingSession: () => this.sessions.awaitingId,
         reportIntervalMs: options.heartbeatIntervalMs ?? 60_000,
         words: this.words,
       });
@@ -397,7 +394,7 @@ export class LockController implements Relockable {
     const body: OtpRequestBody = { osUser: this.options.osUser, method: input.method };
     if (input.method === 'email' || input.method === 'emergency') body.email = input.email!.trim();
     if (input.method === 'emergency' && input.reason?.trim()) body.reason = input.reason.trim();
-    if (this.relockOf) body.relockOf = this.relockOf;
+    if (this.sessions.relockOf) body.relockOf = this.sessions.relockOf;
     body.locale = this.words.locale;
     if (input.method === 'internal') {
       body.login = input.login!.trim();
@@ -585,58 +582,22 @@ export class LockController implements Relockable {
   }
 
   private unlock(session: UnlockedSession): void {
-    // The server ended the re-locked session if this OTP used its allowance; otherwise end it here.
-    if (this.session && this.session.sessionId !== session.sessionId) void this.endSession();
-    this.session = session;
-    this.relockOf = undefined;
-    this.lastUnlock = this.timers.now();
+    this.sessions.opened(session);
     this.timers.clearTimeout(this.reconnectTimer);
     this.watch.stop();
     this.options.store?.save(undefined);
     this.update({ phase: 'unlocked', email: session.email }, ['busy', 'notice', 'retry', 'nextRequestAt', 'offline']);
-    if (session.sessionId) this.scheduleHeartbeat();
     this.options.onUnlocked?.(session);
   }
 
-  private adoptSession(sessionId: string): void {
-    if (!this.session) return;
-    this.session.sessionId = sessionId;
-    this.scheduleHeartbeat();
-    this.options.onSessionRecorded?.({ ...this.session, sessionId }, this.lastUnlock ?? this.timers.now());
-  }
-
-  private scheduleHeartbeat(): void {
-    this.timers.clearTimeout(this.heartbeatTimer);
-    if (!this.session || this.disposed) return;
-    this.heartbeatTimer = this.timers.setTimeout(() => void this.heartbeat(), this.options.heartbeatIntervalMs ?? 60_000);
-  }
-
-  /** One heartbeat; a session the server has ended (404/409) stops them, a network failure does not. */
-  async heartbeat(): Promise<void> {
-    const session = this.session;
-    if (!session?.sessionId) return;
-    try {
-      await this.api(routes.heartbeat, { params: { sessionId: session.sessionId } });
-    } catch (err) {
-      if (err instanceof ApiError && (err.status === 404 || err.status === 409 || err.status === 401)) {
-        this.session = undefined;
-        return;
-      }
-    }
-    this.scheduleHeartbeat();
+  /** One heartbeat (SessionFlow). */
+  heartbeat(): Promise<void> {
+    return this.sessions.heartbeat();
   }
 
   /** Logoff or shutdown: report the end of the session (best effort, once). */
-  async endSession(): Promise<void> {
-    const session = this.session;
-    this.session = undefined;
-    this.timers.clearTimeout(this.heartbeatTimer);
-    if (!session?.sessionId) return;
-    try {
-      await this.api(routes.endSession, { params: { sessionId: session.sessionId } });
-    } catch {
-      // The server closes sessions that stop sending heartbeats.
-    }
+  endSession(): Promise<void> {
+    return this.sessions.end();
   }
 
   // ---- asking again (relock.ts) ----
@@ -646,7 +607,7 @@ export class LockController implements Relockable {
   }
 
   get lastUnlockAt(): number | undefined {
-    return this.lastUnlock;
+    return this.sessions.lastUnlockAt;
   }
 
   get askAgain(): { askAgainOnUnlock: boolean; unlockGraceMinutes: number } {
@@ -656,8 +617,9 @@ export class LockController implements Relockable {
   /** Locks an unlocked session again; its heartbeats go on until a new OTP unlocks it or it ends. */
   relock(event: SessionEvent): void {
     if (this.disposed || this.current.phase !== 'unlocked') return;
-    this.relockOf = this.session?.sessionId;
-    const email = this.session?.via === 'exempt' ? undefined : this.session?.email;
+    this.sessions.relock();
+    const session = this.sessions.current;
+    const email = session?.via === 'exempt' ? undefined : session?.email;
     this.update({ phase: 'locked', popup: 'lock', notice: relockNotice(this.words, event) }, [
       'request',
       'email',
@@ -667,7 +629,7 @@ export class LockController implements Relockable {
     ]);
     void this.refreshPolicy().then(async () => {
       if (this.current.phase !== 'locked') return;
-      if (email && this.policy.relockSendsToSessionEmail && this.policy.allowOneTimePasswords && this.relockOf) {
+      if (email && this.policy.relockSendsToSessionEmail && this.policy.allowOneTimePasswords && this.sessions.relockOf) {
         await this.requestForRelock(event, email);
       }
       if (this.current.phase === 'locked' && !this.current.notice) this.setNotice(relockNotice(this.words, event));
@@ -684,7 +646,7 @@ export class LockController implements Relockable {
       osUser: this.options.osUser,
       method: 'email',
       email,
-      relockOf: this.relockOf,
+      relockOf: this.sessions.relockOf,
       locale: this.words.locale,
     };
     this.update({ busy: 'request' });
@@ -702,7 +664,7 @@ export class LockController implements Relockable {
   }
 
   get sessionId(): string | undefined {
-    return this.session?.sessionId;
+    return this.sessions.current?.sessionId;
   }
 
   async signOut(): Promise<void> {
@@ -715,7 +677,8 @@ export class LockController implements Relockable {
   /** Stops every timer; the state stays readable. */
   dispose(): void {
     this.disposed = true;
-    for (const timer of [this.reconnectTimer, this.heartbeatTimer, this.intervalTimer]) this.timers.clearTimeout(timer);
+    for (const timer of [this.reconnectTimer, this.intervalTimer]) this.timers.clearTimeout(timer);
+    this.sessions.dispose();
     this.watch.stop();
     this.offlineFlow?.dispose();
   }
