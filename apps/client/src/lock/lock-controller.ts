@@ -14,7 +14,6 @@ import {
   type Notice,
   type OtpRequestBody,
   type OtpRequestState,
-  type RequestMode,
   type RequestOtpInput,
   type SessionVia,
   type VerifyInput,
@@ -41,6 +40,7 @@ import {
 } from './messages.js';
 import { StatusWatch } from './status-watch.js';
 import { SessionFlow, type UnlockedSession } from './session-flow.js';
+import { nextState, showsInterval, withPolicy } from './lock-state.js';
 import { lapsed, readStatus, settledStatus } from './request-flow.js';
 import { decideAtStart, localExemption, type DecisionHost } from './lock-decision.js';
 
@@ -97,17 +97,6 @@ export interface LockControllerOptions {
 }
 
 type Listener = (state: LockState) => void;
-
-export function requestModeOf(policy: ClientPolicy): RequestMode {
-  if (policy.autoSendToDirectoryUsers) return 'directory';
-  if (policy.autoSendToInternalUsers) return 'internal';
-  return 'email';
-}
-
-/** Both automatic options on: the directory form comes first, and may switch to the internal login. */
-export function alternativeModeOf(policy: ClientPolicy): RequestMode | undefined {
-  return policy.autoSendToDirectoryUsers && policy.autoSendToInternalUsers ? 'internal' : undefined;
-}
 
 /** A failure that means "no usable answer from the server" rather than "the server said no". */
 function isUnreachable(err: unknown): boolean {
@@ -202,10 +191,10 @@ export class LockController implements Relockable {
   }
 
   private update(patch: Partial<LockState>, remove: (keyof LockState)[] = []): void {
-    const next: LockState = { ...this.current, ...patch };
-    for (const key of remove) delete next[key];
-    const request = next.request;
-    next.canResend = !!request && request.status === 'sent' && (request.expiresAt === undefined || request.expiresAt > this.timers.now());
+    this.publish(nextState(this.current, patch, remove, this.timers.now()));
+  }
+
+  private publish(next: LockState): void {
     this.current = next;
     this.followInterval();
     const snapshot = this.state;
@@ -223,13 +212,13 @@ export class LockController implements Relockable {
    */
   private followInterval(): void {
     this.timers.clearTimeout(this.intervalTimer);
-    const { notice, nextRequestAt } = this.current;
-    if (notice?.code !== 'otp_interval' || nextRequestAt === undefined || this.disposed) return;
+    const { nextRequestAt } = this.current;
+    if (!showsInterval(this.current) || nextRequestAt === undefined || this.disposed) return;
     const left = nextRequestAt - this.timers.now();
     const step = left % 60_000 || 60_000;
     this.intervalTimer = this.timers.setTimeout(
       () => {
-        if (this.current.notice?.code !== 'otp_interval') return;
+        if (!showsInterval(this.current)) return;
         this.setNotice(this.intervalNoticeNow());
       },
       Math.max(0, step),
@@ -263,17 +252,7 @@ export class LockController implements Relockable {
   private applyPolicy(policy: ClientPolicy, fromServer = true): void {
     this.policy = policy;
     if (fromServer) this.options.policyStore?.save(policy);
-    const words = { lockTitle: policy.lockTitle, lockMessage: policy.lockMessage, helpdeskContact: policy.helpdeskContact };
-    const absent = (Object.keys(words) as (keyof typeof words)[]).filter((key) => !words[key]);
-    this.update(Object.fromEntries(Object.entries(words).filter(([, v]) => v)), absent);
-    this.update({
-      requestMode: requestModeOf(policy),
-      ...(alternativeModeOf(policy) ? { alternativeMode: alternativeModeOf(policy) } : {}),
-      otpAllowed: policy.allowOneTimePasswords,
-      otpLength: policy.otpLength,
-      ...(policy.computerName ? { computerName: policy.computerName } : {}),
-    });
-    if (!alternativeModeOf(policy)) this.update({}, ['alternativeMode']);
+    this.publish(withPolicy(this.current, policy, this.timers.now()));
   }
 
   /** Unlocked, signing out or disposed: late answers must not change the state any more. */
@@ -368,7 +347,7 @@ export class LockController implements Relockable {
     // once, with emergency access, instead of letting Request run into the refusal.
     const next = this.current.nextRequestAt;
     if (next !== undefined && next > this.timers.now()) this.setNotice(this.intervalNoticeNow());
-    else if (this.current.notice?.code !== 'otp_interval') this.setNotice(undefined);
+    else if (!showsInterval(this.current)) this.setNotice(undefined);
     await this.refreshPolicy();
   }
 
@@ -376,7 +355,7 @@ export class LockController implements Relockable {
     if (this.settled()) return;
     const request = this.current.request;
     const keep =
-      request && this.current.notice?.code !== 'otp_interval'
+      request && !showsInterval(this.current)
         ? request.status === 'burnt'
           ? burntNotice(this.words, this.current.nextRequestAt, false)
           : statusNotice(this.words, request)
@@ -451,7 +430,7 @@ export class LockController implements Relockable {
     const changed = request.status !== known.status || known.expiresAt === undefined;
     const nextRequestAt = request.status === 'burnt' && changed ? this.nextRequestAfter(request) : undefined;
     this.update({ request, ...(nextRequestAt !== undefined ? { nextRequestAt } : {}) });
-    if (changed && this.current.notice?.code !== 'otp_interval') {
+    if (changed && !showsInterval(this.current)) {
       this.setNotice(
         request.status === 'burnt' ? burntNotice(this.words, this.current.nextRequestAt, false) : statusNotice(this.words, request),
       );
