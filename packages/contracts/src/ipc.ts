@@ -2,6 +2,8 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { OtpRequestMethodSchema, OtpRequestStateSchema } from './http/otp.js';
 import { TimestampSchema } from './http/common.js';
+import { ERROR_CODES } from './errors.js';
+import type { ClientErrorCode } from './http/call.js';
 
 /**
  * The lock window's IPC contract: main hosts the lock controller, the preload turns this map into
@@ -27,11 +29,57 @@ export type LockPopup = Static<typeof LockPopupSchema>;
 export const RequestModeSchema = Type.Union([Type.Literal('email'), Type.Literal('directory'), Type.Literal('internal')]);
 export type RequestMode = Static<typeof RequestModeSchema>;
 
+/**
+ * Every notice the lock shows that is not an API error code: the request's status, the lock's own
+ * checks of what was typed, re-locks, offline unlock and signed verdicts. A closed list, so the
+ * renderer switches on known values only.
+ */
+export const LOCK_NOTICE_CODES = [
+  'server_unreachable',
+  'waiting_for_approval',
+  'otp_sent',
+  'otp_resent',
+  'request_denied',
+  'request_lapsed',
+  'request_expired',
+  'request_used',
+  'request_burnt',
+  'request_superseded',
+  'request_cancelled',
+  'interval_over',
+  'wrong_code',
+  'last_attempt',
+  'email_missing',
+  'email_invalid',
+  'reason_invalid',
+  'login_missing',
+  'password_missing',
+  'otp_format',
+  'relocked',
+  'relock_sent',
+  'verdict_invalid',
+  'decision_invalid',
+  'offline_format',
+  'offline_wrong',
+  'offline_burnt',
+  'offline_expired',
+  'offline_waiting',
+  'offline_unavailable',
+  'offline_unlocked',
+] as const;
+export type LockNoticeCode = (typeof LOCK_NOTICE_CODES)[number];
+/** A notice's code: one of the lock's own, or the API's error code it reports (`access_denied`, `otp_interval` …). */
+export type NoticeCode = LockNoticeCode | ClientErrorCode;
+export const NoticeCodeSchema = Type.Union(
+  [...new Set<string>([...LOCK_NOTICE_CODES, ...ERROR_CODES, 'network_error', 'bad_response'])].map((c) => Type.Literal(c)),
+) as unknown as TSchema & { static: NoticeCode };
+
 export const NoticeSchema = Type.Object(
   {
     kind: Type.Union([Type.Literal('info'), Type.Literal('success'), Type.Literal('error')]),
     /** Stable code the UI and tests can switch on (`otp_sent`, `access_denied`, `server_unreachable`, ...). */
-    code: Type.String({ maxLength: 64 }),
+    code: NoticeCodeSchema,
+    /** In the lock's language (LockState.locale). */
     text: Type.String({ maxLength: 1000 }),
   },
   { additionalProperties: false },
@@ -67,6 +115,12 @@ export const LockStateSchema = Type.Object(
     popup: LockPopupSchema,
     osUser: Type.String(),
     computerName: Type.Optional(Type.String()),
+    /** v1.2: the language the lock speaks (en, de, fr, es): the Windows display language, else English. */
+    locale: Type.String({ maxLength: 8 }),
+    /** v1.2: the company's words from the policy ('' or absent: the built-in heading and sentence). */
+    lockTitle: Type.Optional(Type.String({ maxLength: 80 })),
+    lockMessage: Type.Optional(Type.String({ maxLength: 500 })),
+    helpdeskContact: Type.Optional(Type.String({ maxLength: 200 })),
     requestMode: RequestModeSchema,
     /** Both automatic options on: the form may switch to this one ("Use my internal login instead"). */
     alternativeMode: Type.Optional(RequestModeSchema),
@@ -76,7 +130,7 @@ export const LockStateSchema = Type.Object(
     email: Type.Optional(Type.String()),
     /** The last request for an OTP (for status and resend). */
     request: Type.Optional(OtpRequestStateSchema),
-    /** After a refused new request (`otp_interval`): when a new one can be requested, epoch ms. */
+    /** After a refused new request (`otp_interval`), or a burnt OTP within the interval: when a new one can be requested, epoch ms. */
     nextRequestAt: Type.Optional(TimestampSchema),
     canResend: Type.Boolean(),
     busy: Type.Optional(LockBusySchema),

@@ -50,7 +50,8 @@ test.describe('email mode (neither auto option): request, approval, log in', () 
     await expect(lock.getByRole('status')).toContainText('waiting for approval');
     await expect(lock.getByLabel('Email')).toHaveValue('alice@corp.example.com');
     await expect(lock.getByLabel('Email')).not.toBeEditable();
-    await expect(lock.getByLabel('One-time password')).toBeFocused();
+    // Nothing was sent yet: focus goes back to the button that opened the request, not to an empty code field.
+    await expect(lock.getByRole('button', { name: 'Request One-Time Password' })).toBeFocused();
     await expectAxeClean(page, 'lock-waiting-for-approval');
     await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-waiting-for-approval.png` });
 
@@ -60,6 +61,8 @@ test.describe('email mode (neither auto option): request, approval, log in', () 
       'A one-time password has been sent to alice@corp.example.com. Enter it below to log in.',
       { timeout: 15_000 },
     );
+    // The code has arrived: the field for it has the focus.
+    await expect(lock.getByLabel('One-time password')).toBeFocused();
     await expectAxeClean(page, 'lock-otp-sent');
     await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-otp-sent.png` });
 
@@ -67,7 +70,8 @@ test.describe('email mode (neither auto option): request, approval, log in', () 
     await page.keyboard.type(wrongCode(code));
     await page.keyboard.press('Enter');
     await expect(lock.getByRole('status')).toHaveText('Access denied. The one-time password is wrong, has expired or was already used.');
-    await expect(lock.getByLabel('One-time password')).toHaveValue('');
+    // The wrong code stays, selected: typing the right one replaces it.
+    await expect(lock.getByLabel('One-time password')).toHaveValue(wrongCode(code));
     await expect(lock.getByLabel('One-time password')).toBeFocused();
     await expectAxeClean(page, 'lock-access-denied');
     await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-access-denied.png` });
@@ -130,6 +134,7 @@ test.describe('email mode (neither auto option): request, approval, log in', () 
   test('Sign out leaves the lock for the OS to end the session', async ({ page, stack }) => {
     const lock = await openLock(page, stack, 'PC-EMAIL-07');
     await lock.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('alertdialog', { name: 'Sign out of Windows?' }).getByRole('button', { name: 'Sign out' }).click();
     await expect(page.getByRole('heading', { name: 'Signing out…' })).toBeVisible();
     await expect(lock).toBeHidden();
     await expect(page.getByRole('heading', { name: 'Unlocked' })).toBeHidden();

@@ -50,8 +50,8 @@ for (const [index, { button, because }] of EVENTS.entries()) {
     await expect(page.getByRole('heading', { name: 'Unlocked' })).toBeHidden();
     await expect(lock.getByRole('status')).toContainText(`locked again ${because}`);
     await expect(page.getByRole('status').filter({ hasText: `${button}: locked again.` })).toBeVisible();
-    // The keyboard is in the lock card again, not left on the button outside it.
-    await expect(lock.getByLabel('One-time password')).toBeFocused();
+    // The keyboard is in the lock card again, on what comes next (a new code), not on an empty code field.
+    await expect(lock.getByRole('button', { name: 'Request One-Time Password' })).toBeFocused();
     await expect(lock.getByLabel('One-time password')).toHaveValue('');
     if (index === 0) await page.screenshot({ animations: 'disabled', path: `${SCREENSHOT_DIR}lock-relocked.png` });
     const axe = await new AxeBuilder({ page }).analyze();

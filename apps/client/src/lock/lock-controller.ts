@@ -1,5 +1,6 @@
 import {
   ApiError,
+  allowedRequestMethods,
   createApiClient,
   DEFAULT_POLICY,
   isSafeMultilineText,
@@ -13,11 +14,11 @@ import {
   type Notice,
   type OtpRequestBody,
   type OtpRequestState,
-  type RequestMode,
   type RequestOtpInput,
   type SessionVia,
   type VerifyInput,
   type OfflineUnlockInput,
+  type LogonKind,
 } from '@latchkey/contracts';
 import { backoffDelay, systemTimers, type Timers } from './timers.js';
 import { OfflineFlow } from './offline-flow.js';
@@ -25,9 +26,24 @@ import type { OfflineUnlocker } from './offline-unlock.js';
 import type { GuardLink } from './guard-link.js';
 import { relockNotice, type Relockable, type SessionEvent } from './relock.js';
 import { verdictNotice, type VerdictHook } from './verdict.js';
-import { accessDeniedBecause, errorNotice, inputNotice, intervalNotice, resentNotice, statusNotice, unreachable } from './messages.js';
+import {
+  accessDeniedBecause,
+  burntNotice,
+  cancelledNotice,
+  errorNotice,
+  inputNotice,
+  intervalNotice,
+  resentNotice,
+  statusNotice,
+  unreachable,
+  wordsFor,
+  type Words,
+} from './messages.js';
 import { StatusWatch } from './status-watch.js';
-import { cancelledNotice, lapsed, readStatus, settledStatus } from './request-flow.js';
+import { SessionFlow, type UnlockedSession } from './session-flow.js';
+import { nextState, showsInterval, withPolicy } from './lock-state.js';
+import { lapsed, readStatus, settledStatus } from './request-flow.js';
+import { decideAtStart, localExemption, type DecisionHost } from './lock-decision.js';
 
 /** What survives a restart of the lock (so "Resend" still works after the program was restarted). */
 export interface SavedRequest {
@@ -39,12 +55,12 @@ export interface RequestStore {
   save(value: SavedRequest | undefined): void;
 }
 
-export interface UnlockedSession {
-  /** Absent after an offline unlock until the server has recorded it. */
-  sessionId?: string;
-  email: string;
-  /** How, as far as this Client knows: its own emergency request, its own request, or none (Generate Password). */
-  via: SessionVia;
+export type { UnlockedSession } from './session-flow.js';
+
+/** The last policy the server gave, kept for a start without the server (exemptAccounts' `.\name` entries, the company's words). */
+export interface PolicyStore {
+  load(): ClientPolicy | undefined;
+  save(policy: ClientPolicy): void;
 }
 
 export interface LockControllerOptions {
@@ -73,20 +89,17 @@ export interface LockControllerOptions {
   verdicts: VerdictHook;
   /** On a computer with the guard (guard-link.ts): its nonce for each verify, and its say on every unlock. */
   guard?: Pick<GuardLink, 'nonce' | 'unlock'>;
+  /** The language of the lock (Windows' display language, a BCP 47 tag); unknown ones speak English. */
+  locale?: string;
+  /**
+   * A lock without a guard asks the server at start whether this logon must unlock at all
+   * (lock-decision.ts). Absent: always locked (a guard decides for the lock, or tests).
+   */
+  lockDecision?: { logonKind: () => LogonKind | Promise<LogonKind> };
+  policyStore?: PolicyStore;
 }
 
 type Listener = (state: LockState) => void;
-
-export function requestModeOf(policy: ClientPolicy): RequestMode {
-  if (policy.autoSendToDirectoryUsers) return 'directory';
-  if (policy.autoSendToInternalUsers) return 'internal';
-  return 'email';
-}
-
-/** Both automatic options on: the directory form comes first, and may switch to the internal login. */
-export function alternativeModeOf(policy: ClientPolicy): RequestMode | undefined {
-  return policy.autoSendToDirectoryUsers && policy.autoSendToInternalUsers ? 'internal' : undefined;
-}
 
 /** A failure that means "no usable answer from the server" rather than "the server said no". */
 function isUnreachable(err: unknown): boolean {
@@ -112,17 +125,18 @@ export class LockController implements Relockable {
   private reconnectTimer: unknown;
   private reconnectAttempt = 0;
   private readonly watch: StatusWatch;
-  private heartbeatTimer: unknown;
-  private session: UnlockedSession | undefined;
+  private readonly sessions: SessionFlow;
   private requestMethod: RequestOtpInput['method'] | undefined;
   private disposed = false;
   private readonly offlineFlow: OfflineFlow | undefined;
-  /** Set while a session unlocked earlier is locked again; its id goes with the next OTP request (relock.ts). */
-  private relockOf: string | undefined;
-  private lastUnlock: number | undefined;
+  private intervalTimer: unknown;
+  private decided = false;
+  /** The lock's language. */
+  readonly words: Words;
 
   constructor(options: LockControllerOptions) {
     this.options = options;
+    this.words = wordsFor(options.locale);
     this.timers = options.timers ?? systemTimers;
     this.random = options.random ?? Math.random;
     this.api = createApiClient({ baseUrl: options.baseUrl, fetch: options.fetch, token: options.clientToken });
@@ -137,11 +151,18 @@ export class LockController implements Relockable {
         if (this.current.request?.requestId === request.requestId && !this.settled()) this.applyRequest({ ...request, status: 'expired' });
       },
     });
+    this.sessions = new SessionFlow({
+      api: this.api,
+      timers: this.timers,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 60_000,
+      ...(options.onSessionRecorded ? { onSessionRecorded: options.onSessionRecorded } : {}),
+    });
     this.current = {
       phase: 'starting',
       popup: 'lock',
       osUser: options.osUser,
       ...(options.computerName ? { computerName: options.computerName } : {}),
+      locale: this.words.locale,
       requestMode: 'email',
       otpAllowed: true,
       otpLength: DEFAULT_POLICY.otpLength,
@@ -156,9 +177,10 @@ export class LockController implements Relockable {
         update: (patch, remove) => this.update(patch, remove),
         unlock: () => this.unlock({ email: '', via: 'offline' }),
         settled: () => this.settled(),
-        adoptSession: (sessionId) => this.adoptSession(sessionId),
-        awaitingSession: () => !!this.session && !this.session.sessionId,
+        adoptSession: (sessionId) => this.sessions.adopt(sessionId),
+        awaitingSession: () => this.sessions.awaitingId,
         reportIntervalMs: options.heartbeatIntervalMs ?? 60_000,
+        words: this.words,
       });
   }
 
@@ -172,11 +194,12 @@ export class LockController implements Relockable {
   }
 
   private update(patch: Partial<LockState>, remove: (keyof LockState)[] = []): void {
-    const next: LockState = { ...this.current, ...patch };
-    for (const key of remove) delete next[key];
-    const request = next.request;
-    next.canResend = !!request && request.status === 'sent' && (request.expiresAt === undefined || request.expiresAt > this.timers.now());
+    this.publish(nextState(this.current, patch, remove, this.timers.now()));
+  }
+
+  private publish(next: LockState): void {
     this.current = next;
+    this.followInterval();
     const snapshot = this.state;
     for (const listener of this.listeners) listener(snapshot);
   }
@@ -186,28 +209,53 @@ export class LockController implements Relockable {
     else this.update({}, ['notice']);
   }
 
+  /**
+   * While an interval refusal is shown, its minutes count down: the notice is written again at each
+   * minute's turn, and says "now" once the time has come.
+   */
+  private followInterval(): void {
+    this.timers.clearTimeout(this.intervalTimer);
+    const { nextRequestAt } = this.current;
+    if (!showsInterval(this.current) || nextRequestAt === undefined || this.disposed) return;
+    const left = nextRequestAt - this.timers.now();
+    const step = left % 60_000 || 60_000;
+    this.intervalTimer = this.timers.setTimeout(
+      () => {
+        if (!showsInterval(this.current)) return;
+        this.setNotice(this.intervalNoticeNow());
+      },
+      Math.max(0, step),
+    );
+  }
+
+  private intervalNoticeNow(): Notice {
+    return intervalNotice(this.words, this.current.nextRequestAt ?? this.timers.now(), this.timers.now(), this.current.canResend);
+  }
+
   // ---- start and reconnect ----
 
   /** Fetches the policy (retrying with backoff while the server cannot be reached) and restores a saved request. */
   async start(): Promise<void> {
     await this.offlineFlow?.start();
+    const kept = this.options.policyStore?.load();
+    if (kept) this.applyPolicy(kept, false);
     const saved = this.options.store?.load();
     if (saved) this.update({ email: saved.email, request: { requestId: saved.requestId, status: 'sent', email: saved.email } });
-    await this.refreshPolicy();
+    const answered = await this.refreshPolicy();
+    // No server: only a local break-glass account of the policy this computer holds stays open.
+    if (!answered && this.options.lockDecision && !this.decided && localExemption(this.options.osUser, this.current.computerName, kept)) {
+      this.decided = true;
+      return this.unlock({ email: '', via: 'exempt' });
+    }
+    if (this.settled()) return;
     if (saved && this.current.phase === 'locked') await this.refreshRequest();
     if (this.current.request?.status === 'pending') this.watch.start(this.current.request);
   }
 
-  private applyPolicy(policy: ClientPolicy): void {
+  private applyPolicy(policy: ClientPolicy, fromServer = true): void {
     this.policy = policy;
-    this.update({
-      requestMode: requestModeOf(policy),
-      ...(alternativeModeOf(policy) ? { alternativeMode: alternativeModeOf(policy) } : {}),
-      otpAllowed: policy.allowOneTimePasswords,
-      otpLength: policy.otpLength,
-      ...(policy.computerName ? { computerName: policy.computerName } : {}),
-    });
-    if (!alternativeModeOf(policy)) this.update({}, ['alternativeMode']);
+    if (fromServer) this.options.policyStore?.save(policy);
+    this.publish(withPolicy(this.current, policy, this.timers.now()));
   }
 
   /** Unlocked, signing out or disposed: late answers must not change the state any more. */
@@ -230,13 +278,26 @@ export class LockController implements Relockable {
       this.update({ phase: 'locked' }, ['busy', 'retry']);
       void this.options.verdicts.report(this.api);
       if (wasOffline && this.current.notice?.code === 'server_unreachable') this.setNotice(undefined);
-      if (!this.policy.allowOneTimePasswords) this.setNotice(errorNotice('otp_not_allowed'));
+      if (!this.policy.allowOneTimePasswords) this.setNotice(errorNotice(this.words, 'otp_not_allowed'));
+      if (this.options.lockDecision && !this.decided) await this.decide(this.options.lockDecision);
       return true;
     } catch (err) {
       this.update({}, ['busy']);
       if (!this.settled()) this.handleFailure(err);
       return false;
     }
+  }
+
+  /** Asks once whether this logon must unlock at all; opens only on a signed "no" (lock-decision.ts). */
+  private async decide(ask: NonNullable<LockControllerOptions['lockDecision']>): Promise<void> {
+    this.decided = true;
+    const host: DecisionHost = { api: this.api, verdicts: this.options.verdicts, osUser: this.options.osUser, words: this.words };
+    const outcome = await decideAtStart(host, await ask.logonKind());
+    if (this.settled()) return;
+    if (outcome.kind === 'open') return this.unlock({ sessionId: outcome.sessionId, email: '', via: 'exempt' });
+    if (outcome.kind === 'refused') this.setNotice(outcome.notice);
+    // unreachable or 'lock': the lock stays; ask again at the next start.
+    if (outcome.kind === 'unreachable') this.decided = false;
   }
 
   /** Server unreachable: stay locked, say so, try again later. Anything else: show what it said. */
@@ -246,11 +307,11 @@ export class LockController implements Relockable {
       return;
     }
     if (err instanceof ApiError) {
-      this.setNotice(errorNotice(err.code, err.retryAfterSeconds));
+      this.setNotice(errorNotice(this.words, err.code, err.retryAfterSeconds));
       if (this.current.phase === 'starting') this.update({ phase: 'locked' });
       return;
     }
-    this.setNotice(errorNotice('internal_error'));
+    this.setNotice(errorNotice(this.words, 'internal_error'));
   }
 
   private scheduleReconnect(): void {
@@ -259,7 +320,7 @@ export class LockController implements Relockable {
     this.reconnectAttempt += 1;
     const delay = backoffDelay(this.reconnectAttempt, this.options.backoff ?? { initialMs: 2_000, maxMs: 60_000 }, this.random);
     const at = this.timers.now() + delay;
-    this.update({ phase: 'offline', retry: { attempt: this.reconnectAttempt, at }, notice: unreachable() });
+    this.update({ phase: 'offline', retry: { attempt: this.reconnectAttempt, at }, notice: unreachable(this.words) });
     this.reconnectTimer = this.timers.setTimeout(() => void this.refreshPolicy(), delay);
     this.offlineFlow?.unreachable(this.reconnectAttempt);
   }
@@ -285,13 +346,23 @@ export class LockController implements Relockable {
   async showRequest(): Promise<void> {
     if (this.settled()) return;
     this.update({ popup: 'request' });
-    if (this.current.notice?.code !== 'otp_interval') this.setNotice(undefined);
+    // A new request known to be refused by the interval (a burnt OTP issued within it): say so at
+    // once, with emergency access, instead of letting Request run into the refusal.
+    const next = this.current.nextRequestAt;
+    if (next !== undefined && next > this.timers.now()) this.setNotice(this.intervalNoticeNow());
+    else if (!showsInterval(this.current)) this.setNotice(undefined);
     await this.refreshPolicy();
   }
 
   showLock(): void {
     if (this.settled()) return;
-    const keep = this.current.request && this.current.notice?.code !== 'otp_interval' ? statusNotice(this.current.request) : undefined;
+    const request = this.current.request;
+    const keep =
+      request && !showsInterval(this.current)
+        ? request.status === 'burnt'
+          ? burntNotice(this.words, this.current.nextRequestAt, false)
+          : statusNotice(this.words, request)
+        : undefined;
     this.update({ popup: 'lock' });
     this.setNotice(keep);
   }
@@ -305,7 +376,8 @@ export class LockController implements Relockable {
     const body: OtpRequestBody = { osUser: this.options.osUser, method: input.method };
     if (input.method === 'email' || input.method === 'emergency') body.email = input.email!.trim();
     if (input.method === 'emergency' && input.reason?.trim()) body.reason = input.reason.trim();
-    if (this.relockOf) body.relockOf = this.relockOf;
+    if (this.sessions.relockOf) body.relockOf = this.sessions.relockOf;
+    body.locale = this.words.locale;
     if (input.method === 'internal') {
       body.login = input.login!.trim();
       body.password = input.password!;
@@ -320,40 +392,36 @@ export class LockController implements Relockable {
       if (err instanceof ApiError && err.code === 'otp_interval') {
         const nextRequestAt = this.timers.now() + (err.retryAfterSeconds ?? 60) * 1000;
         this.update({ nextRequestAt });
-        this.setNotice(intervalNotice(nextRequestAt, this.timers.now(), this.current.canResend));
+        this.setNotice(this.intervalNoticeNow());
         return;
       }
       if (err instanceof ApiError && err.code === 'method_not_allowed')
-        void this.refreshPolicy().then(() => this.setNotice(errorNotice('method_not_allowed')));
+        void this.refreshPolicy().then(() => this.setNotice(errorNotice(this.words, 'method_not_allowed')));
       this.handleFailure(err);
     }
   }
 
   private checkRequestInput(input: RequestOtpInput): Notice | undefined {
-    if (!this.policy.allowOneTimePasswords) return errorNotice('otp_not_allowed');
-    const mode = this.current.requestMode;
-    if (input.method === 'email' && mode !== 'email') return errorNotice('method_not_allowed');
-    const allowed = input.method === mode || input.method === this.current.alternativeMode;
-    if ((input.method === 'directory' || input.method === 'internal') && !allowed) return errorNotice('method_not_allowed');
+    const w = this.words;
+    if (!this.policy.allowOneTimePasswords) return errorNotice(w, 'otp_not_allowed');
+    if (!allowedRequestMethods(this.policy).has(input.method)) return errorNotice(w, 'method_not_allowed');
     if (input.method === 'email' || input.method === 'emergency') {
       const email = input.email?.trim() ?? '';
-      if (!email) return inputNotice('email_missing', 'Enter your email address.');
-      if (!isValidEmail(email)) return inputNotice('email_invalid', 'Enter a valid email address, like name@example.com.');
-      if (input.reason && !isSafeMultilineText(input.reason)) {
-        return inputNotice('reason_invalid', 'The reason has invisible or control characters. Type it again without them.');
-      }
+      if (!email) return inputNotice(w, 'email_missing');
+      if (!isValidEmail(email)) return inputNotice(w, 'email_invalid');
+      if (input.reason && !isSafeMultilineText(input.reason)) return inputNotice(w, 'reason_invalid');
     }
     if (input.method === 'internal') {
-      if (!input.login?.trim()) return inputNotice('login_missing', 'Enter your login name.');
-      if (!isValidLoginName(input.login.trim())) return errorNotice('invalid_credentials');
-      if (!input.password) return inputNotice('password_missing', 'Enter your password.');
+      if (!input.login?.trim()) return inputNotice(w, 'login_missing');
+      if (!isValidLoginName(input.login.trim())) return errorNotice(w, 'invalid_credentials');
+      if (!input.password) return inputNotice(w, 'password_missing');
     }
     return undefined;
   }
 
   private acceptRequest(request: OtpRequestState): void {
     this.options.store?.save({ requestId: request.requestId, email: request.email });
-    this.update({ request, email: request.email, popup: 'lock', notice: statusNotice(request) }, ['busy', 'nextRequestAt']);
+    this.update({ request, email: request.email, popup: 'lock', notice: statusNotice(this.words, request) }, ['busy', 'nextRequestAt']);
     this.watch.start(request);
   }
 
@@ -363,8 +431,13 @@ export class LockController implements Relockable {
     if (!known || known.requestId !== answer.requestId || this.settled()) return;
     const request = readStatus(answer, this.timers.now());
     const changed = request.status !== known.status || known.expiresAt === undefined;
-    this.update({ request });
-    if (changed && this.current.notice?.code !== 'otp_interval') this.setNotice(statusNotice(request));
+    const nextRequestAt = request.status === 'burnt' && changed ? this.nextRequestAfter(request) : undefined;
+    this.update({ request, ...(nextRequestAt !== undefined ? { nextRequestAt } : {}) });
+    if (changed && !showsInterval(this.current)) {
+      this.setNotice(
+        request.status === 'burnt' ? burntNotice(this.words, this.current.nextRequestAt, false) : statusNotice(this.words, request),
+      );
+    }
     if (settledStatus(request.status)) {
       this.options.store?.save(undefined);
       // A code was sent to this address (used, burnt, expired): it stays shown. Denied, lapsed, cancelled: the field is free again.
@@ -372,6 +445,17 @@ export class LockController implements Relockable {
       if (!codeWasSent) this.update({}, ['email']);
     }
     this.watch.follow(request);
+  }
+
+  /**
+   * When the interval lets this Client have a new OTP after `request`'s (issued an expiry period
+   * before its expiresAt); undefined when that time has passed or cannot be known.
+   */
+  private nextRequestAfter(request: OtpRequestState): number | undefined {
+    const { otpRequestIntervalMinutes, accessRequestExpirationMinutes } = this.policy;
+    if (request.expiresAt === undefined || otpRequestIntervalMinutes <= 0) return undefined;
+    const next = request.expiresAt - accessRequestExpirationMinutes * 60_000 + otpRequestIntervalMinutes * 60_000;
+    return next > this.timers.now() ? next : undefined;
   }
 
   private requestFailed(err: unknown): void {
@@ -396,10 +480,15 @@ export class LockController implements Relockable {
     }
   }
 
-  /** "Use a different email": withdraws the pending request and opens the request form again with its address to correct. */
+  /**
+   * "Use a different email" (pending) and "Wrong address?" (sent): withdraws the request (a sent
+   * OTP stops working, and the next request is not refused by the interval) and opens the request
+   * form again with its address to correct.
+   */
   async cancelRequest(): Promise<void> {
     const request = this.current.request;
-    if (!request || request.status !== 'pending' || this.current.busy || this.settled()) return;
+    const open = request?.status === 'pending' || (request?.status === 'sent' && this.current.canResend);
+    if (!request || !open || this.current.busy || this.settled()) return;
     this.update({ busy: 'cancel' });
     try {
       await this.api(routes.cancelOtpRequest, { params: { requestId: request.requestId } });
@@ -413,7 +502,7 @@ export class LockController implements Relockable {
     this.watch.stop();
     this.options.store?.save(undefined);
     // The view puts the address back into the request form, editable, to correct it.
-    this.update({ popup: 'request', notice: cancelledNotice(request.email) }, ['busy', 'request', 'email']);
+    this.update({ popup: 'request', notice: cancelledNotice(this.words, request.email) }, ['busy', 'request', 'email', 'nextRequestAt']);
   }
 
   async resend(): Promise<void> {
@@ -422,12 +511,12 @@ export class LockController implements Relockable {
     this.update({ busy: 'resend' });
     try {
       const resent = await this.api(routes.resendOtp, { params: { requestId: request.requestId } });
-      this.update({ request: resent, email: resent.email, popup: 'lock', notice: resentNotice(resent.email) }, ['busy']);
+      this.update({ request: resent, email: resent.email, popup: 'lock', notice: resentNotice(this.words, resent.email) }, ['busy']);
     } catch (err) {
       this.update({}, ['busy']);
       if (err instanceof ApiError && err.code === 'not_resendable') {
         await this.refreshRequest();
-        this.setNotice(errorNotice('not_resendable'));
+        this.setNotice(errorNotice(this.words, 'not_resendable'));
         return;
       }
       this.handleFailure(err);
@@ -440,10 +529,10 @@ export class LockController implements Relockable {
     if (this.current.busy === 'verify' || this.settled()) return;
     const email = (this.current.email ?? input.email).trim();
     const otp = input.otp.replace(/[\s-]/g, '');
-    if (!email) return this.setNotice(inputNotice('email_missing', 'Enter your email address.'));
-    if (!isValidEmail(email)) return this.setNotice(inputNotice('email_invalid', 'Enter a valid email address, like name@example.com.'));
+    if (!email) return this.setNotice(inputNotice(this.words, 'email_missing'));
+    if (!isValidEmail(email)) return this.setNotice(inputNotice(this.words, 'email_invalid'));
     if (!new RegExp(`^[0-9]{${this.current.otpLength}}$`).test(otp)) {
-      return this.setNotice(inputNotice('otp_format', `Enter the ${this.current.otpLength}-digit one-time password from the email.`));
+      return this.setNotice(inputNotice(this.words, 'otp_format', { length: this.current.otpLength }));
     }
     this.update({ busy: 'verify' }, ['notice']);
     let result;
@@ -453,18 +542,17 @@ export class LockController implements Relockable {
       result = await this.api(routes.verifyOtp, { body: { osUser: this.options.osUser, email, otp, nonce } });
     } catch (err) {
       if (err instanceof ApiError && err.code === 'access_denied') {
-        this.update({ notice: errorNotice('access_denied') }, ['busy']);
-        // The server says the same for every failure; the request's status can tell the person more.
+        // The server says the same for every failure; the request's status (and the attempts left)
+        // can tell the person more: one notice, once that is known.
         await this.refreshRequest();
-        const request = this.current.request;
-        const because = request && settledStatus(request.status) ? accessDeniedBecause(request) : undefined;
-        this.setNotice(because ?? errorNotice('access_denied'));
+        if (this.settled()) return;
+        this.update({ notice: accessDeniedBecause(this.words, this.current.request, this.current.nextRequestAt) }, ['busy']);
         return;
       }
       if (err instanceof ApiError && err.code === 'bad_response' && err.status === 200) {
         // The contract requires a verdict (v1.2), so a 200 without one (a forgery) fails the answer's check.
         this.options.verdicts.record({ osUser: this.options.osUser, reason: 'missing', at: this.timers.now() });
-        this.update({ notice: verdictNotice('missing') }, ['busy']);
+        this.update({ notice: verdictNotice(this.words, 'missing') }, ['busy']);
         return void this.options.verdicts.report(this.api);
       }
       this.update({}, ['busy']);
@@ -474,70 +562,34 @@ export class LockController implements Relockable {
     if (this.settled()) return;
     const refused = await this.options.verdicts.refuse(result, this.options.osUser, nonce);
     if (refused) {
-      this.update({ notice: verdictNotice(refused) }, ['busy']);
+      this.update({ notice: verdictNotice(this.words, refused) }, ['busy']);
       return void this.options.verdicts.report(this.api);
     }
     // The guard opens the session only on a verdict it checked itself, over its own nonce.
     if (this.options.guard && (await this.options.guard.unlock(nonce, result)))
-      return this.update({ notice: verdictNotice('missing') }, ['busy']);
+      return this.update({ notice: verdictNotice(this.words, 'missing') }, ['busy']);
     if (this.settled()) return;
     const via: SessionVia = !this.current.request ? 'generated' : this.requestMethod === 'emergency' ? 'emergency' : 'otp';
     this.unlock({ sessionId: result.sessionId, email, via });
   }
 
   private unlock(session: UnlockedSession): void {
-    // The server ended the re-locked session if this OTP used its allowance; otherwise end it here.
-    if (this.session && this.session.sessionId !== session.sessionId) void this.endSession();
-    this.session = session;
-    this.relockOf = undefined;
-    this.lastUnlock = this.timers.now();
+    this.sessions.opened(session);
     this.timers.clearTimeout(this.reconnectTimer);
     this.watch.stop();
     this.options.store?.save(undefined);
     this.update({ phase: 'unlocked', email: session.email }, ['busy', 'notice', 'retry', 'nextRequestAt', 'offline']);
-    if (session.sessionId) this.scheduleHeartbeat();
     this.options.onUnlocked?.(session);
   }
 
-  private adoptSession(sessionId: string): void {
-    if (!this.session) return;
-    this.session.sessionId = sessionId;
-    this.scheduleHeartbeat();
-    this.options.onSessionRecorded?.({ ...this.session, sessionId }, this.lastUnlock ?? this.timers.now());
-  }
-
-  private scheduleHeartbeat(): void {
-    this.timers.clearTimeout(this.heartbeatTimer);
-    if (!this.session || this.disposed) return;
-    this.heartbeatTimer = this.timers.setTimeout(() => void this.heartbeat(), this.options.heartbeatIntervalMs ?? 60_000);
-  }
-
-  /** One heartbeat; a session the server has ended (404/409) stops them, a network failure does not. */
-  async heartbeat(): Promise<void> {
-    const session = this.session;
-    if (!session?.sessionId) return;
-    try {
-      await this.api(routes.heartbeat, { params: { sessionId: session.sessionId } });
-    } catch (err) {
-      if (err instanceof ApiError && (err.status === 404 || err.status === 409 || err.status === 401)) {
-        this.session = undefined;
-        return;
-      }
-    }
-    this.scheduleHeartbeat();
+  /** One heartbeat (SessionFlow). */
+  heartbeat(): Promise<void> {
+    return this.sessions.heartbeat();
   }
 
   /** Logoff or shutdown: report the end of the session (best effort, once). */
-  async endSession(): Promise<void> {
-    const session = this.session;
-    this.session = undefined;
-    this.timers.clearTimeout(this.heartbeatTimer);
-    if (!session?.sessionId) return;
-    try {
-      await this.api(routes.endSession, { params: { sessionId: session.sessionId } });
-    } catch {
-      // The server closes sessions that stop sending heartbeats.
-    }
+  endSession(): Promise<void> {
+    return this.sessions.end();
   }
 
   // ---- asking again (relock.ts) ----
@@ -547,7 +599,7 @@ export class LockController implements Relockable {
   }
 
   get lastUnlockAt(): number | undefined {
-    return this.lastUnlock;
+    return this.sessions.lastUnlockAt;
   }
 
   get askAgain(): { askAgainOnUnlock: boolean; unlockGraceMinutes: number } {
@@ -557,15 +609,54 @@ export class LockController implements Relockable {
   /** Locks an unlocked session again; its heartbeats go on until a new OTP unlocks it or it ends. */
   relock(event: SessionEvent): void {
     if (this.disposed || this.current.phase !== 'unlocked') return;
-    this.relockOf = this.session?.sessionId;
-    this.update({ phase: 'locked', popup: 'lock', notice: relockNotice(event) }, ['request', 'busy', 'retry', 'nextRequestAt']);
-    void this.refreshPolicy().then(() => {
-      if (this.current.phase === 'locked' && !this.current.notice) this.setNotice(relockNotice(event));
+    this.sessions.relock();
+    const session = this.sessions.current;
+    const email = session?.via === 'exempt' ? undefined : session?.email;
+    this.update({ phase: 'locked', popup: 'lock', notice: relockNotice(this.words, event) }, [
+      'request',
+      'email',
+      'busy',
+      'retry',
+      'nextRequestAt',
+    ]);
+    void this.refreshPolicy().then(async () => {
+      if (this.current.phase !== 'locked') return;
+      if (email && this.policy.relockSendsToSessionEmail && this.policy.allowOneTimePasswords && this.sessions.relockOf) {
+        await this.requestForRelock(event, email);
+      }
+      if (this.current.phase === 'locked' && !this.current.notice) this.setNotice(relockNotice(this.words, event));
     });
   }
 
+  /**
+   * relockSendsToSessionEmail: the new OTP is asked for at once, for the address this session was
+   * unlocked with (the server mails it without approval, once per re-lock). Anything but a sent OTP
+   * leaves the plain re-lock notice and the usual ways to request one.
+   */
+  private async requestForRelock(event: SessionEvent, email: string): Promise<void> {
+    const body: OtpRequestBody = {
+      osUser: this.options.osUser,
+      method: 'email',
+      email,
+      relockOf: this.sessions.relockOf,
+      locale: this.words.locale,
+    };
+    this.update({ busy: 'request' });
+    try {
+      const request = await this.api(routes.createOtpRequest, { body });
+      this.update({}, ['busy']);
+      if (this.settled() || this.current.phase !== 'locked') return;
+      this.requestMethod = 'email';
+      this.acceptRequest(request);
+      if (request.status === 'sent') this.setNotice(relockNotice(this.words, event, request.email));
+    } catch {
+      this.update({}, ['busy']);
+      if (!this.settled()) this.setNotice(relockNotice(this.words, event));
+    }
+  }
+
   get sessionId(): string | undefined {
-    return this.session?.sessionId;
+    return this.sessions.current?.sessionId;
   }
 
   async signOut(): Promise<void> {
@@ -578,7 +669,8 @@ export class LockController implements Relockable {
   /** Stops every timer; the state stays readable. */
   dispose(): void {
     this.disposed = true;
-    for (const timer of [this.reconnectTimer, this.heartbeatTimer]) this.timers.clearTimeout(timer);
+    for (const timer of [this.reconnectTimer, this.intervalTimer]) this.timers.clearTimeout(timer);
+    this.sessions.dispose();
     this.watch.stop();
     this.offlineFlow?.dispose();
   }

@@ -1,7 +1,7 @@
 import { ApiError, routes, type ApiClient, type ClientPolicy, type LockState, type OfflineUnlockInput } from '@latchkey/contracts';
 import type { Timers } from './timers.js';
 import type { OfflineUnlocker } from './offline-unlock.js';
-import { offlineNotice } from './messages.js';
+import { offlineNotice, type Words } from './messages.js';
 
 /** Failed attempts to reach the server before the lock offers "Unlock with the helpdesk". */
 export const OFFER_OFFLINE_AFTER_ATTEMPTS = 2;
@@ -21,6 +21,7 @@ export interface OfflineFlowHost {
   /** Whether the current session is one opened offline and not yet reported. */
   awaitingSession(): boolean;
   reportIntervalMs: number;
+  words: Words;
 }
 
 /**
@@ -86,14 +87,15 @@ export class OfflineFlow {
     if (this.host.settled() || !this.host.state().offline) return;
     this.host.update({ popup: 'offline' }, ['notice']);
     const waitUntil = this.host.state().offline?.waitUntil;
-    if (waitUntil) this.host.update({ notice: offlineNotice('offline_waiting', { waitUntil, now: this.host.timers.now() }) });
+    if (waitUntil)
+      this.host.update({ notice: offlineNotice(this.host.words, 'offline_waiting', { waitUntil, now: this.host.timers.now() }) });
   }
 
   private async refreshOffer(): Promise<void> {
     const offer = await this.offline.offer();
     if (this.host.settled()) return;
     if (!offer) {
-      this.host.update({ popup: 'lock', notice: offlineNotice('offline_unavailable') }, ['offline']);
+      this.host.update({ popup: 'lock', notice: offlineNotice(this.host.words, 'offline_unavailable') }, ['offline']);
       return;
     }
     this.host.update({ offline: offer });
@@ -130,21 +132,23 @@ export class OfflineFlow {
     const now = this.host.timers.now();
     switch (result.reason) {
       case 'format':
-        return this.host.update({ notice: offlineNotice('offline_format') });
+        return this.host.update({ notice: offlineNotice(this.host.words, 'offline_format') });
       case 'wrong':
         this.host.update({ offline: this.offline.peek() });
-        return this.host.update({ notice: offlineNotice('offline_wrong', { attemptsLeft: result.attemptsLeft }) });
+        return this.host.update({ notice: offlineNotice(this.host.words, 'offline_wrong', { attemptsLeft: result.attemptsLeft }) });
       case 'burnt':
         await this.refreshOffer();
-        return this.host.update({ notice: offlineNotice('offline_burnt', { waitUntil: result.waitUntil, now }) });
+        return this.host.update({ notice: offlineNotice(this.host.words, 'offline_burnt', { waitUntil: result.waitUntil, now }) });
       case 'waiting':
         await this.refreshOffer();
-        return this.host.update({ notice: offlineNotice('offline_waiting', { waitUntil: this.offline.peek().waitUntil ?? now, now }) });
+        return this.host.update({
+          notice: offlineNotice(this.host.words, 'offline_waiting', { waitUntil: this.offline.peek().waitUntil ?? now, now }),
+        });
       case 'expired':
         await this.refreshOffer();
-        return this.host.update({ notice: offlineNotice('offline_expired') });
+        return this.host.update({ notice: offlineNotice(this.host.words, 'offline_expired') });
       case 'unavailable':
-        return this.host.update({ popup: 'lock', notice: offlineNotice('offline_unavailable') }, ['offline']);
+        return this.host.update({ popup: 'lock', notice: offlineNotice(this.host.words, 'offline_unavailable') }, ['offline']);
     }
   }
 

@@ -1,4 +1,5 @@
-import type { Notice } from '@latchkey/contracts';
+import { SETTINGS_LIMITS, type Notice } from '@latchkey/contracts';
+import type { Words } from './messages.js';
 
 /**
  * Asking again when the session comes back (docs/client.md, "Asking again"). Windows tells us, in
@@ -33,25 +34,19 @@ export type RelockDecision =
 export function relockDecision(input: RelockInput): RelockDecision {
   if (!input.unlocked) return { relock: false, reason: 'locked' };
   if (!input.askAgainOnUnlock) return { relock: false, reason: 'not_asked' };
-  const graceMs = Number.isFinite(input.unlockGraceMinutes) ? Math.min(480, Math.max(0, input.unlockGraceMinutes)) * 60_000 : 0;
+  const graceMs = Number.isFinite(input.unlockGraceMinutes)
+    ? Math.min(SETTINGS_LIMITS.unlockGraceMinutes.maximum, Math.max(0, input.unlockGraceMinutes)) * 60_000
+    : 0;
   const since = input.lastUnlockAt === undefined ? undefined : input.now - input.lastUnlockAt;
   if (since !== undefined && since >= 0 && since < graceMs) return { relock: false, reason: 'grace' };
   return { relock: true };
 }
 
-const EVENT_TEXT: Record<SessionEvent, string> = {
-  'windows-unlock': 'Windows was unlocked',
-  reconnect: 'the session was connected again (remote desktop or at this computer)',
-  resume: 'the computer woke from sleep',
-};
-
-/** What the lock says after locking again. */
-export function relockNotice(event: SessionEvent): Notice {
-  return {
-    kind: 'info',
-    code: 'relocked',
-    text: `This computer was locked again because ${EVENT_TEXT[event]}. Request a new one-time password to continue.`,
-  };
+/** What the lock says after locking again; with `sentTo`, where the new OTP went at once (relockSendsToSessionEmail). */
+export function relockNotice(w: Words, event: SessionEvent, sentTo?: string): Notice {
+  const why = w.t(`relock.${event}`);
+  if (sentTo) return { kind: 'success', code: 'relock_sent', text: w.t('notice.relockSent', { why, email: sentTo }) };
+  return { kind: 'info', code: 'relocked', text: w.t('notice.relocked', { why }) };
 }
 
 /** The part of the lock controller the gate drives. */

@@ -1,4 +1,4 @@
-import type { Notice, OtpRequestState, RequestStatus } from '@latchkey/contracts';
+import type { OtpRequestState, RequestStatus } from '@latchkey/contracts';
 
 /**
  * Reading a request's status for the person at the lock. Kept apart from the controller so the
@@ -27,12 +27,4 @@ export function readStatus(request: OtpRequestState, now: number): OtpRequestSta
 /** A pending request that lapsed has no OTP (and no expiresAt): it is not "an expired password". */
 export function lapsed(request: OtpRequestState): boolean {
   return request.status === 'expired' && request.expiresAt === undefined;
-}
-
-export function cancelledNotice(email: string): Notice {
-  return {
-    kind: 'info',
-    code: 'request_cancelled',
-    text: `Your request for ${email} was cancelled. Correct the email address and choose Request again.`,
-  };
 }

@@ -1,7 +1,6 @@
 import {
   IdSchema,
-  isSafeText,
-  VERDICT_FAILURE_REASONS,
+  isVerdictFailure,
   base64UrlDecode,
   base64UrlEncode,
   routes,
@@ -14,6 +13,7 @@ import {
   type VerdictFailureReason,
   type VerifyResult,
 } from '@latchkey/contracts';
+import type { Words } from './messages.js';
 
 /**
  * Checks the server's signed answers before anything is unlocked. The bytes come from contracts
@@ -87,16 +87,9 @@ export async function checkUnlockedSessions(
   return answer.sessions;
 }
 
-export function verdictNotice(reason: VerdictFailureReason): Notice {
-  const why =
-    reason === 'no_pinned_key' || reason === 'key_mismatch'
-      ? 'This computer does not know the Latchkey server’s key, or the server named a different one.'
-      : 'The unlock answer did not carry a valid signature from the Latchkey server: something between this computer and the server may have changed it.';
-  return {
-    kind: 'error',
-    code: 'verdict_invalid',
-    text: `${why} This computer stays locked. Try again; if it happens again, tell your helpdesk (it has been reported).`,
-  };
+export function verdictNotice(w: Words, reason: VerdictFailureReason): Notice {
+  const why = reason === 'no_pinned_key' || reason === 'key_mismatch' ? w.t('notice.verdictKey') : w.t('notice.verdictSignature');
+  return { kind: 'error', code: 'verdict_invalid', text: `${why} ${w.t('notice.verdictStaysLocked')}` };
 }
 
 /** Who this Client is and which key it trusts; undefined until it has enrolled. */
@@ -130,20 +123,7 @@ const MAX_QUEUED = 20;
 
 /** Failures read back from storage: anything that would not pass the server's schema is dropped, so one bad entry never blocks the rest. */
 export function parseVerdictFailures(raw: unknown): VerdictFailure[] {
-  if (!Array.isArray(raw)) return [];
-  return raw.filter(
-    (f: Partial<Record<keyof VerdictFailure, unknown>>): f is VerdictFailure =>
-      !!f &&
-      typeof f.osUser === 'string' &&
-      f.osUser.length >= 1 &&
-      f.osUser.length <= 256 &&
-      isSafeText(f.osUser) &&
-      (VERDICT_FAILURE_REASONS as readonly unknown[]).includes(f.reason) &&
-      Number.isSafeInteger(f.at) &&
-      (f.at as number) >= 0 &&
-      (f.sessionId === undefined || (typeof f.sessionId === 'string' && new RegExp(IdSchema.pattern!).test(f.sessionId))) &&
-      Object.keys(f).every((k) => ['osUser', 'reason', 'at', 'sessionId'].includes(k)),
-  );
+  return Array.isArray(raw) ? raw.filter(isVerdictFailure) : [];
 }
 
 export function createVerdictHook(options: VerdictHookOptions): VerdictHook {

@@ -28,6 +28,16 @@ export function createActivityFileStore(userDataDir: string): ActivityOutboxStor
   };
 }
 
+/** How this session is shown now, for the lock decision: remote over RDP, else local (qwinsta; not Windows: local). */
+export function logonKindNow(platform = process.platform): Promise<'local' | 'remote'> {
+  if (platform !== 'win32') return Promise.resolve('local');
+  return new Promise((resolve) =>
+    execFile('qwinsta', { timeout: 10_000, windowsHide: true }, (err, stdout) =>
+      resolve(!err && parseQwinsta(stdout) === 'remote' ? 'remote' : 'local'),
+    ),
+  );
+}
+
 /**
  * The OS events behind the session's activity, fed to the recorder: screen lock and unlock, suspend
  * and resume (powerMonitor), idle and active (powerMonitor's idle time, polled), and on Windows remote

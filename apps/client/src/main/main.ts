@@ -32,12 +32,12 @@ import { connectGuardChannel } from '../guard/channel-socket.js';
 import { GUARD_PIPE_NAME } from '../guard/windows-host.js';
 import { guardTaskXml } from './guard-task-xml.js';
 import { runGuard } from './guard-main.js';
-import { createRequestFileStore, createTokenStore, createVerdictFailureFileStore } from './token-store.js';
+import { createPolicyStore, createRequestFileStore, createTokenStore, createVerdictFailureFileStore } from './token-store.js';
 import { createVerdictHook } from '../lock/verdict.js';
 import { nodeEd25519Verify, nodeRandomBytes } from './node-ed25519.js';
 import { enrollPinned, ServerKeyMismatchError } from './enrollment.js';
 import { ActivityRecorder } from '../lock/activity-recorder.js';
-import { createActivityFileStore, watchSessionActivity } from './activity-watch.js';
+import { createActivityFileStore, logonKindNow, watchSessionActivity } from './activity-watch.js';
 import { serverFetch } from './server-fetch.js';
 import { installMachine, runCommand } from './installer-steps.js';
 
@@ -326,17 +326,23 @@ function main(): void {
       onUnlocked: (unlockedSession) => {
         unlocked = true;
         // An offline unlock's session is recorded once the server is back (onSessionRecorded).
-        if (unlockedSession.sessionId) activity.begin(unlockedSession.sessionId, unlockedSession.via);
+        if (unlockedSession.sessionId && unlockedSession.via !== 'exempt') activity.begin(unlockedSession.sessionId, unlockedSession.via);
         stopWatching?.();
         stopWatching = watchSessionActivity(powerMonitor, activity);
         const keeper = windows.release();
         // Windows reports logoff to windows only; the hidden one carries it (once: unlocks repeat after a re-lock).
         if (keeper && !keeper.listenerCount('session-end')) keeper.on('session-end', () => finish('signed_out'));
       },
-      onSessionRecorded: (recorded, unlockedAt) => activity.begin(recorded.sessionId, recorded.via, unlockedAt),
+      onSessionRecorded: (recorded, unlockedAt) =>
+        recorded.via !== 'exempt' && activity.begin(recorded.sessionId, recorded.via, unlockedAt),
       onSignOut: () => signOutNow(),
       verdicts,
       ...(guard && guarded ? { guard } : {}),
+      // The lock speaks Windows' display language; the mails about its requests follow it.
+      locale: app.getLocale(),
+      policyStore: createPolicyStore(userData, safeStorage),
+      // Installer-enrolled computers have the guard decide; a profile-enrolled lock asks for itself.
+      ...(machineToken ? {} : { lockDecision: { logonKind: logonKindNow } }),
     });
     registerLockIpc(ipcMain, createLockHandlers(controller), (event) => isLockSender(event, windows.ids(), LOCK_ORIGIN));
     controller.subscribe((state) => windows.broadcast(state));

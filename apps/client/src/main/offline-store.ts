@@ -5,6 +5,7 @@ import type { SafeStorage } from 'electron';
 import { isOfflineKey, type HmacSha256 } from '@latchkey/contracts';
 import type { OfflineKeyStore, OfflineSlot } from '../lock/offline-unlock.js';
 import { parseOfflineKeyFile } from './machine-enrollment.js';
+import { sealedJsonFile } from './token-store.js';
 
 export const nodeHmacSha256: HmacSha256 = async (key, message) =>
   new Uint8Array(createHmac('sha256', key).update(message, 'utf8').digest());
@@ -19,29 +20,13 @@ export function createOfflineKeyStore(
   safeStorage: SafeStorage,
   platform: NodeJS.Platform = process.platform,
 ): OfflineKeyStore {
-  const file = join(userDataDir, 'offline-key.bin');
-  const usable = () =>
-    safeStorage.isEncryptionAvailable() && !(platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text');
+  const sealed = sealedJsonFile(join(userDataDir, 'offline-key.bin'), safeStorage, platform);
   return {
     load() {
-      if (!usable()) return undefined;
-      try {
-        const value: unknown = JSON.parse(safeStorage.decryptString(readFileSync(file)));
-        return isOfflineKey(value) ? value : undefined;
-      } catch {
-        return undefined;
-      }
+      const value = sealed.load();
+      return isOfflineKey(value) ? value : undefined;
     },
-    save(key) {
-      if (!usable()) return false;
-      try {
-        mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, safeStorage.encryptString(JSON.stringify(key)), { mode: 0o600 });
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    save: (key) => sealed.save(key),
   };
 }
 

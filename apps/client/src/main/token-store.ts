@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import type { SafeStorage } from 'electron';
 import type { VerdictFailure } from '@latchkey/contracts';
 import { parseVerdictFailures } from '../lock/verdict.js';
-import type { RequestStore, SavedRequest } from '../lock/lock-controller.js';
+import type { PolicyStore, RequestStore, SavedRequest } from '../lock/lock-controller.js';
+import { keptPolicy } from '../lock/lock-decision.js';
 
 /** What enrollment gave this Client: its token, its id and the server's verdict-signing key. */
 export interface Enrollment {
@@ -90,6 +91,54 @@ export function createVerdictFailureFileStore(userDataDir: string) {
       if (failures.length === 0) return rmSync(file, { force: true });
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, JSON.stringify(failures), { mode: 0o600 });
+    },
+  };
+}
+
+/**
+ * A JSON value in a file encrypted with safeStorage (DPAPI on Windows, the keyring on Linux). Where
+ * only the "basic_text" fallback exists nothing is written or read: a readable copy is worse than none.
+ */
+export function sealedJsonFile(file: string, safeStorage: SafeStorage, platform: NodeJS.Platform = process.platform) {
+  const usable = () =>
+    safeStorage.isEncryptionAvailable() && !(platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text');
+  return {
+    load(): unknown {
+      if (!usable()) return undefined;
+      try {
+        return JSON.parse(safeStorage.decryptString(readFileSync(file)));
+      } catch {
+        return undefined;
+      }
+    },
+    save(value: unknown): boolean {
+      if (!usable()) return false;
+      try {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, safeStorage.encryptString(JSON.stringify(value)), { mode: 0o600 });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+/**
+ * The last policy from the server, sealed like the token: read at a start without the server, for
+ * `.\\name` break-glass accounts and the company's words.
+ */
+export function createPolicyStore(
+  userDataDir: string,
+  safeStorage: SafeStorage,
+  platform: NodeJS.Platform = process.platform,
+): PolicyStore {
+  const sealed = sealedJsonFile(join(userDataDir, 'policy.bin'), safeStorage, platform);
+  return {
+    load: () => keptPolicy(sealed.load()),
+    save(policy) {
+      const { offlineKey: _secret, ...kept } = policy;
+      sealed.save(kept);
     },
   };
 }

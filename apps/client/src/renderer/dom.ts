@@ -37,7 +37,3 @@ export function showNotice(box: HTMLElement, notice: Notice | undefined): void {
   box.setAttribute('aria-live', notice?.kind === 'error' ? 'assertive' : 'polite');
   if (box.textContent !== text) box.textContent = text;
 }
-
-export function formatTime(at: number): string {
-  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-}

@@ -1,13 +1,13 @@
 import type { LockState, RequestMode } from '@latchkey/contracts';
 import type { LatchkeyApi } from '../preload/bridge.js';
-import { retryCountdown } from '../lock/messages.js';
+import { retryCountdown, type Words } from '../lock/messages.js';
 
 /**
  * The lock's ways out of dead ends, as controls: "Use a different email" while a request is
  * pending, the offline countdown that counts, "I need emergency access to computer" right at an
  * interval refusal, and "Use my internal login instead" when both automatic options are on.
  */
-export function createFlowControls(api: LatchkeyApi) {
+export function createFlowControls(api: LatchkeyApi, w: Words) {
   const button = (label: string, id: string) => {
     const el = document.createElement('button');
     el.type = 'button';
@@ -16,9 +16,9 @@ export function createFlowControls(api: LatchkeyApi) {
     el.textContent = label;
     return el;
   };
-  const differentEmail = button('Use a different email', 'lock-different-email');
-  const emergencyOffer = button('I need emergency access to computer', 'request-emergency-offer');
-  const switchMode = button('Use my internal login instead', 'request-switch-mode');
+  const differentEmail = button(w.t('lock.differentEmail'), 'lock-different-email');
+  const emergencyOffer = button(w.t('request.emergency'), 'request-emergency-offer');
+  const switchMode = button(w.t('request.useInternal'), 'request-switch-mode');
   switchMode.classList.add('link');
   // Not a live region: a sentence changing every second would drown the notice for a screen reader.
   const retryCountdownBox = document.createElement('p');
@@ -48,7 +48,7 @@ export function createFlowControls(api: LatchkeyApi) {
 
   const tick = () => {
     if (retryAt === undefined) return;
-    const text = retryCountdown(retryAt, Date.now());
+    const text = retryCountdown(w, retryAt, Date.now());
     if (retryCountdownBox.textContent !== text) retryCountdownBox.textContent = text;
   };
 
@@ -67,7 +67,11 @@ export function createFlowControls(api: LatchkeyApi) {
     /** After "Use a different email" the address to correct is in the request form, focused. */
     wantsEmailFocus: (state: LockState) => state.notice?.code === 'request_cancelled',
 
-    render(next: LockState, previous: LockState | undefined, form: { emergencyOn: boolean; requestEmail: HTMLInputElement }): void {
+    render(
+      next: LockState,
+      previous: LockState | undefined,
+      form: { emergencyOn: boolean; auto: boolean; requestEmail: HTMLInputElement },
+    ): void {
       busy = next.busy !== undefined && next.busy !== 'policy';
       differentEmail.hidden = !(next.request?.status === 'pending' && next.phase === 'locked');
       if (busy) differentEmail.setAttribute('aria-disabled', 'true');
@@ -75,12 +79,14 @@ export function createFlowControls(api: LatchkeyApi) {
 
       if (!next.alternativeMode) useAlternative = false;
       switchMode.hidden = !next.alternativeMode || form.emergencyOn;
-      switchMode.textContent = useAlternative ? 'Use the company directory instead' : 'Use my internal login instead';
+      switchMode.textContent = useAlternative ? w.t('request.useDirectory') : w.t('request.useInternal');
 
-      emergencyOffer.hidden = !(next.popup === 'request' && next.notice?.code === 'otp_interval' && !form.emergencyOn);
+      // In the automatic modes the form has its own emergency checkbox: no second way to say it.
+      emergencyOffer.hidden = !(next.popup === 'request' && next.notice?.code === 'otp_interval' && !form.emergencyOn && !form.auto);
       if (next.popup === 'lock' && previous?.popup === 'request') emergencyChosen = false;
 
-      const cancelledEmail = previous?.request?.status === 'pending' ? previous.request.email : undefined;
+      const cancelledEmail =
+        previous?.request?.status === 'pending' || previous?.request?.status === 'sent' ? previous.request.email : undefined;
       if (next.notice?.code === 'request_cancelled' && previous?.notice?.code !== 'request_cancelled' && cancelledEmail) {
         form.requestEmail.value = cancelledEmail;
       }

@@ -1,36 +1,39 @@
 import { groupOfflineCode, type LockState } from '@latchkey/contracts';
 import type { LatchkeyApi } from '../preload/bridge.js';
-import { field, formatTime, h, noticeBox, showNotice } from './dom.js';
+import type { Words } from '../lock/messages.js';
+import { field, h, noticeBox, showNotice } from './dom.js';
 
 /**
  * "Unlock with the helpdesk": the button the lock pop-up shows while the server cannot be reached,
  * and the pop-up with the computer name, the osUser and the challenge to read over the phone.
  */
-export function mountOfflinePopup(api: LatchkeyApi) {
+export function mountOfflinePopup(api: LatchkeyApi, w: Words) {
+  const { t } = w;
   const run = (action: () => Promise<unknown>) => void action().catch(() => undefined);
-  const offerButton = h('button', { type: 'button', id: 'offline-offer', hidden: true }, 'Unlock with the helpdesk');
+  const offerButton = h('button', { type: 'button', id: 'offline-offer', hidden: true }, t('offline.offer'));
   const computer = h('dd', { id: 'offline-computer' });
   const user = h('dd', { id: 'offline-user' });
   const challenge = h('dd', { id: 'offline-challenge', class: 'code' });
   const facts = h(
     'dl',
     { class: 'facts' },
-    h('dt', {}, 'Computer'),
+    h('dt', {}, t('offline.computer')),
     computer,
-    h('dt', {}, 'User'),
+    h('dt', {}, t('offline.user')),
     user,
-    h('dt', {}, 'Challenge'),
+    h('dt', {}, t('offline.challenge')),
     challenge,
   );
   const expiry = h('p', { class: 'hint', id: 'offline-expiry' });
   const response = field(
     'offline-response',
-    'Response code',
+    t('offline.response'),
     { type: 'text', autocomplete: 'off', spellcheck: 'false', autocapitalize: 'characters', maxlength: '16' },
-    'The 10 characters the helpdesk reads to you. Dashes and spaces do not matter.',
+    t('offline.responseHint'),
   );
-  const unlockButton = h('button', { type: 'submit', class: 'primary' }, 'Unlock');
-  const back = h('button', { type: 'button', class: 'quiet' }, 'Back');
+  const unlockButton = h('button', { type: 'submit', class: 'primary' }, t('offline.unlock'));
+  const back = h('button', { type: 'button', class: 'quiet' }, t('offline.back'));
+  const helpdesk = h('p', { class: 'helpdesk', id: 'offline-helpdesk', hidden: true });
   const notice = noticeBox('offline-notice');
   const form = h('form', { novalidate: true }, response.wrapper, h('div', { class: 'actions' }, unlockButton, back));
   const popup = h(
@@ -44,12 +47,9 @@ export function mountOfflinePopup(api: LatchkeyApi) {
       'aria-describedby': 'offline-intro',
       hidden: true,
     },
-    h('h1', { id: 'offline-title' }, 'Unlock with the helpdesk'),
-    h(
-      'p',
-      { class: 'context', id: 'offline-intro' },
-      'The Latchkey server cannot be reached. Call your helpdesk and read them the computer, the user and the challenge below; they read you a response code.',
-    ),
+    h('h1', { id: 'offline-title' }, t('offline.title')),
+    h('p', { class: 'context', id: 'offline-intro' }, t('offline.intro')),
+    helpdesk,
     facts,
     expiry,
     notice,
@@ -75,7 +75,9 @@ export function mountOfflinePopup(api: LatchkeyApi) {
     const offer = state.offline;
     offerButton.hidden = !offer;
     popup.hidden = !(phaseLocked && state.popup === 'offline');
-    computer.textContent = state.computerName ?? 'This computer';
+    computer.textContent = state.computerName ?? t('offline.thisComputer');
+    helpdesk.hidden = !state.helpdeskContact;
+    helpdesk.textContent = state.helpdeskContact ? t('lock.helpdesk', { contact: state.helpdeskContact }) : '';
     user.textContent = state.osUser;
     const code = offer?.challenge;
     challenge.textContent = code ? groupOfflineCode(code) : '—';
@@ -83,9 +85,9 @@ export function mountOfflinePopup(api: LatchkeyApi) {
     if (code) challenge.setAttribute('aria-label', [...code].join(' '));
     else challenge.removeAttribute('aria-label');
     expiry.textContent = offer?.waitUntil
-      ? `A new challenge can be shown at ${formatTime(offer.waitUntil)}.`
+      ? t('offline.newAt', { time: w.time(offer.waitUntil) })
       : offer?.expiresAt
-        ? `This challenge expires at ${formatTime(offer.expiresAt)}. ${offer.attemptsLeft} attempt${offer.attemptsLeft === 1 ? '' : 's'} left.`
+        ? t('offline.expiresAt', { time: w.time(offer.expiresAt), count: offer.attemptsLeft })
         : '';
     showNotice(notice, state.popup === 'offline' ? state.notice : undefined);
     const busy = state.busy === 'offline';

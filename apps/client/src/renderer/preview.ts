@@ -6,6 +6,7 @@ import { buildBridge } from '../preload/bridge.js';
 import { createApiClient, demoRoutes, isOfflineKey, type HmacSha256, type LockState } from '@latchkey/contracts';
 import { OfflineUnlock, type OfflineKeyStore, type OfflineSlot } from '../lock/offline-unlock.js';
 import { mountLockView } from './lock-view.js';
+import { wordsFor } from '../lock/messages.js';
 import { createVerdictHook, type Ed25519Verify } from '../lock/verdict.js';
 
 /** Ed25519 through WebCrypto (Chromium has it), the preview's half of the shared verdict check. */
@@ -133,6 +134,10 @@ async function start(root: HTMLElement): Promise<void> {
     store: sessionStore(`latchkey-preview:${session.computerName}:${session.osUser}`),
     heartbeatIntervalMs: 60_000,
     onSignOut: () => undefined,
+    // The preview's stand-in for Windows' display language: `&lang=de` (else the browser's).
+    locale: query.get('lang') ?? navigator.language,
+    // The preview is a lock without a guard: it asks whether this logon must unlock (`&logon=remote`).
+    lockDecision: { logonKind: () => (query.get('logon') === 'remote' ? 'remote' : 'local') },
     verdicts: createVerdictHook({
       identity: () => ({ clientId: session.clientId, serverPublicKey: session.serverPublicKey }),
       verify: webCryptoVerify,
@@ -140,9 +145,9 @@ async function start(root: HTMLElement): Promise<void> {
       now: Date.now,
     }),
     onUnlocked: (unlocked) => {
-      if (unlocked.sessionId) activity.begin(unlocked.sessionId, unlocked.via);
+      if (unlocked.sessionId && unlocked.via !== 'exempt') activity.begin(unlocked.sessionId, unlocked.via);
     },
-    onSessionRecorded: (recorded, unlockedAt) => activity.begin(recorded.sessionId, recorded.via, unlockedAt),
+    onSessionRecorded: (recorded, unlockedAt) => recorded.via !== 'exempt' && activity.begin(recorded.sessionId, recorded.via, unlockedAt),
   });
   const listeners = new Set<(state: LockState) => void>();
   controller.subscribe((state) => {
@@ -175,6 +180,6 @@ async function start(root: HTMLElement): Promise<void> {
 const root = document.getElementById('app');
 if (root) {
   start(root).catch(() => {
-    root.textContent = 'The lock preview could not start: the Latchkey server did not answer. Reload the page to try again.';
+    root.textContent = wordsFor(new URLSearchParams(location.search).get('lang') ?? navigator.language).t('page.previewFailed');
   });
 }

@@ -51,7 +51,7 @@ describe('session activity: recorder and outbox against the real server', () => 
       batchDelayMs: 30_000,
     });
     const t0 = server.test.clock.now();
-    recorder.begin(session.sessionId, session.via, t0);
+    recorder.begin(session.sessionId, session.via === 'exempt' ? 'otp' : session.via, t0);
     recorder.record('screen.locked', t0 + MINUTE);
     recorder.record('screen.unlocked', t0 + 2 * MINUTE);
     expect(store.events).toHaveLength(3);

@@ -1,10 +1,12 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { routes, type SettingsPatch } from '@latchkey/contracts';
 import { LockController } from '../../src/lock/lock-controller.js';
-import { retryCountdown } from '../../src/lock/messages.js';
+import { retryCountdown, wordsFor } from '../../src/lock/messages.js';
 import { controllerFor, OS_USER, useLockTestbed } from '../support/lock.js';
 import { otpFromMail } from '../support/server.js';
 import { UNREACHABLE_DIRECTORY_ENV } from '@latchkey/test-support';
+
+const en = wordsFor('en');
 
 // The seed's flow for people (issue 11): no dead ends, live status, words that follow the state.
 const MINUTE = 60_000;
@@ -165,10 +167,10 @@ describe('words that follow the state', () => {
 
   it('the offline countdown counts down', () => {
     const at = Date.UTC(2026, 0, 5, 9, 0, 10);
-    expect(retryCountdown(at, at - 4_000)).toBe('Trying again in 4 seconds.');
-    expect(retryCountdown(at, at - 3_200)).toBe('Trying again in 4 seconds.');
-    expect(retryCountdown(at, at - 1_000)).toBe('Trying again in 1 second.');
-    expect(retryCountdown(at, at)).toBe('Trying again now.');
+    expect(retryCountdown(en, at, at - 4_000)).toBe('Trying again in 4 seconds.');
+    expect(retryCountdown(en, at, at - 3_200)).toBe('Trying again in 4 seconds.');
+    expect(retryCountdown(en, at, at - 1_000)).toBe('Trying again in 1 second.');
+    expect(retryCountdown(en, at, at)).toBe('Trying again now.');
   });
 });
 

@@ -21,6 +21,21 @@ export const OTP_REQUEST_METHODS = ['directory', 'internal', 'email', 'emergency
 export const OtpRequestMethodSchema = Type.Union(OTP_REQUEST_METHODS.map((m) => Type.Literal(m)));
 export type OtpRequestMethod = Static<typeof OtpRequestMethodSchema>;
 
+/**
+ * Which request methods the settings allow, the one rule for both sides: the server refuses the
+ * others (403 `method_not_allowed`), the lock offers only these. `email` only while neither
+ * automatic option is on; `emergency` always (a person decides).
+ */
+export function allowedRequestMethods(settings: {
+  autoSendToDirectoryUsers: boolean;
+  autoSendToInternalUsers: boolean;
+}): ReadonlySet<OtpRequestMethod> {
+  const { autoSendToDirectoryUsers: directory, autoSendToInternalUsers: internal } = settings;
+  return new Set<OtpRequestMethod>(
+    OTP_REQUEST_METHODS.filter((m) => ({ email: !directory && !internal, directory, internal, emergency: true })[m]),
+  );
+}
+
 export const OtpRequestBodySchema = Type.Object(
   {
     osUser: OsUserSchema,

@@ -4,12 +4,18 @@ import { errorResponses } from './errors-response.js';
 import { OsUserSchema } from './common.js';
 import { ServerPublicKeySchema } from './verdict.js';
 import { OfflineKeySchema } from './client.js';
+import { LocaleTagSchema } from './otp.js';
+import { LogonKindSchema } from './lock-decision.js';
 
 /** The demo preview's computer and user, from its page's query string. */
 export const PreviewQuerySchema = Type.Object(
   {
     computer: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' })),
     user: Type.Optional(OsUserSchema),
+    /** v1.2: the lock's language, standing for Windows' display language (`de`, `fr-CA`; unknown: English). */
+    lang: Type.Optional(LocaleTagSchema),
+    /** v1.2: how the user logged on, for the lock decision (`local` unless `remote`). */
+    logon: Type.Optional(LogonKindSchema),
   },
   { additionalProperties: false },
 );

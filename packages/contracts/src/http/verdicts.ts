@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { defineRoute } from './route.js';
 import { errorResponses } from './errors-response.js';
 import { IdSchema, OsUserSchema, TimestampSchema } from './common.js';
@@ -21,6 +22,8 @@ export const VerdictFailureSchema = Type.Object(
   { additionalProperties: false },
 );
 export type VerdictFailure = Static<typeof VerdictFailureSchema>;
+/** A refusal read back from a Client's storage passes only as the server's schema would take it. */
+export const isVerdictFailure = (value: unknown): value is VerdictFailure => Value.Check(VerdictFailureSchema, value);
 
 export const VerdictFailuresBodySchema = Type.Object(
   { failures: Type.Array(VerdictFailureSchema, { minItems: 1, maxItems: 20 }) },

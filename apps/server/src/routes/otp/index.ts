@@ -1,4 +1,4 @@
-import { MAX_STATUS_WAIT_SECONDS, routes, type OtpRequestBody } from '@latchkey/contracts';
+import { MAX_STATUS_WAIT_SECONDS, allowedRequestMethods, routes, type OtpRequestBody } from '@latchkey/contracts';
 import { signVerdict } from '../../crypto/verdicts.js';
 import { resolveLocale } from '@latchkey/i18n';
 import { routeOptions, type TypedApp } from '../route-options.js';
@@ -53,7 +53,7 @@ export default async function otpRoutes(app: TypedApp) {
       const settings = app.settings.get();
 
       if (body.method === 'email' || body.method === 'emergency') {
-        if (body.method === 'email' && (settings.autoSendToDirectoryUsers || settings.autoSendToInternalUsers)) {
+        if (!allowedRequestMethods(settings).has(body.method)) {
           throw methodNotAllowed('Requesting by email address');
         }
         if (!body.email) throw new AppError(400, 'invalid_request', 'Enter your email address.');
@@ -68,7 +68,7 @@ export default async function otpRoutes(app: TypedApp) {
         return reply.code(201).send(unlessRefused(state));
       }
       if (body.method === 'directory') {
-        if (!settings.autoSendToDirectoryUsers) throw methodNotAllowed('Automatic sending to Active Directory users');
+        if (!allowedRequestMethods(settings).has('directory')) throw methodNotAllowed('Automatic sending to Active Directory users');
         const email = await resolveDirectoryEmail(app, client, body.osUser);
         return reply.code(201).send(
           unlessRefused(
@@ -82,7 +82,7 @@ export default async function otpRoutes(app: TypedApp) {
           ),
         );
       }
-      if (!settings.autoSendToInternalUsers) throw methodNotAllowed('Automatic sending to internal users');
+      if (!allowedRequestMethods(settings).has('internal')) throw methodNotAllowed('Automatic sending to internal users');
       const user = await internalUser(client, body);
       return reply.code(201).send(
         unlessRefused(
