@@ -29,7 +29,7 @@ export const GUARD_HELPER_EXE = 'latchkey-guard-helper.exe';
  * The Win32 calls (windows-host.ts) through latchkey-guard-helper.exe, which the installer put in
  * the resources folder (Program Files: only Administrators can replace it). Missing, it throws and
  * the guard exits with code 3; gone later (it died, or broke the protocol), the guard exits with
- * code 5 rather than run blind; its task starts it again.
+ * code 5 rather than run blind.
  */
 function loadWin32(log: (line: string) => void): Win32Calls {
   const helper = join(process.resourcesPath, GUARD_HELPER_EXE);
