@@ -8,9 +8,10 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SessionNotification } from '../../src/guard/guard-host.js';
+import { GUARD_CHANNEL_VERSION, guardLine, type GuardRequest } from '@latchkey/contracts';
+import type { ChannelCaller, SessionNotification } from '../../src/guard/guard-host.js';
 import { HELPER_MAX_LINE, helperLine, quoteWindowsArg, win32ViaHelper, windowsCommandLine } from '../../src/guard/win32-helper.js';
-import type { Win32Calls } from '../../src/guard/windows-host.js';
+import { windowsHost, type Win32Calls } from '../../src/guard/windows-host.js';
 
 const FAKE_HELPER = fileURLToPath(new URL('./support/fake-win32-helper.mjs', import.meta.url));
 
@@ -194,6 +195,38 @@ describe('win32ViaHelper over a fake helper', () => {
     streams[1]!.stream.destroy();
     await clientClosed;
     await until(() => h.got.some((r) => r.op === 'pipe-close'), 'the pipe-close request');
+    await stop();
+  });
+
+  it('serves the guard channel through the helper: requests with the caller Windows named, a bad line ends the connection', async () => {
+    const h = fakeHelper();
+    const host = windowsHost({ win32: h.win32, lockPath: 'C:\\L.exe', storageDir: h.dir, computerName: 'PC', log: () => undefined });
+    const requests: { caller: ChannelCaller; request: GuardRequest }[] = [];
+    const events: string[] = [];
+    const stop = await host.serveChannel({
+      onRequest: (peer, request) => {
+        requests.push({ caller: peer.caller, request });
+        peer.send({ id: request.id, type: 'refused', reason: 'not_the_lock' });
+      },
+      onInvalid: () => void events.push('invalid'),
+      onClose: () => void events.push('close'),
+    });
+    await h.order({ caller: { pid: 6001, sessionId: 3 } });
+    const client = connectClient(h.socketPath);
+    const answers: string[] = [];
+    createInterface({ input: client }).on('line', (line) => answers.push(line));
+    client.write(guardLine({ id: 1, type: 'hello', version: GUARD_CHANNEL_VERSION }));
+    await until(() => answers.length === 1, 'the answer');
+    expect(requests).toEqual([
+      { caller: { pid: 6001, windowsSessionId: 3 }, request: { id: 1, type: 'hello', version: GUARD_CHANNEL_VERSION } },
+    ]);
+    expect(JSON.parse(answers[0]!)).toEqual({ id: 1, type: 'refused', reason: 'not_the_lock' });
+
+    const closed = once(client, 'close');
+    client.write('{"id":2,"type":"unlock-everything"}\n');
+    await closed;
+    await until(() => events.length === 2, 'invalid and close');
+    expect(events).toEqual(['invalid', 'close']);
     await stop();
   });
 
