@@ -187,7 +187,9 @@ export function win32ViaHelper(helper: HelperProcess, options: HelperOptions = {
       }),
     };
     connections.set(conn, connection);
-    onClient?.(connection.stream, { pid, windowsSessionId });
+    // A client that came in as the pipe was being stopped has no one to serve it: closed.
+    if (onClient) onClient(connection.stream, { pid, windowsSessionId });
+    else connection.stream.destroy();
   }
 
   function onEvent(message: Json): boolean {
