@@ -336,7 +336,7 @@ static BOOL base64_decode(const wchar_t *in, unsigned char *out, size_t cap, siz
   for (size_t i = 0; i < len; i += 4) {
     unsigned v = 0;
     int pad = 0;
-    for (int j = 0; j < 4; j++) {
+    for (size_t j = 0; j < 4; j++) {
       wchar_t ch = in[i + j];
       int d;
       if (ch >= L'A' && ch <= L'Z') d = ch - L'A';

@@ -19,7 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), 'latchkey-helper-build-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.skipIf(!hasCompiler)('the guard helper compiles with mingw-w64', () => {
-  it('compiles with -Wall -Wextra -Werror, static, and imports the Win32 calls the guard needs', () => {
+  it('compiles with -Wall -Wextra -Werror (and -Wconversion, -fanalyzer), static, and imports the Win32 calls the guard needs', () => {
     const exe = join(dir, 'strict.exe');
     const gcc = spawnSync(
       GCC,
@@ -32,6 +32,9 @@ describe.skipIf(!hasCompiler)('the guard helper compiles with mingw-w64', () => 
         '-Wextra',
         '-Werror',
         '-Wshadow',
+        '-Wconversion',
+        '-Wsign-conversion',
+        '-fanalyzer',
         '-o',
         exe,
         SOURCE,
