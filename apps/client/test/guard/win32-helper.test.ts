@@ -198,6 +198,32 @@ describe('win32ViaHelper over a fake helper', () => {
     await stop();
   });
 
+  it('gives windowsHost its sessions, a held lock it can end and see end, and sign-out, all through the helper', async () => {
+    const h = fakeHelper();
+    const lines: string[] = [];
+    const host = windowsHost({
+      win32: h.win32,
+      lockPath: 'C:\\Latchkey\\Latchkey.exe',
+      storageDir: h.dir,
+      computerName: 'PC',
+      log: (l) => void lines.push(l),
+    });
+    await h.order({ sessions: [{ sessionId: 2, user: 'carol', domain: 'CORP', protocol: 2 }] });
+    const [session] = await host.sessions();
+    expect(session).toEqual({ windowsSessionId: 2, user: 'CORP\\carol', logonKind: 'remote' });
+    const lock = await host.startLockAsUser(session!);
+    expect(isRunning(lock.pid)).toBe(true);
+    lock.kill();
+    await lock.exited;
+    // A second kill after the end is refused by the helper, logged, and harmless.
+    lock.kill();
+    await until(() => lines.length === 1, 'the log line');
+    expect(lines[0]).toMatch(/^terminate \d+: not a process this helper started failed/);
+    await host.signOut(2);
+    await until(() => h.got.some((r) => r.op === 'logoff' && r.sessionId === 2), 'the logoff request');
+    expect(h.goneReasons).toEqual([]);
+  });
+
   it('serves the guard channel through the helper: requests with the caller Windows named, a bad line ends the connection', async () => {
     const h = fakeHelper();
     const host = windowsHost({ win32: h.win32, lockPath: 'C:\\L.exe', storageDir: h.dir, computerName: 'PC', log: () => undefined });
