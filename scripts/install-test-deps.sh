@@ -22,6 +22,7 @@ declare -A NEEDED=(
   [/usr/lib/postgresql/15/bin/initdb]=postgresql
   # xmllint holds the Task Scheduler documents to Microsoft's schema (apps/client task-scheduler-schema.test.ts)
   [/usr/bin/xmllint]=libxml2-utils
+  [/usr/bin/x86_64-w64-mingw32-gcc-win32]=gcc-mingw-w64-x86-64-win32
 )
 
 missing=()

@@ -11,6 +11,11 @@ if (!dist) {
   console.error('Set LATCHKEY_ELECTRON_DIST to an unpacked Electron folder or Electron zip (this machine cannot download one).');
   process.exit(2);
 }
+// Windows ships the guard's Win32 helper (electron-builder.yml, extraResources): compiled here, each time.
+if (process.argv.includes('--win')) {
+  const built = spawnSync(process.execPath, [fileURLToPath(new URL('./build-native.mjs', import.meta.url))], { stdio: 'inherit' });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+}
 const cli = createRequire(import.meta.url).resolve('electron-builder/cli.js');
 const result = spawnSync(
   process.execPath,

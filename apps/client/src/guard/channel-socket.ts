@@ -1,10 +1,11 @@
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { GUARD_CHANNEL_MAX_LINE, guardLine, parseGuardRequest, type GuardMessage, type GuardRequest } from '@latchkey/contracts';
 import type { ChannelCaller, ChannelHandlers, ChannelPeer } from './guard-host.js';
 import type { GuardTransport } from '../lock/guard-link.js';
 
 /** Calls `onLine` for each complete line; false from it, or a line over the limit, closes the socket. */
-function readLines(socket: Socket, onLine: (line: string) => boolean): void {
+function readLines(socket: Duplex, onLine: (line: string) => boolean): void {
   let buffer = '';
   socket.setEncoding('utf8');
   socket.on('data', (chunk: string) => {
@@ -20,10 +21,11 @@ function readLines(socket: Socket, onLine: (line: string) => boolean): void {
 }
 
 /**
- * The guard's end of one connection (the Windows pipe and the tests' unix socket alike): lines in,
+ * The guard's end of one connection (the Windows pipe relayed by the helper, and the tests' unix
+ * socket alike: any Duplex): lines in,
  * each checked against the contract; the caller is what the host read from the OS.
  */
-export function servePeer(socket: Socket, caller: ChannelCaller, handlers: ChannelHandlers): ChannelPeer {
+export function servePeer(socket: Duplex, caller: ChannelCaller, handlers: ChannelHandlers): ChannelPeer {
   const peer: ChannelPeer = {
     caller,
     send: (message: GuardMessage) => {

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { servePeer } from './channel-socket.js';
 import type { ChannelHandlers, GuardHost, HeldProcess, SessionNotification, WindowsSession } from './guard-host.js';
 
@@ -8,11 +8,12 @@ import type { ChannelHandlers, GuardHost, HeldProcess, SessionNotification, Wind
 export const GUARD_PIPE_NAME = '\\\\.\\pipe\\Latchkey.Guard';
 
 /**
- * The Win32 calls the guard stands on, one member each, as a native binding must give them (an
- * N-API addon or a small signed helper run by the guard; NOT part of this repository yet: see
- * docs/client.md, "The guard"). Node alone cannot do them: it has no CreateProcessAsUser, no
- * session notifications for a service, and cannot ask a pipe who its client is.
- * How to check each by hand is in docs/deployment.md's Windows checklist.
+ * The Win32 calls the guard stands on, one member each. Node alone cannot make them (no
+ * CreateProcessAsUser, no session notifications, no pipe that names its client), so they are made
+ * by `latchkey-guard-helper.exe` (apps/client/native/latchkey-guard-helper.c), a small C program the
+ * guard starts and speaks to in JSON lines (win32-helper.ts); hence every call that answers is
+ * async. The helper runs from the guard's scheduled task, not as a service, so notifications come
+ * to a message-only window. How to check each by hand is in docs/client.md, "The guard".
  */
 export interface Win32Calls {
   /**
@@ -20,12 +21,12 @@ export interface Win32Calls {
    * other than 0; per session WTSQuerySessionInformationW(WTSUserName, WTSDomainName) for the user
    * and WTSClientProtocolType (0 console → `local`, 2 RDP → `remote`).
    */
-  enumerateSessions(): WindowsSession[];
+  enumerateSessions(): Promise<WindowsSession[]>;
   /**
-   * The service's HandlerEx (RegisterServiceCtrlHandlerExW, SERVICE_ACCEPT_SESSIONCHANGE |
-   * SERVICE_ACCEPT_POWEREVENT): SERVICE_CONTROL_SESSIONCHANGE with WTS_SESSION_LOGON, _LOGOFF,
-   * _LOCK, _UNLOCK, WTS_REMOTE_CONNECT, WTS_CONSOLE_CONNECT and the session id;
-   * SERVICE_CONTROL_POWEREVENT with PBT_APMRESUMEAUTOMATIC → `resume`.
+   * A message-only window (CreateWindowExW(HWND_MESSAGE)) with WTSRegisterSessionNotification(
+   * NOTIFY_FOR_ALL_SESSIONS): WM_WTSSESSION_CHANGE with WTS_SESSION_LOGON, _LOGOFF, _LOCK, _UNLOCK,
+   * WTS_REMOTE_CONNECT, WTS_CONSOLE_CONNECT and the session id; RegisterSuspendResumeNotification:
+   * WM_POWERBROADCAST PBT_APMRESUMEAUTOMATIC → `resume`.
    */
   onSessionChange(listener: (notification: SessionNotification) => void): void;
   /**
@@ -34,9 +35,13 @@ export interface Win32Calls {
    * process HANDLE is kept (never looked up again by name or pid) and its end is waited for with
    * RegisterWaitForSingleObject. `terminate`: TerminateProcess on that handle.
    */
-  createProcessAsUser(sessionId: number, exe: string, args: readonly string[]): { pid: number; exited: Promise<void>; terminate(): void };
+  createProcessAsUser(
+    sessionId: number,
+    exe: string,
+    args: readonly string[],
+  ): Promise<{ pid: number; exited: Promise<void>; terminate(): Promise<void> }>;
   /** WTSLogoffSession(WTS_CURRENT_SERVER_HANDLE, sessionId, FALSE). */
-  logoffSession(sessionId: number): void;
+  logoffSession(sessionId: number): Promise<void>;
   /**
    * CreateNamedPipeW(GUARD_PIPE_NAME, PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE |
    * FILE_FLAG_OVERLAPPED, PIPE_TYPE_BYTE | PIPE_REJECT_REMOTE_CLIENTS) with the DACL
@@ -45,7 +50,7 @@ export interface Win32Calls {
    * loudly if a user squatted the name first. For each client: GetNamedPipeClientProcessId and
    * GetNamedPipeClientSessionId, handed over with the connection as a Node stream.
    */
-  servePipe(onClient: (stream: Socket, caller: { pid: number; windowsSessionId: number }) => void): Promise<() => Promise<void>>;
+  servePipe(onClient: (stream: Duplex, caller: { pid: number; windowsSessionId: number }) => void): Promise<() => Promise<void>>;
 }
 
 /**
@@ -67,11 +72,16 @@ export function windowsHost(options: {
     },
     onSessionNotification: (listener) => win32.onSessionChange(listener),
     async startLockAsUser(session): Promise<HeldProcess> {
-      const started = win32.createProcessAsUser(session.windowsSessionId, options.lockPath, []);
-      return { pid: started.pid, exited: started.exited, kill: () => started.terminate() };
+      const started = await win32.createProcessAsUser(session.windowsSessionId, options.lockPath, []);
+      return {
+        pid: started.pid,
+        exited: started.exited,
+        // An exit that raced the kill makes TerminateProcess's refusal harmless; anything else is logged.
+        kill: () => void started.terminate().catch((err: unknown) => options.log(`terminate ${started.pid}: ${(err as Error).message}`)),
+      };
     },
     async signOut(windowsSessionId) {
-      win32.logoffSession(windowsSessionId);
+      await win32.logoffSession(windowsSessionId);
     },
     serveChannel: (handlers: ChannelHandlers) => win32.servePipe((stream, caller) => void servePeer(stream, caller, handlers)),
     storage: {

@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { app } from 'electron';
 import { createApiClient } from '@latchkey/contracts';
 import { createGuardService } from '../guard/guard-service.js';
 import { windowsHost, type Win32Calls } from '../guard/windows-host.js';
+import { win32ViaHelper } from '../guard/win32-helper.js';
 import { machineConfigPath } from './machine-config.js';
 import { serverFetch } from './server-fetch.js';
 import {
@@ -21,10 +22,26 @@ import { nodeEd25519Verify, nodeRandomBytes } from './node-ed25519.js';
 /** The policy and pending offline reports are refreshed this often; sessions come from Windows' notifications. */
 export const GUARD_TICK_MS = 60_000;
 
-/** The native binding with the Win32 calls (windows-host.ts); shipped beside the executable. */
-function loadWin32(): Win32Calls {
-  const require = createRequire(import.meta.url);
-  return require(join(dirname(process.execPath), 'resources', 'latchkey-win32.node')) as Win32Calls;
+/** The helper's file name in the resources folder (electron-builder.yml, extraResources). */
+export const GUARD_HELPER_EXE = 'latchkey-guard-helper.exe';
+
+/**
+ * The Win32 calls (windows-host.ts) through latchkey-guard-helper.exe, which the installer put in
+ * the resources folder (Program Files: only Administrators can replace it). Missing, it throws and
+ * the guard exits with code 3; gone later (it died, or broke the protocol), the guard exits with
+ * code 5 rather than run blind.
+ */
+function loadWin32(log: (line: string) => void): Win32Calls {
+  const helper = join(process.resourcesPath, GUARD_HELPER_EXE);
+  if (!existsSync(helper)) throw new Error(`the Win32 helper is missing: ${helper}`);
+  const child = spawn(helper, [], { stdio: ['pipe', 'pipe', 'ignore'], windowsHide: true });
+  child.on('error', (err) => log(`guard: the Win32 helper: ${err.message}`));
+  return win32ViaHelper(child, {
+    onGone: (reason) => {
+      log(`guard: ${reason.message}`);
+      app.exit(5);
+    },
+  });
 }
 
 /**
@@ -49,7 +66,7 @@ export function runGuard(log: (line: string) => void): void {
     let win32: Win32Calls;
     try {
       machine = parseMachineToken(readFileSync(machineTokenPath(configPath), 'utf8'));
-      win32 = loadWin32();
+      win32 = loadWin32(log);
     } catch (err) {
       // Exits with an error so the task's failure shows; the locks still run from the logon task.
       log(`guard: cannot start: ${(err as Error).message}`);
