@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach } from 'vitest';
-import { routes, type ApiClient, type EnrollResult, type RouteDescriptor, type Role, type SettingsPatch } from '@latchkey/contracts';
+import {
+  routes,
+  type ApiClient,
+  type EnrollResult,
+  type RouteDescriptor,
+  type Role,
+  type SettingsPatch,
+  type ClientRole,
+} from '@latchkey/contracts';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { ManualClock } from '../src/clock.js';
@@ -26,7 +34,7 @@ export interface TestApp {
     route: RouteDescriptor,
     input?: { params?: Record<string, string>; query?: Record<string, string>; body?: unknown; token?: string },
   ): PromiseLike<InjectAnswer>;
-  enroll(computerName?: string): Promise<EnrollResult>;
+  enroll(computerName?: string, role?: ClientRole): Promise<EnrollResult>;
   adminToken(login?: string, password?: string): Promise<string>;
   /** Creates an internal user through the admin API; password and email default from the login. */
   createUser(
@@ -92,7 +100,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     logs,
     api,
     send: (route, input) => injectRoute(app, route, input),
-    enroll: (computerName = 'PC-0001') => api()(routes.enroll, { body: { enrollmentKey: ENROLLMENT_KEY, computerName } }),
+    enroll: (computerName = 'PC-0001', role?: ClientRole) =>
+      api()(routes.enroll, { body: { enrollmentKey: ENROLLMENT_KEY, computerName, ...(role ? { role } : {}) } }),
     async adminToken(login = 'admin', password = ADMIN_PASSWORD) {
       return (await api()(routes.adminLogin, { body: { login, password } })).token;
     },

@@ -84,7 +84,9 @@ describe('lock controller against the real server', () => {
     const code = await mailFor('alice@corp.example.com');
     const wrong = code === '00000000' ? '11111111' : '00000000';
     await controller.verify({ email: 'ignored@example.com', otp: wrong });
-    expect(controller.state).toMatchObject({ phase: 'locked', notice: { code: 'access_denied' } });
+    // v1.2: the request's status tells how many attempts are left, so the notice says that.
+    expect(controller.state).toMatchObject({ phase: 'locked', notice: { code: 'wrong_code' } });
+    expect(controller.state.notice?.text).toMatch(/attempts left/);
     expect(unlocked).toEqual([]);
 
     await controller.verify({ email: '', otp: code });

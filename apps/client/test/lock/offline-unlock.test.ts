@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SafeStorage } from 'electron';
-import { routes, type EnrollResult, type LockState } from '@latchkey/contracts';
+import {
+  base64UrlToBytes,
+  bytesToBase64Url,
+  deriveOfflineUserKey,
+  routes,
+  type EnrollResult,
+  type LockState,
+  type OfflineKey,
+} from '@latchkey/contracts';
 import { LockController, fetchWithTimeout, type UnlockedSession } from '../../src/lock/lock-controller.js';
 import { OfflineUnlock } from '../../src/lock/offline-unlock.js';
 import { createOfflineKeyStore, nodeHmacSha256, nodeRandomBytes, offlineSlots } from '../../src/main/offline-store.js';
@@ -35,7 +43,9 @@ beforeEach(async () => {
   proxy = await startProxy(server.baseUrl);
   timers = new ManualTimers();
   dir = mkdtempSync(join(tmpdir(), 'latchkey-offline-'));
-  enrolled = await server.enrollAnswer('PC-OFFLINE-01');
+  // v1.2: offline unlock needs the guard, which holds the machine Client's key (SYSTEM only) and
+  // checks each user's codes with that user's key derived from it; this lock stands in for that check.
+  enrolled = await server.enrollAnswer('PC-OFFLINE-01', 'machine');
 });
 afterEach(async () => {
   for (const c of controllers.splice(0)) c.dispose();
@@ -43,6 +53,11 @@ afterEach(async () => {
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
 });
+
+async function userKey(machine: OfflineKey): Promise<OfflineKey> {
+  const derived = await deriveOfflineUserKey(nodeHmacSha256, base64UrlToBytes(machine.key), machine.clientId, OS_USER);
+  return { ...machine, key: bytesToBase64Url(derived) };
+}
 
 /** The lock as Electron's main builds it: offline key in the key store, state in two files. */
 async function lock(options: { acceptEnrollmentKey?: boolean } = {}) {
@@ -54,8 +69,8 @@ async function lock(options: { acceptEnrollmentKey?: boolean } = {}) {
     randomBytes: nodeRandomBytes,
     now: () => timers.now(),
   });
-  // At enrollment main hands the key over before the lock starts.
-  if (options.acceptEnrollmentKey) await offline.acceptKey(enrolled.offlineKey!);
+  // As the guard: this user's key, derived from the machine key (what the server answers for a machine Client).
+  if (options.acceptEnrollmentKey) await offline.acceptKey(await userKey(enrolled.offlineKey!));
   const unlocked: UnlockedSession[] = [];
   const controller = new LockController({
     baseUrl: proxy.url,
@@ -296,25 +311,18 @@ describe('offline unlock, lock controller against the real server behind a netwo
     expect(controller.state.offline).toBeUndefined();
   });
 
-  it('a Client enrolled before offline unlock gets its key with the policy, confirms it, and can then be unlocked offline', async () => {
-    const db = server.test.app.db;
-    db.prepare('UPDATE clients SET offline_key_sealed = NULL, offline_key_version = 0 WHERE id = ?').run(enrolled.clientId);
-    const { controller, unlocked } = await lock();
+  it('a lock enrolled from a user profile gets no offline key (v1.2: offline unlock needs the guard) and never offers it', async () => {
+    enrolled = await server.enrollAnswer('PC-PROFILE-01');
+    expect(enrolled.offlineKey).toBeUndefined();
+    const { controller } = await lock();
     await controller.start();
-    expect(controller.state.phase).toBe('locked');
-    await until(() => existsSync(join(dir, 'userData', 'offline-key.bin')));
-    const pending = () =>
-      db.prepare<[string], { p: number }>('SELECT offline_key_pending AS p FROM clients WHERE id = ?').get(enrolled.clientId)!.p;
-    expect(pending()).toBe(1);
-    await controller.retryNow(); // the next policy call names the version it now holds
-    expect(pending()).toBe(0);
-
     proxy.cut();
-    await controller.retryNow();
-    await untilOffered(controller, timers);
-    const challenge = await showChallenge(controller);
-    await controller.offlineUnlock({ responseCode: await helpdeskResponse(challenge) });
-    expect(unlocked).toHaveLength(1);
+    for (let i = 0; i < 3; i++) {
+      await controller.retryNow();
+      await until(() => controller.state.busy === undefined);
+    }
+    expect(controller.state.retry?.attempt).toBeGreaterThanOrEqual(3);
+    expect((controller.state as LockState).offline).toBeUndefined();
   });
 
   it('does not offer offline unlock when the last policy it saw turned it off, even after a restart', async () => {

@@ -3,7 +3,7 @@ import { buildTestApp, type TestApp } from '@latchkey/server/test-app';
 import { otpFromMail } from '@latchkey/test-support';
 import { createVerdictHook, type VerdictHook } from '../../src/lock/verdict.js';
 import { nodeEd25519Verify, nodeRandomBytes } from '../../src/main/node-ed25519.js';
-import type { ApiClient, EnrollResult } from '@latchkey/contracts';
+import type { ApiClient, ClientRole, EnrollResult } from '@latchkey/contracts';
 
 export { otpFromMail };
 
@@ -13,7 +13,7 @@ export interface LiveServer {
   baseUrl: string;
   enroll(computerName?: string): Promise<string>;
   /** The whole enroll answer (with the offline key); `verdictsFor` knows its token too. */
-  enrollAnswer(computerName?: string): Promise<EnrollResult>;
+  enrollAnswer(computerName?: string, role?: ClientRole): Promise<EnrollResult>;
   /** The verdict check of the Client holding this token, pinned to the key its enroll answer named (or `pinned`). */
   verdictsFor(token: string, options?: { pinned?: string; now?: () => number }): VerdictHook;
   /** The contracts' typed client as the admin (logged in at its first call): `server.api(routes.createUser, { body })`. */
@@ -27,8 +27,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Liv
   const { port } = test.app.server.address() as AddressInfo;
   let adminToken: string | undefined;
   const enrolled = new Map<string, { clientId: string; serverPublicKey: string }>();
-  const enrollAnswer = async (computerName = 'PC-LOCK-01'): Promise<EnrollResult> => {
-    const answer = await test.enroll(computerName);
+  const enrollAnswer = async (computerName = 'PC-LOCK-01', role?: ClientRole): Promise<EnrollResult> => {
+    const answer = await test.enroll(computerName, role);
     enrolled.set(answer.clientToken, answer);
     return answer;
   };
