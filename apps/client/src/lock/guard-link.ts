@@ -57,7 +57,7 @@ export class GuardLink {
   private nextId = 1;
   private readonly waiting = new Map<number, (message: GuardMessage | undefined) => void>();
   private readonly relockListeners = new Set<(event: SessionEvent) => void>();
-  private welcome: Welcome | undefined;
+  private verifiedWelcome: Welcome | undefined;
   private closed = false;
   /** This connection's challenge: only messages signed over it by the guard identity key count. */
   private challenge: string | undefined;
@@ -143,17 +143,22 @@ export class GuardLink {
       this.failure = 'unverified';
       return undefined;
     }
-    this.welcome = answer;
-    return this.welcome;
+    this.verifiedWelcome = answer;
+    return answer;
+  }
+
+  /** The guard's verified welcome of this connection; undefined before it, or when there is none. */
+  get welcome(): Welcome | undefined {
+    return this.verifiedWelcome;
   }
 
   /** The per-user token the guard minted for this session's user. */
   get token(): string | undefined {
-    return this.welcome?.clientToken;
+    return this.verifiedWelcome?.clientToken;
   }
 
   get offlineAvailable(): boolean {
-    return !!this.welcome?.offline;
+    return !!this.verifiedWelcome?.offline;
   }
 
   /** A nonce the guard issued for this session; throws when the guard does not give one (the lock stays locked). */

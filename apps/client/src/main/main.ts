@@ -48,6 +48,8 @@ const RENDERER_ROOT = join(DIST, 'renderer');
 const PRELOAD = join(DIST, 'preload', 'preload.cjs');
 
 const log = (line: string) => process.stderr.write(`latchkey: ${line}\n`);
+/** How often the lock connects to the guard's pipe when what answers there is not the guard. */
+const GUARD_CONNECT_ATTEMPTS = 5;
 /** The routes whose 401 means "wrong code" or "wrong password", not "this token is unknown". */
 const OWN_401_ROUTES = new Set<string>([routes.verifyOtp.url, routes.createOtpRequest.url]);
 // ---- installer helpers: write a file and exit, before any window exists ----
@@ -248,14 +250,31 @@ function main(): void {
     // servers), never what answers on the pipe: any user can serve another instance of its name.
     const trustFile = process.platform === 'win32' ? readLockTrust(lockTrustPath(configPath)) : undefined;
     const trust = trustFile && 'trust' in trustFile ? trustFile.trust : undefined;
-    const pipe = await connectGuard(trust);
+    // Another instance of the pipe's name may take a connection now and then: what answered there is
+    // refused, and the lock tries the name again a few times before it stays locked for good.
+    let pipe: Awaited<ReturnType<typeof connectGuard>>;
+    for (let attempt = 1; ; attempt++) {
+      pipe = await connectGuard(trust);
+      const link = pipe?.link;
+      if (!link || (await link.hello()) || link.failure !== 'unverified' || attempt >= GUARD_CONNECT_ATTEMPTS) break;
+      log("what answered on the guard's pipe is not the guard; trying again");
+      link.close();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
     const guard = pipe?.link;
-    const welcome = guard && (await guard.hello());
-    const guarded = trust && welcome?.clientToken && welcome.clientId ? welcome : undefined;
+    const welcome = guard?.welcome;
+    const guarded = trust && welcome?.clientId ? welcome : undefined;
     // An installer-enrolled computer (a trust file, a protected client.json, a guard's pipe) without a
     // verified guard: fail closed. No token, no key, no own decision: the lock stays locked.
     const failClosed = !guarded && (trustFile !== undefined || configProtected || pipe !== undefined);
-    if (guarded && trust) {
+    /** The guard decides, or nothing does: never this user's own token, key or lock decision. */
+    const guardDecides = !!guarded || failClosed;
+    if (guarded && trust && !guarded.clientToken) {
+      // The guard could not mint a token for this user (no server): offline unlock through the guard only.
+      log('the guard has no token for this user yet (server unreachable?)');
+      config = undefined;
+      machineToken = undefined;
+    } else if (guarded && trust) {
       machineToken = {
         serverUrl: trust.serverUrls[0]!,
         serverUrls: trust.serverUrls,
@@ -280,7 +299,7 @@ function main(): void {
     const userData = app.getPath('userData');
     const tokens = createTokenStore(userDir, safeStorage);
     // The guard's per-user token, the protected copy the elevated installer wrote, or this user's own.
-    let enrollment = failClosed ? undefined : (machineToken ?? tokens.load());
+    let enrollment = guardDecides ? machineToken : (machineToken ?? tokens.load());
     // Learnt under another key than the one the installer pins now: enroll again.
     if (enrollment && config?.serverPublicKey && enrollment.serverPublicKey !== config.serverPublicKey) enrollment = undefined;
     const computerName = config?.computerName ?? hostname();
@@ -303,7 +322,8 @@ function main(): void {
             osUser,
             // An installer-enrolled lock without its guard gets no key: a user-readable key (or an old
             // handed-over one) would let whoever holds the Windows password make their own codes.
-            keys: machineToken || failClosed ? { load: () => undefined, save: () => false } : createOfflineKeyStore(userData, safeStorage),
+            keys:
+              machineToken || guardDecides ? { load: () => undefined, save: () => false } : createOfflineKeyStore(userData, safeStorage),
             slots: offlineSlots(userData, app.getPath('appData')),
             hmac: nodeHmacSha256,
             randomBytes: nodeRandomBytes,
@@ -394,7 +414,7 @@ function main(): void {
       locale: app.getLocale(),
       policyStore: createPolicyStore(userData, safeStorage),
       // Installer-enrolled computers have the guard decide; a profile-enrolled lock asks for itself.
-      ...(machineToken || failClosed ? {} : { lockDecision: { logonKind: logonKindNow } }),
+      ...(machineToken || guardDecides ? {} : { lockDecision: { logonKind: logonKindNow } }),
     });
     registerLockIpc(ipcMain, createLockHandlers(controller), (event) => isLockSender(event, windows.ids(), LOCK_ORIGIN));
     controller.subscribe((state) => windows.broadcast(state));
