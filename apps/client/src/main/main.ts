@@ -410,6 +410,7 @@ function main(): void {
       onSignOut: () => signOutNow(),
       verdicts,
       ...(guard && guarded ? { guard } : {}),
+      guardUnverified: failClosed,
       // The lock speaks Windows' display language; the mails about its requests follow it.
       locale: app.getLocale(),
       policyStore: createPolicyStore(userData, safeStorage),

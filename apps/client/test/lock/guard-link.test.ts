@@ -171,6 +171,29 @@ describe('the lock authenticates the guard (a second server instance of the pipe
     expect(await offline.check('AAAAA-AAAAA')).toMatchObject({ ok: false });
     expect(await victim.unlock('A'.repeat(22), { allowed: false } as never)).toBe('unavailable');
     expect(fake.got).toEqual(['hello']);
+
+    // The lock main.ts builds then: no token, no key, no way to a server; it stays locked and says why.
+    const controller = new LockController({
+      baseUrl: 'https://not-configured.invalid',
+      fetch: () => Promise.reject(new Error('not configured')),
+      clientToken: () => undefined,
+      osUser: ALICE.user,
+      timers: new ManualTimers(),
+      random: () => 0.5,
+      verdicts: createVerdictHook({
+        identity: () => undefined,
+        verify: nodeEd25519Verify,
+        randomBytes: nodeRandomBytes,
+        now: () => server.test.clock.now(),
+      }),
+      offline,
+      guardUnverified: true,
+    });
+    await controller.start();
+    expect(controller.state.phase).not.toBe('unlocked');
+    expect(controller.state.notice?.code).toBe('guard_unverified');
+    expect(fake.got).toEqual(['hello']);
+    controller.dispose();
     victim.close();
   });
 
