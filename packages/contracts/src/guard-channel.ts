@@ -3,7 +3,7 @@ import { Value } from '@sinclair/typebox/value';
 import { LockDecisionSchema } from './http/lock-decision.js';
 import { VerifyResultSchema } from './http/otp.js';
 import { IdSchema } from './http/common.js';
-import { NonceSchema, ServerPublicKeySchema } from './http/verdict.js';
+import { encodeFields, NonceSchema, ServerPublicKeySchema, SignatureSchema } from './http/verdict.js';
 import { OfflineOfferSchema } from './ipc.js';
 
 /**
@@ -14,18 +14,30 @@ import { OfflineOfferSchema } from './ipc.js';
  *
  * Lock → guard: a request with an `id`; the guard answers with the same `id`.
  * Guard → lock: answers, and `relock` (no `id`) when the guard locked the session again.
+ *
+ * Authenticated (docs/security.md, "The guard"): any interactive user can create another server
+ * instance of the pipe's name, so the lock cannot know from the pipe that it reached the guard. The
+ * lock's `hello` carries a fresh random challenge; every guard message of that connection carries an
+ * Ed25519 signature, made with the guard identity key (SYSTEM only), over `guardSignedBytes`: the
+ * context, that challenge and the whole message but its signature. The lock checks each one against
+ * the public key of the trust file (lock-trust.json, which users can read and not write) and ignores
+ * any other; a message signed for another connection (another challenge) does not verify.
  */
 export const GUARD_CHANNEL_VERSION = 1;
 /** A longer line is refused and the connection closed: nothing the lock sends needs more. */
 export const GUARD_CHANNEL_MAX_LINE = 16 * 1024;
 
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 31 });
+/** The lock's fresh random challenge of one connection: at least 32 bytes, base64url. */
+export const GuardChallengeSchema = Type.String({ minLength: 43, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' });
+/** What the guard's signatures start with, so they are never taken for a verdict or anything else. */
+export const GUARD_CHANNEL_CONTEXT = 'latchkey guard channel v1';
 const request = <T extends string, P extends Record<string, TSchema>>(type: T, props: P) =>
   Type.Object({ id: Id, type: Type.Literal(type), ...props }, { additionalProperties: false });
 
 export const GuardRequestSchema = Type.Union([
   /** The first message: who am I to the guard (user, state, the per-user token). */
-  request('hello', { version: Type.Literal(GUARD_CHANNEL_VERSION) }),
+  request('hello', { version: Type.Literal(GUARD_CHANNEL_VERSION), challenge: GuardChallengeSchema }),
   /** A fresh nonce issued by the guard for the caller's session, for one verify or lock-decision call. */
   request('nonce', {}),
   /** The server's answer to a verify made with a guard nonce: the guard checks the verdict itself. */
@@ -73,11 +85,13 @@ export const OfflineCheckResultSchema = Type.Union([
 export type OfflineCheckResult = Static<typeof OfflineCheckResultSchema>;
 
 const answer = <T extends string, P extends Record<string, TSchema>>(type: T, props: P) =>
-  Type.Object({ id: Id, type: Type.Literal(type), ...props }, { additionalProperties: false });
+  Type.Object({ id: Id, type: Type.Literal(type), ...props, signature: SignatureSchema }, { additionalProperties: false });
 
 export const GuardMessageSchema = Type.Union([
   answer('welcome', {
+    /** Who the guard sees on the other end (from Windows): the lock checks both against its own. */
     osUser: Type.String({ maxLength: 256 }),
+    windowsSessionId: Type.Integer({ minimum: 0 }),
     state: GuardSessionStateSchema,
     /** The Client the guard and this lock act for, and the server key it pins: the lock checks verdicts too. */
     clientId: Type.Optional(IdSchema),
@@ -99,11 +113,32 @@ export const GuardMessageSchema = Type.Union([
     {
       type: Type.Literal('relock'),
       event: Type.Union([Type.Literal('windows-unlock'), Type.Literal('reconnect'), Type.Literal('resume')]),
+      signature: SignatureSchema,
     },
     { additionalProperties: false },
   ),
 ]);
 export type GuardMessage = Static<typeof GuardMessageSchema>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** A guard message before the guard signs it. */
+export type UnsignedGuardMessage = DistributiveOmit<GuardMessage, 'signature'>;
+
+/** JSON with every object's keys in order: the same bytes on both ends whatever order they were built in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** What the guard signs for one message of the connection whose hello carried `challenge` (length-prefixed fields, as verdicts). */
+export function guardSignedBytes(challenge: string, message: UnsignedGuardMessage | GuardMessage): Uint8Array {
+  const { signature: _signature, ...rest } = message as GuardMessage;
+  return encodeFields([GUARD_CHANNEL_CONTEXT, challenge, canonicalJson(rest)]);
+}
 
 /** One line of the channel, parsed and checked; undefined for anything that is not a valid message. */
 function parseLine<T>(schema: TSchema, line: string): T | undefined {

@@ -66,6 +66,8 @@ export const LOCK_NOTICE_CODES = [
   'offline_waiting',
   'offline_unavailable',
   'offline_unlocked',
+  /** An installer-enrolled lock that could not verify the guard (guard-link.ts): it stays locked. */
+  'guard_unverified',
 ] as const;
 export type LockNoticeCode = (typeof LOCK_NOTICE_CODES)[number];
 /** A notice's code: one of the lock's own, or the API's error code it reports (`access_denied`, `otp_interval` …). */

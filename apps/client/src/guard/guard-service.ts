@@ -1,14 +1,17 @@
 import {
   ApiError,
+  bytesToBase64Url,
   DEFAULT_POLICY,
   routes,
   type ApiClient,
   type ClientPolicy,
   type GuardMessage,
   type GuardRequest,
+  guardSignedBytes,
   type GuardSessionState,
   type HmacSha256,
   type OfflineKey,
+  type UnsignedGuardMessage,
 } from '@latchkey/contracts';
 import { relockDecision, type SessionEvent } from '../lock/relock.js';
 import { checkVerdict, newNonce, type Ed25519Verify, type VerdictIdentity } from '../lock/verdict.js';
@@ -34,6 +37,11 @@ export interface GuardServiceOptions {
   verify: Ed25519Verify;
   randomBytes: (length: number) => Uint8Array;
   hmac: HmacSha256;
+  /**
+   * The guard identity key (main/lock-trust.ts): signs every message to a lock over that lock's
+   * challenge, so a lock can tell the guard from another server instance of the pipe's name.
+   */
+  identityKey: { sign(message: Uint8Array): Uint8Array };
   /** Told to the locks in `welcome` (they cannot read the machine configuration). */
   serverUrl?: string;
   /** The machine offline key (SYSTEM and Administrators only); without it offline unlock is off. */
@@ -73,6 +81,12 @@ const EVENT_OF: Partial<Record<SessionNotificationKind, SessionEvent>> = {
 export function createGuardService(options: GuardServiceOptions) {
   const { host } = options;
   const sessions = new Map<number, SessionRecord>();
+  /** Each connection's challenge, from its lock's hello: every message to it is signed over it. */
+  const challenges = new WeakMap<ChannelPeer, string>();
+  const send = (peer: ChannelPeer, message: UnsignedGuardMessage): void => {
+    const signature = options.identityKey.sign(guardSignedBytes(challenges.get(peer) ?? '', message));
+    peer.send({ ...message, signature: bytesToBase64Url(signature) } as GuardMessage);
+  };
   /** userKey → last unlock on this computer (unlockGraceMinutes counts per user). */
   const lastUnlock = new Map<string, number>();
   const userTokens = new Map<string, string>();
@@ -215,7 +229,7 @@ export function createGuardService(options: GuardServiceOptions) {
     if (!decision.relock) return;
     record.state = 'locked';
     host.log(`session ${record.windowsSessionId} (${record.user}) locked again (${event})`);
-    for (const peer of record.peers) peer.send({ type: 'relock', event });
+    for (const peer of record.peers) send(peer, { type: 'relock', event });
     const serverSessionId = record.serverSessionId;
     await ensureLock(record);
     if (serverSessionId) {
@@ -265,7 +279,7 @@ export function createGuardService(options: GuardServiceOptions) {
     }
   }
 
-  async function answer(record: SessionRecord, request: GuardRequest): Promise<GuardMessage> {
+  async function answer(record: SessionRecord, request: GuardRequest): Promise<UnsignedGuardMessage> {
     const { id } = request;
     switch (request.type) {
       case 'hello': {
@@ -276,6 +290,7 @@ export function createGuardService(options: GuardServiceOptions) {
           id,
           type: 'welcome',
           osUser: record.user,
+          windowsSessionId: record.windowsSessionId,
           state,
           ...(identity ? { clientId: identity.clientId } : {}),
           ...(identity?.serverPublicKey ? { serverPublicKey: identity.serverPublicKey } : {}),
@@ -348,15 +363,16 @@ export function createGuardService(options: GuardServiceOptions) {
       // Only the process the guard started for this session speaks for it (a decoy, a renamed copy, `--guard`: no).
       if (!record || record.lock?.pid !== peer.caller.pid) {
         host.log(`channel: pid ${peer.caller.pid} in session ${peer.caller.windowsSessionId} is not that session's lock`);
-        peer.send({ id: request.id, type: 'refused', reason: 'not_the_lock' });
+        send(peer, { id: request.id, type: 'refused', reason: 'not_the_lock' });
         return;
       }
+      if (request.type === 'hello') challenges.set(peer, request.challenge);
       record.peers.add(peer);
       answer(record, request).then(
-        (message) => peer.send(message),
+        (message) => send(peer, message),
         (err: unknown) => {
           host.log(`channel: ${request.type} failed: ${(err as Error).message}`);
-          peer.send({ id: request.id, type: 'refused', reason: 'unavailable' });
+          send(peer, { id: request.id, type: 'refused', reason: 'unavailable' });
         },
       );
     },

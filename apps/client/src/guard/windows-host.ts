@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { servePeer } from './channel-socket.js';
-import type { ChannelHandlers, GuardHost, HeldProcess, SessionNotification, WindowsSession } from './guard-host.js';
+import type { ChannelHandlers, GuardHost, HeldProcess, SessionNotification, SystemStorage, WindowsSession } from './guard-host.js';
 
 /** The pipe's name; its server end is created by the guard (SYSTEM) before any user logs on. */
 export const GUARD_PIPE_NAME = '\\\\.\\pipe\\Latchkey.Guard';
@@ -84,23 +84,28 @@ export function windowsHost(options: {
       await win32.logoffSession(windowsSessionId);
     },
     serveChannel: (handlers: ChannelHandlers) => win32.servePipe((stream, caller) => void servePeer(stream, caller, handlers)),
-    storage: {
-      read(name) {
-        try {
-          return readFileSync(join(options.storageDir, name), 'utf8');
-        } catch {
-          return undefined;
-        }
-      },
-      write(name, text) {
-        mkdirSync(options.storageDir, { recursive: true });
-        const file = join(options.storageDir, name);
-        writeFileSync(`${file}.tmp`, text);
-        renameSync(`${file}.tmp`, file);
-      },
-    },
+    storage: systemFileStorage(options.storageDir),
     computerName: options.computerName,
     now: () => Date.now(),
     log: options.log,
+  };
+}
+
+/** SystemStorage as files of one folder (the guard's: SYSTEM and Administrators only, inherited). */
+export function systemFileStorage(dir: string): SystemStorage {
+  return {
+    read(name) {
+      try {
+        return readFileSync(join(dir, name), 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    write(name, text) {
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, name);
+      writeFileSync(`${file}.tmp`, text);
+      renameSync(`${file}.tmp`, file);
+    },
   };
 }

@@ -1,4 +1,7 @@
 import {
+  base64UrlDecode,
+  bytesToBase64Url,
+  guardSignedBytes,
   OFFLINE_MAX_WRONG_RESPONSES,
   parseGuardMessage,
   type GuardMessage,
@@ -12,6 +15,7 @@ import {
 import type { OfflineCheck, OfflineUnlocker } from './offline-unlock.js';
 import type { SessionEvent } from './relock.js';
 import { systemTimers, type Timers } from './timers.js';
+import type { Ed25519Verify } from './verdict.js';
 
 /**
  * The lock's side of the channel to the guard (contracts/guard-channel.ts). The lock asks, the
@@ -31,25 +35,60 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 export const GUARD_ANSWER_TIMEOUT_MS = 10_000;
 
+/**
+ * What the lock trusts the guard by (main/lock-trust.ts: the trust file no user can write), and what
+ * it knows of itself, to check the welcome against.
+ */
+export interface GuardTrust {
+  /** The guard identity key's public half. */
+  guardPublicKey: string;
+  /** The server key the lock pins: a welcome naming another one is refused. */
+  serverPublicKey: string;
+  verify: Ed25519Verify;
+  randomBytes: (length: number) => Uint8Array;
+  /** This process's Windows session, when known: a welcome for another session is refused. */
+  windowsSessionId?: number;
+}
+
+/** Why `hello` gave no welcome: the guard did not answer (or refused), or what answered could not be verified. */
+export type GuardLinkFailure = 'no_answer' | 'unverified';
+
 export class GuardLink {
   private nextId = 1;
   private readonly waiting = new Map<number, (message: GuardMessage | undefined) => void>();
   private readonly relockListeners = new Set<(event: SessionEvent) => void>();
-  private welcome: Welcome | undefined;
+  private verifiedWelcome: Welcome | undefined;
   private closed = false;
+  /** This connection's challenge: only messages signed over it by the guard identity key count. */
+  private challenge: string | undefined;
+  /** Messages are checked one after the other, so they are acted on in the order they came. */
+  private checked: Promise<void> = Promise.resolve();
+  /** Set when something answered that is not the guard. */
+  failure: GuardLinkFailure | undefined;
 
   constructor(
     private readonly transport: GuardTransport,
+    private readonly trust: GuardTrust,
     private readonly timers: Timers = systemTimers,
   ) {
     transport.onLine((line) => {
       const message = parseGuardMessage(line);
-      if (!message) return;
-      if (message.type === 'relock') {
-        for (const listener of this.relockListeners) listener(message.event);
-        return;
-      }
-      this.waiting.get(message.id)?.(message);
+      const challenge = this.challenge;
+      if (!message || !challenge) return;
+      this.checked = this.checked.then(async () => {
+        if (!(await this.signedByGuard(challenge, message))) {
+          // Another server instance of the pipe's name, or a message of another connection: not the
+          // guard. Whatever waits gets no answer, and nothing more is asked on this connection.
+          this.failure = 'unverified';
+          for (const settle of [...this.waiting.values()]) settle(undefined);
+          return;
+        }
+        if (message.type === 'relock') {
+          for (const listener of this.relockListeners) listener(message.event);
+          return;
+        }
+        this.waiting.get(message.id)?.(message);
+      });
     });
     transport.onClose(() => {
       this.closed = true;
@@ -57,9 +96,10 @@ export class GuardLink {
     });
   }
 
-  /** One request and its answer; undefined when the guard did not answer (closed, timed out). */
+  /** One request and its answer, signed by the guard; undefined when the guard did not answer (closed, timed out). */
   private ask(request: DistributiveOmit<GuardRequest, 'id'>): Promise<GuardMessage | undefined> {
-    if (this.closed) return Promise.resolve(undefined);
+    // Once something that is not the guard answered, the lock tells it nothing more (no code, no verdict).
+    if (this.closed || this.failure === 'unverified') return Promise.resolve(undefined);
     const id = this.nextId++;
     return new Promise((resolve) => {
       const timer = this.timers.setTimeout(() => settle(undefined), GUARD_ANSWER_TIMEOUT_MS);
@@ -73,20 +113,52 @@ export class GuardLink {
     });
   }
 
-  /** Who the guard says this session is, with the per-user token; undefined when it refused or did not answer. */
+  private async signedByGuard(challenge: string, message: GuardMessage): Promise<boolean> {
+    try {
+      return await this.trust.verify(
+        base64UrlDecode(this.trust.guardPublicKey),
+        guardSignedBytes(challenge, message),
+        base64UrlDecode(message.signature),
+      );
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Who the guard says this session is, with the per-user token; undefined when it refused, did not
+   * answer, or what answered is not the guard (`failure`). A signed welcome for another session, or
+   * naming another server key than the trust file's, is refused too.
+   */
   async hello(): Promise<Welcome | undefined> {
-    const answer = await this.ask({ type: 'hello', version: 1 });
-    if (answer?.type === 'welcome') this.welcome = answer;
-    return this.welcome;
+    this.challenge = bytesToBase64Url(this.trust.randomBytes(32));
+    const answer = await this.ask({ type: 'hello', version: 1, challenge: this.challenge });
+    if (answer?.type !== 'welcome') {
+      this.failure ??= 'no_answer';
+      return undefined;
+    }
+    const { windowsSessionId } = this.trust;
+    const otherSession = windowsSessionId !== undefined && answer.windowsSessionId !== windowsSessionId;
+    if (otherSession || (answer.serverPublicKey !== undefined && answer.serverPublicKey !== this.trust.serverPublicKey)) {
+      this.failure = 'unverified';
+      return undefined;
+    }
+    this.verifiedWelcome = answer;
+    return answer;
+  }
+
+  /** The guard's verified welcome of this connection; undefined before it, or when there is none. */
+  get welcome(): Welcome | undefined {
+    return this.verifiedWelcome;
   }
 
   /** The per-user token the guard minted for this session's user. */
   get token(): string | undefined {
-    return this.welcome?.clientToken;
+    return this.verifiedWelcome?.clientToken;
   }
 
   get offlineAvailable(): boolean {
-    return !!this.welcome?.offline;
+    return !!this.verifiedWelcome?.offline;
   }
 
   /** A nonce the guard issued for this session; throws when the guard does not give one (the lock stays locked). */

@@ -36,6 +36,7 @@ import {
   resentNotice,
   statusNotice,
   unreachable,
+  guardUnverified,
   wordsFor,
   type Words,
 } from './messages.js';
@@ -89,6 +90,11 @@ export interface LockControllerOptions {
   verdicts: VerdictHook;
   /** On a computer with the guard (guard-link.ts): its nonce for each verify, and its say on every unlock. */
   guard?: Pick<GuardLink, 'nonce' | 'unlock'>;
+  /**
+   * An installer-enrolled lock that could not verify its guard (main.ts): it has no way to the server
+   * and says so instead of "the server cannot be reached".
+   */
+  guardUnverified?: boolean;
   /** The language of the lock (Windows' display language, a BCP 47 tag); unknown ones speak English. */
   locale?: string;
   /**
@@ -320,7 +326,8 @@ export class LockController implements Relockable {
     this.reconnectAttempt += 1;
     const delay = backoffDelay(this.reconnectAttempt, this.options.backoff ?? { initialMs: 2_000, maxMs: 60_000 }, this.random);
     const at = this.timers.now() + delay;
-    this.update({ phase: 'offline', retry: { attempt: this.reconnectAttempt, at }, notice: unreachable(this.words) });
+    const notice = this.options.guardUnverified ? guardUnverified(this.words) : unreachable(this.words);
+    this.update({ phase: 'offline', retry: { attempt: this.reconnectAttempt, at }, notice });
     this.reconnectTimer = this.timers.setTimeout(() => void this.refreshPolicy(), delay);
     this.offlineFlow?.unreachable(this.reconnectAttempt);
   }

@@ -38,6 +38,11 @@ export function unreachable(w: Words): Notice {
   return notice('error', 'server_unreachable', w.t('notice.unreachable'));
 }
 
+/** An installer-enrolled lock that could not verify the guard: it stays locked whatever the server says. */
+export function guardUnverified(w: Words): Notice {
+  return notice('error', 'guard_unverified', w.t('notice.guardUnverified'));
+}
+
 /** "Trying again in 4 seconds." while an automatic attempt is ahead, "Trying again now." when it is due. */
 export function retryCountdown(w: Words, at: number, now: number): string {
   const seconds = Math.ceil((at - now) / 1000);

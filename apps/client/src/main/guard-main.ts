@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { app } from 'electron';
 import { createApiClient } from '@latchkey/contracts';
 import { createGuardService } from '../guard/guard-service.js';
+import type { GuardHost } from '../guard/guard-host.js';
 import { windowsHost, type Win32Calls } from '../guard/windows-host.js';
 import { win32ViaHelper } from '../guard/win32-helper.js';
 import { machineConfigPath } from './machine-config.js';
@@ -18,6 +19,8 @@ import {
 } from './machine-enrollment.js';
 import { nodeHmacSha256 } from './offline-store.js';
 import { nodeEd25519Verify, nodeRandomBytes } from './node-ed25519.js';
+import { icaclsArgs } from './machine-enrollment.js';
+import { ensureLockTrust, guardStorageDir, type GuardIdentity } from './lock-trust.js';
 
 /** The policy and pending offline reports are refreshed this often; sessions come from Windows' notifications. */
 export const GUARD_TICK_MS = 60_000;
@@ -63,10 +66,24 @@ export function runGuard(log: (line: string) => void): void {
   void app.whenReady().then(async () => {
     const configPath = machineConfigPath(process.platform, process.env);
     let machine: MachineToken;
-    let win32: Win32Calls;
+    let host: GuardHost;
+    let identityKey: GuardIdentity;
+    const hostOf = (win32: Win32Calls) =>
+      windowsHost({
+        win32,
+        lockPath: process.execPath,
+        storageDir: guardStorageDir(configPath),
+        computerName: hostname(),
+        log: (line) => log(`guard: ${line}`),
+      });
     try {
       machine = parseMachineToken(readFileSync(machineTokenPath(configPath), 'utf8'));
-      win32 = loadWin32(log);
+      host = hostOf(loadWin32(log));
+      // The identity the locks authenticate the guard by, and the trust file they read it from
+      // (lock-trust.ts); written again at every start, so it follows the machine token's servers and key.
+      identityKey = ensureLockTrust(configPath, machine, host.storage, (path, acl) => {
+        execFileSync('icacls.exe', icaclsArgs(path, acl), { stdio: 'ignore', timeout: 30_000, windowsHide: true });
+      });
     } catch (err) {
       // Exits with an error so the task's failure shows; the locks still run from the logon task.
       log(`guard: cannot start: ${(err as Error).message}`);
@@ -76,13 +93,8 @@ export function runGuard(log: (line: string) => void): void {
     // The guard's HTTP: the machine config's servers, tried in order (server-failover.ts).
     const guardFetch = serverFetch(machine.serverUrls, log);
     const guard = createGuardService({
-      host: windowsHost({
-        win32,
-        lockPath: process.execPath,
-        storageDir: join(dirname(configPath), 'guard'),
-        computerName: hostname(),
-        log: (line) => log(`guard: ${line}`),
-      }),
+      host,
+      identityKey,
       api: createApiClient({ baseUrl: machine.serverUrl, fetch: guardFetch, token: () => machine.clientToken }),
       identity: () => ({ clientId: machine.clientId, serverPublicKey: machine.serverPublicKey }),
       // Every server of the machine configuration, `;` between them, so the lock fails over as the guard does.

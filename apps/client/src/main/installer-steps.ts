@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { GUARD_TASK_NAME, guardTaskXml } from './guard-task-xml.js';
-import { machineFileAclCommands } from './machine-enrollment.js';
+import { icaclsArgs, machineFileAclCommands } from './machine-enrollment.js';
 import { encodeTaskXml, TASK_NAME, taskXml } from './task-xml.js';
 
 /**
@@ -14,6 +14,7 @@ import { encodeTaskXml, TASK_NAME, taskXml } from './task-xml.js';
  * The Windows commands, exactly (verify by hand: docs/deployment.md, "Checking a computer"):
  *   icacls.exe <file> /reset
  *   icacls.exe <file> /inheritance:r /grant:r *S-1-5-18:F *S-1-5-32-544:F
+ *   icacls.exe lock-trust.json.new /inheritance:r /grant:r *S-1-5-18:F *S-1-5-32-544:F *S-1-5-32-545:R   (lock-trust.ts)
  *   schtasks.exe /Create /F /TN Latchkey\Lock /XML <file>     (and Latchkey\Guard)
  *   schtasks.exe /Run /TN Latchkey\Guard
  *   schtasks.exe /Delete /F /TN <task>                        (undo)
@@ -46,6 +47,11 @@ export interface InstallMachineInput {
   run: RunCommand;
   exists: (path: string) => boolean;
   writeFile: (path: string, data: Uint8Array) => void;
+  /**
+   * Makes the guard identity key and writes the lock trust file (lock-trust.ts ensureLockTrust),
+   * restricting it with `restrict` (icacls through `run`); throws when it cannot. Absent: skipped.
+   */
+  lockTrust?: (restrict: (path: string, acl: readonly string[]) => void) => void;
 }
 
 /** The command's own words, on one line, for the message box. */
@@ -63,6 +69,18 @@ export function installMachine(input: InstallMachineInput): InstallResult {
         ok: false,
         message: `Could not restrict ${args[0]} to SYSTEM and Administrators: icacls ${args.slice(1).join(' ')}: ${reason(result)}.`,
       };
+    }
+  }
+
+  if (input.lockTrust) {
+    try {
+      input.lockTrust((path, acl) => {
+        const result = input.run(ICACLS, icaclsArgs(path, acl));
+        if (result.status !== 0) throw new Error(`icacls ${icaclsArgs(path, acl).join(' ')}: ${reason(result)}`);
+      });
+    } catch (err) {
+      // Without it no lock can authenticate the guard: every session would stay locked.
+      return { ok: false, message: `Could not write the lock trust file: ${(err as Error).message}.` };
     }
   }
 

@@ -12,7 +12,7 @@ import { createRelockGate, type SessionEvent } from '../lock/relock.js';
 import { xdgAutostartEntry } from './autostart.js';
 import { isLockSender, registerLockIpc } from './ipc-registration.js';
 import { createLockWindows } from './lock-windows.js';
-import { machineConfigPath, osUserName, parseMachineConfig, parseServerUrls, type MachineConfig } from './machine-config.js';
+import { machineConfigPath, osUserName, parseMachineConfig, type MachineConfig } from './machine-config.js';
 import {
   enrollMachine,
   icaclsArgs,
@@ -29,7 +29,7 @@ import { createOfflineKeyStore, nodeHmacSha256, offlineSlots } from './offline-s
 import { OfflineUnlock, type OfflineUnlocker } from '../lock/offline-unlock.js';
 import { GuardLink, guardOfflineUnlock } from '../lock/guard-link.js';
 import { connectGuardChannel } from '../guard/channel-socket.js';
-import { GUARD_PIPE_NAME } from '../guard/windows-host.js';
+import { GUARD_PIPE_NAME, systemFileStorage } from '../guard/windows-host.js';
 import { guardTaskXml } from './guard-task-xml.js';
 import { runGuard } from './guard-main.js';
 import { createPolicyStore, createRequestFileStore, createTokenStore, createVerdictFailureFileStore } from './token-store.js';
@@ -40,6 +40,7 @@ import { ActivityRecorder } from '../lock/activity-recorder.js';
 import { createActivityFileStore, logonKindNow, watchSessionActivity } from './activity-watch.js';
 import { serverFetch } from './server-fetch.js';
 import { installMachine, runCommand } from './installer-steps.js';
+import { ensureLockTrust, guardStorageDir, lockTrustPath, readLockTrust, type LockTrust } from './lock-trust.js';
 
 // dist/main/main/main.js → dist/
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -47,6 +48,8 @@ const RENDERER_ROOT = join(DIST, 'renderer');
 const PRELOAD = join(DIST, 'preload', 'preload.cjs');
 
 const log = (line: string) => process.stderr.write(`latchkey: ${line}\n`);
+/** How often the lock connects to the guard's pipe when what answers there is not the guard. */
+const GUARD_CONNECT_ATTEMPTS = 5;
 /** The routes whose 401 means "wrong code" or "wrong password", not "this token is unknown". */
 const OWN_401_ROUTES = new Set<string>([routes.verifyOtp.url, routes.createOtpRequest.url]);
 // ---- installer helpers: write a file and exit, before any window exists ----
@@ -72,6 +75,11 @@ if (taskXmlTarget || guardTaskXmlTarget || autostartTarget) {
     run: runCommand,
     exists: existsSync,
     writeFile: writeFileSync,
+    lockTrust: (restrict) => {
+      const configPath = machineConfigPath(process.platform, process.env);
+      const machine = parseMachineToken(readFileSync(machineTokenPath(configPath), 'utf8'));
+      ensureLockTrust(configPath, machine, systemFileStorage(guardStorageDir(configPath)), restrict);
+    },
   });
   writeFileSync(installResultTarget, `${result.message}\r\n`);
   log(result.message);
@@ -115,7 +123,12 @@ function signOutNow(): void {
 }
 
 /** This process's Windows session id, read once at start; undefined off Windows or when tasklist fails. */
+let knownSessionId: { id: number | undefined } | undefined;
 function windowsSessionId(): number | undefined {
+  knownSessionId ??= { id: readWindowsSessionId() };
+  return knownSessionId.id;
+}
+function readWindowsSessionId(): number | undefined {
   if (process.platform !== 'win32') return undefined;
   const { command, args } = tasklistCommand(process.pid);
   try {
@@ -145,11 +158,29 @@ function takeSessionLock(userDir: string): boolean {
   return app.requestSingleInstanceLock();
 }
 
-/** The guard's pipe, when a guard serves it; undefined off Windows or without one. */
-async function connectGuard(): Promise<GuardLink | undefined> {
+/**
+ * The guard's pipe, when something serves it; undefined off Windows or without one. What answers is
+ * the guard only if it signs with the key of the trust file (guard-link.ts); without a trust file
+ * nothing that answers can be, so the connection is only a sign that this computer has a guard.
+ */
+async function connectGuard(trust: LockTrust | undefined): Promise<{ link?: GuardLink } | undefined> {
   if (process.platform !== 'win32') return undefined;
   try {
-    return new GuardLink(await connectGuardChannel(GUARD_PIPE_NAME));
+    const transport = await connectGuardChannel(GUARD_PIPE_NAME);
+    if (!trust) {
+      transport.close();
+      return {};
+    }
+    const sessionId = windowsSessionId();
+    return {
+      link: new GuardLink(transport, {
+        guardPublicKey: trust.guardPublicKey,
+        serverPublicKey: trust.serverPublicKey,
+        verify: nodeEd25519Verify,
+        randomBytes: nodeRandomBytes,
+        ...(sessionId === undefined ? {} : { windowsSessionId: sessionId }),
+      }),
+    };
   } catch {
     return undefined;
   }
@@ -197,6 +228,8 @@ function main(): void {
 
     let config: MachineConfig | undefined;
     let machineToken: MachineToken | undefined;
+    /** client.json is there and this user may not read it: the elevated installer set this computer up. */
+    let configProtected = false;
     const configPath = machineConfigPath(process.platform, process.env);
     // The installer's protected copy first (the user cannot read client.json there); else client.json.
     try {
@@ -205,30 +238,68 @@ function main(): void {
       try {
         config = parseMachineConfig(readFileSync(configPath, 'utf8'));
       } catch (err) {
+        const code = (err as { code?: string }).code;
+        configProtected = code === 'EACCES' || code === 'EPERM';
         // Not set up: the lock still covers the screen and says the server cannot be reached.
         log(`machine configuration ${configPath}: ${(err as Error).message}`);
       }
     }
 
-    // With the guard (installer-enrolled): it started this lock, hands it a token of this user, and decides.
-    const guard = await connectGuard();
-    const welcome = guard && (await guard.hello());
-    const guarded = welcome?.clientToken && welcome.clientId && welcome.serverPublicKey && welcome.serverUrl ? welcome : undefined;
-    if (guarded) {
-      const serverUrls = parseServerUrls(guarded.serverUrl!);
+    // With the guard (installer-enrolled): it started this lock, hands it a token of this user, and
+    // decides. The lock trusts what the trust file says (the guard's key, the server key, the
+    // servers), never what answers on the pipe: any user can serve another instance of its name.
+    const trustFile = process.platform === 'win32' ? readLockTrust(lockTrustPath(configPath)) : undefined;
+    const trust = trustFile && 'trust' in trustFile ? trustFile.trust : undefined;
+    // Another instance of the pipe's name may take a connection now and then: what answered there is
+    // refused, and the lock tries the name again a few times before it stays locked for good.
+    let pipe: Awaited<ReturnType<typeof connectGuard>>;
+    for (let attempt = 1; ; attempt++) {
+      pipe = await connectGuard(trust);
+      const link = pipe?.link;
+      if (!link || (await link.hello()) || link.failure !== 'unverified' || attempt >= GUARD_CONNECT_ATTEMPTS) break;
+      log("what answered on the guard's pipe is not the guard; trying again");
+      link.close();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const guard = pipe?.link;
+    const welcome = guard?.welcome;
+    const guarded = trust && welcome?.clientId ? welcome : undefined;
+    // An installer-enrolled computer (a trust file, a protected client.json, a guard's pipe) without a
+    // verified guard: fail closed. No token, no key, no own decision: the lock stays locked.
+    const failClosed = !guarded && (trustFile !== undefined || configProtected || pipe !== undefined);
+    /** The guard decides, or nothing does: never this user's own token, key or lock decision. */
+    const guardDecides = !!guarded || failClosed;
+    if (guarded && trust && !guarded.clientToken) {
+      // The guard could not mint a token for this user (no server): offline unlock through the guard only.
+      log('the guard has no token for this user yet (server unreachable?)');
+      config = undefined;
+      machineToken = undefined;
+    } else if (guarded && trust) {
       machineToken = {
-        serverUrl: serverUrls[0]!,
-        serverUrls,
+        serverUrl: trust.serverUrls[0]!,
+        serverUrls: trust.serverUrls,
         clientId: guarded.clientId!,
         clientToken: guarded.clientToken!,
-        serverPublicKey: guarded.serverPublicKey!,
+        serverPublicKey: trust.serverPublicKey,
       };
+    } else if (failClosed) {
+      const why =
+        trustFile && 'problem' in trustFile
+          ? `the lock trust file cannot be used (${trustFile.problem})`
+          : !trust
+            ? `there is no lock trust file (${lockTrustPath(configPath)}); start the guard or run the installer again`
+            : guard?.failure === 'unverified'
+              ? "what answered on the guard's pipe could not be verified as the guard (another instance of the pipe?)"
+              : 'the guard did not answer';
+      log(`the guard could not be verified: ${why}. The lock stays locked.`);
+      config = undefined;
+      machineToken = undefined;
     }
 
     const userData = app.getPath('userData');
     const tokens = createTokenStore(userDir, safeStorage);
     // The guard's per-user token, the protected copy the elevated installer wrote, or this user's own.
-    let enrollment = machineToken ?? tokens.load();
+    let enrollment = guardDecides ? machineToken : (machineToken ?? tokens.load());
     // Learnt under another key than the one the installer pins now: enroll again.
     if (enrollment && config?.serverPublicKey && enrollment.serverPublicKey !== config.serverPublicKey) enrollment = undefined;
     const computerName = config?.computerName ?? hostname();
@@ -251,7 +322,8 @@ function main(): void {
             osUser,
             // An installer-enrolled lock without its guard gets no key: a user-readable key (or an old
             // handed-over one) would let whoever holds the Windows password make their own codes.
-            keys: machineToken ? { load: () => undefined, save: () => false } : createOfflineKeyStore(userData, safeStorage),
+            keys:
+              machineToken || guardDecides ? { load: () => undefined, save: () => false } : createOfflineKeyStore(userData, safeStorage),
             slots: offlineSlots(userData, app.getPath('appData')),
             hmac: nodeHmacSha256,
             randomBytes: nodeRandomBytes,
@@ -338,11 +410,12 @@ function main(): void {
       onSignOut: () => signOutNow(),
       verdicts,
       ...(guard && guarded ? { guard } : {}),
+      guardUnverified: failClosed,
       // The lock speaks Windows' display language; the mails about its requests follow it.
       locale: app.getLocale(),
       policyStore: createPolicyStore(userData, safeStorage),
       // Installer-enrolled computers have the guard decide; a profile-enrolled lock asks for itself.
-      ...(machineToken ? {} : { lockDecision: { logonKind: logonKindNow } }),
+      ...(machineToken || guardDecides ? {} : { lockDecision: { logonKind: logonKindNow } }),
     });
     registerLockIpc(ipcMain, createLockHandlers(controller), (event) => isLockSender(event, windows.ids(), LOCK_ORIGIN));
     controller.subscribe((state) => windows.broadcast(state));

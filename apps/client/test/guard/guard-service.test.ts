@@ -1,9 +1,10 @@
+import { createPublicKey, verify } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createApiClient, routes, type EnrollResult, type GuardMessage } from '@latchkey/contracts';
+import { createApiClient, guardSignedBytes, routes, type EnrollResult, type GuardMessage } from '@latchkey/contracts';
 import type { GuardService } from '../../src/guard/guard-service.js';
 import { nodeRandomBytes } from '../../src/main/node-ed25519.js';
 import { otpFromMail, type LiveServer } from '../support/server.js';
-import { ALICE, BOB, EMAIL, startGuardedComputer, type GuardedComputer } from './support/guarded-computer.js';
+import { ALICE, BOB, EMAIL, HELLO, startGuardedComputer, type GuardedComputer } from './support/guarded-computer.js';
 import type { SrvguardStub } from './support/srvguard-stub.js';
 import type { ProcessHandle, TestHost } from './support/test-host.js';
 
@@ -43,7 +44,7 @@ async function restartedWithin(windowsSessionId: number, pid: number, ms: number
 
 /** A real OTP for alice, verified with a nonce the guard issued, the answer handed to the guard by her lock. */
 async function aliceUnlocks(lock: ProcessHandle): Promise<{ sessionId: string; token: string }> {
-  const welcome = (await lock.ask({ type: 'hello', version: 1 })) as Extract<GuardMessage, { type: 'welcome' }>;
+  const welcome = (await lock.ask(HELLO)) as Extract<GuardMessage, { type: 'welcome' }>;
   const token = welcome.clientToken!;
   await server.api(routes.generateOtp, { body: { clientId: machine.clientId, osUser: ALICE.user, email: EMAIL } });
   const mail = await server.test.smtp.waitFor((m) => m.to.includes(EMAIL));
@@ -90,7 +91,7 @@ describe('the guard is the authority (test host: real processes, a real socket; 
     host.notify({ kind: 'unlock', windowsSessionId: 1 });
     await expect.poll(() => guard.state(1)).toBe('locked');
     await expect.poll(() => stub.relocked).toEqual([sessionId]);
-    expect(await lock.waitFor((m) => m.type === 'relock')).toEqual({ type: 'relock', event: 'windows-unlock' });
+    expect(await lock.waitFor((m) => m.type === 'relock')).toMatchObject({ type: 'relock', event: 'windows-unlock' });
     // The attack: keep the session alive with heartbeats, end the lock.
     await createApiClient({ baseUrl: stub.url, fetch, token: () => token })(routes.heartbeat, { params: { sessionId } });
     lock.kill();
@@ -114,7 +115,11 @@ describe('the guard is the authority (test host: real processes, a real socket; 
     const real = lockOf(1);
     // Latchkey.exe --guard, or a renamed copy, started by alice in her session.
     const decoy = host.spawnAsUser(1);
-    expect(await decoy.ask({ type: 'hello', version: 1 })).toMatchObject({ type: 'refused', reason: 'not_the_lock' });
+    const refused = await decoy.ask(HELLO);
+    expect(refused).toMatchObject({ type: 'refused', reason: 'not_the_lock' });
+    // A decoy relaying a lock's challenge (a second instance of the pipe) gets nothing signed over it.
+    const publicKey = createPublicKey(computer.identityKey.privateKey);
+    expect(verify(null, guardSignedBytes(HELLO.challenge, refused!), publicKey, Buffer.from(refused!.signature, 'base64url'))).toBe(false);
     expect(await decoy.ask({ type: 'nonce' })).toMatchObject({ type: 'refused', reason: 'not_the_lock' });
     real.kill();
     expect(await restartedWithin(1, real.pid, 2_000)).toBe(true);
@@ -130,7 +135,7 @@ describe('the guard is the authority (test host: real processes, a real socket; 
 
   it('refuses a verdict over a nonce the guard did not issue, and a guard nonce used twice', async () => {
     const lock = lockOf(1);
-    const welcome = (await lock.ask({ type: 'hello', version: 1 })) as Extract<GuardMessage, { type: 'welcome' }>;
+    const welcome = (await lock.ask(HELLO)) as Extract<GuardMessage, { type: 'welcome' }>;
     await server.api(routes.generateOtp, { body: { clientId: machine.clientId, osUser: ALICE.user, email: EMAIL } });
     const mail = await server.test.smtp.waitFor((m) => m.to.includes(EMAIL));
     const ownNonce = Buffer.from(nodeRandomBytes(16)).toString('base64url');
@@ -148,8 +153,8 @@ describe('the guard is the authority (test host: real processes, a real socket; 
   it('attack 5: each user of a shared computer gets a token of their own, never the machine token', async () => {
     host.logon(BOB);
     await expect.poll(() => guard.lockPid(2)).toBeDefined();
-    const a = (await lockOf(1).ask({ type: 'hello', version: 1 })) as Extract<GuardMessage, { type: 'welcome' }>;
-    const b = (await lockOf(2).ask({ type: 'hello', version: 1 })) as Extract<GuardMessage, { type: 'welcome' }>;
+    const a = (await lockOf(1).ask(HELLO)) as Extract<GuardMessage, { type: 'welcome' }>;
+    const b = (await lockOf(2).ask(HELLO)) as Extract<GuardMessage, { type: 'welcome' }>;
     expect([a.osUser, b.osUser]).toEqual([ALICE.user, BOB.user]);
     expect(a.clientToken).toBeDefined();
     expect(a.clientToken).not.toBe(b.clientToken);

@@ -224,6 +224,9 @@ describe('win32ViaHelper over a fake helper', () => {
     expect(h.goneReasons).toEqual([]);
   });
 
+  /** The transport only: what is signed, and by whom, is guard-service's and guard-link's (guard-link.test.ts). */
+  const CHALLENGE = 'c'.repeat(43);
+  const SIGNATURE = 'A'.repeat(86);
   it('serves the guard channel through the helper: requests with the caller Windows named, a bad line ends the connection', async () => {
     const h = fakeHelper();
     const host = windowsHost({ win32: h.win32, lockPath: 'C:\\L.exe', storageDir: h.dir, computerName: 'PC', log: () => undefined });
@@ -232,7 +235,7 @@ describe('win32ViaHelper over a fake helper', () => {
     const stop = await host.serveChannel({
       onRequest: (peer, request) => {
         requests.push({ caller: peer.caller, request });
-        peer.send({ id: request.id, type: 'refused', reason: 'not_the_lock' });
+        peer.send({ id: request.id, type: 'refused', reason: 'not_the_lock', signature: SIGNATURE });
       },
       onInvalid: () => void events.push('invalid'),
       onClose: () => void events.push('close'),
@@ -241,12 +244,15 @@ describe('win32ViaHelper over a fake helper', () => {
     const client = connectClient(h.socketPath);
     const answers: string[] = [];
     createInterface({ input: client }).on('line', (line) => answers.push(line));
-    client.write(guardLine({ id: 1, type: 'hello', version: GUARD_CHANNEL_VERSION }));
+    client.write(guardLine({ id: 1, type: 'hello', version: GUARD_CHANNEL_VERSION, challenge: CHALLENGE }));
     await until(() => answers.length === 1, 'the answer');
     expect(requests).toEqual([
-      { caller: { pid: 6001, windowsSessionId: 3 }, request: { id: 1, type: 'hello', version: GUARD_CHANNEL_VERSION } },
+      {
+        caller: { pid: 6001, windowsSessionId: 3 },
+        request: { id: 1, type: 'hello', version: GUARD_CHANNEL_VERSION, challenge: CHALLENGE },
+      },
     ]);
-    expect(JSON.parse(answers[0]!)).toEqual({ id: 1, type: 'refused', reason: 'not_the_lock' });
+    expect(JSON.parse(answers[0]!)).toEqual({ id: 1, type: 'refused', reason: 'not_the_lock', signature: SIGNATURE });
 
     const closed = once(client, 'close');
     client.write('{"id":2,"type":"unlock-everything"}\n');

@@ -69,7 +69,7 @@ export function utf8Bytes(value: string): Uint8Array {
 }
 
 /** Builds a message from fields: each string as a 4-byte big-endian length and its UTF-8, each number as 8 bytes big-endian. */
-function encodeFields(fields: readonly (string | number)[]): Uint8Array {
+export function encodeFields(fields: readonly (string | number)[]): Uint8Array {
   const parts: Uint8Array[] = [];
   for (const field of fields) {
     if (typeof field === 'number') {

@@ -3,6 +3,8 @@ import { ENROLLMENT_KEY } from '@latchkey/server/test-app';
 import { createGuardService, type GuardService } from '../../../src/guard/guard-service.js';
 import { nodeEd25519Verify, nodeRandomBytes } from '../../../src/main/node-ed25519.js';
 import { nodeHmacSha256 } from '../../../src/main/offline-store.js';
+import { loadOrCreateGuardIdentity } from '../../../src/main/lock-trust.js';
+import type { GuardTrust } from '../../../src/lock/guard-link.js';
 import { startServer, type LiveServer } from '../../support/server.js';
 import { startSrvguardStub, type SrvguardStub } from './srvguard-stub.js';
 import { TestHost } from './test-host.js';
@@ -10,6 +12,8 @@ import { TestHost } from './test-host.js';
 export const ALICE = { windowsSessionId: 1, user: 'CORP\\alice', logonKind: 'local' as const };
 export const BOB = { windowsSessionId: 2, user: 'CORP\\bob', logonKind: 'remote' as const };
 export const EMAIL = 'alice@corp.example.com';
+/** A lock's hello, with a challenge of its connection. */
+export const HELLO = { type: 'hello', version: 1, challenge: 'c'.repeat(43) } as const;
 
 /**
  * An installer-enrolled computer with its guard: the real server (behind the srvguard stub), a
@@ -35,6 +39,17 @@ export async function startGuardedComputer(
   // With the lock-decision stub, the guard pins the stub's key (the real server's verdicts then fail: only for that test).
   const serverPublicKey = options.lockDecision ? stub.lockDecisionKey : machine.serverPublicKey;
   host.existing(ALICE);
+  // The guard identity key, made in the guard's storage as on Windows (lock-trust.ts); the lock trusts its public half.
+  const identityKey = loadOrCreateGuardIdentity(host.storage);
+  /** What the lock reads from the trust file, as main.ts hands it to GuardLink (alice's session by default). */
+  const trust = (overrides: Partial<GuardTrust> = {}): GuardTrust => ({
+    guardPublicKey: identityKey.publicKey,
+    serverPublicKey,
+    verify: nodeEd25519Verify,
+    randomBytes: nodeRandomBytes,
+    windowsSessionId: ALICE.windowsSessionId,
+    ...overrides,
+  });
   const newGuard = (): GuardService =>
     createGuardService({
       host,
@@ -43,6 +58,7 @@ export async function startGuardedComputer(
       verify: nodeEd25519Verify,
       randomBytes: nodeRandomBytes,
       hmac: nodeHmacSha256,
+      identityKey,
       machineOfflineKey: () => machine.offlineKey,
       serverUrl: stub.url,
     });
@@ -51,6 +67,8 @@ export async function startGuardedComputer(
     host,
     machine,
     stub,
+    identityKey,
+    trust,
     guard: newGuard(),
     newGuard,
     async stop() {

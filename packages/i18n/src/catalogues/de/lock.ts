@@ -75,6 +75,8 @@ export const lock = {
   },
 
   // ---- notices: the request's status ----
+  'notice.guardUnverified':
+    'Der Latchkey-Wächter dieses Computers konnte nicht überprüft werden, daher bleibt dieser Computer gesperrt. Melden Sie sich ab und wieder an; bleibt es so, fragen Sie Ihren Helpdesk.',
   'notice.unreachable':
     'Der Latchkey-Server ist nicht erreichbar, daher bleibt dieser Computer gesperrt. Prüfen Sie Netzwerkkabel oder WLAN, oder fragen Sie Ihren Helpdesk.',
   'notice.waiting':

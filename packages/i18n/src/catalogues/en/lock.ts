@@ -72,6 +72,8 @@ export const lock = {
   },
 
   // ---- notices: the request's status ----
+  'notice.guardUnverified':
+    'The Latchkey guard of this computer could not be verified, so this computer stays locked. Sign out and in again; if this stays, ask your helpdesk.',
   'notice.unreachable':
     'The Latchkey server cannot be reached, so this computer stays locked. Check the network cable or Wi-Fi, or ask your helpdesk.',
   'notice.waiting':

@@ -76,6 +76,8 @@ export const lock = {
   },
 
   // ---- notices: the request's status ----
+  'notice.guardUnverified':
+    'No se ha podido verificar el guardián de Latchkey de este equipo, así que sigue bloqueado. Cierre la sesión y vuelva a entrar; si continúa, consulte a soporte.',
   'notice.unreachable':
     'No se puede contactar con el servidor de Latchkey, así que este equipo sigue bloqueado. Compruebe el cable de red o el wifi, o consulte a soporte.',
   'notice.waiting':

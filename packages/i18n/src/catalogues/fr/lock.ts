@@ -76,6 +76,8 @@ export const lock = {
   },
 
   // ---- notices: the request's status ----
+  'notice.guardUnverified':
+    'Le gardien Latchkey de cet ordinateur n’a pas pu être vérifié : cet ordinateur reste donc verrouillé. Déconnectez-vous puis reconnectez-vous ; si cela persiste, contactez votre support.',
   'notice.unreachable':
     'Le serveur Latchkey est injoignable : cet ordinateur reste donc verrouillé. Vérifiez le câble réseau ou le Wi-Fi, ou contactez votre support.',
   'notice.waiting':
