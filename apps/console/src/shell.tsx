@@ -119,7 +119,7 @@ export function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut:
       settings: () => <SettingsPage />,
       users: () => <UsersPage self={session.user.login} />,
       audit: () => <AuditPage />,
-      offline: () => <OfflineUnlockPage canRotate={isAdmin} />,
+      offline: () => <OfflineUnlockPage />,
     };
     content = pages[page.id]();
   }

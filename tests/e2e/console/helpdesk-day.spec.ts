@@ -19,7 +19,7 @@ const SIZES = [
  */
 async function seed(stack: AppStack, tag = ''): Promise<{ referenceOfAnn: string; ann: string; bob: string; olga: string }> {
   const [ann, bob, olga] = ['ann', 'bob', 'olga'].map((name) => `CORP\\${tag}${name}`) as [string, string, string];
-  const { clientId, client } = await stack.enrollClient(`PC-FINANCE-07${tag}`);
+  const { clientId, client } = await stack.enrollClient(`PC-FINANCE-07${tag}`, 'machine');
   // ann unlocked before with her own address, so another one is a "new email".
   const own = `${tag}ann@corp.example.com`;
   await stack.admin(routes.generateOtp, { body: { clientId, osUser: ann, email: own } });
@@ -257,7 +257,8 @@ test('Offline Unlock lists a code as soon as it is given; Generate Password find
   page,
   stack,
 }) => {
-  for (const name of ['PC-10', 'PC-2', 'PC-1', 'LAPTOP-7']) await stack.enrollClient(name);
+  // Installer-enrolled computers (machine Clients): the helpdesk gives offline codes for those only (v1.2).
+  for (const name of ['PC-10', 'PC-2', 'PC-1', 'LAPTOP-7']) await stack.enrollClient(name, 'machine');
   await page.setViewportSize({ width: 1024, height: 768 });
   await signIn(page, stack.baseUrl, 'admin', stack.adminPassword);
 

@@ -108,15 +108,17 @@ test.describe('Active Directory auto-send (a directory that does not answer)', (
   });
 });
 
-test('a computer not allowed to use one-time passwords says so and cannot request', async ({ page, stack }) => {
+test('a computer not allowed to use one-time passwords is not locked (v1.2: its lock decision is otp_disabled)', async ({
+  page,
+  stack,
+}) => {
   await stack.settings({ autoSendToInternalUsers: false, autoSendToDirectoryUsers: false });
   await page.goto(`${stack.baseUrl}/preview/lock?computer=PC-NO-OTP`);
   await expect(lockPopup(page).getByRole('button', { name: 'Request One-Time Password' })).toBeVisible();
   const client = (await stack.admin(routes.listClients, {})).find((c) => c.computerName === 'PC-NO-OTP')!;
   await stack.admin(routes.patchClient, { params: { clientId: client.clientId }, body: { allowOneTimePasswords: false } });
   await page.reload();
-  await expect(lockPopup(page).getByRole('status')).toHaveText(
-    'One-time passwords are not allowed on this computer. Contact your administrator.',
-  );
-  await expect(lockPopup(page).getByRole('button', { name: 'Request One-Time Password' })).toBeDisabled();
+  await expectUnlocked(page);
+  const sessions = await stack.admin(routes.listSessions, {});
+  expect(sessions.find((s) => s.computerName === 'PC-NO-OTP')).toMatchObject({ via: 'exempt', exempt: 'otp_disabled' });
 });

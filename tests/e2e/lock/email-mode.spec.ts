@@ -69,7 +69,10 @@ test.describe('email mode (neither auto option): request, approval, log in', () 
     const code = await stack.otpFor('alice@corp.example.com');
     await page.keyboard.type(wrongCode(code));
     await page.keyboard.press('Enter');
-    await expect(lock.getByRole('status')).toHaveText('Access denied. The one-time password is wrong, has expired or was already used.');
+    // v1.2: the status of the request says how many attempts are left.
+    await expect(lock.getByRole('status')).toHaveText(
+      /^Access denied: that code is wrong\. \d attempts left for this one-time password\.$/,
+    );
     // The wrong code stays, selected: typing the right one replaces it.
     await expect(lock.getByLabel('One-time password')).toHaveValue(wrongCode(code));
     await expect(lock.getByLabel('One-time password')).toBeFocused();

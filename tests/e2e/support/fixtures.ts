@@ -3,6 +3,7 @@ import {
   createApiClient,
   routes,
   type ApiClient,
+  type ClientRole,
   type CreateUserBody,
   type FetchLike,
   type Settings,
@@ -33,7 +34,8 @@ export interface AppStack extends Stack {
   /** The OTP in the newest code mail to `email`, after at least `count` such mails arrived. */
   otpFor(email: string, count?: number): Promise<string>;
   pendingRequestId(email: string): Promise<string>;
-  enrollClient(computerName: string): Promise<{ clientId: string; client: ApiClient }>;
+  /** `role`: `machine` for a computer the installer enrolled (its guard holds the offline key). */
+  enrollClient(computerName: string, role?: ClientRole): Promise<{ clientId: string; client: ApiClient }>;
 }
 
 interface PooledStack extends AppStack {
@@ -67,8 +69,10 @@ async function startAppStack(env: Record<string, string>, users: SeedUsers): Pro
         await expect.poll(async () => (await pending()).some((r) => r.email === email)).toBe(true);
         return (await pending()).find((r) => r.email === email)!.requestId;
       },
-      async enrollClient(computerName) {
-        const { clientId, clientToken } = await anonymous(routes.enroll, { body: { enrollmentKey: stack.enrollmentKey, computerName } });
+      async enrollClient(computerName, role) {
+        const { clientId, clientToken } = await anonymous(routes.enroll, {
+          body: { enrollmentKey: stack.enrollmentKey, computerName, ...(role ? { role } : {}) },
+        });
         return { clientId, client: createApiClient({ baseUrl: stack.baseUrl, fetch: nodeFetch, token: () => clientToken }) };
       },
     };

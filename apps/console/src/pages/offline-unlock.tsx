@@ -24,7 +24,7 @@ import { Time } from '../components/time';
  * "Offline Unlock": the helpdesk answers the challenge a locked computer shows when it cannot reach
  * the server, and everyone reviews the offline unlocks the Clients reported afterwards.
  */
-export function OfflineUnlockPage({ canRotate }: { canRotate: boolean }) {
+export function OfflineUnlockPage() {
   // A code just given shows in the list at once, not at the next refresh.
   const [issued, setIssued] = useState(0);
   return (
@@ -34,7 +34,7 @@ export function OfflineUnlockPage({ canRotate }: { canRotate: boolean }) {
         the response code. Every code asked for here, and every offline unlock the computers report once they are back online, is listed
         below and in the audit log.
       </p>
-      <ResponseSection canRotate={canRotate} onIssued={() => setIssued((n) => n + 1)} />
+      <ResponseSection onIssued={() => setIssued((n) => n + 1)} />
       <OfflineUnlockList refreshKey={issued} />
     </>
   );
@@ -49,21 +49,20 @@ const TEXT_FIELDS = {
   reason: { label: 'Reason', hint: 'Who called and why (ticket number); kept in the audit log.', maxLength: 500 },
 };
 
-function ResponseSection({ canRotate, onIssued }: { canRotate: boolean; onIssued: () => void }) {
+function ResponseSection({ onIssued }: { onIssued: () => void }) {
   const clients = useEnrolledClients();
   return (
     <DataView state={clients.state} rows={clients.sorted} what="enrolled clients" empty="No computers are enrolled yet.">
-      {(list) => <ResponseForm canRotate={canRotate} list={list} onIssued={onIssued} />}
+      {(list) => <ResponseForm list={list} onIssued={onIssued} />}
     </DataView>
   );
 }
 
-function ResponseForm({ canRotate, list, onIssued }: { canRotate: boolean; list: AdminClient[]; onIssued: () => void }) {
+function ResponseForm({ list, onIssued }: { list: AdminClient[]; onIssued: () => void }) {
   const { values, setErrors, edit, shown } = useForm(EMPTY);
   const { clientId, osUser, challenge, reason } = values;
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | undefined>(undefined);
-  const [rotated, setRotated] = useState<{ text: string; ok: boolean } | undefined>(undefined);
   const [answer, setAnswer] = useState<(OfflineResponseResult & { computer: string; osUser: string; challenge: string }) | undefined>();
   const answerRef = useRef<HTMLDivElement>(null);
 
@@ -100,25 +99,6 @@ function ResponseForm({ canRotate, list, onIssued }: { canRotate: boolean; list:
     }
   };
 
-  const rotate = async () => {
-    setRotated(undefined);
-    if (!clientId) {
-      setErrors((e) => ({ ...e, clientId: 'Choose the computer whose offline key to renew.' }));
-      document.getElementById('offline-clientId')?.focus();
-      return;
-    }
-    const computer = list.find((c) => c.clientId === clientId)?.computerName ?? 'The computer';
-    try {
-      const result = await api(routes.rotateOfflineKey, { params: { clientId } });
-      setRotated({
-        text: `${computer} has offline key version ${result.offlineKeyVersion}. Codes from the old key no longer work; the computer receives the new key the next time it reaches the server.`,
-        ok: true,
-      });
-    } catch (err) {
-      setRotated({ text: errorMessage(err), ok: false });
-    }
-  };
-
   const text = (key: keyof typeof TEXT_FIELDS) => (
     <TextField id={`offline-${key}`} {...TEXT_FIELDS[key]} {...shown(key)} onInput={edit(key)} />
   );
@@ -134,15 +114,12 @@ function ResponseForm({ canRotate, list, onIssued }: { canRotate: boolean; list:
           {text('challenge')}
         </div>
         {text('reason')}
-        <FormActions label="Get response code" busyLabel="Computing…" busy={busy}>
-          {canRotate && (
-            <button type="button" class="button-secondary" onClick={() => void rotate()}>
-              Renew offline key
-            </button>
-          )}
-        </FormActions>
+        <FormActions label="Get response code" busyLabel="Computing…" busy={busy} />
       </form>
-      {rotated && <Notice kind={rotated.ok ? 'success' : 'error'}>{rotated.text}</Notice>}
+      <p class="hint">
+        A computer's offline key is never sent through the server (v1.2): to renew it, enroll the computer again as an administrator (
+        <code>Latchkey.exe --enroll-machine</code>), then remove its old Client.
+      </p>
       {answer && (
         <div class="card response-card" ref={answerRef} tabIndex={-1} aria-labelledby="offline-answer-title" role="region">
           <h3 id="offline-answer-title">
