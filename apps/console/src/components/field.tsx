@@ -37,3 +37,45 @@ export function described(id: string, hint?: string, error?: string) {
   const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': ids || undefined };
 }
+
+/** A checkbox with its label, hint and error tied to it; `children` follow the hint (a dependent field, a state). */
+export function CheckField({
+  id,
+  label,
+  hint,
+  error,
+  checked,
+  onChange,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint: string;
+  error?: string | undefined;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  children?: ComponentChildren;
+}) {
+  return (
+    <div class={error ? 'check-field field-invalid' : 'check-field'}>
+      <input
+        id={id}
+        type="checkbox"
+        aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
+        aria-invalid={error ? true : undefined}
+        checked={checked}
+        onChange={(e) => onChange(e.currentTarget.checked)}
+      />
+      <label for={id}>{label}</label>
+      <span class="hint" id={`${id}-hint`}>
+        {hint}
+      </span>
+      {error && (
+        <span class="field-error" id={`${id}-error`}>
+          {error}
+        </span>
+      )}
+      {children}
+    </div>
+  );
+}

@@ -6,7 +6,7 @@ import {
   type Settings,
   type SettingsPatch,
 } from '@latchkey/contracts';
-import { Field, described } from './field';
+import { CheckField, Field, described } from './field';
 
 /**
  * "Who must unlock, and when" (issue 21): the Settings page's fieldset for the logon kinds, the
@@ -152,31 +152,17 @@ export function WhoMustUnlockFieldset({
   return (
     <fieldset>
       <legend>Who must unlock, and when</legend>
-      {CHECKS.map((f) => {
-        const id = `setting-${f.key}`;
-        const error = f.key === 'lockRemoteLogons' ? errors.lockRemoteLogons : undefined;
-        return (
-          <div class={error ? 'check-field field-invalid' : 'check-field'} key={f.key}>
-            <input
-              id={id}
-              type="checkbox"
-              aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
-              aria-invalid={error ? true : undefined}
-              checked={draft[f.key]}
-              onChange={(e) => set(f.key, e.currentTarget.checked)}
-            />
-            <label for={id}>{f.label}</label>
-            <span class="hint" id={`${id}-hint`}>
-              {f.hint}
-            </span>
-            {error && (
-              <span class="field-error" id={`${id}-error`}>
-                {error}
-              </span>
-            )}
-          </div>
-        );
-      })}
+      {CHECKS.map((f) => (
+        <CheckField
+          key={f.key}
+          id={`setting-${f.key}`}
+          label={f.label}
+          hint={f.hint}
+          error={f.key === 'lockRemoteLogons' ? errors.lockRemoteLogons : undefined}
+          checked={draft[f.key]}
+          onChange={(checked) => set(f.key, checked)}
+        />
+      ))}
       {TEXTS.map((f) => {
         const id = `setting-${f.key}`;
         const props = {

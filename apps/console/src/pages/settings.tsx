@@ -4,7 +4,7 @@ import { api, errorMessage } from '../api';
 import { useAsync } from '../data/use-async';
 import { FormActions } from '../components/form-actions';
 import { ErrorState, Loading, Notice } from '../components/states';
-import { Field, described } from '../components/field';
+import { CheckField, Field, described } from '../components/field';
 import { ServerKeyCard } from '../components/server-key';
 import { parseList } from '../format';
 import {
@@ -249,26 +249,19 @@ export function SettingsPage() {
         </fieldset>
         <fieldset>
           <legend>Delivery and defaults</legend>
-          {BOOLEAN_FIELDS.map((f) => {
-            const id = `setting-${f.key}`;
-            return (
-              <div class="check-field" key={f.key}>
-                <input
-                  id={id}
-                  type="checkbox"
-                  aria-describedby={`${id}-hint`}
-                  checked={draft[f.key]}
-                  onChange={(e) => set(f.key, e.currentTarget.checked)}
-                />
-                <label for={id}>{f.label}</label>
-                <span class="hint" id={`${id}-hint`}>
-                  {f.hint}
-                </span>
-                {f.key === 'autoSendToDirectoryUsers' && <DirectoryState />}
-                {f.key === DEPENDENT_NUMBER.after && <div class="check-field-dependent">{numberField(DEPENDENT_NUMBER.field)}</div>}
-              </div>
-            );
-          })}
+          {BOOLEAN_FIELDS.map((f) => (
+            <CheckField
+              key={f.key}
+              id={`setting-${f.key}`}
+              label={f.label}
+              hint={f.hint}
+              checked={draft[f.key]}
+              onChange={(checked) => set(f.key, checked)}
+            >
+              {f.key === 'autoSendToDirectoryUsers' && <DirectoryState />}
+              {f.key === DEPENDENT_NUMBER.after && <div class="check-field-dependent">{numberField(DEPENDENT_NUMBER.field)}</div>}
+            </CheckField>
+          ))}
         </fieldset>
         <fieldset>
           <legend>Email addresses</legend>
