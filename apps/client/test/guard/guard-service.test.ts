@@ -5,12 +5,12 @@ import type { GuardService } from '../../src/guard/guard-service.js';
 import { nodeRandomBytes } from '../../src/main/node-ed25519.js';
 import { otpFromMail, type LiveServer } from '../support/server.js';
 import { ALICE, BOB, EMAIL, HELLO, startGuardedComputer, type GuardedComputer } from './support/guarded-computer.js';
-import type { SrvguardStub } from './support/srvguard-stub.js';
+import type { ServerFront } from './support/server-front.js';
 import type { ProcessHandle, TestHost } from './support/test-host.js';
 
 let computer: GuardedComputer;
 let server: LiveServer;
-let stub: SrvguardStub;
+let stub: ServerFront;
 let host: TestHost;
 let machine: EnrollResult;
 let guard: GuardService;
@@ -55,7 +55,7 @@ async function aliceUnlocks(lock: ProcessHandle): Promise<{ sessionId: string; t
   return { sessionId: result.sessionId, token };
 }
 
-describe('the guard is the authority (test host: real processes, a real socket; the real server behind a stub of two routes)', () => {
+describe('the guard is the authority (test host: real processes, a real socket; the real server behind a recording front)', () => {
   it('starts the lock of each session itself, as that user, and holds it', async () => {
     expect(host.started.map((s) => s.windowsSessionId)).toEqual([1]);
     expect(guard.state(1)).toBe('locked');
@@ -92,8 +92,13 @@ describe('the guard is the authority (test host: real processes, a real socket; 
     await expect.poll(() => guard.state(1)).toBe('locked');
     await expect.poll(() => stub.relocked).toEqual([sessionId]);
     expect(await lock.waitFor((m) => m.type === 'relock')).toMatchObject({ type: 'relock', event: 'windows-unlock' });
-    // The attack: keep the session alive with heartbeats, end the lock.
-    await createApiClient({ baseUrl: stub.url, fetch, token: () => token })(routes.heartbeat, { params: { sessionId } });
+    // The attack: keep the session alive with heartbeats (the server refuses them once re-locked), end the lock.
+    await expect(
+      createApiClient({ baseUrl: stub.url, fetch, token: () => token })(routes.heartbeat, { params: { sessionId } }),
+    ).rejects.toMatchObject({
+      status: 409,
+      code: 'session_ended',
+    });
     lock.kill();
     expect(await restartedWithin(1, lock.pid, 2_000)).toBe(true);
     expect(guard.state(1)).toBe('locked');
@@ -224,7 +229,7 @@ describe('attack 4: offline unlock is checked by the guard with the machine key'
   });
 });
 
-describe('who must unlock: the guard asks lock-decision itself at logon (the route through a stub until scope registers it)', () => {
+describe('who must unlock: the guard asks the real server’s lock-decision itself at logon (a forged "no lock" comes from a forging front)', () => {
   it('starts no lock for an exempt account on a verdict it checked, and a lock for a forged "no lock"', async () => {
     await computer.stop();
     computer = await startGuardedComputer({ lockDecision: { exempt: ['CORP\\svc-backup'], forged: ['CORP\\mallory'] } });

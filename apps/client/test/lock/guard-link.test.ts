@@ -12,13 +12,13 @@ import { createRelockGate } from '../../src/lock/relock.js';
 import { createVerdictHook } from '../../src/lock/verdict.js';
 import { nodeEd25519Verify, nodeRandomBytes } from '../../src/main/node-ed25519.js';
 import { ALICE, EMAIL, startGuardedComputer, type GuardedComputer } from '../guard/support/guarded-computer.js';
-import type { SrvguardStub } from '../guard/support/srvguard-stub.js';
+import type { ServerFront } from '../guard/support/server-front.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { otpFromMail, type LiveServer } from '../support/server.js';
 
 let computer: GuardedComputer;
 let server: LiveServer;
-let stub: SrvguardStub;
+let stub: ServerFront;
 let machine: EnrollResult;
 let guard: GuardService;
 let link: GuardLink;
@@ -219,7 +219,7 @@ describe('the lock authenticates the guard (a second server instance of the pipe
   });
 
   it('a welcome with a swapped serverPublicKey is refused (changed on the way, or signed by the guard for another key than the trust file pins)', async () => {
-    const otherKey = stub.lockDecisionKey;
+    const otherKey = stub.otherKey;
     const { tap } = tapped(await connectGuardChannel(computer.host.socketPath), (line) => [
       line.replace(/"serverPublicKey":"[^"]+"/, `"serverPublicKey":"${otherKey}"`),
     ]);

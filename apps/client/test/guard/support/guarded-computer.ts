@@ -6,7 +6,7 @@ import { nodeHmacSha256 } from '../../../src/main/offline-store.js';
 import { loadOrCreateGuardIdentity } from '../../../src/main/lock-trust.js';
 import type { GuardTrust } from '../../../src/lock/guard-link.js';
 import { startServer, type LiveServer } from '../../support/server.js';
-import { startSrvguardStub, type SrvguardStub } from './srvguard-stub.js';
+import { startServerFront, type ServerFront } from './server-front.js';
 import { TestHost } from './test-host.js';
 
 export const ALICE = { windowsSessionId: 1, user: 'CORP\\alice', logonKind: 'local' as const };
@@ -16,7 +16,7 @@ export const EMAIL = 'alice@corp.example.com';
 export const HELLO = { type: 'hello', version: 1, challenge: 'c'.repeat(43) } as const;
 
 /**
- * An installer-enrolled computer with its guard: the real server (behind the srvguard stub), a
+ * An installer-enrolled computer with its guard: the real server (behind a recording front), a
  * machine Client whose token and offline key only the guard holds, the test host with alice signed
  * in, and the guard started on it. `newGuard()` makes another guard on the same host and storage.
  */
@@ -31,13 +31,14 @@ export async function startGuardedComputer(
   const machine: EnrollResult = await anonymous(routes.enroll, {
     body: { enrollmentKey: ENROLLMENT_KEY, computerName: host.computerName, role: 'machine' },
   });
-  const stub: SrvguardStub = await startSrvguardStub(
-    server.baseUrl,
-    machine.clientToken,
-    options.lockDecision && { clientId: machine.clientId, now: () => server.test.clock.now(), ...options.lockDecision },
-  );
-  // With the lock-decision stub, the guard pins the stub's key (the real server's verdicts then fail: only for that test).
-  const serverPublicKey = options.lockDecision ? stub.lockDecisionKey : machine.serverPublicKey;
+  // Exempt accounts are the real server's settings; a "no lock" for a forged one comes from the front, signed with another key.
+  if (options.lockDecision) await server.api(routes.putSettings, { body: { exemptAccounts: options.lockDecision.exempt } });
+  const stub: ServerFront = await startServerFront(server.baseUrl, {
+    clientId: machine.clientId,
+    now: () => server.test.clock.now(),
+    osUsers: options.lockDecision?.forged ?? [],
+  });
+  const serverPublicKey = machine.serverPublicKey;
   host.existing(ALICE);
   // The guard identity key, made in the guard's storage as on Windows (lock-trust.ts); the lock trusts its public half.
   const identityKey = loadOrCreateGuardIdentity(host.storage);
