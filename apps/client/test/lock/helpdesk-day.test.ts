@@ -3,8 +3,9 @@ import type { OtpRequestBody } from '@latchkey/contracts';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startContractStub, stubController, type ContractStub } from '../support/contract-stub.js';
 
-// "The helpdesk's day" on the lock, against a stub speaking the v1.2 contract (cancel of a sent
-// request and attemptsLeft are the server helper's part and not on this branch yet).
+// "The helpdesk's day" on the lock controller, against a stub speaking the v1.2 contract, so each
+// state can be set up in a line and the clock moved by hand. The same paths against the real server,
+// in Chromium, are tests/e2e/lock/helpdesk-day.spec.ts (cancel of a sent request, attempts left, burn).
 const MINUTE = 60_000;
 const EMAIL = 'alice@corp.example.com';
 

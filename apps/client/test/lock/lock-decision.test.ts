@@ -4,8 +4,9 @@ import { localExemption } from '../../src/lock/lock-decision.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startContractStub, stubController, type ContractStub } from '../support/contract-stub.js';
 
-// "Who must unlock, and when" for a lock without a guard. The server's route is helper scope's and
-// not on this branch yet: the stub speaks the contract (and signs like the server).
+// "Who must unlock, and when" for a lock without a guard, against a stub that speaks the contract and
+// signs like the server, so it can also forge and go offline. Against the real server:
+// lock-decision-server.test.ts and tests/e2e/lock/who-must-unlock.spec.ts.
 let timers: ManualTimers;
 let stub: ContractStub;
 beforeEach(() => {
