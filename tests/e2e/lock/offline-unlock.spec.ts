@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { SCREENSHOT_DIR, expect, test } from '../support/fixtures.ts';
 import AxeBuilder from '@axe-core/playwright';
-import { createApiClient, routes } from '@latchkey/contracts';
+import { routes } from '@latchkey/contracts';
 import { expectUnlocked, logIn, lockPopup, openLock } from './lock-helpers.ts';
 
 test.use({ users: { hank: { password: 'hank-password-1', email: 'hank@corp.example.com', role: 'helpdesk' } } });
