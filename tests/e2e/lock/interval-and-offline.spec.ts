@@ -85,6 +85,7 @@ test('server unreachable: stays locked, says so, retries, and recovers', async (
 });
 
 test('the server process stopping leaves the page locked', async ({ page }) => {
+  // Its own stack, not the pool's: this test stops the server process, which the next spec would need.
   const own = await startStack();
   try {
     await openLock(page, own, 'PC-OFFLINE-02');

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import {
-  REQUEST_STATUSES,
+  CommentSchema,
   normaliseRequestReference,
+  REQUEST_STATUSES,
   requestReference,
   routes,
   type AccessRequest,
@@ -17,6 +18,7 @@ import { Time } from '../components/time';
 import { REQUEST_STATUS_WORDS, methodWords } from '../status-words';
 import type { PendingFeed } from '../session';
 import '../styles/access-requests.css';
+import { maxLengthOf } from '../limits';
 
 const PENDING_COLUMNS = ['Computer', 'User', 'Email', 'Method', 'Reference', 'Reason', 'Age', 'Time left', 'Decision'];
 const PAST_COLUMNS = ['Computer', 'User', 'Email', 'Method', 'Reference', 'Status', 'Requested', 'Decided by', 'Comment'];
@@ -100,7 +102,7 @@ function PendingRow({ request, now, onDone }: { request: AccessRequest; now: num
             id={commentId}
             class="comment-input"
             placeholder="Comment (optional)"
-            maxLength={500}
+            maxLength={maxLengthOf(CommentSchema)}
             value={comment}
             onInput={(e) => setComment(e.currentTarget.value)}
           />

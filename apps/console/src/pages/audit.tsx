@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { AUDIT_EVENT_TYPES, routes } from '@latchkey/contracts';
+import { AUDIT_EVENT_TYPES, ListAuditQuerySchema, routes } from '@latchkey/contracts';
 import { api } from '../api';
 import { useNow } from '../hooks';
 import { useAsync } from '../data/use-async';
@@ -9,6 +9,7 @@ import { DataTable, DataView } from '../components/data-view';
 import { Time } from '../components/time';
 import { auditDetailWords, auditWords } from '../audit-words';
 import '../styles/audit.css';
+import { maxLengthOf } from '../limits';
 
 interface Filters {
   type: string;
@@ -106,12 +107,18 @@ export function AuditPage() {
             ))}
           </select>
         </div>
-        <FilterInput id="audit-computer" label="Computer" value={draft.computer} maxLength={255} onValue={(v) => set('computer', v)} />
+        <FilterInput
+          id="audit-computer"
+          label="Computer"
+          value={draft.computer}
+          maxLength={maxLengthOf(ListAuditQuerySchema.properties.computer)}
+          onValue={(v) => set('computer', v)}
+        />
         <FilterInput
           id="audit-user"
           label="User"
           value={draft.user}
-          maxLength={256}
+          maxLength={maxLengthOf(ListAuditQuerySchema.properties.user)}
           placeholder="user, email or actor"
           onValue={(v) => set('user', v)}
         />

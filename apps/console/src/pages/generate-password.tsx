@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { isValidEmail, routes, type AdminClient, type SeenOsUser } from '@latchkey/contracts';
+import { CommentSchema, EmailSchema, isValidEmail, OsUserSchema, routes, type AdminClient, type SeenOsUser } from '@latchkey/contracts';
 import { osUserWarning } from '../os-user-hint';
 import { api, errorMessage } from '../api';
 import { useAsync } from '../data/use-async';
@@ -12,6 +12,7 @@ import { DataView } from '../components/data-view';
 import { Field, described } from '../components/field';
 import { ClientSelect, TextField } from '../components/text-field';
 import '../styles/generate-password.css';
+import { maxLengthOf } from '../limits';
 
 export function GeneratePasswordPage() {
   const clients = useEnrolledClients();
@@ -92,7 +93,7 @@ function GenerateForm({ list }: { list: AdminClient[] }) {
               .filter(Boolean)
               .join(' ')}
             value={osUser}
-            maxLength={256}
+            maxLength={maxLengthOf(OsUserSchema)}
             autoComplete="off"
             onInput={edit('osUser')}
           />
@@ -129,11 +130,17 @@ function GenerateForm({ list }: { list: AdminClient[] }) {
           hint="The one-time password is sent to this address."
           error={errors.email}
           value={email}
-          maxLength={254}
+          maxLength={maxLengthOf(EmailSchema)}
           onInput={edit('email')}
         />
         <Field id="gen-comment" label="Comment" hint="Optional; kept in the audit log.">
-          <textarea {...described('gen-comment', 'hint')} rows={2} maxLength={500} value={comment} onInput={edit('comment')} />
+          <textarea
+            {...described('gen-comment', 'hint')}
+            rows={2}
+            maxLength={maxLengthOf(CommentSchema)}
+            value={comment}
+            onInput={edit('comment')}
+          />
         </Field>
         <FormActions label="Generate Password" busyLabel="Generating…" busy={busy} />
       </form>

@@ -1,9 +1,12 @@
 import { useRef, useState } from 'preact/hooks';
 import {
-  OFFLINE_CHALLENGE_LENGTH,
+  CommentSchema,
   groupOfflineCode,
   isOfflineCode,
   normalizeOfflineCode,
+  OFFLINE_CHALLENGE_LENGTH,
+  OfflineCodeInputSchema,
+  OsUserSchema,
   routes,
   type AdminClient,
   type OfflineResponseResult,
@@ -19,6 +22,7 @@ import { FormActions } from '../components/form-actions';
 import { DataTable, DataView } from '../components/data-view';
 import { ClientSelect, TextField } from '../components/text-field';
 import { Time } from '../components/time';
+import { maxLengthOf } from '../limits';
 
 /**
  * "Offline Unlock": the helpdesk answers the challenge a locked computer shows when it cannot reach
@@ -44,9 +48,14 @@ const EMPTY = { clientId: '', osUser: '', challenge: '', reason: '' };
 
 /** The form's text fields; each has the id `offline-<key>`, which a failed check focuses. */
 const TEXT_FIELDS = {
-  osUser: { label: 'User', hint: 'As the lock screen shows it, DOMAIN\\name or name.', maxLength: 256 },
-  challenge: { label: 'Challenge', class: 'code-input', hint: '8 characters; dashes and case do not matter.', maxLength: 24 },
-  reason: { label: 'Reason', hint: 'Who called and why (ticket number); kept in the audit log.', maxLength: 500 },
+  osUser: { label: 'User', hint: 'As the lock screen shows it, DOMAIN\\name or name.', maxLength: maxLengthOf(OsUserSchema) },
+  challenge: {
+    label: 'Challenge',
+    class: 'code-input',
+    hint: '8 characters; dashes and case do not matter.',
+    maxLength: maxLengthOf(OfflineCodeInputSchema),
+  },
+  reason: { label: 'Reason', hint: 'Who called and why (ticket number); kept in the audit log.', maxLength: maxLengthOf(CommentSchema) },
 };
 
 function ResponseSection({ onIssued }: { onIssued: () => void }) {

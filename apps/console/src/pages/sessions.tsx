@@ -1,6 +1,6 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { NOT_RESPONDING_AFTER_MS, routes, type AdminSession } from '@latchkey/contracts';
+import { ListSessionsQuerySchema, NOT_RESPONDING_AFTER_MS, routes, type AdminSession } from '@latchkey/contracts';
 import { api } from '../api';
 import { useNow } from '../hooks';
 import { useAsync } from '../data/use-async';
@@ -8,6 +8,7 @@ import { DataTable, DataView } from '../components/data-view';
 import { Time } from '../components/time';
 import { SessionTimeline } from '../components/session-timeline';
 import { SESSION_STATE_WORDS, methodWords } from '../status-words';
+import { maxLengthOf } from '../limits';
 
 const PAGE_SIZE = 20;
 /** The server lists newest first; active sessions are fetched apart so they always come first. */
@@ -63,7 +64,7 @@ export function SessionsPage() {
             type="search"
             value={draft}
             placeholder="Computer, user or email"
-            maxLength={200}
+            maxLength={maxLengthOf(ListSessionsQuerySchema.properties.q)}
             onInput={(e) => setDraft(e.currentTarget.value)}
           />
         </label>

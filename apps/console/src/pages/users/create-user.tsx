@@ -1,9 +1,19 @@
-import { DEFAULT_USER_ROLE, NEW_PASSWORD_MIN_LENGTH, isValidEmail, isValidLoginName, routes, type Role } from '@latchkey/contracts';
+import {
+  DEFAULT_USER_ROLE,
+  EmailSchema,
+  isValidEmail,
+  isValidLoginName,
+  LoginNameSchema,
+  NEW_PASSWORD_MIN_LENGTH,
+  routes,
+  type Role,
+} from '@latchkey/contracts';
 import { api } from '../../api';
 import { Field, described } from '../../components/field';
 import { useAction, useForm } from '../../components/use-form';
 import { FormActions } from '../../components/form-actions';
 import { ACCOUNTS_HINT, ROLE_HINT, RoleSelect, parseAccounts, type Say } from '../users/user-fields';
+import { maxLengthOf } from '../../limits';
 
 const EMPTY = { login: '', email: '', role: DEFAULT_USER_ROLE as Role, password: '', accounts: '' };
 
@@ -51,7 +61,7 @@ export function CreateUser({ onCreated, say }: { onCreated: () => void; say: Say
               {...described('new-login', undefined, errors.login)}
               value={values.login}
               autoComplete="off"
-              maxLength={64}
+              maxLength={maxLengthOf(LoginNameSchema)}
               onInput={edit('login')}
             />
           </Field>
@@ -61,7 +71,7 @@ export function CreateUser({ onCreated, say }: { onCreated: () => void; say: Say
               type="email"
               value={values.email}
               autoComplete="off"
-              maxLength={254}
+              maxLength={maxLengthOf(EmailSchema)}
               onInput={edit('email')}
             />
           </Field>
