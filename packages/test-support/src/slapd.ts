@@ -50,6 +50,16 @@ export interface Slapd {
   stop(): Promise<void>;
 }
 
+/** The server's directory variables for this slapd (URL, bind DN and password, base DN): spread them into a server's env. */
+export function slapdEnv(slapd: Pick<Slapd, 'url' | 'bindDn' | 'bindPassword' | 'baseDn'>): Record<string, string> {
+  return {
+    LATCHKEY_LDAP_URL: slapd.url,
+    LATCHKEY_LDAP_BIND_DN: slapd.bindDn,
+    LATCHKEY_LDAP_BIND_PASSWORD: slapd.bindPassword,
+    LATCHKEY_LDAP_BASE_DN: slapd.baseDn,
+  };
+}
+
 export const SLAPD_BASE_DN = 'dc=latchkey,dc=test';
 
 /**

@@ -1,6 +1,6 @@
 import { SCREENSHOT_DIR, expect, test as base } from '../support/fixtures.ts';
 import { routes } from '@latchkey/contracts';
-import { startSlapd, type Slapd } from '@latchkey/test-support';
+import { startSlapd, type Slapd, slapdEnv } from '@latchkey/test-support';
 import { expectUnlocked, logIn, lockPopup, openLock, requestPopup, expectAxeClean } from './lock-helpers.ts';
 
 // Active Directory auto-send with a real directory: OpenLDAP (slapd) answering the server's lookup.
@@ -16,10 +16,7 @@ const test = base.extend<object, { slapd: Slapd }>({
   ],
   serverEnv: async ({ slapd }, use) => {
     await use({
-      LATCHKEY_LDAP_URL: slapd.url,
-      LATCHKEY_LDAP_BIND_DN: slapd.bindDn,
-      LATCHKEY_LDAP_BIND_PASSWORD: slapd.bindPassword,
-      LATCHKEY_LDAP_BASE_DN: slapd.baseDn,
+      ...slapdEnv(slapd),
       LATCHKEY_LDAP_USER_FILTER: '(uid={user})',
     });
   },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '@latchkey/contracts';
-import { startSlapd, type Slapd } from '@latchkey/test-support';
+import { startSlapd, type Slapd, slapdEnv } from '@latchkey/test-support';
 import { LockController } from '../../src/lock/lock-controller.js';
 import { otpFromMail, startServer, type LiveServer } from '../support/server.js';
 
@@ -10,10 +10,7 @@ let server: LiveServer;
 beforeAll(async () => {
   slapd = await startSlapd({ users: [{ uid: 'jane', mail: 'jane@corp.example.com' }, { uid: 'nomail' }] });
   server = await startServer({
-    LATCHKEY_LDAP_URL: slapd.url,
-    LATCHKEY_LDAP_BIND_DN: slapd.bindDn,
-    LATCHKEY_LDAP_BIND_PASSWORD: slapd.bindPassword,
-    LATCHKEY_LDAP_BASE_DN: slapd.baseDn,
+    ...slapdEnv(slapd),
     LATCHKEY_LDAP_USER_FILTER: '(uid={user})',
   });
   await server.api(routes.putSettings, { body: { autoSendToDirectoryUsers: true, otpRequestIntervalMinutes: 0 } });

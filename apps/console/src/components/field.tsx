@@ -1,5 +1,23 @@
 import type { ComponentChildren } from 'preact';
 
+/** A control's hint and error, with the ids its aria-describedby names (`<id>-hint`, `<id>-error`). */
+function FieldNotes({ id, hint, error }: { id: string; hint?: string | undefined; error?: string | undefined }) {
+  return (
+    <>
+      {hint && (
+        <span class="hint" id={`${id}-hint`}>
+          {hint}
+        </span>
+      )}
+      {error && (
+        <span class="field-error" id={`${id}-error`}>
+          {error}
+        </span>
+      )}
+    </>
+  );
+}
+
 /** A labelled control with its hint and error tied to it for assistive technology. */
 export function Field({
   id,
@@ -18,16 +36,7 @@ export function Field({
     <div class={error ? 'field field-invalid' : 'field'}>
       <label for={id}>{label}</label>
       {children}
-      {hint && (
-        <span class="hint" id={`${id}-hint`}>
-          {hint}
-        </span>
-      )}
-      {error && (
-        <span class="field-error" id={`${id}-error`}>
-          {error}
-        </span>
-      )}
+      <FieldNotes id={id} hint={hint} error={error} />
     </div>
   );
 }
@@ -67,14 +76,7 @@ export function CheckField({
         onChange={(e) => onChange(e.currentTarget.checked)}
       />
       <label for={id}>{label}</label>
-      <span class="hint" id={`${id}-hint`}>
-        {hint}
-      </span>
-      {error && (
-        <span class="field-error" id={`${id}-error`}>
-          {error}
-        </span>
-      )}
+      <FieldNotes id={id} hint={hint} error={error} />
       {children}
     </div>
   );

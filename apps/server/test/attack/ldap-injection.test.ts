@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServerProcess, startSlapd, startSmtpSink, type ServerProcess, type Slapd, type SmtpSink } from '@latchkey/test-support';
+import {
+  startServerProcess,
+  startSlapd,
+  startSmtpSink,
+  type ServerProcess,
+  type Slapd,
+  type SmtpSink,
+  slapdEnv,
+} from '@latchkey/test-support';
 
 /** osUser values that would widen or rewrite an unescaped `(uid={user})` filter. */
 const FILTER_INJECTION = [
@@ -36,10 +44,7 @@ describe('LDAP filter injection through the directory method (real slapd)', () =
     server = await startServerProcess({
       smtpUrl: smtp.url,
       env: {
-        LATCHKEY_LDAP_URL: slapd.url,
-        LATCHKEY_LDAP_BIND_DN: slapd.bindDn,
-        LATCHKEY_LDAP_BIND_PASSWORD: slapd.bindPassword,
-        LATCHKEY_LDAP_BASE_DN: slapd.baseDn,
+        ...slapdEnv(slapd),
         LATCHKEY_LDAP_USER_FILTER: '(uid={user})',
         LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE: '1000',
       },

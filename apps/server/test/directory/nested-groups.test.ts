@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '@latchkey/contracts';
-import { startSambaDc, startSilentServer, startSlapd, type SambaDc, type Slapd } from '@latchkey/test-support';
+import { startSambaDc, startSilentServer, startSlapd, type SambaDc, type Slapd, slapdEnv } from '@latchkey/test-support';
 import { createDirectory, parseDirectoryConfig, type Directory } from '../../src/directory/index.js';
 import { GROUP_CACHE_MS } from '../../src/settings/lock-decision.js';
 import { buildTestApp, type TestApp } from '../helper.js';
@@ -38,10 +38,7 @@ describe('nested groups on OpenLDAP (slapd)', () => {
       ],
     });
     const config = parseDirectoryConfig({
-      LATCHKEY_LDAP_URL: slapd.url,
-      LATCHKEY_LDAP_BIND_DN: slapd.bindDn,
-      LATCHKEY_LDAP_BIND_PASSWORD: slapd.bindPassword,
-      LATCHKEY_LDAP_BASE_DN: slapd.baseDn,
+      ...slapdEnv(slapd),
       LATCHKEY_LDAP_USER_FILTER: '(uid={user})',
       LATCHKEY_LDAP_TIMEOUT_MS: '3000',
     });
@@ -92,10 +89,7 @@ describe('nested groups on OpenLDAP (slapd)', () => {
     beforeAll(async () => {
       t = await buildTestApp({
         env: {
-          LATCHKEY_LDAP_URL: slapd.url,
-          LATCHKEY_LDAP_BIND_DN: slapd.bindDn,
-          LATCHKEY_LDAP_BIND_PASSWORD: slapd.bindPassword,
-          LATCHKEY_LDAP_BASE_DN: slapd.baseDn,
+          ...slapdEnv(slapd),
           LATCHKEY_LDAP_USER_FILTER: '(uid={user})',
           LATCHKEY_LDAP_TIMEOUT_MS: '2000',
         },

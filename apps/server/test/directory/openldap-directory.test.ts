@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDirectory, DirectoryUnavailableError, parseDirectoryConfig, type DirectoryConfig } from '../../src/directory/index.js';
-import { startSilentServer, startSlapd, type Slapd } from '@latchkey/test-support';
+import { startSilentServer, startSlapd, type Slapd, slapdEnv } from '@latchkey/test-support';
 
 const USERS = [
   { uid: 'alice', mail: 'alice@latchkey.test' },
@@ -18,10 +18,7 @@ const USERS = [
 
 function configFor(slapd: Slapd, env: Record<string, string> = {}): DirectoryConfig {
   const config = parseDirectoryConfig({
-    LATCHKEY_LDAP_URL: slapd.url,
-    LATCHKEY_LDAP_BIND_DN: slapd.bindDn,
-    LATCHKEY_LDAP_BIND_PASSWORD: slapd.bindPassword,
-    LATCHKEY_LDAP_BASE_DN: slapd.baseDn,
+    ...slapdEnv(slapd),
     LATCHKEY_LDAP_USER_FILTER: '(uid={user})',
     LATCHKEY_LDAP_TIMEOUT_MS: '3000',
     ...env,

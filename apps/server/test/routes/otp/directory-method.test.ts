@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes, type OtpRequestBody } from '@latchkey/contracts';
 import { buildTestApp, type TestApp } from '../../helper.js';
-import { otpFromMail, startSlapd, type Slapd, testNonce } from '@latchkey/test-support';
+import { otpFromMail, startSlapd, type Slapd, testNonce, slapdEnv } from '@latchkey/test-support';
 
 let slapd: Slapd;
 let t: TestApp;
@@ -17,10 +17,7 @@ beforeAll(async () => {
   });
   t = await buildTestApp({
     env: {
-      LATCHKEY_LDAP_URL: slapd.url,
-      LATCHKEY_LDAP_BIND_DN: slapd.bindDn,
-      LATCHKEY_LDAP_BIND_PASSWORD: slapd.bindPassword,
-      LATCHKEY_LDAP_BASE_DN: slapd.baseDn,
+      ...slapdEnv(slapd),
       LATCHKEY_LDAP_USER_FILTER: '(|(uid={user})(&(employeeType={user})(objectClass=inetOrgPerson)))',
       LATCHKEY_LDAP_TIMEOUT_MS: '2000',
     },
