@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServerProcess, type ServerProcess } from '@latchkey/test-support';
+import { describe, expect, it } from 'vitest';
+import { routes } from '@latchkey/contracts';
+import { useServerProcess } from '@latchkey/test-support/vitest';
 
 const REQUEST_TIMEOUT_MS = 1500;
 
@@ -29,11 +30,7 @@ function dribble(port: number, chunks: string[], everyMs: number): Promise<{ clo
 }
 
 describe('slow clients', () => {
-  let server: ServerProcess;
-  beforeAll(async () => {
-    server = await startServerProcess({ env: { LATCHKEY_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) } });
-  });
-  afterAll(async () => server?.destroy());
+  const server = useServerProcess({ env: { LATCHKEY_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) } });
 
   it('cuts off a client that sends its headers a byte at a time once the request timeout passes', async () => {
     const request = 'POST /api/v1/otp/verify HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Slow: ' + 'a'.repeat(200);
@@ -57,8 +54,7 @@ describe('slow clients', () => {
     );
     await new Promise((r) => setTimeout(r, 300));
     const started = Date.now();
-    const res = await server.call('GET', '/api/v1/health');
-    expect(res.status).toBe(200);
+    await server.api()(routes.health, {});
     expect(Date.now() - started).toBeLessThan(1000);
     const results = await Promise.all(slow);
     expect(results.every((r) => !r.sentAll)).toBe(true);
