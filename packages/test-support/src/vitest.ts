@@ -2,9 +2,11 @@ import { afterAll, beforeAll } from 'vitest';
 import { startServerProcess, type ServerProcess, type ServerProcessOptions } from './server-process.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
 
-export interface UseServerProcessOptions extends Omit<ServerProcessOptions, 'smtpUrl'> {
+export interface UseServerProcessOptions extends Omit<ServerProcessOptions, 'smtpUrl' | 'env'> {
   /** Also start an SMTP test server for the server to mail (`server.smtp`). */
   smtp?: boolean;
+  /** Its environment, or a function read at the start, for values a `beforeAll` registered before this one makes (a slapd's address). */
+  env?: Record<string, string> | (() => Record<string, string>);
 }
 
 export interface UsedServerProcess extends ServerProcess {
@@ -20,12 +22,16 @@ export interface UsedServerProcess extends ServerProcess {
  * Vitest only: Playwright and the benchmark start theirs with `startServerProcess`.
  */
 export function useServerProcess(options: UseServerProcessOptions = {}): UsedServerProcess {
-  const { smtp: withSmtp, ...processOptions } = options;
+  const { smtp: withSmtp, env, ...processOptions } = options;
   let smtp: SmtpSink | undefined;
   let current: ServerProcess | undefined;
   beforeAll(async () => {
     if (withSmtp) smtp = await startSmtpSink();
-    current = await startServerProcess({ ...processOptions, ...(smtp ? { smtpUrl: smtp.url } : {}) });
+    current = await startServerProcess({
+      ...processOptions,
+      ...(env ? { env: typeof env === 'function' ? env() : env } : {}),
+      ...(smtp ? { smtpUrl: smtp.url } : {}),
+    });
   });
   afterAll(async () => {
     await current?.destroy();
