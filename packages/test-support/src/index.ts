@@ -9,3 +9,4 @@ export * from './self-signed.js';
 export * from './server-process.js';
 export * from './slapd.js';
 export * from './smtp-sink.js';
+export * from './stand-in.js';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startServerProcess, type ServerProcess, type ServerProcessOptions } from './server-process.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
+import { standIn } from './stand-in.js';
 
 export interface UseServerProcessOptions extends Omit<ServerProcessOptions, 'smtpUrl' | 'env'> {
   /** Also start an SMTP test server for the server to mail (`server.smtp`). */
@@ -37,25 +38,17 @@ export function useServerProcess(options: UseServerProcessOptions = {}): UsedSer
     await current?.destroy();
     await smtp?.stop();
   });
-  const now = (): ServerProcess => {
-    if (!current) throw new Error('the server process exists only inside the tests of its block');
-    return current;
-  };
-  const self: UsedServerProcess = new Proxy({} as UsedServerProcess, {
-    get(_, key: keyof UsedServerProcess | 'then') {
-      // Not a thenable: `return server` from an async function must not look for server.then.
-      if (key === 'then') return undefined;
-      if (key === 'smtp') {
+  return standIn<ServerProcess, Pick<UsedServerProcess, 'smtp'>>(
+    () => {
+      if (!current) throw new Error('the server process exists only inside the tests of its block');
+      return current;
+    },
+    (next) => (current = next),
+    {
+      smtp: () => {
         if (!smtp) throw new Error('useServerProcess: pass { smtp: true } for an SMTP test server');
         return smtp;
-      }
-      if (key === 'restart')
-        return async () => {
-          current = await now().restart();
-          return self;
-        };
-      return now()[key];
+      },
     },
-  });
-  return self;
+  );
 }

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiError } from '@latchkey/contracts';
-import { routes, type EnrollResult } from '@latchkey/contracts';
+import { routes, type ApiError, type EnrollResult } from '@latchkey/contracts';
 import { otpFromMail, refusalOf, testNonce } from '@latchkey/test-support';
 import { useServerProcess } from '@latchkey/test-support/vitest';
 

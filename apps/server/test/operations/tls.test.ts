@@ -4,8 +4,9 @@ import { Agent, request } from 'node:https';
 import { connect, type TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selfSignedCertificate, startServerProcess, type ServerProcess } from '@latchkey/test-support';
+import { afterAll, describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from '@latchkey/test-support';
+import { useServerProcess } from '@latchkey/test-support/vitest';
 import { loadConfig } from '../../src/config.js';
 import type { ConfigError } from '../../src/config-error.js';
 
@@ -56,22 +57,14 @@ function get(url: string, agent: Agent): Promise<Answer> {
 describe('native HTTPS (LATCHKEY_TLS_CERT_FILE, LATCHKEY_TLS_KEY_FILE)', () => {
   const certFile = join(dir, 'server.crt');
   const keyFile = join(dir, 'server.key');
-  let one: { cert: string; key: string };
-  let two: { cert: string; key: string };
-  let server: ServerProcess;
-  beforeAll(async () => {
-    one = makeCertificate('latchkey-one');
-    two = makeCertificate('latchkey-two');
-    writeFileSync(certFile, one.cert);
-    writeFileSync(keyFile, one.key, { mode: 0o600 });
-    server = await startServerProcess({
-      tlsCa: one.cert,
-      env: { LATCHKEY_TLS_CERT_FILE: certFile, LATCHKEY_TLS_KEY_FILE: keyFile, LATCHKEY_LOG_LEVEL: 'info' },
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await server?.destroy();
-    rmSync(dir, { recursive: true, force: true });
+  const one = makeCertificate('latchkey-one');
+  const two = makeCertificate('latchkey-two');
+  writeFileSync(certFile, one.cert);
+  writeFileSync(keyFile, one.key, { mode: 0o600 });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const server = useServerProcess({
+    tlsCa: one.cert,
+    env: { LATCHKEY_TLS_CERT_FILE: certFile, LATCHKEY_TLS_KEY_FILE: keyFile, LATCHKEY_LOG_LEVEL: 'info' },
   });
 
   it('serves HTTPS with HSTS and defaults the public URL to https', async () => {
