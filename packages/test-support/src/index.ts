@@ -3,6 +3,7 @@ export * from './inject-fetch.js';
 export * from './node-process.js';
 export * from './postgres.js';
 export * from './refusal.js';
+export * from './route-match.js';
 export * from './nonce.js';
 export * from './samba.js';
 export * from './self-signed.js';
