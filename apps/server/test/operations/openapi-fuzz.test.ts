@@ -167,7 +167,7 @@ describe('GET /api/v1/openapi.json against the running server', () => {
     // Removals, then signing in and out, last: a removed Client or user, or an ended sign-in, must not
     // turn the other routes' runs into 401 and 404 before they had their chance to succeed.
     const lateness = ([path, method]: [string, string, Operation]) =>
-      path.startsWith('/api/v1/admin/log') ? 2 : method === 'delete' ? 1 : 0;
+      [routes.adminLogin.url, routes.adminLogout.url].includes(path) ? 2 : method === 'delete' ? 1 : 0;
     const ops = [...operationsOf(doc)].sort((a, b) => lateness(a) - lateness(b));
     const seen = new Map<string, Set<number>>();
 
@@ -250,7 +250,7 @@ describe('GET /api/v1/openapi.json against the running server', () => {
             const forAdmin = schemes.includes('adminToken');
             let token: string | undefined;
             if (r.credential === 'valid')
-              token = path === '/api/v1/admin/logout' ? await server.login() : forAdmin ? admin : client.clientToken;
+              token = path === routes.adminLogout.url ? await server.login() : forAdmin ? admin : client.clientToken;
             else if (r.credential === 'garbage') token = 'x'.repeat(43);
             else if (r.credential === 'other-role') token = forAdmin ? client.clientToken : admin;
             if (token) headers.authorization = `Bearer ${token}`;

@@ -5,6 +5,7 @@ import { connect, type TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { routes } from '@latchkey/contracts';
 import { selfSignedCertificate } from '@latchkey/test-support';
 import { useServerProcess } from '@latchkey/test-support/vitest';
 import { loadConfig } from '../../src/config.js';
@@ -33,6 +34,7 @@ interface Answer {
   reusedSocket: boolean;
   localPort: number;
 }
+/** A GET through node:https with this agent (the typed call is HTTP-only): trusted CAs, headers and socket reuse are what is read. */
 function get(url: string, agent: Agent): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(url, { agent }, (res) => {
@@ -71,7 +73,7 @@ describe('native HTTPS (LATCHKEY_TLS_CERT_FILE, LATCHKEY_TLS_KEY_FILE)', () => {
     expect(server.baseUrl.startsWith('https://')).toBe(true);
     const agent = new Agent({ ca: [one.cert] });
     try {
-      const res = await get(`${server.baseUrl}/api/v1/health`, agent);
+      const res = await get(`${server.baseUrl}${routes.health.url}`, agent);
       expect(res.status).toBe(200);
       expect(res.headers['strict-transport-security']).toBe('max-age=31536000');
     } finally {
@@ -79,14 +81,14 @@ describe('native HTTPS (LATCHKEY_TLS_CERT_FILE, LATCHKEY_TLS_KEY_FILE)', () => {
     }
     expect(server.output.join('')).toContain(`listening on https://127.0.0.1:${server.port}`);
     // Plain HTTP to the TLS port gets no API answer.
-    await expect(fetch(`http://127.0.0.1:${server.port}/api/v1/health`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${server.port}${routes.health.url}`)).rejects.toThrow();
   });
 
   it('serves a rotated certificate after SIGHUP while an open keep-alive connection stays up', async () => {
     expect(await servedCommonName(server.port, [one.cert])).toBe('latchkey-one');
     const agent = new Agent({ ca: [one.cert, two.cert], keepAlive: true, maxSockets: 1 });
     try {
-      const first = await get(`${server.baseUrl}/api/v1/health`, agent);
+      const first = await get(`${server.baseUrl}${routes.health.url}`, agent);
       expect(first.status).toBe(200);
 
       writeFileSync(certFile, two.cert);
@@ -98,7 +100,7 @@ describe('native HTTPS (LATCHKEY_TLS_CERT_FILE, LATCHKEY_TLS_KEY_FILE)', () => {
       expect(server.output.join('')).toContain('TLS certificate reloaded');
 
       // The connection opened before the reload carries on: same socket, answered.
-      const second = await get(`${server.baseUrl}/api/v1/health`, agent);
+      const second = await get(`${server.baseUrl}${routes.health.url}`, agent);
       expect(second.status).toBe(200);
       expect(second.reusedSocket).toBe(true);
       expect(second.localPort).toBe(first.localPort);
