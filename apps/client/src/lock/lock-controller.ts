@@ -15,7 +15,6 @@ import {
   type OtpRequestBody,
   type OtpRequestState,
   type RequestOtpInput,
-  type SessionVia,
   type VerifyInput,
   type OfflineUnlockInput,
   type LogonKind,
@@ -132,7 +131,6 @@ export class LockController implements Relockable {
   private reconnectAttempt = 0;
   private readonly watch: StatusWatch;
   private readonly sessions: SessionFlow;
-  private requestMethod: RequestOtpInput['method'] | undefined;
   private disposed = false;
   private readonly offlineFlow: OfflineFlow | undefined;
   private intervalTimer: unknown;
@@ -392,7 +390,6 @@ export class LockController implements Relockable {
     this.update({ busy: 'request' }, ['notice']);
     try {
       const request = await this.api(routes.createOtpRequest, { body });
-      this.requestMethod = input.method;
       this.acceptRequest(request);
     } catch (err) {
       this.update({}, ['busy']);
@@ -546,7 +543,7 @@ export class LockController implements Relockable {
     let nonce: string;
     try {
       nonce = this.options.guard ? await this.options.guard.nonce() : this.options.verdicts.nonce();
-      result = await this.api(routes.verifyOtp, { body: { osUser: this.options.osUser, email, otp, nonce } });
+      result = await this.api(routes.verifyOtp, { body: { osUser: this.options.osUser, email, otp, nonce, includeVia: true } });
     } catch (err) {
       if (err instanceof ApiError && err.code === 'access_denied') {
         // The server says the same for every failure; the request's status (and the attempts left)
@@ -576,8 +573,8 @@ export class LockController implements Relockable {
     if (this.options.guard && (await this.options.guard.unlock(nonce, result)))
       return this.update({ notice: verdictNotice(this.words, 'missing') }, ['busy']);
     if (this.settled()) return;
-    const via: SessionVia = !this.current.request ? 'generated' : this.requestMethod === 'emergency' ? 'emergency' : 'otp';
-    this.unlock({ sessionId: result.sessionId, email, via });
+    // How the OTP was issued is the server's to say; a server that leaves it out (none that accepts includeVia) is read as a request's.
+    this.unlock({ sessionId: result.sessionId, email, via: result.via ?? 'otp' });
   }
 
   private unlock(session: UnlockedSession): void {
@@ -653,7 +650,6 @@ export class LockController implements Relockable {
       const request = await this.api(routes.createOtpRequest, { body });
       this.update({}, ['busy']);
       if (this.settled() || this.current.phase !== 'locked') return;
-      this.requestMethod = 'email';
       this.acceptRequest(request);
       if (request.status === 'sent') this.setNotice(relockNotice(this.words, event, request.email));
     } catch {
