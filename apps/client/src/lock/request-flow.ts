@@ -79,8 +79,8 @@ export interface RequestFlowHost {
  * Requesting an OTP and using it, as the lock controller runs it (like OfflineFlow and SessionFlow):
  * a request in each method (emergency and the re-lock's too), its status followed (StatusWatch's
  * long-poll), Resend, "Use a different email" and "Wrong address?", the interval refusal counting
- * down, and the verify with its signed verdict. Every state change is a pure function of
- * request-state.ts; this class holds the calls, the timers and the saved request.
+ * down, and the verify with its signed verdict. Every state change is a pure function
+ * (request-state.ts, lock-state.ts); this class holds the calls, the timers and the saved request.
  */
 export class RequestFlow {
   private readonly watch: StatusWatch;

@@ -35,7 +35,8 @@ import { lapsed, readStatus, settledStatus } from './request-status.js';
 
 // An interval refusal on show (showsInterval) holds the notice: a status change leaves it, the request
 // pop-up renews it, its minutes count down (intervalTick) until its time has come, when it says "now"
-// and is a notice like any other; going back to the lock pop-up drops it. Only these functions ask.
+// and is a notice like any other; going back to the lock pop-up drops it. Only these functions (and
+// RequestFlow.followInterval, which times the countdown) ask.
 
 /** The words of the request's status; a burnt OTP's say when the next request can be made. */
 export function requestNotice(state: LockState, w: Words): Notice | undefined {
