@@ -9,6 +9,7 @@ import {
   type OtpRequestBody,
   type OtpRequestState,
   type RouteDescriptor,
+  type VerifyBody,
 } from '@latchkey/contracts';
 import { matchRoute } from '@latchkey/test-support';
 import { LockController, type LockControllerOptions, type UnlockedSession } from '../../src/lock/lock-controller.js';
@@ -169,7 +170,7 @@ export function startContractStub(timers: ManualTimers): ContractStub {
         return r ? json(200, view(r)) : error(404, 'not_found');
       }
       if (match(routes.verifyOtp)) {
-        const { osUser, email, otp, nonce } = body as { osUser: string; email: string; otp: string; nonce: string };
+        const { osUser, email, otp, nonce, includeVia } = body as VerifyBody;
         const r = stub.requests.find((x) => x.email === email && x.osUser === osUser && view(x).status === 'sent');
         if (!r) return error(401, 'access_denied');
         if (r.otp !== otp) {
@@ -179,7 +180,8 @@ export function startContractStub(timers: ManualTimers): ContractStub {
         }
         r.status = 'used';
         const sessionId = `se_stub${String(++seq).padStart(17, '0')}`;
-        return json(200, { allowed: true, sessionId, verdict: verdict(osUser, nonce, sessionId) });
+        const via = r.body.method === 'emergency' ? 'emergency' : 'otp';
+        return json(200, { allowed: true, sessionId, verdict: verdict(osUser, nonce, sessionId), ...(includeVia ? { via } : {}) });
       }
       if (match(routes.heartbeat) || match(routes.endSession)) return json(204, undefined);
       return error(404, 'not_found');

@@ -118,7 +118,7 @@ export default async function otpRoutes(app: TypedApp) {
       if (!outcome.allowed) throw accessDenied();
       const { osUser, nonce } = request.body;
       const verdict = await signVerdict(app.signingKey, app.clock, { clientId: client.id, osUser, nonce, sessionId: outcome.sessionId });
-      return { allowed: true as const, sessionId: outcome.sessionId, verdict };
+      return { allowed: true as const, sessionId: outcome.sessionId, verdict, ...(request.body.includeVia ? { via: outcome.via } : {}) };
     },
   });
 }
