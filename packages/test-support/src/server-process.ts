@@ -60,8 +60,6 @@ export interface ServerProcess {
   send(route: RouteDescriptor, input?: SendInput): Promise<HttpAnswer>;
   /** Any method and path, the raw answer: only for what the contract has no route for (/metrics, static files, wrong methods). */
   request(method: string, path: string, options?: RequestOptions): Promise<HttpAnswer>;
-  /** @deprecated `request` under its old name, kept only until test/routes/client/signing-key-start.test.ts moves to `api`. */
-  call(method: string, path: string, options?: RequestOptions): Promise<HttpAnswer>;
   enroll(computerName?: string): Promise<EnrollResult>;
   login(login?: string, password?: string): Promise<string>;
   /** SIGKILL, no shutdown of any kind. */
@@ -137,7 +135,6 @@ export async function startServerProcess(options: ServerProcessOptions = {}, own
     api,
     send: (route, { params, query, ...options } = {}) => request(route.method, buildUrl(route.url, params, query), options),
     request,
-    call: request,
     enroll: (computerName = 'PC-0001') => api()(routes.enroll, { body: { enrollmentKey: ENROLLMENT_KEY, computerName } }),
     async login(login = 'admin', password = ADMIN_PASSWORD) {
       return (await api()(routes.adminLogin, { body: { login, password } })).token;

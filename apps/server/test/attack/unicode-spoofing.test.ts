@@ -1,5 +1,3 @@
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { routes } from '@latchkey/contracts';
 import { buildTestApp, ENROLLMENT_KEY, type TestApp } from '../helper.js';
@@ -12,16 +10,6 @@ const enroll = (computerName: string) => t.send(routes.enroll, { body: { enrollm
 
 const requestOtp = (token: string, body: Record<string, unknown>) => t.send(routes.createOtpRequest, { token, body });
 
-/** What the database holds, read straight from the file. */
-function stored<T>(sql: string): T[] {
-  const db = new Database(join(t.dataDir, 'latchkey.db'), { readonly: true });
-  try {
-    return db.prepare(sql).all() as T[];
-  } finally {
-    db.close();
-  }
-}
-
 describe('Unicode spoofing', () => {
   it('refuses `PC-1` with a zero-width space, and every other invisible or control character, at enrollment', async () => {
     t = await buildTestApp();
@@ -30,7 +18,7 @@ describe('Unicode spoofing', () => {
       expect(res.statusCode, JSON.stringify(name)).toBe(400);
       expect(res.json().error.code).toBe('invalid_request');
     }
-    expect(stored<{ n: number }>('SELECT count(*) AS n FROM clients')[0]!.n).toBe(0);
+    expect((await t.query<{ n: number }>('SELECT count(*) AS n FROM clients'))[0]!.n).toBe(0);
     expect((await enroll('PC-1')).statusCode).toBe(201);
   });
 
@@ -50,7 +38,7 @@ describe('Unicode spoofing', () => {
       expect(res.json().error.code).toBe('invalid_request');
       expect(res.body).not.toContain('\\ud800');
     }
-    expect(stored<{ n: number }>('SELECT count(*) AS n FROM otp_requests')[0]!.n).toBe(0);
+    expect((await t.query<{ n: number }>('SELECT count(*) AS n FROM otp_requests'))[0]!.n).toBe(0);
 
     const admin = await t.adminToken();
     const { clientId } = (await t.api(admin)(routes.listClients, {}))[0]!;
@@ -74,8 +62,8 @@ describe('Unicode spoofing', () => {
       body: { osUser: 'CORP\\jose\u0301', method: 'emergency', email: 'jose@corp.example.com', reason: 'caf\u0065\u0301\nsecond line' },
     });
 
-    expect(stored<{ name: string }>('SELECT computer_name AS name FROM clients')).toEqual([{ name: composed }]);
-    expect(stored<{ osUser: string; reason: string }>('SELECT os_user AS osUser, reason FROM otp_requests')).toEqual([
+    expect(await t.query<{ name: string }>('SELECT computer_name AS name FROM clients')).toEqual([{ name: composed }]);
+    expect(await t.query<{ osUser: string; reason: string }>('SELECT os_user AS "osUser", reason FROM otp_requests')).toEqual([
       { osUser: 'CORP\\jos\u00e9', reason: 'caf\u00e9\nsecond line' },
     ]);
     const admin = await t.adminToken();
