@@ -45,6 +45,8 @@ export interface TestApp {
   ): Promise<void>;
   /** Changes System Settings through the admin API. */
   updateSettings(admin: string, patch: SettingsPatch): Promise<void>;
+  /** On PostgreSQL, the test app's own database (a second app on the same data passes it on); undefined on SQLite. */
+  databaseUrl: string | undefined;
   /** Rows of a read on whichever engine the app runs (SQLite or PostgreSQL): what the database holds. */
   query<R>(text: string, ...params: unknown[]): Promise<R[]>;
   /** Closes the app; the data dir stays so a test can reopen it. */
@@ -147,6 +149,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     async updateSettings(admin, patch) {
       await api(admin)(routes.putSettings, { body: patch });
     },
+    databaseUrl: options.env?.LATCHKEY_DATABASE_URL,
     query: <R>(text: string, ...params: unknown[]) => app.engine.read(() => all(sql<unknown[], R>(text), ...params)),
     close: () => app.close(),
     async restart() {
