@@ -89,7 +89,8 @@ export function auditStore(clock: Clock) {
         detail: entry.detail ?? null,
       };
       const { id } = (yield* get(insert, event))!;
-      yield* afterCommit(() => publish({ id, ...event }));
+      // Nobody to hand it to (no syslog, no metrics, the start is over): nothing to do after the commit.
+      if (early || followers.length > 0) yield* afterCommit(() => publish({ id, ...event }));
     },
     *list(query: AuditQuery): Work<AuditEvent[]> {
       return yield* all(select, {

@@ -24,6 +24,8 @@ export interface Statement<P extends Params = Params, R = unknown> {
   readonly postgres: string;
   /** With `@name` placeholders: the names in PostgreSQL's `$n` order. */
   readonly names?: readonly string[];
+  /** Its place among every declared statement: engines keep what they prepared in an array by it. */
+  readonly id: number;
   /** Types only: the parameters and the row. */
   readonly [types]?: { params: P; row: R };
 }
@@ -34,7 +36,8 @@ const statements: Statement[] = [];
 export function sql<P extends Params = [], R = never>(text: string | { sqlite: string; postgres: string }): Statement<P, R> {
   const sqlite = typeof text === 'string' ? text : text.sqlite;
   const { text: postgres, names } = numberPlaceholders(typeof text === 'string' ? text : text.postgres);
-  const statement = Object.freeze(names.length > 0 ? { sqlite, postgres, names: Object.freeze(names) } : { sqlite, postgres });
+  const id = statements.length;
+  const statement = Object.freeze(names.length > 0 ? { sqlite, postgres, id, names: Object.freeze(names) } : { sqlite, postgres, id });
   statements.push(statement);
   return statement;
 }

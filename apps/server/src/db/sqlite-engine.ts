@@ -4,15 +4,13 @@ import type { Db } from './database.js';
 import { driveSync, runAfterCommit, type Engine, type Op, type Statement, type Work } from './engine.js';
 import type { GroupCommit } from './group-commit.js';
 
-/** Prepared once per database and statement, like the stores' own `db.prepare` at creation. */
-const prepared = new WeakMap<Db, WeakMap<Statement, BetterSqlite3.Statement>>();
+/** Prepared once per database and statement (an array by the statement's id: one index per statement run). */
+const prepared = new WeakMap<Db, (BetterSqlite3.Statement | undefined)[]>();
 
 function statementOf(db: Db, statement: Statement): BetterSqlite3.Statement {
   let cache = prepared.get(db);
-  if (!cache) prepared.set(db, (cache = new WeakMap()));
-  let stmt = cache.get(statement);
-  if (!stmt) cache.set(statement, (stmt = db.prepare(statement.sqlite)));
-  return stmt;
+  if (!cache) prepared.set(db, (cache = []));
+  return (cache[statement.id] ??= db.prepare(statement.sqlite));
 }
 
 /** Notifications stay in the process on SQLite: one process is the whole deployment. */
@@ -29,12 +27,8 @@ function busOf(db: Db): EventEmitter {
 type Notification = { channel: string; payload: string } | { after: () => void };
 
 function answer(db: Db, op: Op, notifications: Notification[]): unknown {
-  if (op.kind === 'notify') {
-    notifications.push({ channel: op.channel, payload: op.payload });
-    return undefined;
-  }
-  if (op.kind === 'after') {
-    notifications.push({ after: op.fn });
+  if (op.kind === 'notify' || op.kind === 'after') {
+    notifications.push(op.kind === 'notify' ? { channel: op.channel, payload: op.payload } : { after: op.fn });
     return undefined;
   }
   const stmt = statementOf(db, op.statement);
@@ -48,10 +42,23 @@ function answer(db: Db, op: Op, notifications: Notification[]): unknown {
   }
 }
 
-function emit(db: Db, notifications: Notification[]): void {
+/**
+ * After the commit: this node's own callbacks at once (an audit event for this node's followers), and
+ * the notifications on a turn of their own, so a listener's failure is never mistaken for the write's.
+ */
+function committed(db: Db, notifications: Notification[]): void {
+  const after: (() => void)[] = [];
+  const toEmit: { channel: string; payload: string }[] = [];
+  for (const n of notifications) {
+    if ('after' in n) after.push(n.after);
+    else toEmit.push(n);
+  }
+  runAfterCommit(after);
+  if (toEmit.length === 0) return;
   const bus = busOf(db);
-  runAfterCommit(notifications.flatMap((n) => ('after' in n ? [n.after] : [])));
-  for (const n of notifications) if (!('after' in n)) bus.emit(n.channel, n.payload);
+  setImmediate(() => {
+    for (const { channel, payload } of toEmit) bus.emit(channel, payload);
+  });
 }
 
 /**
@@ -62,7 +69,8 @@ function emit(db: Db, notifications: Notification[]): void {
 export function runNow<T>(db: Db, work: Work<T>): T {
   const notifications: Notification[] = [];
   const value = driveSync(work, (op) => answer(db, op, notifications));
-  if (notifications.length > 0) setImmediate(() => emit(db, notifications));
+  // Inside whatever transaction the caller holds, which may still roll back: after this turn at the earliest.
+  if (notifications.length > 0) setImmediate(() => committed(db, notifications));
   return value;
 }
 
@@ -87,8 +95,7 @@ export function createSqliteEngine(db: Db, groupCommit: GroupCommit): SqliteEngi
       const notifications: Notification[] = [];
       // A piece that throws is rolled back and rejects here, so its notifications are never sent.
       const value = await groupCommit.run(() => driveSync(work(), (op) => answer(db, op, notifications)));
-      // On a turn of their own, so a listener's failure is never mistaken for the write's.
-      if (notifications.length > 0) setImmediate(() => emit(db, notifications));
+      if (notifications.length > 0) committed(db, notifications);
       return value;
     },
     read(work) {
