@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
@@ -185,20 +186,48 @@ function keyAdvice(dataDir: string, recorded: Map<string, string>): string[] {
   return [`LATCHKEY_SECRET_FILE=${secretFile} (${secret})`, `LATCHKEY_SIGNING_KEY_FILE=${signingFile} (${signing})`];
 }
 
-async function copy(sourceFile: string, url: string, maxBatchRows: number, log: (line: string) => void): Promise<CopyResult> {
-  // A server running on the data dir is still writing: rows it writes after the copy would be lost.
+/** Refuses a database that a running server holds: rows it writes after the copy would be lost. */
+function refuseWhileServed(sourceFile: string): void {
   const holder = dataDirHolder(dirname(sourceFile));
   if (holder !== undefined) {
     throw new CopyRefused(
       `a Latchkey server (pid ${holder}) is running on ${dirname(sourceFile)} and writing ${sourceFile}; stop it first, so the copy holds every row it wrote`,
     );
   }
+}
+
+/**
+ * The database file (and the WAL a crash may have left beside it) copied into a private temp dir,
+ * to be read there: opening the file itself, even read-only, leaves -wal and -shm files beside it
+ * owned by whoever runs the copy (root, as a rule), which the server's own user cannot then open.
+ * The data dir is left exactly as it was.
+ */
+function privateCopy(sourceFile: string): { file: string; remove: () => void } {
+  refuseWhileServed(sourceFile);
   if (!existsSync(sourceFile)) throw new CopyRefused(`${sourceFile} does not exist`);
+  const dir = mkdtempSync(join(tmpdir(), 'latchkey-db-copy-'));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    const file = join(dir, 'source.db');
+    copyFileSync(sourceFile, file);
+    if (existsSync(`${sourceFile}-wal`)) copyFileSync(`${sourceFile}-wal`, `${file}-wal`);
+    // A server that started while the files were copied may have torn them.
+    refuseWhileServed(sourceFile);
+    return { file, remove };
+  } catch (err) {
+    remove();
+    throw err;
+  }
+}
+
+async function copy(sourceFile: string, url: string, maxBatchRows: number, log: (line: string) => void): Promise<CopyResult> {
+  const snapshot = privateCopy(sourceFile);
   let db: Database.Database;
   try {
-    db = new Database(sourceFile, { readonly: true, fileMustExist: true });
+    db = new Database(snapshot.file, { readonly: true, fileMustExist: true });
     db.pragma('schema_version');
   } catch {
+    snapshot.remove();
     throw new CopyRefused(`${sourceFile} cannot be opened as a SQLite database`);
   }
   const target = postgres(url, { max: 1, onnotice: () => {}, connection: { application_name: 'latchkey db:copy' } });
@@ -348,6 +377,7 @@ async function copy(sourceFile: string, url: string, maxBatchRows: number, log: 
     return { version, counts, identities, fingerprints };
   } finally {
     db.close();
+    snapshot.remove();
     await target.end({ timeout: 5 });
   }
 }

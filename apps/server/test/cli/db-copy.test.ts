@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -177,8 +177,11 @@ describe.skipIf(postgresSkipReason() !== undefined)('npm run db:copy: a SQLite d
 
     const target = freshTarget();
     expect(target).toContain(`:${password}@`);
+    const files = readdirSync(server!.dataDir).sort();
     const copy = await dbCopy(['--from', source, '--to', target]);
     expect(copy.code, copy.out).toBe(0);
+    // Nothing left beside the database (a -wal or -shm owned by whoever ran the copy would keep the server out).
+    expect(readdirSync(server!.dataDir).sort()).toEqual(files);
     expect(copy.out).not.toContain(password);
     expect(copy.out).toContain('postgres://latchkey:***@');
     for (const [table, rows] of before) {
@@ -205,6 +208,29 @@ describe.skipIf(postgresSkipReason() !== undefined)('npm run db:copy: a SQLite d
     const copy = await dbCopy(['--from', source, '--batch-rows', '1'], { LATCHKEY_DATABASE_URL: target });
     expect(copy.code, copy.out).toBe(0);
     expect((await postgresTables(target)).get('otp_requests')).toEqual(sqliteTables(source).get('otp_requests'));
+  });
+
+  it('reads the write-ahead log a crash left, and leaves nothing beside the database it read', async () => {
+    // A server killed mid-write: its last commit is only in latchkey.db-wal.
+    const crashed = mkdtempSync(join(work, 'crashed-'));
+    copyFileSync(source, join(crashed, 'latchkey.db'));
+    if (existsSync(`${source}-wal`)) copyFileSync(`${source}-wal`, join(crashed, 'latchkey.db-wal'));
+    const live = new Database(join(crashed, 'latchkey.db'));
+    live.pragma('wal_autocheckpoint = 0');
+    live.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('lockMessage', '\"written just before the crash\"')").run();
+    const left = mkdtempSync(join(work, 'left-'));
+    for (const file of ['latchkey.db', 'latchkey.db-wal']) copyFileSync(join(crashed, file), join(left, file));
+    live.close();
+    expect(readdirSync(left).sort()).toEqual(['latchkey.db', 'latchkey.db-wal']);
+
+    const target = freshTarget();
+    const copy = await dbCopy(['--from', join(left, 'latchkey.db'), '--to', target]);
+    expect(copy.code, copy.out).toBe(0);
+    expect((await postgresTables(target)).get('settings')).toContainEqual(
+      JSON.stringify({ key: 'lockMessage', value: '"written just before the crash"' }),
+    );
+    // No -shm (nor anything else) owned by whoever ran the copy, which the server's user could not open.
+    expect(readdirSync(left).sort()).toEqual(['latchkey.db', 'latchkey.db-wal']);
   });
 
   it('refuses a target that already holds rows, and leaves it as it was', async () => {
