@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
+import { loadDataConfig } from '../config.js';
 import { ConfigError } from '../config-error.js';
 import { secretFingerprint } from '../crypto/key-fingerprints.js';
 import { SECRET_KEY_FILE } from '../crypto/secret-key.js';
@@ -162,28 +163,35 @@ interface CopyResult {
 const rowsOf = (n: number) => `${n} ${n === 1 ? 'row' : 'rows'}`;
 
 /**
- * Which key files of the data dir a node should start with, and whether each is the key the copied
+ * The keys the nodes should start with (LATCHKEY_SECRET(_FILE) and LATCHKEY_SIGNING_KEY_FILE when
+ * set, as a node reads them, else the files of the data dir), and whether each is the key the copied
  * database records: the operator learns it here, not from a node that refuses to start.
  */
 function keyAdvice(dataDir: string, recorded: Map<string, string>): string[] {
-  const secretFile = join(dataDir, SECRET_KEY_FILE);
-  const signingFile = join(dataDir, SIGNING_KEY_FILE);
-  const verdict = (name: string, file: string, fingerprint: () => string | undefined) => {
-    if (!existsSync(file)) return `not found: use the key the server ran with`;
+  const fromEnv = loadDataConfig().secret; // checked before the copy
+  const secretFile = process.env.LATCHKEY_SECRET_FILE?.trim() || join(dataDir, SECRET_KEY_FILE);
+  const signingFile = process.env.LATCHKEY_SIGNING_KEY_FILE?.trim() || join(dataDir, SIGNING_KEY_FILE);
+  const verdict = (name: string, fingerprint: () => string | undefined) => {
     const mine = fingerprint();
-    if (mine === undefined) return 'WARNING: unreadable as a key';
+    if (mine === undefined) return 'WARNING: not found, or not a key: start the nodes with the key the server ran with';
     if (!recorded.has(name)) return 'the database records none yet: the first node records it';
     return recorded.get(name) === mine ? 'the key this database records' : 'WARNING: not the key this database records';
   };
-  const secret = verdict('secret', secretFile, () => {
+  const secret = verdict('secret', () => {
+    if (fromEnv) return secretFingerprint(fromEnv);
+    if (!existsSync(secretFile)) return undefined;
     const key = Buffer.from(readFileSync(secretFile, 'utf8').trim(), 'base64');
     return key.length === 32 ? secretFingerprint(key) : undefined;
   });
-  const signing = verdict('signing', signingFile, () => {
+  const signing = verdict('signing', () => {
+    if (!existsSync(signingFile)) return undefined;
     const pem = readFileSync(signingFile, 'utf8');
     return signingKeyProblem(pem) ? undefined : loadSigningKey(dataDir, { file: signingFile, pem }).fingerprint;
   });
-  return [`LATCHKEY_SECRET_FILE=${secretFile} (${secret})`, `LATCHKEY_SIGNING_KEY_FILE=${signingFile} (${signing})`];
+  return [
+    `${fromEnv && !process.env.LATCHKEY_SECRET_FILE ? 'LATCHKEY_SECRET' : `LATCHKEY_SECRET_FILE=${secretFile}`} (${secret})`,
+    `LATCHKEY_SIGNING_KEY_FILE=${signingFile} (${signing})`,
+  ];
 }
 
 /** Refuses a database that a running server holds: rows it writes after the copy would be lost. */
@@ -407,6 +415,7 @@ async function main(): Promise<void> {
   redact = redactor(url);
   const target = parseDatabaseUrl(url, values.to ? '--to' : 'LATCHKEY_DATABASE_URL');
   const source = resolve(values.from);
+  loadDataConfig(); // a LATCHKEY_SECRET(_FILE) that is set but unusable is refused before the copy, not after
   console.log(`latchkey: copying ${source} into ${target.redacted}`);
   const result = await copy(source, target.url, batchRows, (line) => console.log(redact(line)));
   const total = result.counts.reduce((sum, c) => sum + c.rows, 0);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -203,10 +204,19 @@ describe.skipIf(postgresSkipReason() !== undefined)('npm run db:copy: a SQLite d
     expect(Number(nextId)).toBe(highest + 1);
   });
 
-  it('orders rows of a table that refers to itself, so a copy one row per statement still commits', async () => {
+  it('copies one row per statement in an order a table that refers to itself allows, and checks the nodes’ key files', async () => {
     const target = freshTarget();
-    const copy = await dbCopy(['--from', source, '--batch-rows', '1'], { LATCHKEY_DATABASE_URL: target });
+    // The nodes' key files, checked as the nodes will read them: here, another signing key.
+    const otherKey = join(work, 'other-signing.key');
+    writeFileSync(otherKey, generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }));
+    const copy = await dbCopy(['--from', source, '--batch-rows', '1'], {
+      LATCHKEY_DATABASE_URL: target,
+      LATCHKEY_SECRET_FILE: join(server!.dataDir, 'secret.key'),
+      LATCHKEY_SIGNING_KEY_FILE: otherKey,
+    });
     expect(copy.code, copy.out).toBe(0);
+    expect(copy.out).toContain(`LATCHKEY_SECRET_FILE=${join(server!.dataDir, 'secret.key')} (the key this database records)`);
+    expect(copy.out).toContain(`LATCHKEY_SIGNING_KEY_FILE=${otherKey} (WARNING: not the key this database records)`);
     expect((await postgresTables(target)).get('otp_requests')).toEqual(sqliteTables(source).get('otp_requests'));
   });
 
