@@ -35,7 +35,6 @@ class CopyRefused extends Error {
 interface ForeignKey {
   table: string;
   from: string[];
-  to: string[];
 }
 
 interface SourceTable {
@@ -59,12 +58,11 @@ function readSourceSchema(db: Database.Database): SourceTable[] {
     .map((r) => r.name);
   return names.map((name) => {
     const columns = db.pragma(`table_info(${quoted(name)})`) as { name: string; pk: number }[];
-    const keys = db.pragma(`foreign_key_list(${quoted(name)})`) as { id: number; table: string; from: string; to: string | null }[];
+    const keys = db.pragma(`foreign_key_list(${quoted(name)})`) as { id: number; table: string; from: string }[];
     const byId = new Map<number, ForeignKey>();
     for (const key of keys) {
-      const fk = byId.get(key.id) ?? { table: key.table, from: [], to: [] };
+      const fk = byId.get(key.id) ?? { table: key.table, from: [] };
       fk.from.push(key.from);
-      if (key.to !== null) fk.to.push(key.to);
       byId.set(key.id, fk);
     }
     const primaryKey = columns
@@ -86,7 +84,7 @@ export function foreignKeyOrder(tables: SourceTable[]): SourceTable[] {
       throw new Error(`the tables' foreign keys form a cycle: ${[...path, table.name].join(' -> ')}`);
     state.set(table.name, 'visiting');
     for (const fk of table.foreignKeys) {
-      if (fk.table === table.name) continue; // a self-reference: ordered row by row (selfReferenceOrder)
+      if (fk.table === table.name) continue; // a self-reference: filled in after the table (copyTable)
       const parent = byName.get(fk.table);
       if (!parent) throw new Error(`${table.name} refers to ${fk.table}, which the SQLite database does not have`);
       visit(parent, [...path, table.name]);
@@ -102,39 +100,44 @@ type Row = Record<string, unknown>;
 type TargetColumn = { table: string; column: string; type: string; identity: 'YES' | 'NO' };
 
 /**
- * Rows of a table that refers to itself (a request naming the cancelled one whose interval it
- * waived), referenced rows first: PostgreSQL checks a foreign key at the end of each statement, and
- * a batch must not name a row of a later batch.
+ * Copies one table's rows in batched multi-row inserts, streamed. Columns that refer to the same
+ * table (a cancelled request naming the later one that used its interval waiver) go in as NULL and
+ * are set once every row is in: PostgreSQL checks a foreign key at the end of each statement, and a
+ * row must not name one of a later batch.
  */
-function selfReferenceOrder(rows: Row[], keys: ForeignKey[], primaryKey: string[]): Row[] {
-  const keyOf = (row: Row, columns: string[]) => JSON.stringify(columns.map((c) => String(row[c])));
-  // A key that names no columns refers to the primary key.
-  const references = keys.map((fk) => {
-    const to = fk.to.length > 0 ? fk.to : primaryKey;
-    return { from: fk.from, to, present: new Set(rows.map((row) => keyOf(row, to))), placed: new Set<string>() };
-  });
-  const ordered: Row[] = [];
-  let waiting = rows;
-  while (waiting.length > 0) {
-    const next: Row[] = [];
-    for (const row of waiting) {
-      // Ready once what it names is placed; a name the table lacks is left for PostgreSQL to refuse.
-      const ready = references.every(({ from, present, placed }) => {
-        if (from.some((c) => row[c] === null)) return true;
-        const target = keyOf(row, from);
-        return placed.has(target) || !present.has(target);
-      });
-      if (!ready) {
-        next.push(row);
-        continue;
-      }
-      ordered.push(row);
-      for (const reference of references) reference.placed.add(keyOf(row, reference.to));
+async function copyTable(db: Database.Database, tx: postgres.TransactionSql, table: SourceTable, maxBatchRows: number): Promise<void> {
+  const batchRows = Math.max(1, Math.min(maxBatchRows, Math.floor(MAX_PARAMETERS / table.columns.length)));
+  const selfColumns = [...new Set(table.foreignKeys.filter((fk) => fk.table === table.name).flatMap((fk) => fk.from))];
+  if (selfColumns.length > 0 && table.primaryKey.length === 0) throw new Error(`${table.name} refers to itself but has no primary key`);
+  const insert = async (rows: Row[]) => {
+    if (rows.length > 0) await tx`INSERT INTO ${tx(table.name)} ${tx(rows, table.columns)}`;
+  };
+  // Integers as BigInt: no millisecond timestamp or id is rounded on its way through a double.
+  const rows = db.prepare(`SELECT * FROM ${quoted(table.name)}`).safeIntegers(true);
+  let batch: Row[] = [];
+  for (const row of rows.iterate() as IterableIterator<Row>) {
+    for (const column of selfColumns) row[column] = null;
+    batch.push(row);
+    if (batch.length === batchRows) {
+      await insert(batch);
+      batch = [];
     }
-    if (next.length === waiting.length) throw new Error(`${next.length} rows refer to each other in a cycle and cannot be copied in order`);
-    waiting = next;
   }
-  return ordered;
+  await insert(batch);
+  if (selfColumns.length === 0) return;
+
+  const pointers = db
+    .prepare(
+      `SELECT ${[...table.primaryKey, ...selfColumns].map(quoted).join(', ')} FROM ${quoted(table.name)}
+        WHERE ${selfColumns.map((c) => `${quoted(c)} IS NOT NULL`).join(' OR ')}`,
+    )
+    .safeIntegers(true);
+  for (const row of pointers.iterate() as IterableIterator<Row>) {
+    const where = table.primaryKey
+      .map((column) => tx`${tx(column)} = ${row[column] as string}`)
+      .reduce((all, one) => tx`${all} AND ${one}`);
+    await tx`UPDATE ${tx(table.name)} SET ${tx(row, selfColumns)} WHERE ${where}`;
+  }
 }
 
 /** The URL without its password, and any text with the password taken out (driver errors, just in case). */
@@ -329,27 +332,7 @@ async function copy(sourceFile: string, url: string, maxBatchRows: number, log: 
         await refuseRows(tx);
 
         for (const table of tables) {
-          const batchRows = Math.max(1, Math.min(maxBatchRows, Math.floor(MAX_PARAMETERS / table.columns.length)));
-          // Integers as BigInt: no millisecond timestamp or id is rounded on its way through a double.
-          const select = db.prepare(`SELECT * FROM ${quoted(table.name)}`).safeIntegers(true);
-          const selfKeys = table.foreignKeys.filter((fk) => fk.table === table.name);
-          const insert = async (rows: Row[]) => {
-            if (rows.length > 0) await tx`INSERT INTO ${tx(table.name)} ${tx(rows, table.columns)}`;
-          };
-          if (selfKeys.length > 0) {
-            const rows = selfReferenceOrder(select.all() as Row[], selfKeys, table.primaryKey);
-            for (let at = 0; at < rows.length; at += batchRows) await insert(rows.slice(at, at + batchRows));
-          } else {
-            let batch: Row[] = [];
-            for (const row of select.iterate() as IterableIterator<Row>) {
-              batch.push(row);
-              if (batch.length === batchRows) {
-                await insert(batch);
-                batch = [];
-              }
-            }
-            await insert(batch);
-          }
+          await copyTable(db, tx, table, maxBatchRows);
 
           // Ids the next insert takes: past every copied one.
           for (const column of targetTables.get(table.name)!.filter((c) => c.identity === 'YES')) {
