@@ -74,7 +74,7 @@ function readSourceSchema(db: Database.Database): SourceTable[] {
 }
 
 /** Referenced tables before the tables that refer to them; a cycle between tables cannot be copied in order. */
-export function foreignKeyOrder(tables: SourceTable[]): SourceTable[] {
+function foreignKeyOrder(tables: SourceTable[]): SourceTable[] {
   const byName = new Map(tables.map((t) => [t.name, t]));
   const ordered: SourceTable[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
