@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { afterEach, beforeEach } from 'vitest';
+import { afterEach, beforeEach, inject } from 'vitest';
+import postgres from 'postgres';
 import {
   routes,
   type ApiClient,
@@ -13,6 +14,7 @@ import {
   type ClientRole,
 } from '@latchkey/contracts';
 import { buildApp } from '../src/app.js';
+import { all, sql } from '../src/db/engine.js';
 import { loadConfig } from '../src/config.js';
 import { ManualClock } from '../src/clock.js';
 import { injectApi, injectRoute, startSmtpSink, type InjectAnswer, type SmtpSink } from '@latchkey/test-support';
@@ -43,6 +45,10 @@ export interface TestApp {
   ): Promise<void>;
   /** Changes System Settings through the admin API. */
   updateSettings(admin: string, patch: SettingsPatch): Promise<void>;
+  /** On PostgreSQL, the test app's own database (a second app on the same data passes it on); undefined on SQLite. */
+  databaseUrl: string | undefined;
+  /** Rows of a read on whichever engine the app runs (SQLite or PostgreSQL): what the database holds. */
+  query<R>(text: string, ...params: unknown[]): Promise<R[]>;
   /** Closes the app; the data dir stays so a test can reopen it. */
   close(): Promise<void>;
   /** Closes the app and builds a new one on the same data dir and SMTP server. */
@@ -62,8 +68,40 @@ export interface TestAppOptions {
   beforeReady?: (app: FastifyInstance) => void;
 }
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Set when the suites run on PostgreSQL (LATCHKEY_TEST_ENGINE=postgres, test/support/engine-setup.ts): the test cluster's superuser URL. */
+    postgresUrl: string | undefined;
+  }
+}
+
+/** Whether these suites run on PostgreSQL (LATCHKEY_TEST_ENGINE=postgres, test/support/engine-setup.ts). */
+export const onPostgres = (): boolean => inject('postgresUrl') !== undefined;
+/** Why a test of something SQLite's own (its file, pragmas, the group commit) does not run on PostgreSQL. */
+export const SQLITE_ONLY = 'SQLite only: it checks the embedded database file itself';
+
+let databases = 0;
+/** A new, empty database on the test cluster, for one test app (and its restarts). */
+async function newPostgresDatabase(serverUrl: string): Promise<string> {
+  const name = `t${process.pid}_${++databases}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 /** The real app on a temp data dir, mailing a real SMTP server on loopback. */
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const serverUrl = inject('postgresUrl');
+  if (serverUrl !== undefined && options.env?.LATCHKEY_DATABASE_URL === undefined) {
+    // Restarts keep the database, as they keep the data dir.
+    options = { ...options, env: { ...options.env, LATCHKEY_DATABASE_URL: await newPostgresDatabase(serverUrl) } };
+  }
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'latchkey-test-'));
   const smtp = options.smtp ?? (await startSmtpSink());
   const ownsSmtp = options.ownsSmtp ?? !options.smtp;
@@ -111,6 +149,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     async updateSettings(admin, patch) {
       await api(admin)(routes.putSettings, { body: patch });
     },
+    databaseUrl: options.env?.LATCHKEY_DATABASE_URL,
+    query: <R>(text: string, ...params: unknown[]) => app.engine.read(() => all(sql<unknown[], R>(text), ...params)),
     close: () => app.close(),
     async restart() {
       await app.close();
