@@ -76,6 +76,14 @@ describe.skipIf(postgresSkipReason() !== undefined)('npm run db:copy: a SQLite d
   let pg: PostgresCluster;
   let server: ServerProcess | undefined;
   let running: ServerProcess | undefined;
+  /** What the deployment handed out before the move, to be used after it. */
+  let handedOut: {
+    admin: string;
+    lock: { clientId: string; clientToken: string };
+    second: { clientId: string; clientToken: string };
+    sessionId: string;
+    bobOtp: string;
+  };
   let source: string;
   let databases = 0;
   const password = 'latchkey-test-password';
@@ -142,6 +150,7 @@ describe.skipIf(postgresSkipReason() !== undefined)('npm run db:copy: a SQLite d
     const bob = { osUser: 'CORP\\bob', email: 'bob@corp.example.com' };
     const second = await enroll('PC-0003');
     await api(admin)(routes.generateOtp, { body: { clientId: second.clientId, ...bob } });
+    const bobOtp = otpFromMail(await smtp.waitFor((m) => m.to.includes(bob.email)));
     await expect(
       api(second.clientToken)(routes.verifyOtp, { body: { ...bob, otp: '00000000', nonce: testNonce() } }),
     ).rejects.toMatchObject({ status: 401 });
@@ -160,6 +169,7 @@ describe.skipIf(postgresSkipReason() !== undefined)('npm run db:copy: a SQLite d
     await api(guard.clientToken)(routes.reportOfflineUnlock, {
       body: { osUser: 'CORP\\dora', challenge, challengeIssuedAt: Date.now() - 60_000, usedAt: Date.now() - 30_000, keyVersion: 1 },
     });
+    handedOut = { admin, lock, second, sessionId: sessionId!, bobOtp };
     await server.stop();
   }, 120_000);
 
@@ -304,7 +314,41 @@ describe.skipIf(postgresSkipReason() !== undefined)('npm run db:copy: a SQLite d
     expect(failed.out).not.toContain('not-the-password-4711');
   });
 
-  it.todo(
-    'the server started on the copy (LATCHKEY_DATABASE_URL, the same key files) still takes the enrolled Client’s token and the admin’s password: waits for the server to run on PostgreSQL (issue 20)',
-  );
+  it('a server started on the copy takes the enrolled Clients’ tokens, the OTPs and console sessions handed out before, and the admin’s password', async () => {
+    const target = freshTarget();
+    const copy = await dbCopy(['--from', source, '--to', target]);
+    expect(copy.code, copy.out).toBe(0);
+    // A node: a data dir of its own, the keys as files (as every node of a cluster has them), the database URL.
+    running = await startServerProcess({
+      smtpUrl: smtp.url,
+      env: {
+        LATCHKEY_DATABASE_URL: target,
+        LATCHKEY_SECRET_FILE: join(server!.dataDir, 'secret.key'),
+        LATCHKEY_SIGNING_KEY_FILE: join(server!.dataDir, 'signing.key'),
+      },
+    });
+    const api = (token?: string) => createApiClient({ baseUrl: running!.baseUrl, fetch, token: () => token });
+    const { lock, second, sessionId, bobOtp } = handedOut;
+
+    // The Clients' tokens: a heartbeat of the session opened before the move, a policy, a request's state.
+    await api(lock.clientToken)(routes.heartbeat, { params: { sessionId } });
+    expect(await api(second.clientToken)(routes.getPolicy, {})).toMatchObject({ allowOfflineUnlock: true });
+    // The OTP mailed before the move (sealed and hashed under the same secret) verifies once, after its one wrong try.
+    const bob = { osUser: 'CORP\\bob', email: 'bob@corp.example.com' };
+    expect(await api(second.clientToken)(routes.verifyOtp, { body: { ...bob, otp: bobOtp, nonce: testNonce() } })).toMatchObject({
+      allowed: true,
+    });
+    await expect(api(second.clientToken)(routes.verifyOtp, { body: { ...bob, otp: bobOtp, nonce: testNonce() } })).rejects.toMatchObject({
+      status: 401,
+    });
+
+    // The console: the session signed in before the move, and a new sign-in with the copied password hash.
+    expect(await api(handedOut.admin)(routes.adminMe, {})).toMatchObject({ user: { login: 'admin', role: 'admin' } });
+    const { token: helen } = await api()(routes.adminLogin, { body: { login: 'helen', password: 'helen-password-1' } });
+    const clients = await api(helen)(routes.listClients, {});
+    expect(clients.map((c) => c.computerName).sort()).toEqual(['PC-0001', 'PC-0002', 'PC-0002', 'PC-0003', 'PC-0004']);
+    // The audit goes on where it was: the unlock before the move and the one after it (a new id past the copied ones).
+    const verified = await api(helen)(routes.listAudit, { query: { type: 'otp.verified' } });
+    expect(verified.map((e) => e.osUser).sort()).toEqual(['CORP\\ann', 'CORP\\bob']);
+  });
 });
