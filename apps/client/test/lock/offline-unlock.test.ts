@@ -177,7 +177,7 @@ describe('offline unlock, lock controller against the real server behind a netwo
     expect(current.endedAt).toBeNull();
     const old = () =>
       (
-        server.test.app.db.prepare('SELECT ended_at AS e FROM sessions WHERE via = ? AND id != ?').get('offline', current.sessionId) as {
+        server.test.app.db!.prepare('SELECT ended_at AS e FROM sessions WHERE via = ? AND id != ?').get('offline', current.sessionId) as {
           e: number | null;
         }
       ).e;
