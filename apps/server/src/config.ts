@@ -118,10 +118,14 @@ function secretOf(env: Env): Buffer | undefined {
  * What `npm run backup` and `npm run restore` read: the data dir and the server key (LATCHKEY_SECRET
  * or LATCHKEY_SECRET_FILE), without asking for the rest of a server's configuration.
  */
-export function loadDataConfig(rawEnv: Env = process.env): Pick<Config, 'dataDir' | 'secret'> {
+export function loadDataConfig(rawEnv: Env = process.env): Pick<Config, 'dataDir' | 'secret'> & { onPostgres: boolean } {
   const env = withFileSecrets(rawEnv);
-  return { dataDir: dataDirOf(env), secret: secretOf(env) };
+  return { dataDir: dataDirOf(env), secret: secretOf(env), onPostgres: Boolean(env.LATCHKEY_DATABASE_URL) };
 }
+
+/** Why `npm run backup` and `restore` do not run for a node on PostgreSQL (its data dir may hold a stale latchkey.db from before the move). */
+export const BACKUP_IS_SQLITE_ONLY =
+  'this node runs on PostgreSQL (LATCHKEY_DATABASE_URL is set), and npm run backup and restore are for the SQLite database: back PostgreSQL up with pg_dump or base backups (docs/operations.md, "Backing up PostgreSQL")';
 
 export function loadConfig(rawEnv: Env = process.env): Config {
   // Every secret may come from a file instead (LATCHKEY_SECRET_FILE and so on); from here on it is one variable.

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { nativeModuleProblem } from '../db/native-module-check.js';
 import { BackupError, backupDatabase, checksumFile } from '../db/backup.js';
-import { loadDataConfig } from '../config.js';
+import { BACKUP_IS_SQLITE_ONLY, loadDataConfig } from '../config.js';
 
 /** `npm run backup -- --to FILE`: a consistent copy of the database while the server runs. */
 async function main(): Promise<void> {
@@ -10,7 +10,8 @@ async function main(): Promise<void> {
   if (problem !== null) throw new BackupError(problem);
   const { values } = parseArgs({ options: { to: { type: 'string' } } });
   if (!values.to) throw new BackupError('usage: npm run backup -- --to FILE');
-  const { dataDir } = loadDataConfig();
+  const { dataDir, onPostgres } = loadDataConfig();
+  if (onPostgres) throw new BackupError(BACKUP_IS_SQLITE_ONLY);
   const summary = await backupDatabase(dataDir, values.to);
   const counts = Object.entries(summary.counts)
     .map(([table, n]) => `${n} ${table}`)

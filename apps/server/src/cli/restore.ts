@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { nativeModuleProblem } from '../db/native-module-check.js';
 import { BackupError, restoreDatabase } from '../db/backup.js';
 import { DataDirInUseError } from '../db/data-dir-lock.js';
-import { loadDataConfig } from '../config.js';
+import { BACKUP_IS_SQLITE_ONLY, loadDataConfig } from '../config.js';
 import { ConfigError } from '../config-error.js';
 
 const KEY_ADVICE = {
@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   if (problem !== null) throw new BackupError(problem);
   const { values } = parseArgs({ options: { from: { type: 'string' }, 'ignore-checksum': { type: 'boolean' } } });
   if (!values.from) throw new BackupError('usage: npm run restore -- --from FILE [--ignore-checksum]');
-  const { dataDir, secret } = loadDataConfig();
+  const { dataDir, secret, onPostgres } = loadDataConfig();
+  if (onPostgres) throw new BackupError(BACKUP_IS_SQLITE_ONLY);
   const ignoreChecksum = values['ignore-checksum'] === true;
   if (ignoreChecksum)
     console.log(`latchkey: WARNING: --ignore-checksum: ${resolve(values.from)} is restored without comparing it with its checksum`);

@@ -33,9 +33,16 @@ import { useServerProcess } from '@latchkey/test-support/vitest';
 const CLI = (name: 'backup' | 'restore') => fileURLToPath(new URL(`../../dist/cli/${name}.js`, import.meta.url));
 
 /** Runs the built CLI as `npm run backup|restore` would, without blocking the event loop (the server under test answers meanwhile). */
-function runCli(name: 'backup' | 'restore', args: string[], dataDir: string): Promise<{ code: number; out: string }> {
+function runCli(
+  name: 'backup' | 'restore',
+  args: string[],
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI(name), ...args], { env: { PATH: process.env.PATH ?? '', LATCHKEY_DATA_DIR: dataDir } });
+    const child = spawn(process.execPath, [CLI(name), ...args], {
+      env: { PATH: process.env.PATH ?? '', LATCHKEY_DATA_DIR: dataDir, ...env },
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -166,6 +173,20 @@ describe('backup during a logon storm, restore into a new data dir (the restore 
     const knowingly = await runCli('restore', ['--from', tampered, '--ignore-checksum'], target);
     expect(knowingly.code, knowingly.out).toBe(0);
     expect(knowingly.out).toMatch(/WARNING: --ignore-checksum/);
+  });
+
+  it('refuses to back up or restore for a node on PostgreSQL, whose data dir may hold a stale latchkey.db from before the move', async () => {
+    const moved = { LATCHKEY_DATABASE_URL: 'postgres://latchkey:pw@127.0.0.1:5432/latchkey' };
+    for (const [cli, args] of [
+      ['backup', ['--to', join(work, 'stale.db')]],
+      ['restore', ['--from', backupFile]],
+    ] as const) {
+      const run = await runCli(cli, [...args], server.dataDir, moved);
+      expect(run.code).toBe(1);
+      expect(run.out).toContain('this node runs on PostgreSQL (LATCHKEY_DATABASE_URL is set)');
+      expect(run.out).not.toContain(':pw@');
+    }
+    expect(existsSync(join(work, 'stale.db'))).toBe(false);
   });
 
   it('refuses a damaged copy, a copy newer than the code, and something that is not a database', async () => {
