@@ -1,9 +1,11 @@
 /**
- * Why the OTP domain (and the session stores beside it) declined to act. Domain functions return one instead of throwing, so that what
+ * Why a service (the OTP domain, sessions, users) declined to act. Domain functions return one instead of throwing, so that what
  * they recorded (an audit event, a counter) commits with the refusal; routes map it to an HTTP error.
  */
 export type OtpRefusal =
-  | { refused: 'not_found'; what: 'request' | 'access request' | 'session' }
+  | { refused: 'not_found'; what: 'request' | 'access request' | 'session' | 'user' }
+  | { refused: 'user_exists' }
+  | { refused: 'last_admin'; change: 'role' | 'delete' }
   | { refused: 'session_ended'; relocked: boolean }
   | { refused: 'events_outside_session' }
   | { refused: 'too_many_events' }

@@ -6,6 +6,14 @@ export function refusalError(refusal: OtpRefusal): AppError {
   switch (refusal.refused) {
     case 'not_found':
       return new AppError(404, 'not_found', `No such ${refusal.what}.`);
+    case 'user_exists':
+      return new AppError(409, 'user_exists', 'A user with this login name already exists.');
+    case 'last_admin':
+      return new AppError(
+        409,
+        'last_admin',
+        refusal.change === 'role' ? 'The last admin cannot lose the admin role.' : 'The last admin cannot be deleted.',
+      );
     case 'session_ended':
       return new AppError(
         409,

@@ -6,6 +6,7 @@ import type { AuditEntry, AuditStore } from '../audit/audit-log.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../crypto/password.js';
 import type { AdminSessionStore } from './admin-sessions.js';
 import { loginThrottleStore, type LoginSource } from './login-throttle.js';
+import type { OtpRefusal } from '../otp/otp-refusal.js';
 import { isLinkedAccount } from './windows-accounts.js';
 
 export interface AuthenticatedUser {
@@ -80,6 +81,8 @@ export function userStore(clock: Clock) {
 
 export type UserService = ReturnType<typeof createUserService>;
 
+const NO_USER = { refused: 'not_found', what: 'user' } as const satisfies OtpRefusal;
+
 /**
  * Internal users: the Management Tool's staff and the `internal` request method's users. Each change
  * is audited in its transaction. Passwords are hashed (scrypt) before any transaction starts.
@@ -106,10 +109,10 @@ export function createUserService(deps: { engine: Engine; clock: Clock; audit: A
     async create(
       user: { login: string; password: string; email: string; role: Role; windowsAccounts?: string[] },
       audited: Omit<AuditEntry, 'type' | 'email'>,
-    ): Promise<InternalUser> {
+    ): Promise<InternalUser | OtpRefusal> {
       const passwordHash = await hashPassword(user.password);
-      return engine.write(function* () {
-        if (yield* users.byLogin(user.login)) throw new AppError(409, 'user_exists', 'A user with this login name already exists.');
+      return engine.write(function* (): Work<InternalUser | OtpRefusal> {
+        if (yield* users.byLogin(user.login)) return { refused: 'user_exists' };
         yield* users.insert({ ...user, passwordHash, windowsAccounts: user.windowsAccounts ?? [] });
         const created = publicUser((yield* users.byLogin(user.login))!);
         yield* audit.record({ type: 'user.created', email: created.email, detail: `${created.login} as ${created.role}`, ...audited });
@@ -121,13 +124,13 @@ export function createUserService(deps: { engine: Engine; clock: Clock; audit: A
       login: string,
       change: { password?: string; email?: string; role?: Role; windowsAccounts?: string[] },
       actor: string,
-    ): Promise<InternalUser> {
+    ): Promise<InternalUser | OtpRefusal> {
       const passwordHash = change.password === undefined ? undefined : await hashPassword(change.password);
-      return engine.write(function* () {
+      return engine.write(function* (): Work<InternalUser | OtpRefusal> {
         const existing = yield* users.byLogin(login);
-        if (!existing) throw new AppError(404, 'not_found', 'No such user.');
+        if (!existing) return NO_USER;
         if (change.role !== undefined && existing.role === 'admin' && change.role !== 'admin' && (yield* users.countAdmins()) <= 1) {
-          throw new AppError(409, 'last_admin', 'The last admin cannot lose the admin role.');
+          return { refused: 'last_admin', change: 'role' };
         }
         const { password: _password, ...rest } = change;
         yield* users.change(existing.login, { ...rest, ...(passwordHash === undefined ? {} : { passwordHash }) });
@@ -144,15 +147,14 @@ export function createUserService(deps: { engine: Engine; clock: Clock; audit: A
       });
     },
 
-    delete: (login: string, actor: string): Promise<void> =>
-      engine.write(function* () {
+    delete: (login: string, actor: string): Promise<OtpRefusal | undefined> =>
+      engine.write(function* (): Work<OtpRefusal | undefined> {
         const existing = yield* users.byLogin(login);
-        if (!existing) throw new AppError(404, 'not_found', 'No such user.');
-        if (existing.role === 'admin' && (yield* users.countAdmins()) <= 1) {
-          throw new AppError(409, 'last_admin', 'The last admin cannot be deleted.');
-        }
+        if (!existing) return NO_USER;
+        if (existing.role === 'admin' && (yield* users.countAdmins()) <= 1) return { refused: 'last_admin', change: 'delete' };
         yield* users.remove(existing.login);
         yield* audit.record({ type: 'user.deleted', actor, detail: login });
+        return undefined;
       }),
 
     /** A Management Tool session for a signed-in staff member, audited with it. */
@@ -169,7 +171,8 @@ export function createUserService(deps: { engine: Engine; clock: Clock; audit: A
       }),
 
     /**
-     * Checks a login and password. Unknown logins cost the same scrypt work as wrong passwords and get
+     * Checks a login and password, throwing the HTTP answer to a refused sign-in (401, or 429 with
+     * the seconds to wait): every caller answers it as it is. Unknown logins cost the same scrypt work as wrong passwords and get
      * the same answer; failures count toward a lockout of this login from this source only (the
      * Management Tool sign-in from one address, or the internal method from one Client), kept in the
      * database so every node counts them. `audited(outcome)` is the audit event written with the
