@@ -7,6 +7,7 @@ import './types.js';
 import type { Config } from './config.js';
 import { readTls } from './tls.js';
 import { systemClock, type Clock } from './clock.js';
+import storage from './plugins/storage.js';
 import services from './plugins/services.js';
 import auth from './plugins/auth.js';
 import rateLimits from './plugins/rate-limits.js';
@@ -106,11 +107,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(errorHandler);
   await app.register(securityHeaders, { https: config.tls !== undefined || config.publicUrl.startsWith('https:') });
   await app.register(cookie);
-  await app.register(services, {
-    config,
-    clock: options.clock ?? systemClock,
-    announce: options.announce ?? ((line) => console.log(line)),
-  });
+  const announce = options.announce ?? ((line: string) => console.log(line));
+  await app.register(storage, { config, clock: options.clock ?? systemClock, announce });
+  await app.register(services, { announce });
   await app.register(directory);
   await app.register(readiness);
   await app.register(metrics);

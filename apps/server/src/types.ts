@@ -22,6 +22,7 @@ import type { Directory } from './directory/index.js';
 import type { OfflineUnlocks } from './offline/offline-unlocks.js';
 import type { RequestWatch } from './otp/request-watch.js';
 import type { SigningKey } from './crypto/signing-key.js';
+import type { ServerKeys } from './crypto/secret-key.js';
 import type { Readiness } from './health/readiness.js';
 import type { AddressBudgets } from './plugins/rate-limits.js';
 import type { LockDecisions } from './settings/lock-decision.js';
@@ -49,6 +50,8 @@ declare module 'fastify' {
       settings: SettingsStore;
     };
     enrollmentKey: string;
+    /** Derived from the secret key: the OTP HMAC key and the sealing key. */
+    keys: ServerKeys;
     settings: SettingsService;
     audit: Bound<AuditStore>;
     /** Enrollment, tokens (per-user tokens too), the OTP switch and removal. */

@@ -1,24 +1,9 @@
 import fp from 'fastify-plugin';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config.js';
-import type { Clock } from '../clock.js';
-import { openDatabase, type Db } from '../db/database.js';
-import { claimDataDir } from '../db/data-dir-lock.js';
-import { createGroupCommit, type GroupCommit } from '../db/group-commit.js';
-import type { Engine } from '../db/engine.js';
 import { bind } from '../db/bind.js';
-import { createSqliteEngine } from '../db/sqlite-engine.js';
-import { createPostgresEngine } from '../db/postgres/engine.js';
-import { migratePostgres } from '../db/postgres/migrate.js';
-import { ConfigError } from '../config-error.js';
-import { SECRET_KEY_FILE, deriveKeys, loadOrCreateSecret, writeNewFileDurably } from '../crypto/secret-key.js';
-import { checkKeyFingerprints } from '../crypto/key-fingerprints.js';
-import { loadSigningKey } from '../crypto/signing-key.js';
 import { hashToken } from '../crypto/tokens.js';
-import { threadPool } from '../crypto/thread-pool.js';
 import { createSettings } from '../settings/settings-store.js';
 import { auditStore } from '../audit/audit-log.js';
 import { clientStore } from '../clients/client-store.js';
@@ -37,82 +22,16 @@ import { createMailQueue } from '../mail/mail-queue.js';
 import { createOutboxTransport, createSmtpTransport } from '../mail/mail-transport.js';
 
 export interface ServicesOptions {
-  config: Config;
-  clock: Clock;
   /** Prints first-start secrets for the operator (never through the logger). */
   announce: (line: string) => void;
 }
 
-/** Reads `<dataDir>/enrollment.key`, or creates it when LATCHKEY_ENROLLMENT_KEY is not set. */
-function loadEnrollmentKey(config: Config, announce: (line: string) => void): string {
-  if (config.enrollmentKey) return config.enrollmentKey;
-  const file = join(config.dataDir, 'enrollment.key');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const key = randomBytes(24).toString('base64url');
-  writeNewFileDurably(file, `${key}\n`, 0o600);
-  announce(`Enrollment key for Clients (also in ${file}): ${key}`);
-  return key;
-}
-
-/** The storage engine: SQLite in the data dir (the embedded default), or the shared PostgreSQL database. */
-async function openEngine(config: Config): Promise<{ engine: Engine; db?: Db; writes?: GroupCommit }> {
-  if (config.database) {
-    // Every node must accept the same Clients: a key made up by each node's first start would differ.
-    if (!config.enrollmentKey) {
-      throw new ConfigError(
-        'LATCHKEY_ENROLLMENT_KEY',
-        'must be set on PostgreSQL (or LATCHKEY_ENROLLMENT_KEY_FILE), the same on every node, so every node accepts the same Clients',
-      );
-    }
-    const engine = createPostgresEngine(config.database.url, { nodeName: config.nodeName, maxConnections: config.databasePoolSize });
-    try {
-      await migratePostgres(engine.sql);
-    } catch (err) {
-      await engine.close();
-      throw err;
-    }
-    return { engine };
-  }
-  const db = openDatabase(join(config.dataDir, 'latchkey.db'));
-  const writes = createGroupCommit(db);
-  return { engine: createSqliteEngine(db, writes), db, writes };
-}
-
-async function services(app: FastifyInstance, { config, clock, announce }: ServicesOptions) {
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const releaseDataDir = claimDataDir(config.dataDir);
-  const secret = config.secret ?? loadOrCreateSecret(config.dataDir);
-  const keys = deriveKeys(secret);
-  const { source: signingKeySource, ...signingKey } = loadSigningKey(config.dataDir, config.signingKey);
-  threadPool.resize(config.threadPoolSize);
-  let opened: Awaited<ReturnType<typeof openEngine>>;
-  try {
-    opened = await openEngine(config);
-  } catch (err) {
-    releaseDataDir();
-    throw err;
-  }
-  const { engine, db, writes } = opened;
-  const closeStorage = async () => {
-    await engine.close();
-    db?.close();
-    releaseDataDir();
-  };
-  try {
-    await engine.write(() =>
-      checkKeyFingerprints(clock.now(), {
-        secret: {
-          key: secret,
-          source: config.secret ? 'LATCHKEY_SECRET (or LATCHKEY_SECRET_FILE)' : join(config.dataDir, SECRET_KEY_FILE),
-        },
-        signing: { fingerprint: signingKey.fingerprint, source: signingKeySource },
-      }),
-    );
-  } catch (err) {
-    await closeStorage();
-    throw err;
-  }
-
+/**
+ * The stores, each the one writer of its tables, and the services that compose them, one write per
+ * action with its audit, on the storage plugin's engine.
+ */
+async function services(app: FastifyInstance, { announce }: ServicesOptions) {
+  const { config, clock, engine, keys } = app;
   // The stores, each the one writer of its tables; the services compose them, one write per action.
   const audit = auditStore(clock);
   const settings = await createSettings(engine, audit);
@@ -167,13 +86,7 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
     () => requestWatch.wakeAll(),
   );
 
-  app.decorate('config', config);
-  app.decorate('clock', clock);
-  app.decorate('engine', engine);
-  app.decorate('db', db);
-  app.decorate('writes', writes);
   app.decorate('stores', { audit, clients, sessions, requests, lockouts, activity, settings });
-  app.decorate('enrollmentKey', loadEnrollmentKey(config, announce));
   app.decorate('settings', settings);
   app.decorate('audit', bind(engine, audit, ['list']));
   app.decorate('clients', createClientService({ engine, clients, requests, sessions, audit, settings, offlineUnlocks }));
@@ -194,7 +107,6 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
   app.decorate('requestWatch', requestWatch);
   // Held status long-polls answer at once, so closing never waits for them.
   app.addHook('preClose', async () => requestWatch.close());
-  app.decorate('signingKey', signingKey);
 
   app.addHook('onReady', async () => {
     audit.started();
@@ -205,8 +117,7 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
     await mail.stop();
     await listening.unlisten().catch(() => {});
     await settings.close().catch(() => {});
-    await closeStorage();
   });
 }
 
-export default fp(services, { name: 'services' });
+export default fp(services, { name: 'services', dependencies: ['storage'] });
