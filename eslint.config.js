@@ -103,7 +103,7 @@ export default tseslint.config(
       'no-restricted-globals': ['error', 'document', 'window', 'localStorage', 'navigator', 'process', 'Buffer'],
     },
   },
-  // Console pages do not import each other: shared parts go to components/ or hooks.
+  // Console pages do not import each other: shared parts go to components/ or data/ (the server's data, by domain).
   {
     files: ['apps/console/src/pages/**'],
     rules: {

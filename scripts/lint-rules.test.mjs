@@ -141,6 +141,12 @@ const LAYER_RULES = [
     why: 'a console page imports no other page: move the shared part to components/ or data/',
   },
   {
+    // app.tsx wires the console's session: it hands the CSRF token to api.ts and hears its 401s.
+    from: /^apps\/console\/src\/(?!data\/|app\.tsx$)/,
+    to: /^apps\/console\/src\/api\.ts$/,
+    why: 'console pages and components only render and call hooks: the server is reached through data/',
+  },
+  {
     // app.ts and server.ts wire the layers; types.ts declares what the plugins decorate the app with.
     from: /^apps\/server\/src\/(?!routes\/|plugins\/|app\.ts$|server\.ts$|types\.ts$)/,
     to: /^apps\/server\/src\/(routes|plugins)\//,
@@ -185,6 +191,10 @@ test('each layer rule fires on an import that breaks it, and not on its allowed 
   const broken = new Map([
     ['apps/console/src/pages/audit.tsx', ['apps/console/src/pages/users/index.tsx']],
     ['apps/console/src/pages/users/list.tsx', ['apps/console/src/pages/settings.tsx']],
+    ['apps/console/src/pages/clients.tsx', ['apps/console/src/api.ts']],
+    ['apps/console/src/pages/users/delete-user.tsx', ['apps/console/src/api.ts']],
+    ['apps/console/src/components/server-key.tsx', ['apps/console/src/api.ts']],
+    ['apps/console/src/shell.tsx', ['apps/console/src/api.ts']],
     ['apps/server/src/otp/request-store.ts', ['apps/server/src/routes/otp/index.ts']],
     ['apps/server/src/sessions/session-store.ts', ['apps/server/src/plugins/services.ts']],
     ['apps/client/src/renderer/lock-view.ts', ['apps/client/src/main/main.ts']],
@@ -195,7 +205,9 @@ test('each layer rule fires on an import that breaks it, and not on its allowed 
   assert.equal(layerViolations(broken).length, broken.size);
   const fine = new Map([
     ['apps/console/src/pages/users/list.tsx', ['apps/console/src/pages/users/form.tsx', 'apps/console/src/components/data-table.tsx']],
-    ['apps/console/src/pages/audit.tsx', ['apps/console/src/data/use-async.ts']],
+    ['apps/console/src/pages/audit.tsx', ['apps/console/src/data/use-async.ts', 'apps/console/src/data/audit.ts']],
+    ['apps/console/src/data/users.ts', ['apps/console/src/api.ts']],
+    ['apps/console/src/app.tsx', ['apps/console/src/api.ts', 'apps/console/src/data/auth.ts']],
     ['apps/server/src/routes/otp/index.ts', ['apps/server/src/otp/request-store.ts', 'apps/server/src/routes/route-options.ts']],
     ['apps/server/src/app.ts', ['apps/server/src/plugins/services.ts']],
     ['apps/client/src/renderer/lock-view.ts', ['apps/client/src/preload/bridge.ts', 'apps/client/src/lock/messages.ts']],

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { routes } from '@latchkey/contracts';
-import { ApiError, api, onUnauthorized, setCsrfToken } from './api';
+import { ApiError, onUnauthorized, setCsrfToken } from './api';
+import { currentSession, endSession } from './data/auth';
 import { SignInPage } from './pages/sign-in';
 import { Shell } from './shell';
 import { Loading, ErrorState } from './components/states';
@@ -18,7 +18,7 @@ export function App() {
 
   const check = useCallback(() => {
     setState({ kind: 'checking' });
-    api(routes.adminMe, {}).then(
+    currentSession().then(
       (me) => {
         setCsrfToken(me.csrfToken);
         setState({ kind: 'signed-in', session: { user: me.user, idleTimeoutSeconds: me.idleTimeoutSeconds } });
@@ -48,7 +48,7 @@ export function App() {
 
   const signOut = useCallback((reason?: string) => {
     // Ending the server session is best effort: the cookie expires by itself when idle anyway.
-    api(routes.adminLogout, {}).catch(() => undefined);
+    endSession().catch(() => undefined);
     setCsrfToken('');
     setState({ kind: 'signed-out', ...(reason ? { reason } : {}) });
   }, []);

@@ -1,10 +1,8 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ACCESS_REQUESTS_TOTAL_HEADER, routes } from '@latchkey/contracts';
-import { apiWithTotal } from './api';
-import type { PendingFeed, SessionInfo } from './session';
+import type { SessionInfo } from './session';
 import { useIdleTimeout } from './hooks';
-import { useAsync } from './data/use-async';
+import { usePendingFeed } from './data/access-requests';
 import { PAGES, linkClick, navigate, usePath, BASE, type PageInfo } from './router';
 import { AccessRequestsPage } from './pages/access-requests';
 import { GeneratePasswordPage } from './pages/generate-password';
@@ -15,9 +13,6 @@ import { UsersPage } from './pages/users';
 import { AuditPage } from './pages/audit';
 import { OfflineUnlockPage } from './pages/offline-unlock';
 import { ConfirmDialog } from './components/confirm-dialog';
-
-/** How often the pending-request badge asks the server. */
-const PENDING_POLL_MS = 5000;
 
 export function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut: (reason?: string) => void }) {
   const path = usePath();
@@ -72,20 +67,8 @@ export function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut:
     };
   }, []);
 
-  const pending = useAsync(
-    (signal) => apiWithTotal(routes.listAccessRequests, { query: { status: 'pending' } }, ACCESS_REQUESTS_TOTAL_HEADER, signal),
-    [],
-    PENDING_POLL_MS,
-  );
-  // A flood of requests fills the page; the count shown is all of them (the server's total).
-  const pendingCount = pending.data ? (pending.data.total ?? pending.data.rows.length) : undefined;
-  const feed: PendingFeed = {
-    requests: pending.data?.rows,
-    total: pendingCount,
-    error: pending.error,
-    loading: pending.loading && !pending.data,
-    reload: pending.reload,
-  };
+  const feed = usePendingFeed();
+  const pendingCount = feed.total;
 
   const minutes = Math.round(session.idleTimeoutSeconds / 60);
   useIdleTimeout(session.idleTimeoutSeconds, () =>

@@ -70,6 +70,8 @@ export interface Config {
   threadPoolSize: number;
   /** PostgreSQL (LATCHKEY_DATABASE_URL or _FILE); undefined: SQLite in the data dir. */
   database: PostgresUrl | undefined;
+  /** PostgreSQL connections per node (LATCHKEY_DATABASE_POOL_SIZE, default 10). */
+  databasePoolSize: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -242,6 +244,7 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     // libuv's own variable (it reads it when it starts its pool); the server only needs to know the size.
     threadPoolSize: integer(env, 'UV_THREADPOOL_SIZE', 4, 1, 1024),
     database: env.LATCHKEY_DATABASE_URL ? parseDatabaseUrl(env.LATCHKEY_DATABASE_URL) : undefined,
+    databasePoolSize: integer(env, 'LATCHKEY_DATABASE_POOL_SIZE', 10, 1, 500),
   };
 }
 

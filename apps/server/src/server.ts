@@ -1,7 +1,6 @@
 import { loadConfig } from './config.js';
 import { ConfigError } from './config-error.js';
 import { DatabaseTooNewError } from './db/database.js';
-import { POSTGRES_NOT_COMPLETE } from './db/postgres/database-url.js';
 import { DataDirInUseError } from './db/data-dir-lock.js';
 import { KeyMismatchError } from './crypto/key-fingerprints.js';
 import { buildApp } from './app.js';
@@ -25,11 +24,6 @@ async function main(): Promise<void> {
       process.exit(78);
     }
     throw err;
-  }
-  // Issue 20 is in progress: the stores do not all run on PostgreSQL yet, and half a server is worse than none.
-  if (config.database) {
-    console.error(`latchkey: ${POSTGRES_NOT_COMPLETE}`);
-    process.exit(78);
   }
 
   let app;

@@ -3,16 +3,18 @@ import type { Config } from './config.js';
 import type { Clock } from './clock.js';
 import type { Db } from './db/database.js';
 import type { GroupCommit } from './db/group-commit.js';
-import type { SettingsStore } from './settings/settings-store.js';
-import type { AuditLog } from './audit/audit-log.js';
+import type { Engine } from './db/engine.js';
+import type { Bound } from './db/bind.js';
+import type { SettingsService, SettingsStore } from './settings/settings-store.js';
+import type { AuditStore } from './audit/audit-log.js';
 import type { ClientRow, ClientStore } from './clients/client-store.js';
-import type { ClientRemoval } from './clients/client-removal.js';
-import type { UserTokens } from './clients/user-tokens.js';
+import type { ClientService } from './clients/client-service.js';
 import type { UserService } from './users/user-service.js';
-import type { AdminIdentity, AdminSessions } from './users/admin-sessions.js';
+import type { AdminIdentity } from './users/admin-sessions.js';
 import type { OtpService } from './otp/otp-service.js';
+import type { RequestStore } from './otp/request-store.js';
 import type { SessionStore } from './sessions/session-store.js';
-import type { SessionRelock } from './sessions/session-relock.js';
+import type { SessionService } from './sessions/session-service.js';
 import type { ActivityStore } from './activity/activity-store.js';
 import type { MailQueue } from './mail/mail-queue.js';
 import type { LockoutStore } from './otp/lockout-store.js';
@@ -30,25 +32,32 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
     clock: Clock;
-    db: Db;
-    /** Durable writes of hot routes, committed in groups (one fsync per group). */
-    writes: GroupCommit;
+    /** The storage engine every store runs on: SQLite (the embedded default) or PostgreSQL. */
+    engine: Engine;
+    /** SQLite only (undefined on PostgreSQL): the database file, for the checks that are SQLite's own. */
+    db: Db | undefined;
+    /** SQLite only: writes committed in groups (one fsync per group). */
+    writes: GroupCommit | undefined;
+    /** The stores, for plugins that compose them into a write of their own. */
+    stores: {
+      audit: AuditStore;
+      clients: ClientStore;
+      sessions: SessionStore;
+      requests: RequestStore;
+      lockouts: LockoutStore;
+      activity: ActivityStore;
+      settings: SettingsStore;
+    };
     enrollmentKey: string;
-    settings: SettingsStore;
-    audit: AuditLog;
-    clients: ClientStore;
-    clientRemoval: ClientRemoval;
-    /** Per-user tokens (v1.2): a token of a Client that acts for one osUser. */
-    userTokens: UserTokens;
+    settings: SettingsService;
+    audit: Bound<AuditStore>;
+    /** Enrollment, tokens (per-user tokens too), the OTP switch and removal. */
+    clients: ClientService;
     users: UserService;
-    adminSessions: AdminSessions;
+    adminSessions: { idleTimeoutMs: number; resolve(token: string): Promise<AdminIdentity | undefined> };
     otp: OtpService;
-    sessions: SessionStore;
-    /** Re-locks known to the server (v1.2). */
-    sessionRelock: SessionRelock;
-    /** Session activity events (the seed's step 7). */
-    activity: ActivityStore;
-    lockouts: LockoutStore;
+    /** Heartbeats, activity, sign-out, re-lock (v1.2) and refused verdicts; the console's list. */
+    sessions: SessionService;
     mail: MailQueue;
     offlineUnlocks: OfflineUnlocks;
     /** Signs unlock verdicts and the guard's answers; the private half never leaves the data dir. */

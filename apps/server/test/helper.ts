@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { afterEach, beforeEach } from 'vitest';
+import { afterEach, beforeEach, inject } from 'vitest';
+import postgres from 'postgres';
 import {
   routes,
   type ApiClient,
@@ -62,8 +63,33 @@ export interface TestAppOptions {
   beforeReady?: (app: FastifyInstance) => void;
 }
 
+/** Whether these suites run on PostgreSQL (LATCHKEY_TEST_ENGINE=postgres, test/support/engine-setup.ts). */
+export const onPostgres = (): boolean => inject('postgresUrl') !== undefined;
+/** Why a test of something SQLite's own (its file, pragmas, the group commit) does not run on PostgreSQL. */
+export const SQLITE_ONLY = 'SQLite only: it checks the embedded database file itself';
+
+let databases = 0;
+/** A new, empty database on the test cluster, for one test app (and its restarts). */
+async function newPostgresDatabase(serverUrl: string): Promise<string> {
+  const name = `t${process.pid}_${++databases}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 /** The real app on a temp data dir, mailing a real SMTP server on loopback. */
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const serverUrl = inject('postgresUrl');
+  if (serverUrl !== undefined && options.env?.LATCHKEY_DATABASE_URL === undefined) {
+    // Restarts keep the database, as they keep the data dir.
+    options = { ...options, env: { ...options.env, LATCHKEY_DATABASE_URL: await newPostgresDatabase(serverUrl) } };
+  }
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'latchkey-test-'));
   const smtp = options.smtp ?? (await startSmtpSink());
   const ownsSmtp = options.ownsSmtp ?? !options.smtp;

@@ -1,13 +1,11 @@
-import { routes } from '@latchkey/contracts';
-import { api } from '../api';
-import { useAsync } from '../data/use-async';
+import { useServerKey } from '../data/settings';
 
 /**
  * The server's verdict-signing key, read-only: the fingerprint to compare with the line the server
  * printed at start, and the key to pin with the Client installer's /SERVERKEY= switch.
  */
 export function ServerKeyCard() {
-  const key = useAsync((signal) => api(routes.getServerKey, {}, signal), []);
+  const key = useServerKey();
   return (
     <section class="card" aria-labelledby="server-key-title">
       <h2 id="server-key-title">Server signing key</h2>

@@ -1,6 +1,5 @@
-import { routes, type AdminSession } from '@latchkey/contracts';
-import { api } from '../api';
-import { useAsync } from '../data/use-async';
+import type { AdminSession } from '@latchkey/contracts';
+import { useSessionEvents } from '../data/sessions';
 import { ACTIVITY_WORDS, activityTotals, formatDuration } from '../activity';
 import { formatTime } from '../format';
 import { Empty, ErrorState, Loading } from './states';
@@ -10,11 +9,7 @@ const clockTime = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
 
 /** One session's activity as its Client recorded it, oldest first, with active and idle totals. */
 export function SessionTimeline({ session, id }: { session: AdminSession; id: string }) {
-  const events = useAsync(
-    (signal) => api(routes.listSessionEvents, { params: { sessionId: session.sessionId } }, signal),
-    [session.sessionId],
-    30_000,
-  );
+  const events = useSessionEvents(session.sessionId);
   const label = `Activity of ${session.osUser} on ${session.computerName}`;
   if (events.loading && !events.data) return <Loading what="the activity" />;
   if (events.error) return <ErrorState error={events.error} onRetry={events.reload} />;

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { errorMessage } from '../api';
+import { errorMessage } from '../data/errors';
 
 export function Loading({ what }: { what: string }) {
   return (

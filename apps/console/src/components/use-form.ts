@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { errorMessage } from '../api';
+import { errorMessage } from '../data/errors';
 
 /** What an input hands over: the value (a TextField) or the input event (a plain input or textarea). */
 type Input = string | Event;

@@ -1,4 +1,4 @@
-import { routes, type AdminClient } from '@latchkey/contracts';
+import { routes, type AdminClient, type SeenOsUser } from '@latchkey/contracts';
 import { api } from '../api';
 import { useAsync, type AsyncState } from './use-async';
 
@@ -10,4 +10,27 @@ export function useEnrolledClients(): { state: AsyncState<AdminClient[]>; sorted
   const state = useAsync((signal) => api(routes.listClients, {}, signal), []);
   const sorted = [...(state.data ?? [])].sort((a, b) => computerNameOrder(a.computerName, b.computerName));
   return { state, sorted };
+}
+
+/** The enrolled computers for the Clients page, refreshed every 30 seconds while the tab is shown. */
+export function useClientList(): AsyncState<AdminClient[]> {
+  return useAsync((signal) => api(routes.listClients, {}, signal), [], 30_000);
+}
+
+/** The Windows users seen on a computer (none while no computer is chosen). */
+export function useClientOsUsers(clientId: string): AsyncState<SeenOsUser[]> {
+  return useAsync(
+    (signal) => (clientId ? api(routes.listClientOsUsers, { params: { clientId } }, signal) : Promise.resolve<SeenOsUser[]>([])),
+    [clientId],
+  );
+}
+
+/** Turns one-time passwords on or off for one computer; answers the computer as it now is. */
+export function allowOneTimePasswords(clientId: string, allow: boolean): Promise<AdminClient> {
+  return api(routes.patchClient, { params: { clientId }, body: { allowOneTimePasswords: allow } });
+}
+
+/** Removes a computer: its token stops working and its pending requests are denied. */
+export async function removeClient(clientId: string): Promise<void> {
+  await api(routes.deleteClient, { params: { clientId } });
 }

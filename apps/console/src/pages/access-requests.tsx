@@ -4,19 +4,17 @@ import {
   normaliseRequestReference,
   REQUEST_STATUSES,
   requestReference,
-  routes,
   type AccessRequest,
   type RequestStatus,
 } from '@latchkey/contracts';
-import { api, errorMessage } from '../api';
+import { errorMessage } from '../data/errors';
 import { useNow } from '../hooks';
-import { useAsync } from '../data/use-async';
+import { decideRequest, useRequestByReference, useRequestsWithStatus, type PendingFeed } from '../data/access-requests';
 import { formatRelative, formatRemaining } from '../format';
 import { Notice } from '../components/states';
 import { DataTable, DataView } from '../components/data-view';
 import { Time } from '../components/time';
 import { REQUEST_STATUS_WORDS, methodWords } from '../status-words';
-import type { PendingFeed } from '../session';
 import '../styles/access-requests.css';
 import { maxLengthOf } from '../limits';
 
@@ -65,10 +63,8 @@ function PendingRow({ request, now, onDone }: { request: AccessRequest; now: num
 
   const decide = async (decision: 'approve' | 'deny') => {
     setBusy(true);
-    const route = decision === 'approve' ? routes.approveAccessRequest : routes.denyAccessRequest;
-    const body = comment.trim() ? { comment: comment.trim() } : {};
     try {
-      await api(route, { params: { requestId: request.requestId }, body });
+      await decideRequest(request.requestId, decision, comment.trim());
       onDone(
         decision === 'approve'
           ? `Approved the request of ${request.osUser} on ${request.computerName}: the one-time password was emailed to ${request.email}.`
@@ -152,10 +148,7 @@ function ReferenceSearch({ onDone, refreshKey }: { onDone: (message: string, ok:
   const [reference, setReference] = useState<string | undefined>(undefined);
   const [invalid, setInvalid] = useState(false);
   const now = useNow(10_000);
-  const found = useAsync(
-    (signal) => (reference ? api(routes.listAccessRequests, { query: { reference } }, signal) : Promise.resolve([])),
-    [reference, refreshKey],
-  );
+  const found = useRequestByReference(reference, refreshKey);
 
   const search = (event: Event) => {
     event.preventDefault();
@@ -228,10 +221,7 @@ function ReferenceSearch({ onDone, refreshKey }: { onDone: (message: string, ok:
 function PastRequests({ refreshKey }: { refreshKey: number }) {
   const [status, setStatus] = useState<RequestStatus | ''>('');
   const now = useNow();
-  const past = useAsync(
-    (signal) => api(routes.listAccessRequests, { query: { ...(status ? { status } : {}), limit: '200' } }, signal),
-    [status, refreshKey],
-  );
+  const past = useRequestsWithStatus(status, refreshKey);
   const rows = (past.data ?? []).filter((r) => status === 'pending' || r.status !== 'pending');
 
   return (

@@ -1,9 +1,8 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { AUDIT_EVENT_TYPES, ListAuditQuerySchema, routes } from '@latchkey/contracts';
-import { api } from '../api';
+import { AUDIT_EVENT_TYPES, ListAuditQuerySchema } from '@latchkey/contracts';
 import { useNow } from '../hooks';
-import { useAsync } from '../data/use-async';
+import { useAuditEvents, type AuditFilters } from '../data/audit';
 import { fromLocalInput } from '../format';
 import { DataTable, DataView } from '../components/data-view';
 import { Time } from '../components/time';
@@ -11,16 +10,8 @@ import { auditDetailWords, auditWords } from '../audit-words';
 import '../styles/audit.css';
 import { maxLengthOf } from '../limits';
 
-interface Filters {
-  type: string;
-  computer: string;
-  user: string;
-  from: string;
-  to: string;
-}
-const AUDIT_LIMIT = 500;
 const COLUMNS = ['Time', 'Event', 'By', 'Computer', 'User', 'Detail'];
-const NO_FILTERS: Filters = { type: '', computer: '', user: '', from: '', to: '' };
+const NO_FILTERS: AuditFilters = { type: '', computer: '', user: '', from: '', to: '' };
 
 /** One filter: a labelled input; `onValue` gets what was typed. */
 function FilterInput({
@@ -43,38 +34,14 @@ function FilterInput({
 }
 
 export function AuditPage() {
-  const [draft, setDraft] = useState<Filters>(NO_FILTERS);
-  const [applied, setApplied] = useState<Filters>(NO_FILTERS);
+  const [draft, setDraft] = useState<AuditFilters>(NO_FILTERS);
+  const [applied, setApplied] = useState<AuditFilters>(NO_FILTERS);
   const [rangeError, setRangeError] = useState<string | undefined>(undefined);
   const now = useNow();
 
-  const events = useAsync(
-    (signal) => {
-      const since = fromLocalInput(applied.from);
-      const to = fromLocalInput(applied.to);
-      // The inputs have minute precision: "To 10:15" includes everything up to 10:15:59.999.
-      const until = to === undefined ? undefined : to + 59_999;
-      // `since` is applied here rather than sent: the contract's `since` accepts at most 9 digits, too
-      // few for a millisecond timestamp. With newest-first answers bounded by `until`, dropping the
-      // older rows gives exactly what the server would have answered.
-      return api(
-        routes.listAudit,
-        {
-          query: {
-            limit: String(AUDIT_LIMIT),
-            ...(applied.type ? { type: applied.type } : {}),
-            ...(applied.computer.trim() ? { computer: applied.computer.trim() } : {}),
-            ...(applied.user.trim() ? { user: applied.user.trim() } : {}),
-            ...(until !== undefined ? { until: String(until) } : {}),
-          },
-        },
-        signal,
-      ).then((rows) => (since === undefined ? rows : rows.filter((row) => row.at >= since)));
-    },
-    [applied],
-  );
+  const events = useAuditEvents(applied);
 
-  const set = (key: keyof Filters, value: string) => setDraft({ ...draft, [key]: value });
+  const set = (key: keyof AuditFilters, value: string) => setDraft({ ...draft, [key]: value });
   const apply = (event: Event) => {
     event.preventDefault();
     const since = fromLocalInput(draft.from);

@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { routes, type AdminClient } from '@latchkey/contracts';
-import { api, errorMessage } from '../api';
+import type { AdminClient } from '@latchkey/contracts';
+import { errorMessage } from '../data/errors';
 import { useNow } from '../hooks';
-import { useAsync } from '../data/use-async';
+import { allowOneTimePasswords, removeClient, useClientList } from '../data/clients';
+import { clearLockout, useLockouts } from '../data/lockouts';
 import { Notice } from '../components/states';
 import { DataTable, DataView } from '../components/data-view';
 import { Time } from '../components/time';
@@ -34,7 +35,7 @@ function useRemoval(onRemoved: (c: AdminClient) => void, say: (text: string, ok:
     if (!target) return;
     setBusy(true);
     try {
-      await api(routes.deleteClient, { params: { clientId: target.clientId } });
+      await removeClient(target.clientId);
       say(`Removed ${target.computerName}. Its token no longer works and its pending requests were denied.`, true);
       onRemoved(target);
       focusAfter.current = noticeRef.current;
@@ -69,7 +70,7 @@ function OtpToggle({
   const toggle = async (allow: boolean) => {
     setBusy(true);
     try {
-      onChanged(await api(routes.patchClient, { params: { clientId: client.clientId }, body: { allowOneTimePasswords: allow } }));
+      onChanged(await allowOneTimePasswords(client.clientId, allow));
     } catch (err) {
       onChanged(errorMessage(err));
     } finally {
@@ -95,12 +96,12 @@ function OtpToggle({
 }
 
 function Lockouts({ canClear }: { canClear: boolean }) {
-  const lockouts = useAsync((signal) => api(routes.listLockouts, {}, signal), []);
+  const lockouts = useLockouts();
   const now = useNow();
   const [notice, setNotice] = useState<{ text: string; ok: boolean } | undefined>(undefined);
   const clear = async (clientId: string, osUser: string, computer: string) => {
     try {
-      await api(routes.clearLockout, { body: { clientId, osUser } });
+      await clearLockout(clientId, osUser);
       setNotice({ text: `Cleared the lockout of ${osUser} on ${computer}.`, ok: true });
       lockouts.reload();
     } catch (err) {
@@ -145,7 +146,7 @@ function Lockouts({ canClear }: { canClear: boolean }) {
 }
 
 export function ClientsPage({ canChange }: { canChange: boolean }) {
-  const clients = useAsync((signal) => api(routes.listClients, {}, signal), [], 30_000);
+  const clients = useClientList();
   const now = useNow();
   const [overrides, setOverrides] = useState<Record<string, AdminClient>>({});
   const [notice, setNotice] = useState<{ text: string; ok: boolean } | undefined>(undefined);

@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
-import { CommentSchema, EmailSchema, isValidEmail, OsUserSchema, routes, type AdminClient, type SeenOsUser } from '@latchkey/contracts';
+import { CommentSchema, EmailSchema, isValidEmail, OsUserSchema, type AdminClient } from '@latchkey/contracts';
 import { osUserWarning } from '../os-user-hint';
-import { api, errorMessage } from '../api';
-import { useAsync } from '../data/use-async';
-import { useEnrolledClients } from '../data/clients';
+import { errorMessage } from '../data/errors';
+import { useClientOsUsers, useEnrolledClients } from '../data/clients';
+import { generatePassword } from '../data/access-requests';
 import { formatTime } from '../format';
 import { Notice } from '../components/states';
 import { useForm } from '../components/use-form';
@@ -31,10 +31,7 @@ export function GeneratePasswordPage() {
 function GenerateForm({ list }: { list: AdminClient[] }) {
   const { values, errors, setErrors, set, edit, shown, reset } = useForm({ clientId: '', osUser: '', email: '', comment: '' });
   const { clientId, osUser, email, comment } = values;
-  const seen = useAsync(
-    (signal) => (clientId ? api(routes.listClientOsUsers, { params: { clientId } }, signal) : Promise.resolve<SeenOsUser[]>([])),
-    [clientId],
-  );
+  const seen = useClientOsUsers(clientId);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<{ text: string; ok: boolean } | undefined>(undefined);
 
@@ -52,8 +49,11 @@ function GenerateForm({ list }: { list: AdminClient[] }) {
     if (Object.keys(found).length > 0) return;
     setBusy(true);
     try {
-      const result = await api(routes.generateOtp, {
-        body: { clientId, osUser: osUser.trim(), email: email.trim(), ...(comment.trim() ? { comment: comment.trim() } : {}) },
+      const result = await generatePassword({
+        clientId,
+        osUser: osUser.trim(),
+        email: email.trim(),
+        ...(comment.trim() ? { comment: comment.trim() } : {}),
       });
       const computer = list.find((c) => c.clientId === clientId)?.computerName ?? 'the computer';
       setNotice({

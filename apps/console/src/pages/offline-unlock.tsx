@@ -7,13 +7,12 @@ import {
   OFFLINE_CHALLENGE_LENGTH,
   OfflineCodeInputSchema,
   OsUserSchema,
-  routes,
   type AdminClient,
   type OfflineResponseResult,
 } from '@latchkey/contracts';
-import { api, errorMessage } from '../api';
+import { errorMessage } from '../data/errors';
 import { useNow } from '../hooks';
-import { useAsync } from '../data/use-async';
+import { offlineResponse, useOfflineUnlocks } from '../data/offline-unlocks';
 import { useEnrolledClients } from '../data/clients';
 import { formatTime } from '../format';
 import { Notice } from '../components/states';
@@ -92,10 +91,7 @@ function ResponseForm({ list, onIssued }: { list: AdminClient[]; onIssued: () =>
     }
     setBusy(true);
     try {
-      const result = await api(routes.offlineResponse, {
-        params: { clientId },
-        body: { osUser: osUser.trim(), challenge: typed, reason: reason.trim() },
-      });
+      const result = await offlineResponse(clientId, { osUser: osUser.trim(), challenge: typed, reason: reason.trim() });
       const computer = list.find((c) => c.clientId === clientId)?.computerName ?? 'the computer';
       setAnswer({ ...result, computer, osUser: osUser.trim(), challenge: typed });
       onIssued();
@@ -150,7 +146,7 @@ function ResponseForm({ list, onIssued }: { list: AdminClient[]; onIssued: () =>
 const COLUMNS = ['Computer', 'User', 'Challenge', 'Code given by', 'Issued', 'Used', 'Reported'];
 
 function OfflineUnlockList({ refreshKey }: { refreshKey: number }) {
-  const result = useAsync((signal) => api(routes.listOfflineUnlocks, {}, signal), [refreshKey], 15_000);
+  const result = useOfflineUnlocks(refreshKey);
   const now = useNow();
   return (
     <section aria-labelledby="offline-list-title">

@@ -1,41 +1,15 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { ListSessionsQuerySchema, NOT_RESPONDING_AFTER_MS, routes, type AdminSession } from '@latchkey/contracts';
-import { api } from '../api';
+import { ListSessionsQuerySchema, NOT_RESPONDING_AFTER_MS } from '@latchkey/contracts';
 import { useNow } from '../hooks';
-import { useAsync } from '../data/use-async';
+import { useSessionPage } from '../data/sessions';
 import { DataTable, DataView } from '../components/data-view';
 import { Time } from '../components/time';
 import { SessionTimeline } from '../components/session-timeline';
 import { SESSION_STATE_WORDS, methodWords } from '../status-words';
 import { maxLengthOf } from '../limits';
 
-const PAGE_SIZE = 20;
-/** The server lists newest first; active sessions are fetched apart so they always come first. */
-const MAX_ACTIVE = 500;
 const COLUMNS = ['Computer', 'User Name', 'Started', 'Last seen', 'State or end', 'Via', 'Activity'];
-
-interface SessionPage {
-  rows: AdminSession[];
-  hasNext: boolean;
-}
-
-async function loadPage(q: string, page: number, signal: AbortSignal): Promise<SessionPage> {
-  const search = q ? { q } : {};
-  const active = await api(routes.listSessions, { query: { ...search, active: 'true', limit: String(MAX_ACTIVE) } }, signal);
-  const start = page * PAGE_SIZE;
-  const activeRows = active.slice(start, start + PAGE_SIZE);
-  const endedNeeded = PAGE_SIZE - activeRows.length;
-  const endedOffset = Math.max(0, start - active.length);
-  // One more than needed tells whether a next page exists.
-  const ended = await api(
-    routes.listSessions,
-    { query: { ...search, active: 'false', limit: String(endedNeeded + 1), offset: String(endedOffset) } },
-    signal,
-  );
-  const more = active.length > start + PAGE_SIZE || ended.length > endedNeeded;
-  return { rows: [...activeRows, ...ended.slice(0, endedNeeded)], hasNext: more };
-}
 
 export function SessionsPage() {
   const [draft, setDraft] = useState('');
@@ -43,7 +17,7 @@ export function SessionsPage() {
   const [page, setPage] = useState(0);
   const [open, setOpen] = useState<string | undefined>(undefined);
   const now = useNow();
-  const result = useAsync((signal) => loadPage(q, page, signal), [q, page], 15_000);
+  const result = useSessionPage(q, page);
 
   const search = (event: Event) => {
     event.preventDefault();

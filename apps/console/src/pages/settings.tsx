@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import { EmailDomainSchema, SETTINGS_LIMITS, routes, type DirectoryStatus, type Settings, type SettingsPatch } from '@latchkey/contracts';
-import { api, errorMessage } from '../api';
-import { useAsync } from '../data/use-async';
+import { EmailDomainSchema, SETTINGS_LIMITS, type DirectoryStatus, type Settings, type SettingsPatch } from '@latchkey/contracts';
+import { errorMessage } from '../data/errors';
+import { saveSettings, useSettings } from '../data/settings';
+import { useDirectoryStatus } from '../data/directory';
 import { FormActions } from '../components/form-actions';
 import { ErrorState, Loading, Notice } from '../components/states';
 import { CheckField, Field, described } from '../components/field';
@@ -101,7 +102,7 @@ function directorySentence(status: DirectoryStatus): string {
 }
 
 function DirectoryState() {
-  const status = useAsync((signal) => api(routes.getDirectoryStatus, {}, signal), [], 30_000);
+  const status = useDirectoryStatus();
   const ok = status.data?.configured === true && status.data.reachable === true;
   return (
     <p class={`directory-state ${ok ? 'directory-ok' : 'directory-problem'}`} id="directory-state" data-testid="directory-state">
@@ -173,7 +174,7 @@ function validate(draft: Draft): { errors: Errors; settings?: SettingsPatch } {
 }
 
 export function SettingsPage() {
-  const loaded = useAsync((signal) => api(routes.getSettings, {}, signal), []);
+  const loaded = useSettings();
   const [draft, setDraft] = useState<Draft | undefined>(undefined);
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
@@ -205,7 +206,7 @@ export function SettingsPage() {
     }
     setBusy(true);
     try {
-      const saved = await api(routes.putSettings, { body: settings });
+      const saved = await saveSettings(settings);
       setDraft(toDraft(saved));
       setNotice({ text: 'Settings saved. Clients use them from their next request.', ok: true });
     } catch (err) {

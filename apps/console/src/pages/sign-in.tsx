@@ -1,19 +1,7 @@
 import type { JSX, Ref } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { routes } from '@latchkey/contracts';
-import { ApiError, api, errorMessage } from '../api';
+import { signIn, signInMessage } from '../data/auth';
 import type { SessionInfo } from '../session';
-
-function signInMessage(err: unknown): string {
-  // Never say whether the login name or the password was wrong.
-  if (err instanceof ApiError && (err.code === 'invalid_credentials' || err.code === 'invalid_request')) {
-    return 'The login name or password is not correct.';
-  }
-  if (err instanceof ApiError && err.code === 'rate_limited') {
-    return `Too many sign-in attempts. Try again in ${err.retryAfterSeconds ?? 60} seconds.`;
-  }
-  return errorMessage(err);
-}
 
 /** A required input inside its label; `onValue` gets what was typed. */
 function SignInField({
@@ -55,7 +43,7 @@ export function SignInPage({ reason, onSignedIn }: { reason?: string | undefined
     setBusy(true);
     setError(undefined);
     try {
-      const result = await api(routes.adminLogin, { body: { login: login.trim(), password } });
+      const result = await signIn(login.trim(), password);
       onSignedIn({ user: result.user, idleTimeoutSeconds: result.idleTimeoutSeconds }, result.csrfToken);
     } catch (err) {
       setError(signInMessage(err));

@@ -1,10 +1,10 @@
 import type { ActivityEvent, ActivityEventType } from '@latchkey/contracts';
-import type { Db } from '../db/database.js';
+import { all, get, run, sql, type Work } from '../db/engine.js';
 import type { Clock } from '../clock.js';
-import { AppError } from '../app-error.js';
+import type { OtpRefusal } from '../otp/otp-refusal.js';
 import { actsFor, type TokenHolder } from '../clients/client-store.js';
 
-export type ActivityStore = ReturnType<typeof createActivityStore>;
+export type ActivityStore = ReturnType<typeof activityStore>;
 
 /** Events dated before the session started or after the server's now, beyond this slack, are refused. */
 export const ACTIVITY_CLOCK_SLACK_MS = 5 * 60_000;
@@ -33,59 +33,62 @@ export function normaliseEvents(events: readonly ActivityEvent[]): ActivityEvent
   return out;
 }
 
-/** The one writer of `session_events`. */
-export function createActivityStore(db: Db, clock: Clock) {
-  const owned = db.prepare<[string, string], { startedAt: number; osUser: string }>(
-    'SELECT started_at AS startedAt, os_user AS osUser FROM sessions WHERE id = ? AND client_id = ?',
-  );
-  const exists = db.prepare<[string], { id: string }>('SELECT id FROM sessions WHERE id = ?');
-  const count = db.prepare<[string], { n: number }>(
-    "SELECT count(*) AS n FROM session_events WHERE session_id = ? AND type NOT IN ('signed_out', 'ended')",
-  );
-  const trimClosing = db.prepare<[string, string, number]>(
-    `DELETE FROM session_events WHERE session_id = ? AND type IN ('signed_out', 'ended') AND rowid NOT IN (
-       SELECT rowid FROM session_events WHERE session_id = ? AND type IN ('signed_out', 'ended')
-       ORDER BY received_at DESC, rowid DESC LIMIT ?)`,
-  );
-  const insert = db.prepare<[string, number, string, number]>(
-    'INSERT OR IGNORE INTO session_events (session_id, at, type, received_at) VALUES (?, ?, ?, ?)',
-  );
-  const list = db.prepare<[string], { type: ActivityEventType; at: number }>(
-    'SELECT type, at FROM session_events WHERE session_id = ? ORDER BY at, type',
-  );
+const owned = sql<[string, string], { startedAt: number; osUser: string }>(
+  'SELECT started_at AS "startedAt", os_user AS "osUser" FROM sessions WHERE id = ? AND client_id = ?',
+);
+const exists = sql<[string], { id: string }>('SELECT id FROM sessions WHERE id = ?');
+const count = sql<[string], { n: number }>(
+  "SELECT count(*) AS n FROM session_events WHERE session_id = ? AND type NOT IN ('signed_out', 'ended')",
+);
+const trimClosing = sql<[string, string, number]>({
+  sqlite: `DELETE FROM session_events WHERE session_id = ? AND type IN ('signed_out', 'ended') AND rowid NOT IN (
+     SELECT rowid FROM session_events WHERE session_id = ? AND type IN ('signed_out', 'ended')
+     ORDER BY received_at DESC, rowid DESC LIMIT ?)`,
+  postgres: `DELETE FROM session_events WHERE session_id = ? AND type IN ('signed_out', 'ended') AND ctid NOT IN (
+     SELECT ctid FROM session_events WHERE session_id = ? AND type IN ('signed_out', 'ended')
+     ORDER BY received_at DESC, at DESC LIMIT ?)`,
+});
+const insert = sql<[string, number, string, number]>(
+  'INSERT INTO session_events (session_id, at, type, received_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+);
+const list = sql<[string], { type: ActivityEventType; at: number }>(
+  'SELECT type, at FROM session_events WHERE session_id = ? ORDER BY at, type',
+);
 
+/** The one writer of `session_events`. Returns values; a refusal says why (routes map it to HTTP). */
+export function activityStore(clock: Clock) {
   return {
     /**
      * Stores a batch for a session of this holder (another Client's session, or with a per-user token
-     * another osUser's, is "not found"). Call
-     * inside a write transaction: the whole batch goes in with one prepared statement, or none of it.
+     * another osUser's, is "not found"): the whole batch in the caller's transaction, or none of it.
      */
-    append(holder: TokenHolder, sessionId: string, events: readonly ActivityEvent[]): number {
-      const session = owned.get(sessionId, holder.id);
-      if (!session || !actsFor(holder, session.osUser)) throw new AppError(404, 'not_found', 'No such session.');
+    *append(holder: TokenHolder, sessionId: string, events: readonly ActivityEvent[]): Work<number | OtpRefusal> {
+      const session = yield* get(owned, sessionId, holder.id);
+      if (!session || !actsFor(holder, session.osUser)) return { refused: 'not_found', what: 'session' };
       const now = clock.now();
       const batch = normaliseEvents(events);
-      for (const event of batch) {
-        if (event.at < session.startedAt - ACTIVITY_CLOCK_SLACK_MS || event.at > now + ACTIVITY_CLOCK_SLACK_MS) {
-          throw new AppError(400, 'invalid_request', 'An event is dated outside its session.');
-        }
+      if (batch.some((event) => event.at < session.startedAt - ACTIVITY_CLOCK_SLACK_MS || event.at > now + ACTIVITY_CLOCK_SLACK_MS)) {
+        return { refused: 'events_outside_session' };
       }
       const closing = batch.filter((event) => CLOSING_EVENTS.has(event.type));
       let accepted = batch;
-      if (closing.length < batch.length && count.get(sessionId)!.n + batch.length - closing.length > ACTIVITY_EVENTS_PER_SESSION_MAX) {
+      if (
+        closing.length < batch.length &&
+        (yield* get(count, sessionId))!.n + batch.length - closing.length > ACTIVITY_EVENTS_PER_SESSION_MAX
+      ) {
         // A full session still records how it closed: a batch with a sign-out keeps just that part.
-        if (closing.length === 0) throw new AppError(400, 'invalid_request', 'This session has recorded too many events.');
+        if (closing.length === 0) return { refused: 'too_many_events' };
         accepted = closing;
       }
       let stored = 0;
-      for (const event of accepted) stored += insert.run(sessionId, event.at, event.type, now).changes;
-      if (closing.length > 0) trimClosing.run(sessionId, sessionId, CLOSING_EVENTS_PER_SESSION_KEPT);
+      for (const event of accepted) stored += (yield* run(insert, sessionId, event.at, event.type, now)).changes;
+      if (closing.length > 0) yield* run(trimClosing, sessionId, sessionId, CLOSING_EVENTS_PER_SESSION_KEPT);
       return stored;
     },
     /** Oldest first; undefined when there is no such session. */
-    list(sessionId: string): ActivityEvent[] | undefined {
-      if (!exists.get(sessionId)) return undefined;
-      return list.all(sessionId);
+    *list(sessionId: string): Work<ActivityEvent[] | undefined> {
+      if (!(yield* get(exists, sessionId))) return undefined;
+      return yield* all(list, sessionId);
     },
   };
 }

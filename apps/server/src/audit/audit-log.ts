@@ -1,6 +1,6 @@
 import type { AuditEvent, AuditEventType } from '@latchkey/contracts';
-import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
+import { afterCommit, all, get, sql, type Work } from '../db/engine.js';
 
 export interface AuditEntry {
   type: AuditEventType;
@@ -23,15 +23,14 @@ export interface AuditQuery {
   until?: number;
 }
 
-export type AuditLog = ReturnType<typeof createAuditLog>;
-
-export function createAuditLog(db: Db, clock: Clock) {
-  const insert = db.prepare(
-    `INSERT INTO audit_events (at, type, actor, client_id, computer_name, os_user, email, request_id, detail)
-     VALUES (@at, @type, @actor, @clientId, @computerName, @osUser, @email, @requestId, @detail)`,
-  );
-  const select = db.prepare<Record<string, unknown>, AuditEvent>(
-    `SELECT id, at, type, actor, client_id AS clientId, computer_name AS computerName, os_user AS osUser,
+const insert = sql<Record<string, unknown>, { id: number }>(
+  `INSERT INTO audit_events (at, type, actor, client_id, computer_name, os_user, email, request_id, detail)
+   VALUES (@at, @type, @actor, @clientId, @computerName, @osUser, @email, @requestId, @detail)
+   RETURNING id`,
+);
+// LIKE is case-insensitive for ASCII on SQLite; PostgreSQL says so with ILIKE.
+const select = sql<Record<string, unknown>, AuditEvent>({
+  sqlite: `SELECT id, at, type, actor, client_id AS clientId, computer_name AS computerName, os_user AS osUser,
             email, request_id AS requestId, detail
        FROM audit_events
       WHERE (@type IS NULL OR type = @type)
@@ -42,65 +41,43 @@ export function createAuditLog(db: Db, clock: Clock) {
         AND (@until IS NULL OR at <= @until)
       ORDER BY id DESC
       LIMIT @limit`,
-  );
+  postgres: `SELECT id, at, type, actor, client_id AS "clientId", computer_name AS "computerName", os_user AS "osUser",
+            email, request_id AS "requestId", detail
+       FROM audit_events
+      WHERE (@type::text IS NULL OR type = @type::text)
+        AND (@computer::text IS NULL OR computer_name ILIKE '%' || @computer::text || '%' ESCAPE '\\')
+        AND (@user::text IS NULL OR os_user ILIKE '%' || @user::text || '%' ESCAPE '\\' OR email ILIKE '%' || @user::text || '%' ESCAPE '\\'
+             OR actor ILIKE '%' || @user::text || '%' ESCAPE '\\')
+        AND (@since::bigint IS NULL OR at >= @since::bigint)
+        AND (@until::bigint IS NULL OR at <= @until::bigint)
+      ORDER BY id DESC
+      LIMIT @limit`,
+});
 
-  const after = db.prepare<[number, number], AuditEvent>(
-    `SELECT id, at, type, actor, client_id AS clientId, computer_name AS computerName, os_user AS osUser,
-            email, request_id AS requestId, detail
-       FROM audit_events WHERE id > ? ORDER BY id LIMIT ?`,
-  );
-  const lastId = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM audit_events');
+/** Events recorded while the node starts are kept for followers attaching then, up to this many. */
+const EARLY_EVENTS_MAX = 10_000;
+
+export type AuditStore = ReturnType<typeof auditStore>;
+
+/**
+ * The one writer of `audit_events`. `record` runs inside the transaction of the change it records.
+ * Followers (this node's syslog copy, its metrics counters) are handed each event this node recorded
+ * once its transaction has committed: never an event that was rolled back, and on several nodes each
+ * event by the node that recorded it only. What a node records while it starts (the first admin of a
+ * new database) is kept for the followers, which attach as the plugins are registered.
+ */
+export function auditStore(clock: Clock) {
   const followers: ((events: AuditEvent[]) => void)[] = [];
-  // Followers attach once the node's start is done (syslog and metrics are plugins registered after the
-  // services); what the start itself recorded (the first admin of a new database) reaches them too.
-  const openedAt = lastId.get()!.id ?? 0;
-  let cursor = 0;
-  let draining = false;
+  let early: AuditEvent[] | undefined = [];
 
-  // Runs in its own turn of the event loop, when no transaction is open (better-sqlite3's are synchronous):
-  // rows it reads are committed, and rows of a rolled-back transaction are never seen.
-  function drain(): void {
-    draining = false;
-    try {
-      for (;;) {
-        const events = after.all(cursor, 500);
-        if (events.length === 0) return;
-        cursor = events.at(-1)!.id;
-        for (const follower of followers) follower(events);
-        if (events.length < 500) return;
-      }
-    } catch {
-      // The database is closed or failing: the next recorded event reads on from the same cursor.
-    }
+  function publish(event: AuditEvent): void {
+    if (early && early.length < EARLY_EVENTS_MAX) early.push(event);
+    for (const follower of followers) follower([event]);
   }
 
   return {
-    /**
-     * Hands every audit event committed since this log was opened (at the node's start) to `follower`,
-     * in order, shortly after its commit (the syslog copy and the metrics counters). Off the request
-     * path: recording only schedules a read.
-     */
-    follow(follower: (events: AuditEvent[]) => void): void {
-      if (followers.length === 0) cursor = openedAt;
-      // A later follower first catches up with what the others were already handed.
-      for (let from = openedAt; from < cursor;) {
-        const events = after.all(from, 500).filter((event) => event.id <= cursor);
-        if (events.length === 0) break;
-        follower(events);
-        from = events.at(-1)!.id;
-      }
-      followers.push(follower);
-      if (!draining) {
-        draining = true;
-        setImmediate(drain);
-      }
-    },
-    record(entry: AuditEntry): void {
-      if (followers.length > 0 && !draining) {
-        draining = true;
-        setImmediate(drain);
-      }
-      insert.run({
+    *record(entry: AuditEntry): Work<void> {
+      const event = {
         at: clock.now(),
         type: entry.type,
         actor: entry.actor ?? null,
@@ -110,10 +87,12 @@ export function createAuditLog(db: Db, clock: Clock) {
         email: entry.email ?? null,
         requestId: entry.requestId ?? null,
         detail: entry.detail ?? null,
-      });
+      };
+      const { id } = (yield* get(insert, event))!;
+      yield* afterCommit(() => publish({ id, ...event }));
     },
-    list(query: AuditQuery): AuditEvent[] {
-      return select.all({
+    *list(query: AuditQuery): Work<AuditEvent[]> {
+      return yield* all(select, {
         limit: query.limit,
         type: query.type ?? null,
         computer: query.computer === undefined ? null : escapeLike(query.computer),
@@ -121,6 +100,19 @@ export function createAuditLog(db: Db, clock: Clock) {
         since: query.since ?? null,
         until: query.until ?? null,
       });
+    },
+    /**
+     * Hands every audit event this node commits from now on to `follower`, in commit order; a
+     * follower attached while the node starts (the syslog copy, the metrics) first gets what the
+     * start itself recorded.
+     */
+    follow(follower: (events: AuditEvent[]) => void): void {
+      if (early && early.length > 0) follower([...early]);
+      followers.push(follower);
+    },
+    /** The node has started: what it records from now on reaches only the followers attached. */
+    started(): void {
+      early = undefined;
     },
   };
 }

@@ -74,7 +74,9 @@ export function positionalParams(statement: Statement, params: unknown[]): unkno
 // On PostgreSQL a failed statement aborts its transaction: a store never catches a statement's error
 // to carry on (SQLite would let it), it says what it means in SQL instead (ON CONFLICT, a WHERE).
 export type Op =
-  { kind: 'get' | 'all' | 'run'; statement: Statement; params: unknown[] } | { kind: 'notify'; channel: string; payload: string };
+  | { kind: 'get' | 'all' | 'run'; statement: Statement; params: unknown[] }
+  | { kind: 'notify'; channel: string; payload: string }
+  | { kind: 'after'; fn: () => void };
 
 /** A store's unit of work: run by an engine, which hands back each statement's answer. */
 export type Work<T> = Generator<Op, T, unknown>;
@@ -105,6 +107,26 @@ export function* run<P extends Params>(statement: Statement<P, unknown>, ...para
  */
 export function* notify(channel: string, payload: string): Work<void> {
   yield { kind: 'notify', channel, payload };
+}
+
+/**
+ * Runs `fn` in this process once this work has committed, never if it rolls back, and once even when
+ * PostgreSQL ran the work again after a conflict (what an earlier run asked for is dropped with it).
+ * For what belongs to this node alone: handing committed audit events to this node's syslog copy.
+ */
+export function* afterCommit(fn: () => void): Work<void> {
+  yield { kind: 'after', fn };
+}
+
+/** Runs the callbacks `afterCommit` collected, each on its own so one failing stops none of the others. */
+export function runAfterCommit(callbacks: readonly (() => void)[]): void {
+  for (const fn of callbacks) {
+    try {
+      fn();
+    } catch {
+      // a follower's failure is its own (the write is committed and answered)
+    }
+  }
 }
 
 export type EngineKind = 'sqlite' | 'postgres';

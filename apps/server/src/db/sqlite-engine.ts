@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from './database.js';
-import { driveSync, type Engine, type Op, type Statement, type Work } from './engine.js';
+import { driveSync, runAfterCommit, type Engine, type Op, type Statement, type Work } from './engine.js';
 import type { GroupCommit } from './group-commit.js';
 
 /** Prepared once per database and statement, like the stores' own `db.prepare` at creation. */
@@ -26,11 +26,15 @@ function busOf(db: Db): EventEmitter {
   return bus;
 }
 
-type Notification = { channel: string; payload: string };
+type Notification = { channel: string; payload: string } | { after: () => void };
 
 function answer(db: Db, op: Op, notifications: Notification[]): unknown {
   if (op.kind === 'notify') {
     notifications.push({ channel: op.channel, payload: op.payload });
+    return undefined;
+  }
+  if (op.kind === 'after') {
+    notifications.push({ after: op.fn });
     return undefined;
   }
   const stmt = statementOf(db, op.statement);
@@ -46,7 +50,8 @@ function answer(db: Db, op: Op, notifications: Notification[]): unknown {
 
 function emit(db: Db, notifications: Notification[]): void {
   const bus = busOf(db);
-  for (const { channel, payload } of notifications) bus.emit(channel, payload);
+  runAfterCommit(notifications.flatMap((n) => ('after' in n ? [n.after] : [])));
+  for (const n of notifications) if (!('after' in n)) bus.emit(n.channel, n.payload);
 }
 
 /**

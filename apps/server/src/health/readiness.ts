@@ -1,40 +1,43 @@
 import type { HealthCheck } from '@latchkey/contracts';
-import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
-import type { GroupCommit } from '../db/group-commit.js';
 
 /** Mail older than this still in the queue means mail is not leaving (SMTP down, refused, misconfigured). */
 export const MAIL_QUEUE_MAX_AGE_MS = 5 * 60_000;
 /** Health is unauthenticated: at most one probe write a second, however often it is asked. */
 const PROBE_EVERY_MS = 1000;
+/** A probe not answered within this long fails: a database that hangs (a network partition) is a database down. */
+export const PROBE_TIMEOUT_MS = 3000;
 
 export type Readiness = ReturnType<typeof createReadiness>;
 
 /**
- * Readiness for a load balancer or monitoring: a real write through the group commit (so a full or
- * read-only disk shows), the age of the oldest unsent mail, and the event-loop delay.
+ * Readiness for a load balancer or monitoring: a real write through the storage engine (so a full or
+ * read-only disk, a PostgreSQL that is down, unreachable or a read-only standby shows, and passes again
+ * by itself when the database is back), the age of the oldest unsent mail, and the event-loop delay.
  */
 export function createReadiness(options: {
-  db: Db;
   clock: Clock;
-  writes: GroupCommit;
-  mailBacklog: () => { oldestQueuedAt: number | null };
+  /** A real write (the settings store's probe row): one writer per table. */
+  probeWrite: (now: number) => Promise<void>;
+  mailBacklog: () => Promise<{ oldestQueuedAt: number | null }>;
   eventLoopDelayMs: () => number;
   maxEventLoopDelayMs: number;
 }) {
-  const { db, clock, writes } = options;
-  // A row in settings that read() ignores: rewriting it is the smallest real write there is, no table of its own needed.
-  const probe = db.prepare<[string]>(
-    "INSERT INTO settings (key, value) VALUES ('health.probe', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-  );
+  const { clock } = options;
   let last: { at: number; result: Promise<HealthCheck> } | undefined;
 
   async function probeDatabase(): Promise<HealthCheck> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('probe timed out')), PROBE_TIMEOUT_MS);
+    });
     try {
-      await writes.run(() => probe.run(String(clock.now())));
+      await Promise.race([options.probeWrite(clock.now()), timeout]);
       return { name: 'database', ok: true };
     } catch {
-      return { name: 'database', ok: false, detail: 'The database cannot be written (disk full, read-only or failing).' };
+      return { name: 'database', ok: false, detail: 'The database cannot be written (disk full, read-only, unreachable or failing).' };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -44,10 +47,10 @@ export function createReadiness(options: {
     return last.result;
   }
 
-  function mailQueue(): HealthCheck {
+  async function mailQueue(): Promise<HealthCheck> {
     let oldest: number | null;
     try {
-      oldest = options.mailBacklog().oldestQueuedAt;
+      oldest = (await options.mailBacklog()).oldestQueuedAt;
     } catch {
       return { name: 'mail_queue', ok: false, detail: 'The mail queue cannot be read.' };
     }
@@ -69,7 +72,7 @@ export function createReadiness(options: {
 
   return {
     async check(): Promise<{ ok: boolean; checks: HealthCheck[] }> {
-      const checks = [await database(), mailQueue(), eventLoop()];
+      const checks = [await database(), await mailQueue(), eventLoop()];
       return { ok: checks.every((c) => c.ok), checks };
     },
   };

@@ -15,7 +15,7 @@ export type Metrics = ReturnType<typeof createMetrics>;
 export function createMetrics(sources: {
   /** LATCHKEY_NODE_NAME: `latchkey_node_info{node}` says which node Prometheus scraped. */
   nodeName: string;
-  mailBacklog: () => { pending: number; oldestQueuedAt: number | null };
+  mailBacklog: () => Promise<{ pending: number; oldestQueuedAt: number | null }>;
   now: () => number;
   eventLoopDelayMs: () => number;
 }) {
@@ -58,16 +58,16 @@ export function createMetrics(sources: {
     name: 'latchkey_mail_queue_depth',
     help: 'Mails queued and not yet sent.',
     registers: [registry],
-    collect() {
-      this.set(sources.mailBacklog().pending);
+    async collect() {
+      this.set((await sources.mailBacklog()).pending);
     },
   });
   new Gauge({
     name: 'latchkey_mail_queue_oldest_age_seconds',
     help: 'Age of the oldest unsent mail (0 when none).',
     registers: [registry],
-    collect() {
-      const oldest = sources.mailBacklog().oldestQueuedAt;
+    async collect() {
+      const oldest = (await sources.mailBacklog()).oldestQueuedAt;
       this.set(oldest === null ? 0 : Math.max(0, (sources.now() - oldest) / 1000));
     },
   });

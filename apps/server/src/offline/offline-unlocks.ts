@@ -7,16 +7,16 @@ import {
   deriveOfflineUserKey,
   isOfflineCode,
   normalizeOfflineCode,
-  type ClientRole,
   type OfflineKey,
   type OfflineResponseResult,
   type OfflineUnlockRecord,
   type OfflineUnlockReport,
 } from '@latchkey/contracts';
-import type { Db } from '../db/database.js';
+import { all, get, run, sql, type Engine, type Work } from '../db/engine.js';
 import type { Clock } from '../clock.js';
-import type { AuditLog } from '../audit/audit-log.js';
-import { speaksForComputer, type ClientRow } from '../clients/client-store.js';
+import type { AuditStore } from '../audit/audit-log.js';
+import { speaksForComputer, type ClientRow, type ClientStore, type OfflineKeyRow } from '../clients/client-store.js';
+import type { SessionStore } from '../sessions/session-store.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { AppError, notFound } from '../app-error.js';
 import { newId } from '../crypto/tokens.js';
@@ -25,13 +25,7 @@ import { nodeHmacSha256 } from './offline-hmac.js';
 
 export type OfflineUnlocks = ReturnType<typeof createOfflineUnlocks>;
 
-interface KeyRow {
-  id: string;
-  computerName: string;
-  sealed: Buffer | null;
-  version: number;
-  role: ClientRole;
-}
+type KeyRow = OfflineKeyRow;
 
 const associatedData = (clientId: string, version: number) => `offline-key:${clientId}:${version}`;
 
@@ -56,62 +50,66 @@ const noKeyForLocks = () =>
     'This computer’s lock was enrolled from a user profile, without the guard: offline unlock needs the guard (install Latchkey for the computer). Use a one-time password instead.',
   );
 
+type UnlockRow = { id: string; issuedBy: string | null; sessionId: string | null; reportedAt: number | null };
+const findUnlock = sql<[string, string, string], UnlockRow>(
+  `SELECT id, issued_by AS "issuedBy", session_id AS "sessionId", reported_at AS "reportedAt"
+     FROM offline_unlocks WHERE client_id = ? AND os_user = ? AND challenge = ?`,
+);
+// The guard is a Client of its own: the response was asked for the computer's machine Client.
+const findUnlockOnComputer = sql<[string, string, string], UnlockRow>({
+  sqlite: `SELECT u.id, u.issued_by AS issuedBy, u.session_id AS sessionId, u.reported_at AS reportedAt
+     FROM clients c JOIN offline_unlocks u ON u.client_id = c.id
+    WHERE c.computer_name = ? COLLATE NOCASE AND c.removed_at IS NULL AND u.os_user = ? AND u.challenge = ?
+    ORDER BY u.issued_at DESC LIMIT 1`,
+  postgres: `SELECT u.id, u.issued_by AS "issuedBy", u.session_id AS "sessionId", u.reported_at AS "reportedAt"
+     FROM clients c JOIN offline_unlocks u ON u.client_id = c.id
+    WHERE lower(c.computer_name) = lower(?) AND c.removed_at IS NULL AND u.os_user = ? AND u.challenge = ?
+    ORDER BY u.issued_at DESC NULLS LAST LIMIT 1`,
+});
+const upsertIssued = sql<Record<string, unknown>>(
+  `INSERT INTO offline_unlocks (id, client_id, os_user, challenge, issued_by, reason, issued_at, expires_at)
+   VALUES (@id, @clientId, @osUser, @challenge, @issuedBy, @reason, @now, @expiresAt)
+   ON CONFLICT (client_id, os_user, challenge) DO UPDATE
+      SET issued_by = excluded.issued_by, reason = excluded.reason, issued_at = excluded.issued_at, expires_at = excluded.expires_at`,
+);
+const insertReported = sql<Record<string, unknown>>(
+  `INSERT INTO offline_unlocks (id, client_id, os_user, challenge, used_at, reported_at, session_id)
+   VALUES (@id, @clientId, @osUser, @challenge, @usedAt, @now, @sessionId)`,
+);
+const markReported = sql<Record<string, unknown>>(
+  'UPDATE offline_unlocks SET used_at = @usedAt, reported_at = @now, session_id = @sessionId WHERE id = @id',
+);
+const list = sql<[number], OfflineUnlockRecord>(
+  `SELECT u.id AS "unlockId", u.client_id AS "clientId", c.computer_name AS "computerName", u.os_user AS "osUser", u.challenge,
+          u.issued_by AS "issuedBy", u.reason, u.issued_at AS "issuedAt", u.used_at AS "usedAt", u.reported_at AS "reportedAt",
+          u.session_id AS "sessionId"
+     FROM offline_unlocks u JOIN clients c ON c.id = u.client_id
+    ORDER BY coalesce(u.reported_at, u.issued_at) DESC, u.id
+    LIMIT ?`,
+);
+
 /**
  * Offline keys (v1.2: made for a machine Client at its enrollment, answered once, kept sealed) and
- * the record of offline unlocks: the responses the helpdesk asked for and the unlocks reported. Audit is written in the
- * transaction of the change it records. Response codes are computed when asked for and never stored.
+ * the record of offline unlocks (the one writer of `offline_unlocks`): the responses the helpdesk
+ * asked for and the unlocks reported. Keys are kept by the client store, sessions by the session
+ * store; audit is written in the transaction of the change it records. Response codes are computed
+ * when asked for and never stored.
  */
-export function createOfflineUnlocks(deps: { db: Db; clock: Clock; sealKey: Buffer; audit: AuditLog; settings: SettingsStore }) {
-  const { db, clock, sealKey, audit, settings } = deps;
-  const keyRow = db.prepare<[string], KeyRow>(
-    `SELECT id, computer_name AS computerName, offline_key_sealed AS sealed, offline_key_version AS version, role
-       FROM clients WHERE id = ?`,
-  );
-  const storeKey = db.prepare<[Buffer, number, string]>(
-    'UPDATE clients SET offline_key_sealed = ?, offline_key_version = ?, offline_key_pending = 0 WHERE id = ?',
-  );
-  type UnlockRow = { id: string; issuedBy: string | null; sessionId: string | null; reportedAt: number | null };
-  const findUnlock = db.prepare<[string, string, string], UnlockRow>(
-    `SELECT id, issued_by AS issuedBy, session_id AS sessionId, reported_at AS reportedAt
-       FROM offline_unlocks WHERE client_id = ? AND os_user = ? AND challenge = ?`,
-  );
-  // The guard is a Client of its own: the response was asked for the computer's machine Client.
-  const findUnlockOnComputer = db.prepare<[string, string, string], UnlockRow>(
-    `SELECT u.id, u.issued_by AS issuedBy, u.session_id AS sessionId, u.reported_at AS reportedAt
-       FROM clients c JOIN offline_unlocks u ON u.client_id = c.id
-      WHERE c.computer_name = ? COLLATE NOCASE AND c.removed_at IS NULL AND u.os_user = ? AND u.challenge = ?
-      ORDER BY u.issued_at DESC LIMIT 1`,
-  );
-  const upsertIssued = db.prepare(
-    `INSERT INTO offline_unlocks (id, client_id, os_user, challenge, issued_by, reason, issued_at, expires_at)
-     VALUES (@id, @clientId, @osUser, @challenge, @issuedBy, @reason, @now, @expiresAt)
-     ON CONFLICT (client_id, os_user, challenge) DO UPDATE
-        SET issued_by = excluded.issued_by, reason = excluded.reason, issued_at = excluded.issued_at, expires_at = excluded.expires_at`,
-  );
-  const insertReported = db.prepare(
-    `INSERT INTO offline_unlocks (id, client_id, os_user, challenge, used_at, reported_at, session_id)
-     VALUES (@id, @clientId, @osUser, @challenge, @usedAt, @now, @sessionId)`,
-  );
-  const markReported = db.prepare(
-    'UPDATE offline_unlocks SET used_at = @usedAt, reported_at = @now, session_id = @sessionId WHERE id = @id',
-  );
-  const insertSession = db.prepare(
-    `INSERT INTO sessions (id, client_id, request_id, os_user, email, via, started_at, last_seen_at)
-     VALUES (@id, @clientId, NULL, @osUser, '', 'offline', @startedAt, @now)`,
-  );
-  const list = db.prepare<[number], OfflineUnlockRecord>(
-    `SELECT u.id AS unlockId, u.client_id AS clientId, c.computer_name AS computerName, u.os_user AS osUser, u.challenge,
-            u.issued_by AS issuedBy, u.reason, u.issued_at AS issuedAt, u.used_at AS usedAt, u.reported_at AS reportedAt,
-            u.session_id AS sessionId
-       FROM offline_unlocks u JOIN clients c ON c.id = u.client_id
-      ORDER BY coalesce(u.reported_at, u.issued_at) DESC, u.id
-      LIMIT ?`,
-  );
+export function createOfflineUnlocks(deps: {
+  engine: Engine;
+  clock: Clock;
+  sealKey: Buffer;
+  audit: AuditStore;
+  settings: SettingsStore;
+  clients: ClientStore;
+  sessions: SessionStore;
+}) {
+  const { engine, clock, sealKey, audit, settings, clients, sessions } = deps;
 
   /** A fresh 256-bit key for the Client, stored sealed; returns it in clear for the one answer that carries it. */
-  function newKey(clientId: string, version: number): OfflineKey {
+  function* newKey(clientId: string, version: number): Work<OfflineKey> {
     const key = randomBytes(32).toString('base64url');
-    storeKey.run(seal(sealKey, key, associatedData(clientId, version)), version, clientId);
+    yield* clients.storeOfflineKey(clientId, seal(sealKey, key, associatedData(clientId, version)), version);
     return { clientId, version, key };
   }
 
@@ -122,16 +120,16 @@ export function createOfflineUnlocks(deps: { db: Db; clock: Clock; sealKey: Buff
 
   return {
     /** At enrollment, inside its transaction: version 1, answered once with the enrollment. */
-    keyForEnrollment(clientId: string): OfflineKey {
-      return newKey(clientId, 1);
+    *keyForEnrollment(clientId: string): Work<OfflineKey> {
+      return yield* newKey(clientId, 1);
     },
 
     /**
      * The offline-key part of a policy answer: the version only. v1.2: the key is never sent with the
      * policy (offline unlock needs the guard, which reads the machine's key from its protected folder).
      */
-    keyForPolicy(client: ClientRow): { offlineKeyVersion: number } {
-      const row = keyRow.get(client.id);
+    keyForPolicy: async (client: ClientRow): Promise<{ offlineKeyVersion: number }> => {
+      const row = await engine.read(() => clients.offlineKey(client.id));
       if (!row) throw notFound('The Client');
       return { offlineKeyVersion: row.version };
     },
@@ -141,8 +139,8 @@ export function createOfflineUnlocks(deps: { db: Db; clock: Clock; sealKey: Buff
      * needs the guard); a machine Client's new key could not be delivered without exposing it to every
      * local user, so it comes from enrolling the computer again; a guard has none.
      */
-    rotate(clientId: string, _actor: string): never {
-      const row = keyRow.get(clientId);
+    async rotate(clientId: string, _actor: string): Promise<never> {
+      const row = await engine.read(() => clients.offlineKey(clientId));
       if (!row) throw notFound('The Client');
       if (row.role === 'lock') throw noKeyForLocks();
       throw new AppError(
@@ -164,7 +162,7 @@ export function createOfflineUnlocks(deps: { db: Db; clock: Clock; sealKey: Buff
     }): Promise<OfflineResponseResult> {
       const challenge = canonicalChallenge(input.challenge);
       const osUser = input.osUser.trim();
-      const row = keyRow.get(input.clientId);
+      const row = await engine.read(() => clients.offlineKey(input.clientId));
       if (!row) throw notFound('The Client');
       // A lock of an older release may still hold a key; a code for it would open a desktop no guard checked.
       if (row.role === 'lock') throw noKeyForLocks();
@@ -182,8 +180,8 @@ export function createOfflineUnlocks(deps: { db: Db; clock: Clock; sealKey: Buff
       const responseCode = await computeOfflineResponse(nodeHmacSha256, responseKey, { clientId: row.id, osUser, challenge });
       const now = clock.now();
       const expiresAt = now + OFFLINE_CHALLENGE_MINUTES * 60_000;
-      db.transaction(() => {
-        upsertIssued.run({
+      await engine.write(function* () {
+        yield* run(upsertIssued, {
           id: newId(),
           clientId: row.id,
           osUser,
@@ -193,7 +191,7 @@ export function createOfflineUnlocks(deps: { db: Db; clock: Clock; sealKey: Buff
           now,
           expiresAt,
         });
-        audit.record({
+        yield* audit.record({
           type: 'offline_unlock.response_issued',
           actor: input.actor,
           clientId: row.id,
@@ -201,7 +199,7 @@ export function createOfflineUnlocks(deps: { db: Db; clock: Clock; sealKey: Buff
           osUser,
           detail: `challenge ${challenge}, key version ${key.version}; reason: ${input.reason?.trim() || '(none given)'}`,
         });
-      }).immediate();
+      });
       return { responseCode, expiresAt };
     },
 
@@ -212,57 +210,52 @@ export function createOfflineUnlocks(deps: { db: Db; clock: Clock; sealKey: Buff
      * report made with any other token (a profile lock's, a per-user token: each readable by some user)
      * is recorded and audited for review, and opens nothing. Refused while offline unlock is turned off.
      */
-    report(client: ClientRow, body: OfflineUnlockReport): { sessionId?: string } {
+    async report(client: ClientRow, body: OfflineUnlockReport): Promise<{ sessionId?: string }> {
       if (!settings.get().allowOfflineUnlock) {
         throw new AppError(409, 'offline_unlock_disabled', 'Offline unlock is turned off in System Settings.');
       }
       const challenge = canonicalChallenge(body.challenge);
       const osUser = body.osUser.trim();
       const byGuard = speaksForComputer(client);
-      return db
-        .transaction(() => {
-          const now = clock.now();
-          const known = byGuard
-            ? findUnlockOnComputer.get(client.computerName, osUser, challenge)
-            : findUnlock.get(client.id, osUser, challenge);
-          if (known?.sessionId) return { sessionId: known.sessionId };
-          // The Client's clock may run ahead; a session does not start in the server's future.
-          const usedAt = Math.min(body.usedAt, now);
-          const when = `challenge ${challenge} used at ${new Date(usedAt).toISOString()}`;
-          const auditBase = { clientId: client.id, computerName: client.computerName, osUser };
-          if (!byGuard) {
-            if (known?.reportedAt) return {};
-            if (known) markReported.run({ id: known.id, usedAt, now, sessionId: null });
-            else insertReported.run({ id: newId(), clientId: client.id, osUser, challenge, usedAt, now, sessionId: null });
-            const by = client.forOsUser === undefined ? `the ${client.role} token` : 'a per-user token';
-            audit.record({
-              type: 'offline_unlock.reported',
-              actor: known?.issuedBy ?? null,
-              ...auditBase,
-              detail: `${when}, reported with ${by}, not by the guard: information only, no session opened`,
-            });
-            return {};
-          }
-          const sessionId = newId();
-          insertSession.run({ id: sessionId, clientId: client.id, osUser, startedAt: usedAt, now });
-          if (known) markReported.run({ id: known.id, usedAt, now, sessionId });
-          else insertReported.run({ id: newId(), clientId: client.id, osUser, challenge, usedAt, now, sessionId });
-          const issuedBy = known?.issuedBy;
-          audit.record({
-            type: issuedBy ? 'offline_unlock.used' : 'offline_unlock.unmatched',
-            actor: issuedBy ?? null,
+      return engine.write(function* (): Work<{ sessionId?: string }> {
+        const now = clock.now();
+        const known = byGuard
+          ? yield* get(findUnlockOnComputer, client.computerName, osUser, challenge)
+          : yield* get(findUnlock, client.id, osUser, challenge);
+        if (known?.sessionId) return { sessionId: known.sessionId };
+        // The Client's clock may run ahead; a session does not start in the server's future.
+        const usedAt = Math.min(body.usedAt, now);
+        const when = `challenge ${challenge} used at ${new Date(usedAt).toISOString()}`;
+        const auditBase = { clientId: client.id, computerName: client.computerName, osUser };
+        if (!byGuard) {
+          if (known?.reportedAt) return {};
+          if (known) yield* run(markReported, { id: known.id, usedAt, now, sessionId: null });
+          else yield* run(insertReported, { id: newId(), clientId: client.id, osUser, challenge, usedAt, now, sessionId: null });
+          const by = client.forOsUser === undefined ? `the ${client.role} token` : 'a per-user token';
+          yield* audit.record({
+            type: 'offline_unlock.reported',
+            actor: known?.issuedBy ?? null,
             ...auditBase,
-            detail: issuedBy
-              ? `${when} (response given by ${issuedBy}), checked by the guard; session ${sessionId}`
-              : `${when}, checked by the guard, with no response issued by this server: review; session ${sessionId}`,
+            detail: `${when}, reported with ${by}, not by the guard: information only, no session opened`,
           });
-          return { sessionId };
-        })
-        .immediate();
+          return {};
+        }
+        const sessionId = yield* sessions.startOffline({ clientId: client.id, osUser, startedAt: usedAt });
+        if (known) yield* run(markReported, { id: known.id, usedAt, now, sessionId });
+        else yield* run(insertReported, { id: newId(), clientId: client.id, osUser, challenge, usedAt, now, sessionId });
+        const issuedBy = known?.issuedBy;
+        yield* audit.record({
+          type: issuedBy ? 'offline_unlock.used' : 'offline_unlock.unmatched',
+          actor: issuedBy ?? null,
+          ...auditBase,
+          detail: issuedBy
+            ? `${when} (response given by ${issuedBy}), checked by the guard; session ${sessionId}`
+            : `${when}, checked by the guard, with no response issued by this server: review; session ${sessionId}`,
+        });
+        return { sessionId };
+      });
     },
 
-    list(limit: number): OfflineUnlockRecord[] {
-      return list.all(limit);
-    },
+    list: (limit: number): Promise<OfflineUnlockRecord[]> => engine.read(() => all(list, limit)),
   };
 }

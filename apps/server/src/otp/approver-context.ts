@@ -14,8 +14,8 @@ export type AccessRequestRow = Omit<AccessRequest, 'knownEmails' | 'flags'>;
  * A directory that fails adds nothing.
  */
 export function createApproverContext(deps: {
-  emailsVerifiedBy: (osUser: string) => string[];
-  linkedUserEmails: (osUser: string) => string[];
+  emailsVerifiedBy: (osUser: string) => Promise<string[]>;
+  linkedUserEmails: (osUser: string) => Promise<string[]>;
   directory: () => Directory | undefined;
   now: () => number;
 }) {
@@ -50,7 +50,12 @@ export function createApproverContext(deps: {
   }
 
   async function knownEmails(osUser: string): Promise<string[]> {
-    const all = [...deps.emailsVerifiedBy(osUser), ...(await directoryEmail(osUser)), ...deps.linkedUserEmails(osUser)];
+    const [verified, directory, linked] = await Promise.all([
+      deps.emailsVerifiedBy(osUser),
+      directoryEmail(osUser),
+      deps.linkedUserEmails(osUser),
+    ]);
+    const all = [...verified, ...directory, ...linked];
     const seen = new Set<string>();
     return all.filter((email) => !seen.has(email.toLowerCase()) && seen.add(email.toLowerCase()));
   }

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { Work } from '../db/engine.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { ClientRow, ClientStore } from '../clients/client-store.js';
 import type { SessionStore } from '../sessions/session-store.js';
@@ -48,17 +49,17 @@ export function createIssuePolicy(deps: {
      * session (docs/client.md, "The interval rule and a re-lock"): the session whose allowance it
      * may use, or undefined when the interval applies as always.
      */
-    relockAllowance(clientId: string, input: { osUser: string; email: string; relockOf?: string | undefined }): string | undefined {
+    *relockAllowance(clientId: string, input: { osUser: string; email: string; relockOf?: string | undefined }): Work<string | undefined> {
       if (!input.relockOf) return undefined;
-      return sessions.unusedRelockAllowance({ sessionId: input.relockOf, clientId, osUser: input.osUser, email: input.email });
+      return yield* sessions.unusedRelockAllowance({ sessionId: input.relockOf, clientId, osUser: input.osUser, email: input.email });
     },
 
     /**
      * A request the interval would refuse is not refused when this Client and osUser cancelled the
      * sent OTP the interval runs from ("Wrong address?"), once per cancelled OTP: that OTP, or undefined.
      */
-    intervalWaiver(clientId: string, osUser: string): string | undefined {
-      return requests.intervalWaiver(clientId, osUser);
+    *intervalWaiver(clientId: string, osUser: string): Work<string | undefined> {
+      return yield* requests.intervalWaiver(clientId, osUser);
     },
 
     /**
@@ -66,9 +67,9 @@ export function createIssuePolicy(deps: {
      * computer's shared Client (machine, or a guard's per-user tokens) counts per osUser, so one user
      * of a shared computer cannot use up another's; a profile's lock is one user's anyway.
      */
-    checkInterval(client: ClientRow, osUser: string): OtpRefusal | undefined {
+    *checkInterval(client: ClientRow, osUser: string): Work<OtpRefusal | undefined> {
       const intervalMs = settings.get().otpRequestIntervalMinutes * 60_000;
-      const last = client.role === 'lock' ? clients.lastOtpIssuedAt(client.id) : requests.lastIssuedAt(client.id, osUser);
+      const last = client.role === 'lock' ? yield* clients.lastOtpIssuedAt(client.id) : yield* requests.lastIssuedAt(client.id, osUser);
       if (last === null || intervalMs === 0) return undefined;
       const waitMs = last + intervalMs - clock.now();
       return waitMs > 0 ? { refused: 'otp_interval', retryAfterSeconds: Math.ceil(waitMs / 1000) } : undefined;
@@ -86,9 +87,9 @@ export function createIssuePolicy(deps: {
      * one supersedes, and other users' requests never count against it (a per-user token names only
      * its own osUser; the machine token is for SYSTEM and Administrators).
      */
-    checkOpenRequests(client: ClientRow, osUser: string): OtpRefusal | undefined {
+    *checkOpenRequests(client: ClientRow, osUser: string): Work<OtpRefusal | undefined> {
       if (client.role !== 'lock') return undefined;
-      return requests.countOpen(client.id, osUser) >= MAX_OPEN_REQUESTS ? { refused: 'too_many_open_requests' } : undefined;
+      return (yield* requests.countOpen(client.id, osUser)) >= MAX_OPEN_REQUESTS ? { refused: 'too_many_open_requests' } : undefined;
     },
 
     /** Email and emergency requests and Generate Password: only to `allowedEmailDomains`, when any are set. */

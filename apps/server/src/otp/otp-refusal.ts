@@ -1,9 +1,12 @@
 /**
- * Why the OTP domain declined to act. Domain functions return one instead of throwing, so that what
+ * Why the OTP domain (and the session stores beside it) declined to act. Domain functions return one instead of throwing, so that what
  * they recorded (an audit event, a counter) commits with the refusal; routes map it to an HTTP error.
  */
 export type OtpRefusal =
-  | { refused: 'not_found'; what: 'request' | 'access request' }
+  | { refused: 'not_found'; what: 'request' | 'access request' | 'session' }
+  | { refused: 'session_ended'; relocked: boolean }
+  | { refused: 'events_outside_session' }
+  | { refused: 'too_many_events' }
   | { refused: 'not_pending' }
   | { refused: 'not_resendable' }
   | { refused: 'otp_interval'; retryAfterSeconds: number }

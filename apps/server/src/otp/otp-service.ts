@@ -1,10 +1,10 @@
 import { requestReference, type AuditEventType, type OtpRequestState, type RequestStatus } from '@latchkey/contracts';
 import type { AccessRequestRow } from './approver-context.js';
-import type { Db } from '../db/database.js';
+import { notify, type Engine, type Work } from '../db/engine.js';
 import type { Clock } from '../clock.js';
 import type { ServerKeys } from '../crypto/secret-key.js';
 import type { SettingsStore } from '../settings/settings-store.js';
-import type { AuditLog } from '../audit/audit-log.js';
+import type { AuditStore } from '../audit/audit-log.js';
 import type { MailQueue } from '../mail/mail-queue.js';
 import { actsFor, type ClientRow, type ClientStore, type TokenHolder } from '../clients/client-store.js';
 import type { SessionStore } from '../sessions/session-store.js';
@@ -12,13 +12,16 @@ import type { LockoutStore } from './lockout-store.js';
 import type { OtpRefusal } from './otp-refusal.js';
 import { seal, unseal } from '../crypto/seal.js';
 import { generateOtp, hashOtp } from './otp-code.js';
-import { createRequestStore, type RequestRow } from './request-store.js';
+import type { RequestRow, RequestStore } from './request-store.js';
 import { MAX_OPEN_REQUESTS, RESEND_LIMIT, STAFF_NOTICE_INTERVAL_MS, createIssuePolicy } from './issue-policy.js';
 import { createVerification } from './verification.js';
 import { deniedMail, otpMail, pendingRequestMail, pendingRequestsReminderMail, type MailContext } from '../mail/mail-templates.js';
 import { resolveLocale, type Locale } from '@latchkey/i18n';
 
 export type { VerifyOutcome } from './verification.js';
+
+/** Told when an access request was decided or cancelled on any node: held status long-polls read it again. */
+export const REQUEST_CHANNEL = 'latchkey_request';
 
 export type OtpService = ReturnType<typeof createOtpService>;
 
@@ -31,22 +34,22 @@ export const REFERENCE_SEARCH_DEPTH = 5000;
  * action, with the action's mail and audit inside it. Refusals are returned (see otp-refusal.ts).
  */
 export function createOtpService(deps: {
-  db: Db;
+  engine: Engine;
   clock: Clock;
   keys: ServerKeys;
   settings: SettingsStore;
-  audit: AuditLog;
+  audit: AuditStore;
+  requests: RequestStore;
   mail: MailQueue;
   clients: ClientStore;
   sessions: SessionStore;
   lockouts: LockoutStore;
-  staffEmails: () => string[];
+  staffEmails: () => Work<string[]>;
   consoleUrl: string;
   /** IANA zone for times in mails (LATCHKEY_TIME_ZONE). */
   timeZone: string;
 }) {
-  const { db, clock, keys, settings, audit, mail, clients } = deps;
-  const requests = createRequestStore(db, clock, settings);
+  const { engine, clock, keys, settings, audit, mail, clients, requests } = deps;
   const policy = createIssuePolicy({ clock, settings, clients, sessions: deps.sessions, requests });
   /** A mail to the person at the lock speaks the request's language; staff notices are English. */
   const mailContext = (locale: string | null = null): MailContext => ({
@@ -55,7 +58,7 @@ export function createOtpService(deps: {
     locale: resolveLocale(locale),
     helpdeskContact: settings.get().helpdeskContact,
   });
-  const verification = createVerification({ db, keys, audit, requests, lockouts: deps.lockouts, sessions: deps.sessions });
+  const verification = createVerification({ keys, audit, requests, lockouts: deps.lockouts, sessions: deps.sessions });
 
   function state(row: RequestRow): OtpRequestState {
     return {
@@ -69,25 +72,27 @@ export function createOtpService(deps: {
     };
   }
 
-  const requireRow = (id: string): RequestRow => {
-    const row = requests.get(id);
+  function* requireRow(id: string): Work<RequestRow> {
+    const row = yield* requests.get(id);
     if (!row) throw new Error(`request ${id} vanished inside its transaction`);
     return row;
-  };
+  }
+  /** The lock of this request may be waiting on any node: it reads the status again. */
+  const changed = (requestId: string) => notify(REQUEST_CHANNEL, requestId);
 
   /** Creates the code, stores only its HMAC and a sealed copy, and queues the mail. Inside a transaction. */
-  function issue(
+  function* issue(
     row: Pick<RequestRow, 'id' | 'clientId' | 'computerName' | 'osUser' | 'email' | 'locale'>,
     decision?: { by: string; comment: string | null },
-  ): number {
+  ): Work<number> {
     const code = generateOtp(settings.get().otpLength);
-    const expiresAt = requests.markIssued(
+    const expiresAt = yield* requests.markIssued(
       row.id,
       { hash: hashOtp(keys.otpHash, row.id, code), sealed: seal(keys.seal, code, row.id) },
       decision,
     );
-    clients.markOtpIssued(row.clientId);
-    mail.enqueue(
+    yield* clients.markOtpIssued(row.clientId);
+    yield* mail.enqueue(
       'otp',
       otpMail({ to: row.email, code, computerName: row.computerName, osUser: row.osUser, expiresAt }, mailContext(row.locale)),
     );
@@ -95,16 +100,16 @@ export function createOtpService(deps: {
   }
 
   /** An access request (email or emergency) still waiting for a decision, or why not. */
-  function pendingAccessRequest(requestId: string): RequestRow | OtpRefusal {
-    const row = requests.get(requestId);
+  function* pendingAccessRequest(requestId: string): Work<RequestRow | OtpRefusal> {
+    const row = yield* requests.get(requestId);
     if (!row || (row.method !== 'email' && row.method !== 'emergency')) return { refused: 'not_found', what: 'access request' };
     if (row.status !== 'pending') return { refused: 'not_pending' };
     return row;
   }
 
   /** The request of this holder, or not found (another Client's, or another osUser's for a per-user token, is not revealed). */
-  function ownRequest(holder: TokenHolder, requestId: string): RequestRow | OtpRefusal {
-    const row = requests.get(requestId);
+  function* ownRequest(holder: TokenHolder, requestId: string): Work<RequestRow | OtpRefusal> {
+    const row = yield* requests.get(requestId);
     return row && row.clientId === holder.id && actsFor(holder, row.osUser) ? row : { refused: 'not_found', what: 'request' };
   }
 
@@ -112,27 +117,27 @@ export function createOtpService(deps: {
    * The interval, unless the request may use a re-locked session's allowance or a cancelled OTP's
    * waiver: a refusal, or what it may use.
    */
-  function intervalOrRelock(
+  function* intervalOrRelock(
     client: ClientRow,
     input: { osUser: string; email: string; relockOf?: string | undefined },
-  ): OtpRefusal | { relockSession?: string; waiverOf?: string } {
-    const relockSession = policy.relockAllowance(client.id, input);
+  ): Work<OtpRefusal | { relockSession?: string; waiverOf?: string }> {
+    const relockSession = yield* policy.relockAllowance(client.id, input);
     if (relockSession) return { relockSession };
-    const refused = policy.checkInterval(client, input.osUser);
+    const refused = yield* policy.checkInterval(client, input.osUser);
     if (!refused) return {};
-    const waiverOf = policy.intervalWaiver(client.id, input.osUser);
+    const waiverOf = yield* policy.intervalWaiver(client.id, input.osUser);
     return waiverOf ? { waiverOf } : refused;
   }
 
-  function useAllowance(
+  function* useAllowance(
     allowed: { relockSession?: string; waiverOf?: string },
     client: ClientRow,
     input: { osUser: string; email: string },
     requestId: string,
-  ) {
+  ): Work<void> {
     if (allowed.waiverOf) {
-      requests.useIntervalWaiver(allowed.waiverOf, requestId);
-      audit.record({
+      yield* requests.useIntervalWaiver(allowed.waiverOf, requestId);
+      yield* audit.record({
         type: 'otp.interval_waived',
         clientId: client.id,
         computerName: client.computerName,
@@ -144,8 +149,8 @@ export function createOtpService(deps: {
     }
     const relockSession = allowed.relockSession;
     if (!relockSession) return;
-    deps.sessions.useRelockAllowance(relockSession, requestId);
-    audit.record({
+    yield* deps.sessions.useRelockAllowance(relockSession, requestId);
+    yield* audit.record({
       type: 'otp.relock_allowance',
       clientId: client.id,
       computerName: client.computerName,
@@ -168,11 +173,11 @@ export function createOtpService(deps: {
       detail: comment,
     });
 
-  const accessRequest = (requestId: string): AccessRequestRow => {
-    const request = requests.getAccessRequest(requestId);
+  function* accessRequest(requestId: string): Work<AccessRequestRow> {
+    const request = yield* requests.getAccessRequest(requestId);
     if (!request) throw new Error(`request ${requestId} vanished inside its transaction`);
     return request;
-  };
+  }
 
   return {
     /**
@@ -191,41 +196,39 @@ export function createOtpService(deps: {
             relockOf?: string | undefined;
             locale?: Locale | undefined;
           },
-    ): OtpRequestState | OtpRefusal =>
-      db
-        .transaction(() => {
-          if (input.method === 'internal') {
-            const notLinked = policy.checkAccountLink(input.osUser, input.user);
-            if (notLinked) {
-              audit.record({
-                type: 'otp.refused',
-                clientId: client.id,
-                computerName: client.computerName,
-                osUser: input.osUser,
-                email: input.email,
-                detail: `account_not_linked: not a Windows account of internal user ${input.user.login}`,
-              });
-              return notLinked;
-            }
+    ): Promise<OtpRequestState | OtpRefusal> =>
+      engine.write(function* () {
+        if (input.method === 'internal') {
+          const notLinked = policy.checkAccountLink(input.osUser, input.user);
+          if (notLinked) {
+            yield* audit.record({
+              type: 'otp.refused',
+              clientId: client.id,
+              computerName: client.computerName,
+              osUser: input.osUser,
+              email: input.email,
+              detail: `account_not_linked: not a Windows account of internal user ${input.user.login}`,
+            });
+            return notLinked;
           }
-          const allowed = intervalOrRelock(client, input);
-          if ('refused' in allowed) return allowed;
-          const locale = input.locale ?? null;
-          const id = requests.insert({ clientId: client.id, osUser: input.osUser, email: input.email, method: input.method, locale });
-          useAllowance(allowed, client, input, id);
-          issue({ id, clientId: client.id, computerName: client.computerName, osUser: input.osUser, email: input.email, locale });
-          audit.record({
-            type: 'otp.issued',
-            clientId: client.id,
-            computerName: client.computerName,
-            osUser: input.osUser,
-            email: input.email,
-            requestId: id,
-            detail: `method ${input.method}`,
-          });
-          return state(requireRow(id));
-        })
-        .immediate(),
+        }
+        const allowed = yield* intervalOrRelock(client, input);
+        if ('refused' in allowed) return allowed;
+        const locale = input.locale ?? null;
+        const id = yield* requests.insert({ clientId: client.id, osUser: input.osUser, email: input.email, method: input.method, locale });
+        yield* useAllowance(allowed, client, input, id);
+        yield* issue({ id, clientId: client.id, computerName: client.computerName, osUser: input.osUser, email: input.email, locale });
+        yield* audit.record({
+          type: 'otp.issued',
+          clientId: client.id,
+          computerName: client.computerName,
+          osUser: input.osUser,
+          email: input.email,
+          requestId: id,
+          detail: `method ${input.method}`,
+        });
+        return state(yield* requireRow(id));
+      }),
 
     /** `email` and `emergency`: an access request that waits for an approver; staff are notified. */
     requestApproval: (
@@ -238,222 +241,234 @@ export function createOtpService(deps: {
         relockOf?: string | undefined;
         locale?: Locale | undefined;
       },
-    ): OtpRequestState | OtpRefusal =>
-      db
-        .transaction(() => {
-          const domainRefusal = policy.checkEmailDomain(input.email);
-          if (domainRefusal) return domainRefusal;
-          // Emergency always reaches a person: the interval never refuses it, and approving it issues whatever the interval.
-          const allowed = input.method === 'emergency' ? {} : intervalOrRelock(client, input);
-          if ('refused' in allowed) return allowed;
-          const open = requests.openPending(client.id, input.osUser, input.email);
-          if (open) return state(requireRow(open));
-          const auditBase = { clientId: client.id, computerName: client.computerName, osUser: input.osUser, email: input.email };
-          const tooMany = policy.checkOpenRequests(client, input.osUser);
-          if (tooMany) {
-            audit.record({ type: 'access_request.refused', ...auditBase, detail: `too_many_open_requests (${MAX_OPEN_REQUESTS})` });
-            return tooMany;
-          }
-          const superseded = requests.supersedePending(client.id, input.osUser);
-          const { relockOf: _relockOf, ...fields } = input;
-          const id = requests.insert({ clientId: client.id, ...fields });
-          useAllowance(allowed, client, input, id);
-          for (const old of superseded) {
-            audit.record({ type: 'access_request.superseded', ...auditBase, requestId: old, detail: `by ${id}` });
-          }
-          if (allowed.relockSession && input.method === 'email' && settings.get().relockSendsToSessionEmail) {
-            // The person proved this mailbox on this computer in the session now re-locked: mailed at
-            // once, without approval, once per re-lock (the allowance above is used up).
-            issue({
-              id,
-              clientId: client.id,
-              computerName: client.computerName,
-              osUser: input.osUser,
-              email: input.email,
-              locale: input.locale ?? null,
-            });
-            audit.record({
-              type: 'otp.issued',
-              ...auditBase,
-              requestId: id,
-              detail: `method email, re-lock of session ${allowed.relockSession}: mailed at once to the email it was unlocked with (relockSendsToSessionEmail)`,
-            });
-            return state(requireRow(id));
-          }
-          const row = requireRow(id);
-          // At most one notice a minute per staff member: the rest are folded into a later reminder.
-          // An emergency is never folded: its notice goes at once and names who, where and why.
-          for (const to of new Set(deps.staffEmails())) {
-            const notice = pendingRequestMail(
-              {
-                to,
-                computerName: client.computerName,
-                osUser: input.osUser,
-                email: input.email,
-                method: input.method,
-                reason: input.reason,
-                expiresAt: row.expiresAt,
-                consoleUrl: deps.consoleUrl,
-              },
-              mailContext(),
-            );
-            if (input.method === 'emergency') mail.enqueue('request-emergency', notice);
-            else
-              mail.enqueueThrottled('request-pending', STAFF_NOTICE_INTERVAL_MS, {
-                now: notice,
-                later: pendingRequestsReminderMail({ to, consoleUrl: deps.consoleUrl }, mailContext()),
-              });
-          }
-          audit.record({
-            type: input.method === 'emergency' ? 'access_request.emergency_created' : 'access_request.created',
+    ): Promise<OtpRequestState | OtpRefusal> =>
+      engine.write(function* () {
+        const domainRefusal = policy.checkEmailDomain(input.email);
+        if (domainRefusal) return domainRefusal;
+        // Emergency always reaches a person: the interval never refuses it, and approving it issues whatever the interval.
+        const allowed = input.method === 'emergency' ? {} : yield* intervalOrRelock(client, input);
+        if ('refused' in allowed) return allowed;
+        const open = yield* requests.openPending(client.id, input.osUser, input.email);
+        if (open) return state(yield* requireRow(open));
+        const auditBase = { clientId: client.id, computerName: client.computerName, osUser: input.osUser, email: input.email };
+        const tooMany = yield* policy.checkOpenRequests(client, input.osUser);
+        if (tooMany) {
+          yield* audit.record({ type: 'access_request.refused', ...auditBase, detail: `too_many_open_requests (${MAX_OPEN_REQUESTS})` });
+          return tooMany;
+        }
+        const superseded = yield* requests.supersedePending(client.id, input.osUser);
+        const { relockOf: _relockOf, ...fields } = input;
+        const id = yield* requests.insert({ clientId: client.id, ...fields });
+        yield* useAllowance(allowed, client, input, id);
+        for (const old of superseded) {
+          yield* audit.record({ type: 'access_request.superseded', ...auditBase, requestId: old, detail: `by ${id}` });
+        }
+        if (allowed.relockSession && input.method === 'email' && settings.get().relockSendsToSessionEmail) {
+          // The person proved this mailbox on this computer in the session now re-locked: mailed at
+          // once, without approval, once per re-lock (the allowance above is used up).
+          yield* issue({
+            id,
             clientId: client.id,
             computerName: client.computerName,
             osUser: input.osUser,
             email: input.email,
+            locale: input.locale ?? null,
+          });
+          yield* audit.record({
+            type: 'otp.issued',
+            ...auditBase,
             requestId: id,
-            detail: input.reason,
+            detail: `method email, re-lock of session ${allowed.relockSession}: mailed at once to the email it was unlocked with (relockSendsToSessionEmail)`,
           });
-          return state(row);
-        })
-        .immediate(),
-
-    getState(holder: TokenHolder, requestId: string): OtpRequestState | OtpRefusal {
-      const row = ownRequest(holder, requestId);
-      return 'refused' in row ? row : state(row);
-    },
-
-    resend: (holder: TokenHolder, requestId: string): OtpRequestState | OtpRefusal =>
-      db
-        .transaction(() => {
-          const clientId = holder.id;
-          const row = ownRequest(holder, requestId);
-          if ('refused' in row) return row;
-          if (row.status !== 'sent' || !row.otpSealed) return { refused: 'not_resendable' } as const;
-          if (!requests.countResend(row.id, RESEND_LIMIT)) return { refused: 'resend_limit' } as const;
-          const code = unseal(keys.seal, row.otpSealed, row.id);
-          mail.enqueue(
-            'otp',
-            otpMail(
-              { to: row.email, code, computerName: row.computerName, osUser: row.osUser, expiresAt: row.expiresAt },
-              mailContext(row.locale),
-            ),
+          return state(yield* requireRow(id));
+        }
+        const row = yield* requireRow(id);
+        // At most one notice a minute per staff member: the rest are folded into a later reminder.
+        // An emergency is never folded: its notice goes at once and names who, where and why.
+        for (const to of new Set(yield* deps.staffEmails())) {
+          const notice = pendingRequestMail(
+            {
+              to,
+              computerName: client.computerName,
+              osUser: input.osUser,
+              email: input.email,
+              method: input.method,
+              reason: input.reason,
+              expiresAt: row.expiresAt,
+              consoleUrl: deps.consoleUrl,
+            },
+            mailContext(),
           );
-          audit.record({
-            type: 'otp.resent',
-            clientId,
-            computerName: row.computerName,
-            osUser: row.osUser,
-            email: row.email,
-            requestId,
-          });
-          return state(row);
-        })
-        .immediate(),
+          if (input.method === 'emergency') yield* mail.enqueue('request-emergency', notice);
+          else
+            yield* mail.enqueueThrottled('request-pending', STAFF_NOTICE_INTERVAL_MS, {
+              now: notice,
+              later: pendingRequestsReminderMail({ to, consoleUrl: deps.consoleUrl }, mailContext()),
+            });
+        }
+        yield* audit.record({
+          type: input.method === 'emergency' ? 'access_request.emergency_created' : 'access_request.created',
+          clientId: client.id,
+          computerName: client.computerName,
+          osUser: input.osUser,
+          email: input.email,
+          requestId: id,
+          detail: input.reason,
+        });
+        return state(row);
+      }),
+
+    getState: (holder: TokenHolder, requestId: string): Promise<OtpRequestState | OtpRefusal> =>
+      engine.read(function* () {
+        const row = yield* ownRequest(holder, requestId);
+        return 'refused' in row ? row : state(row);
+      }),
+
+    resend: (holder: TokenHolder, requestId: string): Promise<OtpRequestState | OtpRefusal> =>
+      engine.write(function* () {
+        const clientId = holder.id;
+        const row = yield* ownRequest(holder, requestId);
+        if ('refused' in row) return row;
+        if (row.status !== 'sent' || !row.otpSealed) return { refused: 'not_resendable' } as const;
+        if (!(yield* requests.countResend(row.id, RESEND_LIMIT))) return { refused: 'resend_limit' } as const;
+        const code = unseal(keys.seal, row.otpSealed, row.id);
+        yield* mail.enqueue(
+          'otp',
+          otpMail(
+            { to: row.email, code, computerName: row.computerName, osUser: row.osUser, expiresAt: row.expiresAt },
+            mailContext(row.locale),
+          ),
+        );
+        yield* audit.record({
+          type: 'otp.resent',
+          clientId,
+          computerName: row.computerName,
+          osUser: row.osUser,
+          email: row.email,
+          requestId,
+        });
+        return state(row);
+      }),
 
     /**
      * "Use a different email": the Client withdraws its own pending request, so no approver can pick
      * the mistyped one. "Wrong address?": it cancels its sent OTP, which stops verifying, and its
      * next request is not refused by the interval (once per cancelled OTP).
      */
-    cancel: (holder: TokenHolder, requestId: string): OtpRequestState | OtpRefusal =>
-      db
-        .transaction(() => {
-          const clientId = holder.id;
-          const row = ownRequest(holder, requestId);
-          if ('refused' in row) return row;
-          if (!requests.markCancelled(requestId)) return { refused: 'not_pending' } as const;
-          audit.record({
-            type: row.status === 'sent' ? 'otp.cancelled' : 'access_request.cancelled',
-            clientId,
-            computerName: row.computerName,
-            osUser: row.osUser,
-            email: row.email,
-            requestId,
-          });
-          return state(requireRow(requestId));
-        })
-        .immediate(),
+    cancel: (holder: TokenHolder, requestId: string): Promise<OtpRequestState | OtpRefusal> =>
+      engine.write(function* () {
+        const clientId = holder.id;
+        const row = yield* ownRequest(holder, requestId);
+        if ('refused' in row) return row;
+        if (!(yield* requests.markCancelled(requestId))) return { refused: 'not_pending' } as const;
+        yield* audit.record({
+          type: row.status === 'sent' ? 'otp.cancelled' : 'access_request.cancelled',
+          clientId,
+          computerName: row.computerName,
+          osUser: row.osUser,
+          email: row.email,
+          requestId,
+        });
+        yield* changed(requestId);
+        return state(yield* requireRow(requestId));
+      }),
 
-    verify: verification.verify,
+    listLockouts: () => engine.read(() => deps.lockouts.list()),
+    /** An admin clears a lockout; false when there was none. */
+    clearLockout: (clientId: string, osUser: string, actor: string): Promise<boolean> =>
+      engine.write(function* () {
+        if (!(yield* deps.lockouts.clear(clientId, osUser))) return false;
+        yield* audit.record({ type: 'otp.lock_cleared', actor, clientId, osUser });
+        return true;
+      }),
 
-    listAccessRequests: (query: { status?: RequestStatus; limit: number }): AccessRequestRow[] => requests.listAccessRequests(query),
+    verify: (client: ClientRow, input: { osUser: string; email: string; otp: string }) =>
+      engine.write(() => verification.verify(client, input)),
+
+    listAccessRequests: (query: { status?: RequestStatus; limit: number }): Promise<AccessRequestRow[]> =>
+      engine.read(() => requests.listAccessRequests(query)),
     /** The access request with this reference among the newest REFERENCE_SEARCH_DEPTH, if any. */
-    findByReference(reference: string): AccessRequestRow | undefined {
-      const id = requests.recentAccessRequestIds(REFERENCE_SEARCH_DEPTH).find((candidate) => requestReference(candidate) === reference);
-      return id === undefined ? undefined : requests.getAccessRequest(id);
-    },
-    countAccessRequests: (query: { status?: RequestStatus }): number => requests.countAccessRequests(query),
-    emailsVerifiedBy: requests.emailsVerifiedBy,
-    osUsersSeen: requests.osUsersSeen,
+    findByReference: (reference: string): Promise<AccessRequestRow | undefined> =>
+      engine.read(function* () {
+        const ids = yield* requests.recentAccessRequestIds(REFERENCE_SEARCH_DEPTH);
+        const id = ids.find((candidate) => requestReference(candidate) === reference);
+        return id === undefined ? undefined : yield* requests.getAccessRequest(id);
+      }),
+    countAccessRequests: (query: { status?: RequestStatus }): Promise<number> => engine.read(() => requests.countAccessRequests(query)),
+    emailsVerifiedBy: (osUser: string): Promise<string[]> => engine.read(() => requests.emailsVerifiedBy(osUser)),
+    osUsersSeen: (clientId: string) => engine.read(() => requests.osUsersSeen(clientId)),
 
-    approve: (requestId: string, approver: { login: string; email: string }, comment: string | null): AccessRequestRow | OtpRefusal =>
-      db
-        .transaction(() => {
-          const row = pendingAccessRequest(requestId);
-          if ('refused' in row) return row;
-          const actor = approver.login;
-          const selfApproval = policy.checkApprover(row.email, approver);
-          if (selfApproval) {
-            auditDecision('access_request.self_approval_refused', row, actor, null);
-            return selfApproval;
-          }
-          issue(row, { by: actor, comment });
-          auditDecision('access_request.approved', row, actor, comment);
-          return accessRequest(requestId);
-        })
-        .immediate(),
+    approve: (
+      requestId: string,
+      approver: { login: string; email: string },
+      comment: string | null,
+    ): Promise<AccessRequestRow | OtpRefusal> =>
+      engine.write(function* () {
+        const row = yield* pendingAccessRequest(requestId);
+        if ('refused' in row) return row;
+        const actor = approver.login;
+        const selfApproval = policy.checkApprover(row.email, approver);
+        if (selfApproval) {
+          yield* auditDecision('access_request.self_approval_refused', row, actor, null);
+          return selfApproval;
+        }
+        yield* issue(row, { by: actor, comment });
+        yield* auditDecision('access_request.approved', row, actor, comment);
+        yield* changed(requestId);
+        return yield* accessRequest(requestId);
+      }),
 
-    deny: (requestId: string, actor: string, comment: string | null): AccessRequestRow | OtpRefusal =>
-      db
-        .transaction(() => {
-          const row = pendingAccessRequest(requestId);
-          if ('refused' in row) return row;
-          if (!requests.markDenied(requestId, actor, comment)) return { refused: 'not_pending' } as const;
-          mail.enqueue('request-denied', deniedMail({ to: row.email, computerName: row.computerName, comment }, mailContext(row.locale)));
-          auditDecision('access_request.denied', row, actor, comment);
-          return accessRequest(requestId);
-        })
-        .immediate(),
+    deny: (requestId: string, actor: string, comment: string | null): Promise<AccessRequestRow | OtpRefusal> =>
+      engine.write(function* () {
+        const row = yield* pendingAccessRequest(requestId);
+        if ('refused' in row) return row;
+        if (!(yield* requests.markDenied(requestId, actor, comment))) return { refused: 'not_pending' } as const;
+        yield* mail.enqueue(
+          'request-denied',
+          deniedMail({ to: row.email, computerName: row.computerName, comment }, mailContext(row.locale)),
+        );
+        yield* auditDecision('access_request.denied', row, actor, comment);
+        yield* changed(requestId);
+        return yield* accessRequest(requestId);
+      }),
 
     /** "Generate Password": helpdesk issues an OTP without a request (not bound by the interval). */
     generate: (
       client: ClientRow,
       input: { osUser: string; email: string; comment: string | null },
       approver: { login: string; email: string },
-    ): { requestId: string; expiresAt: number } | OtpRefusal =>
-      db
-        .transaction(() => {
-          const actor = approver.login;
-          const refusal = policy.checkApprover(input.email, approver) ?? policy.checkEmailDomain(input.email);
-          if (refusal) return refusal;
-          const id = requests.insert({
-            clientId: client.id,
-            osUser: input.osUser,
-            email: input.email,
-            method: 'generated',
-            comment: input.comment,
-            decidedBy: actor,
-          });
-          const expiresAt = issue({
-            id,
-            clientId: client.id,
-            computerName: client.computerName,
-            osUser: input.osUser,
-            email: input.email,
-            locale: null,
-          });
-          audit.record({
-            type: 'otp.generated',
-            actor,
-            clientId: client.id,
-            computerName: client.computerName,
-            osUser: input.osUser,
-            email: input.email,
-            requestId: id,
-            detail: input.comment,
-          });
-          return { requestId: id, expiresAt };
-        })
-        .immediate(),
+    ): Promise<{ requestId: string; expiresAt: number } | OtpRefusal> =>
+      engine.write(function* () {
+        const actor = approver.login;
+        const refusal = policy.checkApprover(input.email, approver) ?? policy.checkEmailDomain(input.email);
+        if (refusal) return refusal;
+        const id = yield* requests.insert({
+          clientId: client.id,
+          osUser: input.osUser,
+          email: input.email,
+          method: 'generated',
+          comment: input.comment,
+          decidedBy: actor,
+        });
+        const expiresAt = yield* issue({
+          id,
+          clientId: client.id,
+          computerName: client.computerName,
+          osUser: input.osUser,
+          email: input.email,
+          locale: null,
+        });
+        yield* audit.record({
+          type: 'otp.generated',
+          actor,
+          clientId: client.id,
+          computerName: client.computerName,
+          osUser: input.osUser,
+          email: input.email,
+          requestId: id,
+          detail: input.comment,
+        });
+        return { requestId: id, expiresAt };
+      }),
   };
 }

@@ -26,19 +26,19 @@ async function auth(app: FastifyInstance) {
     if (!routeAuth || routeAuth.kind === 'none') return;
     const token = bearer(request);
     if (routeAuth.kind === 'client') {
-      const found = token ? app.clients.authenticate(token) : undefined;
-      if (!found) return;
+      const client = token ? await app.clients.authenticate(token) : undefined;
+      if (!client) return;
       // Each route names the tokens that may call it (a guard's token never stands in for a lock, a
       // lock's or a per-user token never mints tokens): refused before the body is even checked.
-      if (!clientCallers(routeAuth).includes(callerOf(found.client))) {
+      if (!clientCallers(routeAuth).includes(callerOf(client))) {
         throw new AppError(403, 'forbidden', 'This computer’s token cannot do this.');
       }
-      if (found.markSeen) await app.writes.run(found.markSeen);
-      request.identity = { kind: 'client', client: found.client };
+      request.identity = { kind: 'client', client };
       return;
     }
     const cookie = request.cookies[ADMIN_COOKIE];
-    const admin = token ? app.adminSessions.resolve(token) : cookie ? app.adminSessions.resolve(cookie) : undefined;
+    const sent = token ?? cookie;
+    const admin = sent === undefined ? undefined : await app.adminSessions.resolve(sent);
     if (admin) request.identity = { kind: 'admin', admin, viaCookie: !token };
   });
 

@@ -18,9 +18,9 @@ async function directory(app: FastifyInstance) {
     createLockDecisions({
       clock: app.clock,
       settings: app.settings,
-      sessions: app.sessions,
-      audit: app.audit,
-      writes: app.writes,
+      sessions: app.stores.sessions,
+      audit: app.stores.audit,
+      engine: app.engine,
       signingKey: app.signingKey,
       directory: dir,
       directoryTimeoutMs: config?.timeoutMs ?? DEFAULT_TIMEOUT_MS,

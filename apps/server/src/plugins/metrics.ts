@@ -17,7 +17,7 @@ async function metrics(app: FastifyInstance) {
     eventLoopDelayMs: () => app.memoryUsage().eventLoopDelay,
   });
   app.audit.follow((events) => m.audit(events));
-  app.writes.onGroup((size) => m.commitGroup(size));
+  app.writes?.onGroup((size) => m.commitGroup(size));
   // The route pattern, never the raw URL: ids in paths would make a series per request.
   app.addHook('onResponse', async (request, reply) => {
     m.request(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode);

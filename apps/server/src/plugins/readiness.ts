@@ -24,9 +24,8 @@ async function readiness(app: FastifyInstance) {
   app.decorate(
     'readiness',
     createReadiness({
-      db: app.db,
       clock: app.clock,
-      writes: app.writes,
+      probeWrite: (now) => app.settings.probe(now),
       mailBacklog: () => app.mail.backlog(),
       eventLoopDelayMs: () => app.memoryUsage().eventLoopDelay,
       maxEventLoopDelayMs: app.config.maxEventLoopDelayMs,

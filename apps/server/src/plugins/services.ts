@@ -5,29 +5,34 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
-import { openDatabase } from '../db/database.js';
+import { openDatabase, type Db } from '../db/database.js';
 import { claimDataDir } from '../db/data-dir-lock.js';
-import { createGroupCommit } from '../db/group-commit.js';
+import { createGroupCommit, type GroupCommit } from '../db/group-commit.js';
+import type { Engine } from '../db/engine.js';
+import { bind } from '../db/bind.js';
+import { createSqliteEngine } from '../db/sqlite-engine.js';
+import { createPostgresEngine } from '../db/postgres/engine.js';
+import { migratePostgres } from '../db/postgres/migrate.js';
+import { ConfigError } from '../config-error.js';
 import { SECRET_KEY_FILE, deriveKeys, loadOrCreateSecret, writeNewFileDurably } from '../crypto/secret-key.js';
 import { checkKeyFingerprints } from '../crypto/key-fingerprints.js';
 import { loadSigningKey } from '../crypto/signing-key.js';
+import { hashToken } from '../crypto/tokens.js';
 import { threadPool } from '../crypto/thread-pool.js';
-import { createSettingsStore } from '../settings/settings-store.js';
-import { createAuditLog } from '../audit/audit-log.js';
-import { createClientStore } from '../clients/client-store.js';
-import { createClientRemoval } from '../clients/client-removal.js';
-import { createUserTokens } from '../clients/user-tokens.js';
-import { createRequestStore } from '../otp/request-store.js';
-import { createLoginThrottle } from '../users/login-throttle.js';
+import { createSettings } from '../settings/settings-store.js';
+import { auditStore } from '../audit/audit-log.js';
+import { clientStore } from '../clients/client-store.js';
+import { createClientService } from '../clients/client-service.js';
+import { requestStore } from '../otp/request-store.js';
 import { createUserService } from '../users/user-service.js';
-import { createAdminSessions } from '../users/admin-sessions.js';
-import { createOtpService } from '../otp/otp-service.js';
-import { createLockoutStore } from '../otp/lockout-store.js';
+import { adminSessionStore, type AdminIdentity } from '../users/admin-sessions.js';
+import { REQUEST_CHANNEL, createOtpService } from '../otp/otp-service.js';
+import { lockoutStore } from '../otp/lockout-store.js';
 import { createRequestWatch } from '../otp/request-watch.js';
-import { createSessionStore } from '../sessions/session-store.js';
-import { createSessionRelock } from '../sessions/session-relock.js';
+import { sessionStore } from '../sessions/session-store.js';
+import { createSessionService } from '../sessions/session-service.js';
 import { createOfflineUnlocks } from '../offline/offline-unlocks.js';
-import { createActivityStore } from '../activity/activity-store.js';
+import { activityStore } from '../activity/activity-store.js';
 import { createMailQueue } from '../mail/mail-queue.js';
 import { createOutboxTransport, createSmtpTransport } from '../mail/mail-transport.js';
 
@@ -49,6 +54,30 @@ function loadEnrollmentKey(config: Config, announce: (line: string) => void): st
   return key;
 }
 
+/** The storage engine: SQLite in the data dir (the embedded default), or the shared PostgreSQL database. */
+async function openEngine(config: Config): Promise<{ engine: Engine; db?: Db; writes?: GroupCommit }> {
+  if (config.database) {
+    // Every node must accept the same Clients: a key made up by each node's first start would differ.
+    if (!config.enrollmentKey) {
+      throw new ConfigError(
+        'LATCHKEY_ENROLLMENT_KEY',
+        'must be set on PostgreSQL (or LATCHKEY_ENROLLMENT_KEY_FILE), the same on every node, so every node accepts the same Clients',
+      );
+    }
+    const engine = createPostgresEngine(config.database.url, { nodeName: config.nodeName, maxConnections: config.databasePoolSize });
+    try {
+      await migratePostgres(engine.sql);
+    } catch (err) {
+      await engine.close();
+      throw err;
+    }
+    return { engine };
+  }
+  const db = openDatabase(join(config.dataDir, 'latchkey.db'));
+  const writes = createGroupCommit(db);
+  return { engine: createSqliteEngine(db, writes), db, writes };
+}
+
 async function services(app: FastifyInstance, { config, clock, announce }: ServicesOptions) {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const releaseDataDir = claimDataDir(config.dataDir);
@@ -56,81 +85,127 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
   const keys = deriveKeys(secret);
   const { source: signingKeySource, ...signingKey } = loadSigningKey(config.dataDir, config.signingKey);
   threadPool.resize(config.threadPoolSize);
-  const db = openDatabase(join(config.dataDir, 'latchkey.db'));
+  let opened: Awaited<ReturnType<typeof openEngine>>;
   try {
-    checkKeyFingerprints(db, clock.now(), {
-      secret: { key: secret, source: config.secret ? 'LATCHKEY_SECRET (or LATCHKEY_SECRET_FILE)' : join(config.dataDir, SECRET_KEY_FILE) },
-      signing: { fingerprint: signingKey.fingerprint, source: signingKeySource },
-    });
+    opened = await openEngine(config);
   } catch (err) {
-    db.close();
     releaseDataDir();
     throw err;
   }
+  const { engine, db, writes } = opened;
+  const closeStorage = async () => {
+    await engine.close();
+    db?.close();
+    releaseDataDir();
+  };
+  try {
+    await engine.write(() =>
+      checkKeyFingerprints(clock.now(), {
+        secret: {
+          key: secret,
+          source: config.secret ? 'LATCHKEY_SECRET (or LATCHKEY_SECRET_FILE)' : join(config.dataDir, SECRET_KEY_FILE),
+        },
+        signing: { fingerprint: signingKey.fingerprint, source: signingKeySource },
+      }),
+    );
+  } catch (err) {
+    await closeStorage();
+    throw err;
+  }
 
-  const settings = createSettingsStore(db);
-  const audit = createAuditLog(db, clock);
-  const clients = createClientStore(db, clock);
-  const users = createUserService(db, clock, createLoginThrottle(db, clock));
+  // The stores, each the one writer of its tables; the services compose them, one write per action.
+  const audit = auditStore(clock);
+  const settings = await createSettings(engine, audit);
+  const clients = clientStore(clock);
+  const sessions = sessionStore(clock);
+  const requests = requestStore(clock, settings);
+  const lockouts = lockoutStore(clock);
+  const activity = activityStore(clock);
+  const adminSessions = adminSessionStore(clock, config.adminIdleSeconds * 1000, config.adminMaxSessionSeconds * 1000);
+  const users = createUserService({ engine, clock, audit, adminSessions });
   const transport = config.smtpUrl
     ? createSmtpTransport(config.smtpUrl, config.mailFrom, { ca: config.smtpCa })
     : createOutboxTransport(join(config.dataDir, 'outbox'), config.mailFrom, app.log);
-  const writes = createGroupCommit(db);
-  const mail = createMailQueue({ db, clock, sealKey: keys.seal, transport, logger: app.log, commit: writes.run });
-  const sessions = createSessionStore(db, clock);
-  const lockouts = createLockoutStore(db, clock);
+  const mail = createMailQueue({ engine, clock, sealKey: keys.seal, transport, logger: app.log });
   const otp = createOtpService({
-    db,
+    engine,
     clock,
     keys,
     settings,
     audit,
+    requests,
     mail,
     clients,
     sessions,
     lockouts,
-    staffEmails: users.staffEmails,
+    staffEmails: () => users.store.staffEmails(),
     consoleUrl: `${config.publicUrl}/console/`,
     timeZone: config.timeZone,
   });
+  const offlineUnlocks = createOfflineUnlocks({ engine, clock, sealKey: keys.seal, audit, settings, clients, sessions });
 
-  if (!users.hasAdmin()) {
+  if (!(await users.hasAdmin())) {
     const password = config.adminPassword ?? randomBytes(15).toString('base64url');
-    await users.create({ login: 'admin', password, email: config.adminEmail, role: 'admin' });
-    audit.record({ type: 'user.created', actor: 'system', detail: 'first start: admin' });
-    if (!config.adminPassword) announce(`Management Tool sign-in: login "admin", password "${password}" (change it in Users)`);
+    try {
+      await users.create(
+        { login: 'admin', password, email: config.adminEmail, role: 'admin' },
+        { actor: 'system', detail: 'first start: admin' },
+      );
+      if (!config.adminPassword) announce(`Management Tool sign-in: login "admin", password "${password}" (change it in Users)`);
+    } catch (err) {
+      // Another node starting on the same new database made it first.
+      if (!(err instanceof Error && 'code' in err && err.code === 'user_exists')) throw err;
+    }
   }
+
+  // Held status long-polls on this node hear a decision made on any node.
+  const requestWatch = createRequestWatch();
+  const listening = await engine.listen(
+    REQUEST_CHANNEL,
+    (requestId) => requestWatch.notify(requestId),
+    // Back after a lost connection: what was decided meanwhile was not heard, so every waiter looks again.
+    () => requestWatch.wakeAll(),
+  );
 
   app.decorate('config', config);
   app.decorate('clock', clock);
+  app.decorate('engine', engine);
   app.decorate('db', db);
   app.decorate('writes', writes);
+  app.decorate('stores', { audit, clients, sessions, requests, lockouts, activity, settings });
   app.decorate('enrollmentKey', loadEnrollmentKey(config, announce));
   app.decorate('settings', settings);
-  app.decorate('audit', audit);
-  app.decorate('clients', clients);
-  app.decorate('clientRemoval', createClientRemoval({ db, clients, requests: createRequestStore(db, clock, settings), sessions, audit }));
-  app.decorate('userTokens', createUserTokens({ db, clients, audit }));
+  app.decorate('audit', bind(engine, audit, ['list']));
+  app.decorate('clients', createClientService({ engine, clients, requests, sessions, audit, settings, offlineUnlocks }));
   app.decorate('users', users);
-  app.decorate('adminSessions', createAdminSessions(db, clock, config.adminIdleSeconds * 1000, config.adminMaxSessionSeconds * 1000));
+  app.decorate('adminSessions', {
+    idleTimeoutMs: adminSessions.idleTimeoutMs,
+    /** The session for a token, refreshed; undefined when unknown, idle too long or past its maximum age. */
+    async resolve(token: string): Promise<AdminIdentity | undefined> {
+      const { identity, refresh } = await engine.read(() => adminSessions.resolve(token));
+      if (refresh) await engine.write(() => adminSessions.refresh(hashToken(token), refresh));
+      return identity;
+    },
+  });
   app.decorate('otp', otp);
-  app.decorate('sessions', sessions);
-  app.decorate('sessionRelock', createSessionRelock({ db, sessions, audit }));
-  app.decorate('activity', createActivityStore(db, clock));
-  app.decorate('lockouts', lockouts);
+  app.decorate('sessions', createSessionService({ engine, sessions, activity, audit }));
   app.decorate('mail', mail);
-  app.decorate('offlineUnlocks', createOfflineUnlocks({ db, clock, sealKey: keys.seal, audit, settings }));
-  const requestWatch = createRequestWatch();
+  app.decorate('offlineUnlocks', offlineUnlocks);
   app.decorate('requestWatch', requestWatch);
   // Held status long-polls answer at once, so closing never waits for them.
   app.addHook('preClose', async () => requestWatch.wakeAll());
   app.decorate('signingKey', signingKey);
 
-  app.addHook('onReady', async () => mail.start());
+  app.addHook('onReady', async () => {
+    audit.started();
+    // One SQLite server owns its queue; nodes on PostgreSQL leave each other's leases alone.
+    await mail.start(engine.kind === 'sqlite');
+  });
   app.addHook('onClose', async () => {
     await mail.stop();
-    db.close();
-    releaseDataDir();
+    await listening.unlisten().catch(() => {});
+    await settings.close().catch(() => {});
+    await closeStorage();
   });
 }
 

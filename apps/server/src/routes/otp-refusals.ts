@@ -6,6 +6,16 @@ export function refusalError(refusal: OtpRefusal): AppError {
   switch (refusal.refused) {
     case 'not_found':
       return new AppError(404, 'not_found', `No such ${refusal.what}.`);
+    case 'session_ended':
+      return new AppError(
+        409,
+        'session_ended',
+        refusal.relocked ? 'This session was locked again: unlock it with a new one-time password.' : 'This session has ended.',
+      );
+    case 'events_outside_session':
+      return new AppError(400, 'invalid_request', 'An event is dated outside its session.');
+    case 'too_many_events':
+      return new AppError(400, 'invalid_request', 'This session has recorded too many events.');
     case 'not_pending':
       return new AppError(409, 'not_pending', 'This request is no longer waiting for a decision.');
     case 'not_resendable':

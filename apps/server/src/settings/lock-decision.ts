@@ -1,9 +1,9 @@
 import type { ExemptReason, LockDecision, LockDecisionBody } from '@latchkey/contracts';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.js';
-import type { AuditLog } from '../audit/audit-log.js';
+import type { AuditStore } from '../audit/audit-log.js';
 import type { ClientRow } from '../clients/client-store.js';
-import type { GroupCommit } from '../db/group-commit.js';
+import type { Engine } from '../db/engine.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import type { SigningKey } from '../crypto/signing-key.js';
 import { signVerdict } from '../crypto/verdicts.js';
@@ -26,14 +26,14 @@ export function createLockDecisions(deps: {
   clock: Clock;
   settings: SettingsStore;
   sessions: SessionStore;
-  audit: AuditLog;
-  writes: GroupCommit;
+  audit: AuditStore;
+  engine: Engine;
   signingKey: SigningKey;
   directory: Directory | undefined;
   directoryTimeoutMs: number;
   log: FastifyBaseLogger;
 }) {
-  const { clock, settings, sessions, audit, writes, signingKey, directory, log } = deps;
+  const { clock, settings, sessions, audit, engine, signingKey, directory, log } = deps;
   const cache = new Map<string, { at: number; answer: GroupMembership }>();
 
   /** Nested group membership, cached per account and group list; undefined when the directory did not answer in time. */
@@ -90,9 +90,9 @@ export function createLockDecisions(deps: {
     async decide(client: ClientRow, body: LockDecisionBody): Promise<LockDecision> {
       const exempt = await exemption(client, body);
       if (!exempt) return { lock: true, reason: 'required' };
-      const sessionId = await writes.run(() => {
-        const id = sessions.startExempt({ clientId: client.id, osUser: body.osUser, reason: exempt.reason });
-        audit.record({
+      const sessionId = await engine.write(function* () {
+        const id = yield* sessions.startExempt({ clientId: client.id, osUser: body.osUser, reason: exempt.reason });
+        yield* audit.record({
           type: 'session.exempt',
           clientId: client.id,
           computerName: client.computerName,

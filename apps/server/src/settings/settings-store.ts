@@ -1,50 +1,87 @@
 import { DEFAULT_SETTINGS, type Settings, type SettingsPatch } from '@latchkey/contracts';
-import type { Db } from '../db/database.js';
 import { AppError } from '../app-error.js';
+import { all, notify, run, sql, type Engine, type Work } from '../db/engine.js';
+import type { AuditStore } from '../audit/audit-log.js';
+import { describeSettingsChange } from './settings-words.js';
 
-export type SettingsStore = ReturnType<typeof createSettingsStore>;
+/** Told when the settings changed on any node: each node reads them again. */
+export const SETTINGS_CHANNEL = 'latchkey_settings';
 
-/**
- * System Settings, stored as JSON values by name; defaults fill whatever was never saved. They are
- * read on every request's hot path and change only through `update` in this process, so the
- * committed values are kept in memory and re-read after each update.
- */
-export function createSettingsStore(db: Db) {
-  const selectAll = db.prepare<[], { key: string; value: string }>('SELECT key, value FROM settings');
-  const upsert = db.prepare<[string, string]>(
-    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-  );
+const selectAll = sql<[], { key: string; value: string }>('SELECT key, value FROM settings');
+const upsert = sql<[string, string]>(
+  'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+);
+// A row that `load` ignores: rewriting it is the smallest real write there is (readiness), no table of its own needed.
+const PROBE_KEY = 'health.probe';
 
-  function read(): Readonly<Settings> {
-    const settings: Settings = { ...DEFAULT_SETTINGS };
-    for (const row of selectAll.all()) {
-      if (row.key in settings) (settings as Record<string, unknown>)[row.key] = JSON.parse(row.value);
-    }
-    return Object.freeze(settings);
-  }
-  let current = read();
-
-  const update = db.transaction((patch: SettingsPatch): void => {
-    for (const [key, value] of Object.entries(patch)) {
-      if (value !== undefined && key in DEFAULT_SETTINGS) upsert.run(key, JSON.stringify(value));
-    }
-  });
-
+/** The one writer of `settings`: System Settings as JSON values by name, and the readiness probe's row. */
+export function settingsStore() {
   return {
-    get: (): Readonly<Settings> => current,
-    /** Saves `patch`; 400 invalid_request when the result would be a combination no rule allows. */
-    update(patch: SettingsPatch): Readonly<Settings> {
-      const merged = { ...current, ...patch };
-      if (!merged.lockLocalLogons && !merged.lockRemoteLogons) {
-        throw new AppError(
-          400,
-          'invalid_request',
-          'Lock local logons and Lock remote logons cannot both be off: Latchkey would protect nothing. To leave computers unlocked, turn off "Allow the use of one-time passwords" for them instead.',
-        );
+    *load(): Work<Readonly<Settings>> {
+      const settings: Settings = { ...DEFAULT_SETTINGS };
+      for (const row of yield* all(selectAll)) {
+        if (row.key in settings) (settings as Record<string, unknown>)[row.key] = JSON.parse(row.value);
       }
-      update.immediate(patch);
-      current = read();
-      return current;
+      return Object.freeze(settings);
+    },
+    *save(patch: SettingsPatch): Work<void> {
+      for (const [key, value] of Object.entries(patch)) {
+        if (value !== undefined && key in DEFAULT_SETTINGS) yield* run(upsert, key, JSON.stringify(value));
+      }
+      yield* notify(SETTINGS_CHANNEL, '');
+    },
+    /** The readiness probe: a real write. */
+    *probe(now: number): Work<void> {
+      yield* run(upsert, PROBE_KEY, String(now));
     },
   };
 }
+
+export type SettingsService = Awaited<ReturnType<typeof createSettings>>;
+
+/**
+ * System Settings, defaults filling whatever was never saved. They are read on every request's hot
+ * path, so the committed values are kept in memory: read again after each change made here, and when
+ * another node says it changed them (LISTEN/NOTIFY; on SQLite the one process is every node).
+ */
+export async function createSettings(engine: Engine, audit: AuditStore) {
+  const store = settingsStore();
+  let current = await engine.read(() => store.load());
+  const reload = async () => {
+    current = await engine.read(() => store.load());
+  };
+  const listening = await engine.listen(
+    SETTINGS_CHANNEL,
+    () => void reload().catch(() => {}),
+    // After a reconnect: a change made meanwhile was not heard.
+    () => void reload().catch(() => {}),
+  );
+
+  return {
+    get: (): Readonly<Settings> => current,
+    /** Saves `patch`, audited as `actor`'s change; 400 invalid_request when the result would be a combination no rule allows. */
+    async update(patch: SettingsPatch, actor: string): Promise<Readonly<Settings>> {
+      await engine.write(function* () {
+        const before = yield* store.load();
+        const merged = { ...before, ...patch };
+        if (!merged.lockLocalLogons && !merged.lockRemoteLogons) {
+          throw new AppError(
+            400,
+            'invalid_request',
+            'Lock local logons and Lock remote logons cannot both be off: Latchkey would protect nothing. To leave computers unlocked, turn off "Allow the use of one-time passwords" for them instead.',
+          );
+        }
+        yield* store.save(patch);
+        yield* audit.record({ type: 'settings.changed', actor, detail: describeSettingsChange(before, yield* store.load()) });
+      });
+      await reload();
+      return current;
+    },
+    /** A real write (readiness). */
+    probe: (now: number): Promise<void> => engine.write(() => store.probe(now)),
+    close: () => listening.unlisten(),
+  };
+}
+
+/** What rules read: the current settings. */
+export type SettingsStore = Pick<SettingsService, 'get'>;

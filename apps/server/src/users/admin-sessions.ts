@@ -1,6 +1,6 @@
 import type { Role } from '@latchkey/contracts';
-import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
+import { get, run, sql, type Work } from '../db/engine.js';
 import { hashToken, newToken } from '../crypto/tokens.js';
 
 export interface AdminIdentity {
@@ -10,23 +10,27 @@ export interface AdminIdentity {
   tokenHash: Buffer;
 }
 
-export type AdminSessions = ReturnType<typeof createAdminSessions>;
+export type AdminSessionStore = ReturnType<typeof adminSessionStore>;
+
+const insert = sql<[Buffer, string, string, number, number]>(
+  'INSERT INTO admin_sessions (token_hash, login, csrf_token, created_at, last_used_at) VALUES (?, ?, ?, ?, ?)',
+);
+const select = sql<[Buffer], { login: string; role: Role; csrfToken: string; createdAt: number; lastUsedAt: number }>(
+  `SELECT s.login, u.role, s.csrf_token AS "csrfToken", s.created_at AS "createdAt", s.last_used_at AS "lastUsedAt"
+     FROM admin_sessions s JOIN users u ON u.login = s.login
+    WHERE s.token_hash = ?`,
+);
+const touch = sql<[number, Buffer]>('UPDATE admin_sessions SET last_used_at = ? WHERE token_hash = ?');
+const remove = sql<[Buffer]>('DELETE FROM admin_sessions WHERE token_hash = ?');
+const removeEnded = sql<[number, number]>('DELETE FROM admin_sessions WHERE last_used_at < ? OR created_at <= ?');
+const removeOfLogin = sql<[string]>('DELETE FROM admin_sessions WHERE login = ?');
 
 /**
- * Signed-in Management Tool users: a random token (stored hashed) with an idle timeout, and a
- * maximum age from sign-in that no amount of use extends (a polled page would otherwise keep one forever).
+ * The one writer of `admin_sessions`: signed-in Management Tool users, a random token (stored hashed)
+ * with an idle timeout, and a maximum age from sign-in that no amount of use extends (a polled page
+ * would otherwise keep one forever). In the database, so a session signed in on one node works on all.
  */
-export function createAdminSessions(db: Db, clock: Clock, idleTimeoutMs: number, maxSessionMs: number) {
-  const insert = db.prepare('INSERT INTO admin_sessions (token_hash, login, csrf_token, created_at, last_used_at) VALUES (?, ?, ?, ?, ?)');
-  const select = db.prepare<[Buffer], { login: string; role: Role; csrfToken: string; createdAt: number; lastUsedAt: number }>(
-    `SELECT s.login, u.role, s.csrf_token AS csrfToken, s.created_at AS createdAt, s.last_used_at AS lastUsedAt
-       FROM admin_sessions s JOIN users u ON u.login = s.login
-      WHERE s.token_hash = ?`,
-  );
-  const touch = db.prepare<[number, Buffer]>('UPDATE admin_sessions SET last_used_at = ? WHERE token_hash = ?');
-  const remove = db.prepare<[Buffer]>('DELETE FROM admin_sessions WHERE token_hash = ?');
-  const removeEnded = db.prepare<[number, number]>('DELETE FROM admin_sessions WHERE last_used_at < ? OR created_at <= ?');
-
+export function adminSessionStore(clock: Clock, idleTimeoutMs: number, maxSessionMs: number) {
   // Refreshing "last used" is a durable write (an fsync); once per 1/20 of the idle timeout (at most a
   // minute) is enough, and a session then ends at most that much before the full idle time.
   const touchEveryMs = Math.min(60_000, Math.floor(idleTimeoutMs / 20));
@@ -34,29 +38,37 @@ export function createAdminSessions(db: Db, clock: Clock, idleTimeoutMs: number,
   return {
     idleTimeoutMs,
     maxSessionMs,
-    create(login: string): { token: string; csrfToken: string } {
+    *create(login: string): Work<{ token: string; csrfToken: string }> {
       const token = newToken();
       const csrfToken = newToken();
       const now = clock.now();
-      removeEnded.run(now - idleTimeoutMs, now - maxSessionMs);
-      insert.run(hashToken(token), login, csrfToken, now, now);
+      yield* run(removeEnded, now - idleTimeoutMs, now - maxSessionMs);
+      yield* run(insert, hashToken(token), login, csrfToken, now, now);
       return { token, csrfToken };
     },
-    /** The session for a token, refreshed; undefined when unknown, idle too long or past its maximum age. */
-    resolve(token: string): AdminIdentity | undefined {
+    /**
+     * The session for a token; undefined when unknown, idle too long or past its maximum age. A read:
+     * `refresh` is the write it asks for, when "last used" is due or the session is over.
+     */
+    *resolve(token: string): Work<{ identity: AdminIdentity | undefined; refresh: 'touch' | 'remove' | undefined }> {
       const tokenHash = hashToken(token);
-      const row = select.get(tokenHash);
-      if (!row) return undefined;
+      const row = yield* get(select, tokenHash);
+      if (!row) return { identity: undefined, refresh: undefined };
       const now = clock.now();
-      if (now - row.lastUsedAt > idleTimeoutMs || now - row.createdAt >= maxSessionMs) {
-        remove.run(tokenHash);
-        return undefined;
-      }
-      if (now - row.lastUsedAt >= touchEveryMs) touch.run(now, tokenHash);
-      return { login: row.login, role: row.role, csrfToken: row.csrfToken, tokenHash };
+      if (now - row.lastUsedAt > idleTimeoutMs || now - row.createdAt >= maxSessionMs) return { identity: undefined, refresh: 'remove' };
+      const identity = { login: row.login, role: row.role, csrfToken: row.csrfToken, tokenHash };
+      return { identity, refresh: now - row.lastUsedAt >= touchEveryMs ? 'touch' : undefined };
     },
-    end(tokenHash: Buffer): void {
-      remove.run(tokenHash);
+    *refresh(tokenHash: Buffer, what: 'touch' | 'remove'): Work<void> {
+      if (what === 'touch') yield* run(touch, clock.now(), tokenHash);
+      else yield* run(remove, tokenHash);
+    },
+    *end(tokenHash: Buffer): Work<void> {
+      yield* run(remove, tokenHash);
+    },
+    /** Every session of a login ends (its password or role changed). */
+    *endAllOf(login: string): Work<void> {
+      yield* run(removeOfLogin, login);
     },
   };
 }

@@ -1,7 +1,5 @@
-import type { Db } from '../db/database.js';
 import type { Clock } from '../clock.js';
 import { get, run, sql, type Work } from '../db/engine.js';
-import { runNow } from '../db/sqlite-engine.js';
 
 /** Failures allowed before the backoff starts. */
 const FREE_FAILURES = 5;
@@ -16,7 +14,6 @@ const FORGET_AFTER_MS = 24 * 60 * 60_000;
  */
 export type LoginSource = { kind: 'address'; address: string } | { kind: 'client'; clientId: string };
 
-export type LoginThrottle = ReturnType<typeof createLoginThrottle>;
 export type LoginThrottleStore = ReturnType<typeof loginThrottleStore>;
 
 const select = sql<[string, string], { failures: number; lastFailedAt: number; lockedUntil: number }>(
@@ -71,18 +68,5 @@ export function loginThrottleStore(clock: Clock) {
     *recordSuccess(login: string, source: LoginSource): Work<void> {
       yield* run(remove, loginKey(login), sourceKey(source));
     },
-  };
-}
-
-/**
- * The throttle as today's synchronous SQLite callers use it (user-service), on the same store:
- * until the service layer calls `engine.write`/`engine.read`, each method runs at once on `db`.
- */
-export function createLoginThrottle(db: Db, clock: Clock) {
-  const store = loginThrottleStore(clock);
-  return {
-    lockedForSeconds: (login: string, source: LoginSource): number => runNow(db, store.lockedForSeconds(login, source)),
-    recordFailure: (login: string, source: LoginSource): void => runNow(db, store.recordFailure(login, source)),
-    recordSuccess: (login: string, source: LoginSource): void => runNow(db, store.recordSuccess(login, source)),
   };
 }

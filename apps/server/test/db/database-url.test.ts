@@ -66,7 +66,7 @@ describe('LATCHKEY_DATABASE_URL', () => {
     }
   });
 
-  it('stops the built server at start with one line: PostgreSQL is not complete in this build', () => {
+  it('stops the built server on PostgreSQL without a shared enrollment key, with one line and before connecting', () => {
     const entry = fileURLToPath(new URL('../../dist/server.js', import.meta.url));
     const dir = mkdtempSync(join(tmpdir(), 'latchkey-dburl-'));
     try {
@@ -81,9 +81,11 @@ describe('LATCHKEY_DATABASE_URL', () => {
       });
       expect(run.status).toBe(78);
       expect(run.stdout).toBe('');
+      // A key each node made up at its first start would differ: Clients enrolled on one node would be refused on another.
       expect(run.stderr.trim().split('\n')).toEqual([
-        'latchkey: PostgreSQL support is not complete in this build: unset LATCHKEY_DATABASE_URL to run on SQLite (docs/operations.md, High availability)',
+        'latchkey: LATCHKEY_ENROLLMENT_KEY: must be set on PostgreSQL (or LATCHKEY_ENROLLMENT_KEY_FILE), the same on every node, so every node accepts the same Clients',
       ]);
+      expect(run.stderr).not.toContain(':pw@');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

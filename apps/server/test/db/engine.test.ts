@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { all, get, notify, numberPlaceholders, run, sql, type Engine } from '../../src/db/engine.js';
-import { claimDueMail } from '../../src/db/mail-claim.js';
+import { claimDueMail } from '../../src/mail/mail-queue.js';
 import { ENGINES, postgresCluster, useEngine } from '../support/engines.js';
 
 const insertSetting = sql<[string, string]>('INSERT INTO settings (key, value) VALUES (?, ?)');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { declaredStatements } from '../../src/db/engine.js';
 // Written for several nodes and not yet used by the app (issue 20): its statements are checked too.
-import '../../src/db/mail-claim.js';
+import '../../src/mail/mail-queue.js';
 import { buildTestApp, type TestApp } from '../helper.js';
 
 // Tables that grow with use: a year of logons is millions of rows. A statement that reads one of

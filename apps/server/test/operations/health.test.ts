@@ -22,7 +22,7 @@ describe('GET /api/v1/health as readiness', () => {
 
   it('answers 503 naming the database when it refuses writes, and 200 again once it takes them', async () => {
     // SQLite itself refuses every write on this connection (SQLITE_READONLY), as on a read-only filesystem.
-    t.app.db.pragma('query_only = ON');
+    t.app.db!.pragma('query_only = ON');
     // The probe runs at most once a second; let the last one age out.
     await new Promise((r) => setTimeout(r, 1100));
     const res = await health();
@@ -34,7 +34,7 @@ describe('GET /api/v1/health as readiness', () => {
     expect(body.checks.find((c: { name: string }) => c.name === 'database')).toMatchObject({ ok: false, detail: expect.any(String) });
     expect(res.body).not.toMatch(/SQLITE|readonly|query_only/i);
 
-    t.app.db.pragma('query_only = OFF');
+    t.app.db!.pragma('query_only = OFF');
     await new Promise((r) => setTimeout(r, 1100));
     await ready();
   });

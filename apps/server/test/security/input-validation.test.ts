@@ -89,14 +89,14 @@ describe('bad input', () => {
 
 describe('errors', () => {
   it('hides the detail of an unexpected error behind a generic 500', async () => {
-    t.app.db.exec('ALTER TABLE clients RENAME TO clients_moved');
+    t.app.db!.exec('ALTER TABLE clients RENAME TO clients_moved');
     try {
       const res = await t.app.inject({ method: 'GET', url: '/api/v1/client/policy', headers: bearer(clientToken) });
       expect(res.statusCode).toBe(500);
       expect(res.json()).toEqual({ error: { code: 'internal_error', message: 'Something went wrong on the server. Try again.' } });
       expect(res.body).not.toMatch(/clients|SQLITE|stack/i);
     } finally {
-      t.app.db.exec('ALTER TABLE clients_moved RENAME TO clients');
+      t.app.db!.exec('ALTER TABLE clients_moved RENAME TO clients');
     }
   });
 });

@@ -5,10 +5,9 @@ import {
   isValidLoginName,
   LoginNameSchema,
   NEW_PASSWORD_MIN_LENGTH,
-  routes,
   type Role,
 } from '@latchkey/contracts';
-import { api } from '../../api';
+import { createUser } from '../../data/users';
 import { Field, described } from '../../components/field';
 import { useAction, useForm } from '../../components/use-form';
 import { FormActions } from '../../components/form-actions';
@@ -41,7 +40,7 @@ export function CreateUser({ onCreated, say }: { onCreated: () => void; say: Say
     };
     await run(
       async () => {
-        const user = await api(routes.createUser, { body });
+        const user = await createUser(body);
         return `Created ${user.login} (${user.role}).`;
       },
       () => {

@@ -1,5 +1,4 @@
-import { routes } from '@latchkey/contracts';
-import { api } from '../../api';
+import { deleteUser } from '../../data/users';
 import { CancelButton } from '../../components/inline-form';
 import type { RowForm } from '../users/user-fields';
 
@@ -17,7 +16,7 @@ export function DeleteUserConfirm({ user, busy, run, close, self }: RowForm & { 
         disabled={busy}
         onClick={() =>
           void run(async () => {
-            await api(routes.deleteUser, { params: { login: user.login } });
+            await deleteUser(user.login);
             return `Deleted ${user.login}.`;
           })
         }

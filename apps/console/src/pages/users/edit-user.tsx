@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { isValidEmail, routes, type Role } from '@latchkey/contracts';
-import { api } from '../../api';
+import { isValidEmail, type Role } from '@latchkey/contracts';
+import { updateUser } from '../../data/users';
 import { Field, described } from '../../components/field';
 import { InlineForm } from '../../components/inline-form';
 import { ACCOUNTS_HINT, RoleSelect, parseAccounts, type RowForm } from '../users/user-fields';
@@ -28,7 +28,7 @@ export function EditUserForm({ user, base, busy, run, close, onUnchanged }: RowF
     };
     if (Object.keys(body).length === 0) return onUnchanged();
     void run(async () => {
-      await api(routes.updateUser, { params: { login: user.login }, body });
+      await updateUser(user.login, body);
       return `Saved the changes to ${user.login}.`;
     });
   };

@@ -1,8 +1,6 @@
 import { useState } from 'preact/hooks';
-import { routes } from '@latchkey/contracts';
-import { api } from '../../api';
 import { useNow } from '../../hooks';
-import { useAsync } from '../../data/use-async';
+import { useUsers } from '../../data/users';
 import { Notice } from '../../components/states';
 import { DataTable, DataView } from '../../components/data-view';
 import { Time } from '../../components/time';
@@ -13,7 +11,7 @@ import { CreateUser } from '../users/create-user';
 const COLUMNS = ['Login', 'Email', 'Role', 'Windows accounts', 'Created', 'Actions'];
 
 export function UsersPage({ self }: { self: string }) {
-  const users = useAsync((signal) => api(routes.listUsers, {}, signal), []);
+  const users = useUsers();
   const now = useNow();
   const [notice, setNotice] = useState<{ text: string; ok: boolean } | undefined>(undefined);
   const say: Say = (text, ok) => setNotice({ text, ok });

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { NEW_PASSWORD_MIN_LENGTH, routes } from '@latchkey/contracts';
-import { api } from '../../api';
+import { NEW_PASSWORD_MIN_LENGTH } from '@latchkey/contracts';
+import { updateUser } from '../../data/users';
 import { Field, described } from '../../components/field';
 import { InlineForm } from '../../components/inline-form';
 import type { RowForm } from '../users/user-fields';
@@ -15,7 +15,7 @@ export function ResetPasswordForm({ user, base, busy, run, close }: RowForm) {
     if (password.length < NEW_PASSWORD_MIN_LENGTH) return setError(`Use at least ${NEW_PASSWORD_MIN_LENGTH} characters.`);
     setError(undefined);
     void run(async () => {
-      await api(routes.updateUser, { params: { login: user.login }, body: { password } });
+      await updateUser(user.login, { password });
       return `The password of ${user.login} was reset.`;
     });
   };

@@ -85,7 +85,3 @@ export function parseDatabaseUrl(raw: string, variable = 'LATCHKEY_DATABASE_URL'
     redacted: raw.trim().replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/, '$1:***@'),
   };
 }
-
-/** What the server says, and exits with, while it cannot yet run on PostgreSQL (issue 20 is in progress). */
-export const POSTGRES_NOT_COMPLETE =
-  'PostgreSQL support is not complete in this build: unset LATCHKEY_DATABASE_URL to run on SQLite (docs/operations.md, High availability)';

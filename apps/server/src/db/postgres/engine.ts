@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
-import { driveAsync, positionalParams, type Engine, type Op, type Work, type WriteOptions } from '../engine.js';
+import { driveAsync, positionalParams, runAfterCommit, type Engine, type Op, type Work, type WriteOptions } from '../engine.js';
 
 /** SQLSTATEs after which a transaction may simply run again: serialization_failure, deadlock_detected. */
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -41,8 +41,12 @@ export function createPostgresEngine(url: string, options: PostgresEngineOptions
   });
 
   const answerOn =
-    (conn: postgres.Sql | postgres.TransactionSql) =>
+    (conn: postgres.Sql | postgres.TransactionSql, after: (() => void)[]) =>
     async (op: Op): Promise<unknown> => {
+      if (op.kind === 'after') {
+        after.push(op.fn);
+        return undefined;
+      }
       if (op.kind === 'notify') {
         // Delivered when the transaction commits, never when it rolls back.
         await conn.unsafe('SELECT pg_notify($1, $2)', [op.channel, op.payload], { prepare: true });
@@ -67,7 +71,11 @@ export function createPostgresEngine(url: string, options: PostgresEngineOptions
       const isolation = writeOptions?.isolation === 'read-committed' ? 'isolation level read committed' : 'isolation level serializable';
       for (let run = 1; ; run++) {
         try {
-          return (await sql.begin(isolation, (tx) => driveAsync(work(), answerOn(tx)))) as T;
+          // Collected anew by each run: only the run that committed has its callbacks run.
+          const after: (() => void)[] = [];
+          const value = (await sql.begin(isolation, (tx) => driveAsync(work(), answerOn(tx, after)))) as T;
+          runAfterCommit(after);
+          return value;
         } catch (err) {
           if (run >= MAX_RUNS || !RETRYABLE.has((err as { code?: string }).code ?? '')) throw err;
           // Conflicting writers all ran to the end: start again after a short, spread-out pause.
@@ -75,7 +83,12 @@ export function createPostgresEngine(url: string, options: PostgresEngineOptions
         }
       }
     },
-    read: (work) => driveAsync(work(), answerOn(sql)),
+    async read(work) {
+      const after: (() => void)[] = [];
+      const value = await driveAsync(work(), answerOn(sql, after));
+      runAfterCommit(after);
+      return value;
+    },
     async notify(channel, payload) {
       await sql.notify(channel, payload);
     },

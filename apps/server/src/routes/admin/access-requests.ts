@@ -13,9 +13,9 @@ export default async function accessRequestRoutes(app: TypedApp) {
     now: () => app.clock.now(),
   });
   /** The acting staff member and their own mailbox, which they may not send an OTP to. */
-  const approverOf = (request: Parameters<typeof adminOf>[0]) => {
+  const approverOf = async (request: Parameters<typeof adminOf>[0]) => {
     const { login } = adminOf(request);
-    return { login, email: app.users.get(login)?.email ?? '' };
+    return { login, email: (await app.users.get(login))?.email ?? '' };
   };
   const one = async (request: Parameters<typeof withContext>[0][number]) => (await withContext([request]))[0]!;
 
@@ -26,43 +26,38 @@ export default async function accessRequestRoutes(app: TypedApp) {
       if (reference !== undefined) {
         // What the user read out on the phone: that one request, or none (a typo finds nothing, never another's).
         const normalised = normaliseRequestReference(reference);
-        const found = normalised === null ? undefined : app.otp.findByReference(normalised);
+        const found = normalised === null ? undefined : await app.otp.findByReference(normalised);
         const rows = found && (!status || found.status === status) ? [found] : [];
         reply.header(ACCESS_REQUESTS_TOTAL_HEADER, String(rows.length));
         return withContext(rows);
       }
       const query = status ? { status } : {};
-      reply.header(ACCESS_REQUESTS_TOTAL_HEADER, String(app.otp.countAccessRequests(query)));
-      return withContext(app.otp.listAccessRequests({ ...query, limit: Math.min(Number(limit ?? 200), 1000) }));
+      reply.header(ACCESS_REQUESTS_TOTAL_HEADER, String(await app.otp.countAccessRequests(query)));
+      return withContext(await app.otp.listAccessRequests({ ...query, limit: Math.min(Number(limit ?? 200), 1000) }));
     },
   });
 
   app.route({
     ...routeOptions(routes.approveAccessRequest),
-    handler: async (request) => {
-      return one(
-        app.requestWatch.tell(unlessRefused(app.otp.approve(request.params.requestId, approverOf(request), request.body.comment ?? null))),
-      );
-    },
+    handler: async (request) =>
+      one(unlessRefused(await app.otp.approve(request.params.requestId, await approverOf(request), request.body.comment ?? null))),
   });
 
   app.route({
     ...routeOptions(routes.denyAccessRequest),
     handler: async (request) =>
-      one(
-        app.requestWatch.tell(unlessRefused(app.otp.deny(request.params.requestId, adminOf(request).login, request.body.comment ?? null))),
-      ),
+      one(unlessRefused(await app.otp.deny(request.params.requestId, adminOf(request).login, request.body.comment ?? null))),
   });
 
   app.route({
     ...routeOptions(routes.generateOtp),
     handler: async (request, reply) => {
       const { clientId, osUser, email, comment } = request.body;
-      const client = app.clients.get(clientId);
+      const client = await app.clients.get(clientId);
       if (!client) throw new AppError(404, 'not_found', 'The Client was not found.');
       if (!client.allowOtp) throw new AppError(403, 'otp_not_allowed', 'One-time passwords are not allowed on this computer.');
-      const approver = approverOf(request);
-      const generated = await app.writes.run(() => app.otp.generate(client, { osUser, email, comment: comment ?? null }, approver));
+      const approver = await approverOf(request);
+      const generated = await app.otp.generate(client, { osUser, email, comment: comment ?? null }, approver);
       return reply.code(201).send(unlessRefused(generated));
     },
   });

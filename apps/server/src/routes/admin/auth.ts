@@ -12,20 +12,15 @@ export default async function adminAuthRoutes(app: TypedApp) {
     ...routeOptions(routes.adminLogin),
     handler: async (request, reply) => {
       const { login, password } = request.body;
-      let user;
-      try {
-        user = await app.users.authenticate(login, password, { kind: 'address', address: request.ip });
-      } catch (err) {
-        if (err instanceof AppError)
-          app.audit.record({ type: 'admin.login_failed', actor: login, detail: `${err.code} from ${request.ip}` });
-        throw err;
-      }
-      if (user.role === 'user') {
-        app.audit.record({ type: 'admin.login_failed', actor: user.login, detail: 'role user has no Management Tool access' });
-        throw new AppError(403, 'forbidden', 'Your account cannot use the Management Tool.');
-      }
-      const { token, csrfToken } = app.adminSessions.create(user.login);
-      app.audit.record({ type: 'admin.login', actor: user.login, detail: `from ${request.ip}` });
+      const user = await app.users.authenticate(login, password, { kind: 'address', address: request.ip }, (outcome) =>
+        outcome instanceof AppError
+          ? { type: 'admin.login_failed', actor: login, detail: `${outcome.code} from ${request.ip}` }
+          : outcome.role === 'user'
+            ? { type: 'admin.login_failed', actor: outcome.login, detail: 'role user has no Management Tool access' }
+            : undefined,
+      );
+      if (user.role === 'user') throw new AppError(403, 'forbidden', 'Your account cannot use the Management Tool.');
+      const { token, csrfToken } = await app.users.openConsoleSession(user.login, request.ip);
       reply.setCookie(ADMIN_COOKIE, token, {
         httpOnly: true,
         sameSite: 'strict',
@@ -50,8 +45,7 @@ export default async function adminAuthRoutes(app: TypedApp) {
     ...routeOptions(routes.adminLogout),
     handler: async (request, reply) => {
       const admin = adminOf(request);
-      app.adminSessions.end(admin.tokenHash);
-      app.audit.record({ type: 'admin.logout', actor: admin.login });
+      await app.users.closeConsoleSession(admin);
       reply.clearCookie(ADMIN_COOKIE, { path: '/api/v1/admin' });
       return reply.code(204).send(null);
     },

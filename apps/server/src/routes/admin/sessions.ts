@@ -10,21 +10,20 @@ export default async function adminSessionRoutes(app: TypedApp) {
       const now = app.clock.now();
       const stateOf = (s: { endedAt: number | null; lastSeenAt: number }): SessionState =>
         s.endedAt !== null ? 'ended' : now - s.lastSeenAt > NOT_RESPONDING_AFTER_MS ? 'not_responding' : 'active';
-      return app.sessions
-        .list({
-          ...(q.q ? { q: q.q } : {}),
-          ...(q.active === undefined ? {} : { active: q.active === 'true' }),
-          limit: Math.min(Number(q.limit ?? 100), 500),
-          offset: Number(q.offset ?? 0),
-        })
-        .map((s) => ({ ...s, state: stateOf(s) }));
+      const sessions = await app.sessions.list({
+        ...(q.q ? { q: q.q } : {}),
+        ...(q.active === undefined ? {} : { active: q.active === 'true' }),
+        limit: Math.min(Number(q.limit ?? 100), 500),
+        offset: Number(q.offset ?? 0),
+      });
+      return sessions.map((s) => ({ ...s, state: stateOf(s) }));
     },
   });
 
   app.route({
     ...routeOptions(routes.listSessionEvents),
     handler: async (request) => {
-      const events = app.activity.list(request.params.sessionId);
+      const events = await app.sessions.activity(request.params.sessionId);
       if (!events) throw notFound('The session');
       return events;
     },

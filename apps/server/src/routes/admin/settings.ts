@@ -1,7 +1,6 @@
 import { routes } from '@latchkey/contracts';
 import { routeOptions, type TypedApp } from '../route-options.js';
 import { adminOf } from '../identity.js';
-import { describeSettingsChange } from '../../settings/settings-words.js';
 import { AppError } from '../../app-error.js';
 
 export default async function settingsRoutes(app: TypedApp) {
@@ -18,10 +17,7 @@ export default async function settingsRoutes(app: TypedApp) {
           'No directory is configured on this server (LATCHKEY_LDAP_URL), so one-time passwords cannot be sent to directory users.',
         );
       }
-      const before = app.settings.get();
-      const after = app.settings.update(request.body);
-      app.audit.record({ type: 'settings.changed', actor: adminOf(request).login, detail: describeSettingsChange(before, after) });
-      return after;
+      return app.settings.update(request.body, adminOf(request).login);
     },
   });
 }

@@ -9,14 +9,6 @@ import { clientFor, clientOf } from '../identity.js';
  */
 export const UNLOCKED_SEEN_WITHIN_MS = 5 * 60_000;
 
-const REASON_TEXT = {
-  missing: 'the answer had no verdict',
-  invalid_signature: 'the verdict did not verify against the pinned server key (forged, replayed or signed by another key)',
-  stale: 'the verdict was signed outside the allowed time window',
-  no_pinned_key: 'the Client knows no server key to check the verdict with',
-  key_mismatch: 'the enroll answer named a server key other than the pinned one',
-} as const;
-
 export default async function verdictRoutes(app: TypedApp) {
   app.route({
     ...routeOptions(routes.reportVerdictFailures),
@@ -24,21 +16,7 @@ export default async function verdictRoutes(app: TypedApp) {
       const client = clientOf(request);
       // A per-user token reports its own osUser's refusals only (403 os_user_mismatch otherwise).
       for (const failure of request.body.failures) clientFor(request, failure.osUser);
-      await app.writes.run(() => {
-        for (const failure of request.body.failures) {
-          // The session named by a refused answer is not one the person got into: end it.
-          const ended = failure.sessionId !== undefined && app.sessions.endIfOwned(client, failure.sessionId);
-          app.audit.record({
-            type: 'client.verdict_failed',
-            clientId: client.id,
-            computerName: client.computerName,
-            osUser: failure.osUser,
-            detail:
-              `${REASON_TEXT[failure.reason]}; the desktop stayed locked (reported for ${new Date(failure.at).toISOString()})` +
-              (ended ? `; session ${failure.sessionId} ended` : ''),
-          });
-        }
-      });
+      await app.sessions.reportVerdictFailures(client, request.body.failures);
       return reply.code(204).send(null);
     },
   });
@@ -48,7 +26,7 @@ export default async function verdictRoutes(app: TypedApp) {
     handler: async (request) => {
       const client = clientOf(request);
       const time = app.clock.now();
-      const sessions = app.sessions.unlockedOn(client.computerName, time - UNLOCKED_SEEN_WITHIN_MS);
+      const sessions = await app.sessions.unlockedOn(client.computerName, time - UNLOCKED_SEEN_WITHIN_MS);
       const { nonce } = request.query;
       const fields = { clientId: client.id, computerName: client.computerName, nonce, time, sessions };
       return { ...fields, signature: await app.signingKey.sign(unlockedSessionsMessage(fields)) };

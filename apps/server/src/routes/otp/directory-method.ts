@@ -22,7 +22,7 @@ export async function resolveDirectoryEmail(app: FastifyInstance, client: Client
   const unavailable = new AppError(503, 'directory_unavailable', `The directory cannot be reached right now. ${EMERGENCY_HINT}`);
 
   if (!app.directory) {
-    audit('directory not configured (LATCHKEY_LDAP_URL unset)');
+    await audit('directory not configured (LATCHKEY_LDAP_URL unset)');
     throw unavailable;
   }
   let result: DirectoryLookup;
@@ -31,13 +31,13 @@ export async function resolveDirectoryEmail(app: FastifyInstance, client: Client
   } catch (err) {
     if (!(err instanceof DirectoryUnavailableError)) throw err;
     app.log.warn({ reason: err.message }, 'directory unavailable');
-    audit(`directory unavailable: ${err.message}`);
+    await audit(`directory unavailable: ${err.message}`);
     throw unavailable;
   }
   if (result.kind === 'found') {
-    audit(`found ${result.dn}`, result.email);
+    await audit(`found ${result.dn}`, result.email);
     return result.email;
   }
-  audit(result.kind === 'ambiguous' ? `ambiguous: ${result.count} entries matched` : result.kind.replace('_', ' '));
+  await audit(result.kind === 'ambiguous' ? `ambiguous: ${result.count} entries matched` : result.kind.replace('_', ' '));
   throw REFUSALS[result.kind];
 }

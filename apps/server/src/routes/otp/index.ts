@@ -19,29 +19,13 @@ const methodNotAllowed = (what: string) =>
 export default async function otpRoutes(app: TypedApp) {
   async function internalUser(client: ClientRow, body: OtpRequestBody): Promise<AuthenticatedUser> {
     if (!body.login || !body.password) throw new AppError(400, 'invalid_request', 'Enter your login name and password.');
-    try {
-      const user = await app.users.authenticate(body.login, body.password, { kind: 'client', clientId: client.id });
-      app.audit.record({
-        type: 'internal_user.lookup',
-        clientId: client.id,
-        computerName: client.computerName,
-        osUser: body.osUser,
-        email: user.email,
-        detail: `found ${user.login}`,
-      });
-      return user;
-    } catch (err) {
-      if (err instanceof AppError) {
-        app.audit.record({
-          type: 'internal_user.lookup',
-          clientId: client.id,
-          computerName: client.computerName,
-          osUser: body.osUser,
-          detail: `${err.code} for login ${body.login}`,
-        });
-      }
-      throw err;
-    }
+    const where = { type: 'internal_user.lookup', clientId: client.id, computerName: client.computerName, osUser: body.osUser } as const;
+    const login = body.login;
+    return app.users.authenticate(login, body.password, { kind: 'client', clientId: client.id }, (outcome) =>
+      outcome instanceof AppError
+        ? { ...where, detail: `${outcome.code} for login ${login}` }
+        : { ...where, email: outcome.email, detail: `found ${outcome.login}` },
+    );
   }
 
   app.route({
@@ -57,7 +41,7 @@ export default async function otpRoutes(app: TypedApp) {
           throw methodNotAllowed('Requesting by email address');
         }
         if (!body.email) throw new AppError(400, 'invalid_request', 'Enter your email address.');
-        const state = app.otp.requestApproval(client, {
+        const state = await app.otp.requestApproval(client, {
           osUser: body.osUser,
           email: body.email,
           method: body.method,
@@ -72,7 +56,7 @@ export default async function otpRoutes(app: TypedApp) {
         const email = await resolveDirectoryEmail(app, client, body.osUser);
         return reply.code(201).send(
           unlessRefused(
-            app.otp.issueNow(client, {
+            await app.otp.issueNow(client, {
               osUser: body.osUser,
               email,
               method: 'directory',
@@ -86,7 +70,7 @@ export default async function otpRoutes(app: TypedApp) {
       const user = await internalUser(client, body);
       return reply.code(201).send(
         unlessRefused(
-          app.otp.issueNow(client, {
+          await app.otp.issueNow(client, {
             osUser: body.osUser,
             email: user.email,
             method: 'internal',
@@ -104,23 +88,24 @@ export default async function otpRoutes(app: TypedApp) {
     handler: async (request, reply) => {
       const holder = clientOf(request);
       const { requestId } = request.params;
-      const now = unlessRefused(app.otp.getState(holder, requestId));
+      const now = unlessRefused(await app.otp.getState(holder, requestId));
       // Long-poll: a request waiting for a person is answered when it is decided (or after waitSeconds).
       const waitSeconds = Math.min(Number(request.query.waitSeconds ?? 0), MAX_STATUS_WAIT_SECONDS);
       if (now.status !== 'pending' || waitSeconds === 0) return now;
       await app.requestWatch.wait(requestId, waitSeconds * 1000, reply.raw);
-      return unlessRefused(app.otp.getState(holder, requestId));
+      return unlessRefused(await app.otp.getState(holder, requestId));
     },
   });
 
   app.route({
     ...routeOptions(routes.cancelOtpRequest),
-    handler: async (request) => app.requestWatch.tell(unlessRefused(app.otp.cancel(clientOf(request), request.params.requestId))),
+    handler: async (request) => unlessRefused(await app.otp.cancel(clientOf(request), request.params.requestId)),
   });
 
   app.route({
     ...routeOptions(routes.resendOtp),
-    handler: async (request, reply) => reply.code(202).send(unlessRefused(app.otp.resend(clientOf(request), request.params.requestId))),
+    handler: async (request, reply) =>
+      reply.code(202).send(unlessRefused(await app.otp.resend(clientOf(request), request.params.requestId))),
   });
 
   app.route({
@@ -129,7 +114,7 @@ export default async function otpRoutes(app: TypedApp) {
       const client = clientOf(request);
       // A per-user token naming another osUser fails as every failed verify does (no query spent on it).
       if (!actsFor(client, request.body.osUser)) throw accessDenied();
-      const outcome = await app.writes.run(() => app.otp.verify(client, request.body));
+      const outcome = await app.otp.verify(client, request.body);
       if (!outcome.allowed) throw accessDenied();
       const { osUser, nonce } = request.body;
       const verdict = await signVerdict(app.signingKey, app.clock, { clientId: client.id, osUser, nonce, sessionId: outcome.sessionId });
