@@ -25,10 +25,15 @@ describe.skipIf(skip !== undefined)(`nodes while PostgreSQL is stopped and start
     const stoppedAt = performance.now();
     await n.stopDatabase();
     for (const node of n.all) {
-      await eventually(async () => (await health(node)).status === 503, `${node.name} to answer 503`);
+      // The check that fails is `database` (a dead database also makes the mail queue unreadable, which may show first).
+      const databaseFails = async () => {
+        const { status, body } = await health(node);
+        return status === 503 && body.checks.some((c) => c.name === 'database' && !c.ok);
+      };
+      await eventually(databaseFails, `${node.name} to answer 503 naming the database`);
       const { body } = await health(node);
       expect(body).toMatchObject({ status: 'unavailable', node: node.name, error: { code: 'service_unavailable' } });
-      expect(body.checks.find((c) => c.name === 'database')).toMatchObject({ ok: false });
+      expect(body.error.message).toContain('database');
     }
     const downMs = performance.now() - stoppedAt;
     // A Client asking meanwhile is refused, not let in, and the node does not fall over.

@@ -79,6 +79,8 @@ describe.skipIf(skip !== undefined)(`HAProxy as documented, in front of two node
     const port = await freePort();
     const { file, ca } = localConfig({ port, nodes: [n.a.port, n.b.port] });
     haproxy = spawn(HAPROXY, ['-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let said = '';
+    haproxy.stderr?.on('data', (chunk: Buffer) => (said += chunk.toString()));
     const health = () => httpsJson(`https://127.0.0.1:${port}/api/v1/health`, ca);
     /** The server's status column of `show stat` (UP, DOWN …); undefined while HAProxy is not listening yet. */
     const serverState = async (name: string) => {
@@ -89,7 +91,11 @@ describe.skipIf(skip !== undefined)(`HAProxy as documented, in front of two node
         ?.split(',')[17];
     };
 
-    await eventually(async () => (await serverState('node1')) === 'UP' && (await serverState('node2')) === 'UP', 'both nodes UP');
+    await eventually(async () => (await serverState('node1')) === 'UP' && (await serverState('node2')) === 'UP', 'both nodes UP').catch(
+      (err: Error) => {
+        throw new Error(`${err.message}; HAProxy said: ${said}`);
+      },
+    );
     const seen = new Set<string>();
     for (let i = 0; i < 10; i++) {
       const answer = await health();
