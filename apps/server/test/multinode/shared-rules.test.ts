@@ -27,9 +27,11 @@ describe.skipIf(skip !== undefined)(`two nodes on one PostgreSQL database${skip 
   const refusal = (result: PromiseSettledResult<unknown>) =>
     result.status === 'rejected' && result.reason instanceof ApiError ? `${result.reason.status} ${result.reason.code}` : 'accepted';
 
-  it('answers health on each node with its own name', async () => {
+  it('starts both nodes at once on an empty database: one schema, one first admin, each node answering with its own name', async () => {
     expect(await n.a.api()(routes.health, {})).toMatchObject({ status: 'ok', node: 'node-a' });
     expect(await n.b.api()(routes.health, {})).toMatchObject({ status: 'ok', node: 'node-b' });
+    expect(n.sql(`SELECT count(*) FROM users`)).toBe('1');
+    expect(n.sql(`SELECT count(*) FROM audit_events WHERE type = 'user.created'`)).toBe('1');
   });
 
   it('takes a Client token minted on node A on node B, whose verdicts the key pinned at enrollment on A verifies', async () => {
