@@ -48,6 +48,7 @@ describe.skipIf(skip !== undefined)(`a node killed in a burst${skip ? ` (skipped
     const refused: Code[] = [];
     const generatedOnA: string[] = [];
     let answeredByA = 0;
+    let failedOver = 0;
     let killed: Promise<void> | undefined;
     const maybeKill = () => {
       if (++answeredByA === ANSWERED_BEFORE_KILL) killed = n.a.kill9();
@@ -64,7 +65,10 @@ describe.skipIf(skip !== undefined)(`a node killed in a burst${skip ? ` (skipped
           return;
         } catch (err) {
           if (!(err instanceof ApiError)) throw err;
-          if (err.status === 0) continue; // A died under this request: its outcome is unknown to the Client
+          if (err.status === 0) {
+            failedOver++; // A died under this request, or was gone: its outcome is unknown to the Client
+            continue;
+          }
           expect(err.status, `${code.osUser} on ${node.name}: ${err.code}`).toBe(401);
           refused.push(code);
           return;
@@ -94,6 +98,10 @@ describe.skipIf(skip !== undefined)(`a node killed in a burst${skip ? ` (skipped
     await killed;
     await generating;
     expect(killed, 'node A was killed in the burst').toBeDefined();
+    expect(failedOver, 'verifications the Clients sent again to node B').toBeGreaterThan(0);
+    console.info(
+      `${accepted.length} accepted (${accepted.filter((a) => a.by === 'node-a').length} by node A), ${refused.length} refused, ${failedOver} sent again to B, ${generatedOnA.length} generated on A`,
+    );
 
     // What the Clients were told: every accepted verification has its session; no OTP was accepted twice.
     expect(accepted.length + refused.length).toBe(codes.length);
