@@ -14,6 +14,7 @@ import {
   type ClientRole,
 } from '@latchkey/contracts';
 import { buildApp } from '../src/app.js';
+import { all, sql } from '../src/db/engine.js';
 import { loadConfig } from '../src/config.js';
 import { ManualClock } from '../src/clock.js';
 import { injectApi, injectRoute, startSmtpSink, type InjectAnswer, type SmtpSink } from '@latchkey/test-support';
@@ -44,6 +45,10 @@ export interface TestApp {
   ): Promise<void>;
   /** Changes System Settings through the admin API. */
   updateSettings(admin: string, patch: SettingsPatch): Promise<void>;
+  /** On PostgreSQL, the test app's own database (a second app on the same data passes it on); undefined on SQLite. */
+  databaseUrl: string | undefined;
+  /** Rows of a read on whichever engine the app runs (SQLite or PostgreSQL): what the database holds. */
+  query<R>(text: string, ...params: unknown[]): Promise<R[]>;
   /** Closes the app; the data dir stays so a test can reopen it. */
   close(): Promise<void>;
   /** Closes the app and builds a new one on the same data dir and SMTP server. */
@@ -61,6 +66,13 @@ export interface TestAppOptions {
   ownsSmtp?: boolean;
   /** Registers more on the real app before it is ready (a route the contract does not have yet). */
   beforeReady?: (app: FastifyInstance) => void;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Set when the suites run on PostgreSQL (LATCHKEY_TEST_ENGINE=postgres, test/support/engine-setup.ts): the test cluster's superuser URL. */
+    postgresUrl: string | undefined;
+  }
 }
 
 /** Whether these suites run on PostgreSQL (LATCHKEY_TEST_ENGINE=postgres, test/support/engine-setup.ts). */
@@ -137,6 +149,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     async updateSettings(admin, patch) {
       await api(admin)(routes.putSettings, { body: patch });
     },
+    databaseUrl: options.env?.LATCHKEY_DATABASE_URL,
+    query: <R>(text: string, ...params: unknown[]) => app.engine.read(() => all(sql<unknown[], R>(text), ...params)),
     close: () => app.close(),
     async restart() {
       await app.close();

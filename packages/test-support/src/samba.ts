@@ -59,8 +59,9 @@ export interface SambaDc {
 export async function startSambaDc(users: SambaUser[], groups: SambaGroup[] = []): Promise<SambaDc> {
   requireExecutable(SAMBA, 'samba-ad-dc');
   requireExecutable(SAMBA_TOOL, 'samba');
-  if (!existsSync(AD_SCHEMA)) throw new Error(`${AD_SCHEMA} is missing: install the Debian package samba-ad-provision`);
-  if (process.getuid?.() !== 0) throw new Error('Samba AD tests must run as root: the DC can only listen on port 389');
+  requireExecutable(AD_SCHEMA, 'samba-ad-provision');
+  if (process.getuid?.() !== 0)
+    throw new Error('Samba AD tests must run as root (they fail, not skip, otherwise): the DC can only listen on port 389');
   await claimPort();
   try {
     return await startClaimed(users, groups);

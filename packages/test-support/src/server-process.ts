@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildUrl, createApiClient, routes, type ApiClient, type EnrollResult, type RouteDescriptor } from '@latchkey/contracts';
 import { startNodeProcess } from './node-process.js';
 
 /** The built server (this file is in packages/test-support/src or dist); turbo builds it before the tests run. */
@@ -25,12 +26,17 @@ export interface HttpAnswer {
   ms: number;
 }
 
-export interface CallOptions {
+export interface RequestOptions {
   token?: string;
   body?: unknown;
   /** Sent as is, instead of JSON of `body`. */
   rawBody?: string;
   headers?: Record<string, string>;
+}
+
+export interface SendInput extends RequestOptions {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
 }
 
 export interface ServerProcess {
@@ -40,8 +46,21 @@ export interface ServerProcess {
   /** What the server printed. */
   output: string[];
   pid: number;
-  call(method: string, path: string, options?: CallOptions): Promise<HttpAnswer>;
-  enroll(computerName?: string): Promise<{ clientId: string; clientToken: string }>;
+  /**
+   * The contracts' typed client over HTTP, as `token` when given, the same call `t.api` makes in
+   * process: `server.api(token)(routes.verifyOtp, { body })` answers the route's typed body, and
+   * any other status rejects with an `ApiError` carrying it and the error code. `headers` go with
+   * every call (e.g. a forged X-Forwarded-For).
+   */
+  api(token?: string, headers?: Record<string, string>): ApiClient;
+  /**
+   * One route of the contract, unchecked, the raw answer: for tests that send what the schema
+   * refuses (`body` or `rawBody`), or compare raw bytes, headers and times.
+   */
+  send(route: RouteDescriptor, input?: SendInput): Promise<HttpAnswer>;
+  /** Any method and path, the raw answer: only for what the contract has no route for (/metrics, static files, wrong methods). */
+  request(method: string, path: string, options?: RequestOptions): Promise<HttpAnswer>;
+  enroll(computerName?: string): Promise<EnrollResult>;
   login(login?: string, password?: string): Promise<string>;
   /** SIGKILL, no shutdown of any kind. */
   kill9(): Promise<void>;
@@ -58,7 +77,7 @@ export interface ServerProcessOptions {
   dataDir?: string;
   port?: number;
   env?: Record<string, string>;
-  /** The server speaks HTTPS (LATCHKEY_TLS_* in env): its base URL is https and the start waits trusting this CA. `call` stays HTTP-only. */
+  /** The server speaks HTTPS (LATCHKEY_TLS_* in env): its base URL is https and the start waits trusting this CA. `api`, `send` and `request` stay HTTP-only. */
   tlsCa?: string;
 }
 
@@ -84,7 +103,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}, own
   });
   const { baseUrl, port } = node;
 
-  const call = async (method: string, path: string, o: CallOptions = {}): Promise<HttpAnswer> => {
+  const request = async (method: string, path: string, o: RequestOptions = {}): Promise<HttpAnswer> => {
     const headers: Record<string, string> = { ...o.headers };
     if (o.token) headers.authorization = `Bearer ${o.token}`;
     let body: string | undefined = o.rawBody;
@@ -104,22 +123,21 @@ export async function startServerProcess(options: ServerProcessOptions = {}, own
     return { status: res.status, headers: res.headers, text, json, ms };
   };
 
+  const api = (token?: string, headers: Record<string, string> = {}) =>
+    createApiClient({ baseUrl, fetch: (url, init) => fetch(url, init), token: () => token, headers: () => headers });
+
   const proc: ServerProcess = {
     baseUrl,
     port,
     dataDir,
     output: node.output,
     pid: node.pid,
-    call,
-    async enroll(computerName = 'PC-0001') {
-      const res = await call('POST', '/api/v1/clients/enroll', { body: { enrollmentKey: ENROLLMENT_KEY, computerName } });
-      if (res.status !== 201) throw new Error(`enroll failed: ${res.status} ${res.text}`);
-      return res.json;
-    },
+    api,
+    send: (route, { params, query, ...options } = {}) => request(route.method, buildUrl(route.url, params, query), options),
+    request,
+    enroll: (computerName = 'PC-0001') => api()(routes.enroll, { body: { enrollmentKey: ENROLLMENT_KEY, computerName } }),
     async login(login = 'admin', password = ADMIN_PASSWORD) {
-      const res = await call('POST', '/api/v1/admin/login', { body: { login, password } });
-      if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.text}`);
-      return res.json.token as string;
+      return (await api()(routes.adminLogin, { body: { login, password } })).token;
     },
     kill9: () => node.kill9(),
     stop: () => node.stop(),

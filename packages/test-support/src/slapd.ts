@@ -69,8 +69,7 @@ export const SLAPD_BASE_DN = 'dc=latchkey,dc=test';
 export async function startSlapd(options: { users: SlapdUser[]; groups?: SlapdGroup[]; tls?: boolean }): Promise<Slapd> {
   requireExecutable(SLAPD, 'slapd');
   requireExecutable(SLAPADD, 'slapd');
-  if (!existsSync(join(MODULE_PATH, 'back_mdb.so')))
-    throw new Error(`${MODULE_PATH}/back_mdb.so is missing: install the Debian package slapd`);
+  requireExecutable(join(MODULE_PATH, 'back_mdb.so'), 'slapd');
   const dir = await mkdtemp(join(tmpdir(), 'latchkey-slapd-'));
   const dataDir = join(dir, 'data');
   await mkdir(dataDir);
@@ -194,9 +193,16 @@ export async function startSilentServer(): Promise<{
   };
 }
 
+/**
+ * Fails (never skips) when a program or file of a Debian package is missing, naming the package and
+ * the script that installs every test dependency: a test that needs slapd or Samba does not pass
+ * by not running.
+ */
 export function requireExecutable(path: string, debianPackage: string): void {
   if (!existsSync(path)) {
-    throw new Error(`${path} is missing: install the Debian package ${debianPackage} (scripts/install-test-deps.sh does it as root)`);
+    throw new Error(
+      `${path} is missing: install the Debian package ${debianPackage}, with the other test programs, by \`bash scripts/install-test-deps.sh\` as root`,
+    );
   }
 }
 

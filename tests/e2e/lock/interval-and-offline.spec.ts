@@ -1,5 +1,4 @@
 import { OS_USER, SCREENSHOT_DIR, expect, test } from '../support/fixtures.ts';
-import { startStack } from '../support/stack.ts';
 import { expectUnlocked, logIn, lockPopup, openLock, requestPopup, expectAxeClean, expectFocusInDialog } from './lock-helpers.ts';
 
 // The preview's osUser is not gus's login: link it so the internal method may send him its code.
@@ -84,18 +83,17 @@ test('server unreachable: stays locked, says so, retries, and recovers', async (
   await expect(lock.getByRole('status')).toContainText('Access denied');
 });
 
-test('the server process stopping leaves the page locked', async ({ page }) => {
-  // Its own stack, not the pool's: this test stops the server process, which the next spec would need.
-  const own = await startStack();
-  try {
-    await openLock(page, own, 'PC-OFFLINE-02');
-    await own.stop();
+test.describe('with a server of its own', () => {
+  // This test stops the server process, which the file's other tests share.
+  test.use({ ownStack: true });
+
+  test('the server process stopping leaves the page locked', async ({ page, stack }) => {
+    await openLock(page, stack, 'PC-OFFLINE-02');
+    await stack.stop();
     const lock = lockPopup(page);
     await lock.getByLabel('Email').fill('gus@corp.example.com');
     await logIn(page, '12345678');
     await expect(lock.getByRole('status')).toContainText('cannot be reached');
     await expect(page.getByRole('heading', { name: 'Unlocked' })).toBeHidden();
-  } finally {
-    await own.stop().catch(() => undefined);
-  }
+  });
 });

@@ -129,6 +129,21 @@ export interface StackOptions {
   interval: number | null;
   /** Settings every test of the block starts from, over the server's defaults (and `interval`). */
   settings: SettingsPatch;
+  /**
+   * A server of the test's own, started for it and stopped after it, instead of the file's shared
+   * one: for a test that stops the server on purpose (`await stack.stop()`).
+   */
+  ownStack: boolean;
+}
+
+/** Puts the stack's settings back to what the test starts from, whatever the tests before it changed. */
+async function startFrom(stack: PooledStack, interval: number | null, settings: SettingsPatch): Promise<void> {
+  const wanted: Settings = { ...stack.defaults, ...(interval === null ? {} : { otpRequestIntervalMinutes: interval }), ...settings };
+  const current = await stack.admin(routes.getSettings, {});
+  const changed = Object.fromEntries(
+    Object.entries(wanted).filter(([name, value]) => JSON.stringify(value) !== JSON.stringify(current[name as keyof Settings])),
+  );
+  if (Object.keys(changed).length > 0) await stack.settings(changed);
 }
 
 export const test = base.extend<StackOptions & { stack: AppStack; pageErrors: string[] }, { stackPool: StackPool }>({
@@ -136,6 +151,7 @@ export const test = base.extend<StackOptions & { stack: AppStack; pageErrors: st
   users: [{}, { option: true }],
   interval: [0, { option: true }],
   settings: [{}, { option: true }],
+  ownStack: [false, { option: true }],
   stackPool: [
     // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
     async ({}, use) => {
@@ -146,15 +162,20 @@ export const test = base.extend<StackOptions & { stack: AppStack; pageErrors: st
     { scope: 'worker' },
   ],
   stack: [
-    async ({ stackPool, serverEnv, users, interval, settings }, use, testInfo) => {
+    async ({ stackPool, serverEnv, users, interval, settings, ownStack }, use, testInfo) => {
+      if (ownStack) {
+        const own = await startAppStack(serverEnv, users);
+        try {
+          await startFrom(own, interval, settings);
+          await use(own);
+        } finally {
+          // The test may have stopped its server already.
+          await own.stop().catch(() => undefined);
+        }
+        return;
+      }
       const stack = await stackPool.stackFor(testInfo.file, serverEnv, users);
-      // Each test starts from the same settings, whatever the tests before it changed.
-      const wanted: Settings = { ...stack.defaults, ...(interval === null ? {} : { otpRequestIntervalMinutes: interval }), ...settings };
-      const current = await stack.admin(routes.getSettings, {});
-      const changed = Object.fromEntries(
-        Object.entries(wanted).filter(([name, value]) => JSON.stringify(value) !== JSON.stringify(current[name as keyof Settings])),
-      );
-      if (Object.keys(changed).length > 0) await stack.settings(changed);
+      await startFrom(stack, interval, settings);
       await use(stack);
     },
     // Starting the server (the first test of a file) has its own time, as it had in beforeAll.

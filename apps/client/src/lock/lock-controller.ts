@@ -1,21 +1,14 @@
 import {
   ApiError,
-  allowedRequestMethods,
   createApiClient,
   DEFAULT_POLICY,
-  isSafeMultilineText,
-  isValidEmail,
-  isValidLoginName,
   routes,
   type ApiClient,
   type ClientPolicy,
   type FetchLike,
   type LockState,
   type Notice,
-  type OtpRequestBody,
-  type OtpRequestState,
   type RequestOtpInput,
-  type SessionVia,
   type VerifyInput,
   type OfflineUnlockInput,
   type LogonKind,
@@ -25,37 +18,15 @@ import { OfflineFlow } from './offline-flow.js';
 import type { OfflineUnlocker } from './offline-unlock.js';
 import type { GuardLink } from './guard-link.js';
 import { relockNotice, type Relockable, type SessionEvent } from './relock.js';
-import { verdictNotice, type VerdictHook } from './verdict.js';
-import {
-  accessDeniedBecause,
-  burntNotice,
-  cancelledNotice,
-  errorNotice,
-  inputNotice,
-  intervalNotice,
-  resentNotice,
-  statusNotice,
-  unreachable,
-  guardUnverified,
-  wordsFor,
-  type Words,
-} from './messages.js';
-import { StatusWatch } from './status-watch.js';
+import type { VerdictHook } from './verdict.js';
+import { errorNotice, guardUnverified, unreachable, wordsFor, type Words } from './messages.js';
 import { SessionFlow, type UnlockedSession } from './session-flow.js';
-import { nextState, showsInterval, withPolicy } from './lock-state.js';
-import { lapsed, readStatus, settledStatus } from './request-flow.js';
+import { RequestFlow, type RequestStore } from './request-flow.js';
+import { nextState, offline, online, relocked, unlocked, withBusy, withNotice, withPolicy, type Change } from './lock-state.js';
+import { isUnreachable } from './request-status.js';
 import { decideAtStart, localExemption, type DecisionHost } from './lock-decision.js';
 
-/** What survives a restart of the lock (so "Resend" still works after the program was restarted). */
-export interface SavedRequest {
-  requestId: string;
-  email: string;
-}
-export interface RequestStore {
-  load(): SavedRequest | undefined;
-  save(value: SavedRequest | undefined): void;
-}
-
+export type { RequestStore, SavedRequest } from './request-flow.js';
 export type { UnlockedSession } from './session-flow.js';
 
 /** The last policy the server gave, kept for a start without the server (exemptAccounts' `.\name` entries, the company's words). */
@@ -107,35 +78,26 @@ export interface LockControllerOptions {
 
 type Listener = (state: LockState) => void;
 
-/** A failure that means "no usable answer from the server" rather than "the server said no". */
-function isUnreachable(err: unknown): boolean {
-  if (!(err instanceof ApiError)) return false;
-  if (err.status === 0 || err.status === 502 || err.status === 504) return true;
-  // A 5xx that names a cause the person can act on (directory_unavailable) is shown as such.
-  return err.status >= 500 && (err.code === 'bad_response' || err.code === 'internal_error' || err.code === 'service_unavailable');
-}
-
 /**
- * The lock's logic, with no Electron or DOM in it: policy, OTP requests per method, status polling,
- * verification, session reporting and reconnecting. It only ever unlocks on a verified OTP; every
- * failure leaves it locked with a notice saying what happened.
+ * The lock's logic, with no Electron or DOM in it. It holds the lock's state and composes the flows
+ * that change it (each change a pure function of the state, lock-state.ts and request-flow.ts):
+ * the policy and reconnecting here; requesting and verifying an OTP in RequestFlow, the unlocked
+ * session in SessionFlow, the offline unlock in OfflineFlow. It only ever unlocks on a verified OTP;
+ * every failure leaves it locked with a notice saying what happened.
  */
 export class LockController implements Relockable {
   private readonly api: ApiClient;
   private readonly timers: Timers;
-  private readonly random: () => number;
   private readonly options: LockControllerOptions;
   private readonly listeners = new Set<Listener>();
+  private readonly requests: RequestFlow;
+  private readonly sessions: SessionFlow;
+  private readonly offlineFlow: OfflineFlow | undefined;
+  private readonly reconnect: { timer: unknown; attempt: number } = { timer: undefined, attempt: 0 };
   private policy: ClientPolicy = DEFAULT_POLICY;
   private current: LockState;
-  private reconnectTimer: unknown;
-  private reconnectAttempt = 0;
-  private readonly watch: StatusWatch;
-  private readonly sessions: SessionFlow;
-  private requestMethod: RequestOtpInput['method'] | undefined;
   private disposed = false;
-  private readonly offlineFlow: OfflineFlow | undefined;
-  private intervalTimer: unknown;
+  /** Whether the lock-decision was asked (and answered) since the start. */
   private decided = false;
   /** The lock's language. */
   readonly words: Words;
@@ -144,25 +106,7 @@ export class LockController implements Relockable {
     this.options = options;
     this.words = wordsFor(options.locale);
     this.timers = options.timers ?? systemTimers;
-    this.random = options.random ?? Math.random;
     this.api = createApiClient({ baseUrl: options.baseUrl, fetch: options.fetch, token: options.clientToken });
-    this.watch = new StatusWatch({
-      api: this.api,
-      timers: this.timers,
-      random: this.random,
-      pollIntervalMs: options.pollIntervalMs ?? 3_000,
-      onStatus: (request) => this.applyRequest(request),
-      onFailure: (err) => this.requestFailed(err),
-      onExpired: (request) => {
-        if (this.current.request?.requestId === request.requestId && !this.settled()) this.applyRequest({ ...request, status: 'expired' });
-      },
-    });
-    this.sessions = new SessionFlow({
-      api: this.api,
-      timers: this.timers,
-      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 60_000,
-      ...(options.onSessionRecorded ? { onSessionRecorded: options.onSessionRecorded } : {}),
-    });
     this.current = {
       phase: 'starting',
       popup: 'lock',
@@ -174,13 +118,39 @@ export class LockController implements Relockable {
       otpLength: DEFAULT_POLICY.otpLength,
       canResend: false,
     };
+    this.sessions = new SessionFlow({
+      api: this.api,
+      timers: this.timers,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 60_000,
+      ...(options.onSessionRecorded ? { onSessionRecorded: options.onSessionRecorded } : {}),
+    });
+    this.requests = new RequestFlow({
+      api: this.api,
+      timers: this.timers,
+      random: options.random ?? Math.random,
+      pollIntervalMs: options.pollIntervalMs ?? 3_000,
+      words: this.words,
+      osUser: options.osUser,
+      store: options.store,
+      verdicts: options.verdicts,
+      guard: options.guard,
+      state: () => this.current,
+      policy: () => this.policy,
+      apply: (change) => this.apply(change),
+      settled: () => this.settled(),
+      relockOf: () => this.sessions.relockOf,
+      unlock: (session) => this.unlock(session),
+      refreshPolicy: () => this.refreshPolicy(),
+      failed: (err) => this.handleFailure(err),
+      reconnect: () => this.scheduleReconnect(),
+    });
     this.offlineFlow =
       options.offline &&
       new OfflineFlow(options.offline, {
         api: this.api,
         timers: this.timers,
         state: () => this.current,
-        update: (patch, remove) => this.update(patch, remove),
+        update: (patch, remove = []) => this.apply((state, now) => nextState(state, patch, remove, now)),
         unlock: () => this.unlock({ email: '', via: 'offline' }),
         settled: () => this.settled(),
         adoptSession: (sessionId) => this.sessions.adopt(sessionId),
@@ -199,43 +169,18 @@ export class LockController implements Relockable {
     return () => this.listeners.delete(listener);
   }
 
-  private update(patch: Partial<LockState>, remove: (keyof LockState)[] = []): void {
-    this.publish(nextState(this.current, patch, remove, this.timers.now()));
-  }
-
-  private publish(next: LockState): void {
+  /** Publishes the state `change` makes of the current one (nothing when it changes nothing). */
+  private apply(change: Change): void {
+    const next = change(this.current, this.timers.now());
+    if (next === this.current) return;
     this.current = next;
-    this.followInterval();
+    this.requests.followInterval();
     const snapshot = this.state;
     for (const listener of this.listeners) listener(snapshot);
   }
 
-  private setNotice(notice: Notice | undefined): void {
-    if (notice) this.update({ notice });
-    else this.update({}, ['notice']);
-  }
-
-  /**
-   * While an interval refusal is shown, its minutes count down: the notice is written again at each
-   * minute's turn, and says "now" once the time has come.
-   */
-  private followInterval(): void {
-    this.timers.clearTimeout(this.intervalTimer);
-    const { nextRequestAt } = this.current;
-    if (!showsInterval(this.current) || nextRequestAt === undefined || this.disposed) return;
-    const left = nextRequestAt - this.timers.now();
-    const step = left % 60_000 || 60_000;
-    this.intervalTimer = this.timers.setTimeout(
-      () => {
-        if (!showsInterval(this.current)) return;
-        this.setNotice(this.intervalNoticeNow());
-      },
-      Math.max(0, step),
-    );
-  }
-
-  private intervalNoticeNow(): Notice {
-    return intervalNotice(this.words, this.current.nextRequestAt ?? this.timers.now(), this.timers.now(), this.current.canResend);
+  private say(notice: Notice | undefined): void {
+    this.apply((state, now) => withNotice(state, notice, now));
   }
 
   // ---- start and reconnect ----
@@ -245,8 +190,7 @@ export class LockController implements Relockable {
     await this.offlineFlow?.start();
     const kept = this.options.policyStore?.load();
     if (kept) this.applyPolicy(kept, false);
-    const saved = this.options.store?.load();
-    if (saved) this.update({ email: saved.email, request: { requestId: saved.requestId, status: 'sent', email: saved.email } });
+    const restored = this.requests.restore();
     const answered = await this.refreshPolicy();
     // No server: only a local break-glass account of the policy this computer holds stays open.
     if (!answered && this.options.lockDecision && !this.decided && localExemption(this.options.osUser, this.current.computerName, kept)) {
@@ -254,14 +198,13 @@ export class LockController implements Relockable {
       return this.unlock({ email: '', via: 'exempt' });
     }
     if (this.settled()) return;
-    if (saved && this.current.phase === 'locked') await this.refreshRequest();
-    if (this.current.request?.status === 'pending') this.watch.start(this.current.request);
+    await this.requests.resume(restored);
   }
 
   private applyPolicy(policy: ClientPolicy, fromServer = true): void {
     this.policy = policy;
     if (fromServer) this.options.policyStore?.save(policy);
-    this.publish(withPolicy(this.current, policy, this.timers.now()));
+    this.apply((state, now) => withPolicy(state, policy, now));
   }
 
   /** Unlocked, signing out or disposed: late answers must not change the state any more. */
@@ -272,23 +215,21 @@ export class LockController implements Relockable {
   /** true when the server answered. */
   private async refreshPolicy(): Promise<boolean> {
     if (this.current.phase === 'unlocked') return true;
-    this.update({ busy: 'policy' });
+    this.apply((state, now) => withBusy(state, 'policy', now));
     try {
       const policy = await this.api(routes.getPolicy, this.offlineFlow ? { query: this.offlineFlow.policyQuery() } : {});
       void this.offlineFlow?.online(policy);
       if (this.settled()) return true;
       this.applyPolicy(policy);
-      this.timers.clearTimeout(this.reconnectTimer);
-      this.reconnectAttempt = 0;
-      const wasOffline = this.current.phase !== 'locked';
-      this.update({ phase: 'locked' }, ['busy', 'retry']);
+      this.timers.clearTimeout(this.reconnect.timer);
+      this.reconnect.attempt = 0;
+      this.apply(online);
       void this.options.verdicts.report(this.api);
-      if (wasOffline && this.current.notice?.code === 'server_unreachable') this.setNotice(undefined);
-      if (!this.policy.allowOneTimePasswords) this.setNotice(errorNotice(this.words, 'otp_not_allowed'));
+      if (!this.policy.allowOneTimePasswords) this.say(errorNotice(this.words, 'otp_not_allowed'));
       if (this.options.lockDecision && !this.decided) await this.decide(this.options.lockDecision);
       return true;
     } catch (err) {
-      this.update({}, ['busy']);
+      this.apply((state, now) => withBusy(state, undefined, now));
       if (!this.settled()) this.handleFailure(err);
       return false;
     }
@@ -301,40 +242,33 @@ export class LockController implements Relockable {
     const outcome = await decideAtStart(host, await ask.logonKind());
     if (this.settled()) return;
     if (outcome.kind === 'open') return this.unlock({ sessionId: outcome.sessionId, email: '', via: 'exempt' });
-    if (outcome.kind === 'refused') this.setNotice(outcome.notice);
+    if (outcome.kind === 'refused') this.say(outcome.notice);
     // unreachable or 'lock': the lock stays; ask again at the next start.
     if (outcome.kind === 'unreachable') this.decided = false;
   }
 
   /** Server unreachable: stay locked, say so, try again later. Anything else: show what it said. */
   private handleFailure(err: unknown): void {
-    if (isUnreachable(err)) {
-      this.scheduleReconnect();
-      return;
-    }
-    if (err instanceof ApiError) {
-      this.setNotice(errorNotice(this.words, err.code, err.retryAfterSeconds));
-      if (this.current.phase === 'starting') this.update({ phase: 'locked' });
-      return;
-    }
-    this.setNotice(errorNotice(this.words, 'internal_error'));
+    if (isUnreachable(err)) return this.scheduleReconnect();
+    if (!(err instanceof ApiError)) return this.say(errorNotice(this.words, 'internal_error'));
+    this.say(errorNotice(this.words, err.code, err.retryAfterSeconds));
+    if (this.current.phase === 'starting') this.apply((state, now) => nextState(state, { phase: 'locked' }, [], now));
   }
 
   private scheduleReconnect(): void {
     if (this.disposed || this.current.phase === 'unlocked') return;
-    this.timers.clearTimeout(this.reconnectTimer);
-    this.reconnectAttempt += 1;
-    const delay = backoffDelay(this.reconnectAttempt, this.options.backoff ?? { initialMs: 2_000, maxMs: 60_000 }, this.random);
-    const at = this.timers.now() + delay;
+    this.timers.clearTimeout(this.reconnect.timer);
+    const attempt = (this.reconnect.attempt += 1);
+    const delay = backoffDelay(attempt, this.options.backoff ?? { initialMs: 2_000, maxMs: 60_000 }, this.options.random ?? Math.random);
     const notice = this.options.guardUnverified ? guardUnverified(this.words) : unreachable(this.words);
-    this.update({ phase: 'offline', retry: { attempt: this.reconnectAttempt, at }, notice });
-    this.reconnectTimer = this.timers.setTimeout(() => void this.refreshPolicy(), delay);
-    this.offlineFlow?.unreachable(this.reconnectAttempt);
+    this.apply((state, now) => offline(state, { attempt, at: now + delay }, notice, now));
+    this.reconnect.timer = this.timers.setTimeout(() => void this.refreshPolicy(), delay);
+    this.offlineFlow?.unreachable(attempt);
   }
 
   /** "Try again now" while offline. */
   async retryNow(): Promise<void> {
-    this.timers.clearTimeout(this.reconnectTimer);
+    this.timers.clearTimeout(this.reconnect.timer);
     await this.refreshPolicy();
   }
 
@@ -350,242 +284,45 @@ export class LockController implements Relockable {
   }
 
   /** Opens the request pop-up, with the policy fetched again so the form matches the server's settings. */
-  async showRequest(): Promise<void> {
-    if (this.settled()) return;
-    this.update({ popup: 'request' });
-    // A new request known to be refused by the interval (a burnt OTP issued within it): say so at
-    // once, with emergency access, instead of letting Request run into the refusal.
-    const next = this.current.nextRequestAt;
-    if (next !== undefined && next > this.timers.now()) this.setNotice(this.intervalNoticeNow());
-    else if (!showsInterval(this.current)) this.setNotice(undefined);
-    await this.refreshPolicy();
+  showRequest(): Promise<void> {
+    return this.requests.showRequest();
   }
 
   showLock(): void {
-    if (this.settled()) return;
-    const request = this.current.request;
-    const keep =
-      request && !showsInterval(this.current)
-        ? request.status === 'burnt'
-          ? burntNotice(this.words, this.current.nextRequestAt, false)
-          : statusNotice(this.words, request)
-        : undefined;
-    this.update({ popup: 'lock' });
-    this.setNotice(keep);
+    this.requests.showLock();
   }
 
-  // ---- requesting ----
+  // ---- requesting and verifying (RequestFlow) ----
 
-  async requestOtp(input: RequestOtpInput): Promise<void> {
-    if (this.current.busy === 'request' || this.settled()) return;
-    const problem = this.checkRequestInput(input);
-    if (problem) return this.setNotice(problem);
-    const body: OtpRequestBody = { osUser: this.options.osUser, method: input.method };
-    if (input.method === 'email' || input.method === 'emergency') body.email = input.email!.trim();
-    if (input.method === 'emergency' && input.reason?.trim()) body.reason = input.reason.trim();
-    if (this.sessions.relockOf) body.relockOf = this.sessions.relockOf;
-    body.locale = this.words.locale;
-    if (input.method === 'internal') {
-      body.login = input.login!.trim();
-      body.password = input.password!;
-    }
-    this.update({ busy: 'request' }, ['notice']);
-    try {
-      const request = await this.api(routes.createOtpRequest, { body });
-      this.requestMethod = input.method;
-      this.acceptRequest(request);
-    } catch (err) {
-      this.update({}, ['busy']);
-      if (err instanceof ApiError && err.code === 'otp_interval') {
-        const nextRequestAt = this.timers.now() + (err.retryAfterSeconds ?? 60) * 1000;
-        this.update({ nextRequestAt });
-        this.setNotice(this.intervalNoticeNow());
-        return;
-      }
-      if (err instanceof ApiError && err.code === 'method_not_allowed')
-        void this.refreshPolicy().then(() => this.setNotice(errorNotice(this.words, 'method_not_allowed')));
-      this.handleFailure(err);
-    }
-  }
-
-  private checkRequestInput(input: RequestOtpInput): Notice | undefined {
-    const w = this.words;
-    if (!this.policy.allowOneTimePasswords) return errorNotice(w, 'otp_not_allowed');
-    if (!allowedRequestMethods(this.policy).has(input.method)) return errorNotice(w, 'method_not_allowed');
-    if (input.method === 'email' || input.method === 'emergency') {
-      const email = input.email?.trim() ?? '';
-      if (!email) return inputNotice(w, 'email_missing');
-      if (!isValidEmail(email)) return inputNotice(w, 'email_invalid');
-      if (input.reason && !isSafeMultilineText(input.reason)) return inputNotice(w, 'reason_invalid');
-    }
-    if (input.method === 'internal') {
-      if (!input.login?.trim()) return inputNotice(w, 'login_missing');
-      if (!isValidLoginName(input.login.trim())) return errorNotice(w, 'invalid_credentials');
-      if (!input.password) return inputNotice(w, 'password_missing');
-    }
-    return undefined;
-  }
-
-  private acceptRequest(request: OtpRequestState): void {
-    this.options.store?.save({ requestId: request.requestId, email: request.email });
-    this.update({ request, email: request.email, popup: 'lock', notice: statusNotice(this.words, request) }, ['busy', 'nextRequestAt']);
-    this.watch.start(request);
-  }
-
-  /** A status from the server (or the local expiry) for the current request: words, Resend and the saved request follow it. */
-  private applyRequest(answer: OtpRequestState): void {
-    const known = this.current.request;
-    if (!known || known.requestId !== answer.requestId || this.settled()) return;
-    const request = readStatus(answer, this.timers.now());
-    const changed = request.status !== known.status || known.expiresAt === undefined;
-    const nextRequestAt = request.status === 'burnt' && changed ? this.nextRequestAfter(request) : undefined;
-    this.update({ request, ...(nextRequestAt !== undefined ? { nextRequestAt } : {}) });
-    if (changed && !showsInterval(this.current)) {
-      this.setNotice(
-        request.status === 'burnt' ? burntNotice(this.words, this.current.nextRequestAt, false) : statusNotice(this.words, request),
-      );
-    }
-    if (settledStatus(request.status)) {
-      this.options.store?.save(undefined);
-      // A code was sent to this address (used, burnt, expired): it stays shown. Denied, lapsed, cancelled: the field is free again.
-      const codeWasSent = request.status === 'used' || request.status === 'burnt' || (request.status === 'expired' && !lapsed(request));
-      if (!codeWasSent) this.update({}, ['email']);
-    }
-    this.watch.follow(request);
-  }
-
-  /**
-   * When the interval lets this Client have a new OTP after `request`'s (issued an expiry period
-   * before its expiresAt); undefined when that time has passed or cannot be known.
-   */
-  private nextRequestAfter(request: OtpRequestState): number | undefined {
-    const { otpRequestIntervalMinutes, accessRequestExpirationMinutes } = this.policy;
-    if (request.expiresAt === undefined || otpRequestIntervalMinutes <= 0) return undefined;
-    const next = request.expiresAt - accessRequestExpirationMinutes * 60_000 + otpRequestIntervalMinutes * 60_000;
-    return next > this.timers.now() ? next : undefined;
-  }
-
-  private requestFailed(err: unknown): void {
-    if (this.settled()) return;
-    if (err instanceof ApiError && err.status === 404) {
-      this.options.store?.save(undefined);
-      this.watch.stop();
-      this.update({}, ['request', 'email']);
-      return;
-    }
-    if (isUnreachable(err) && this.current.phase !== 'offline') this.scheduleReconnect();
+  requestOtp(input: RequestOtpInput): Promise<void> {
+    return this.requests.request(input);
   }
 
   /** Asks the server for the status of the last request now (the watch keeps following a pending one). */
-  async refreshRequest(): Promise<void> {
-    const known = this.current.request;
-    if (!known || this.settled()) return;
-    try {
-      this.applyRequest(await this.api(routes.getOtpRequest, { params: { requestId: known.requestId } }));
-    } catch (err) {
-      this.requestFailed(err);
-    }
+  refreshRequest(): Promise<void> {
+    return this.requests.refresh();
   }
 
-  /**
-   * "Use a different email" (pending) and "Wrong address?" (sent): withdraws the request (a sent
-   * OTP stops working, and the next request is not refused by the interval) and opens the request
-   * form again with its address to correct.
-   */
-  async cancelRequest(): Promise<void> {
-    const request = this.current.request;
-    const open = request?.status === 'pending' || (request?.status === 'sent' && this.current.canResend);
-    if (!request || !open || this.current.busy || this.settled()) return;
-    this.update({ busy: 'cancel' });
-    try {
-      await this.api(routes.cancelOtpRequest, { params: { requestId: request.requestId } });
-    } catch (err) {
-      this.update({}, ['busy']);
-      // Decided meanwhile (approved, denied, lapsed): show what it is now instead.
-      if (err instanceof ApiError && err.code === 'not_pending') return this.refreshRequest();
-      return this.handleFailure(err);
-    }
-    if (this.settled()) return;
-    this.watch.stop();
-    this.options.store?.save(undefined);
-    // The view puts the address back into the request form, editable, to correct it.
-    this.update({ popup: 'request', notice: cancelledNotice(this.words, request.email) }, ['busy', 'request', 'email', 'nextRequestAt']);
+  /** "Use a different email" (pending) and "Wrong address?" (sent). */
+  cancelRequest(): Promise<void> {
+    return this.requests.cancel();
   }
 
-  async resend(): Promise<void> {
-    const request = this.current.request;
-    if (!request || this.current.busy === 'resend' || this.settled()) return;
-    this.update({ busy: 'resend' });
-    try {
-      const resent = await this.api(routes.resendOtp, { params: { requestId: request.requestId } });
-      this.update({ request: resent, email: resent.email, popup: 'lock', notice: resentNotice(this.words, resent.email) }, ['busy']);
-    } catch (err) {
-      this.update({}, ['busy']);
-      if (err instanceof ApiError && err.code === 'not_resendable') {
-        await this.refreshRequest();
-        this.setNotice(errorNotice(this.words, 'not_resendable'));
-        return;
-      }
-      this.handleFailure(err);
-    }
+  resend(): Promise<void> {
+    return this.requests.resend();
   }
 
-  // ---- verifying and the session ----
-
-  async verify(input: VerifyInput): Promise<void> {
-    if (this.current.busy === 'verify' || this.settled()) return;
-    const email = (this.current.email ?? input.email).trim();
-    const otp = input.otp.replace(/[\s-]/g, '');
-    if (!email) return this.setNotice(inputNotice(this.words, 'email_missing'));
-    if (!isValidEmail(email)) return this.setNotice(inputNotice(this.words, 'email_invalid'));
-    if (!new RegExp(`^[0-9]{${this.current.otpLength}}$`).test(otp)) {
-      return this.setNotice(inputNotice(this.words, 'otp_format', { length: this.current.otpLength }));
-    }
-    this.update({ busy: 'verify' }, ['notice']);
-    let result;
-    let nonce: string;
-    try {
-      nonce = this.options.guard ? await this.options.guard.nonce() : this.options.verdicts.nonce();
-      result = await this.api(routes.verifyOtp, { body: { osUser: this.options.osUser, email, otp, nonce } });
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'access_denied') {
-        // The server says the same for every failure; the request's status (and the attempts left)
-        // can tell the person more: one notice, once that is known.
-        await this.refreshRequest();
-        if (this.settled()) return;
-        this.update({ notice: accessDeniedBecause(this.words, this.current.request, this.current.nextRequestAt) }, ['busy']);
-        return;
-      }
-      if (err instanceof ApiError && err.code === 'bad_response' && err.status === 200) {
-        // The contract requires a verdict (v1.2), so a 200 without one (a forgery) fails the answer's check.
-        this.options.verdicts.record({ osUser: this.options.osUser, reason: 'missing', at: this.timers.now() });
-        this.update({ notice: verdictNotice(this.words, 'missing') }, ['busy']);
-        return void this.options.verdicts.report(this.api);
-      }
-      this.update({}, ['busy']);
-      this.handleFailure(err);
-      return;
-    }
-    if (this.settled()) return;
-    const refused = await this.options.verdicts.refuse(result, this.options.osUser, nonce);
-    if (refused) {
-      this.update({ notice: verdictNotice(this.words, refused) }, ['busy']);
-      return void this.options.verdicts.report(this.api);
-    }
-    // The guard opens the session only on a verdict it checked itself, over its own nonce.
-    if (this.options.guard && (await this.options.guard.unlock(nonce, result)))
-      return this.update({ notice: verdictNotice(this.words, 'missing') }, ['busy']);
-    if (this.settled()) return;
-    const via: SessionVia = !this.current.request ? 'generated' : this.requestMethod === 'emergency' ? 'emergency' : 'otp';
-    this.unlock({ sessionId: result.sessionId, email, via });
+  verify(input: VerifyInput): Promise<void> {
+    return this.requests.verify(input);
   }
+
+  // ---- the session (SessionFlow) ----
 
   private unlock(session: UnlockedSession): void {
     this.sessions.opened(session);
-    this.timers.clearTimeout(this.reconnectTimer);
-    this.watch.stop();
-    this.options.store?.save(undefined);
-    this.update({ phase: 'unlocked', email: session.email }, ['busy', 'notice', 'retry', 'nextRequestAt', 'offline']);
+    this.timers.clearTimeout(this.reconnect.timer);
+    this.requests.closed();
+    this.apply((state, now) => unlocked(state, session.email, now));
     this.options.onUnlocked?.(session);
   }
 
@@ -619,47 +356,15 @@ export class LockController implements Relockable {
     this.sessions.relock();
     const session = this.sessions.current;
     const email = session?.via === 'exempt' ? undefined : session?.email;
-    this.update({ phase: 'locked', popup: 'lock', notice: relockNotice(this.words, event) }, [
-      'request',
-      'email',
-      'busy',
-      'retry',
-      'nextRequestAt',
-    ]);
+    this.apply((state, now) => relocked(state, relockNotice(this.words, event), now));
     void this.refreshPolicy().then(async () => {
       if (this.current.phase !== 'locked') return;
+      // relockSendsToSessionEmail: the new OTP is asked for at once, for the address this session was unlocked with.
       if (email && this.policy.relockSendsToSessionEmail && this.policy.allowOneTimePasswords && this.sessions.relockOf) {
-        await this.requestForRelock(event, email);
+        await this.requests.requestForRelock(event, email);
       }
-      if (this.current.phase === 'locked' && !this.current.notice) this.setNotice(relockNotice(this.words, event));
+      if (this.current.phase === 'locked' && !this.current.notice) this.say(relockNotice(this.words, event));
     });
-  }
-
-  /**
-   * relockSendsToSessionEmail: the new OTP is asked for at once, for the address this session was
-   * unlocked with (the server mails it without approval, once per re-lock). Anything but a sent OTP
-   * leaves the plain re-lock notice and the usual ways to request one.
-   */
-  private async requestForRelock(event: SessionEvent, email: string): Promise<void> {
-    const body: OtpRequestBody = {
-      osUser: this.options.osUser,
-      method: 'email',
-      email,
-      relockOf: this.sessions.relockOf,
-      locale: this.words.locale,
-    };
-    this.update({ busy: 'request' });
-    try {
-      const request = await this.api(routes.createOtpRequest, { body });
-      this.update({}, ['busy']);
-      if (this.settled() || this.current.phase !== 'locked') return;
-      this.requestMethod = 'email';
-      this.acceptRequest(request);
-      if (request.status === 'sent') this.setNotice(relockNotice(this.words, event, request.email));
-    } catch {
-      this.update({}, ['busy']);
-      if (!this.settled()) this.setNotice(relockNotice(this.words, event));
-    }
   }
 
   get sessionId(): string | undefined {
@@ -668,7 +373,7 @@ export class LockController implements Relockable {
 
   async signOut(): Promise<void> {
     if (this.settled()) return;
-    this.update({ phase: 'signing_out' });
+    this.apply((state, now) => nextState(state, { phase: 'signing_out' }, [], now));
     this.dispose();
     await this.options.onSignOut?.();
   }
@@ -676,9 +381,9 @@ export class LockController implements Relockable {
   /** Stops every timer; the state stays readable. */
   dispose(): void {
     this.disposed = true;
-    for (const timer of [this.reconnectTimer, this.intervalTimer]) this.timers.clearTimeout(timer);
+    this.timers.clearTimeout(this.reconnect.timer);
     this.sessions.dispose();
-    this.watch.stop();
+    this.requests.dispose();
     this.offlineFlow?.dispose();
   }
 }

@@ -1,4 +1,4 @@
-import type { ClientPolicy, LockState, RequestMode } from '@latchkey/contracts';
+import type { ClientPolicy, LockState, Notice, RequestMode } from '@latchkey/contracts';
 
 /**
  * The lock's state changes that need nothing but the state: pure functions the controller applies
@@ -48,4 +48,39 @@ export function withPolicy(state: LockState, policy: ClientPolicy, now: number):
 /** An interval refusal is on show: status changes do not replace it (the person is reading how long to wait). */
 export function showsInterval(state: LockState): boolean {
   return state.notice?.code === 'otp_interval';
+}
+
+/** A state change as the flows hand it to the controller: the state and the time in, the next state out. */
+export type Change = (state: LockState, now: number) => LockState;
+
+/** `notice` shown; undefined: none. */
+export function withNotice(state: LockState, notice: Notice | undefined, now: number): LockState {
+  return notice ? nextState(state, { notice }, [], now) : nextState(state, {}, ['notice'], now);
+}
+
+/** Busy with `busy` (a call under way); undefined: done. */
+export function withBusy(state: LockState, busy: LockState['busy'], now: number): LockState {
+  return busy ? nextState(state, { busy }, [], now) : nextState(state, {}, ['busy'], now);
+}
+
+/** The server answered the policy call: locked (no longer offline), the retry countdown gone. */
+export function online(state: LockState, now: number): LockState {
+  const next = nextState(state, { phase: 'locked' }, ['busy', 'retry'], now);
+  // The words about the outage go with it (an answer while locked already leaves any notice as it is).
+  return state.phase !== 'locked' && state.notice?.code === 'server_unreachable' ? withNotice(next, undefined, now) : next;
+}
+
+/** The server cannot be reached: offline, `notice` saying so, the next attempt at `retry.at`. */
+export function offline(state: LockState, retry: NonNullable<LockState['retry']>, notice: Notice, now: number): LockState {
+  return nextState(state, { phase: 'offline', retry, notice }, [], now);
+}
+
+/** Open, for `email` (''): nothing of the lock's questions and calls is left. */
+export function unlocked(state: LockState, email: string, now: number): LockState {
+  return nextState(state, { phase: 'unlocked', email }, ['busy', 'notice', 'retry', 'nextRequestAt', 'offline'], now);
+}
+
+/** Locked again over an open session: a fresh lock pop-up saying why, no request of its own yet. */
+export function relocked(state: LockState, notice: Notice, now: number): LockState {
+  return nextState(state, { phase: 'locked', popup: 'lock', notice }, ['request', 'email', 'busy', 'retry', 'nextRequestAt'], now);
 }

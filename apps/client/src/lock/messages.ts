@@ -1,6 +1,6 @@
 import type { ClientErrorCode, Notice, OtpRequestState } from '@latchkey/contracts';
 import { resolveLocale, translate, type Locale, type MessageKey, type Params } from '@latchkey/i18n';
-import { lapsed } from './request-flow.js';
+import { lapsed } from './request-status.js';
 
 /**
  * Every sentence the lock window says comes from the catalogue of its language

@@ -5,7 +5,7 @@ export interface UnlockedSession {
   /** Absent after an offline unlock until the server has recorded it. */
   sessionId?: string;
   email: string;
-  /** How, as far as this Client knows: its own emergency request, its own request, or none (Generate Password); `exempt`: never locked (lock-decision.ts). */
+  /** How: the verify answer's `via` (a request's OTP, an emergency one, Generate Password's), `offline`, or `exempt`: never locked (lock-decision.ts). */
   via: SessionVia | 'exempt';
 }
 

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { OtpRequestBody } from '@latchkey/contracts';
+import { routes, type OtpRequestBody } from '@latchkey/contracts';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startContractStub, stubController, type ContractStub } from '../support/contract-stub.js';
 
@@ -17,7 +17,7 @@ beforeEach(() => {
 });
 
 const until = (check: () => boolean) => vi.waitFor(() => expect(check()).toBe(true), { timeout: 2_000, interval: 5 });
-const requestsMade = () => stub.calls.filter((c) => c.route === 'POST /api/v1/otp/requests');
+const requestsMade = () => stub.callsOf(routes.createOtpRequest);
 
 async function sentCode(locale?: string) {
   const { controller, unlocked } = stubController(stub, timers, locale ? { locale } : {});
@@ -34,7 +34,7 @@ describe('a wrong address after approval', () => {
     const { controller } = await sentCode();
     expect(controller.state.canResend).toBe(true);
     await controller.cancelRequest();
-    expect(stub.calls.some((c) => /^POST \/api\/v1\/otp\/requests\/[^/]+\/cancel$/.test(c.route))).toBe(true);
+    expect(stub.callsOf(routes.cancelOtpRequest).length > 0).toBe(true);
     expect(controller.state).toMatchObject({ popup: 'request', notice: { code: 'request_cancelled' } });
     expect(controller.state.notice!.text).toContain('alcie@corp.example.com');
     expect(controller.state.request).toBeUndefined();

@@ -1,8 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { routes, type LockState, type SettingsPatch } from '@latchkey/contracts';
-import { LockController, type RequestStore, type SavedRequest } from '../../src/lock/lock-controller.js';
+import { LockController, type RequestStore, type SavedRequest, type UnlockedSession } from '../../src/lock/lock-controller.js';
 import { controllerFor, OS_USER, useLockTestbed } from '../support/lock.js';
 import { closedPort, otpFromMail } from '../support/server.js';
+import { testNonce } from '@latchkey/test-support';
 
 const { server, timers } = useLockTestbed();
 
@@ -23,6 +24,23 @@ const lockFor = ({ store, ...options }: { baseUrl?: () => string; store?: Reques
     ...options,
     overrides: { heartbeatIntervalMs: 60_000, backoff: { initialMs: 1_000, maxMs: 30_000 }, ...(store ? { store } : {}) },
   });
+
+/** The lock started again (a new program) with the same token and the request it saved; started. */
+async function restarted(token: string, store: RequestStore) {
+  const unlocked: UnlockedSession[] = [];
+  const again = new LockController({
+    baseUrl: server.baseUrl,
+    fetch,
+    clientToken: () => token,
+    osUser: OS_USER,
+    timers,
+    store,
+    verdicts: server.verdictsFor(token),
+    onUnlocked: (session) => unlocked.push(session),
+  });
+  await again.start();
+  return { again, unlocked };
+}
 
 const until = (check: () => boolean) => vi.waitFor(() => expect(check()).toBe(true), { timeout: 10_000, interval: 20 });
 
@@ -216,16 +234,7 @@ describe('lock controller against the real server', () => {
     await controller.requestOtp({ method: 'internal', login: 'gina', password: 'gina-password-1' });
     controller.dispose();
 
-    const again = new LockController({
-      baseUrl: server.baseUrl,
-      fetch,
-      clientToken: () => token,
-      osUser: OS_USER,
-      timers,
-      store,
-      verdicts: server.verdictsFor(token),
-    });
-    await again.start();
+    const { again } = await restarted(token, store);
     expect(again.state).toMatchObject({ email: 'gina@corp.example.com', request: { status: 'sent' }, canResend: true });
     await again.resend();
     expect(again.state.notice?.code).toBe('otp_resent');
@@ -255,6 +264,50 @@ describe('lock controller against the real server', () => {
     await server.api(routes.patchClient, { params: { clientId: client.clientId }, body: { allowOneTimePasswords: false } });
     await controller.start();
     expect(controller.state).toMatchObject({ phase: 'locked', otpAllowed: false, notice: { code: 'otp_not_allowed' } });
+  });
+});
+
+describe('how the lock was unlocked (via) is what the server says', () => {
+  it('a code from Generate Password, typed while the lock’s own request waits, unlocks as generated', async () => {
+    const { controller, unlocked } = await lockFor({ computerName: 'PC-VIA-GEN' });
+    await controller.start();
+    await controller.requestOtp({ method: 'email', email: 'alice@corp.example.com' });
+    expect(controller.state.request?.status).toBe('pending');
+    const client = (await server.api(routes.listClients, {})).find((c) => c.computerName === 'PC-VIA-GEN')!;
+    await server.api(routes.generateOtp, { body: { clientId: client.clientId, osUser: OS_USER, email: 'alice@corp.example.com' } });
+    await controller.verify({ email: '', otp: await mailFor('alice@corp.example.com') });
+    expect(unlocked).toEqual([expect.objectContaining({ via: 'generated' })]);
+    expect((await server.api(routes.listSessions, {}))[0]).toMatchObject({ via: 'generated' });
+  });
+
+  it('the server adds via only when asked, so an older lock’s strict check of the answer still passes', async () => {
+    const { token } = await lockFor({ computerName: 'PC-VIA-OLD' });
+    const client = (await server.api(routes.listClients, {})).find((c) => c.computerName === 'PC-VIA-OLD')!;
+    const verify = async (includeVia: boolean, count: number) => {
+      await server.api(routes.generateOtp, { body: { clientId: client.clientId, osUser: OS_USER, email: 'olav@corp.example.com' } });
+      const otp = await mailFor('olav@corp.example.com', count);
+      const body = { osUser: OS_USER, email: 'olav@corp.example.com', otp, nonce: testNonce(), ...(includeVia ? { includeVia } : {}) };
+      return server.test.api(token)(routes.verifyOtp, { body });
+    };
+    // A v1.1 or v1.2 lock refuses (as a forgery) an answer with a field its schema does not name.
+    expect(Object.keys(await verify(false, 1)).sort()).toEqual(['allowed', 'sessionId', 'verdict']);
+    expect(await verify(true, 2)).toMatchObject({ allowed: true, via: 'generated' });
+  });
+
+  it('an emergency request restored after a restart unlocks as emergency', async () => {
+    await setSettings({ autoSendToInternalUsers: true });
+    const store = memoryStore();
+    const { controller, token } = await lockFor({ store });
+    await controller.start();
+    await controller.requestOtp({ method: 'emergency', email: 'erin@corp.example.com', reason: 'Left my badge at home' });
+    const requestId = controller.state.request!.requestId;
+    controller.dispose();
+    await server.api(routes.approveAccessRequest, { params: { requestId }, body: {} });
+
+    const { again, unlocked } = await restarted(token, store);
+    expect(again.state.request?.status).toBe('sent');
+    await again.verify({ email: '', otp: await mailFor('erin@corp.example.com') });
+    expect(unlocked).toEqual([expect.objectContaining({ via: 'emergency' })]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, type ClientPolicy, type LockDecisionBody } from '@latchkey/contracts';
+import { DEFAULT_POLICY, routes, type ClientPolicy, type LockDecisionBody } from '@latchkey/contracts';
 import { localExemption } from '../../src/lock/lock-decision.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startContractStub, stubController, type ContractStub } from '../support/contract-stub.js';
@@ -24,7 +24,7 @@ describe('the lock decision at start', () => {
     stub.decision = { lock: false, reason: 'logon_kind' };
     const { controller, unlocked } = stubController(stub, timers, { lockDecision: { logonKind: () => 'local' } });
     await controller.start();
-    const asked = stub.calls.filter((c) => c.route === 'POST /api/v1/client/lock-decision');
+    const asked = stub.callsOf(routes.lockDecision);
     expect(asked).toHaveLength(1);
     const body = asked[0]!.body as LockDecisionBody;
     expect(body).toMatchObject({ osUser: 'CORP\\alice', logonKind: 'local' });
@@ -40,7 +40,7 @@ describe('the lock decision at start', () => {
     expect(controller.state).toMatchObject({ phase: 'locked', notice: { code: 'decision_invalid' } });
     expect(unlocked).toHaveLength(0);
     // The refusal is reported like a refused unlock verdict.
-    expect(stub.calls.some((c) => c.route === 'POST /api/v1/client/verdict-failures')).toBe(true);
+    expect(stub.callsOf(routes.reportVerdictFailures).length > 0).toBe(true);
   });
 
   it('stays locked when the answer is "lock", and does not ask at all without the option (a guard decides)', async () => {
@@ -51,7 +51,7 @@ describe('the lock decision at start', () => {
     const { controller: guarded } = stubController(stub, timers);
     await guarded.start();
     expect(guarded.state.phase).toBe('locked');
-    expect(stub.calls.filter((c) => c.route === 'POST /api/v1/client/lock-decision')).toHaveLength(1);
+    expect(stub.callsOf(routes.lockDecision)).toHaveLength(1);
   });
 
   it('with no server, opens only for a `.\\name` account of the policy the computer holds', async () => {

@@ -1,18 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, type LockState } from '@latchkey/contracts';
-import { nextState, showsInterval, withPolicy } from '../../src/lock/lock-state.js';
+import { DEFAULT_POLICY } from '@latchkey/contracts';
+import {
+  nextState,
+  offline,
+  online,
+  relocked,
+  showsInterval,
+  unlocked,
+  withBusy,
+  withNotice,
+  withPolicy,
+} from '../../src/lock/lock-state.js';
+import { LOCKED } from '../support/lock-states.js';
 
 const NOW = Date.UTC(2026, 0, 5, 9, 0, 0);
-const base: LockState = {
-  phase: 'locked',
-  popup: 'lock',
-  osUser: 'CORP\\alice',
-  locale: 'en',
-  requestMode: 'email',
-  otpAllowed: true,
-  otpLength: 8,
-  canResend: false,
-};
+const base = LOCKED;
 
 describe('lock state, as pure functions', () => {
   it('Resend follows the request: sent and not expired', () => {
@@ -47,6 +49,39 @@ describe('lock state, as pure functions', () => {
     expect(plain).not.toHaveProperty('alternativeMode');
     expect(plain).not.toHaveProperty('lockTitle');
     expect(plain).not.toHaveProperty('helpdeskContact');
+  });
+
+  it('online after an outage: locked, the countdown and the words about the outage gone; other words stay', () => {
+    const unreachable = { kind: 'error' as const, code: 'server_unreachable' as const, text: '…' };
+    const out = offline(withBusy(base, 'policy', NOW), { attempt: 2, at: NOW + 4_000 }, unreachable, NOW);
+    expect(out).toMatchObject({ phase: 'offline', retry: { attempt: 2, at: NOW + 4_000 }, notice: unreachable, busy: 'policy' });
+    const back = online(out, NOW);
+    expect(back.phase).toBe('locked');
+    for (const key of ['busy', 'retry', 'notice']) expect(back).not.toHaveProperty(key);
+    const denied = withNotice(base, { kind: 'error', code: 'request_denied', text: '…' }, NOW);
+    expect(online({ ...denied, phase: 'starting' }, NOW).notice?.code).toBe('request_denied');
+    expect(online(withNotice(base, unreachable, NOW), NOW).notice).toEqual(unreachable); // locked already: not an outage's end
+  });
+
+  it('unlocked leaves nothing of the questions; relocked asks afresh', () => {
+    const asking = nextState(
+      base,
+      {
+        busy: 'verify',
+        nextRequestAt: NOW,
+        notice: { kind: 'error', code: 'wrong_code', text: '…' },
+        request: { requestId: 'rq_00000001', status: 'sent', email: 'a@b.example', expiresAt: NOW + 1 },
+        email: 'a@b.example',
+      },
+      [],
+      NOW,
+    );
+    const open = unlocked(asking, 'a@b.example', NOW);
+    expect(open).toMatchObject({ phase: 'unlocked', email: 'a@b.example' });
+    for (const key of ['busy', 'notice', 'nextRequestAt']) expect(open).not.toHaveProperty(key);
+    const again = relocked({ ...open, popup: 'request' }, { kind: 'info', code: 'relocked', text: '…' }, NOW);
+    expect(again).toMatchObject({ phase: 'locked', popup: 'lock', canResend: false, notice: { code: 'relocked' } });
+    for (const key of ['request', 'email']) expect(again).not.toHaveProperty(key);
   });
 
   it('knows when an interval refusal is on show', () => {

@@ -6,12 +6,13 @@ import { createApiClient, routes, verdictMessage, type AuditEvent } from '@latch
 import { LockController, fetchWithTimeout, type UnlockedSession } from '../../src/lock/lock-controller.js';
 import { enrollPinned, ServerKeyMismatchError } from '../../src/main/enrollment.js';
 import { ManualTimers } from '../support/manual-timers.js';
+import { matchRoute } from '@latchkey/test-support';
 import { otpFromMail, startServer, type LiveServer } from '../support/server.js';
 
 const OS_USER = 'CORP\\alice';
 const EMAIL = 'alice@corp.example.com';
 
-/** What the proxy does to `POST /api/v1/otp/verify`; every other call passes through unchanged. */
+/** What the proxy does to `routes.verifyOtp`; every other call passes through unchanged. */
 type VerifyTamper = (
   forward: () => Promise<{ status: number; body: string }>,
   requestBody: string,
@@ -49,7 +50,7 @@ async function startProxy(target: string): Promise<{ url: string; tamper: Verify
         void (async () => {
           const body = Buffer.concat(chunks);
           try {
-            if (req.method === 'POST' && req.url === '/api/v1/otp/verify' && state.tamper) {
+            if (matchRoute(routes.verifyOtp, req.method, req.url) && state.tamper) {
               const out = await state.tamper(() => forwardRaw(req, body), body.toString('utf8'));
               res.writeHead(out.status, { 'content-type': 'application/json' }).end(out.body);
               return;

@@ -8,7 +8,10 @@ import {
   type LockDecisionBody,
   type OtpRequestBody,
   type OtpRequestState,
+  type RouteDescriptor,
+  type VerifyBody,
 } from '@latchkey/contracts';
+import { matchRoute } from '@latchkey/test-support';
 import { LockController, type LockControllerOptions, type UnlockedSession } from '../../src/lock/lock-controller.js';
 import { createVerdictHook } from '../../src/lock/verdict.js';
 import { nodeEd25519Verify, nodeRandomBytes } from '../../src/main/node-ed25519.js';
@@ -31,6 +34,8 @@ export interface ContractStub {
   fetch: FetchLike;
   /** Every call, as `METHOD path` with its parsed body. */
   calls: { route: string; body: unknown }[];
+  /** The calls of one route of the contract. */
+  callsOf(route: RouteDescriptor): { route: string; body: unknown }[];
   requests: StubRequest[];
   policy: ClientPolicy;
   /** The next lock decision (default: locked). `tamper` signs over something else. */
@@ -86,6 +91,11 @@ export function startContractStub(timers: ManualTimers): ContractStub {
 
   const stub: ContractStub = {
     calls: [],
+    callsOf: (route) =>
+      stub.calls.filter((c) => {
+        const [method, path] = c.route.split(' ');
+        return matchRoute(route, method, path) !== undefined;
+      }),
     requests: [],
     policy: { ...DEFAULT_POLICY },
     decision: { lock: true, reason: 'required' },
@@ -103,11 +113,7 @@ export function startContractStub(timers: ManualTimers): ContractStub {
       const path = new URL(url, 'http://stub').pathname;
       const body: unknown = init.body ? JSON.parse(init.body) : undefined;
       stub.calls.push({ route: `${init.method} ${path}`, body });
-      const match = (route: { method: string; url: string }) => {
-        if (route.method !== init.method) return undefined;
-        const pattern = new RegExp(`^${route.url.replace(/:(\w+)/g, '(?<$1>[^/]+)')}$`);
-        return pattern.exec(path)?.groups ?? (pattern.test(path) ? {} : undefined);
-      };
+      const match = (route: RouteDescriptor) => matchRoute(route, init.method, path);
       const find = (id: string | undefined) => stub.requests.find((r) => r.requestId === id);
       let p: Record<string, string> | undefined;
       if (match(routes.getPolicy)) return json(200, stub.policy);
@@ -164,7 +170,7 @@ export function startContractStub(timers: ManualTimers): ContractStub {
         return r ? json(200, view(r)) : error(404, 'not_found');
       }
       if (match(routes.verifyOtp)) {
-        const { osUser, email, otp, nonce } = body as { osUser: string; email: string; otp: string; nonce: string };
+        const { osUser, email, otp, nonce, includeVia } = body as VerifyBody;
         const r = stub.requests.find((x) => x.email === email && x.osUser === osUser && view(x).status === 'sent');
         if (!r) return error(401, 'access_denied');
         if (r.otp !== otp) {
@@ -174,7 +180,8 @@ export function startContractStub(timers: ManualTimers): ContractStub {
         }
         r.status = 'used';
         const sessionId = `se_stub${String(++seq).padStart(17, '0')}`;
-        return json(200, { allowed: true, sessionId, verdict: verdict(osUser, nonce, sessionId) });
+        const via = r.body.method === 'emergency' ? 'emergency' : 'otp';
+        return json(200, { allowed: true, sessionId, verdict: verdict(osUser, nonce, sessionId), ...(includeVia ? { via } : {}) });
       }
       if (match(routes.heartbeat) || match(routes.endSession)) return json(204, undefined);
       return error(404, 'not_found');

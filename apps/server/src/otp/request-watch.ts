@@ -14,8 +14,12 @@ export interface RequestWatch {
   notify(requestId: string): void;
   /** notify() for a changed request, passing it on (one-line route handlers). */
   tell<T extends { requestId: string }>(changed: T): T;
-  /** Wakes every waiter (server shutdown). */
+  /** Wakes every waiter (every waiter reads its request again: a lost database connection came back). */
   wakeAll(): void;
+  /** Server shutdown: wakes every waiter, and from now on `closing` is true. */
+  close(): void;
+  /** The server is shutting down: an answer should close its connection rather than keep it alive. */
+  readonly closing: boolean;
   /** Held waits now (metrics, tests). */
   size(): number;
 }
@@ -29,6 +33,7 @@ export interface Closable {
 export function createRequestWatch(): RequestWatch {
   const waiters = new Map<string, Set<() => void>>();
   let held = 0;
+  let closing = false;
 
   const wakeSet = (set: Set<() => void> | undefined) => {
     for (const wake of [...(set ?? [])]) wake();
@@ -64,6 +69,13 @@ export function createRequestWatch(): RequestWatch {
     },
     wakeAll() {
       for (const set of [...waiters.values()]) wakeSet(set);
+    },
+    close() {
+      closing = true;
+      this.wakeAll();
+    },
+    get closing() {
+      return closing;
     },
     size: () => held,
   };

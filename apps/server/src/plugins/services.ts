@@ -193,7 +193,7 @@ async function services(app: FastifyInstance, { config, clock, announce }: Servi
   app.decorate('offlineUnlocks', offlineUnlocks);
   app.decorate('requestWatch', requestWatch);
   // Held status long-polls answer at once, so closing never waits for them.
-  app.addHook('preClose', async () => requestWatch.wakeAll());
+  app.addHook('preClose', async () => requestWatch.close());
   app.decorate('signingKey', signingKey);
 
   app.addHook('onReady', async () => {

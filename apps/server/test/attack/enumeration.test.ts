@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  median,
-  startServerProcess,
-  startSmtpSink,
-  type HttpAnswer,
-  type ServerProcess,
-  type SmtpSink,
-  testNonce,
-} from '@latchkey/test-support';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { routes, type EnrollResult } from '@latchkey/contracts';
+import { median, testNonce, type HttpAnswer } from '@latchkey/test-support';
+import { useServerProcess } from '@latchkey/test-support/vitest';
 
 /**
  * Timing is compared loosely: medians of interleaved calls on a shared machine, so only a gap far
@@ -19,39 +13,29 @@ function expectSimilarTiming(a: number[], b: number[]): void {
   expect(Math.abs(ma - mb), `medians ${ma.toFixed(2)} ms and ${mb.toFixed(2)} ms`).toBeLessThanOrEqual(Math.max(5, 2 * Math.min(ma, mb)));
 }
 
+/** The calls under comparison go raw (`send`): what is compared is the bytes, the Retry-After header and the time. */
 const answer = (r: HttpAnswer) => ({ status: r.status, body: r.text, retryAfter: r.headers.get('retry-after') });
 
 describe('known and unknown emails and logins are answered alike', () => {
-  let smtp: SmtpSink;
-  let server: ServerProcess;
+  const server = useServerProcess({
+    smtp: true,
+    env: { LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE: '1000', LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000' },
+  });
   let admin: string;
-  let client: { clientId: string; clientToken: string };
+  let client: EnrollResult;
   beforeAll(async () => {
-    smtp = await startSmtpSink();
-    server = await startServerProcess({
-      smtpUrl: smtp.url,
-      env: { LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE: '1000', LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000' },
-    });
     admin = await server.login();
     client = await server.enroll('PC-ENUM');
-  });
-  afterAll(async () => {
-    await server?.destroy();
-    await smtp?.stop();
   });
 
   it('answers a wrong code for an email with a live OTP exactly like one for an email without any', async () => {
     const osUser = 'CORP\\ann';
-    const generated = await server.call('POST', '/api/v1/admin/otp', {
-      token: admin,
-      body: { clientId: client.clientId, osUser, email: 'ann@corp.example.com' },
-    });
-    expect(generated.status).toBe(201);
+    await server.api(admin)(routes.generateOtp, { body: { clientId: client.clientId, osUser, email: 'ann@corp.example.com' } });
     const known: HttpAnswer[] = [];
     const unknown: HttpAnswer[] = [];
     for (let i = 0; i < 20; i++) {
       const verify = (email: string) =>
-        server.call('POST', '/api/v1/otp/verify', {
+        server.send(routes.verifyOtp, {
           token: client.clientToken,
           body: { osUser, email, otp: '00000000', nonce: testNonce() },
         });
@@ -71,7 +55,7 @@ describe('known and unknown emails and logins are answered alike', () => {
     // A Client that was not issued an OTP in the last hour (the interval rule would answer 429 alike).
     const fresh = await server.enroll('PC-ENUM-2');
     const request = (osUser: string, email: string) =>
-      server.call('POST', '/api/v1/otp/requests', { token: fresh.clientToken, body: { osUser, method: 'email', email } });
+      server.send(routes.createOtpRequest, { token: fresh.clientToken, body: { osUser, method: 'email', email } });
     const staff = await request('CORP\\x1', 'admin@corp.example.com');
     const stranger = await request('CORP\\x2', 'stranger@corp.example.com');
     expect(staff.status).toBe(201);
@@ -82,15 +66,12 @@ describe('known and unknown emails and logins are answered alike', () => {
   });
 
   it('answers the internal method for a known login with a wrong password like an unknown login, in status, body and time', async () => {
-    const settings = await server.call('PUT', '/api/v1/admin/settings', { token: admin, body: { autoSendToInternalUsers: true } });
-    expect(settings.status).toBe(200);
-    const created = await server.call('POST', '/api/v1/admin/users', {
-      token: admin,
+    await server.api(admin)(routes.putSettings, { body: { autoSendToInternalUsers: true } });
+    await server.api(admin)(routes.createUser, {
       body: { login: 'ann', password: 'ann-password-123', email: 'ann@corp.example.com', role: 'user' },
     });
-    expect(created.status).toBe(201);
     const internal = (login: string) =>
-      server.call('POST', '/api/v1/otp/requests', {
+      server.send(routes.createOtpRequest, {
         token: client.clientToken,
         body: { osUser: 'CORP\\ann', method: 'internal', login, password: 'wrong-password' },
       });
@@ -114,8 +95,8 @@ describe('known and unknown emails and logins are answered alike', () => {
     const known: HttpAnswer[] = [];
     const unknown: HttpAnswer[] = [];
     for (let i = 0; i < 5; i++) {
-      known.push(await server.call('POST', '/api/v1/admin/login', { body: { login: 'admin', password: 'not-the-password' } }));
-      unknown.push(await server.call('POST', '/api/v1/admin/login', { body: { login: 'nosuchadmin', password: 'not-the-password' } }));
+      known.push(await server.send(routes.adminLogin, { body: { login: 'admin', password: 'not-the-password' } }));
+      unknown.push(await server.send(routes.adminLogin, { body: { login: 'nosuchadmin', password: 'not-the-password' } }));
     }
     for (let i = 0; i < known.length; i++) expect(answer(known[i]!)).toEqual(answer(unknown[i]!));
     expect(known[0]!.status).toBe(401);

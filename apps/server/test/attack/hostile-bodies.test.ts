@@ -1,18 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServerProcess, ENROLLMENT_KEY, type HttpAnswer, type ServerProcess } from '@latchkey/test-support';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { routes, type EnrollResult } from '@latchkey/contracts';
+import { ENROLLMENT_KEY, type HttpAnswer } from '@latchkey/test-support';
+import { useServerProcess } from '@latchkey/test-support/vitest';
 
+/** The hostile bodies go raw (`send`): they are what the schema refuses, and the typed call would refuse them before sending. */
 describe('hostile request bodies over HTTP', () => {
-  let server: ServerProcess;
-  let client: { clientId: string; clientToken: string };
+  const server = useServerProcess({
+    env: { LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE: '10000', LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10000' },
+  });
+  let client: EnrollResult;
   let admin: string;
   beforeAll(async () => {
-    server = await startServerProcess({
-      env: { LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE: '10000', LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10000' },
-    });
     client = await server.enroll('PC-BODIES');
     admin = await server.login();
   });
-  afterAll(async () => server?.destroy());
 
   const expectError = (res: HttpAnswer, status: number, code: string) => {
     expect(res.status, res.text).toBe(status);
@@ -20,7 +21,7 @@ describe('hostile request bodies over HTTP', () => {
     expect(res.text).not.toMatch(/prototype|SyntaxError|Unexpected token|JSON at position|\.js:\d+/);
   };
   const verify = (rawBody: string, headers?: Record<string, string>) =>
-    server.call('POST', '/api/v1/otp/verify', { token: client.clientToken, rawBody, ...(headers ? { headers } : {}) });
+    server.send(routes.verifyOtp, { token: client.clientToken, rawBody, ...(headers ? { headers } : {}) });
 
   it.each([
     [
@@ -42,8 +43,8 @@ describe('hostile request bodies over HTTP', () => {
   ])('refuses a body with %s with 400 and pollutes nothing', async (_name, rawBody) => {
     expectError(await verify(rawBody), 400, 'invalid_request');
     // The process is unharmed: ordinary requests behave as before.
-    expect((await server.call('GET', '/api/v1/client/policy', { token: client.clientToken })).status).toBe(200);
-    const enroll = await server.call('POST', '/api/v1/clients/enroll', {
+    await server.api(client.clientToken)(routes.getPolicy, {});
+    const enroll = await server.send(routes.enroll, {
       rawBody: `{"enrollmentKey":"${ENROLLMENT_KEY}","computerName":"PC-AFTER","__proto__":{"x":1}}`,
     });
     expectError(enroll, 400, 'invalid_request');
@@ -51,20 +52,18 @@ describe('hostile request bodies over HTTP', () => {
 
   it('refuses enrollment and user creation carrying constructor or __proto__ keys', async () => {
     expectError(
-      await server.call('POST', '/api/v1/clients/enroll', {
+      await server.send(routes.enroll, {
         body: { enrollmentKey: ENROLLMENT_KEY, computerName: 'X', constructor: { prototype: { y: 1 } } },
       }),
       400,
       'invalid_request',
     );
-    const user = await server.call('POST', '/api/v1/admin/users', {
+    const user = await server.send(routes.createUser, {
       token: admin,
       rawBody: '{"login":"eve","password":"password-12345","email":"eve@corp.example.com","role":"user","__proto__":{"role":"admin"}}',
     });
     expectError(user, 400, 'invalid_request');
-    expect((await server.call('GET', '/api/v1/admin/users', { token: admin })).json.map((u: { login: string }) => u.login)).toEqual([
-      'admin',
-    ]);
+    expect((await server.api(admin)(routes.listUsers, {})).map((u) => u.login)).toEqual(['admin']);
   });
 
   it.each([
@@ -113,6 +112,6 @@ describe('hostile request bodies over HTTP', () => {
       // The server may close the connection before the client finished sending; that is a refusal too.
     }
     if (res) expectError(res, 413, 'payload_too_large');
-    expect((await server.call('GET', '/api/v1/health')).status).toBe(200);
+    await server.api()(routes.health, {});
   });
 });

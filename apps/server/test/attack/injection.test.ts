@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServerProcess, startSmtpSink, type HttpAnswer, type ServerProcess, type SmtpSink, testNonce } from '@latchkey/test-support';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '@latchkey/contracts';
+import { ENROLLMENT_KEY, testNonce, type HttpAnswer } from '@latchkey/test-support';
+import { useServerProcess } from '@latchkey/test-support/vitest';
 
 /** RFC 4515 metacharacters and classic filter-widening strings. */
 const LDAP_INJECTION = [
@@ -28,24 +30,16 @@ const SMTP_INJECTION = [
 const PAYLOADS = [...LDAP_INJECTION, ...SMTP_INJECTION];
 
 describe('injection strings in every string field', () => {
-  let smtp: SmtpSink;
-  let server: ServerProcess;
+  const server = useServerProcess({
+    smtp: true,
+    env: { LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE: '10000', LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10000' },
+  });
   let admin: string;
   const answers: { field: string; payload: string; res: HttpAnswer }[] = [];
   beforeAll(async () => {
-    smtp = await startSmtpSink();
-    server = await startServerProcess({
-      smtpUrl: smtp.url,
-      env: { LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE: '10000', LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10000' },
-    });
     admin = await server.login();
     // Requests and generated OTPs for one Client interleave here; the hourly interval would answer 429.
-    const settings = await server.call('PUT', '/api/v1/admin/settings', { token: admin, body: { otpRequestIntervalMinutes: 0 } });
-    expect(settings.status).toBe(200);
-  });
-  afterAll(async () => {
-    await server?.destroy();
-    await smtp?.stop();
+    await server.api(admin)(routes.putSettings, { body: { otpRequestIntervalMinutes: 0 } });
   });
 
   const record = (field: string, payload: string, res: HttpAnswer) => {
@@ -53,7 +47,9 @@ describe('injection strings in every string field', () => {
     return res;
   };
 
+  // Sent raw (`send`): the injected strings are what the schema refuses, and the typed call would refuse them before sending.
   it('never answers 500 nor echoes a library message, and mails go only to the address given', async () => {
+    const { smtp } = server;
     const { clientId, clientToken } = await server.enroll('PC-INJECT');
     for (const [n, p] of PAYLOADS.entries()) {
       // A Client may have 5 requests waiting: each payload's 3 emergency requests come from a Client of their own.
@@ -63,21 +59,21 @@ describe('injection strings in every string field', () => {
       record(
         'email (emergency request)',
         p,
-        await server.call('POST', '/api/v1/otp/requests', { token: requester, body: { osUser, method: 'emergency', email: p } }),
+        await server.send(routes.createOtpRequest, { token: requester, body: { osUser, method: 'emergency', email: p } }),
       );
       record(
         'email (verify)',
         p,
-        await server.call('POST', '/api/v1/otp/verify', {
+        await server.send(routes.verifyOtp, {
           token: clientToken,
           body: { osUser, email: p, otp: '12345678', nonce: testNonce() },
         }),
       );
-      record('email (generate)', p, await server.call('POST', '/api/v1/admin/otp', { token: admin, body: { clientId, osUser, email: p } }));
+      record('email (generate)', p, await server.send(routes.generateOtp, { token: admin, body: { clientId, osUser, email: p } }));
       record(
         'email (create user)',
         p,
-        await server.call('POST', '/api/v1/admin/users', {
+        await server.send(routes.createUser, {
           token: admin,
           body: { login: `u${n}`, password: 'password-12345', email: p, role: 'user' },
         }),
@@ -86,7 +82,7 @@ describe('injection strings in every string field', () => {
       record(
         'osUser (emergency request)',
         p,
-        await server.call('POST', '/api/v1/otp/requests', {
+        await server.send(routes.createOtpRequest, {
           token: requester,
           body: { osUser: p, method: 'emergency', email: `req${n}@corp.example.com` },
         }),
@@ -94,7 +90,7 @@ describe('injection strings in every string field', () => {
       record(
         'osUser (verify)',
         p,
-        await server.call('POST', '/api/v1/otp/verify', {
+        await server.send(routes.verifyOtp, {
           token: clientToken,
           body: { osUser: p, email: 'ann@corp.example.com', otp: '12345678', nonce: testNonce() },
         }),
@@ -102,13 +98,13 @@ describe('injection strings in every string field', () => {
       record(
         'osUser (generate)',
         p,
-        await server.call('POST', '/api/v1/admin/otp', { token: admin, body: { clientId, osUser: p, email: `gen${n}@corp.example.com` } }),
+        await server.send(routes.generateOtp, { token: admin, body: { clientId, osUser: p, email: `gen${n}@corp.example.com` } }),
       );
       // reason and comment (free text, mailed to staff and requesters)
       record(
         'reason (emergency request)',
         p,
-        await server.call('POST', '/api/v1/otp/requests', {
+        await server.send(routes.createOtpRequest, {
           token: requester,
           body: { osUser: `CORP\\why${n}`, method: 'emergency', email: `why${n}@corp.example.com`, reason: p },
         }),
@@ -116,7 +112,7 @@ describe('injection strings in every string field', () => {
       record(
         'comment (generate)',
         p,
-        await server.call('POST', '/api/v1/admin/otp', {
+        await server.send(routes.generateOtp, {
           token: admin,
           body: { clientId, osUser: `CORP\\c${n}`, email: `comment${n}@corp.example.com`, comment: p },
         }),
@@ -125,16 +121,16 @@ describe('injection strings in every string field', () => {
       record(
         'login (internal method)',
         p,
-        await server.call('POST', '/api/v1/otp/requests', {
+        await server.send(routes.createOtpRequest, {
           token: clientToken,
           body: { osUser, method: 'internal', login: p, password: 'x' },
         }),
       );
-      record('login (admin sign-in)', p, await server.call('POST', '/api/v1/admin/login', { body: { login: p, password: 'x' } }));
+      record('login (admin sign-in)', p, await server.send(routes.adminLogin, { body: { login: p, password: 'x' } }));
       record(
         'login (create user)',
         p,
-        await server.call('POST', '/api/v1/admin/users', {
+        await server.send(routes.createUser, {
           token: admin,
           body: { login: p, password: 'password-12345', email: 'x@corp.example.com', role: 'user' },
         }),
@@ -143,13 +139,13 @@ describe('injection strings in every string field', () => {
       const enrolled = record(
         'computerName (enroll)',
         p,
-        await server.call('POST', '/api/v1/clients/enroll', { body: { enrollmentKey: 'enrollment-key-for-attacks-01', computerName: p } }),
+        await server.send(routes.enroll, { body: { enrollmentKey: ENROLLMENT_KEY, computerName: p } }),
       );
       if (enrolled.status === 201) {
         record(
           'computerName (generate mail subject)',
           p,
-          await server.call('POST', '/api/v1/admin/otp', {
+          await server.send(routes.generateOtp, {
             token: admin,
             body: { clientId: enrolled.json.clientId, osUser: 'CORP\\ann', email: `pc${n}@corp.example.com` },
           }),

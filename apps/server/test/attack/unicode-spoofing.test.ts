@@ -1,26 +1,14 @@
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bearer, buildTestApp, ENROLLMENT_KEY, type TestApp } from '../helper.js';
+import { routes } from '@latchkey/contracts';
+import { buildTestApp, ENROLLMENT_KEY, type TestApp } from '../helper.js';
 
 let t: TestApp;
 afterEach(async () => t?.destroy());
 
-const enroll = (computerName: string) =>
-  t.app.inject({ method: 'POST', url: '/api/v1/clients/enroll', payload: { enrollmentKey: ENROLLMENT_KEY, computerName } });
+// The spoofed names go unchecked (`t.send`): they are what the schema refuses, and the typed call would refuse them before sending.
+const enroll = (computerName: string) => t.send(routes.enroll, { body: { enrollmentKey: ENROLLMENT_KEY, computerName } });
 
-const requestOtp = (token: string, body: Record<string, unknown>) =>
-  t.app.inject({ method: 'POST', url: '/api/v1/otp/requests', headers: bearer(token), payload: body });
-
-/** What the database holds, read straight from the file. */
-function stored<T>(sql: string): T[] {
-  const db = new Database(join(t.dataDir, 'latchkey.db'), { readonly: true });
-  try {
-    return db.prepare(sql).all() as T[];
-  } finally {
-    db.close();
-  }
-}
+const requestOtp = (token: string, body: Record<string, unknown>) => t.send(routes.createOtpRequest, { token, body });
 
 describe('Unicode spoofing', () => {
   it('refuses `PC-1` with a zero-width space, and every other invisible or control character, at enrollment', async () => {
@@ -30,7 +18,7 @@ describe('Unicode spoofing', () => {
       expect(res.statusCode, JSON.stringify(name)).toBe(400);
       expect(res.json().error.code).toBe('invalid_request');
     }
-    expect(stored<{ n: number }>('SELECT count(*) AS n FROM clients')[0]!.n).toBe(0);
+    expect((await t.query<{ n: number }>('SELECT count(*) AS n FROM clients'))[0]!.n).toBe(0);
     expect((await enroll('PC-1')).statusCode).toBe(201);
   });
 
@@ -50,18 +38,18 @@ describe('Unicode spoofing', () => {
       expect(res.json().error.code).toBe('invalid_request');
       expect(res.body).not.toContain('\\ud800');
     }
-    expect(stored<{ n: number }>('SELECT count(*) AS n FROM otp_requests')[0]!.n).toBe(0);
+    expect((await t.query<{ n: number }>('SELECT count(*) AS n FROM otp_requests'))[0]!.n).toBe(0);
 
     const admin = await t.adminToken();
-    const { clientId } = (await t.app.inject({ method: 'GET', url: '/api/v1/admin/clients', headers: bearer(admin) })).json()[0];
+    const { clientId } = (await t.api(admin)(routes.listClients, {}))[0]!;
     for (const payload of [
       { clientId, osUser: 'CORP\\ann', email: 'ann@corp.example.com', comment: 'ok\u200b' },
       { clientId, osUser: '\u202bCORP\\ann', email: 'ann@corp.example.com' },
     ]) {
-      const res = await t.app.inject({ method: 'POST', url: '/api/v1/admin/otp', headers: bearer(admin), payload });
+      const res = await t.send(routes.generateOtp, { token: admin, body: payload });
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);
     }
-    const login = await t.app.inject({ method: 'POST', url: '/api/v1/admin/login', payload: { login: 'admin\u200b', password: 'x' } });
+    const login = await t.send(routes.adminLogin, { body: { login: 'admin\u200b', password: 'x' } });
     expect(login.statusCode).toBe(400);
   });
 
@@ -69,27 +57,21 @@ describe('Unicode spoofing', () => {
     t = await buildTestApp();
     const decomposed = 'PC-Re\u0301ception';
     const composed = 'PC-R\u00e9ception';
-    const res = await enroll(decomposed);
-    expect(res.statusCode).toBe(201);
-    const { clientToken } = res.json();
-    const created = await requestOtp(clientToken, {
-      osUser: 'CORP\\jose\u0301',
-      method: 'emergency',
-      email: 'jose@corp.example.com',
-      reason: 'caf\u0065\u0301\nsecond line',
+    const { clientToken } = await t.enroll(decomposed);
+    await t.api(clientToken)(routes.createOtpRequest, {
+      body: { osUser: 'CORP\\jose\u0301', method: 'emergency', email: 'jose@corp.example.com', reason: 'caf\u0065\u0301\nsecond line' },
     });
-    expect(created.statusCode).toBe(201);
 
-    expect(stored<{ name: string }>('SELECT computer_name AS name FROM clients')).toEqual([{ name: composed }]);
-    expect(stored<{ osUser: string; reason: string }>('SELECT os_user AS osUser, reason FROM otp_requests')).toEqual([
+    expect(await t.query<{ name: string }>('SELECT computer_name AS name FROM clients')).toEqual([{ name: composed }]);
+    expect(await t.query<{ osUser: string; reason: string }>('SELECT os_user AS "osUser", reason FROM otp_requests')).toEqual([
       { osUser: 'CORP\\jos\u00e9', reason: 'caf\u00e9\nsecond line' },
     ]);
     const admin = await t.adminToken();
-    const clients = (await t.app.inject({ method: 'GET', url: '/api/v1/admin/clients', headers: bearer(admin) })).json();
-    expect(clients[0].computerName).toBe(composed);
+    const clients = await t.api(admin)(routes.listClients, {});
+    expect(clients[0]!.computerName).toBe(composed);
     // The other spelling of the same name is the same name: flagged as a duplicate.
     await t.enroll(composed);
-    const after = (await t.app.inject({ method: 'GET', url: '/api/v1/admin/clients', headers: bearer(admin) })).json();
-    expect(after.map((c: { duplicateName: boolean }) => c.duplicateName)).toEqual([true, true]);
+    const after = await t.api(admin)(routes.listClients, {});
+    expect(after.map((c) => c.duplicateName)).toEqual([true, true]);
   });
 });

@@ -4,15 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  otpFromMail,
-  startServerProcess,
-  startSmtpSink,
-  type HttpAnswer,
-  type ServerProcess,
-  type SmtpSink,
-  testNonce,
-} from '@latchkey/test-support';
+import { routes, type ApiError, type EnrollResult } from '@latchkey/contracts';
+import { otpFromMail, refusalOf, testNonce } from '@latchkey/test-support';
+import { useServerProcess } from '@latchkey/test-support/vitest';
 
 /**
  * A small tmpfs of its own is the real thing: writes fail with ENOSPC or EROFS from the kernel.
@@ -59,34 +53,19 @@ function integrity(dataDir: string): string {
   }
 }
 
-const expectUnavailable = (res: HttpAnswer, what: string) => {
-  expect(res.status, `${what}: ${res.text}`).toBe(503);
-  expect(res.json, what).toEqual({ error: { code: 'service_unavailable', message: expect.any(String) } });
-  expect(res.headers.get('retry-after'), what).toBe('30');
-  expect(res.text).not.toMatch(/SQLITE|disk|full|readonly/i);
+const expectUnavailable = (refusal: ApiError | undefined, what: string) => {
+  expect(refusal, what).toMatchObject({ status: 503, code: 'service_unavailable', retryAfterSeconds: 30 });
+  expect(refusal?.message).not.toMatch(/SQLITE|disk|full|readonly/i);
 };
 
+const LIMITS = { LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000', LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE: '1000' };
+
 describe.skipIf(!mounted)('a full disk (small tmpfs)', () => {
-  let smtp: SmtpSink;
-  let server: ServerProcess;
-  let dataDir: string;
-  let admin: string;
-  let client: { clientId: string; clientToken: string };
-  beforeAll(async () => {
-    dataDir = join(mountPoint, 'data');
+  const dataDir = join(mountPoint, 'data');
+  beforeAll(() => {
     mkdirSync(dataDir);
-    smtp = await startSmtpSink();
-    server = await startServerProcess({
-      smtpUrl: smtp.url,
-      dataDir,
-      env: { LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000', LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE: '1000' },
-    });
-    admin = await server.login();
-    client = await server.enroll('PC-FULL');
   });
-  afterAll(async () => {
-    await server?.stop();
-    await smtp?.stop();
+  afterAll(() => {
     if (mounted) {
       try {
         execFileSync('mount', ['-o', 'remount,rw', mountPoint], { stdio: 'ignore' });
@@ -97,44 +76,52 @@ describe.skipIf(!mounted)('a full disk (small tmpfs)', () => {
     }
     rmSync(mountPoint, { recursive: true, force: true });
   });
+  // Stopped before the afterAll above unmounts (after-hooks run last-registered first).
+  const server = useServerProcess({ smtp: true, dataDir, env: LIMITS });
+  let admin: string;
+  let client: EnrollResult;
+  beforeAll(async () => {
+    admin = await server.login();
+    client = await server.enroll('PC-FULL');
+  });
 
   let n = 0;
-  const logon = async () => {
+  const logon = () => {
     n++;
     const osUser = `CORP\\full${n}`;
     const email = `full${n}@corp.example.com`;
-    const gen = await server.call('POST', '/api/v1/admin/otp', { token: admin, body: { clientId: client.clientId, osUser, email } });
+    const gen = server.api(admin)(routes.generateOtp, { body: { clientId: client.clientId, osUser, email } });
     return { gen, osUser, email };
   };
   const verifyFromMail = async (osUser: string, email: string) => {
-    const otp = otpFromMail(await smtp.waitFor((m) => m.to.includes(email), 15_000));
-    return server.call('POST', '/api/v1/otp/verify', { token: client.clientToken, body: { osUser, email, otp, nonce: testNonce() } });
+    const otp = otpFromMail(await server.smtp.waitFor((m) => m.to.includes(email), 15_000));
+    return server.api(client.clientToken)(routes.verifyOtp, { body: { osUser, email, otp, nonce: testNonce() } });
   };
 
   it('answers 503 service_unavailable while the disk is full, stays intact, and recovers when space returns', async () => {
-    const before = await logon();
-    expect(before.gen.status).toBe(201);
+    const before = logon();
+    await before.gen;
 
     const filler = join(mountPoint, 'filler');
     fill(filler);
     // A burst of writes: each must fail cleanly, none may crash the server or half-apply.
-    const answers: HttpAnswer[] = [];
-    for (let i = 0; i < 20; i++) answers.push((await logon()).gen);
-    const unavailable = answers.filter((a) => a.status === 503);
-    expect(unavailable.length, answers.map((a) => a.status).join(',')).toBeGreaterThan(0);
-    for (const a of answers) expect([201, 503]).toContain(a.status);
-    for (const a of unavailable) expectUnavailable(a, 'generate on a full disk');
+    const refusals: (ApiError | undefined)[] = [];
+    for (let i = 0; i < 20; i++) refusals.push(await refusalOf(logon().gen));
+    const unavailable = refusals.filter((r) => r !== undefined);
+    expect(unavailable.length, refusals.map((r) => r?.status ?? 201).join(',')).toBeGreaterThan(0);
+    for (const r of unavailable) expectUnavailable(r, 'generate on a full disk');
     // Still alive; readiness may or may not find room for its probe write, and if not it names the database.
-    const health = await server.call('GET', '/api/v1/health');
+    // Raw (`send`): readiness's 503 carries its checks beside the error, which the typed call does not read.
+    const health = await server.send(routes.health);
     if (health.status !== 200) expect(health.json?.error?.message).toBe('Not ready: database.');
 
     rmSync(filler);
     expect(integrity(dataDir)).toBe('ok');
-    const after = await logon();
-    expect(after.gen.status).toBe(201);
-    expect((await verifyFromMail(after.osUser, after.email)).status).toBe(200);
+    const after = logon();
+    await after.gen;
+    await verifyFromMail(after.osUser, after.email);
     // The OTP issued before the disk filled still works too.
-    expect((await verifyFromMail(before.osUser, before.email)).status).toBe(200);
+    await verifyFromMail(before.osUser, before.email);
   }, 60_000);
 });
 
@@ -165,16 +152,11 @@ const trigger = tryLoopExt4(roImage, roDir);
 if (!trigger) console.warn('read-only tests skipped: cannot loop-mount an ext4 image with trigger_fs_error (needs root)');
 
 describe.skipIf(!trigger)('a database whose filesystem turns read-only under the server (ext4 errors=remount-ro)', () => {
-  let smtp: SmtpSink;
-  let server: ServerProcess;
   const dataDir = join(roDir, 'data');
-  beforeAll(async () => {
+  beforeAll(() => {
     mkdirSync(dataDir);
-    smtp = await startSmtpSink();
   });
-  afterAll(async () => {
-    await server?.stop();
-    await smtp?.stop();
+  afterAll(() => {
     try {
       execFileSync('umount', [roDir], { stdio: 'ignore' });
     } catch {
@@ -184,33 +166,28 @@ describe.skipIf(!trigger)('a database whose filesystem turns read-only under the
     rmSync(roImage, { force: true });
   });
 
+  const server = useServerProcess({ smtp: true, dataDir, env: LIMITS });
+
   it('answers 503 service_unavailable, and after fsck and a restart the database is intact and the OTP still unused', async () => {
-    const start = () =>
-      startServerProcess({
-        smtpUrl: smtp.url,
-        dataDir,
-        env: { LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000', LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE: '1000' },
-      });
-    server = await start();
     const admin = await server.login();
     const client = await server.enroll('PC-RO');
     const generate = (osUser: string, email: string) =>
-      server.call('POST', '/api/v1/admin/otp', { token: admin, body: { clientId: client.clientId, osUser, email } });
-    expect((await generate('CORP\\ro1', 'ro1@corp.example.com')).status).toBe(201);
-    const otp = otpFromMail(await smtp.waitFor((m) => m.to.includes('ro1@'), 15_000));
+      server.api(admin)(routes.generateOtp, { body: { clientId: client.clientId, osUser, email } });
+    await generate('CORP\\ro1', 'ro1@corp.example.com');
+    const otp = otpFromMail(await server.smtp.waitFor((m) => m.to.includes('ro1@'), 15_000));
 
     writeFileSync(trigger!, '1');
     expect(execFileSync('findmnt', ['-no', 'OPTIONS', roDir], { encoding: 'utf8' })).toMatch(/\bro\b|emergency_ro/);
-    expectUnavailable(await generate('CORP\\ro2', 'ro2@corp.example.com'), 'generate on a read-only filesystem');
+    expectUnavailable(await refusalOf(generate('CORP\\ro2', 'ro2@corp.example.com')), 'generate on a read-only filesystem');
     const verify = () =>
-      server.call('POST', '/api/v1/otp/verify', {
-        token: client.clientToken,
+      server.api(client.clientToken)(routes.verifyOtp, {
         body: { osUser: 'CORP\\ro1', email: 'ro1@corp.example.com', otp, nonce: testNonce() },
       });
-    expectUnavailable(await verify(), 'verify on a read-only filesystem');
+    expectUnavailable(await refusalOf(verify()), 'verify on a read-only filesystem');
     // Readiness sees it: a load balancer takes this server out.
     await new Promise((r) => setTimeout(r, 1100));
-    const health = await server.call('GET', '/api/v1/health');
+    // Raw (`send`): readiness's 503 carries its checks beside the error, which the typed call does not read.
+    const health = await server.send(routes.health);
     expect(health.status).toBe(503);
     expect(health.json.error).toEqual({ code: 'service_unavailable', message: 'Not ready: database.' });
 
@@ -222,8 +199,8 @@ describe.skipIf(!trigger)('a database whose filesystem turns read-only under the
     execFileSync('mount', ['-o', 'loop,errors=remount-ro', roImage, roDir], { stdio: 'ignore' });
     expect(integrity(dataDir)).toBe('ok');
 
-    server = await start();
-    expect((await verify()).status).toBe(200);
-    expect((await generate('CORP\\ro3', 'ro3@corp.example.com')).status).toBe(201);
+    await server.restart();
+    await verify();
+    await generate('CORP\\ro3', 'ro3@corp.example.com');
   }, 60_000);
 });

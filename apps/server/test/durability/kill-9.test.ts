@@ -1,17 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { otpFromMail, startServerProcess, startSmtpSink, type ServerProcess, type SmtpSink, testNonce } from '@latchkey/test-support';
+import { describe, expect, it } from 'vitest';
+import { routes, type EnrollResult } from '@latchkey/contracts';
+import { HIGH_RATE_LIMITS, otpFromMail, refusalOf, testNonce } from '@latchkey/test-support';
+import { useServerProcess } from '@latchkey/test-support/vitest';
 
 const ROUNDS = 10;
 const WORKERS = 8;
-const HIGH_LIMITS = {
-  LATCHKEY_RATE_LIMIT_CLIENT_PER_MINUTE: '100000',
-  LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
-  LATCHKEY_RATE_LIMIT_ADMIN_PER_MINUTE: '100000',
-};
 
 interface Accepted {
   round: number;
@@ -23,23 +18,11 @@ interface Accepted {
 }
 
 describe('kill -9 during a logon storm, ten times', () => {
-  let smtp: SmtpSink;
-  let dataDir: string;
-  let server: ServerProcess | undefined;
-  beforeAll(async () => {
-    smtp = await startSmtpSink();
-    dataDir = mkdtempSync(join(tmpdir(), 'latchkey-kill9-'));
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await smtp?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const server = useServerProcess({ smtp: true, env: HIGH_RATE_LIMITS });
 
   it('keeps the database intact, every answered verification has its session, no OTP is accepted twice, and every queued mail arrives', async () => {
-    const start = () => startServerProcess({ smtpUrl: smtp.url, dataDir, env: HIGH_LIMITS });
-    server = await start();
-    const clients: { clientId: string; clientToken: string }[] = [];
+    const { smtp, dataDir } = server;
+    const clients: EnrollResult[] = [];
     for (let i = 0; i < WORKERS; i++) clients.push(await server.enroll(`PC-K${i}`));
     let admin = await server.login();
 
@@ -50,10 +33,9 @@ describe('kill -9 during a logon storm, ten times', () => {
 
     for (let round = 0; round < ROUNDS; round++) {
       if (round > 0) {
-        server = await start();
+        await server.restart();
         admin = await server.login();
       }
-      const current = server;
       let killed = false;
       let onKill: () => void = () => {};
       const killSignal = new Promise<null>((resolve) => (onKill = () => resolve(null)));
@@ -63,24 +45,17 @@ describe('kill -9 during a logon storm, ten times', () => {
           const osUser = `CORP\\u${round}-${w}-${k}`;
           const email = `u${round}.${w}.${k}@corp.example.com`;
           try {
-            const gen = await current.call('POST', '/api/v1/admin/otp', {
-              token: admin,
-              body: { clientId: client.clientId, osUser, email },
-            });
-            if (gen.status !== 201) throw new Error(`generate answered ${gen.status} ${gen.text}`);
+            await server.api(admin)(routes.generateOtp, { body: { clientId: client.clientId, osUser, email } });
             generatedFor.push(email);
             const mail = smtp.waitFor((m) => m.to.includes(email), 5000);
             mail.catch(() => {});
             const received = await Promise.race([mail, killSignal]);
             if (killed || !received) return;
             const otp = otpFromMail(received);
-            const verify = () =>
-              current.call('POST', '/api/v1/otp/verify', { token: client.clientToken, body: { osUser, email, otp, nonce: testNonce() } });
-            const first = await verify();
-            if (first.status !== 200) throw new Error(`verify answered ${first.status} ${first.text}`);
-            accepted.push({ round, clientToken: client.clientToken, osUser, email, otp, sessionId: first.json.sessionId });
-            const again = await verify();
-            if (again.status === 200) doubleAccepts.push(email);
+            const verify = () => server.api(client.clientToken)(routes.verifyOtp, { body: { osUser, email, otp, nonce: testNonce() } });
+            const { sessionId } = await verify();
+            accepted.push({ round, clientToken: client.clientToken, osUser, email, otp, sessionId });
+            if ((await refusalOf(verify())) === undefined) doubleAccepts.push(email);
           } catch (err) {
             if (killed) return; // the process died under this request: its outcome is unknown
             throw err;
@@ -92,7 +67,7 @@ describe('kill -9 during a logon storm, ten times', () => {
       await new Promise((r) => setTimeout(r, delay));
       killed = true;
       onKill();
-      await current.kill9();
+      await server.kill9();
       killedAt = [...killedAt, delay];
       await storm;
 
@@ -115,13 +90,12 @@ describe('kill -9 during a logon storm, ten times', () => {
     expect(generatedFor.length).toBeGreaterThanOrEqual(accepted.length);
 
     // After the last crash: no accepted code works again, and every mail that was queued is delivered.
-    server = await start();
+    await server.restart();
     for (const a of accepted) {
-      const replay = await server.call('POST', '/api/v1/otp/verify', {
-        token: a.clientToken,
+      const replay = server.api(a.clientToken)(routes.verifyOtp, {
         body: { osUser: a.osUser, email: a.email, otp: a.otp, nonce: testNonce() },
       });
-      expect(replay.status, `replay of ${a.email}`).toBe(401);
+      await expect(replay, `replay of ${a.email}`).rejects.toMatchObject({ status: 401 });
     }
     for (const email of generatedFor) await smtp.waitFor((m) => m.to.includes(email), 15_000);
     const db = new Database(join(dataDir, 'latchkey.db'), { readonly: true });

@@ -132,11 +132,11 @@ describe('offline unlock on the server', () => {
     expect(lock.offlineKey).toBeUndefined();
     // One enrolled before v1.2 still has a sealed key: it is never sent again, nor used for a response.
     await enroll('PC-OFF-03', 'machine');
-    t.app
-      .db!.prepare(
-        'UPDATE clients SET offline_key_sealed = (SELECT offline_key_sealed FROM clients WHERE computer_name = ?), offline_key_version = 1, offline_key_pending = 1 WHERE id = ?',
-      )
-      .run('PC-OFF-03', lock.clientId);
+    await t.query(
+      'UPDATE clients SET offline_key_sealed = (SELECT offline_key_sealed FROM clients WHERE computer_name = ?), offline_key_version = 1, offline_key_pending = 1 WHERE id = ?',
+      'PC-OFF-03',
+      lock.clientId,
+    );
     for (const held of [undefined, 0]) {
       const p = await policy(lock.clientToken, held);
       expect(p.offlineKey, `held ${held}`).toBeUndefined();

@@ -2,7 +2,6 @@ import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { routes } from '@latchkey/contracts';
 import { startServerProcess } from '@latchkey/test-support';
@@ -56,13 +55,8 @@ describe('LATCHKEY_SIGNING_KEY_FILE and the keys a database was first used with'
     const enrolled = await t.api()(routes.enroll, { body: { enrollmentKey: ENROLLMENT_KEY, computerName: 'PC-1' } });
     expect(enrolled.serverPublicKey).toBe(key.publicKey);
     expect(() => readFileSync(join(t!.dataDir, 'signing.key'))).toThrow();
+    const rows = await t.query<{ name: string; fingerprint: string }>('SELECT name, fingerprint FROM key_fingerprints ORDER BY name');
     await t.close();
-    const db = new Database(join(t.dataDir, 'latchkey.db'), { readonly: true });
-    const rows = db.prepare('SELECT name, fingerprint FROM key_fingerprints ORDER BY name').all() as {
-      name: string;
-      fingerprint: string;
-    }[];
-    db.close();
     expect(rows.map((r) => r.name)).toEqual(['secret', 'signing']);
     const secretFile = readFileSync(join(t.dataDir, 'secret.key'), 'utf8').trim();
     const everything = JSON.stringify(rows);
@@ -75,9 +69,11 @@ describe('LATCHKEY_SIGNING_KEY_FILE and the keys a database was first used with'
     const key = signingKeyFile('first');
     const first = secret().toString('base64');
     t = await buildTestApp({ env: { LATCHKEY_SIGNING_KEY_FILE: key.file, LATCHKEY_SECRET: first } });
-    const dataDir = t.dataDir;
+    const { dataDir, databaseUrl } = t;
     await t.close();
-    const again = (env: Record<string, string>) => buildTestApp({ dataDir, smtp: t!.smtp, env });
+    // The same data dir and (on PostgreSQL) the same database: another start of the same node, or another node.
+    const again = (env: Record<string, string>) =>
+      buildTestApp({ dataDir, smtp: t!.smtp, env: { ...env, ...(databaseUrl ? { LATCHKEY_DATABASE_URL: databaseUrl } : {}) } });
 
     const other = signingKeyFile('other');
     await expect(again({ LATCHKEY_SIGNING_KEY_FILE: other.file, LATCHKEY_SECRET: first })).rejects.toThrow(

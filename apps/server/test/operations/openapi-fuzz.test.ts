@@ -1,16 +1,8 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routes } from '@latchkey/contracts';
-import {
-  ENROLLMENT_KEY,
-  HIGH_RATE_LIMITS,
-  otpFromMail,
-  startServerProcess,
-  startSmtpSink,
-  type ServerProcess,
-  type SmtpSink,
-  testNonce,
-} from '@latchkey/test-support';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { routes, type EnrollResult } from '@latchkey/contracts';
+import { ENROLLMENT_KEY, HIGH_RATE_LIMITS, otpFromMail, testNonce } from '@latchkey/test-support';
+import { useServerProcess } from '@latchkey/test-support/vitest';
 import {
   KNOWN_KEYWORDS,
   hostileBody,
@@ -76,21 +68,16 @@ function* operationsOf(doc: OpenApiDocument): Generator<[string, (typeof METHODS
 }
 
 describe('GET /api/v1/openapi.json against the running server', () => {
-  let smtp: SmtpSink;
-  let server: ServerProcess;
+  const server = useServerProcess({ smtp: true, env: HIGH_RATE_LIMITS });
   let doc: OpenApiDocument;
   let components: Components;
   let admin: string;
-  let client: { clientId: string; clientToken: string };
+  let client: EnrollResult;
   const known: Record<string, unknown[]> = {};
 
   beforeAll(async () => {
-    smtp = await startSmtpSink();
-    server = await startServerProcess({
-      smtpUrl: smtp.url,
-      env: HIGH_RATE_LIMITS,
-    });
-    const res = await server.call('GET', '/api/v1/openapi.json');
+    // The document itself has no route in the contract (it describes them).
+    const res = await server.request('GET', '/api/v1/openapi.json');
     expect(res.status).toBe(200);
     doc = res.json;
     components = doc.components.schemas ?? {};
@@ -100,35 +87,26 @@ describe('GET /api/v1/openapi.json against the running server', () => {
     client = await server.enroll('PC-FUZZ');
     const osUser = 'CORP\\fuzz';
     const email = 'fuzz@corp.example.com';
-    await server.call('POST', '/api/v1/admin/users', {
-      token: admin,
+    const asAdmin = server.api(admin);
+    const asClient = server.api(client.clientToken);
+    await asAdmin(routes.createUser, {
       body: { login: 'fuzz-helper', password: 'fuzz-helper-password', email: 'helper@corp.example.com', role: 'helpdesk' },
     });
-    const generated = await server.call('POST', '/api/v1/admin/otp', { token: admin, body: { clientId: client.clientId, osUser, email } });
-    const otp = otpFromMail(await smtp.waitFor((m) => m.to.includes(email)));
-    const verified = await server.call('POST', '/api/v1/otp/verify', {
-      token: client.clientToken,
-      body: { osUser, email, otp, nonce: testNonce() },
-    });
-    await server.call('PUT', '/api/v1/admin/settings', { token: admin, body: { otpRequestIntervalMinutes: 0 } });
-    const pending = await server.call('POST', '/api/v1/otp/requests', {
-      token: client.clientToken,
-      body: { osUser, method: 'email', email: 'pending@corp.example.com' },
-    });
+    const generated = await asAdmin(routes.generateOtp, { body: { clientId: client.clientId, osUser, email } });
+    const otp = otpFromMail(await server.smtp.waitFor((m) => m.to.includes(email)));
+    const verified = await asClient(routes.verifyOtp, { body: { osUser, email, otp, nonce: testNonce() } });
+    await asAdmin(routes.putSettings, { body: { otpRequestIntervalMinutes: 0 } });
+    const pending = await asClient(routes.createOtpRequest, { body: { osUser, method: 'email', email: 'pending@corp.example.com' } });
     Object.assign(known, {
       clientId: [client.clientId],
-      requestId: [generated.json.requestId, pending.json.requestId],
-      sessionId: [verified.json.sessionId],
+      requestId: [generated.requestId, pending.requestId],
+      sessionId: [verified.sessionId],
       login: ['fuzz-helper'],
       enrollmentKey: [ENROLLMENT_KEY],
       osUser: [osUser],
       email: [email],
     });
   }, 60_000);
-  afterAll(async () => {
-    await server?.destroy();
-    await smtp?.stop();
-  });
 
   it('is OpenAPI 3.0 that names every route of the contract and uses only what OpenAPI 3.0 defines', () => {
     expect(doc.openapi).toBe('3.0.3');
@@ -189,7 +167,7 @@ describe('GET /api/v1/openapi.json against the running server', () => {
     // Removals, then signing in and out, last: a removed Client or user, or an ended sign-in, must not
     // turn the other routes' runs into 401 and 404 before they had their chance to succeed.
     const lateness = ([path, method]: [string, string, Operation]) =>
-      path.startsWith('/api/v1/admin/log') ? 2 : method === 'delete' ? 1 : 0;
+      [routes.adminLogin.url, routes.adminLogout.url].includes(path) ? 2 : method === 'delete' ? 1 : 0;
     const ops = [...operationsOf(doc)].sort((a, b) => lateness(a) - lateness(b));
     const seen = new Map<string, Set<number>>();
 
@@ -272,7 +250,7 @@ describe('GET /api/v1/openapi.json against the running server', () => {
             const forAdmin = schemes.includes('adminToken');
             let token: string | undefined;
             if (r.credential === 'valid')
-              token = path === '/api/v1/admin/logout' ? await server.login() : forAdmin ? admin : client.clientToken;
+              token = path === routes.adminLogout.url ? await server.login() : forAdmin ? admin : client.clientToken;
             else if (r.credential === 'garbage') token = 'x'.repeat(43);
             else if (r.credential === 'other-role') token = forAdmin ? client.clientToken : admin;
             if (token) headers.authorization = `Bearer ${token}`;
@@ -286,6 +264,7 @@ describe('GET /api/v1/openapi.json against the running server', () => {
             headers['content-type'] = r.body.type;
           }
 
+          // Raw fetch: the generated requests are hostile on purpose (paths, bodies, credentials the contract refuses).
           const res = await fetch(`${server.baseUrl}${url}`, {
             method: method.toUpperCase(),
             headers,

@@ -4,8 +4,10 @@ import { Agent, request } from 'node:https';
 import { connect, type TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selfSignedCertificate, startServerProcess, type ServerProcess } from '@latchkey/test-support';
+import { afterAll, describe, expect, it } from 'vitest';
+import { routes } from '@latchkey/contracts';
+import { selfSignedCertificate } from '@latchkey/test-support';
+import { useServerProcess } from '@latchkey/test-support/vitest';
 import { loadConfig } from '../../src/config.js';
 import type { ConfigError } from '../../src/config-error.js';
 
@@ -32,6 +34,7 @@ interface Answer {
   reusedSocket: boolean;
   localPort: number;
 }
+/** A GET through node:https with this agent (the typed call is HTTP-only): trusted CAs, headers and socket reuse are what is read. */
 function get(url: string, agent: Agent): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(url, { agent }, (res) => {
@@ -56,29 +59,21 @@ function get(url: string, agent: Agent): Promise<Answer> {
 describe('native HTTPS (LATCHKEY_TLS_CERT_FILE, LATCHKEY_TLS_KEY_FILE)', () => {
   const certFile = join(dir, 'server.crt');
   const keyFile = join(dir, 'server.key');
-  let one: { cert: string; key: string };
-  let two: { cert: string; key: string };
-  let server: ServerProcess;
-  beforeAll(async () => {
-    one = makeCertificate('latchkey-one');
-    two = makeCertificate('latchkey-two');
-    writeFileSync(certFile, one.cert);
-    writeFileSync(keyFile, one.key, { mode: 0o600 });
-    server = await startServerProcess({
-      tlsCa: one.cert,
-      env: { LATCHKEY_TLS_CERT_FILE: certFile, LATCHKEY_TLS_KEY_FILE: keyFile, LATCHKEY_LOG_LEVEL: 'info' },
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await server?.destroy();
-    rmSync(dir, { recursive: true, force: true });
+  const one = makeCertificate('latchkey-one');
+  const two = makeCertificate('latchkey-two');
+  writeFileSync(certFile, one.cert);
+  writeFileSync(keyFile, one.key, { mode: 0o600 });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const server = useServerProcess({
+    tlsCa: one.cert,
+    env: { LATCHKEY_TLS_CERT_FILE: certFile, LATCHKEY_TLS_KEY_FILE: keyFile, LATCHKEY_LOG_LEVEL: 'info' },
   });
 
   it('serves HTTPS with HSTS and defaults the public URL to https', async () => {
     expect(server.baseUrl.startsWith('https://')).toBe(true);
     const agent = new Agent({ ca: [one.cert] });
     try {
-      const res = await get(`${server.baseUrl}/api/v1/health`, agent);
+      const res = await get(`${server.baseUrl}${routes.health.url}`, agent);
       expect(res.status).toBe(200);
       expect(res.headers['strict-transport-security']).toBe('max-age=31536000');
     } finally {
@@ -86,14 +81,14 @@ describe('native HTTPS (LATCHKEY_TLS_CERT_FILE, LATCHKEY_TLS_KEY_FILE)', () => {
     }
     expect(server.output.join('')).toContain(`listening on https://127.0.0.1:${server.port}`);
     // Plain HTTP to the TLS port gets no API answer.
-    await expect(fetch(`http://127.0.0.1:${server.port}/api/v1/health`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${server.port}${routes.health.url}`)).rejects.toThrow();
   });
 
   it('serves a rotated certificate after SIGHUP while an open keep-alive connection stays up', async () => {
     expect(await servedCommonName(server.port, [one.cert])).toBe('latchkey-one');
     const agent = new Agent({ ca: [one.cert, two.cert], keepAlive: true, maxSockets: 1 });
     try {
-      const first = await get(`${server.baseUrl}/api/v1/health`, agent);
+      const first = await get(`${server.baseUrl}${routes.health.url}`, agent);
       expect(first.status).toBe(200);
 
       writeFileSync(certFile, two.cert);
@@ -105,7 +100,7 @@ describe('native HTTPS (LATCHKEY_TLS_CERT_FILE, LATCHKEY_TLS_KEY_FILE)', () => {
       expect(server.output.join('')).toContain('TLS certificate reloaded');
 
       // The connection opened before the reload carries on: same socket, answered.
-      const second = await get(`${server.baseUrl}/api/v1/health`, agent);
+      const second = await get(`${server.baseUrl}${routes.health.url}`, agent);
       expect(second.status).toBe(200);
       expect(second.reusedSocket).toBe(true);
       expect(second.localPort).toBe(first.localPort);

@@ -168,7 +168,7 @@ describe('attack 5: users of a shared computer hurt each other', () => {
       });
     }
     // Only its hash is kept (as for Client tokens); it dies with its Client.
-    const hashes = t.app.db!.prepare<[], { h: Buffer }>('SELECT token_hash AS h FROM client_user_tokens').all();
+    const hashes = await t.query<{ h: Buffer }>('SELECT token_hash AS h FROM client_user_tokens');
     expect(hashes).toHaveLength(2);
     for (const { h } of hashes) expect(h.includes(Buffer.from(fromMachine.clientToken))).toBe(false);
     const admin = await t.adminToken();

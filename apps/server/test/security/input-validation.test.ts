@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routes, type RouteDescriptor } from '@latchkey/contracts';
 import { buildTestApp, bearer, type TestApp } from '../helper.js';
 
 let t: TestApp;
@@ -9,12 +10,14 @@ beforeAll(async () => {
 });
 afterAll(async () => t.destroy());
 
-const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
-  t.app.inject({ method: 'POST', url, headers: { ...bearer(clientToken), ...headers }, payload: payload as object });
+// Everything here goes unchecked (`t.send`, or the raw text by `t.app.inject`): the bodies are what the schema refuses.
+const post = (route: RouteDescriptor, body: unknown) => t.send(route, { token: clientToken, body });
+const postRaw = (route: RouteDescriptor, payload: string) =>
+  t.app.inject({ method: route.method, url: route.url, headers: { ...bearer(clientToken), 'content-type': 'application/json' }, payload });
 
 describe('bad input', () => {
   it('rejects unknown fields instead of dropping them', async () => {
-    const res = await post('/api/v1/otp/requests', { osUser: 'ann', method: 'emergency', email: 'ann@corp.example.com', admin: true });
+    const res = await post(routes.createOtpRequest, { osUser: 'ann', method: 'emergency', email: 'ann@corp.example.com', admin: true });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({ error: { code: 'invalid_request', message: 'Unknown field "admin" in body.' } });
   });
@@ -26,14 +29,14 @@ describe('bad input', () => {
     ['a quoted local part', '"ann"@corp.example.com'],
     ['a comment', 'ann(x)@corp.example.com'],
   ])('accepts exactly one plain email address, not %s', async (_why, email) => {
-    const res = await post('/api/v1/otp/requests', { osUser: 'ann', method: 'emergency', email });
+    const res = await post(routes.createOtpRequest, { osUser: 'ann', method: 'emergency', email });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('invalid_request');
     expect(res.body).not.toContain('pattern');
   });
 
   it('rejects wrong types without coercing them', async () => {
-    const res = await post('/api/v1/otp/verify', {
+    const res = await post(routes.verifyOtp, {
       osUser: 'ann',
       email: 'ann@corp.example.com',
       otp: 12345678,
@@ -47,19 +50,14 @@ describe('bad input', () => {
       '{"osUser":"ann","method":"emergency","email":"ann@corp.example.com","__proto__":{"x":1}}',
       '{"constructor":{"prototype":{"x":1}}}',
     ]) {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/otp/requests',
-        headers: { ...bearer(clientToken), 'content-type': 'application/json' },
-        payload: raw,
-      });
+      const res = await postRaw(routes.createOtpRequest, raw);
       expect(res.statusCode).toBe(400);
       expect(res.json().error.code).toBe('invalid_request');
     }
   });
 
   it('answers 413 to a body over 16 KiB', async () => {
-    const res = await post('/api/v1/otp/requests', {
+    const res = await post(routes.createOtpRequest, {
       osUser: 'ann',
       method: 'emergency',
       email: 'ann@corp.example.com',
@@ -70,17 +68,13 @@ describe('bad input', () => {
   });
 
   it('answers malformed JSON with invalid_request and no parser text', async () => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/otp/verify',
-      headers: { ...bearer(clientToken), 'content-type': 'application/json' },
-      payload: '{"osUser": "ann",',
-    });
+    const res = await postRaw(routes.verifyOtp, '{"osUser": "ann",');
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({ error: { code: 'invalid_request', message: 'The request is not valid.' } });
   });
 
   it('answers unknown URLs with the error shape', async () => {
+    // Raw: a URL the contract does not have, on purpose.
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/nothing' });
     expect(res.statusCode).toBe(404);
     expect(res.json().error.code).toBe('not_found');
@@ -89,21 +83,22 @@ describe('bad input', () => {
 
 describe('errors', () => {
   it('hides the detail of an unexpected error behind a generic 500', async () => {
-    t.app.db!.exec('ALTER TABLE clients RENAME TO clients_moved');
+    await t.query('ALTER TABLE clients RENAME TO clients_moved');
     try {
-      const res = await t.app.inject({ method: 'GET', url: '/api/v1/client/policy', headers: bearer(clientToken) });
+      const res = await t.send(routes.getPolicy, { token: clientToken });
       expect(res.statusCode).toBe(500);
       expect(res.json()).toEqual({ error: { code: 'internal_error', message: 'Something went wrong on the server. Try again.' } });
-      expect(res.body).not.toMatch(/clients|SQLITE|stack/i);
+      expect(res.body).not.toMatch(/clients|SQLITE|relation|postgres|stack/i);
     } finally {
-      t.app.db!.exec('ALTER TABLE clients_moved RENAME TO clients');
+      await t.query('ALTER TABLE clients_moved RENAME TO clients');
     }
   });
 });
 
 describe('security headers', () => {
   it('sends a strict Content-Security-Policy and no framing', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/v1/health' });
+    // Raw (`t.send`): what is read is the answer's headers.
+    const res = await t.send(routes.health);
     const csp = String(res.headers['content-security-policy']);
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self'");

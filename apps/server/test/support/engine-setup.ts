@@ -1,12 +1,8 @@
 import type { TestProject } from 'vitest/node';
 import { startPostgres, type PostgresCluster } from '@latchkey/test-support';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** Set when the suites run on PostgreSQL (LATCHKEY_TEST_ENGINE=postgres): the test cluster's superuser URL. */
-    postgresUrl: string | undefined;
-  }
-}
+// The ProvidedContext this fills is declared in helper.ts.
+import type {} from '../helper.js';
 
 let cluster: PostgresCluster | undefined;
 

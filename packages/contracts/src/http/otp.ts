@@ -13,6 +13,7 @@ import {
   TimestampSchema,
 } from './common.js';
 import { NonceSchema, VerdictSchema } from './verdict.js';
+import { SessionViaSchema } from './admin/sessions.js';
 
 /** A BCP 47 language tag as a Client sends it (`de`, `de-AT`, `es-419`). */
 export const LocaleTagSchema = Type.String({ minLength: 2, maxLength: 35, pattern: '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$' });
@@ -136,14 +137,23 @@ export const VerifyBodySchema = Type.Object(
     otp: OtpCodeSchema,
     /** Fresh per call; the verdict is signed over it. v1.2: required (without it, 400 and the OTP is not used up). */
     nonce: NonceSchema,
+    /**
+     * Extension: asks for `via` in the answer. Only on request, because a lock of v1.1 or v1.2 checks
+     * the answer against a schema without it and would refuse (as a forgery) an answer that had it.
+     */
+    includeVia: Type.Optional(Type.Literal(true)),
   },
   { additionalProperties: false },
 );
 export type VerifyBody = Static<typeof VerifyBodySchema>;
 
-/** `verdict` is signed over the call's `nonce`. */
+/**
+ * `verdict` is signed over the call's `nonce`. Extension: `via`, how the verified OTP was issued
+ * (`otp` on a request, `emergency`, `generated` by Generate Password), present when the call had
+ * `includeVia`; it is the session's `via` in the sessions list.
+ */
 export const VerifyResultSchema = Type.Object(
-  { allowed: Type.Literal(true), sessionId: IdSchema, verdict: VerdictSchema },
+  { allowed: Type.Literal(true), sessionId: IdSchema, verdict: VerdictSchema, via: Type.Optional(SessionViaSchema) },
   { additionalProperties: false },
 );
 export type VerifyResult = Static<typeof VerifyResultSchema>;

@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
-import { verdictMessage } from '@latchkey/contracts';
+import { routes, verdictMessage } from '@latchkey/contracts';
+import { matchRoute } from '@latchkey/test-support';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -41,7 +42,7 @@ export async function startServerFront(
   const server = createServer((req, res) => {
     void (async () => {
       const body = await bodyOf(req);
-      if (req.method === 'POST' && req.url === '/api/v1/client/lock-decision') {
+      if (matchRoute(routes.lockDecision, req.method, req.url)) {
         const { osUser, nonce } = JSON.parse(body.toString()) as { osUser: string; nonce: string };
         if (forged.osUsers.includes(osUser)) {
           const sessionId = randomBytes(12).toString('base64url');
@@ -55,12 +56,12 @@ export async function startServerFront(
       const upstream = request({ hostname, port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
         void (async () => {
           const answered = await bodyOf(answer);
-          if (req.method === 'POST' && req.url === '/api/v1/client/user-tokens' && answer.statusCode === 201) {
+          if (matchRoute(routes.createUserToken, req.method, req.url) && answer.statusCode === 201) {
             const { osUser, clientToken } = JSON.parse(answered.toString()) as { osUser: string; clientToken: string };
             minted.push({ osUser, token: clientToken });
           }
-          const relock = /^\/api\/v1\/sessions\/([^/]+)\/relock$/.exec(req.url ?? '');
-          if (req.method === 'POST' && relock && answer.statusCode === 204) relocked.push(relock[1]!);
+          const relock = matchRoute(routes.relockSession, req.method, req.url);
+          if (relock && answer.statusCode === 204) relocked.push(relock.sessionId!);
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           res.end(answered);
         })();

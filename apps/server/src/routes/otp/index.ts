@@ -93,6 +93,8 @@ export default async function otpRoutes(app: TypedApp) {
       const waitSeconds = Math.min(Number(request.query.waitSeconds ?? 0), MAX_STATUS_WAIT_SECONDS);
       if (now.status !== 'pending' || waitSeconds === 0) return now;
       await app.requestWatch.wait(requestId, waitSeconds * 1000, reply.raw);
+      // Woken by the shutdown: a connection kept alive after this answer would hold the close up.
+      if (app.requestWatch.closing) reply.header('connection', 'close');
       return unlessRefused(await app.otp.getState(holder, requestId));
     },
   });
@@ -118,7 +120,7 @@ export default async function otpRoutes(app: TypedApp) {
       if (!outcome.allowed) throw accessDenied();
       const { osUser, nonce } = request.body;
       const verdict = await signVerdict(app.signingKey, app.clock, { clientId: client.id, osUser, nonce, sessionId: outcome.sessionId });
-      return { allowed: true as const, sessionId: outcome.sessionId, verdict };
+      return { allowed: true as const, sessionId: outcome.sessionId, verdict, ...(request.body.includeVia ? { via: outcome.via } : {}) };
     },
   });
 }
