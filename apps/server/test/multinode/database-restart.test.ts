@@ -14,7 +14,7 @@ describe.skipIf(skip !== undefined)(`nodes while PostgreSQL is stopped and start
 
   /** The raw answer: the 503 body (which check failed) is outside the route's success type. */
   const health = async (node: LatchkeyNode) => {
-    const res = await node.call('GET', routes.health.url);
+    const res = await node.send(routes.health);
     return { status: res.status, body: res.json as HealthUnavailable };
   };
 
@@ -37,7 +37,7 @@ describe.skipIf(skip !== undefined)(`nodes while PostgreSQL is stopped and start
     }
     const downMs = performance.now() - stoppedAt;
     // A Client asking meanwhile is refused, not let in, and the node does not fall over.
-    const refused = await n.a.call('POST', routes.enroll.url, { body: { enrollmentKey: ENROLLMENT_KEY, computerName: 'PC-OUTAGE' } });
+    const refused = await n.a.send(routes.enroll, { body: { enrollmentKey: ENROLLMENT_KEY, computerName: 'PC-OUTAGE' } });
     expect(refused.status).toBeGreaterThanOrEqual(500);
 
     const startedAt = performance.now();

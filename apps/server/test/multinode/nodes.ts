@@ -2,7 +2,6 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApiClient, type ApiClient } from '@latchkey/contracts';
 import {
   HIGH_RATE_LIMITS,
   postgresSkipReason,
@@ -21,8 +20,8 @@ import { afterAll, beforeAll } from 'vitest';
  * balancer. Each node has its own data dir and LATCHKEY_NODE_NAME; the database URL, the secret key
  * and the verdict-signing key are the same files on every node; one SMTP sink receives every mail.
  *
- * A local helper for now: test-support's `useServerProcess()` (being added by another change) starts
- * one process per file; these files need two on one shared database, and to stop and start that
+ * Not test-support's `useServerProcess()`, which starts one process with an SMTP server of its own:
+ * these files need two started at once on one database and one SMTP sink, and to stop and start that
  * database under them.
  */
 
@@ -31,11 +30,9 @@ export const multinodeSkipReason = postgresSkipReason;
 
 export const DATABASE = 'latchkey';
 
+/** A server process (`api(token)` is the contracts' typed client against it) with its LATCHKEY_NODE_NAME. */
 export interface LatchkeyNode extends ServerProcess {
-  /** LATCHKEY_NODE_NAME. */
   name: string;
-  /** The contracts' typed client against this node, as `token` (a Client token or a console token) when given. */
-  api(token?: string, headers?: Record<string, string>): ApiClient;
 }
 
 export interface Nodes {
@@ -128,11 +125,7 @@ function writeSharedFiles(dir: string, databaseUrl: string): { databaseUrl: stri
 }
 
 function asNode(proc: ServerProcess, name: string): LatchkeyNode {
-  return Object.assign(proc, {
-    name,
-    api: (token?: string, headers?: Record<string, string>) =>
-      createApiClient({ baseUrl: proc.baseUrl, fetch, token: () => token, ...(headers ? { headers: () => headers } : {}) }),
-  });
+  return Object.assign(proc, { name });
 }
 
 /**
