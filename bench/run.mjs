@@ -3,6 +3,8 @@
 // dir, a real SMTP server on loopback, and the load from this process (50 keep-alive connections).
 // Each scenario is a file in bench/scenarios/; this one runs them in order and reports.
 // The last line printed is one JSON object with the headline figures.
+// With BENCH_DATABASE_URL (an empty PostgreSQL database; `node bench/with-postgres.mjs` makes a
+// throwaway one) it also runs the server on PostgreSQL, one node and then two, beside SQLite.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,10 +13,11 @@ import { startSmtpSink } from '@latchkey/test-support';
 import { createHttp } from './lib/load.mjs';
 import { preload } from './lib/preload.mjs';
 import { measureCommitsPerSecond } from './lib/fsync.mjs';
-import { dbBytes, helpdeskToken, machine, measureBare, setUp, startServer } from './lib/server.mjs';
+import { dbBytes, helpdeskToken, machine, measureBare, setUp, startNodes, startServer } from './lib/server.mjs';
 import {
   CLIENTS,
   CONNECTIONS,
+  DATABASE_URL,
   EVENTS_PER_BATCH,
   HISTORY_ROWS,
   METRICS_SCRAPES,
@@ -22,6 +25,7 @@ import {
   RATE_LIMIT_ENV,
   log,
   mib,
+  redactedUrl,
   round,
 } from './lib/settings.mjs';
 import { storm } from './scenarios/storm.mjs';
@@ -30,8 +34,12 @@ import { activityBurst } from './scenarios/activity.mjs';
 import { heldLongPolls } from './scenarios/long-polls.mjs';
 import { metricsScrapes } from './scenarios/metrics.mjs';
 
-async function measureServer(label, dataDir, sink, clients) {
-  const server = await startServer(dataDir, sink.url);
+/**
+ * One server (or several nodes, `start` answering them as one) through the scenarios. `headline`: only
+ * the storm, the burst and the held long-polls (the PostgreSQL runs, set beside SQLite's).
+ */
+async function measureServer(label, start, sink, clients, { headline = false } = {}) {
+  const server = await start();
   const http = createHttp(server.baseUrl, CONNECTIONS);
   try {
     if (!clients) ({ clients } = await setUp(http));
@@ -40,12 +48,18 @@ async function measureServer(label, dataDir, sink, clients) {
     const s = await storm(http, sink, server, clients, helpdesk, label);
     log(`  [${label}] verification burst of ${clients.length * OTPS_PER_CLIENT} …`);
     const v = await verifyBurst(http, sink, server, clients, helpdesk, label);
-    log(`  [${label}] activity: ${v.sessions.length} sessions × ${EVENTS_PER_BATCH} events …`);
-    const activity = await activityBurst(http, v.sessions);
+    let activity;
+    if (!headline) {
+      log(`  [${label}] activity: ${v.sessions.length} sessions × ${EVENTS_PER_BATCH} events …`);
+      activity = await activityBurst(http, v.sessions);
+    }
     log(`  [${label}] ${clients.length} status long-polls held at once, then decided …`);
     const polls = await heldLongPolls(server.baseUrl, http, server, clients, v.sessions, helpdesk, label);
-    log(`  [${label}] ${METRICS_SCRAPES} /metrics scrapes …`);
-    const metrics = await metricsScrapes(http);
+    let metrics;
+    if (!headline) {
+      log(`  [${label}] ${METRICS_SCRAPES} /metrics scrapes …`);
+      metrics = await metricsScrapes(http);
+    }
     return { clients, storm: s, burst: v, activity, polls, metrics };
   } finally {
     await http.close();
@@ -86,8 +100,19 @@ async function main() {
     const bareFastifyRps = await measureBare();
 
     log('- server with an empty history …');
-    const empty = await measureServer('empty', dataDir, sink);
+    const empty = await measureServer('empty', () => startServer(dataDir, sink.url), sink);
     const emptyBytes = dbBytes(dataDir);
+
+    // PostgreSQL (BENCH_DATABASE_URL, an empty database): one node, then two on the same database with
+    // the requests spread round-robin, right after SQLite's empty run so that the machine's load is alike.
+    let postgres;
+    if (DATABASE_URL) {
+      log(`- PostgreSQL (${redactedUrl(DATABASE_URL)}), one node, empty history …`);
+      const one = await measureServer('pg-1', () => startNodes(1, DATABASE_URL, sink.url), sink, undefined, { headline: true });
+      log('- PostgreSQL, two nodes on the same database, requests round-robin …');
+      const two = await measureServer('pg-2', () => startNodes(2, DATABASE_URL, sink.url), sink, one.clients, { headline: true });
+      postgres = { one, two };
+    }
 
     log(`- loading ${HISTORY_ROWS.toLocaleString('en')} past OTP requests, sessions and audit events …`);
     const loadStarted = performance.now();
@@ -96,7 +121,7 @@ async function main() {
     log(`  loaded in ${loadSeconds.toFixed(1)} s`);
 
     log('- server with the 1,000,000-row history …');
-    const full = await measureServer('1M', dataDir, sink, empty.clients);
+    const full = await measureServer('1M', () => startServer(dataDir, sink.url), sink, empty.clients);
     const bytes = dbBytes(dataDir);
 
     const ms = (x) => round(x, 1);
@@ -157,6 +182,31 @@ async function main() {
       [`${name}: /metrics scrape p50/p99 ms`, `${ms(r.metrics.lat.percentile(50))} / ${ms(r.metrics.lat.percentile(99))}`, ''],
     ];
 
+    /** The figures the PostgreSQL runs are compared by, for SQLite's empty run beside them. */
+    const headlineRows = (name, r) => [
+      [`${name}: logons/s (storm)`, round(r.storm.logonsPerSecond), ''],
+      [`${name}: storm whole logon p50/p99 ms`, `${ms(r.storm.lat.logon.percentile(50))} / ${ms(r.storm.lat.logon.percentile(99))}`, ''],
+      [`${name}: verify/s (burst of ${r.burst.verifies})`, round(r.burst.verifyPerSecond), ''],
+      [`${name}: verify p50/p99 ms (burst)`, `${ms(r.burst.verifyLat.percentile(50))} / ${ms(r.burst.verifyLat.percentile(99))}`, ''],
+      [`${name}: verify server CPU (cores busy, all nodes)`, round(r.burst.serverCpu, 2), ''],
+      [`${name}: mails/s drained to SMTP (burst)`, round(r.burst.mailsPerSecond), ''],
+      [
+        `${name}: approval → waiting Client p50/p99 ms`,
+        `${ms(r.polls.decisionLat.percentile(50))} / ${ms(r.polls.decisionLat.percentile(99))}`,
+        '< 1000',
+      ],
+    ];
+    const headlineJson = (r) => ({
+      verifyPerSecond: round(r.burst.verifyPerSecond),
+      logonsPerSecond: round(r.storm.logonsPerSecond, 1),
+      p50Ms: ms(r.burst.verifyLat.percentile(50)),
+      p99Ms: ms(r.burst.verifyLat.percentile(99)),
+      stormVerifyP99Ms: ms(r.storm.lat.verify.percentile(99)),
+      verifyServerCpu: round(r.burst.serverCpu, 2),
+      mailsPerSecond: round(r.burst.mailsPerSecond),
+      decisionToClientP99Ms: ms(r.polls.decisionLat.percentile(99)),
+    });
+
     const verifyPerSecond = full.burst.verifyPerSecond;
     const ratio = verifyPerSecond / bareFastifyRps;
     const slowdown = 1 - verifyPerSecond / empty.burst.verifyPerSecond;
@@ -178,6 +228,13 @@ async function main() {
         ['bare Fastify route, requests/s', round(bareFastifyRps), ''],
         ...rowsFor('empty', empty),
         ...rowsFor('1M', full),
+        ...(postgres
+          ? [
+              ...headlineRows('SQLite, empty', empty),
+              ...headlineRows('PostgreSQL, 1 node, empty', postgres.one),
+              ...headlineRows('PostgreSQL, 2 nodes, empty', postgres.two),
+            ]
+          : []),
         ['ratio verify/s ÷ bare Fastify rps', round(ratio, 3), `≥ 0.25: ${yes(goals.ratio)}`],
         ['verify/s ÷ durable commits/s', round(verifyPerSecond / fsyncCommitsPerSecond, 3), `≥ 0.6: ${yes(goals.verifyVsFsync)}`],
         ['verify p99 ms (1M burst)', ms(p99), `< 25: ${yes(goals.p99)}`],
@@ -228,6 +285,7 @@ async function main() {
         heartbeatsPerSecond: round(empty.burst.heartbeatsPerSecond),
         dbBytes: emptyBytes,
       },
+      ...(postgres ? { postgres: { oneNode: headlineJson(postgres.one), twoNodes: headlineJson(postgres.two) } } : {}),
       historySlowdown: round(slowdown, 3),
       goals,
       rateLimitsRaised: RATE_LIMIT_ENV,

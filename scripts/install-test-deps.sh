@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests use (Chromium, OpenLDAP, Samba AD, PostgreSQL, Xvfb, xmllint) when any is
+# Installs the Debian packages the tests use (Chromium, OpenLDAP, Samba AD, PostgreSQL, HAProxy, Xvfb, xmllint) when any is
 # missing. Needs root; otherwise it says what to install and fails.
 set -euo pipefail
 
@@ -20,6 +20,8 @@ declare -A NEEDED=(
   [/usr/bin/systemd-analyze]=systemd
   # PostgreSQL (issue 20): test clusters are made with initdb in a temp dir, never the system cluster
   [/usr/lib/postgresql/15/bin/initdb]=postgresql
+  # the haproxy.cfg of docs/operations.md is checked and run in front of two nodes (apps/server/test/multinode)
+  [/usr/sbin/haproxy]=haproxy
   # xmllint holds the Task Scheduler documents to Microsoft's schema (apps/client task-scheduler-schema.test.ts)
   [/usr/bin/xmllint]=libxml2-utils
   [/usr/bin/x86_64-w64-mingw32-gcc-win32]=gcc-mingw-w64-x86-64-win32

@@ -20,10 +20,16 @@ export class Latencies {
   }
 }
 
+/**
+ * `baseUrl` is one server, or several (nodes on one database): then each has its own pool and the
+ * requests go to them in turn (round-robin), as a load balancer spreads them.
+ */
 export function createHttp(baseUrl, connections) {
-  const pool = new Pool(baseUrl, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
+  const pools = [baseUrl].flat().map((url) => new Pool(url, { connections, pipelining: 1, keepAliveTimeout: 30_000 }));
+  let turn = 0;
   /** One request; answers `{status, body, ms}` (body parsed when it is JSON); throws only on transport errors. */
   async function call(method, path, { token, body } = {}) {
+    const pool = pools[turn++ % pools.length];
     const headers = {};
     if (token) headers.authorization = `Bearer ${token}`;
     let payload;
@@ -38,7 +44,7 @@ export function createHttp(baseUrl, connections) {
     const json = String(res.headers['content-type'] ?? '').includes('json');
     return { status: res.statusCode, body: text && json ? JSON.parse(text) : text || null, ms };
   }
-  return { call, close: () => pool.close() };
+  return { call, close: () => Promise.all(pools.map((pool) => pool.close())) };
 }
 
 /** Runs `task(i)` for i in [0, n) with at most `concurrency` in flight. */

@@ -1,6 +1,7 @@
 // The servers the benchmark measures: the built Latchkey server and a bare Fastify route, each its own
 // process started through test-support, and the Clients and users a run needs.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,7 +53,7 @@ function rssOf(pid) {
   return Number(line?.match(/(\d+)/)?.[1] ?? NaN) * 1024;
 }
 
-export async function startServer(dataDir, smtpUrl) {
+export async function startServer(dataDir, smtpUrl, extraEnv = {}) {
   const server = await startNodeProcess({
     entry: SERVER_ENTRY,
     cwd: REPO_ROOT,
@@ -70,9 +71,54 @@ export async function startServer(dataDir, smtpUrl) {
       LATCHKEY_LOG_LEVEL: 'warn',
       LATCHKEY_METRICS_TOKEN: METRICS_TOKEN,
       ...RATE_LIMIT_ENV,
+      ...extraEnv,
     },
   });
   return Object.assign(server, { rssBytes: () => rssOf(server.pid) });
+}
+
+/**
+ * `count` nodes on the PostgreSQL database `databaseUrl` (BENCH_DATABASE_URL), each its own process
+ * and data dir, sharing the key files as a real deployment does (docs/operations.md, High
+ * availability). Answers one object the scenarios use like a single server: `baseUrl` is every
+ * node's (the load is spread round-robin), CPU and memory are the nodes' sums.
+ */
+export async function startNodes(count, databaseUrl, smtpUrl) {
+  const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-nodes-'));
+  const files = { url: join(dir, 'database-url'), secret: join(dir, 'secret'), signing: join(dir, 'signing.pem') };
+  writeFileSync(files.url, databaseUrl, { mode: 0o600 });
+  writeFileSync(files.secret, randomBytes(32).toString('base64'), { mode: 0o600 });
+  writeFileSync(files.signing, generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+  const nodes = [];
+  try {
+    // One after another: the first creates the schema (the others would wait on its lock anyway).
+    for (let i = 0; i < count; i++) {
+      const dataDir = join(dir, `node${i + 1}`);
+      mkdirSync(dataDir);
+      nodes.push(
+        await startServer(dataDir, smtpUrl, {
+          LATCHKEY_DATABASE_URL_FILE: files.url,
+          LATCHKEY_SECRET_FILE: files.secret,
+          LATCHKEY_SIGNING_KEY_FILE: files.signing,
+          LATCHKEY_NODE_NAME: `bench-node${i + 1}`,
+        }),
+      );
+    }
+  } catch (err) {
+    await Promise.all(nodes.map((node) => node.stop()));
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    baseUrl: nodes.map((node) => node.baseUrl),
+    nodes: nodes.length,
+    cpuSeconds: () => nodes.reduce((sum, node) => sum + node.cpuSeconds(), 0),
+    rssBytes: () => nodes.reduce((sum, node) => sum + node.rssBytes(), 0),
+    async stop() {
+      await Promise.all(nodes.map((node) => node.stop()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function measureBare() {

@@ -7,6 +7,8 @@ export const HISTORY_ROWS = env('BENCH_HISTORY_ROWS', 1_000_000);
 export const OTPS_PER_CLIENT = env('BENCH_OTPS_PER_CLIENT', 4);
 export const HEARTBEATS = env('BENCH_HEARTBEATS', 3);
 export const BARE_SECONDS = env('BENCH_BARE_SECONDS', 8);
+/** An empty PostgreSQL database (`postgres://user:password@host:port/db`): the server runs on it too, one node and two. */
+export const DATABASE_URL = process.env.BENCH_DATABASE_URL || undefined;
 
 // Rate limits stay on. Only the two budgets a single load generator exhausts by design are raised,
 // through the documented variables: enrollment of 2,000 Clients from one address, and one helpdesk
@@ -23,6 +25,8 @@ export const EVENTS_PER_BATCH = env('BENCH_EVENTS_PER_BATCH', 10);
 export const METRICS_SCRAPES = env('BENCH_METRICS_SCRAPES', 200);
 
 export const log = (line) => console.log(line);
+/** A database URL without its password, for the output. */
+export const redactedUrl = (url) => url.replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/, '$1:***@');
 export const mib = (bytes) => round(bytes / 2 ** 20, 1);
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export const round = (x, digits = 0) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : null);
