@@ -62,11 +62,10 @@ function committed(db: Db, notifications: Notification[]): void {
 }
 
 /**
- * Runs a store's work now, on this connection, inside whatever transaction is open: how today's
- * synchronous callers (inside `groupCommit.run` or `db.transaction`) use a store moved onto the engine.
- * Its notifications go out on the next turn of the event loop.
+ * Runs a store's work now, on this connection, outside the group commit: how the engine reads (and
+ * tests look into the database). Its notifications go out on the next turn of the event loop.
  */
-export function runNow<T>(db: Db, work: Work<T>): T {
+function runNow<T>(db: Db, work: Work<T>): T {
   const notifications: Notification[] = [];
   const value = driveSync(work, (op) => answer(db, op, notifications));
   // Inside whatever transaction the caller holds, which may still roll back: after this turn at the earliest.
@@ -74,11 +73,7 @@ export function runNow<T>(db: Db, work: Work<T>): T {
   return value;
 }
 
-export type SqliteEngine = Engine & {
-  readonly db: Db;
-  /** Synchronous escape hatch for code not yet moved to `write`/`read` (see `runNow`). */
-  now<T>(work: Work<T>): T;
-};
+export type SqliteEngine = Engine & { readonly db: Db };
 
 /**
  * The embedded engine: every write goes through the group commit, so a store's work is one
@@ -90,7 +85,6 @@ export function createSqliteEngine(db: Db, groupCommit: GroupCommit): SqliteEngi
   return {
     kind: 'sqlite',
     db,
-    now: (work) => runNow(db, work),
     async write(work) {
       const notifications: Notification[] = [];
       // A piece that throws is rolled back and rejects here, so its notifications are never sent.

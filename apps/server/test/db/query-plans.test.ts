@@ -2,8 +2,6 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { declaredStatements } from '../../src/db/engine.js';
-// Written for several nodes and not yet used by the app (issue 20): its statements are checked too.
-import '../../src/mail/mail-queue.js';
 import { buildTestApp, onPostgres, type TestApp } from '../helper.js';
 
 // Tables that grow with use: a year of logons is millions of rows. A statement that reads one of
