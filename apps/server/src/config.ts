@@ -118,9 +118,26 @@ function secretOf(env: Env): Buffer | undefined {
  * What `npm run backup` and `npm run restore` read: the data dir and the server key (LATCHKEY_SECRET
  * or LATCHKEY_SECRET_FILE), without asking for the rest of a server's configuration.
  */
-export function loadDataConfig(rawEnv: Env = process.env): Pick<Config, 'dataDir' | 'secret'> & { onPostgres: boolean } {
+export interface DataConfig extends Pick<Config, 'dataDir' | 'secret'> {
+  /** LATCHKEY_DATABASE_URL (or _FILE) is set: the node runs on PostgreSQL. */
+  onPostgres: boolean;
+  /** The URL itself (db:copy's default target); a secret. */
+  databaseUrl: string | undefined;
+  /** Where the key files are named, when they are (db:copy says which keys the nodes will read). */
+  secretFile: string | undefined;
+  signingKeyFile: string | undefined;
+}
+
+export function loadDataConfig(rawEnv: Env = process.env): DataConfig {
   const env = withFileSecrets(rawEnv);
-  return { dataDir: dataDirOf(env), secret: secretOf(env), onPostgres: Boolean(env.LATCHKEY_DATABASE_URL) };
+  return {
+    dataDir: dataDirOf(env),
+    secret: secretOf(env),
+    onPostgres: Boolean(env.LATCHKEY_DATABASE_URL),
+    databaseUrl: env.LATCHKEY_DATABASE_URL || undefined,
+    secretFile: rawEnv.LATCHKEY_SECRET_FILE?.trim() || undefined,
+    signingKeyFile: rawEnv.LATCHKEY_SIGNING_KEY_FILE?.trim() || undefined,
+  };
 }
 
 /** Why `npm run backup` and `restore` do not run for a node on PostgreSQL (its data dir may hold a stale latchkey.db from before the move). */

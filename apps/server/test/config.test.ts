@@ -77,14 +77,21 @@ describe('configuration', () => {
   });
 
   it('gives backup and restore the data dir and the server key alone, the key from a file too', () => {
-    expect(loadDataConfig({})).toEqual({ dataDir: resolve('./data'), secret: undefined });
+    const none = { onPostgres: false, databaseUrl: undefined, secretFile: undefined, signingKeyFile: undefined };
+    expect(loadDataConfig({})).toEqual({ dataDir: resolve('./data'), secret: undefined, ...none });
     const dir = mkdtempSync(join(tmpdir(), 'latchkey-config-'));
     try {
       const key = Buffer.alloc(32, 7);
       writeFileSync(join(dir, 'secret'), `${key.toString('base64')}\n`);
       // A server's other variables may be missing or wrong: these commands do not read them.
       const data = loadDataConfig({ LATCHKEY_DATA_DIR: dir, LATCHKEY_SECRET_FILE: join(dir, 'secret'), LATCHKEY_PORT: 'eighty' });
-      expect(data).toEqual({ dataDir: dir, secret: key });
+      expect(data).toEqual({ ...none, dataDir: dir, secret: key, secretFile: join(dir, 'secret') });
+      // A node on PostgreSQL: backup and restore refuse it, db:copy takes the URL as its target.
+      writeFileSync(join(dir, 'url'), 'postgres://latchkey:pw@db.example.com/latchkey\n');
+      expect(loadDataConfig({ LATCHKEY_DATABASE_URL_FILE: join(dir, 'url') })).toMatchObject({
+        onPostgres: true,
+        databaseUrl: 'postgres://latchkey:pw@db.example.com/latchkey',
+      });
       expect(() => loadDataConfig({ LATCHKEY_SECRET: 'c2hvcnQ=' })).toThrow(ConfigError);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -14,7 +14,7 @@ import {
   type ClientRole,
 } from '@latchkey/contracts';
 import { buildApp } from '../src/app.js';
-import { all, sql } from '../src/db/engine.js';
+import { all, run, sql } from '../src/db/engine.js';
 import { loadConfig } from '../src/config.js';
 import { ManualClock } from '../src/clock.js';
 import { injectApi, injectRoute, startSmtpSink, type InjectAnswer, type SmtpSink } from '@latchkey/test-support';
@@ -150,7 +150,14 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       await api(admin)(routes.putSettings, { body: patch });
     },
     databaseUrl: options.env?.LATCHKEY_DATABASE_URL,
-    query: <R>(text: string, ...params: unknown[]) => app.engine.read(() => all(sql<unknown[], R>(text), ...params)),
+    // A statement that returns no rows (an UPDATE, an ALTER) is run for its effect: SQLite tells the two apart.
+    query: <R>(text: string, ...params: unknown[]) =>
+      app.engine.read(function* () {
+        const statement = sql<unknown[], R>(text);
+        if (/^\s*(SELECT|WITH)\b|\bRETURNING\b/i.test(text)) return yield* all(statement, ...params);
+        yield* run(statement, ...params);
+        return [];
+      }),
     close: () => app.close(),
     async restart() {
       await app.close();

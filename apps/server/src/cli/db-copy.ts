@@ -9,7 +9,6 @@ import { ConfigError } from '../config-error.js';
 import { secretFingerprint } from '../crypto/key-fingerprints.js';
 import { SECRET_KEY_FILE } from '../crypto/secret-key.js';
 import { loadSigningKey, SIGNING_KEY_FILE, signingKeyProblem } from '../crypto/signing-key.js';
-import { secretVariable } from '../config-file.js';
 import { dataDirHolder } from '../db/data-dir-lock.js';
 import { DatabaseTooNewError, loadMigrations } from '../db/database.js';
 import { nativeModuleProblem } from '../db/native-module-check.js';
@@ -171,9 +170,10 @@ const rowsOf = (n: number) => `${n} ${n === 1 ? 'row' : 'rows'}`;
  * database records: the operator learns it here, not from a node that refuses to start.
  */
 function keyAdvice(dataDir: string, recorded: Map<string, string>): string[] {
-  const fromEnv = loadDataConfig().secret; // checked before the copy
-  const secretFile = process.env.LATCHKEY_SECRET_FILE?.trim() || join(dataDir, SECRET_KEY_FILE);
-  const signingFile = process.env.LATCHKEY_SIGNING_KEY_FILE?.trim() || join(dataDir, SIGNING_KEY_FILE);
+  const named = loadDataConfig(); // checked before the copy
+  const fromEnv = named.secret;
+  const secretFile = named.secretFile ?? join(dataDir, SECRET_KEY_FILE);
+  const signingFile = named.signingKeyFile ?? join(dataDir, SIGNING_KEY_FILE);
   const verdict = (name: string, fingerprint: () => string | undefined) => {
     const mine = fingerprint();
     if (mine === undefined) return 'WARNING: not found, or not a key: start the nodes with the key the server ran with';
@@ -192,7 +192,7 @@ function keyAdvice(dataDir: string, recorded: Map<string, string>): string[] {
     return signingKeyProblem(pem) ? undefined : loadSigningKey(dataDir, { file: signingFile, pem }).fingerprint;
   });
   return [
-    `${fromEnv && !process.env.LATCHKEY_SECRET_FILE ? 'LATCHKEY_SECRET' : `LATCHKEY_SECRET_FILE=${secretFile}`} (${secret})`,
+    `${fromEnv && !named.secretFile ? 'LATCHKEY_SECRET' : `LATCHKEY_SECRET_FILE=${secretFile}`} (${secret})`,
     `LATCHKEY_SIGNING_KEY_FILE=${signingFile} (${signing})`,
   ];
 }
@@ -393,7 +393,7 @@ async function main(): Promise<void> {
   if (!values.from) throw new CopyRefused(USAGE);
   const batchRows = Number(values['batch-rows'] ?? DEFAULT_BATCH_ROWS);
   if (!Number.isInteger(batchRows) || batchRows < 1) throw new CopyRefused(`--batch-rows must be a whole number from 1\n${USAGE}`);
-  const url = values.to ?? secretVariable(process.env, 'LATCHKEY_DATABASE_URL');
+  const url = values.to ?? loadDataConfig().databaseUrl;
   if (!url) throw new CopyRefused(USAGE);
   redact = redactor(url);
   const target = parseDatabaseUrl(url, values.to ? '--to' : 'LATCHKEY_DATABASE_URL');

@@ -1,5 +1,5 @@
 import type { AdminClient, ClientRole, OfflineKey } from '@latchkey/contracts';
-import type { Engine } from '../db/engine.js';
+import { READ_COMMITTED, type Engine } from '../db/engine.js';
 import type { AuditStore } from '../audit/audit-log.js';
 import type { RequestStore } from '../otp/request-store.js';
 import type { SessionStore } from '../sessions/session-store.js';
@@ -30,7 +30,7 @@ export function createClientService(deps: {
     /** The Client holding `token` (a read); "last seen" is refreshed at most once a minute, grouped with other writes. */
     async authenticate(token: string): Promise<ClientRow | undefined> {
       const found = await engine.read(() => clients.authenticate(token));
-      if (found?.seenDue) await engine.write(() => clients.markSeen(found.client.id));
+      if (found?.seenDue) await engine.write(() => clients.markSeen(found.client.id), READ_COMMITTED);
       return found?.client;
     },
 

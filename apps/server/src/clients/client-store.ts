@@ -174,8 +174,9 @@ export function clientStore(clock: Clock) {
     *lastOtpIssuedAt(clientId: string): Work<number | null> {
       return (yield* get(selectLastOtpIssued, clientId))?.lastOtpIssuedAt ?? null;
     },
-    *markOtpIssued(clientId: string): Work<void> {
-      yield* run(setLastOtpIssued, clock.now(), clientId);
+    /** `at`: the very time the request store recorded as the OTP's issue (the interval waiver compares the two). */
+    *markOtpIssued(clientId: string, at: number): Work<void> {
+      yield* run(setLastOtpIssued, at, clientId);
     },
     *offlineKey(clientId: string): Work<OfflineKeyRow | undefined> {
       return yield* get(offlineKeyRow, clientId);

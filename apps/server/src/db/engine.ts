@@ -143,6 +143,9 @@ export interface WriteOptions {
   isolation?: 'read-committed';
 }
 
+/** For work whose every write guards itself (see WriteOptions.isolation). */
+export const READ_COMMITTED: WriteOptions = Object.freeze({ isolation: 'read-committed' });
+
 export interface Listening {
   /** Stops delivering to this listener. */
   unlisten(): Promise<void>;

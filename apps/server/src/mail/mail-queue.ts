@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { afterCommit, all, get, run, sql, type Engine, type Work } from '../db/engine.js';
+import { READ_COMMITTED, afterCommit, all, get, run, sql, type Engine, type Work } from '../db/engine.js';
 import { seal, unseal } from '../crypto/seal.js';
 import type { MailMessage } from './mail-message.js';
 import type { MailTransport } from './mail-transport.js';
@@ -116,7 +116,7 @@ export function createMailQueue(options: {
 
   async function drain(): Promise<void> {
     for (;;) {
-      const batch = await engine.write(() => claimDueMail(clock.now(), CLAIM_LEASE_MS, concurrency * 4), { isolation: 'read-committed' });
+      const batch = await engine.write(() => claimDueMail(clock.now(), CLAIM_LEASE_MS, concurrency * 4), READ_COMMITTED);
       if (batch.length === 0) return;
       const queue = [...batch];
       await Promise.all(

@@ -1,6 +1,6 @@
 import { requestReference, type AuditEventType, type OtpRequestState, type RequestStatus } from '@latchkey/contracts';
 import type { AccessRequestRow } from './approver-context.js';
-import { notify, type Engine, type Work } from '../db/engine.js';
+import { READ_COMMITTED, notify, type Engine, type Work } from '../db/engine.js';
 import type { Clock } from '../clock.js';
 import type { ServerKeys } from '../crypto/secret-key.js';
 import type { SettingsStore } from '../settings/settings-store.js';
@@ -86,12 +86,15 @@ export function createOtpService(deps: {
     decision?: { by: string; comment: string | null },
   ): Work<number> {
     const code = generateOtp(settings.get().otpLength);
+    // One time for both records: the interval waiver of a cancelled OTP compares them.
+    const now = clock.now();
     const expiresAt = yield* requests.markIssued(
       row.id,
       { hash: hashOtp(keys.otpHash, row.id, code), sealed: seal(keys.seal, code, row.id) },
       decision,
+      now,
     );
-    yield* clients.markOtpIssued(row.clientId);
+    yield* clients.markOtpIssued(row.clientId, now);
     yield* mail.enqueue(
       'otp',
       otpMail({ to: row.email, code, computerName: row.computerName, osUser: row.osUser, expiresAt }, mailContext(row.locale)),
@@ -382,8 +385,14 @@ export function createOtpService(deps: {
         return true;
       }),
 
+    /**
+     * At READ COMMITTED on PostgreSQL: every write in it guards itself in one statement (consume
+     * re-checks the OTP under its row lock, burn and lockout counts are single UPDATEs), so two nodes
+     * verifying one OTP still open one session; SERIALIZABLE would only add false conflicts between
+     * the verifications of a logon storm (each reads its own Client's rows) and run them again.
+     */
     verify: (client: ClientRow, input: { osUser: string; email: string; otp: string }) =>
-      engine.write(() => verification.verify(client, input)),
+      engine.write(() => verification.verify(client, input), READ_COMMITTED),
 
     listAccessRequests: (query: { status?: RequestStatus; limit: number }): Promise<AccessRequestRow[]> =>
       engine.read(() => requests.listAccessRequests(query)),

@@ -244,9 +244,13 @@ export function requestStore(clock: Clock, settings: SettingsStore) {
       return id;
     },
 
-    /** Stores an issued OTP (its HMAC and sealed copy) and, for an approval, the decision. Returns its expiry. */
-    *markIssued(id: string, otp: { hash: Buffer; sealed: Buffer }, decision?: { by: string; comment: string | null }): Work<number> {
-      const now = clock.now();
+    /** Stores an OTP issued at `now` (its HMAC and sealed copy) and, for an approval, the decision. Returns its expiry. */
+    *markIssued(
+      id: string,
+      otp: { hash: Buffer; sealed: Buffer },
+      decision: { by: string; comment: string | null } | undefined,
+      now: number,
+    ): Work<number> {
       const expiresAt = now + expirationMs();
       yield* run(setIssued, {
         id,

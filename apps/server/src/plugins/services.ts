@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { bind } from '../db/bind.js';
+import { READ_COMMITTED } from '../db/engine.js';
 import { hashToken } from '../crypto/tokens.js';
 import { createSettings } from '../settings/settings-store.js';
 import { auditStore } from '../audit/audit-log.js';
@@ -96,7 +97,7 @@ async function services(app: FastifyInstance, { announce }: ServicesOptions) {
     /** The session for a token, refreshed; undefined when unknown, idle too long or past its maximum age. */
     async resolve(token: string): Promise<AdminIdentity | undefined> {
       const { identity, refresh } = await engine.read(() => adminSessions.resolve(token));
-      if (refresh) await engine.write(() => adminSessions.refresh(hashToken(token), refresh));
+      if (refresh) await engine.write(() => adminSessions.refresh(hashToken(token), refresh), READ_COMMITTED);
       return identity;
     },
   });

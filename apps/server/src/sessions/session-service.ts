@@ -1,5 +1,5 @@
 import type { ActivityEvent, AdminSession, VerdictFailure } from '@latchkey/contracts';
-import type { Engine } from '../db/engine.js';
+import { READ_COMMITTED, type Engine } from '../db/engine.js';
 import type { AuditStore } from '../audit/audit-log.js';
 import type { ActivityStore } from '../activity/activity-store.js';
 import type { ClientRow, TokenHolder } from '../clients/client-store.js';
@@ -25,13 +25,16 @@ export function createSessionService(deps: { engine: Engine; sessions: SessionSt
   const { engine, sessions, activity, audit } = deps;
 
   return {
-    /** Hot path (every Client, every minute): joins the next group commit. */
+    /**
+     * Hot path (every Client, every minute): joins the next group commit. READ COMMITTED on
+     * PostgreSQL (as the activity batches): one guarded UPDATE of the session's own row.
+     */
     heartbeat: (holder: TokenHolder, sessionId: string): Promise<OtpRefusal | undefined> =>
-      engine.write(() => sessions.heartbeat(holder, sessionId)),
+      engine.write(() => sessions.heartbeat(holder, sessionId), READ_COMMITTED),
 
     /** Hot path: the batch joins the next group commit, one transaction for many Clients. */
     appendActivity: (holder: TokenHolder, sessionId: string, events: readonly ActivityEvent[]): Promise<number | OtpRefusal> =>
-      engine.write(() => activity.append(holder, sessionId, events)),
+      engine.write(() => activity.append(holder, sessionId, events), READ_COMMITTED),
 
     end: (client: ClientRow, sessionId: string): Promise<OtpRefusal | undefined> =>
       engine.write(function* () {

@@ -1,6 +1,6 @@
 import { DEFAULT_SETTINGS, type Settings, type SettingsPatch } from '@latchkey/contracts';
 import { AppError } from '../app-error.js';
-import { all, notify, run, sql, type Engine, type Work } from '../db/engine.js';
+import { READ_COMMITTED, all, notify, run, sql, type Engine, type Work } from '../db/engine.js';
 import type { AuditStore } from '../audit/audit-log.js';
 import { describeSettingsChange } from './settings-words.js';
 
@@ -78,7 +78,7 @@ export async function createSettings(engine: Engine, audit: AuditStore) {
       return current;
     },
     /** A real write (readiness). */
-    probe: (now: number): Promise<void> => engine.write(() => store.probe(now)),
+    probe: (now: number): Promise<void> => engine.write(() => store.probe(now), READ_COMMITTED),
     close: () => listening.unlisten(),
   };
 }

@@ -24,7 +24,7 @@ describe('statements', () => {
     expect(numberPlaceholders(`SELECT a AS "why?" FROM t WHERE b = ? AND c = '?' -- d = ?\n AND e IN (?, ?)`).text).toBe(
       `SELECT a AS "why?" FROM t WHERE b = $1 AND c = '?' -- d = ?\n AND e IN ($2, $3)`,
     );
-    expect(sql({ sqlite: 'SELECT ? ', postgres: 'SELECT ?::int' })).toEqual({ sqlite: 'SELECT ? ', postgres: 'SELECT $1::int' });
+    expect(sql({ sqlite: 'SELECT ? ', postgres: 'SELECT ?::int' })).toMatchObject({ sqlite: 'SELECT ? ', postgres: 'SELECT $1::int' });
   });
 });
 

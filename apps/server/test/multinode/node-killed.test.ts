@@ -136,5 +136,5 @@ describe.skipIf(skip !== undefined)(`a node killed in a burst${skip ? ` (skipped
         }),
       ).rejects.toMatchObject({ status: 401 });
     }
-  }, 60_000);
+  }, 120_000);
 });
