@@ -28,6 +28,7 @@ import {
   redactedUrl,
   round,
 } from './lib/settings.mjs';
+import { serverErrors } from './lib/api.mjs';
 import { storm } from './scenarios/storm.mjs';
 import { verifyBurst } from './scenarios/verify-burst.mjs';
 import { activityBurst } from './scenarios/activity.mjs';
@@ -41,6 +42,7 @@ import { metricsScrapes } from './scenarios/metrics.mjs';
 async function measureServer(label, start, sink, clients, { headline = false } = {}) {
   const server = await start();
   const http = createHttp(server.baseUrl, CONNECTIONS);
+  serverErrors.count = 0;
   try {
     if (!clients) ({ clients } = await setUp(http));
     const helpdesk = await helpdeskToken(http);
@@ -60,7 +62,12 @@ async function measureServer(label, start, sink, clients, { headline = false } =
       log(`  [${label}] ${METRICS_SCRAPES} /metrics scrapes …`);
       metrics = await metricsScrapes(http);
     }
-    return { clients, storm: s, burst: v, activity, polls, metrics };
+    return { clients, storm: s, burst: v, activity, polls, metrics, serverErrors: serverErrors.count };
+  } catch (err) {
+    log(
+      `  [${label}] failed; the server said:\n${[typeof server.output === 'function' ? server.output() : server.output].flat().join('').slice(-4000)}`,
+    );
+    throw err;
   } finally {
     await http.close();
     await server.stop();
@@ -189,6 +196,7 @@ async function main() {
       [`${name}: verify/s (burst of ${r.burst.verifies})`, round(r.burst.verifyPerSecond), ''],
       [`${name}: verify p50/p99 ms (burst)`, `${ms(r.burst.verifyLat.percentile(50))} / ${ms(r.burst.verifyLat.percentile(99))}`, ''],
       [`${name}: verify server CPU (cores busy, all nodes)`, round(r.burst.serverCpu, 2), ''],
+      [`${name}: 500 answers (asked again)`, r.serverErrors, '0'],
       [`${name}: mails/s drained to SMTP (burst)`, round(r.burst.mailsPerSecond), ''],
       [
         `${name}: approval → waiting Client p50/p99 ms`,
@@ -205,6 +213,7 @@ async function main() {
       verifyServerCpu: round(r.burst.serverCpu, 2),
       mailsPerSecond: round(r.burst.mailsPerSecond),
       decisionToClientP99Ms: ms(r.polls.decisionLat.percentile(99)),
+      serverErrors: r.serverErrors,
     });
 
     const verifyPerSecond = full.burst.verifyPerSecond;

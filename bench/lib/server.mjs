@@ -78,17 +78,33 @@ export async function startServer(dataDir, smtpUrl, extraEnv = {}) {
 }
 
 /**
+ * The files every node on one database shares, made once per database for the whole run: a database
+ * remembers the keys it was first used with and refuses a node with others.
+ */
+const keyFiles = new Map();
+function sharedFiles(databaseUrl) {
+  let files = keyFiles.get(databaseUrl);
+  if (!files) {
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-keys-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    files = { url: join(dir, 'database-url'), secret: join(dir, 'secret'), signing: join(dir, 'signing.pem') };
+    writeFileSync(files.url, databaseUrl, { mode: 0o600 });
+    writeFileSync(files.secret, randomBytes(32).toString('base64'), { mode: 0o600 });
+    writeFileSync(files.signing, generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+    keyFiles.set(databaseUrl, files);
+  }
+  return files;
+}
+
+/**
  * `count` nodes on the PostgreSQL database `databaseUrl` (BENCH_DATABASE_URL), each its own process
  * and data dir, sharing the key files as a real deployment does (docs/operations.md, High
  * availability). Answers one object the scenarios use like a single server: `baseUrl` is every
  * node's (the load is spread round-robin), CPU and memory are the nodes' sums.
  */
 export async function startNodes(count, databaseUrl, smtpUrl) {
+  const files = sharedFiles(databaseUrl);
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-nodes-'));
-  const files = { url: join(dir, 'database-url'), secret: join(dir, 'secret'), signing: join(dir, 'signing.pem') };
-  writeFileSync(files.url, databaseUrl, { mode: 0o600 });
-  writeFileSync(files.secret, randomBytes(32).toString('base64'), { mode: 0o600 });
-  writeFileSync(files.signing, generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
   const nodes = [];
   try {
     // One after another: the first creates the schema (the others would wait on its lock anyway).
@@ -112,6 +128,8 @@ export async function startNodes(count, databaseUrl, smtpUrl) {
   return {
     baseUrl: nodes.map((node) => node.baseUrl),
     nodes: nodes.length,
+    /** What the nodes printed, each line as it came. */
+    output: () => nodes.flatMap((node) => node.output),
     cpuSeconds: () => nodes.reduce((sum, node) => sum + node.cpuSeconds(), 0),
     rssBytes: () => nodes.reduce((sum, node) => sum + node.rssBytes(), 0),
     async stop() {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPublicKey, verify as ed25519Verify } from 'node:crypto';
 import { ApiError, base64UrlDecode, routes, verdictMessage } from '@latchkey/contracts';
-import { ADMIN_PASSWORD, ENROLLMENT_KEY, testNonce } from '@latchkey/test-support';
+import { ADMIN_PASSWORD, ENROLLMENT_KEY, runPool, testNonce } from '@latchkey/test-support';
 import { multinodeSkipReason, useNodes, type LatchkeyNode } from './nodes.js';
 
 /**
@@ -158,6 +158,24 @@ describe.skipIf(skip !== undefined)(`two nodes on one PostgreSQL database${skip 
         n.smtp.mails.filter((m) => m.to === email),
         email,
       ).toHaveLength(1);
+  });
+
+  // Skipped until the server stops answering 500 under a logon storm on PostgreSQL: the verify's
+  // SERIALIZABLE write fails with 40001 ("pivot") after the engine's 40 runs. It fails here now and
+  // then (with the other multi-node files running beside it, 2026-12-07), and in the benchmark 4 of
+  // 300 logons, 50 at a time on one node (docs/benchmarks.md). Remove .skip with the fix.
+  it.skip('answers every verification of a logon storm over both nodes (50 at a time), none with 500', async () => {
+    const admin = await signIn(n.a);
+    const clients = await Promise.all(Array.from({ length: 50 }, (_, i) => enroll(n.all[i % 2]!, `PC-STORM${i}`)));
+    const logons = Array.from({ length: 200 }, (_, i) => ({ i, osUser: `CORP\\storm${i}`, email: `storm${i}@corp.example.com` }));
+    const answers: PromiseSettledResult<unknown>[] = [];
+    await runPool(logons.length, 50, async (j) => {
+      const { i, osUser, email } = logons[j]!;
+      const client = clients[i % 50]!;
+      const otp = await generated(n.all[(i + 1) % 2]!, admin, client.clientId, osUser, email);
+      [answers[j]] = await Promise.allSettled([verify(n.all[i % 2]!, client.clientToken, { osUser, email, otp })]);
+    });
+    expect(answers.map(refusal).filter((r) => r !== 'accepted')).toEqual([]);
   });
 
   it('wakes a lock long-polling its request on node B within a second of the approval on node A', async () => {
