@@ -160,11 +160,10 @@ describe.skipIf(skip !== undefined)(`two nodes on one PostgreSQL database${skip 
       ).toHaveLength(1);
   });
 
-  // Skipped until the server stops answering 500 under a logon storm on PostgreSQL: the verify's
-  // SERIALIZABLE write fails with 40001 ("pivot") after the engine's 40 runs. It fails here now and
-  // then (with the other multi-node files running beside it, 2026-12-07), and in the benchmark 4 of
-  // 300 logons, 50 at a time on one node (docs/benchmarks.md). Remove .skip with the fix.
-  it.skip('answers every verification of a logon storm over both nodes (50 at a time), none with 500', async () => {
+  // Found by the benchmark (4 of 300 logons answered 500, 50 at a time on one node): the verify ran
+  // SERIALIZABLE and failed with 40001 ("pivot") after the engine's 40 runs. It runs at READ
+  // COMMITTED now, where each of its writes guards itself (otp/otp-service.ts).
+  it('answers every verification of a logon storm over both nodes (50 at a time), none with 500', async () => {
     const admin = await signIn(n.a);
     const clients = await Promise.all(Array.from({ length: 50 }, (_, i) => enroll(n.all[i % 2]!, `PC-STORM${i}`)));
     const logons = Array.from({ length: 200 }, (_, i) => ({ i, osUser: `CORP\\storm${i}`, email: `storm${i}@corp.example.com` }));
