@@ -84,6 +84,11 @@ const selectLastOtpIssued = sql<[string], { lastOtpIssuedAt: number | null }>(
   'SELECT last_otp_issued_at AS "lastOtpIssuedAt" FROM clients WHERE id = ?',
 );
 const setLastOtpIssued = sql<[number, string]>('UPDATE clients SET last_otp_issued_at = ? WHERE id = ?');
+// SQLite has no row locks and needs none (one writer): there the statement is a plain read.
+const lockRow = sql<[string], { id: string }>({
+  sqlite: 'SELECT id FROM clients WHERE id = ?',
+  postgres: 'SELECT id FROM clients WHERE id = ? FOR UPDATE',
+});
 const offlineKeyRow = sql<[string], OfflineKeyRow>(
   `SELECT id, computer_name AS "computerName", offline_key_sealed AS sealed, offline_key_version AS version, role
      FROM clients WHERE id = ?`,
@@ -156,6 +161,10 @@ export function clientStore(clock: Clock) {
         },
         seenDue: row.lastSeenAt === null || now - row.lastSeenAt >= LAST_SEEN_RESOLUTION_MS,
       };
+    },
+    /** Holds this Client's row until the transaction ends: its actions queue on it, on every node. */
+    *lock(clientId: string): Work<void> {
+      yield* get(lockRow, clientId);
     },
     *markSeen(clientId: string): Work<void> {
       yield* run(touch, clock.now(), clientId);

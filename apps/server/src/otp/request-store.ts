@@ -56,6 +56,7 @@ const selectById = sql<Record<string, unknown>, RequestRow>(
      FROM otp_requests r JOIN clients c ON c.id = r.client_id
     WHERE r.id = @id`,
 );
+const clientIdOf = sql<[string], { clientId: string }>('SELECT client_id AS "clientId" FROM otp_requests WHERE id = ?');
 const selectOpenPending = sql<Record<string, unknown>, { id: string }>(
   `SELECT r.id FROM otp_requests r
     WHERE r.client_id = @clientId AND r.os_user = @osUser AND r.email = @email AND r.status = 'pending' AND ${STILL_VALID}
@@ -207,6 +208,11 @@ export function requestStore(clock: Clock, settings: SettingsStore) {
   return {
     *get(id: string): Work<RequestRow | undefined> {
       return yield* get(selectById, { ...at(), id });
+    },
+
+    /** The Client a request belongs to. */
+    *clientIdOf(id: string): Work<string | undefined> {
+      return (yield* get(clientIdOf, id))?.clientId;
     },
 
     /** The still-valid pending request of this Client, osUser and email, if any. */
