@@ -89,8 +89,9 @@ describe('secrets from files (<NAME>_FILE)', () => {
           name === 'LATCHKEY_SMTP_URL' ? 'smtp://mailer:smtp-pass-in-file@127.0.0.1:9\n' : `${value}\n`,
         );
       }
-      // The server starts (a free port), then a bad value stops it: both paths must keep the secrets out of its output.
-      const run = spawnSync(process.execPath, ['-e', `import(${JSON.stringify(SERVER_ENTRY)}); setTimeout(() => process.exit(0), 3000)`], {
+      // The server starts (a free port; 10 s leave room for a loaded machine), then a bad value stops it: both paths
+      // must keep the secrets out of its output.
+      const run = spawnSync(process.execPath, ['-e', `import(${JSON.stringify(SERVER_ENTRY)}); setTimeout(() => process.exit(0), 10000)`], {
         env,
         encoding: 'utf8',
         timeout: 20_000,
