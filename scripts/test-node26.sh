@@ -32,5 +32,5 @@ if [ $# -gt 0 ]; then
   # A subset while working on it: scripts/test-node26.sh test/operations/health.test.ts (server test files).
   (cd apps/server && npx vitest run "$@")
 else
-  timeout 1200 npx turbo run test --concurrency=1 --output-logs=full
+  timeout 1800 npx turbo run test --concurrency=1 --output-logs=full
 fi

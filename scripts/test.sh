@@ -14,7 +14,7 @@ npm run --silent lint
 echo "== typecheck"
 npx turbo run typecheck --output-logs=errors-only
 echo "== unit and integration tests"
-timeout 1200 npx turbo run test --concurrency=1 --output-logs=full
+timeout 1800 npx turbo run test --concurrency=1 --output-logs=full
 echo "== end-to-end tests (Playwright, Chromium)"
 cd tests/e2e
 timeout 1800 npx playwright test
