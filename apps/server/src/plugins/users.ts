@@ -2,7 +2,6 @@ import fp from 'fastify-plugin';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { READ_COMMITTED } from '../db/engine.js';
-import { hashToken } from '../crypto/tokens.js';
 import { createUserService } from '../users/user-service.js';
 import { adminSessionStore, type AdminIdentity } from '../users/admin-sessions.js';
 
@@ -34,8 +33,8 @@ async function users(app: FastifyInstance, { announce }: UsersOptions) {
     idleTimeoutMs: adminSessions.idleTimeoutMs,
     /** The session for a token, refreshed; undefined when unknown, idle too long or past its maximum age. */
     async resolve(token: string): Promise<AdminIdentity | undefined> {
-      const { identity, refresh } = await engine.read(() => adminSessions.resolve(token));
-      if (refresh) await engine.write(() => adminSessions.refresh(hashToken(token), refresh), READ_COMMITTED);
+      const { identity, refresh, tokenHash } = await engine.read(() => adminSessions.resolve(token));
+      if (refresh) await engine.write(() => adminSessions.refresh(tokenHash, refresh), READ_COMMITTED);
       return identity;
     },
   });

@@ -61,7 +61,7 @@ export async function createSettings(engine: Engine, audit: AuditStore) {
     get: (): Readonly<Settings> => current,
     /** Saves `patch`, audited as `actor`'s change; 400 invalid_request when the result would be a combination no rule allows. */
     async update(patch: SettingsPatch, actor: string): Promise<Readonly<Settings>> {
-      await engine.write(function* () {
+      current = await engine.write(function* () {
         const before = yield* store.load();
         const merged = { ...before, ...patch };
         if (!merged.lockLocalLogons && !merged.lockRemoteLogons) {
@@ -72,9 +72,10 @@ export async function createSettings(engine: Engine, audit: AuditStore) {
           );
         }
         yield* store.save(patch);
-        yield* audit.record({ type: 'settings.changed', actor, detail: describeSettingsChange(before, yield* store.load()) });
+        const after = yield* store.load();
+        yield* audit.record({ type: 'settings.changed', actor, detail: describeSettingsChange(before, after) });
+        return after;
       });
-      await reload();
       return current;
     },
     /** A real write (readiness). */

@@ -50,14 +50,15 @@ export function adminSessionStore(clock: Clock, idleTimeoutMs: number, maxSessio
      * The session for a token; undefined when unknown, idle too long or past its maximum age. A read:
      * `refresh` is the write it asks for, when "last used" is due or the session is over.
      */
-    *resolve(token: string): Work<{ identity: AdminIdentity | undefined; refresh: 'touch' | 'remove' | undefined }> {
+    *resolve(token: string): Work<{ identity: AdminIdentity | undefined; refresh: 'touch' | 'remove' | undefined; tokenHash: Buffer }> {
       const tokenHash = hashToken(token);
       const row = yield* get(select, tokenHash);
-      if (!row) return { identity: undefined, refresh: undefined };
+      if (!row) return { identity: undefined, refresh: undefined, tokenHash };
       const now = clock.now();
-      if (now - row.lastUsedAt > idleTimeoutMs || now - row.createdAt >= maxSessionMs) return { identity: undefined, refresh: 'remove' };
+      if (now - row.lastUsedAt > idleTimeoutMs || now - row.createdAt >= maxSessionMs)
+        return { identity: undefined, refresh: 'remove', tokenHash };
       const identity = { login: row.login, role: row.role, csrfToken: row.csrfToken, tokenHash };
-      return { identity, refresh: now - row.lastUsedAt >= touchEveryMs ? 'touch' : undefined };
+      return { identity, refresh: now - row.lastUsedAt >= touchEveryMs ? 'touch' : undefined, tokenHash };
     },
     *refresh(tokenHash: Buffer, what: 'touch' | 'remove'): Work<void> {
       if (what === 'touch') yield* run(touch, clock.now(), tokenHash);
