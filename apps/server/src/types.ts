@@ -22,6 +22,7 @@ import type { Directory } from './directory/index.js';
 import type { OfflineUnlocks } from './offline/offline-unlocks.js';
 import type { RequestWatch } from './otp/request-watch.js';
 import type { SigningKey } from './crypto/signing-key.js';
+import type { ThreadPool } from './crypto/thread-pool.js';
 import type { ServerKeys } from './crypto/secret-key.js';
 import type { Readiness } from './health/readiness.js';
 import type { AddressBudgets } from './plugins/rate-limits.js';
@@ -63,6 +64,8 @@ declare module 'fastify' {
     sessions: SessionService;
     mail: MailQueue;
     offlineUnlocks: OfflineUnlocks;
+    /** The gauge of libuv's thread pool: password checks and signatures run on it (crypto/thread-pool.ts). */
+    threadPool: ThreadPool;
     /** Signs unlock verdicts and the guard's answers; the private half never leaves the data dir. */
     signingKey: SigningKey;
     /** Undefined when no directory is configured. */

@@ -8,7 +8,7 @@ import { loadDataConfig } from '../config.js';
 import { ConfigError } from '../config-error.js';
 import { secretFingerprint } from '../crypto/key-fingerprints.js';
 import { SECRET_KEY_FILE } from '../crypto/secret-key.js';
-import { loadSigningKey, SIGNING_KEY_FILE, signingKeyProblem } from '../crypto/signing-key.js';
+import { SIGNING_KEY_FILE, signingKeyFingerprint, signingKeyProblem } from '../crypto/signing-key.js';
 import { dataDirHolder } from '../db/data-dir-lock.js';
 import { DatabaseTooNewError, loadMigrations } from '../db/database.js';
 import { nativeModuleProblem } from '../db/native-module-check.js';
@@ -189,7 +189,7 @@ function keyAdvice(dataDir: string, recorded: Map<string, string>): string[] {
   const signing = verdict('signing', () => {
     if (!existsSync(signingFile)) return undefined;
     const pem = readFileSync(signingFile, 'utf8');
-    return signingKeyProblem(pem) ? undefined : loadSigningKey(dataDir, { file: signingFile, pem }).fingerprint;
+    return signingKeyProblem(pem) ? undefined : signingKeyFingerprint(pem);
   });
   return [
     `${fromEnv && !named.secretFile ? 'LATCHKEY_SECRET' : `LATCHKEY_SECRET_FILE=${secretFile}`} (${secret})`,

@@ -1,28 +1,35 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { threadPool } from './thread-pool.js';
+import type { ThreadPool } from './thread-pool.js';
 
 const PARAMS = { N: 16384, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
 
-function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return threadPool.submit<Buffer>((done) =>
-    scryptCallback(password.normalize('NFKC'), salt, KEY_LENGTH, { ...options, maxmem: 64 * 1024 * 1024 }, done),
-  );
+/** Password hashing (scrypt), each check a job on the server's thread pool. */
+export interface Passwords {
+  /** `scrypt$N$r$p$salt$hash`, base64 parts. */
+  hash(password: string): Promise<string>;
+  verify(password: string, stored: string): Promise<boolean>;
 }
 
-/** `scrypt$N$r$p$salt$hash`, base64 parts. */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await scrypt(password, salt, PARAMS);
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), key.toString('base64')].join('$');
-}
-
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64');
-  const actual = await scrypt(password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p) });
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+export function createPasswords(pool: ThreadPool): Passwords {
+  const scrypt = (password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> =>
+    pool.submit<Buffer>((done) =>
+      scryptCallback(password.normalize('NFKC'), salt, KEY_LENGTH, { ...options, maxmem: 64 * 1024 * 1024 }, done),
+    );
+  return {
+    async hash(password) {
+      const salt = randomBytes(16);
+      const key = await scrypt(password, salt, PARAMS);
+      return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), key.toString('base64')].join('$');
+    },
+    async verify(password, stored) {
+      const [scheme, n, r, p, salt, hash] = stored.split('$');
+      if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
+      const expected = Buffer.from(hash, 'base64');
+      const actual = await scrypt(password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p) });
+      return actual.length === expected.length && timingSafeEqual(actual, expected);
+    },
+  };
 }
 
 /** Checked against when a login does not exist, so unknown and known logins take the same time. */

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { base64UrlDecode, formatFingerprint } from '@latchkey/contracts';
 import { writeNewFileDurably } from './secret-key.js';
-import { threadPool } from './thread-pool.js';
+import type { ThreadPool } from './thread-pool.js';
 
 /** The server's Ed25519 key that signs unlock verdicts and the guard's answers. */
 export interface SigningKey {
@@ -21,15 +21,21 @@ export interface SigningKey {
 
 export const SIGNING_KEY_FILE = 'signing.key';
 
-function fromPrivateKey(privateKey: KeyObject): SigningKey {
+function publicKeyOf(privateKey: KeyObject): Pick<SigningKey, 'publicKey' | 'fingerprint'> {
   if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('the signing key is not an Ed25519 key');
   const publicKey = createPublicKey(privateKey).export({ format: 'jwk' }).x!;
+  return { publicKey, fingerprint: formatFingerprint(createHash('sha256').update(base64UrlDecode(publicKey)).digest()) };
+}
+
+/** The fingerprint of a PEM signing key (see signingKeyProblem first), for tools that only compare keys. */
+export const signingKeyFingerprint = (pem: string): string => publicKeyOf(createPrivateKey(pem)).fingerprint;
+
+function fromPrivateKey(privateKey: KeyObject, pool: ThreadPool): SigningKey {
   return {
-    publicKey,
-    fingerprint: formatFingerprint(createHash('sha256').update(base64UrlDecode(publicKey)).digest()),
+    ...publicKeyOf(privateKey),
     sign: async (message) => {
-      const signature = threadPool.hasFreeThread()
-        ? await threadPool.submit<Buffer>((done) => sign(null, message, privateKey, done))
+      const signature = pool.hasFreeThread()
+        ? await pool.submit<Buffer>((done) => sign(null, message, privateKey, done))
         : sign(null, message, privateKey);
       return signature.toString('base64url');
     },
@@ -50,10 +56,15 @@ export function signingKeyProblem(pem: string): string | undefined {
  * `<dataDir>/signing.key`, created on first start like the secret key: mode 0600, written to a
  * temporary file, flushed, then linked into place, so a crash never leaves half a key and two starts
  * never write two. It is never stored in the database, so a database backup or leak does not let
- * anyone sign verdicts. `source` names where it came from, for the one line a mismatch prints.
+ * anyone sign verdicts. `source` names where it came from, for the one line a mismatch prints. It
+ * signs on `pool` while a thread is free.
  */
-export function loadSigningKey(dataDir: string, fromFile: { file: string; pem: string } | undefined): SigningKey & { source: string } {
-  if (fromFile) return { ...fromPrivateKey(createPrivateKey(fromFile.pem)), source: `LATCHKEY_SIGNING_KEY_FILE (${fromFile.file})` };
+export function loadSigningKey(
+  dataDir: string,
+  fromFile: { file: string; pem: string } | undefined,
+  pool: ThreadPool,
+): SigningKey & { source: string } {
+  if (fromFile) return { ...fromPrivateKey(createPrivateKey(fromFile.pem), pool), source: `LATCHKEY_SIGNING_KEY_FILE (${fromFile.file})` };
   const file = join(dataDir, SIGNING_KEY_FILE);
   if (!existsSync(file)) {
     const { privateKey } = generateKeyPairSync('ed25519');
@@ -65,5 +76,5 @@ export function loadSigningKey(dataDir: string, fromFile: { file: string; pem: s
   } catch {
     throw new Error(`${file} does not hold a PEM private key`);
   }
-  return { ...fromPrivateKey(privateKey), source: file };
+  return { ...fromPrivateKey(privateKey, pool), source: file };
 }

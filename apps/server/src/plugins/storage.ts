@@ -16,7 +16,7 @@ import { migratePostgres } from '../db/postgres/migrate.js';
 import { SECRET_KEY_FILE, deriveKeys, loadOrCreateSecret, writeNewFileDurably } from '../crypto/secret-key.js';
 import { checkKeyFingerprints } from '../crypto/key-fingerprints.js';
 import { loadSigningKey } from '../crypto/signing-key.js';
-import { threadPool } from '../crypto/thread-pool.js';
+import { createThreadPool } from '../crypto/thread-pool.js';
 
 export interface StorageOptions {
   config: Config;
@@ -70,8 +70,8 @@ async function storage(app: FastifyInstance, { config, clock, announce }: Storag
   const releaseDataDir = claimDataDir(config.dataDir);
   const secret = config.secret ?? loadOrCreateSecret(config.dataDir);
   const keys = deriveKeys(secret);
-  const { source: signingKeySource, ...signingKey } = loadSigningKey(config.dataDir, config.signingKey);
-  threadPool.resize(config.threadPoolSize);
+  const threadPool = createThreadPool(config.threadPoolSize);
+  const { source: signingKeySource, ...signingKey } = loadSigningKey(config.dataDir, config.signingKey, threadPool);
   let opened: Awaited<ReturnType<typeof openEngine>>;
   try {
     opened = await openEngine(config);
@@ -106,6 +106,7 @@ async function storage(app: FastifyInstance, { config, clock, announce }: Storag
   app.decorate('db', db);
   app.decorate('writes', writes);
   app.decorate('keys', keys);
+  app.decorate('threadPool', threadPool);
   app.decorate('signingKey', signingKey);
   app.decorate('enrollmentKey', loadEnrollmentKey(config, announce));
   // Runs after the onClose hooks of the plugins registered after this one (they still write on close).

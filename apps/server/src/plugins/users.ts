@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { READ_COMMITTED } from '../db/engine.js';
+import { createPasswords } from '../crypto/password.js';
 import { createUserService } from '../users/user-service.js';
 import { adminSessionStore, type AdminIdentity } from '../users/admin-sessions.js';
 
@@ -14,7 +15,7 @@ export interface UsersOptions {
 async function users(app: FastifyInstance, { announce }: UsersOptions) {
   const { config, clock, engine } = app;
   const adminSessions = adminSessionStore(clock, config.adminIdleSeconds * 1000, config.adminMaxSessionSeconds * 1000);
-  const service = createUserService({ engine, clock, audit: app.stores.audit, adminSessions });
+  const service = createUserService({ engine, clock, audit: app.stores.audit, adminSessions, passwords: createPasswords(app.threadPool) });
 
   if (!(await service.hasAdmin())) {
     const password = config.adminPassword ?? randomBytes(15).toString('base64url');

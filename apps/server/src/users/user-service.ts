@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { AppError } from '../app-error.js';
 import { all, get, run, sql, type Engine, type Work } from '../db/engine.js';
 import type { AuditEntry, AuditStore } from '../audit/audit-log.js';
-import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../crypto/password.js';
+import { DUMMY_PASSWORD_HASH, type Passwords } from '../crypto/password.js';
 import type { AdminSessionStore } from './admin-sessions.js';
 import { loginThrottleStore, type LoginSource } from './login-throttle.js';
 import type { OtpRefusal } from '../otp/otp-refusal.js';
@@ -87,8 +87,14 @@ const NO_USER = { refused: 'not_found', what: 'user' } as const satisfies OtpRef
  * Internal users: the Management Tool's staff and the `internal` request method's users. Each change
  * is audited in its transaction. Passwords are hashed (scrypt) before any transaction starts.
  */
-export function createUserService(deps: { engine: Engine; clock: Clock; audit: AuditStore; adminSessions: AdminSessionStore }) {
-  const { engine, audit, adminSessions } = deps;
+export function createUserService(deps: {
+  engine: Engine;
+  clock: Clock;
+  audit: AuditStore;
+  adminSessions: AdminSessionStore;
+  passwords: Passwords;
+}) {
+  const { engine, audit, adminSessions, passwords } = deps;
   const users = userStore(deps.clock);
   const throttle = loginThrottleStore(deps.clock);
 
@@ -110,7 +116,7 @@ export function createUserService(deps: { engine: Engine; clock: Clock; audit: A
       user: { login: string; password: string; email: string; role: Role; windowsAccounts?: string[] },
       audited: Omit<AuditEntry, 'type' | 'email'>,
     ): Promise<InternalUser | OtpRefusal> {
-      const passwordHash = await hashPassword(user.password);
+      const passwordHash = await passwords.hash(user.password);
       return engine.write(function* (): Work<InternalUser | OtpRefusal> {
         if (yield* users.byLogin(user.login)) return { refused: 'user_exists' };
         yield* users.insert({ ...user, passwordHash, windowsAccounts: user.windowsAccounts ?? [] });
@@ -125,7 +131,7 @@ export function createUserService(deps: { engine: Engine; clock: Clock; audit: A
       change: { password?: string; email?: string; role?: Role; windowsAccounts?: string[] },
       actor: string,
     ): Promise<InternalUser | OtpRefusal> {
-      const passwordHash = change.password === undefined ? undefined : await hashPassword(change.password);
+      const passwordHash = change.password === undefined ? undefined : await passwords.hash(change.password);
       return engine.write(function* (): Work<InternalUser | OtpRefusal> {
         const existing = yield* users.byLogin(login);
         if (!existing) return NO_USER;
@@ -194,7 +200,7 @@ export function createUserService(deps: { engine: Engine; clock: Clock; audit: A
         if (entry) await engine.write(() => audit.record(entry));
         throw locked;
       }
-      const ok = await verifyPassword(password, found?.passwordHash ?? DUMMY_PASSWORD_HASH);
+      const ok = await passwords.verify(password, found?.passwordHash ?? DUMMY_PASSWORD_HASH);
       if (!found || !ok) {
         const wrong = new AppError(401, 'invalid_credentials', 'The login name or password is not correct.');
         const entry = audited(wrong);
