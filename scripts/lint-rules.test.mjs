@@ -149,8 +149,8 @@ const LAYER_RULES = [
   {
     // app.ts and server.ts wire the layers; types.ts declares what the plugins decorate the app with.
     from: /^apps\/server\/src\/(?!routes\/|plugins\/|app\.ts$|server\.ts$|types\.ts$)/,
-    to: /^apps\/server\/src\/(routes|plugins)\//,
-    why: 'server stores and services know no HTTP: routes and plugins call them, never the other way',
+    to: /^apps\/server\/src\/((routes|plugins)\/|app-error\.ts$)/,
+    why: 'server stores and services know no HTTP: they return a refusal (src/refusal.ts) that routes map; routes and plugins call them, never the other way',
   },
   {
     from: /^apps\/client\/src\/renderer\//,
@@ -197,6 +197,7 @@ test('each layer rule fires on an import that breaks it, and not on its allowed 
     ['apps/console/src/shell.tsx', ['apps/console/src/api.ts']],
     ['apps/server/src/otp/request-store.ts', ['apps/server/src/routes/otp/index.ts']],
     ['apps/server/src/sessions/session-store.ts', ['apps/server/src/plugins/services.ts']],
+    ['apps/server/src/users/user-service.ts', ['apps/server/src/app-error.ts']],
     ['apps/client/src/renderer/lock-view.ts', ['apps/client/src/main/main.ts']],
     ['apps/client/src/main/main.ts', ['apps/client/src/renderer/lock-view.ts']],
     ['apps/client/src/lock/lock-controller.ts', ['apps/client/src/guard/guard.ts']],
@@ -210,6 +211,7 @@ test('each layer rule fires on an import that breaks it, and not on its allowed 
     ['apps/console/src/app.tsx', ['apps/console/src/api.ts', 'apps/console/src/data/auth.ts']],
     ['apps/server/src/routes/otp/index.ts', ['apps/server/src/otp/request-store.ts', 'apps/server/src/routes/route-options.ts']],
     ['apps/server/src/app.ts', ['apps/server/src/plugins/services.ts']],
+    ['apps/server/src/routes/refusals.ts', ['apps/server/src/app-error.ts', 'apps/server/src/refusal.ts']],
     ['apps/client/src/renderer/lock-view.ts', ['apps/client/src/preload/bridge.ts', 'apps/client/src/lock/messages.ts']],
   ]);
   assert.deepEqual(layerViolations(fine), []);

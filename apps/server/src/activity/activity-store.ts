@@ -1,7 +1,7 @@
 import type { ActivityEvent, ActivityEventType } from '@latchkey/contracts';
 import { all, get, run, sql, type Work } from '../db/engine.js';
 import type { Clock } from '../clock.js';
-import type { OtpRefusal } from '../otp/otp-refusal.js';
+import type { Refusal } from '../refusal.js';
 import { actsFor, type TokenHolder } from '../clients/client-store.js';
 
 export type ActivityStore = ReturnType<typeof activityStore>;
@@ -62,7 +62,7 @@ export function activityStore(clock: Clock) {
      * Stores a batch for a session of this holder (another Client's session, or with a per-user token
      * another osUser's, is "not found"): the whole batch in the caller's transaction, or none of it.
      */
-    *append(holder: TokenHolder, sessionId: string, events: readonly ActivityEvent[]): Work<number | OtpRefusal> {
+    *append(holder: TokenHolder, sessionId: string, events: readonly ActivityEvent[]): Work<number | Refusal> {
       const session = yield* get(owned, sessionId, holder.id);
       if (!session || !actsFor(holder, session.osUser)) return { refused: 'not_found', what: 'session' };
       const now = clock.now();

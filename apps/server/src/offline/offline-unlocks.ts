@@ -18,7 +18,7 @@ import type { AuditStore } from '../audit/audit-log.js';
 import { speaksForComputer, type ClientRow, type ClientStore, type OfflineKeyRow } from '../clients/client-store.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import type { SettingsStore } from '../settings/settings-store.js';
-import { AppError, notFound } from '../app-error.js';
+import type { Refusal } from '../refusal.js';
 import { newId } from '../crypto/tokens.js';
 import { seal, unseal } from '../crypto/seal.js';
 import { nodeHmacSha256 } from './offline-hmac.js';
@@ -29,26 +29,17 @@ type KeyRow = OfflineKeyRow;
 
 const associatedData = (clientId: string, version: number) => `offline-key:${clientId}:${version}`;
 
-/** A challenge as typed (any case, dashes, O for 0) in its one canonical form, or a 400. */
-export function canonicalChallenge(input: string): string {
+/** A challenge as typed (any case, dashes, O for 0) in its one canonical form, or undefined when it cannot be one. */
+function canonicalChallenge(input: string): string | undefined {
   const challenge = normalizeOfflineCode(input);
-  if (!isOfflineCode(challenge, OFFLINE_CHALLENGE_LENGTH)) {
-    throw new AppError(
-      400,
-      'invalid_request',
-      `The challenge is ${OFFLINE_CHALLENGE_LENGTH} letters and digits, as the locked computer shows it.`,
-    );
-  }
-  return challenge;
+  return isOfflineCode(challenge, OFFLINE_CHALLENGE_LENGTH) ? challenge : undefined;
 }
 
+const invalidChallenge: Refusal = { refused: 'invalid_challenge', length: OFFLINE_CHALLENGE_LENGTH };
+const clientNotFound: Refusal = { refused: 'not_found', what: 'Client' };
 /** v1.2: offline unlock needs the guard; a lock enrolled from a user profile has no offline key. */
-const noKeyForLocks = () =>
-  new AppError(
-    409,
-    'offline_key_missing',
-    'This computer’s lock was enrolled from a user profile, without the guard: offline unlock needs the guard (install Latchkey for the computer). Use a one-time password instead.',
-  );
+const noKeyForLocks: Refusal = { refused: 'offline_key_missing', why: 'profile_lock' };
+const disabled: Refusal = { refused: 'offline_unlock_disabled' };
 
 type UnlockRow = { id: string; issuedBy: string | null; sessionId: string | null; reportedAt: number | null };
 const findUnlock = sql<[string, string, string], UnlockRow>(
@@ -128,10 +119,9 @@ export function createOfflineUnlocks(deps: {
      * The offline-key part of a policy answer: the version only. v1.2: the key is never sent with the
      * policy (offline unlock needs the guard, which reads the machine's key from its protected folder).
      */
-    keyForPolicy: async (client: ClientRow): Promise<{ offlineKeyVersion: number }> => {
+    keyForPolicy: async (client: ClientRow): Promise<{ offlineKeyVersion: number } | Refusal> => {
       const row = await engine.read(() => clients.offlineKey(client.id));
-      if (!row) throw notFound('The Client');
-      return { offlineKeyVersion: row.version };
+      return row ? { offlineKeyVersion: row.version } : clientNotFound;
     },
 
     /**
@@ -139,41 +129,30 @@ export function createOfflineUnlocks(deps: {
      * needs the guard); a machine Client's new key could not be delivered without exposing it to every
      * local user, so it comes from enrolling the computer again; a guard has none.
      */
-    async rotate(clientId: string, _actor: string): Promise<never> {
+    async rotate(clientId: string, _actor: string): Promise<Refusal> {
       const row = await engine.read(() => clients.offlineKey(clientId));
-      if (!row) throw notFound('The Client');
-      if (row.role === 'lock') throw noKeyForLocks();
-      throw new AppError(
-        409,
-        'offline_key_held_by_computer',
-        row.role === 'guard'
-          ? 'A guard has no offline key.'
-          : 'This computer was enrolled by the installer and holds its offline key itself: for a new key, run Latchkey.exe --enroll-machine on it as an administrator, then remove this Client.',
-      );
+      if (!row) return clientNotFound;
+      return row.role === 'lock' ? noKeyForLocks : { refused: 'offline_key_held_by_computer', role: row.role };
     },
 
-    /** The response code the helpdesk reads to the person at the locked computer. Never stored. */
+    /** The response code the helpdesk reads to the person at the locked computer. Never stored. Refused while offline unlock is turned off. */
     async respond(input: {
       clientId: string;
       osUser: string;
       challenge: string;
       reason?: string;
       actor: string;
-    }): Promise<OfflineResponseResult> {
+    }): Promise<OfflineResponseResult | Refusal> {
+      if (!settings.get().allowOfflineUnlock) return disabled;
       const challenge = canonicalChallenge(input.challenge);
+      if (!challenge) return invalidChallenge;
       const osUser = input.osUser.trim();
       const row = await engine.read(() => clients.offlineKey(input.clientId));
-      if (!row) throw notFound('The Client');
+      if (!row) return clientNotFound;
       // A lock of an older release may still hold a key; a code for it would open a desktop no guard checked.
-      if (row.role === 'lock') throw noKeyForLocks();
+      if (row.role === 'lock') return noKeyForLocks;
       const key = openKey(row);
-      if (!key) {
-        throw new AppError(
-          409,
-          'offline_key_missing',
-          'This computer has no offline key yet: it gets one the next time it reaches the server. Use a one-time password instead.',
-        );
-      }
+      if (!key) return { refused: 'offline_key_missing', why: 'not_yet' };
       const clientKey = base64UrlToBytes(key.key);
       // A machine Client's locks each hold their user's key (deriveOfflineUserKey), not the machine's.
       const responseKey = row.role === 'machine' ? await deriveOfflineUserKey(nodeHmacSha256, clientKey, row.id, osUser) : clientKey;
@@ -210,11 +189,10 @@ export function createOfflineUnlocks(deps: {
      * report made with any other token (a profile lock's, a per-user token: each readable by some user)
      * is recorded and audited for review, and opens nothing. Refused while offline unlock is turned off.
      */
-    async report(client: ClientRow, body: OfflineUnlockReport): Promise<{ sessionId?: string }> {
-      if (!settings.get().allowOfflineUnlock) {
-        throw new AppError(409, 'offline_unlock_disabled', 'Offline unlock is turned off in System Settings.');
-      }
+    async report(client: ClientRow, body: OfflineUnlockReport): Promise<{ sessionId?: string } | Refusal> {
+      if (!settings.get().allowOfflineUnlock) return disabled;
       const challenge = canonicalChallenge(body.challenge);
+      if (!challenge) return invalidChallenge;
       const osUser = body.osUser.trim();
       const byGuard = speaksForComputer(client);
       return engine.write(function* (): Work<{ sessionId?: string }> {

@@ -3,7 +3,7 @@ import type { Work } from '../db/engine.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { ClientRow, ClientStore } from '../clients/client-store.js';
 import type { SessionStore } from '../sessions/session-store.js';
-import type { OtpRefusal } from './otp-refusal.js';
+import type { Refusal } from '../refusal.js';
 import type { RequestStore } from './request-store.js';
 import { isLinkedAccount } from '../users/windows-accounts.js';
 
@@ -67,7 +67,7 @@ export function createIssuePolicy(deps: {
      * computer's shared Client (machine, or a guard's per-user tokens) counts per osUser, so one user
      * of a shared computer cannot use up another's; a profile's lock is one user's anyway.
      */
-    *checkInterval(client: ClientRow, osUser: string): Work<OtpRefusal | undefined> {
+    *checkInterval(client: ClientRow, osUser: string): Work<Refusal | undefined> {
       const intervalMs = settings.get().otpRequestIntervalMinutes * 60_000;
       const last = client.role === 'lock' ? yield* clients.lastOtpIssuedAt(client.id) : yield* requests.lastIssuedAt(client.id, osUser);
       if (last === null || intervalMs === 0) return undefined;
@@ -76,7 +76,7 @@ export function createIssuePolicy(deps: {
     },
 
     /** The `internal` method: refused (`account_not_linked`) unless the osUser is the user's own Windows account. */
-    checkAccountLink(osUser: string, user: { login: string; windowsAccounts: readonly string[] }): OtpRefusal | undefined {
+    checkAccountLink(osUser: string, user: { login: string; windowsAccounts: readonly string[] }): Refusal | undefined {
       return isLinkedAccount(osUser, user) ? undefined : { refused: 'account_not_linked' };
     },
 
@@ -87,13 +87,13 @@ export function createIssuePolicy(deps: {
      * one supersedes, and other users' requests never count against it (a per-user token names only
      * its own osUser; the machine token is for SYSTEM and Administrators).
      */
-    *checkOpenRequests(client: ClientRow, osUser: string): Work<OtpRefusal | undefined> {
+    *checkOpenRequests(client: ClientRow, osUser: string): Work<Refusal | undefined> {
       if (client.role !== 'lock') return undefined;
       return (yield* requests.countOpen(client.id, osUser)) >= MAX_OPEN_REQUESTS ? { refused: 'too_many_open_requests' } : undefined;
     },
 
     /** Email and emergency requests and Generate Password: only to `allowedEmailDomains`, when any are set. */
-    checkEmailDomain(email: string): OtpRefusal | undefined {
+    checkEmailDomain(email: string): Refusal | undefined {
       const allowed = settings.get().allowedEmailDomains;
       if (allowed.length === 0) return undefined;
       const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
@@ -103,7 +103,7 @@ export function createIssuePolicy(deps: {
     /**
      * An approver never approves, nor generates, an OTP mailed to their own mailbox (`self_approval`).
      */
-    checkApprover(requestEmail: string, approver: { email: string }): OtpRefusal | undefined {
+    checkApprover(requestEmail: string, approver: { email: string }): Refusal | undefined {
       return isOwnMailbox(requestEmail, approver.email) ? { refused: 'self_approval' } : undefined;
     },
   };

@@ -9,7 +9,7 @@ import type { MailQueue } from '../mail/mail-queue.js';
 import { actsFor, type ClientRow, type ClientStore, type TokenHolder } from '../clients/client-store.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import type { LockoutStore } from './lockout-store.js';
-import type { OtpRefusal } from './otp-refusal.js';
+import type { Refusal } from '../refusal.js';
 import { seal, unseal } from '../crypto/seal.js';
 import { generateOtp, hashOtp } from './otp-code.js';
 import type { RequestRow, RequestStore } from './request-store.js';
@@ -103,7 +103,7 @@ export function createOtpService(deps: {
   }
 
   /** An access request (email or emergency) still waiting for a decision, or why not. */
-  function* pendingAccessRequest(requestId: string): Work<RequestRow | OtpRefusal> {
+  function* pendingAccessRequest(requestId: string): Work<RequestRow | Refusal> {
     const row = yield* requests.get(requestId);
     if (!row || (row.method !== 'email' && row.method !== 'emergency')) return { refused: 'not_found', what: 'access request' };
     if (row.status !== 'pending') return { refused: 'not_pending' };
@@ -111,7 +111,7 @@ export function createOtpService(deps: {
   }
 
   /** The request of this holder, or not found (another Client's, or another osUser's for a per-user token, is not revealed). */
-  function* ownRequest(holder: TokenHolder, requestId: string): Work<RequestRow | OtpRefusal> {
+  function* ownRequest(holder: TokenHolder, requestId: string): Work<RequestRow | Refusal> {
     const row = yield* requests.get(requestId);
     return row && row.clientId === holder.id && actsFor(holder, row.osUser) ? row : { refused: 'not_found', what: 'request' };
   }
@@ -123,7 +123,7 @@ export function createOtpService(deps: {
   function* intervalOrRelock(
     client: ClientRow,
     input: { osUser: string; email: string; relockOf?: string | undefined },
-  ): Work<OtpRefusal | { relockSession?: string; waiverOf?: string }> {
+  ): Work<Refusal | { relockSession?: string; waiverOf?: string }> {
     const relockSession = yield* policy.relockAllowance(client.id, input);
     if (relockSession) return { relockSession };
     const refused = yield* policy.checkInterval(client, input.osUser);
@@ -222,7 +222,7 @@ export function createOtpService(deps: {
             relockOf?: string | undefined;
             locale?: Locale | undefined;
           },
-    ): Promise<OtpRequestState | OtpRefusal> =>
+    ): Promise<OtpRequestState | Refusal> =>
       forClient(client.id, function* () {
         if (input.method === 'internal') {
           const notLinked = policy.checkAccountLink(input.osUser, input.user);
@@ -267,7 +267,7 @@ export function createOtpService(deps: {
         relockOf?: string | undefined;
         locale?: Locale | undefined;
       },
-    ): Promise<OtpRequestState | OtpRefusal> =>
+    ): Promise<OtpRequestState | Refusal> =>
       forClient(client.id, function* () {
         const domainRefusal = policy.checkEmailDomain(input.email);
         if (domainRefusal) return domainRefusal;
@@ -344,13 +344,13 @@ export function createOtpService(deps: {
         return state(row);
       }),
 
-    getState: (holder: TokenHolder, requestId: string): Promise<OtpRequestState | OtpRefusal> =>
+    getState: (holder: TokenHolder, requestId: string): Promise<OtpRequestState | Refusal> =>
       engine.read(function* () {
         const row = yield* ownRequest(holder, requestId);
         return 'refused' in row ? row : state(row);
       }),
 
-    resend: (holder: TokenHolder, requestId: string): Promise<OtpRequestState | OtpRefusal> =>
+    resend: (holder: TokenHolder, requestId: string): Promise<OtpRequestState | Refusal> =>
       forClient(holder.id, function* () {
         const clientId = holder.id;
         const row = yield* ownRequest(holder, requestId);
@@ -381,7 +381,7 @@ export function createOtpService(deps: {
      * the mistyped one. "Wrong address?": it cancels its sent OTP, which stops verifying, and its
      * next request is not refused by the interval (once per cancelled OTP).
      */
-    cancel: (holder: TokenHolder, requestId: string): Promise<OtpRequestState | OtpRefusal> =>
+    cancel: (holder: TokenHolder, requestId: string): Promise<OtpRequestState | Refusal> =>
       forClient(holder.id, function* () {
         const clientId = holder.id;
         const row = yield* ownRequest(holder, requestId);
@@ -430,11 +430,7 @@ export function createOtpService(deps: {
     emailsVerifiedBy: (osUser: string): Promise<string[]> => engine.read(() => requests.emailsVerifiedBy(osUser)),
     osUsersSeen: (clientId: string) => engine.read(() => requests.osUsersSeen(clientId)),
 
-    approve: (
-      requestId: string,
-      approver: { login: string; email: string },
-      comment: string | null,
-    ): Promise<AccessRequestRow | OtpRefusal> =>
+    approve: (requestId: string, approver: { login: string; email: string }, comment: string | null): Promise<AccessRequestRow | Refusal> =>
       forRequest(requestId, function* () {
         const row = yield* pendingAccessRequest(requestId);
         if ('refused' in row) return row;
@@ -450,7 +446,7 @@ export function createOtpService(deps: {
         return yield* accessRequest(requestId);
       }),
 
-    deny: (requestId: string, actor: string, comment: string | null): Promise<AccessRequestRow | OtpRefusal> =>
+    deny: (requestId: string, actor: string, comment: string | null): Promise<AccessRequestRow | Refusal> =>
       forRequest(requestId, function* () {
         const row = yield* pendingAccessRequest(requestId);
         if ('refused' in row) return row;
@@ -469,7 +465,7 @@ export function createOtpService(deps: {
       client: ClientRow,
       input: { osUser: string; email: string; comment: string | null },
       approver: { login: string; email: string },
-    ): Promise<{ requestId: string; expiresAt: number } | OtpRefusal> =>
+    ): Promise<{ requestId: string; expiresAt: number } | Refusal> =>
       forClient(client.id, function* () {
         const actor = approver.login;
         const refusal = policy.checkApprover(input.email, approver) ?? policy.checkEmailDomain(input.email);

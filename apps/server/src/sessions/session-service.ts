@@ -3,7 +3,7 @@ import { READ_COMMITTED, type Engine } from '../db/engine.js';
 import type { AuditStore } from '../audit/audit-log.js';
 import type { ActivityStore } from '../activity/activity-store.js';
 import type { ClientRow, TokenHolder } from '../clients/client-store.js';
-import type { OtpRefusal } from '../otp/otp-refusal.js';
+import type { Refusal } from '../refusal.js';
 import type { SessionStore } from './session-store.js';
 
 export type SessionService = ReturnType<typeof createSessionService>;
@@ -29,14 +29,14 @@ export function createSessionService(deps: { engine: Engine; sessions: SessionSt
      * Hot path (every Client, every minute): joins the next group commit. READ COMMITTED on
      * PostgreSQL (as the activity batches): one guarded UPDATE of the session's own row.
      */
-    heartbeat: (holder: TokenHolder, sessionId: string): Promise<OtpRefusal | undefined> =>
+    heartbeat: (holder: TokenHolder, sessionId: string): Promise<Refusal | undefined> =>
       engine.write(() => sessions.heartbeat(holder, sessionId), READ_COMMITTED),
 
     /** Hot path: the batch joins the next group commit, one transaction for many Clients. */
-    appendActivity: (holder: TokenHolder, sessionId: string, events: readonly ActivityEvent[]): Promise<number | OtpRefusal> =>
+    appendActivity: (holder: TokenHolder, sessionId: string, events: readonly ActivityEvent[]): Promise<number | Refusal> =>
       engine.write(() => activity.append(holder, sessionId, events), READ_COMMITTED),
 
-    end: (client: ClientRow, sessionId: string): Promise<OtpRefusal | undefined> =>
+    end: (client: ClientRow, sessionId: string): Promise<Refusal | undefined> =>
       engine.write(function* () {
         const ended = yield* sessions.end(client, sessionId);
         if (typeof ended !== 'boolean') return ended;
@@ -52,7 +52,7 @@ export function createSessionService(deps: { engine: Engine; sessions: SessionSt
       }),
 
     /** POST /sessions/:id/relock: the session is locked from now on, audited in the same transaction. */
-    relock: (caller: ClientRow, sessionId: string): Promise<OtpRefusal | undefined> =>
+    relock: (caller: ClientRow, sessionId: string): Promise<Refusal | undefined> =>
       engine.write(function* () {
         const relocked = yield* sessions.relock(caller, sessionId);
         if (typeof relocked !== 'boolean') return relocked;

@@ -1,7 +1,7 @@
 import type { AdminSession, AdminSessionVia, ExemptReason, SessionVia } from '@latchkey/contracts';
 import { all, get, run, sql, type Work } from '../db/engine.js';
 import type { Clock } from '../clock.js';
-import type { OtpRefusal } from '../otp/otp-refusal.js';
+import type { Refusal } from '../refusal.js';
 import { escapeLike } from '../audit/audit-log.js';
 import { newId } from '../crypto/tokens.js';
 import { actsFor, type ClientRow, type TokenHolder } from '../clients/client-store.js';
@@ -96,7 +96,7 @@ const openOnComputer = sql<[string, number], { sessionId: string; osUser: string
     ORDER BY s.started_at, s.id`,
 });
 
-const NO_SESSION = { refused: 'not_found', what: 'session' } as const satisfies OtpRefusal;
+const NO_SESSION = { refused: 'not_found', what: 'session' } as const satisfies Refusal;
 
 /** The one writer of `sessions`. Returns values; a refusal says why (routes map it to HTTP). */
 export function sessionStore(clock: Clock) {
@@ -129,7 +129,7 @@ export function sessionStore(clock: Clock) {
      * Keeps an unlocked session alive. An ended or re-locked session is never reopened by one:
      * `session_ended` (a re-locked session is over as an unlocked one; a new verdict opens a new one).
      */
-    *heartbeat(holder: TokenHolder, sessionId: string): Work<OtpRefusal | undefined> {
+    *heartbeat(holder: TokenHolder, sessionId: string): Work<Refusal | undefined> {
       const row = yield* ownedBy(holder, sessionId);
       if (!row) return NO_SESSION;
       if (row.endedAt !== null || row.relockedAt !== null) return { refused: 'session_ended', relocked: row.endedAt === null };
@@ -137,7 +137,7 @@ export function sessionStore(clock: Clock) {
       return undefined;
     },
     /** Ends this holder's session: true when this call ended it, false when it had ended already. */
-    *end(holder: TokenHolder, sessionId: string): Work<boolean | OtpRefusal> {
+    *end(holder: TokenHolder, sessionId: string): Work<boolean | Refusal> {
       if (!(yield* ownedBy(holder, sessionId))) return NO_SESSION;
       const now = clock.now();
       return (yield* run(end, now, now, sessionId)).changes === 1;
@@ -171,7 +171,7 @@ export function sessionStore(clock: Clock) {
      * computer; a lock its own Client's (with a per-user token, its osUser's). True when this call
      * re-locked it (false: already re-locked or ended); not found when it is not the caller's.
      */
-    *relock(caller: TokenHolder & Pick<ClientRow, 'role' | 'computerName'>, sessionId: string): Work<boolean | OtpRefusal> {
+    *relock(caller: TokenHolder & Pick<ClientRow, 'role' | 'computerName'>, sessionId: string): Work<boolean | Refusal> {
       const row =
         caller.role === 'guard' && caller.forOsUser === undefined
           ? yield* get(onComputer, sessionId, caller.computerName)

@@ -1,5 +1,5 @@
 import { DEFAULT_SETTINGS, type Settings, type SettingsPatch } from '@latchkey/contracts';
-import { AppError } from '../app-error.js';
+import { isRefusal, type Refusal } from '../refusal.js';
 import { READ_COMMITTED, all, notify, run, sql, type Engine, type Work } from '../db/engine.js';
 import type { AuditStore } from '../audit/audit-log.js';
 import { describeSettingsChange } from './settings-words.js';
@@ -59,24 +59,19 @@ export async function createSettings(engine: Engine, audit: AuditStore) {
 
   return {
     get: (): Readonly<Settings> => current,
-    /** Saves `patch`, audited as `actor`'s change; 400 invalid_request when the result would be a combination no rule allows. */
-    async update(patch: SettingsPatch, actor: string): Promise<Readonly<Settings>> {
-      current = await engine.write(function* () {
+    /** Saves `patch`, audited as `actor`'s change; refused when the result would be a combination no rule allows. */
+    async update(patch: SettingsPatch, actor: string): Promise<Readonly<Settings> | Refusal> {
+      const saved = await engine.write(function* (): Work<Readonly<Settings> | Refusal> {
         const before = yield* store.load();
         const merged = { ...before, ...patch };
-        if (!merged.lockLocalLogons && !merged.lockRemoteLogons) {
-          throw new AppError(
-            400,
-            'invalid_request',
-            'Lock local logons and Lock remote logons cannot both be off: Latchkey would protect nothing. To leave computers unlocked, turn off "Allow the use of one-time passwords" for them instead.',
-          );
-        }
+        if (!merged.lockLocalLogons && !merged.lockRemoteLogons) return { refused: 'settings_lock_nothing' };
         yield* store.save(patch);
         const after = yield* store.load();
         yield* audit.record({ type: 'settings.changed', actor, detail: describeSettingsChange(before, after) });
         return after;
       });
-      return current;
+      if (!isRefusal(saved)) current = saved;
+      return saved;
     },
     /** A real write (readiness). */
     probe: (now: number): Promise<void> => engine.write(() => store.probe(now), READ_COMMITTED),

@@ -1,12 +1,11 @@
 import type { InternalUser, Role } from '@latchkey/contracts';
 import type { Clock } from '../clock.js';
-import { AppError } from '../app-error.js';
 import { all, get, run, sql, type Engine, type Work } from '../db/engine.js';
 import type { AuditEntry, AuditStore } from '../audit/audit-log.js';
 import { DUMMY_PASSWORD_HASH, type Passwords } from '../crypto/password.js';
 import type { AdminSessionStore } from './admin-sessions.js';
 import { loginThrottleStore, type LoginSource } from './login-throttle.js';
-import type { OtpRefusal } from '../otp/otp-refusal.js';
+import type { Refusal } from '../refusal.js';
 import { isLinkedAccount } from './windows-accounts.js';
 
 export interface AuthenticatedUser {
@@ -81,7 +80,7 @@ export function userStore(clock: Clock) {
 
 export type UserService = ReturnType<typeof createUserService>;
 
-const NO_USER = { refused: 'not_found', what: 'user' } as const satisfies OtpRefusal;
+const NO_USER = { refused: 'not_found', what: 'user' } as const satisfies Refusal;
 
 /**
  * Internal users: the Management Tool's staff and the `internal` request method's users. Each change
@@ -115,9 +114,9 @@ export function createUserService(deps: {
     async create(
       user: { login: string; password: string; email: string; role: Role; windowsAccounts?: string[] },
       audited: Omit<AuditEntry, 'type' | 'email'>,
-    ): Promise<InternalUser | OtpRefusal> {
+    ): Promise<InternalUser | Refusal> {
       const passwordHash = await passwords.hash(user.password);
-      return engine.write(function* (): Work<InternalUser | OtpRefusal> {
+      return engine.write(function* (): Work<InternalUser | Refusal> {
         if (yield* users.byLogin(user.login)) return { refused: 'user_exists' };
         yield* users.insert({ ...user, passwordHash, windowsAccounts: user.windowsAccounts ?? [] });
         const created = publicUser((yield* users.byLogin(user.login))!);
@@ -130,9 +129,9 @@ export function createUserService(deps: {
       login: string,
       change: { password?: string; email?: string; role?: Role; windowsAccounts?: string[] },
       actor: string,
-    ): Promise<InternalUser | OtpRefusal> {
+    ): Promise<InternalUser | Refusal> {
       const passwordHash = change.password === undefined ? undefined : await passwords.hash(change.password);
-      return engine.write(function* (): Work<InternalUser | OtpRefusal> {
+      return engine.write(function* (): Work<InternalUser | Refusal> {
         const existing = yield* users.byLogin(login);
         if (!existing) return NO_USER;
         if (change.role !== undefined && existing.role === 'admin' && change.role !== 'admin' && (yield* users.countAdmins()) <= 1) {
@@ -153,8 +152,8 @@ export function createUserService(deps: {
       });
     },
 
-    delete: (login: string, actor: string): Promise<OtpRefusal | undefined> =>
-      engine.write(function* (): Work<OtpRefusal | undefined> {
+    delete: (login: string, actor: string): Promise<Refusal | undefined> =>
+      engine.write(function* (): Work<Refusal | undefined> {
         const existing = yield* users.byLogin(login);
         if (!existing) return NO_USER;
         if (existing.role === 'admin' && (yield* users.countAdmins()) <= 1) return { refused: 'last_admin', change: 'delete' };
@@ -177,38 +176,37 @@ export function createUserService(deps: {
       }),
 
     /**
-     * Checks a login and password, throwing the HTTP answer to a refused sign-in (401, or 429 with
-     * the seconds to wait): every caller answers it as it is. Unknown logins cost the same scrypt work as wrong passwords and get
-     * the same answer; failures count toward a lockout of this login from this source only (the
-     * Management Tool sign-in from one address, or the internal method from one Client), kept in the
-     * database so every node counts them. `audited(outcome)` is the audit event written with the
-     * outcome, in its transaction.
+     * Checks a login and password: the user, or the refusal (invalid_credentials, or login_locked with
+     * the seconds to wait). Unknown logins cost the same scrypt work as wrong passwords and get the same
+     * refusal; failures count toward a lockout of this login from this source only (the Management Tool
+     * sign-in from one address, or the internal method from one Client), kept in the database so every
+     * node counts them. `audited(outcome)` is the audit event written with the outcome, in its transaction.
      */
     async authenticate(
       login: string,
       password: string,
       source: LoginSource,
-      audited: (outcome: AuthenticatedUser | AppError) => AuditEntry | undefined = () => undefined,
-    ): Promise<AuthenticatedUser> {
+      audited: (outcome: AuthenticatedUser | Refusal) => AuditEntry | undefined = () => undefined,
+    ): Promise<AuthenticatedUser | Refusal> {
       const found = await engine.read(function* () {
         const lockedFor = yield* throttle.lockedForSeconds(login, source);
         return lockedFor > 0 ? lockedFor : yield* users.byLogin(login);
       });
       if (typeof found === 'number') {
-        const locked = new AppError(429, 'login_locked', 'Too many failed sign-ins. Try again later.', found);
+        const locked: Refusal = { refused: 'login_locked', retryAfterSeconds: found };
         const entry = audited(locked);
         if (entry) await engine.write(() => audit.record(entry));
-        throw locked;
+        return locked;
       }
       const ok = await passwords.verify(password, found?.passwordHash ?? DUMMY_PASSWORD_HASH);
       if (!found || !ok) {
-        const wrong = new AppError(401, 'invalid_credentials', 'The login name or password is not correct.');
+        const wrong: Refusal = { refused: 'invalid_credentials' };
         const entry = audited(wrong);
         await engine.write(function* () {
           yield* throttle.recordFailure(login, source);
           if (entry) yield* audit.record(entry);
         });
-        throw wrong;
+        return wrong;
       }
       const { login: name, email, role, windowsAccounts } = publicUser(found);
       const user = { login: name, email, role, windowsAccounts };

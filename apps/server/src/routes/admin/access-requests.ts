@@ -2,7 +2,7 @@ import { ACCESS_REQUESTS_TOTAL_HEADER, normaliseRequestReference, routes } from 
 import { routeOptions, type TypedApp } from '../route-options.js';
 import { AppError } from '../../app-error.js';
 import { adminOf } from '../identity.js';
-import { unlessRefused } from '../otp-refusals.js';
+import { unlessRefused } from '../refusals.js';
 import { createApproverContext } from '../../otp/approver-context.js';
 
 export default async function accessRequestRoutes(app: TypedApp) {

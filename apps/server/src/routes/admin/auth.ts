@@ -2,6 +2,8 @@ import { routes } from '@latchkey/contracts';
 import { routeOptions, type TypedApp } from '../route-options.js';
 import { AppError } from '../../app-error.js';
 import { adminOf } from '../identity.js';
+import { unlessRefused } from '../refusals.js';
+import { isRefusal } from '../../refusal.js';
 import { ADMIN_COOKIE } from '../../plugins/auth.js';
 
 export default async function adminAuthRoutes(app: TypedApp) {
@@ -12,12 +14,14 @@ export default async function adminAuthRoutes(app: TypedApp) {
     ...routeOptions(routes.adminLogin),
     handler: async (request, reply) => {
       const { login, password } = request.body;
-      const user = await app.users.authenticate(login, password, { kind: 'address', address: request.ip }, (outcome) =>
-        outcome instanceof AppError
-          ? { type: 'admin.login_failed', actor: login, detail: `${outcome.code} from ${request.ip}` }
-          : outcome.role === 'user'
-            ? { type: 'admin.login_failed', actor: outcome.login, detail: 'role user has no Management Tool access' }
-            : undefined,
+      const user = unlessRefused(
+        await app.users.authenticate(login, password, { kind: 'address', address: request.ip }, (outcome) =>
+          isRefusal(outcome)
+            ? { type: 'admin.login_failed', actor: login, detail: `${outcome.refused} from ${request.ip}` }
+            : outcome.role === 'user'
+              ? { type: 'admin.login_failed', actor: outcome.login, detail: 'role user has no Management Tool access' }
+              : undefined,
+        ),
       );
       if (user.role === 'user') throw new AppError(403, 'forbidden', 'Your account cannot use the Management Tool.');
       const { token, csrfToken } = await app.users.openConsoleSession(user.login, request.ip);

@@ -1,30 +1,32 @@
 import { routes } from '@latchkey/contracts';
 import { routeOptions, type TypedApp } from '../route-options.js';
-import { AppError } from '../../app-error.js';
 import { adminOf } from '../identity.js';
+import { refusalError, unlessRefused } from '../refusals.js';
 
 export default async function offlineUnlockRoutes(app: TypedApp) {
   app.route({
     ...routeOptions(routes.offlineResponse),
     handler: async (request) => {
-      if (!app.settings.get().allowOfflineUnlock) {
-        throw new AppError(409, 'offline_unlock_disabled', 'Offline unlock is turned off in System Settings.');
-      }
       const { osUser, challenge, reason } = request.body;
       const actor = adminOf(request).login;
-      return app.offlineUnlocks.respond({
-        clientId: request.params.clientId,
-        osUser,
-        challenge,
-        actor,
-        ...(reason?.trim() ? { reason: reason.trim() } : {}),
-      });
+      return unlessRefused(
+        await app.offlineUnlocks.respond({
+          clientId: request.params.clientId,
+          osUser,
+          challenge,
+          actor,
+          ...(reason?.trim() ? { reason: reason.trim() } : {}),
+        }),
+      );
     },
   });
 
   app.route({
     ...routeOptions(routes.rotateOfflineKey),
-    handler: async (request) => app.offlineUnlocks.rotate(request.params.clientId, adminOf(request).login),
+    // v1.2 always refuses: no offline key goes through the server (offline-unlocks.ts says why).
+    handler: async (request) => {
+      throw refusalError(await app.offlineUnlocks.rotate(request.params.clientId, adminOf(request).login));
+    },
   });
 
   app.route({

@@ -2,6 +2,7 @@ import { routes } from '@latchkey/contracts';
 import { routeOptions, type TypedApp } from '../route-options.js';
 import { adminOf } from '../identity.js';
 import { AppError } from '../../app-error.js';
+import { unlessRefused } from '../refusals.js';
 
 export default async function settingsRoutes(app: TypedApp) {
   app.route({ ...routeOptions(routes.getSettings), handler: async () => app.settings.get() });
@@ -17,7 +18,7 @@ export default async function settingsRoutes(app: TypedApp) {
           'No directory is configured on this server (LATCHKEY_LDAP_URL), so one-time passwords cannot be sent to directory users.',
         );
       }
-      return app.settings.update(request.body, adminOf(request).login);
+      return unlessRefused(await app.settings.update(request.body, adminOf(request).login));
     },
   });
 }

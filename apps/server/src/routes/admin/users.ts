@@ -1,7 +1,7 @@
 import { DEFAULT_USER_ROLE, routes } from '@latchkey/contracts';
 import { routeOptions, type TypedApp } from '../route-options.js';
 import { adminOf } from '../identity.js';
-import { unlessRefused } from '../otp-refusals.js';
+import { unlessRefused } from '../refusals.js';
 
 export default async function userRoutes(app: TypedApp) {
   app.route({ ...routeOptions(routes.listUsers), handler: async () => app.users.list() });

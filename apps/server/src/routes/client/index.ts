@@ -3,6 +3,7 @@ import { routeOptions, type TypedApp } from '../route-options.js';
 import { AppError } from '../../app-error.js';
 import { equalSecrets } from '../../crypto/tokens.js';
 import { clientFor, clientOf } from '../identity.js';
+import { unlessRefused } from '../refusals.js';
 
 export default async function clientRoutes(app: TypedApp) {
   app.route({
@@ -24,7 +25,7 @@ export default async function clientRoutes(app: TypedApp) {
     ...routeOptions(routes.getPolicy),
     handler: async (request) => {
       const client = clientOf(request);
-      const offline = await app.offlineUnlocks.keyForPolicy(client);
+      const offline = unlessRefused(await app.offlineUnlocks.keyForPolicy(client));
       return { ...policyFromSettings(app.settings.get(), client.allowOtp, offline), computerName: client.computerName };
     },
   });
@@ -39,6 +40,6 @@ export async function offlineReportRoutes(app: TypedApp) {
   app.route({
     ...routeOptions(routes.reportOfflineUnlock),
     handler: async (request, reply) =>
-      reply.code(201).send(await app.offlineUnlocks.report(clientFor(request, request.body.osUser), request.body)),
+      reply.code(201).send(unlessRefused(await app.offlineUnlocks.report(clientFor(request, request.body.osUser), request.body))),
   });
 }

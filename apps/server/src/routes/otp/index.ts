@@ -8,7 +8,8 @@ import { actsFor } from '../../clients/client-store.js';
 import type { ClientRow } from '../../clients/client-store.js';
 import type { AuthenticatedUser } from '../../users/user-service.js';
 import { resolveDirectoryEmail } from './directory-method.js';
-import { unlessRefused } from '../otp-refusals.js';
+import { unlessRefused } from '../refusals.js';
+import { isRefusal } from '../../refusal.js';
 
 /** The language of every mail about the request: the lock's `locale`, a supported one or English. */
 const mailLocale = (body: OtpRequestBody) => resolveLocale(body.locale);
@@ -21,10 +22,12 @@ export default async function otpRoutes(app: TypedApp) {
     if (!body.login || !body.password) throw new AppError(400, 'invalid_request', 'Enter your login name and password.');
     const where = { type: 'internal_user.lookup', clientId: client.id, computerName: client.computerName, osUser: body.osUser } as const;
     const login = body.login;
-    return app.users.authenticate(login, body.password, { kind: 'client', clientId: client.id }, (outcome) =>
-      outcome instanceof AppError
-        ? { ...where, detail: `${outcome.code} for login ${login}` }
-        : { ...where, email: outcome.email, detail: `found ${outcome.login}` },
+    return unlessRefused(
+      await app.users.authenticate(login, body.password, { kind: 'client', clientId: client.id }, (outcome) =>
+        isRefusal(outcome)
+          ? { ...where, detail: `${outcome.refused} for login ${login}` }
+          : { ...where, email: outcome.email, detail: `found ${outcome.login}` },
+      ),
     );
   }
 

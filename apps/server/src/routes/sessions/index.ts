@@ -1,7 +1,7 @@
 import { routes } from '@latchkey/contracts';
 import { routeOptions, type TypedApp } from '../route-options.js';
 import { clientOf } from '../identity.js';
-import { unlessRefused } from '../otp-refusals.js';
+import { unlessRefused } from '../refusals.js';
 
 export default async function sessionRoutes(app: TypedApp) {
   app.route({

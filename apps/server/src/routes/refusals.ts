@@ -1,8 +1,8 @@
 import { AppError } from '../app-error.js';
-import { isRefusal, type OtpRefusal } from '../otp/otp-refusal.js';
+import { isRefusal, type Refusal } from '../refusal.js';
 
-/** The HTTP answer to each refusal of the OTP domain. */
-export function refusalError(refusal: OtpRefusal): AppError {
+/** The HTTP answer to each refusal. */
+export function refusalError(refusal: Refusal): AppError {
   switch (refusal.refused) {
     case 'not_found':
       return new AppError(404, 'not_found', `No such ${refusal.what}.`);
@@ -67,11 +67,45 @@ export function refusalError(refusal: OtpRefusal): AppError {
         'email_domain_not_allowed',
         'Use your work email address: this address is not in a domain the server sends to.',
       );
+    case 'invalid_credentials':
+      return new AppError(401, 'invalid_credentials', 'The login name or password is not correct.');
+    case 'login_locked':
+      return new AppError(429, 'login_locked', 'Too many failed sign-ins. Try again later.', refusal.retryAfterSeconds);
+    case 'settings_lock_nothing':
+      return new AppError(
+        400,
+        'invalid_request',
+        'Lock local logons and Lock remote logons cannot both be off: Latchkey would protect nothing. To leave computers unlocked, turn off "Allow the use of one-time passwords" for them instead.',
+      );
+    case 'invalid_challenge':
+      return new AppError(
+        400,
+        'invalid_request',
+        `The challenge is ${refusal.length} letters and digits, as the locked computer shows it.`,
+      );
+    case 'offline_unlock_disabled':
+      return new AppError(409, 'offline_unlock_disabled', 'Offline unlock is turned off in System Settings.');
+    case 'offline_key_missing':
+      return new AppError(
+        409,
+        'offline_key_missing',
+        refusal.why === 'profile_lock'
+          ? 'This computer’s lock was enrolled from a user profile, without the guard: offline unlock needs the guard (install Latchkey for the computer). Use a one-time password instead.'
+          : 'This computer has no offline key yet: it gets one the next time it reaches the server. Use a one-time password instead.',
+      );
+    case 'offline_key_held_by_computer':
+      return new AppError(
+        409,
+        'offline_key_held_by_computer',
+        refusal.role === 'guard'
+          ? 'A guard has no offline key.'
+          : 'This computer was enrolled by the installer and holds its offline key itself: for a new key, run Latchkey.exe --enroll-machine on it as an administrator, then remove this Client.',
+      );
   }
 }
 
 /** The value, or the refusal thrown as its HTTP error. */
-export function unlessRefused<T>(result: T | OtpRefusal): T {
+export function unlessRefused<T>(result: T | Refusal): T {
   if (isRefusal(result)) throw refusalError(result);
   return result;
 }
