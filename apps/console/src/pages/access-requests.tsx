@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import {
   CommentSchema,
+  ListAccessRequestsQuerySchema,
   normaliseRequestReference,
   REQUEST_STATUSES,
   requestReference,
@@ -168,7 +169,7 @@ function ReferenceSearch({ onDone, refreshKey }: { onDone: (message: string, ok:
           id="reference-input"
           class="code-input"
           placeholder="K7QF-2M9X"
-          maxLength={20}
+          maxLength={maxLengthOf(ListAccessRequestsQuerySchema.properties.reference)}
           value={typed}
           aria-invalid={invalid ? true : undefined}
           aria-describedby={invalid ? 'reference-error' : 'reference-hint'}
