@@ -1,6 +1,7 @@
 // Load-generation helpers: one undici pool of N keep-alive connections, latency recording, percentiles.
 import { Pool } from 'undici';
 import { performance } from 'node:perf_hooks';
+import { API_LEVEL, API_LEVEL_HEADER } from '@latchkey/contracts';
 
 export class Latencies {
   constructor() {
@@ -30,7 +31,8 @@ export function createHttp(baseUrl, connections) {
   /** One request; answers `{status, body, ms}` (body parsed when it is JSON); throws only on transport errors. */
   async function call(method, path, { token, body } = {}) {
     const pool = pools[turn++ % pools.length];
-    const headers = {};
+    // As a lock of this release calls (an older lock's answers take the slower olderLocks path).
+    const headers = { [API_LEVEL_HEADER]: API_LEVEL };
     if (token) headers.authorization = `Bearer ${token}`;
     let payload;
     if (body !== undefined) {

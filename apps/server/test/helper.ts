@@ -31,10 +31,19 @@ export interface TestApp {
   logs: string[];
   /** The contracts' typed client through `app.inject`, as `token` when given: `t.api(token)(routes.verifyOtp, { body })`. */
   api(token?: string): ApiClient;
-  /** One route with a body the schema may refuse, unchecked; the raw answer. For tests of hostile or malformed input. */
+  /**
+   * One route with a body the schema may refuse, unchecked, and only the headers given (no
+   * `latchkey-api`: as a lock of v1.1 calls); the raw answer. For tests of hostile or malformed input.
+   */
   send(
     route: RouteDescriptor,
-    input?: { params?: Record<string, string>; query?: Record<string, string>; body?: unknown; token?: string },
+    input?: {
+      params?: Record<string, string>;
+      query?: Record<string, string>;
+      body?: unknown;
+      token?: string;
+      headers?: Record<string, string>;
+    },
   ): PromiseLike<InjectAnswer>;
   enroll(computerName?: string, role?: ClientRole): Promise<EnrollResult>;
   adminToken(login?: string, password?: string): Promise<string>;

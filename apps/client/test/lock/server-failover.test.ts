@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, createApiClient, routes, type FetchLike } from '@latchkey/contracts';
+import { API_LEVEL_HEADER, ApiError, createApiClient, routes, type FetchLike } from '@latchkey/contracts';
 import { ENROLLMENT_KEY } from '@latchkey/server/test-app';
 import { createServerFailover, DEFAULT_FAILOVER_TIMEOUT_MS, type AbortableFetch } from '../../src/lock/server-failover.js';
 import { closedPort, startServer, type LiveServer } from '../support/server.js';
@@ -38,7 +38,9 @@ async function startNode(upstream: string | undefined, mode: Mode): Promise<Node
         return;
       }
       const headers: Record<string, string> = {};
-      for (const name of ['content-type', 'authorization']) if (request.headers[name]) headers[name] = String(request.headers[name]);
+      // As a reverse proxy does: the request's own headers go on.
+      for (const name of ['content-type', 'authorization', API_LEVEL_HEADER])
+        if (request.headers[name]) headers[name] = String(request.headers[name]);
       const answer = await fetch(upstream + request.url, { method: request.method, headers, body: text || undefined });
       response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' });
       response.end(Buffer.from(await answer.arrayBuffer()));

@@ -1,7 +1,7 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { ErrorBodySchema, type ErrorCode } from '../errors.js';
-import type { RouteDescriptor, RouteSchema } from './route.js';
+import { API_LEVEL, API_LEVEL_HEADER, type RouteDescriptor, type RouteSchema } from './route.js';
 
 /**
  * The part of `fetch` the client needs; both browsers and Node provide it. A caller that wants a
@@ -67,7 +67,7 @@ export function buildUrl(url: string, params?: Record<string, string>, query?: R
  * schema. Every other outcome becomes an `ApiError` carrying the server's error code.
  */
 export async function call<R extends RouteDescriptor>(options: ApiClientOptions, route: R, input: RouteInput<R>): Promise<RouteOutput<R>> {
-  const headers: Record<string, string> = { accept: 'application/json', ...(options.headers?.() ?? {}) };
+  const headers: Record<string, string> = { accept: 'application/json', [API_LEVEL_HEADER]: API_LEVEL, ...(options.headers?.() ?? {}) };
   const token = options.token?.();
   if (token) headers.authorization = `Bearer ${token}`;
   // The same schema the server applies: refuse here what it would refuse (e.g. invisible characters in

@@ -66,7 +66,8 @@ export const enroll = defineRoute({
  * The settings a Client needs, by name: the policy carries them with the settings' own limits
  * (Type.Pick), so a limit is written once. `policyFromSettings` copies exactly these.
  */
-export const POLICY_SETTINGS = [
+/** The settings a lock of v1.1 reads in its policy. */
+const POLICY_SETTINGS_1_1 = [
   'autoSendToDirectoryUsers',
   'autoSendToInternalUsers',
   'accessRequestExpirationMinutes',
@@ -75,7 +76,9 @@ export const POLICY_SETTINGS = [
   'askAgainOnUnlock',
   'unlockGraceMinutes',
   'allowOfflineUnlock',
-  // v1.2 who must unlock, and when
+] as const satisfies readonly (keyof typeof SettingsSchema.properties)[];
+/** v1.2: who must unlock, and when. A v1.1 lock refuses a policy that has them (API_LEVEL). */
+const POLICY_SETTINGS_SINCE_1_2 = [
   'lockLocalLogons',
   'lockRemoteLogons',
   'exemptAccounts',
@@ -84,6 +87,7 @@ export const POLICY_SETTINGS = [
   'lockTitle',
   'lockMessage',
 ] as const satisfies readonly (keyof typeof SettingsSchema.properties)[];
+export const POLICY_SETTINGS = [...POLICY_SETTINGS_1_1, ...POLICY_SETTINGS_SINCE_1_2] as const;
 
 export const ClientPolicySchema = Type.Composite(
   [
@@ -111,6 +115,7 @@ export const getPolicy = defineRoute({
     querystring: Type.Object({ offlineKeyVersion: Type.Optional(QueryIntegerSchema) }, { additionalProperties: false }),
     response: { 200: ClientPolicySchema, ...errorResponses(401) },
   },
+  olderLocks: Type.Omit(ClientPolicySchema, POLICY_SETTINGS_SINCE_1_2),
 });
 
 /** A challenge or response as typed: the alphabet in either case, with spaces or dashes between groups. */

@@ -79,6 +79,8 @@ export const OtpRequestStateSchema = Type.Object(
   { additionalProperties: false },
 );
 export type OtpRequestState = Static<typeof OtpRequestStateSchema>;
+/** The state as a lock of v1.1 reads it (API_LEVEL): without `attemptsLeft`. */
+const OtpRequestStateBefore12Schema = Type.Omit(OtpRequestStateSchema, ['attemptsLeft']);
 
 export const createOtpRequest = defineRoute({
   method: 'POST',
@@ -89,6 +91,7 @@ export const createOtpRequest = defineRoute({
     body: OtpRequestBodySchema,
     response: { 201: OtpRequestStateSchema, ...errorResponses(401, 403, 404, 409, 422) },
   },
+  olderLocks: OtpRequestStateBefore12Schema,
 });
 
 export const RequestIdParamsSchema = Type.Object({ requestId: IdSchema }, { additionalProperties: false });
@@ -107,6 +110,7 @@ export const getOtpRequest = defineRoute({
     querystring: OtpRequestStatusQuerySchema,
     response: { 200: OtpRequestStateSchema, ...errorResponses(401, 404) },
   },
+  olderLocks: OtpRequestStateBefore12Schema,
 });
 
 /**
@@ -120,6 +124,7 @@ export const cancelOtpRequest = defineRoute({
   auth: { kind: 'client' },
   successStatus: 200,
   schema: { params: RequestIdParamsSchema, response: { 200: OtpRequestStateSchema, ...errorResponses(401, 404, 409) } },
+  olderLocks: OtpRequestStateBefore12Schema,
 });
 
 export const resendOtp = defineRoute({
@@ -128,6 +133,7 @@ export const resendOtp = defineRoute({
   auth: { kind: 'client' },
   successStatus: 202,
   schema: { params: RequestIdParamsSchema, response: { 202: OtpRequestStateSchema, ...errorResponses(401, 404, 409) } },
+  olderLocks: OtpRequestStateBefore12Schema,
 });
 
 export const VerifyBodySchema = Type.Object(

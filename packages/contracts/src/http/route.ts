@@ -31,6 +31,16 @@ export interface RouteSchema {
   response: Record<number, TSchema>;
 }
 
+/**
+ * The API level a caller speaks, sent by the typed client (`call`) on every request in the
+ * `latchkey-api` header. Locks of v1.1 and earlier send none, and refuse an answer with a field their
+ * schema does not name ("does not match the contract"): a route whose answer grew since then says in
+ * `olderLocks` what those locks read, and the server answers a caller without the header in that shape,
+ * so a fleet can still be upgraded server first.
+ */
+export const API_LEVEL = '1.2';
+export const API_LEVEL_HEADER = 'latchkey-api';
+
 export interface RouteDescriptor<S extends RouteSchema = RouteSchema, Ok extends number = number> {
   method: HttpMethod;
   url: string;
@@ -38,6 +48,8 @@ export interface RouteDescriptor<S extends RouteSchema = RouteSchema, Ok extends
   /** The status answered on success; the typed client returns that status's body. */
   successStatus: Ok;
   schema: S;
+  /** The success answer as locks of v1.1 and earlier read it (see API_LEVEL), where it differs from `schema`'s. */
+  olderLocks?: TSchema;
 }
 
 export function defineRoute<const S extends RouteSchema, const Ok extends keyof S['response'] & number>(
