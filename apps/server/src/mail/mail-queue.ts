@@ -52,6 +52,15 @@ const markFailed = sql<[number, string, number]>(
 );
 // One SQLite server owns its database, so at its start any lease still running belongs to a process that died.
 const releaseClaims = sql<[number, number]>('UPDATE mail_queue SET next_attempt_at = ? WHERE sent_at IS NULL AND next_attempt_at > ?');
+// Throttled mail of a kind to a recipient is decided one transaction at a time. PostgreSQL runs these
+// at READ COMMITTED (the Client's row lock keeps one Client's actions in turn, not two Clients'): two
+// Clients asking at once would both read "no notice within the interval" and both send one. The
+// transaction-scoped advisory lock makes the second wait for the first's commit; its next statement
+// then reads that mail. SQLite has one writer, so its transaction already is alone.
+const throttleTurn = sql<[string, string]>({
+  sqlite: 'SELECT ?, ?',
+  postgres: "SELECT pg_advisory_xact_lock(hashtextextended(?::text || ' ' || ?::text, 0))",
+});
 // When the newest mail of a kind to a recipient is (or was) due: a throttled one may be due later.
 const lastDue = sql<[string, string], { due: number | null }>(
   'SELECT max(coalesce(not_before, created_at)) AS due FROM mail_queue WHERE recipient = ? AND kind = ?',
@@ -166,6 +175,7 @@ export function createMailQueue(options: {
      * Both must have the same recipient. In the caller's transaction, like `enqueue`.
      */
     *enqueueThrottled(kind: string, intervalMs: number, message: { now: MailMessage; later: MailMessage }): Work<void> {
+      yield* run(throttleTurn, message.now.to, kind);
       const now = clock.now();
       const last = (yield* get(lastDue, message.now.to, kind))?.due ?? null;
       if (last === null || last + intervalMs <= now) return yield* enqueue(kind, message.now);

@@ -214,6 +214,26 @@ describe('request floods', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(staffMails()).toHaveLength(2);
   });
+
+  it('sends one notice, not one per Client, when many Clients ask at the same instant', async () => {
+    // On PostgreSQL each Client's request is its own READ COMMITTED transaction, holding only its Client's row lock.
+    const clients = await Promise.all(Array.from({ length: 8 }, (_, i) => t.enroll(`PC-AT-ONCE-${i}`)));
+    const asked = await Promise.all(
+      clients.map(({ clientToken }, i) =>
+        requestOtp(clientToken, { osUser: `CORP\\burst${i}`, method: 'email', email: `burst${i}@corp.example.com` }),
+      ),
+    );
+    expect(asked.every((state) => state.status === 'pending')).toBe(true);
+    const staffMails = () => t.smtp.mails.filter((m) => m.to.includes('admin@corp.example.com'));
+    await t.smtp.waitFor(() => staffMails().length >= 1);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(staffMails().map((m) => m.subject)).toHaveLength(1);
+    // The other seven are folded into one reminder, a minute later.
+    t.clock.advance(60_000);
+    await t.smtp.waitFor(() => staffMails().length >= 2);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(staffMails().map((m) => m.subject)).toEqual([expect.any(String), 'More access requests waiting for approval']);
+  });
 });
 
 describe('allowed email domains and approver context', () => {
