@@ -26,7 +26,10 @@ export type Refusal =
   | { refused: 'offline_unlock_disabled' }
   /** `profile_lock`: a lock enrolled from a user profile has none (v1.2: offline unlock needs the guard); `not_yet`: not made yet. */
   | { refused: 'offline_key_missing'; why: 'profile_lock' | 'not_yet' }
-  | { refused: 'offline_key_held_by_computer'; role: 'guard' | 'machine' };
+  | { refused: 'offline_key_held_by_computer'; role: 'guard' | 'machine' }
+  | { refused: 'directory_unavailable' }
+  /** The `directory` method found no one account with an email for the osUser. */
+  | { refused: 'directory_user'; kind: 'not_found' | 'disabled' | 'no_mail' | 'ambiguous' };
 
 export function isRefusal(value: unknown): value is Refusal {
   return typeof value === 'object' && value !== null && 'refused' in value;

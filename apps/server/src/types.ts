@@ -19,6 +19,7 @@ import type { ActivityStore } from './activity/activity-store.js';
 import type { MailQueue } from './mail/mail-queue.js';
 import type { LockoutStore } from './otp/lockout-store.js';
 import type { Directory } from './directory/index.js';
+import type { DirectoryEmail } from './directory/directory-email.js';
 import type { OfflineUnlocks } from './offline/offline-unlocks.js';
 import type { RequestWatch } from './otp/request-watch.js';
 import type { SigningKey } from './crypto/signing-key.js';
@@ -70,6 +71,8 @@ declare module 'fastify' {
     signingKey: SigningKey;
     /** Undefined when no directory is configured. */
     directory: Directory | undefined;
+    /** The `directory` method's email for an osUser, audited (directory/directory-email.ts). */
+    directoryEmail: DirectoryEmail;
     /** Wakes held status long-polls when a request is decided or cancelled. */
     requestWatch: RequestWatch;
     readiness: Readiness;

@@ -1,6 +1,15 @@
 import { AppError } from '../app-error.js';
 import { isRefusal, type Refusal } from '../refusal.js';
 
+const EMERGENCY_HINT = 'Tick "I need emergency access to computer" to ask the helpdesk instead.';
+
+const DIRECTORY_USER = {
+  not_found: new AppError(404, 'directory_user_not_found', `Your account was not found in the directory. ${EMERGENCY_HINT}`),
+  disabled: new AppError(403, 'directory_user_disabled', `Your directory account is disabled. ${EMERGENCY_HINT}`),
+  no_mail: new AppError(422, 'directory_user_no_mail', `Your directory account has no email address. ${EMERGENCY_HINT}`),
+  ambiguous: new AppError(409, 'directory_user_ambiguous', `More than one directory account matches your user name. ${EMERGENCY_HINT}`),
+};
+
 /** The HTTP answer to each refusal. */
 export function refusalError(refusal: Refusal): AppError {
   switch (refusal.refused) {
@@ -93,6 +102,10 @@ export function refusalError(refusal: Refusal): AppError {
           ? 'This computer’s lock was enrolled from a user profile, without the guard: offline unlock needs the guard (install Latchkey for the computer). Use a one-time password instead.'
           : 'This computer has no offline key yet: it gets one the next time it reaches the server. Use a one-time password instead.',
       );
+    case 'directory_unavailable':
+      return new AppError(503, 'directory_unavailable', `The directory cannot be reached right now. ${EMERGENCY_HINT}`);
+    case 'directory_user':
+      return DIRECTORY_USER[refusal.kind];
     case 'offline_key_held_by_computer':
       return new AppError(
         409,

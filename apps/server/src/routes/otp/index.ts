@@ -7,7 +7,6 @@ import { clientFor, clientOf } from '../identity.js';
 import { actsFor } from '../../clients/client-store.js';
 import type { ClientRow } from '../../clients/client-store.js';
 import type { AuthenticatedUser } from '../../users/user-service.js';
-import { resolveDirectoryEmail } from './directory-method.js';
 import { unlessRefused } from '../refusals.js';
 import { isRefusal } from '../../refusal.js';
 
@@ -56,7 +55,7 @@ export default async function otpRoutes(app: TypedApp) {
       }
       if (body.method === 'directory') {
         if (!allowedRequestMethods(settings).has('directory')) throw methodNotAllowed('Automatic sending to Active Directory users');
-        const email = await resolveDirectoryEmail(app, client, body.osUser);
+        const { email } = unlessRefused(await app.directoryEmail(client, body.osUser));
         return reply.code(201).send(
           unlessRefused(
             await app.otp.issueNow(client, {
