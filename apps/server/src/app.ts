@@ -115,12 +115,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const announce = options.announce ?? ((line: string) => console.log(line));
   await app.register(storage, { config, clock: options.clock ?? systemClock, announce });
   await app.register(stores);
+  await app.register(directory);
   await app.register(mail);
   await app.register(users, { announce });
   await app.register(otp);
   await app.register(clients);
   await app.register(services);
-  await app.register(directory);
   await app.register(readiness);
   await app.register(metrics);
   await app.register(openapi);

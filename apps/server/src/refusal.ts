@@ -27,6 +27,10 @@ export type Refusal =
   /** `profile_lock`: a lock enrolled from a user profile has none (v1.2: offline unlock needs the guard); `not_yet`: not made yet. */
   | { refused: 'offline_key_missing'; why: 'profile_lock' | 'not_yet' }
   | { refused: 'offline_key_held_by_computer'; role: 'guard' | 'machine' }
+  | { refused: 'otp_not_allowed' }
+  /** The settings do not offer this request method (`allowedRequestMethods`); email stands for email and emergency. */
+  | { refused: 'method_not_allowed'; method: 'email' | 'directory' | 'internal' }
+  | { refused: 'missing_field'; field: 'email' | 'credentials' }
   | { refused: 'directory_unavailable' }
   /** The `directory` method found no one account with an email for the osUser. */
   | { refused: 'directory_user'; kind: 'not_found' | 'disabled' | 'no_mail' | 'ambiguous' };

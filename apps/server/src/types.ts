@@ -20,6 +20,7 @@ import type { MailQueue } from './mail/mail-queue.js';
 import type { LockoutStore } from './otp/lockout-store.js';
 import type { Directory } from './directory/index.js';
 import type { DirectoryEmail } from './directory/directory-email.js';
+import type { RequestOtp } from './otp/request-methods.js';
 import type { OfflineUnlocks } from './offline/offline-unlocks.js';
 import type { RequestWatch } from './otp/request-watch.js';
 import type { SigningKey } from './crypto/signing-key.js';
@@ -61,6 +62,8 @@ declare module 'fastify' {
     users: UserService;
     adminSessions: { idleTimeoutMs: number; resolve(token: string): Promise<AdminIdentity | undefined> };
     otp: OtpService;
+    /** POST /otp/requests by method (otp/request-methods.ts). */
+    requestOtp: RequestOtp;
     /** Heartbeats, activity, sign-out, re-lock (v1.2) and refused verdicts; the console's list. */
     sessions: SessionService;
     mail: MailQueue;

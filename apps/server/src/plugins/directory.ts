@@ -31,4 +31,4 @@ async function directory(app: FastifyInstance) {
   );
 }
 
-export default fp(directory, { name: 'directory', dependencies: ['services'] });
+export default fp(directory, { name: 'directory', dependencies: ['stores'] });

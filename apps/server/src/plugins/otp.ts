@@ -2,8 +2,9 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { REQUEST_CHANNEL, createOtpService } from '../otp/otp-service.js';
 import { createRequestWatch } from '../otp/request-watch.js';
+import { createRequestOtp } from '../otp/request-methods.js';
 
-/** Issuing, access-request decisions and verification; held status long-polls woken from any node. */
+/** Requests by method, issuing, access-request decisions and verification; held status long-polls woken from any node. */
 async function otp(app: FastifyInstance) {
   const { config, clock, engine, keys, stores } = app;
   app.decorate(
@@ -25,6 +26,11 @@ async function otp(app: FastifyInstance) {
     }),
   );
 
+  app.decorate(
+    'requestOtp',
+    createRequestOtp({ otp: app.otp, users: app.users, directoryEmail: app.directoryEmail, settings: app.settings }),
+  );
+
   // Held status long-polls on this node hear a decision made on any node.
   const requestWatch = createRequestWatch();
   const listening = await engine.listen(
@@ -39,4 +45,4 @@ async function otp(app: FastifyInstance) {
   app.addHook('onClose', async () => listening.unlisten().catch(() => {}));
 }
 
-export default fp(otp, { name: 'otp', dependencies: ['stores', 'mail', 'users'] });
+export default fp(otp, { name: 'otp', dependencies: ['stores', 'mail', 'users', 'directory'] });

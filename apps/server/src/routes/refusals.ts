@@ -3,6 +3,12 @@ import { isRefusal, type Refusal } from '../refusal.js';
 
 const EMERGENCY_HINT = 'Tick "I need emergency access to computer" to ask the helpdesk instead.';
 
+const METHOD_WORDS = {
+  email: 'Requesting by email address',
+  directory: 'Automatic sending to Active Directory users',
+  internal: 'Automatic sending to internal users',
+};
+
 const DIRECTORY_USER = {
   not_found: new AppError(404, 'directory_user_not_found', `Your account was not found in the directory. ${EMERGENCY_HINT}`),
   disabled: new AppError(403, 'directory_user_disabled', `Your directory account is disabled. ${EMERGENCY_HINT}`),
@@ -101,6 +107,20 @@ export function refusalError(refusal: Refusal): AppError {
         refusal.why === 'profile_lock'
           ? 'This computer’s lock was enrolled from a user profile, without the guard: offline unlock needs the guard (install Latchkey for the computer). Use a one-time password instead.'
           : 'This computer has no offline key yet: it gets one the next time it reaches the server. Use a one-time password instead.',
+      );
+    case 'otp_not_allowed':
+      return new AppError(403, 'otp_not_allowed', 'One-time passwords are not allowed on this computer.');
+    case 'method_not_allowed':
+      return new AppError(
+        403,
+        'method_not_allowed',
+        `${METHOD_WORDS[refusal.method]} is not enabled on this server. Use the options the lock window shows.`,
+      );
+    case 'missing_field':
+      return new AppError(
+        400,
+        'invalid_request',
+        refusal.field === 'email' ? 'Enter your email address.' : 'Enter your login name and password.',
       );
     case 'directory_unavailable':
       return new AppError(503, 'directory_unavailable', `The directory cannot be reached right now. ${EMERGENCY_HINT}`);
