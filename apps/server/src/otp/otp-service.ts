@@ -461,12 +461,15 @@ export function createOtpService(deps: {
       }),
 
     /** "Generate Password": helpdesk issues an OTP without a request (not bound by the interval). */
+    /** Generate Password: an OTP the helpdesk reads out, for a Client that allows OTPs (`client` as found by its id). */
     generate: (
-      client: ClientRow,
+      client: ClientRow | undefined,
       input: { osUser: string; email: string; comment: string | null },
       approver: { login: string; email: string },
-    ): Promise<{ requestId: string; expiresAt: number } | Refusal> =>
-      forClient(client.id, function* () {
+    ): Promise<{ requestId: string; expiresAt: number } | Refusal> => {
+      if (!client) return Promise.resolve({ refused: 'not_found', what: 'Client' });
+      if (!client.allowOtp) return Promise.resolve({ refused: 'otp_not_allowed' });
+      return forClient(client.id, function* () {
         const actor = approver.login;
         const refusal = policy.checkApprover(input.email, approver) ?? policy.checkEmailDomain(input.email);
         if (refusal) return refusal;
@@ -497,6 +500,7 @@ export function createOtpService(deps: {
           detail: input.comment,
         });
         return { requestId: id, expiresAt };
-      }),
+      });
+    },
   };
 }

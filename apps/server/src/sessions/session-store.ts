@@ -1,4 +1,4 @@
-import type { AdminSession, AdminSessionVia, ExemptReason, SessionVia } from '@latchkey/contracts';
+import { NOT_RESPONDING_AFTER_MS, type AdminSession, type AdminSessionVia, type ExemptReason, type SessionVia } from '@latchkey/contracts';
 import { all, get, run, sql, type Work } from '../db/engine.js';
 import type { Clock } from '../clock.js';
 import type { Refusal } from '../refusal.js';
@@ -191,7 +191,10 @@ export function sessionStore(clock: Clock) {
       const now = clock.now();
       return (yield* run(end, now, now, sessionId)).changes === 1;
     },
-    /** Newest first; `userName` is `<osUser> (<email>)`, or says how a session with no email was opened. */
+    /**
+     * Newest first; `userName` is `<osUser> (<email>)`, or says how a session with no email was opened;
+     * `state` is `not_responding` once an open session's Client has missed 3 heartbeats.
+     */
     *list(query: { q?: string; active?: boolean; limit: number; offset: number }): Work<AdminSession[]> {
       const rows = yield* all(list, {
         q: query.q ? `%${escapeLike(query.q)}%` : null,
@@ -199,7 +202,13 @@ export function sessionStore(clock: Clock) {
         limit: query.limit,
         offset: query.offset,
       });
-      return rows.map(({ exempt, ...s }) => ({ ...s, userName: userName(s.via, s.osUser, s.email), ...(exempt ? { exempt } : {}) }));
+      const now = clock.now();
+      return rows.map(({ exempt, ...s }) => ({
+        ...s,
+        userName: userName(s.via, s.osUser, s.email),
+        state: s.endedAt !== null ? 'ended' : now - s.lastSeenAt > NOT_RESPONDING_AFTER_MS ? 'not_responding' : 'active',
+        ...(exempt ? { exempt } : {}),
+      }));
     },
   };
 }

@@ -87,8 +87,14 @@ describe('GET /api/v1/health as readiness', () => {
       expect(res.statusCode).toBe(503);
       expect(res.json().checks.find((c: { name: string }) => c.name === 'event_loop')).toMatchObject({ ok: false });
 
-      await new Promise((r) => setTimeout(r, 2500));
-      expect(await lagging.api(clientToken)(routes.getPolicy, {})).toMatchObject({ allowOneTimePasswords: true });
+      // Recovers once the delay histogram's samples are quiet again (about 2 s; longer on a loaded machine).
+      let recovered = await policy();
+      for (let waited = 0; recovered.statusCode === 503 && waited < 15_000; waited += 500) {
+        await new Promise((r) => setTimeout(r, 500));
+        recovered = await policy();
+      }
+      expect(recovered.statusCode).toBe(200);
+      expect(recovered.json()).toMatchObject({ allowOneTimePasswords: true });
     } finally {
       await lagging.destroy();
     }

@@ -177,6 +177,8 @@ describe('GET /api/v1/openapi.json against the running server', () => {
       seen.set(at, statuses);
       const pathParams = (op.parameters ?? []).filter((p) => p.in === 'path');
       const queryParams = (op.parameters ?? []).filter((p) => p.in === 'query');
+      // Sent as documented (the API level: a caller of this release gets the documented answers).
+      const headerParams = (op.parameters ?? []).filter((p) => p.in === 'header');
       const bodySchema = op.requestBody?.content['application/json']?.schema;
       const schemes = (op.security ?? []).flatMap((r) => Object.keys(r));
 
@@ -246,6 +248,10 @@ describe('GET /api/v1/openapi.json against the running server', () => {
           if ([...search].length > 0) url += `?${search}`;
 
           const headers: Record<string, string> = {};
+          for (const p of headerParams) {
+            const value = (p.schema as { enum?: string[] } | undefined)?.enum?.[0];
+            if (value !== undefined) headers[p.name] = value;
+          }
           if (schemes.length > 0) {
             const forAdmin = schemes.includes('adminToken');
             let token: string | undefined;

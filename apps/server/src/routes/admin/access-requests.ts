@@ -1,6 +1,5 @@
 import { ACCESS_REQUESTS_TOTAL_HEADER, normaliseRequestReference, routes } from '@latchkey/contracts';
 import { routeOptions, type TypedApp } from '../route-options.js';
-import { AppError } from '../../app-error.js';
 import { adminOf } from '../identity.js';
 import { unlessRefused } from '../refusals.js';
 import { createApproverContext } from '../../otp/approver-context.js';
@@ -53,11 +52,11 @@ export default async function accessRequestRoutes(app: TypedApp) {
     ...routeOptions(routes.generateOtp),
     handler: async (request, reply) => {
       const { clientId, osUser, email, comment } = request.body;
-      const client = await app.clients.get(clientId);
-      if (!client) throw new AppError(404, 'not_found', 'The Client was not found.');
-      if (!client.allowOtp) throw new AppError(403, 'otp_not_allowed', 'One-time passwords are not allowed on this computer.');
-      const approver = await approverOf(request);
-      const generated = await app.otp.generate(client, { osUser, email, comment: comment ?? null }, approver);
+      const generated = await app.otp.generate(
+        await app.clients.get(clientId),
+        { osUser, email, comment: comment ?? null },
+        await approverOf(request),
+      );
       return reply.code(201).send(unlessRefused(generated));
     },
   });
