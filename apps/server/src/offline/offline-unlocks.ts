@@ -29,12 +29,6 @@ type KeyRow = OfflineKeyRow;
 
 const associatedData = (clientId: string, version: number) => `offline-key:${clientId}:${version}`;
 
-/** A challenge as typed (any case, dashes, O for 0) in its one canonical form, or undefined when it cannot be one. */
-function canonicalChallenge(input: string): string | undefined {
-  const challenge = normalizeOfflineCode(input);
-  return isOfflineCode(challenge, OFFLINE_CHALLENGE_LENGTH) ? challenge : undefined;
-}
-
 const invalidChallenge: Refusal = { refused: 'invalid_challenge', length: OFFLINE_CHALLENGE_LENGTH };
 const clientNotFound: Refusal = { refused: 'not_found', what: 'Client' };
 /** v1.2: offline unlock needs the guard; a lock enrolled from a user profile has no offline key. */
@@ -104,6 +98,16 @@ export function createOfflineUnlocks(deps: {
     return { clientId, version, key };
   }
 
+  /**
+   * A challenge as typed (any case, dashes, O for 0) in its one canonical form, while offline unlock is
+   * turned on; otherwise why not (turned off first, then a challenge that cannot be one).
+   */
+  function usableChallenge(typed: string): string | Refusal {
+    if (!settings.get().allowOfflineUnlock) return disabled;
+    const challenge = normalizeOfflineCode(typed);
+    return isOfflineCode(challenge, OFFLINE_CHALLENGE_LENGTH) ? challenge : invalidChallenge;
+  }
+
   function openKey(row: KeyRow): OfflineKey | undefined {
     if (!row.sealed || row.version === 0) return undefined;
     return { clientId: row.id, version: row.version, key: unseal(sealKey, row.sealed, associatedData(row.id, row.version)) };
@@ -143,9 +147,8 @@ export function createOfflineUnlocks(deps: {
       reason?: string;
       actor: string;
     }): Promise<OfflineResponseResult | Refusal> {
-      if (!settings.get().allowOfflineUnlock) return disabled;
-      const challenge = canonicalChallenge(input.challenge);
-      if (!challenge) return invalidChallenge;
+      const challenge = usableChallenge(input.challenge);
+      if (typeof challenge !== 'string') return challenge;
       const osUser = input.osUser.trim();
       const row = await engine.read(() => clients.offlineKey(input.clientId));
       if (!row) return clientNotFound;
@@ -190,9 +193,8 @@ export function createOfflineUnlocks(deps: {
      * is recorded and audited for review, and opens nothing. Refused while offline unlock is turned off.
      */
     async report(client: ClientRow, body: OfflineUnlockReport): Promise<{ sessionId?: string } | Refusal> {
-      if (!settings.get().allowOfflineUnlock) return disabled;
-      const challenge = canonicalChallenge(body.challenge);
-      if (!challenge) return invalidChallenge;
+      const challenge = usableChallenge(body.challenge);
+      if (typeof challenge !== 'string') return challenge;
       const osUser = body.osUser.trim();
       const byGuard = speaksForComputer(client);
       return engine.write(function* (): Work<{ sessionId?: string }> {

@@ -460,8 +460,10 @@ export function createOtpService(deps: {
         return yield* accessRequest(requestId);
       }),
 
-    /** "Generate Password": helpdesk issues an OTP without a request (not bound by the interval). */
-    /** Generate Password: an OTP the helpdesk reads out, for a Client that allows OTPs (`client` as found by its id). */
+    /**
+     * "Generate Password": helpdesk issues an OTP without a request (not bound by the interval), for a
+     * Client that allows OTPs (`client` as found by its id).
+     */
     generate: (
       client: ClientRow | undefined,
       input: { osUser: string; email: string; comment: string | null },

@@ -9,11 +9,13 @@ const METHOD_WORDS = {
   internal: 'Automatic sending to internal users',
 };
 
+// Built per answer: an error object is thrown once, with its own stack.
 const DIRECTORY_USER = {
-  not_found: new AppError(404, 'directory_user_not_found', `Your account was not found in the directory. ${EMERGENCY_HINT}`),
-  disabled: new AppError(403, 'directory_user_disabled', `Your directory account is disabled. ${EMERGENCY_HINT}`),
-  no_mail: new AppError(422, 'directory_user_no_mail', `Your directory account has no email address. ${EMERGENCY_HINT}`),
-  ambiguous: new AppError(409, 'directory_user_ambiguous', `More than one directory account matches your user name. ${EMERGENCY_HINT}`),
+  not_found: () => new AppError(404, 'directory_user_not_found', `Your account was not found in the directory. ${EMERGENCY_HINT}`),
+  disabled: () => new AppError(403, 'directory_user_disabled', `Your directory account is disabled. ${EMERGENCY_HINT}`),
+  no_mail: () => new AppError(422, 'directory_user_no_mail', `Your directory account has no email address. ${EMERGENCY_HINT}`),
+  ambiguous: () =>
+    new AppError(409, 'directory_user_ambiguous', `More than one directory account matches your user name. ${EMERGENCY_HINT}`),
 };
 
 /** The HTTP answer to each refusal. */
@@ -125,7 +127,7 @@ export function refusalError(refusal: Refusal): AppError {
     case 'directory_unavailable':
       return new AppError(503, 'directory_unavailable', `The directory cannot be reached right now. ${EMERGENCY_HINT}`);
     case 'directory_user':
-      return DIRECTORY_USER[refusal.kind];
+      return DIRECTORY_USER[refusal.kind]();
     case 'offline_key_held_by_computer':
       return new AppError(
         409,

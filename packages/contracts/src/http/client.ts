@@ -62,10 +62,6 @@ export const enroll = defineRoute({
   schema: { body: EnrollBodySchema, response: { 201: EnrollResultSchema, ...errorResponses(401) } },
 });
 
-/**
- * The settings a Client needs, by name: the policy carries them with the settings' own limits
- * (Type.Pick), so a limit is written once. `policyFromSettings` copies exactly these.
- */
 /** The settings a lock of v1.1 reads in its policy. */
 const POLICY_SETTINGS_1_1 = [
   'autoSendToDirectoryUsers',
@@ -87,6 +83,10 @@ const POLICY_SETTINGS_SINCE_1_2 = [
   'lockTitle',
   'lockMessage',
 ] as const satisfies readonly (keyof typeof SettingsSchema.properties)[];
+/**
+ * The settings a Client needs, by name: the policy carries them with the settings' own limits
+ * (Type.Pick), so a limit is written once. `policyFromSettings` copies exactly these.
+ */
 export const POLICY_SETTINGS = [...POLICY_SETTINGS_1_1, ...POLICY_SETTINGS_SINCE_1_2] as const;
 
 export const ClientPolicySchema = Type.Composite(
