@@ -123,3 +123,13 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
     },
   };
 }
+
+/** Whether a process with this PID exists (signal 0 checks without sending anything). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

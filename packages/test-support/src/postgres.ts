@@ -44,9 +44,11 @@ export interface PostgresCluster {
   log(): string;
   /** Stops the server (fast shutdown, then SIGKILL) and removes its files. Safe to call twice. */
   stop(): Promise<void>;
+  /** Stops the server (fast shutdown) and leaves its files: a database that is down for a while. */
+  pause(): Promise<void>;
   /** Kills the postmaster with SIGKILL and leaves its files: a crashed or lost primary. */
   crash(): Promise<void>;
-  /** Starts it again on the same port and data after stop({ keepFiles }) or crash(). */
+  /** Starts it again on the same port and data after pause() or crash() (or at once, if it runs). */
   restart(): Promise<void>;
 }
 
@@ -238,6 +240,10 @@ async function launch(
         rmSync(dir, { recursive: true, force: true });
       });
       return stopped;
+    },
+    async pause() {
+      await halt('SIGINT');
+      forget();
     },
     async crash() {
       await halt('SIGKILL');

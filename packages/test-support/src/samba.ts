@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { isAlive } from './node-process.js';
 import { canConnect, kill, listeningOrRemoved, requireExecutable } from './slapd.js';
 
 const run = promisify(execFile);
@@ -190,15 +191,6 @@ async function claimPort(): Promise<void> {
     }
     await stopLeftover(Number(sambaText), dir);
     await rm(OWNER_FILE, { force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isAlive } from '@latchkey/test-support';
 import { GUARD_CHANNEL_VERSION, guardLine, type GuardRequest } from '@latchkey/contracts';
 import type { ChannelCaller, SessionNotification } from '../../src/guard/guard-host.js';
 import { HELPER_MAX_LINE, helperLine, quoteWindowsArg, win32ViaHelper, windowsCommandLine } from '../../src/guard/win32-helper.js';
@@ -78,15 +79,6 @@ afterEach(async () => {
   await Promise.all(helpers.splice(0).map((h) => h.stop()));
 });
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function until(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
     if (check()) return;
@@ -124,7 +116,7 @@ describe('win32ViaHelper over a fake helper', () => {
   it('starts a process as the user, reports its pid, terminates it by its handle and sees it exit', async () => {
     const h = fakeHelper();
     const started = await h.win32.createProcessAsUser(4, 'C:\\Program Files\\Latchkey\\Latchkey.exe', ['--lock', 'a "b"']);
-    expect(isRunning(started.pid)).toBe(true);
+    expect(isAlive(started.pid)).toBe(true);
     await until(() => h.got.some((r) => r.op === 'start'), 'the start request');
     expect(h.got.find((r) => r.op === 'start')).toMatchObject({
       sessionId: 4,
@@ -133,7 +125,7 @@ describe('win32ViaHelper over a fake helper', () => {
     });
     await started.terminate();
     await started.exited;
-    expect(isRunning(started.pid)).toBe(false);
+    expect(isAlive(started.pid)).toBe(false);
     // Terminating what has ended is refused by the helper, and says so.
     await expect(started.terminate()).rejects.toThrow(/not a process this helper started/);
   });
@@ -212,7 +204,7 @@ describe('win32ViaHelper over a fake helper', () => {
     const [session] = await host.sessions();
     expect(session).toEqual({ windowsSessionId: 2, user: 'CORP\\carol', logonKind: 'remote' });
     const lock = await host.startLockAsUser(session!);
-    expect(isRunning(lock.pid)).toBe(true);
+    expect(isAlive(lock.pid)).toBe(true);
     lock.kill();
     await lock.exited;
     // A second kill after the end is refused by the helper, logged, and harmless.

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -98,7 +98,7 @@ export function useNodes(options: NodesOptions = {}): Nodes {
       started.push(again);
       return again;
     };
-    nodes.stopDatabase = () => stopPostmaster(pg);
+    nodes.stopDatabase = () => pg.pause();
     nodes.startDatabase = () => pg.restart();
     const [a, b] = await Promise.all([nodes.startNode('node-a'), nodes.startNode('node-b')]);
     Object.assign(nodes, { a, b, all: [a, b] });
@@ -126,29 +126,6 @@ function writeSharedFiles(dir: string, databaseUrl: string): { databaseUrl: stri
 
 function asNode(proc: ServerProcess, name: string): LatchkeyNode {
   return Object.assign(proc, { name });
-}
-
-/**
- * SIGINT to the postmaster (PostgreSQL's fast shutdown: sessions are ended, files kept), by the PID
- * in its own postmaster.pid; resolves once it has exited. `restart()` starts it again.
- */
-async function stopPostmaster(pg: PostgresCluster): Promise<void> {
-  const pid = Number(readFileSync(join(pg.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  process.kill(pid, 'SIGINT');
-  const deadline = Date.now() + 15_000;
-  while (alive(pid)) {
-    if (Date.now() > deadline) throw new Error(`PostgreSQL (${pid}) did not stop within 15 s`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Resolves once `check()` is true, polling every 50 ms; fails after `timeoutMs` with `what`. */
