@@ -1,14 +1,13 @@
 // The servers the benchmark measures: the built Latchkey server and a bare Fastify route, each its own
 // process started through test-support, and the Clients and users a run needs.
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { execSync } from 'node:child_process';
 import { routes } from '@latchkey/contracts';
-import { startNodeProcess } from '@latchkey/test-support';
+import { startNodeProcess, writeSharedNodeFiles } from '@latchkey/test-support';
 import { createHttp, runFor, runPool } from './load.mjs';
 import { callRoute } from './api.mjs';
 import {
@@ -77,20 +76,14 @@ export async function startServer(dataDir, smtpUrl, extraEnv = {}) {
   return Object.assign(server, { rssBytes: () => rssOf(server.pid) });
 }
 
-/**
- * The files every node on one database shares, made once per database for the whole run: a database
- * remembers the keys it was first used with and refuses a node with others.
- */
+/** The files every node on one database shares, made once per database for the whole run (see writeSharedNodeFiles). */
 const keyFiles = new Map();
 function sharedFiles(databaseUrl) {
   let files = keyFiles.get(databaseUrl);
   if (!files) {
     const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-keys-'));
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    files = { url: join(dir, 'database-url'), secret: join(dir, 'secret'), signing: join(dir, 'signing.pem') };
-    writeFileSync(files.url, databaseUrl, { mode: 0o600 });
-    writeFileSync(files.secret, randomBytes(32).toString('base64'), { mode: 0o600 });
-    writeFileSync(files.signing, generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+    files = writeSharedNodeFiles(dir, databaseUrl);
     keyFiles.set(databaseUrl, files);
   }
   return files;
@@ -113,9 +106,7 @@ export async function startNodes(count, databaseUrl, smtpUrl) {
       mkdirSync(dataDir);
       nodes.push(
         await startServer(dataDir, smtpUrl, {
-          LATCHKEY_DATABASE_URL_FILE: files.url,
-          LATCHKEY_SECRET_FILE: files.secret,
-          LATCHKEY_SIGNING_KEY_FILE: files.signing,
+          ...files,
           LATCHKEY_NODE_NAME: `bench-node${i + 1}`,
         }),
       );

@@ -1,5 +1,6 @@
 export * from './free-port.js';
 export * from './inject-fetch.js';
+export * from './node-files.js';
 export * from './node-process.js';
 export * from './postgres.js';
 export * from './refusal.js';

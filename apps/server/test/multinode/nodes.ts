@@ -1,5 +1,4 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -8,6 +7,7 @@ import {
   startPostgres,
   startServerProcess,
   startSmtpSink,
+  writeSharedNodeFiles,
   type PostgresCluster,
   type ServerProcess,
   type SmtpSink,
@@ -75,15 +75,13 @@ export function useNodes(options: NodesOptions = {}): Nodes {
     const [pg, smtp] = await Promise.all([startPostgres(), startSmtpSink()]);
     nodes.pg = pg;
     nodes.smtp = smtp;
-    const files = writeSharedFiles(work, pg.createDatabase(DATABASE));
+    const shared = writeSharedNodeFiles(work, pg.createDatabase(DATABASE));
     nodes.sql = (query) => pg.psql(query, DATABASE);
     nodes.startNode = async (name) => {
       const proc = await startServerProcess({
         smtpUrl: smtp.url,
         env: {
-          LATCHKEY_DATABASE_URL_FILE: files.databaseUrl,
-          LATCHKEY_SECRET_FILE: files.secret,
-          LATCHKEY_SIGNING_KEY_FILE: files.signingKey,
+          ...shared,
           LATCHKEY_NODE_NAME: name,
           ...(options.highRateLimits ? HIGH_RATE_LIMITS : {}),
           ...options.env,
@@ -112,16 +110,6 @@ export function useNodes(options: NodesOptions = {}): Nodes {
   });
 
   return nodes;
-}
-
-/** The files every node is given: the database URL (it holds a password), the secret key, the verdict-signing key. */
-function writeSharedFiles(dir: string, databaseUrl: string): { databaseUrl: string; secret: string; signingKey: string } {
-  const files = { databaseUrl: join(dir, 'database-url'), secret: join(dir, 'secret.key'), signingKey: join(dir, 'signing.pem') };
-  writeFileSync(files.databaseUrl, `${databaseUrl}\n`, { mode: 0o600 });
-  writeFileSync(files.secret, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
-  const { privateKey } = generateKeyPairSync('ed25519');
-  writeFileSync(files.signingKey, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
-  return files;
 }
 
 function asNode(proc: ServerProcess, name: string): LatchkeyNode {
